@@ -1,0 +1,14 @@
+/** One jest run covers unit, integration (built bundle in the local runtime) and e2e (Chromium). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  // ESM-only packages that jest must transform to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(preact|htm|croner)/)'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,77 @@
+/**
+ * The fixed vocabularies of the product. Every enum the schema, the planner, the sync engine, the API
+ * and the UI share is declared once here.
+ */
+
+export const SCHEDULE_TYPES = ['daily', 'weekly', 'monthly', 'interval', 'cron', 'once'] as const;
+export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
+
+export const OUTPUT_MODES = ['upsert', 'append', 'overwrite'] as const;
+export type OutputMode = (typeof OUTPUT_MODES)[number];
+
+/** Columns a job can write, in catalogue order (the default header order). */
+export const COLUMNS = [
+  'video_id',
+  'title',
+  'published_at',
+  'url',
+  'views',
+  'likes',
+  'comments',
+  'duration',
+  'channel',
+  'thumbnail',
+  'tags',
+  'description',
+  'is_short',
+] as const;
+export type Column = (typeof COLUMNS)[number];
+
+export const DEFAULT_COLUMNS: readonly Column[] = [
+  'video_id',
+  'title',
+  'published_at',
+  'url',
+  'views',
+  'likes',
+  'comments',
+  'duration',
+  'channel',
+];
+
+export const VIDEO_FILTERS = ['all', 'long', 'shorts'] as const;
+export type VideoFilter = (typeof VIDEO_FILTERS)[number];
+
+export const CATCH_UP_POLICIES = ['latest', 'all', 'none'] as const;
+export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
+
+export const NOTIFY_EVENTS = ['failure', 'success', 'recovery'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+export const RUN_STATUSES = ['succeeded', 'failed', 'partial', 'missed', 'skipped', 'deferred'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const RUN_TRIGGERS = ['schedule', 'manual', 'api', 'retry', 'catch-up'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+
+/** Heartbeat intervals Apps Script accepts for `everyMinutes`. */
+export const HEARTBEAT_MINUTES = [1, 5, 10, 15, 30] as const;
+export type HeartbeatMinutes = (typeof HEARTBEAT_MINUTES)[number];
+
+export const EXPORT_FORMATS = ['json', 'csv', 'yaml'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** YouTube Data API v3 quota costs per call (official table). */
+export const YOUTUBE_QUOTA_COST = {
+  'channels.list': 1,
+  'playlistItems.list': 1,
+  'videos.list': 1,
+  'search.list': 100,
+} as const;
+export type YouTubeMethod = keyof typeof YOUTUBE_QUOTA_COST;
+
+/** Default YouTube Data API quota of a Cloud project, in units per Pacific day. */
+export const YOUTUBE_DAILY_QUOTA = 10_000;

@@ -1,0 +1,219 @@
+/**
+ * The interfaces the core (domain/, app/, sync/, api/) needs from the outside world. src-server/gas/
+ * implements each with Apps Script services; tests implement them with small in-memory fakes.
+ * Every port is synchronous, as Apps Script services are.
+ */
+import type { YouTubeMethod } from './domain/catalogue';
+
+/** The one source of "now" for the core. */
+export interface Clock {
+  now(): Date;
+}
+
+/**
+ * Script Properties. Apps Script charges a slow round trip per call: read everything once per
+ * execution with getAll(), write once with setMany(). get() exists for the idle tick, which reads one key.
+ */
+export interface PropertyStore {
+  getAll(): Record<string, string>;
+  get(key: string): string | null;
+  /** Writes all values in one call (setProperties without deleting others). */
+  setMany(values: Record<string, string>): void;
+  deleteMany(keys: readonly string[]): void;
+}
+
+/** The script lock (LockService.getScriptLock()). */
+export interface ScriptLock {
+  /** Waits up to timeoutMs; false when the lock could not be had. */
+  tryLock(timeoutMs: number): boolean;
+  release(): void;
+}
+
+/** CacheService's script cache: entries may vanish early, never the only copy of state. */
+export interface Cache {
+  get(key: string): string | null;
+  getMany(keys: readonly string[]): Record<string, string>;
+  put(key: string, value: string, ttlSeconds: number): void;
+  remove(key: string): void;
+}
+
+// ---------------------------------------------------------------- YouTube
+
+export interface YouTubeChannel {
+  id: string;
+  title: string;
+  handle: string | null;
+  uploadsPlaylistId: string;
+  videoCount: number | null;
+  thumbnailUrl: string | null;
+}
+
+export interface YouTubePlaylistItem {
+  videoId: string;
+  publishedAt: string; // ISO, when the video was published (contentDetails.videoPublishedAt) or added
+  title: string;
+  /** 'public' | 'private' | 'unlisted' | 'privacyStatusUnspecified' — private and deleted items are skipped. */
+  privacyStatus: string | null;
+}
+
+export interface YouTubePlaylistPage {
+  items: YouTubePlaylistItem[];
+  nextPageToken: string | null;
+  totalResults: number | null;
+}
+
+export interface YouTubeVideo {
+  id: string;
+  title: string;
+  description: string;
+  publishedAt: string;
+  channelId: string;
+  channelTitle: string;
+  tags: string[];
+  thumbnailUrl: string | null;
+  durationIso: string | null; // ISO 8601 duration, e.g. PT4M13S
+  views: number | null;
+  likes: number | null;
+  comments: number | null;
+}
+
+export type ChannelLookup = { id: readonly string[] } | { forHandle: string } | { forUsername: string };
+
+/**
+ * The YouTube Data API v3 through the advanced service. Each method is exactly one API call.
+ * Errors are thrown as YouTubeApiError (the adapter classifies the service's exceptions).
+ */
+export interface YouTubeApi {
+  listChannels(lookup: ChannelLookup): YouTubeChannel[];
+  /** One page (maxResults ≤ 50). A playlist that does not exist throws YouTubeApiError with reason playlistNotFound. */
+  listPlaylistItems(playlistId: string, pageToken: string | null, maxResults: number): YouTubePlaylistPage;
+  /** Up to 50 ids; `parts` as the API names them (snippet, contentDetails, statistics). */
+  listVideos(ids: readonly string[], parts: readonly string[]): YouTubeVideo[];
+}
+
+export type YouTubeErrorKind = 'transient' | 'permanent' | 'quota';
+
+/** A failed YouTube call, classified by HTTP code and reason, never by message text. */
+export class YouTubeApiError extends Error {
+  constructor(
+    message: string,
+    readonly method: YouTubeMethod,
+    readonly code: number,
+    readonly reason: string,
+    readonly kind: YouTubeErrorKind,
+  ) {
+    super(message);
+    this.name = 'YouTubeApiError';
+  }
+}
+
+// ---------------------------------------------------------------- Spreadsheets
+
+/**
+ * One tab of a spreadsheet. Rows and columns are 1-based, as in Apps Script. Each method is one
+ * Spreadsheet service call (or a fixed small number): callers batch their reads and writes.
+ */
+export interface SheetTab {
+  readonly name: string;
+  readonly spreadsheetId: string;
+  lastRow(): number;
+  lastColumn(): number;
+  /** getRange(row, col, numRows, numCols).getValues(); numRows 0 returns []. Dates come back as Date. */
+  readValues(row: number, col: number, numRows: number, numCols: number): unknown[][];
+  /**
+   * Writes a rectangular block with one setValues. Strings are stored as literal text: the adapter
+   * neutralises formula-looking text (leading =, +, -, @) so that it is never evaluated.
+   * `numberFormats`, when given, has the block's shape and is applied in the same batch.
+   */
+  writeValues(row: number, col: number, values: unknown[][], numberFormats?: string[][]): void;
+  /** Clears contents from `fromRow` to the end of the sheet. */
+  clearFrom(fromRow: number): void;
+  /** Deletes rows [fromRow, fromRow + count). */
+  deleteRows(fromRow: number, count: number): void;
+  insertRowsAfter(afterRow: number, count: number): void;
+  setFrozenRows(count: number): void;
+}
+
+export interface Spreadsheets {
+  /** The bound spreadsheet's id. */
+  activeSpreadsheetId(): string;
+  activeSpreadsheetUrl(): string;
+  /**
+   * Opens a tab; `spreadsheetId` null or '' means the bound spreadsheet. Returns null when the tab
+   * does not exist. Throws SpreadsheetAccessError when the spreadsheet cannot be opened.
+   */
+  getTab(spreadsheetId: string | null, tabName: string): SheetTab | null;
+  /** Creates the tab (optionally hidden) and returns it; throws if it exists already. */
+  createTab(spreadsheetId: string | null, tabName: string, options?: { hidden?: boolean }): SheetTab;
+  listTabs(spreadsheetId: string | null): { name: string; hidden: boolean }[];
+}
+
+export class SpreadsheetAccessError extends Error {
+  constructor(message: string, readonly spreadsheetId: string) {
+    super(message);
+    this.name = 'SpreadsheetAccessError';
+  }
+}
+
+// ---------------------------------------------------------------- Triggers, mail, identity, crypto
+
+export interface TriggerInfo {
+  id: string;
+  handler: string;
+  kind: 'clock-every-minutes' | 'clock-at' | 'other';
+  everyMinutes?: number;
+  at?: string; // ISO, for one-off triggers (as recorded by the project when it armed them)
+}
+
+export interface Triggers {
+  list(): TriggerInfo[];
+  createHeartbeat(handler: string, everyMinutes: number): TriggerInfo;
+  createAt(handler: string, at: Date): TriggerInfo;
+  delete(id: string): void;
+}
+
+export interface MailMessage {
+  to: string[];
+  subject: string;
+  body: string;
+  htmlBody?: string;
+}
+
+export interface Mailer {
+  remainingDailyQuota(): number;
+  send(message: MailMessage): void;
+}
+
+export interface Identity {
+  /** The effective user's email, '' when Apps Script does not reveal it. */
+  userEmail(): string;
+  scriptTimeZone(): string;
+}
+
+/** Crypto and encoding primitives (Utilities). Byte arrays are plain number arrays (-128..127 or 0..255). */
+export interface Crypto {
+  hmacSha256(key: string, message: string): number[];
+  sha256(message: string): number[];
+  uuid(): string;
+  base64UrlEncode(bytes: number[] | string): string;
+  base64UrlDecodeToString(encoded: string): string;
+  /** Random bytes for salts, ids and secrets. */
+  randomBytes(count: number): number[];
+}
+
+/** Formats an instant in an IANA zone the way Apps Script's Utilities.formatDate does. */
+export interface TimeZoneOracle {
+  formatDate(date: Date, timeZone: string, pattern: string): string;
+}
+
+/** Remaining time of this execution (the platform kills it at 6 minutes). */
+export interface ExecutionBudget {
+  /** Milliseconds since this execution started. */
+  elapsedMs(): number;
+}
+
+export interface Logger {
+  info(message: string, data?: unknown): void;
+  warn(message: string, data?: unknown): void;
+  error(message: string, data?: unknown): void;
+}
