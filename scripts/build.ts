@@ -7,7 +7,7 @@
  * Files are written to a temporary folder and renamed into place, so a reader never sees a half-written
  * bundle (tests and the dev server may build concurrently).
  */
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { GasPlugin } from 'esbuild-gas-plugin';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join, basename, resolve } from 'node:path';
@@ -33,7 +33,8 @@ export async function buildServerBundle(entry: string, outfile: string, minify =
     minify,
     legalComments: 'none',
     charset: 'utf8',
-    plugins: [GasPlugin],
+    // The plugin is typed against an older esbuild; its hook API is unchanged.
+    plugins: [GasPlugin as unknown as Plugin],
     logLevel: 'warning',
   };
   await build(options);
