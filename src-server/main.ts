@@ -1,10 +1,12 @@
 /**
  * The only file that defines Apps Script globals. Each entry point is one or two lines: parse the
- * event, call a use case, format the answer. `global.x = x` lines are turned into top-level function
+ * event, call a use case, format the answer. `global.x = ...` lines are turned into top-level function
  * declarations by esbuild-gas-plugin so Apps Script can find them.
+ * Sections: each is owned by one part of the product; keep edits inside your section.
  */
 declare const global: Record<string, unknown>;
 
+// ==== menu and scheduler (app) ====
 function onOpen(_e?: GoogleAppsScript.Events.SheetsOnOpen): void {
   SpreadsheetApp.getUi().createMenu('YouTube2Sheets').addItem('Open scheduler', 'openSidebar').addToUi();
 }
@@ -21,6 +23,13 @@ function tick(_e?: GoogleAppsScript.Events.TimeDriven): void {
   // Filled by the scheduler runtime.
 }
 
+global.onOpen = onOpen;
+global.onInstall = onInstall;
+global.openSidebar = openSidebar;
+global.tick = tick;
+// ==== end menu and scheduler ====
+
+// ==== web API (api) ====
 function doGet(_e: GoogleAppsScript.Events.DoGet): GoogleAppsScript.Content.TextOutput {
   return ContentService.createTextOutput(JSON.stringify({ ok: true, data: { status: 'ok' } })).setMimeType(
     ContentService.MimeType.JSON,
@@ -31,9 +40,9 @@ function doPost(e: GoogleAppsScript.Events.DoPost): GoogleAppsScript.Content.Tex
   return doGet(e as unknown as GoogleAppsScript.Events.DoGet);
 }
 
-global.onOpen = onOpen;
-global.onInstall = onInstall;
-global.openSidebar = openSidebar;
-global.tick = tick;
 global.doGet = doGet;
 global.doPost = doPost;
+// ==== end web API ====
+
+// ==== sidebar RPC (ui): one `global.name = rpc.name;` line per function of src-server/rpc.ts ====
+// ==== end sidebar RPC ====

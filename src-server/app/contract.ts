@@ -1,0 +1,303 @@
+/**
+ * The use cases every door (sidebar RPC, menu, web API, triggers) goes through, and the JSON-safe
+ * DTOs they return (ISO strings, no Date, no class instances: google.script.run passes plain values).
+ * Implemented by createSchedulerApp() in app/; the API router and the sidebar code against this file.
+ */
+import type {
+  ExportFormat,
+  HeartbeatMinutes,
+  RunStatus,
+  RunTrigger,
+} from '../domain/catalogue';
+import type { JobConfig } from '../domain/job';
+
+/** Who asked: audit rows and notifications name them. */
+export type Actor =
+  | { kind: 'user'; email: string }
+  | { kind: 'api'; key_id: string }
+  | { kind: 'system' };
+
+/** A job's lifecycle state as shown to people. */
+export type JobStatus = 'active' | 'paused' | 'disabled' | 'running' | 'failing' | 'completed';
+
+export interface RunDto {
+  run_id: string;
+  job_id: string;
+  job_name: string;
+  scheduled_for: string | null; // the occurrence; null for manual runs
+  started_at: string | null;
+  finished_at: string | null;
+  status: RunStatus;
+  trigger: RunTrigger;
+  videos_added: number;
+  videos_updated: number;
+  quota_units: number;
+  duration_ms: number | null;
+  error: string | null;
+}
+
+export interface ConflictWarningDto {
+  job_id: string;
+  job_name: string;
+  tab: string;
+  at: string;
+  message: string;
+}
+
+export interface JobDto {
+  id: string;
+  version: number; // optimistic concurrency: bumped on every definition change
+  config: JobConfig;
+  status: JobStatus;
+  paused: boolean;
+  created_at: string;
+  updated_at: string;
+  created_by: string;
+  next_run_at: string | null;
+  last_run: RunDto | null;
+  consecutive_failures: number;
+  /** Channels resolved so far: input as typed -> title (for the UI); absent until first run. */
+  channel_titles: Record<string, string>;
+}
+
+export interface JobDetailDto extends JobDto {
+  next_runs: string[]; // next 5 occurrences
+  recent_runs: RunDto[]; // newest first, up to 10
+  schedule_text: string; // "Every day at 09:00 (America/New_York)"
+  conflicts: ConflictWarningDto[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number; // 1-based
+  page_size: number;
+}
+
+export type SortOrder = 'asc' | 'desc';
+
+export interface ListJobsQuery {
+  page?: number;
+  page_size?: number; // default 50, max 200
+  status?: JobStatus;
+  enabled?: boolean;
+  tag?: string;
+  q?: string; // free text over name, description, channels, tab
+  sort?: string; // any JobDto column: name, priority, status, next_run_at, updated_at, created_at, schedule_type, target_tab_name, last_run
+  order?: SortOrder;
+}
+
+export type BulkAction = 'pause' | 'resume' | 'enable' | 'disable' | 'delete' | 'run_now';
+
+export interface BulkResult {
+  action: BulkAction;
+  results: { id: string; ok: boolean; error?: AppErrorDto }[];
+}
+
+export interface WindowStats {
+  window: '24h' | '7d' | '30d';
+  runs: number;
+  succeeded: number;
+  failed: number;
+  success_rate: number | null; // 0..1, null when no runs
+  mean_duration_ms: number | null;
+  p95_duration_ms: number | null;
+  videos_written: number;
+  quota_units: number;
+}
+
+export interface StatsDto {
+  generated_at: string;
+  jobs: { total: number; active: number; paused: number; disabled: number; failing: number };
+  overall: WindowStats[];
+  per_job: { job_id: string; job_name: string; windows: WindowStats[] }[];
+}
+
+export type HealthLevel = 'ok' | 'warning' | 'error';
+
+export interface HealthDto {
+  status: HealthLevel;
+  checked_at: string;
+  triggers: { heartbeat: boolean; heartbeat_minutes: number | null; precise_at: string | null; total: number; repaired: string[] };
+  last_tick: { at: string | null; lag_ms: number | null };
+  youtube_quota: { used_today: number; daily_budget: number; project_limit: number; resets_at: string; deferred_until: string | null };
+  trigger_runtime: { used_ms_24h: number; budget_ms: number };
+  property_store: { used_bytes: number; limit_bytes: number; largest_value_bytes: number; value_limit_bytes: number };
+  failing_jobs: { job_id: string; job_name: string; consecutive_failures: number; last_error: string | null }[];
+  timezones: { zone: string; ok: boolean; intl_offset: string; apps_script_offset: string }[];
+  warnings: string[];
+}
+
+export interface AuditDto {
+  at: string;
+  actor: string; // 'user:alice@example.com' | 'api:k_3f9a' | 'system'
+  action: string; // job.create, job.update, job.delete, job.pause, ..., key.create, settings.update, import
+  job_id: string | null;
+  changes: string; // JSON text of what changed (before/after of changed fields)
+}
+
+export interface AuditQuery {
+  page?: number;
+  page_size?: number;
+  job_id?: string;
+  action?: string;
+  since?: string;
+}
+
+export interface ExportFile {
+  format: ExportFormat;
+  content_type: string; // application/json | text/csv | application/yaml
+  filename: string; // youtube2sheets-jobs-2026-11-26.json
+  body: string;
+}
+
+export interface ImportResult {
+  created: string[];
+  updated: string[];
+}
+
+export interface Settings {
+  default_timezone: string;
+  heartbeat_minutes: HeartbeatMinutes;
+  daily_quota_budget: number; // units per Pacific day, <= project limit
+  run_history_rows: number; // rotation: newest N run rows kept
+  audit_rows: number;
+  notification_email: string; // fallback recipient; '' = none
+  rate_limit_per_minute: number; // web API, per credential
+}
+
+export interface SchedulePreview {
+  ok: boolean;
+  errors: { path: string; message: string }[];
+  runs: string[]; // ISO instants
+  schedule_text: string;
+  conflicts: ConflictWarningDto[];
+}
+
+export interface ChannelCheck {
+  input: string;
+  ok: boolean;
+  channel_id: string | null;
+  title: string | null;
+  video_count: number | null;
+  thumbnail_url: string | null;
+  error: string | null;
+}
+
+/** Live view for the sidebar monitor (refreshed every 2 s): cheap, from cache + properties. */
+export interface MonitorDto {
+  now: string;
+  running: { job_id: string; job_name: string; run_id: string; started_at: string; processed: number; expected: number | null; phase: string }[];
+  quota: { used_today: number; daily_budget: number };
+  success_rate_24h: number | null;
+  recent_failures: RunDto[];
+}
+
+/** The sidebar's one-RPC view. */
+export interface SidebarViewDto {
+  jobs: JobDto[];
+  monitor: MonitorDto;
+  next_runs: { job_id: string; job_name: string; at: string }[];
+  health: Pick<HealthDto, 'status' | 'warnings'>;
+  settings: Settings;
+  user_email: string;
+  spreadsheet_url: string;
+}
+
+export interface CalendarDay {
+  date: string; // YYYY-MM-DD in the viewer's zone
+  entries: {
+    job_id: string;
+    job_name: string;
+    at: string;
+    kind: 'scheduled' | 'succeeded' | 'failed' | 'missed' | 'partial' | 'skipped' | 'deferred';
+  }[];
+  run_count: number;
+}
+
+export interface CalendarDto {
+  month: string; // YYYY-MM
+  time_zone: string;
+  days: CalendarDay[];
+}
+
+export interface ApiKeyDto {
+  id: string; // short public id, e.g. k_3f9a12
+  name: string;
+  scope: 'read' | 'write';
+  created_at: string;
+  created_by: string;
+  last_used_at: string | null;
+  revoked: boolean;
+}
+
+/** Errors every use case may throw; the doors map them to a status (API) or a message (UI). */
+export interface AppErrorDto {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  toDto(): AppErrorDto {
+    const dto: AppErrorDto = { status: this.status, code: this.code, message: this.message };
+    if (this.details !== undefined) dto.details = this.details;
+    return dto;
+  }
+}
+
+/**
+ * Error codes (status): validation_failed (422, details: {path,message}[]), job_not_found (404),
+ * version_conflict (409), store_full (413: says how much room is left), dependency_not_found (422),
+ * busy (503: the script lock could not be had), quota_exhausted (429), unauthorized (401),
+ * forbidden (403), rate_limited (429, details.retry_after seconds), bad_request (400),
+ * payload_too_large (413), unsupported_media_type (415), not_found (404), method_not_allowed (405),
+ * internal (500).
+ */
+export type AppErrorCode = string;
+
+export interface SchedulerApp {
+  createJob(input: unknown, actor: Actor): { job: JobDetailDto; warnings: ConflictWarningDto[] };
+  /** Full replacement of the config; `expectedVersion` (when given) must match or version_conflict. */
+  updateJob(id: string, input: unknown, actor: Actor, expectedVersion?: number): { job: JobDetailDto; warnings: ConflictWarningDto[] };
+  patchJob(id: string, patch: unknown, actor: Actor, expectedVersion?: number): { job: JobDetailDto; warnings: ConflictWarningDto[] };
+  deleteJob(id: string, actor: Actor): void;
+  pauseJob(id: string, actor: Actor): JobDto;
+  resumeJob(id: string, actor: Actor): JobDto;
+  enableJob(id: string, actor: Actor): JobDto;
+  disableJob(id: string, actor: Actor): JobDto;
+  /** Runs the job now in this execution (within the time budget; resumable if cut). */
+  runNow(id: string, actor: Actor): RunDto;
+  bulk(action: BulkAction, ids: string[], actor: Actor): BulkResult;
+  listJobs(query: ListJobsQuery): Page<JobDto>;
+  getJob(id: string): JobDetailDto;
+  jobRuns(id: string, query: { page?: number; page_size?: number }): Page<RunDto>;
+  stats(): StatsDto;
+  health(): HealthDto;
+  audit(query: AuditQuery): Page<AuditDto>;
+  exportJobs(format: ExportFormat, query: ListJobsQuery): ExportFile;
+  /** All-or-nothing: every job validated before anything is written. */
+  importJobs(text: string, format: 'json' | 'yaml', actor: Actor): ImportResult;
+  previewSchedule(partialConfig: unknown, count: number, viewerTimeZone?: string): SchedulePreview;
+  checkChannels(inputs: string[]): ChannelCheck[];
+  getSettings(): Settings;
+  updateSettings(patch: Partial<Settings>, actor: Actor): Settings;
+  sidebarView(): SidebarViewDto;
+  monitor(): MonitorDto;
+  calendar(month: string, timeZone: string): CalendarDto;
+  /** The trigger handler's use case: plan, claim, run within budget, record, re-arm triggers. */
+  tick(): { ran: number; next_wake_at: string | null };
+  /** Idempotent: heartbeat + precise trigger present exactly once. Returns what was repaired. */
+  ensureTriggers(): string[];
+}
