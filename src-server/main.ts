@@ -6,7 +6,7 @@
  */
 declare const global: Record<string, unknown>;
 
-// ==== menu and scheduler (app) ====
+// ==== menu and dialogs (ui) ====
 function onOpen(_e?: GoogleAppsScript.Events.SheetsOnOpen): void {
   SpreadsheetApp.getUi().createMenu('YouTube2Sheets').addItem('Open scheduler', 'openSidebar').addToUi();
 }
@@ -19,15 +19,18 @@ function openSidebar(): void {
   SpreadsheetApp.getUi().showSidebar(HtmlService.createHtmlOutputFromFile('sidebar').setTitle('YouTube2Sheets'));
 }
 
+global.onOpen = onOpen;
+global.onInstall = onInstall;
+global.openSidebar = openSidebar;
+// ==== end menu and dialogs ====
+
+// ==== scheduler (app) ====
 function tick(_e?: GoogleAppsScript.Events.TimeDriven): void {
   // Filled by the scheduler runtime.
 }
 
-global.onOpen = onOpen;
-global.onInstall = onInstall;
-global.openSidebar = openSidebar;
 global.tick = tick;
-// ==== end menu and scheduler ====
+// ==== end scheduler ====
 
 // ==== web API (api) ====
 function doGet(_e: GoogleAppsScript.Events.DoGet): GoogleAppsScript.Content.TextOutput {
