@@ -1,0 +1,116 @@
+/** CacheService: script/user/document caches with Apps Script's limits; expiry runs on the virtual clock. */
+import { GasException, MESSAGES } from './errors';
+import type { Scope } from './execution';
+import { registerType } from './registry';
+
+export const CACHE_KEY_MAX_CHARS = 250;
+export const CACHE_VALUE_MAX_BYTES = 100 * 1024;
+export const CACHE_MAX_EXPIRY_SECONDS = 21600;
+export const CACHE_DEFAULT_EXPIRY_SECONDS = 600;
+/** Apps Script keeps about 1,000 items per cache and may evict earlier ones. */
+export const CACHE_MAX_ITEMS = 1000;
+
+export interface CacheEntry {
+  value: string;
+  expiresAtMs: number;
+}
+
+export class CacheStore {
+  readonly entries = new Map<string, CacheEntry>();
+
+  get(key: string, nowMs: number): string | null {
+    const e = this.entries.get(key);
+    if (!e) return null;
+    if (e.expiresAtMs <= nowMs) {
+      this.entries.delete(key);
+      return null;
+    }
+    return e.value;
+  }
+
+  put(key: string, value: string, expiresAtMs: number): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAtMs });
+    while (this.entries.size > CACHE_MAX_ITEMS) {
+      const oldest = this.entries.keys().next().value as string;
+      this.entries.delete(oldest);
+    }
+  }
+}
+
+function checkKey(key: unknown): string {
+  if (key === null || key === undefined) throw new GasException('Invalid argument: key');
+  const k = String(key);
+  if (k.length > CACHE_KEY_MAX_CHARS) throw new GasException(MESSAGES.argumentTooLarge('key'));
+  return k;
+}
+
+function checkValue(value: unknown): string {
+  if (value === null || value === undefined) throw new GasException('Invalid argument: value');
+  const v = String(value);
+  if (Buffer.byteLength(v, 'utf8') > CACHE_VALUE_MAX_BYTES) throw new GasException(MESSAGES.argumentTooLarge('value'));
+  return v;
+}
+
+function checkExpiry(seconds: unknown): number {
+  if (seconds === undefined) return CACHE_DEFAULT_EXPIRY_SECONDS;
+  const s = Number(seconds);
+  if (!Number.isFinite(s) || s < 1) throw new GasException('Invalid argument: expirationInSeconds');
+  if (s > CACHE_MAX_EXPIRY_SECONDS) throw new GasException(`Invalid argument: expirationInSeconds (at most ${CACHE_MAX_EXPIRY_SECONDS} seconds)`);
+  return s;
+}
+
+export class CacheFake implements GoogleAppsScript.Cache.Cache {
+  constructor(
+    private readonly store: CacheStore,
+    private readonly scope: Scope,
+  ) {}
+
+  #now(): number {
+    return this.scope.world.clock.nowMs();
+  }
+
+  get(key: string): string | null {
+    return this.store.get(checkKey(key), this.#now());
+  }
+  getAll(keys: string[]): { [key: string]: string } {
+    const out: Record<string, string> = {};
+    for (const key of keys) {
+      const v = this.store.get(checkKey(key), this.#now());
+      if (v !== null) out[String(key)] = v;
+    }
+    return out;
+  }
+  put(key: string, value: string, expirationInSeconds?: number): void {
+    const k = checkKey(key);
+    const v = checkValue(value);
+    this.store.put(k, v, this.#now() + checkExpiry(expirationInSeconds) * 1000);
+  }
+  putAll(values: { [key: string]: string }, expirationInSeconds?: number): void {
+    const expiry = checkExpiry(expirationInSeconds);
+    const entries = Object.entries(values).map(([k, v]) => [checkKey(k), checkValue(v)] as const);
+    for (const [k, v] of entries) this.store.put(k, v, this.#now() + expiry * 1000);
+  }
+  remove(key: string): void {
+    this.store.entries.delete(checkKey(key));
+  }
+  removeAll(keys: string[]): void {
+    for (const key of keys) this.store.entries.delete(checkKey(key));
+  }
+}
+registerType(CacheFake, 'CacheService.Cache');
+
+export class CacheServiceFake implements Pick<GoogleAppsScript.Cache.CacheService, 'getScriptCache' | 'getUserCache' | 'getDocumentCache'> {
+  constructor(private readonly scope: Scope) {}
+
+  getScriptCache(): GoogleAppsScript.Cache.Cache {
+    return new CacheFake(this.scope.world.caches.script, this.scope);
+  }
+  getUserCache(): GoogleAppsScript.Cache.Cache {
+    return new CacheFake(this.scope.world.caches.user, this.scope);
+  }
+  getDocumentCache(): GoogleAppsScript.Cache.Cache | null {
+    return new CacheFake(this.scope.world.caches.document, this.scope);
+  }
+}
+registerType(CacheServiceFake, 'CacheService');

@@ -1,0 +1,46 @@
+/** One execution's bookkeeping on the state owner's side, and the scope handed to every fake. */
+import type { World } from './world';
+
+export type ExecutionKind = 'run' | 'trigger' | 'web' | 'scriptRun' | 'load';
+
+/** Apps Script kills an execution after 6 minutes. */
+export const EXECUTION_LIMIT_MS = 6 * 60 * 1000;
+
+export class Execution {
+  readonly calls: Record<string, number> = {};
+  readonly logs: string[] = [];
+  elapsedMs = 0;
+  killed = false;
+  killMessage: string | null = null;
+  readonly handles = new Map<number, object>();
+  readonly #ids = new Map<object, number>();
+  #nextHandle = 1;
+
+  constructor(
+    readonly id: number,
+    readonly kind: ExecutionKind,
+    readonly fn: string,
+    readonly startedAtMs: number,
+    /** Worker executions may wait (locks); in-process ones cannot, the state owner is busy running them. */
+    readonly canBlock: boolean,
+    readonly triggerUid: string | null = null,
+  ) {}
+
+  handleOf(obj: object): number {
+    let id = this.#ids.get(obj);
+    if (id === undefined) {
+      id = this.#nextHandle++;
+      this.#ids.set(obj, id);
+      this.handles.set(id, obj);
+    }
+    return id;
+  }
+}
+
+/** What a fake sees: the shared state, its execution, and a way to let virtual time pass. */
+export interface Scope {
+  readonly world: World;
+  readonly exec: Execution;
+  /** Lets `ms` of virtual time pass inside this execution (sleep, waiting); may kill it. */
+  spend(ms: number): void;
+}

@@ -1,0 +1,263 @@
+/** ScriptApp: time-driven triggers (with Apps Script's limits), project triggers, the web app URL. */
+import { GasException, MESSAGES } from './errors';
+import type { Scope } from './execution';
+import { enumOf, registerType } from './registry';
+import { formatDate } from './utilities';
+
+export const MAX_TRIGGERS_PER_USER = 20;
+export const EVERY_MINUTES_ALLOWED = [1, 5, 10, 15, 30] as const;
+export const EVERY_HOURS_ALLOWED = [1, 2, 4, 6, 8, 12] as const;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+export type TriggerSchedule = 'everyMinutes' | 'everyHours' | 'everyDays' | 'everyWeeks' | 'at';
+
+export interface TriggerRecord {
+  uid: string;
+  handler: string;
+  schedule: TriggerSchedule;
+  /** Period of recurring triggers. */
+  intervalMs: number | null;
+  /** Next due instant (ms); null once a one-off trigger has fired (it stays listed until deleted, as in Apps Script). */
+  nextAtMs: number | null;
+  createdAtMs: number;
+  lastFiredAtMs: number | null;
+}
+
+/** JSON view of a trigger (tests and the dev server read these). */
+export interface TriggerInfo {
+  uid: string;
+  handler: string;
+  schedule: TriggerSchedule;
+  intervalMs: number | null;
+  nextAt: string | null;
+  createdAt: string;
+  lastFiredAt: string | null;
+}
+
+export function triggerInfo(t: TriggerRecord): TriggerInfo {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return { uid: t.uid, handler: t.handler, schedule: t.schedule, intervalMs: t.intervalMs, nextAt: iso(t.nextAtMs), createdAt: new Date(t.createdAtMs).toISOString(), lastFiredAt: iso(t.lastFiredAtMs) };
+}
+
+export function triggerFromInfo(i: TriggerInfo): TriggerRecord {
+  const ms = (s: string | null) => (s === null ? null : Date.parse(s));
+  return { uid: i.uid, handler: i.handler, schedule: i.schedule, intervalMs: i.intervalMs, nextAtMs: ms(i.nextAt), createdAtMs: Date.parse(i.createdAt), lastFiredAtMs: ms(i.lastFiredAt) };
+}
+
+export class TriggerStore {
+  readonly list: TriggerRecord[] = [];
+  nextUid = 1;
+
+  /** The earliest trigger due at or before `nowMs` (ties: creation order). */
+  nextDue(nowMs: number): TriggerRecord | undefined {
+    let best: TriggerRecord | undefined;
+    for (const t of this.list) if (t.nextAtMs !== null && t.nextAtMs <= nowMs && (!best || t.nextAtMs < (best.nextAtMs as number))) best = t;
+    return best;
+  }
+
+  /** After a fire at `firedAtMs`: recurring triggers move to their next period after `nowMs`; one-offs are spent. */
+  reschedule(t: TriggerRecord, firedAtMs: number, nowMs: number): void {
+    t.lastFiredAtMs = firedAtMs;
+    if (t.intervalMs === null) {
+      t.nextAtMs = null;
+      return;
+    }
+    let next = firedAtMs + t.intervalMs;
+    if (next <= nowMs) next += Math.ceil((nowMs - next + 1) / t.intervalMs) * t.intervalMs;
+    t.nextAtMs = next;
+  }
+}
+
+class TriggerFake implements Pick<GoogleAppsScript.Script.Trigger, 'getUniqueId' | 'getHandlerFunction' | 'getEventType' | 'getTriggerSource' | 'getTriggerSourceId'> {
+  constructor(readonly _record: TriggerRecord) {}
+  getUniqueId(): string {
+    return this._record.uid;
+  }
+  getHandlerFunction(): string {
+    return this._record.handler;
+  }
+  getEventType(): GoogleAppsScript.Script.EventType {
+    return 'CLOCK' as unknown as GoogleAppsScript.Script.EventType;
+  }
+  getTriggerSource(): GoogleAppsScript.Script.TriggerSource {
+    return 'CLOCK' as unknown as GoogleAppsScript.Script.TriggerSource;
+  }
+  getTriggerSourceId(): string {
+    return null as unknown as string;
+  }
+}
+registerType(TriggerFake, 'ScriptApp.Trigger');
+
+type GasClockBuilder = GoogleAppsScript.Script.ClockTriggerBuilder;
+const builder = (v: object): GasClockBuilder => v as unknown as GasClockBuilder;
+
+class ClockTriggerBuilderFake implements Pick<GasClockBuilder, 'after' | 'at' | 'everyMinutes' | 'everyHours' | 'everyDays' | 'everyWeeks' | 'atHour' | 'nearMinute' | 'inTimezone' | 'onWeekDay' | 'create'> {
+  #schedule: TriggerSchedule | null = null;
+  #intervalMs: number | null = null;
+  #atMs: number | null = null;
+  #hour: number | null = null;
+  #minute = 0;
+  #weekDay: number | null = null;
+  #timeZone: string;
+
+  constructor(
+    private readonly handler: string,
+    private readonly scope: Scope,
+  ) {
+    this.#timeZone = scope.world.config.scriptTimeZone;
+  }
+
+  #set(schedule: TriggerSchedule, intervalMs: number | null, atMs: number | null): GasClockBuilder {
+    this.#schedule = schedule;
+    this.#intervalMs = intervalMs;
+    this.#atMs = atMs;
+    return builder(this);
+  }
+
+  after(durationMilliseconds: number): GasClockBuilder {
+    const ms = Number(durationMilliseconds);
+    if (!Number.isFinite(ms) || ms < 0) throw new GasException('Invalid argument: durationMilliseconds');
+    return this.#set('at', null, this.scope.world.clock.nowMs() + ms);
+  }
+  at(date: GoogleAppsScript.Base.Date): GasClockBuilder {
+    if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new GasException('Invalid argument: date');
+    return this.#set('at', null, date.getTime());
+  }
+  everyMinutes(n: number): GasClockBuilder {
+    if (!(EVERY_MINUTES_ALLOWED as readonly number[]).includes(Number(n))) {
+      throw new GasException(`Invalid argument: minutes. The value passed to everyMinutes() must be 1, 5, 10, 15 or 30, not ${String(n)}.`);
+    }
+    return this.#set('everyMinutes', Number(n) * MINUTE, null);
+  }
+  everyHours(n: number): GasClockBuilder {
+    if (!(EVERY_HOURS_ALLOWED as readonly number[]).includes(Number(n))) {
+      throw new GasException(`Invalid argument: hours. The value passed to everyHours() must be 1, 2, 4, 6, 8 or 12, not ${String(n)}.`);
+    }
+    return this.#set('everyHours', Number(n) * HOUR, null);
+  }
+  everyDays(n: number): GasClockBuilder {
+    if (!Number.isInteger(Number(n)) || Number(n) < 1) throw new GasException('Invalid argument: days');
+    return this.#set('everyDays', Number(n) * DAY, null);
+  }
+  everyWeeks(n: number): GasClockBuilder {
+    if (!Number.isInteger(Number(n)) || Number(n) < 1) throw new GasException('Invalid argument: weeks');
+    return this.#set('everyWeeks', Number(n) * 7 * DAY, null);
+  }
+  atHour(hour: number): GasClockBuilder {
+    const h = Number(hour);
+    if (!Number.isInteger(h) || h < 0 || h > 23) throw new GasException('Invalid argument: hour');
+    this.#hour = h;
+    return builder(this);
+  }
+  nearMinute(minute: number): GasClockBuilder {
+    const m = Number(minute);
+    if (!Number.isInteger(m) || m < 0 || m > 59) throw new GasException('Invalid argument: minute');
+    this.#minute = m;
+    return builder(this);
+  }
+  inTimezone(timezone: string): GasClockBuilder {
+    this.#timeZone = String(timezone);
+    return builder(this);
+  }
+  onWeekDay(day: GoogleAppsScript.Base.Weekday): GasClockBuilder {
+    const i = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'].indexOf(String(day));
+    if (i < 0) throw new GasException('Invalid argument: day');
+    this.#weekDay = i;
+    return builder(this);
+  }
+
+  /** First instant after now at the chosen hour/minute (and weekday) in the trigger's zone. */
+  #firstAligned(nowMs: number): number {
+    const start = Math.floor(nowMs / MINUTE) * MINUTE + MINUTE;
+    const hour = this.#hour ?? 0;
+    for (let t = start; t < start + 8 * DAY + 2 * HOUR; t += 15 * MINUTE) {
+      const d = new Date(t);
+      if (Number(formatDate(d, this.#timeZone, 'H')) !== hour) continue;
+      if (this.#weekDay !== null && formatDate(d, this.#timeZone, 'EEEE').toUpperCase() !== ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'][this.#weekDay]) continue;
+      const hourStart = t - (Number(formatDate(d, this.#timeZone, 'm')) * MINUTE);
+      const at = hourStart + this.#minute * MINUTE;
+      if (at > nowMs) return at;
+    }
+    return nowMs + (this.#intervalMs ?? DAY);
+  }
+
+  create(): GoogleAppsScript.Script.Trigger {
+    const { world } = this.scope;
+    if (this.#schedule === null) throw new GasException('Invalid argument: the trigger has no schedule (call everyMinutes, everyHours, everyDays, everyWeeks, at or after first).');
+    if (world.triggers.list.length >= MAX_TRIGGERS_PER_USER) throw new GasException(MESSAGES.tooManyTriggers);
+    const now = world.clock.nowMs();
+    let nextAtMs: number;
+    if (this.#schedule === 'at') nextAtMs = this.#atMs as number;
+    else if (this.#schedule === 'everyDays' || this.#schedule === 'everyWeeks') nextAtMs = this.#firstAligned(now);
+    else nextAtMs = now + (this.#intervalMs as number);
+    const record: TriggerRecord = {
+      uid: String(world.triggers.nextUid++ + 8_000_000_000),
+      handler: this.handler,
+      schedule: this.#schedule,
+      intervalMs: this.#intervalMs,
+      nextAtMs,
+      createdAtMs: now,
+      lastFiredAtMs: null,
+    };
+    world.triggers.list.push(record);
+    return new TriggerFake(record) as unknown as GoogleAppsScript.Script.Trigger;
+  }
+}
+registerType(ClockTriggerBuilderFake, 'ScriptApp.ClockTriggerBuilder');
+
+class TriggerBuilderFake implements Pick<GoogleAppsScript.Script.TriggerBuilder, 'timeBased'> {
+  constructor(
+    private readonly handler: string,
+    private readonly scope: Scope,
+  ) {}
+  timeBased(): GasClockBuilder {
+    return builder(new ClockTriggerBuilderFake(this.handler, this.scope));
+  }
+}
+registerType(TriggerBuilderFake, 'ScriptApp.TriggerBuilder');
+
+class ServiceFake implements Pick<GoogleAppsScript.Script.Service, 'getUrl' | 'isEnabled'> {
+  constructor(private readonly url: string) {}
+  getUrl(): string {
+    return this.url;
+  }
+  isEnabled(): boolean {
+    return true;
+  }
+}
+registerType(ServiceFake, 'ScriptApp.Service');
+
+export class ScriptAppFake implements Pick<GoogleAppsScript.Script.ScriptApp, 'newTrigger' | 'getProjectTriggers' | 'deleteTrigger' | 'getService' | 'getScriptId' | 'getOAuthToken'> {
+  constructor(private readonly scope: Scope) {}
+
+  newTrigger(functionName: string): GoogleAppsScript.Script.TriggerBuilder {
+    if (typeof functionName !== 'string' || functionName === '') throw new GasException('Invalid argument: functionName');
+    return new TriggerBuilderFake(functionName, this.scope) as unknown as GoogleAppsScript.Script.TriggerBuilder;
+  }
+  getProjectTriggers(): GoogleAppsScript.Script.Trigger[] {
+    return this.scope.world.triggers.list.map((t) => new TriggerFake(t) as unknown as GoogleAppsScript.Script.Trigger);
+  }
+  deleteTrigger(trigger: GoogleAppsScript.Script.Trigger): void {
+    if (!(trigger instanceof TriggerFake)) throw new GasException('Invalid argument: trigger');
+    const list = this.scope.world.triggers.list;
+    const i = list.findIndex((t) => t.uid === trigger._record.uid);
+    if (i >= 0) list.splice(i, 1);
+  }
+  getService(): GoogleAppsScript.Script.Service {
+    return new ServiceFake(this.scope.world.config.webAppUrl) as unknown as GoogleAppsScript.Script.Service;
+  }
+  getScriptId(): string {
+    return this.scope.world.config.scriptId;
+  }
+  getOAuthToken(): string {
+    return 'emulator-oauth-token';
+  }
+}
+registerType(ScriptAppFake, 'ScriptApp', {
+  EventType: enumOf('CLOCK', 'ON_OPEN', 'ON_EDIT', 'ON_FORM_SUBMIT', 'ON_CHANGE', 'ON_EVENT_UPDATED'),
+  TriggerSource: enumOf('SPREADSHEETS', 'CLOCK', 'FORMS', 'DOCUMENTS', 'CALENDAR'),
+  AuthMode: enumOf('NONE', 'CUSTOM_FUNCTION', 'LIMITED', 'FULL'),
+  WeekDay: enumOf('MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'),
+});

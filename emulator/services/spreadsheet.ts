@@ -1,0 +1,618 @@
+/** SpreadsheetApp: spreadsheets, sheets, ranges (values typed as Sheets types them), and the Ui. */
+import { parseA1, toA1, type GridRange } from './a1';
+import { GasException, MESSAGES } from './errors';
+import type { Scope } from './execution';
+import { enumOf, registerType } from './registry';
+import {
+  cellIsEmpty,
+  lastColumnOf,
+  lastRowOf,
+  typeInput,
+  type Cell,
+  type CellValue,
+  type SheetData,
+  type SpreadsheetData,
+} from './spreadsheet-store';
+import { formatDate } from './utilities';
+import type { HtmlOutputFake } from './html';
+
+type GasRange = GoogleAppsScript.Spreadsheet.Range;
+type GasSheet = GoogleAppsScript.Spreadsheet.Sheet;
+type GasSpreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+const gas = <T>(v: object): T => v as unknown as T;
+
+export const MAX_CELLS_PER_SPREADSHEET = 10_000_000;
+
+function describeArg(v: unknown): string {
+  if (Array.isArray(v)) return Array.isArray(v[0]) ? 'Object[][]' : `${v.length && typeof v[0] === 'number' ? 'number' : 'Object'}[]`;
+  if (v === null || v === undefined) return 'null';
+  return typeof v === 'object' ? 'Object' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'Boolean' : 'String';
+}
+
+function int(v: unknown, name: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new GasException(`Invalid argument: ${name}`);
+  return Math.trunc(n);
+}
+
+// ------------------------------------------------------------------ Range
+
+export class RangeFake implements Pick<GasRange,
+  'getValues' | 'setValues' | 'getValue' | 'setValue' | 'getDisplayValues' | 'getDisplayValue' | 'getFormulas' | 'getFormula' |
+  'setFormula' | 'setNumberFormat' | 'setNumberFormats' | 'getNumberFormats' | 'getNumberFormat' | 'clearContent' | 'clear' |
+  'getRow' | 'getColumn' | 'getNumRows' | 'getNumColumns' | 'getLastRow' | 'getLastColumn' | 'getA1Notation' | 'offset' | 'getSheet'> {
+  constructor(
+    private readonly ss: SpreadsheetData,
+    private readonly sheet: SheetData,
+    private readonly g: GridRange,
+    private readonly scope: Scope,
+  ) {}
+
+  #cells<T>(pick: (cell: Cell | undefined) => T): T[][] {
+    const out: T[][] = [];
+    for (let r = 0; r < this.g.numRows; r++) {
+      const row = this.sheet.rows[this.g.row - 1 + r];
+      const line = new Array<T>(this.g.numCols);
+      for (let c = 0; c < this.g.numCols; c++) line[c] = pick(row?.[this.g.col - 1 + c]);
+      out.push(line);
+    }
+    return out;
+  }
+
+  #write(r: number, c: number, update: (old: Cell | undefined) => Cell | undefined): void {
+    const rows = this.sheet.rows;
+    const ri = this.g.row - 1 + r;
+    while (rows.length <= ri) rows.push([]);
+    const row = (rows[ri] ??= []);
+    const ci = this.g.col - 1 + c;
+    const next = update(row[ci]);
+    if (next === undefined) {
+      if (ci < row.length) row[ci] = undefined;
+    } else {
+      while (row.length < ci) row.push(undefined);
+      row[ci] = next;
+    }
+  }
+
+  getValues(): unknown[][] {
+    return this.#cells((c) => (c ? c.v : ''));
+  }
+  getValue(): unknown {
+    const row = this.sheet.rows[this.g.row - 1];
+    return row?.[this.g.col - 1]?.v ?? '';
+  }
+  getDisplayValues(): string[][] {
+    return this.#cells((c) => displayOf(c, this.ss.timeZone));
+  }
+  getDisplayValue(): string {
+    return displayOf(this.sheet.rows[this.g.row - 1]?.[this.g.col - 1], this.ss.timeZone);
+  }
+  getFormulas(): string[][] {
+    return this.#cells((c) => c?.f ?? '');
+  }
+  getFormula(): string {
+    return this.sheet.rows[this.g.row - 1]?.[this.g.col - 1]?.f ?? '';
+  }
+  getNumberFormats(): string[][] {
+    return this.#cells((c) => c?.nf ?? 'General');
+  }
+  getNumberFormat(): string {
+    return this.sheet.rows[this.g.row - 1]?.[this.g.col - 1]?.nf ?? 'General';
+  }
+
+  setValues(values: unknown[][]): GasRange {
+    if (!Array.isArray(values) || !values.every((row) => Array.isArray(row))) {
+      throw new GasException(`The parameters (${describeArg(values)}) don't match the method signature for SpreadsheetApp.Range.setValues.`);
+    }
+    if (values.length !== this.g.numRows) throw new GasException(MESSAGES.rowsMismatch(values.length, this.g.numRows));
+    for (const row of values) {
+      if (row.length !== this.g.numCols) throw new GasException(MESSAGES.columnsMismatch(row.length, this.g.numCols));
+    }
+    values.forEach((row, r) => row.forEach((v, c) => this.#write(r, c, (old) => typeInput(v, old?.nf))));
+    return gas(this);
+  }
+  setValue(value: unknown): GasRange {
+    for (let r = 0; r < this.g.numRows; r++) for (let c = 0; c < this.g.numCols; c++) this.#write(r, c, (old) => typeInput(value, old?.nf));
+    return gas(this);
+  }
+  setFormula(formula: string): GasRange {
+    return this.setValue(String(formula).startsWith('=') ? formula : `=${formula}`);
+  }
+  setNumberFormat(numberFormat: string): GasRange {
+    const nf = String(numberFormat);
+    for (let r = 0; r < this.g.numRows; r++) for (let c = 0; c < this.g.numCols; c++) this.#write(r, c, (old) => ({ ...(old ?? { v: '' }), nf }));
+    return gas(this);
+  }
+  setNumberFormats(numberFormats: string[][]): GasRange {
+    if (!Array.isArray(numberFormats) || numberFormats.length !== this.g.numRows) {
+      throw new GasException(MESSAGES.rowsMismatch(Array.isArray(numberFormats) ? numberFormats.length : 0, this.g.numRows));
+    }
+    numberFormats.forEach((row, r) => {
+      if (row.length !== this.g.numCols) throw new GasException(MESSAGES.columnsMismatch(row.length, this.g.numCols));
+      row.forEach((nf, c) => this.#write(r, c, (old) => ({ ...(old ?? { v: '' }), nf: String(nf) })));
+    });
+    return gas(this);
+  }
+  clearContent(): GasRange {
+    for (let r = 0; r < this.g.numRows; r++) for (let c = 0; c < this.g.numCols; c++) this.#write(r, c, (old) => (old?.nf ? { v: '', nf: old.nf } : undefined));
+    return gas(this);
+  }
+  clear(): GasRange {
+    for (let r = 0; r < this.g.numRows; r++) for (let c = 0; c < this.g.numCols; c++) this.#write(r, c, () => undefined);
+    return gas(this);
+  }
+  getRow(): number {
+    return this.g.row;
+  }
+  getColumn(): number {
+    return this.g.col;
+  }
+  getNumRows(): number {
+    return this.g.numRows;
+  }
+  getNumColumns(): number {
+    return this.g.numCols;
+  }
+  getLastRow(): number {
+    return this.g.row + this.g.numRows - 1;
+  }
+  getLastColumn(): number {
+    return this.g.col + this.g.numCols - 1;
+  }
+  getA1Notation(): string {
+    return toA1(this.g);
+  }
+  offset(rowOffset: number, columnOffset: number, numRows?: number, numColumns?: number): GasRange {
+    const g: GridRange = {
+      row: this.g.row + int(rowOffset, 'rowOffset'),
+      col: this.g.col + int(columnOffset, 'columnOffset'),
+      numRows: numRows === undefined ? this.g.numRows : int(numRows, 'numRows'),
+      numCols: numColumns === undefined ? this.g.numCols : int(numColumns, 'numColumns'),
+    };
+    return gas(new RangeFake(this.ss, this.sheet, checkGrid(this.sheet, g), this.scope));
+  }
+  getSheet(): GasSheet {
+    return gas(new SheetFake(this.ss, this.sheet, this.scope));
+  }
+}
+registerType(RangeFake, 'SpreadsheetApp.Range');
+
+function checkGrid(sheet: SheetData, g: GridRange): GridRange {
+  if (g.row < 1) throw new GasException('The starting row of the range is too small.');
+  if (g.col < 1) throw new GasException('The starting column of the range is too small.');
+  if (g.numRows < 1) throw new GasException('The number of rows in the range must be at least 1.');
+  if (g.numCols < 1) throw new GasException('The number of columns in the range must be at least 1.');
+  if (g.row + g.numRows - 1 > sheet.maxRows || g.col + g.numCols - 1 > sheet.maxCols) {
+    throw new GasException('The coordinates of the range are outside the dimensions of the sheet.');
+  }
+  return g;
+}
+
+function displayOf(cell: Cell | undefined, timeZone: string): string {
+  if (!cell) return '';
+  const v: CellValue = cell.v;
+  if (v instanceof Date) return formatDate(v, timeZone, cell.nf && /[yd]/.test(cell.nf) ? javaPatternFromSheets(cell.nf) : 'M/d/yyyy H:mm:ss');
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'number') {
+    const nf = cell.nf ?? 'General';
+    const fixed = /^[#,]*0(?:\.(0+))?(%?)$/.exec(nf.replace(/#,##/, ''));
+    if (fixed) {
+      const digits = fixed[1]?.length ?? 0;
+      const n = fixed[2] ? v * 100 : v;
+      const text = nf.includes(',') ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : n.toFixed(digits);
+      return text + (fixed[2] ?? '');
+    }
+    return String(v);
+  }
+  return String(v);
+}
+
+/** Sheets date formats ('yyyy-mm-dd hh:mm') differ from Java's only in minutes vs months. */
+function javaPatternFromSheets(nf: string): string {
+  return nf.replace(/(h+[^a-z]*)mm/gi, '$1%%MIN%%').replace(/m/g, 'M').replace(/%%MIN%%/g, 'mm');
+}
+
+// ------------------------------------------------------------------ Sheet
+
+export class SheetFake implements Pick<GasSheet,
+  'getName' | 'setName' | 'getSheetId' | 'getIndex' | 'getLastRow' | 'getLastColumn' | 'getMaxRows' | 'getMaxColumns' | 'getRange' |
+  'getDataRange' | 'appendRow' | 'insertRowsAfter' | 'insertRowsBefore' | 'deleteRows' | 'clear' | 'clearContents' | 'hideSheet' |
+  'showSheet' | 'isSheetHidden' | 'setFrozenRows' | 'getFrozenRows' | 'activate' | 'getParent'> {
+  constructor(
+    private readonly ss: SpreadsheetData,
+    readonly _data: SheetData,
+    private readonly scope: Scope,
+  ) {}
+
+  getName(): string {
+    return this._data.name;
+  }
+  setName(name: string): GasSheet {
+    const n = String(name);
+    if (this.ss.sheets.some((s) => s !== this._data && s.name.toLowerCase() === n.toLowerCase())) {
+      throw new GasException(`A sheet with the name "${n}" already exists. Please enter another name.`);
+    }
+    this._data.name = n;
+    return gas(this);
+  }
+  getSheetId(): number {
+    return this._data.id;
+  }
+  getIndex(): number {
+    return this.ss.sheets.indexOf(this._data) + 1;
+  }
+  getLastRow(): number {
+    return lastRowOf(this._data);
+  }
+  getLastColumn(): number {
+    return lastColumnOf(this._data);
+  }
+  getMaxRows(): number {
+    return this._data.maxRows;
+  }
+  getMaxColumns(): number {
+    return this._data.maxCols;
+  }
+  getRange(a1OrRow: string | number, column?: number, numRows?: number, numColumns?: number): GasRange {
+    let g: GridRange | null;
+    if (typeof a1OrRow === 'string' && column === undefined) {
+      g = parseA1(a1OrRow, this._data.maxRows, this._data.maxCols);
+      if (!g) throw new GasException('Range not found');
+    } else {
+      if (column === undefined) throw new GasException(`The parameters (${describeArg(a1OrRow)}) don't match the method signature for SpreadsheetApp.Sheet.getRange.`);
+      g = { row: int(a1OrRow, 'row'), col: int(column, 'column'), numRows: numRows === undefined ? 1 : int(numRows, 'numRows'), numCols: numColumns === undefined ? 1 : int(numColumns, 'numColumns') };
+    }
+    return gas(new RangeFake(this.ss, this._data, checkGrid(this._data, g), this.scope));
+  }
+  getDataRange(): GasRange {
+    const g = { row: 1, col: 1, numRows: Math.max(1, lastRowOf(this._data)), numCols: Math.max(1, lastColumnOf(this._data)) };
+    return gas(new RangeFake(this.ss, this._data, g, this.scope));
+  }
+  appendRow(rowContents: unknown[]): GasSheet {
+    if (!Array.isArray(rowContents)) throw new GasException(`The parameters (${describeArg(rowContents)}) don't match the method signature for SpreadsheetApp.Sheet.appendRow.`);
+    const r = lastRowOf(this._data) + 1;
+    if (r > this._data.maxRows) this._data.maxRows = r;
+    if (rowContents.length > this._data.maxCols) this._data.maxCols = rowContents.length;
+    if (rowContents.length > 0) new RangeFake(this.ss, this._data, { row: r, col: 1, numRows: 1, numCols: rowContents.length }, this.scope).setValues([rowContents]);
+    return gas(this);
+  }
+  insertRowsAfter(afterPosition: number, howMany: number): GasSheet {
+    this.#insertRows(int(afterPosition, 'afterPosition'), int(howMany, 'howMany'));
+    return gas(this);
+  }
+  insertRowsBefore(beforePosition: number, howMany: number): GasSheet {
+    this.#insertRows(int(beforePosition, 'beforePosition') - 1, int(howMany, 'howMany'));
+    return gas(this);
+  }
+  #insertRows(after: number, n: number): void {
+    if (after < 0 || after > this._data.maxRows || n < 1) throw new GasException('Those rows are out of bounds.');
+    const rows = this._data.rows;
+    if (after < rows.length) rows.splice(after, 0, ...Array.from({ length: n }, () => [] as (Cell | undefined)[]));
+    this._data.maxRows += n;
+  }
+  deleteRows(rowPosition: number, howMany: number): void {
+    const start = int(rowPosition, 'rowPosition');
+    const n = int(howMany, 'howMany');
+    if (start < 1 || n < 1 || start + n - 1 > this._data.maxRows) throw new GasException('Those rows are out of bounds.');
+    if (n >= this._data.maxRows - this._data.frozenRows && start <= this._data.frozenRows + 1) {
+      throw new GasException('Sorry, it is not possible to delete all non-frozen rows.');
+    }
+    this._data.rows.splice(start - 1, n);
+    this._data.maxRows -= n;
+  }
+  clear(): GasSheet {
+    this._data.rows = [];
+    return gas(this);
+  }
+  clearContents(): GasSheet {
+    for (const row of this._data.rows) {
+      if (!row) continue;
+      row.forEach((c, i) => (row[i] = c?.nf ? { v: '', nf: c.nf } : undefined));
+    }
+    return gas(this);
+  }
+  hideSheet(): GasSheet {
+    const visible = this.ss.sheets.filter((s) => !s.hidden);
+    if (!this._data.hidden && visible.length <= 1) throw new GasException("Sorry, it is not possible to hide all the sheets in a document.");
+    this._data.hidden = true;
+    return gas(this);
+  }
+  showSheet(): GasSheet {
+    this._data.hidden = false;
+    return gas(this);
+  }
+  isSheetHidden(): boolean {
+    return this._data.hidden;
+  }
+  setFrozenRows(rows: number): void {
+    const n = int(rows, 'rows');
+    if (n < 0 || n >= this._data.maxRows) throw new GasException('Those rows are out of bounds.');
+    this._data.frozenRows = n;
+  }
+  getFrozenRows(): number {
+    return this._data.frozenRows;
+  }
+  activate(): GasSheet {
+    this.ss.activeSheetId = this._data.id;
+    this._data.hidden = false;
+    return gas(this);
+  }
+  getParent(): GasSpreadsheet {
+    return gas(new SpreadsheetFake(this.ss, this.scope));
+  }
+}
+registerType(SheetFake, 'SpreadsheetApp.Sheet');
+
+// ------------------------------------------------------------------ Spreadsheet
+
+export class SpreadsheetFake implements Pick<GasSpreadsheet,
+  'getId' | 'getUrl' | 'getName' | 'rename' | 'getSheets' | 'getSheetByName' | 'insertSheet' | 'deleteSheet' | 'getActiveSheet' |
+  'setActiveSheet' | 'getSpreadsheetTimeZone' | 'setSpreadsheetTimeZone' | 'toast' | 'getRange' | 'getNumSheets'> {
+  constructor(
+    private readonly ss: SpreadsheetData,
+    private readonly scope: Scope,
+  ) {}
+
+  #sheet(s: SheetData): GasSheet {
+    return gas(new SheetFake(this.ss, s, this.scope));
+  }
+  #dataOf(sheet: unknown): SheetData {
+    const data = sheet instanceof SheetFake ? sheet._data : undefined;
+    if (!data || !this.ss.sheets.includes(data)) throw new GasException('Invalid argument: sheet');
+    return data;
+  }
+
+  getId(): string {
+    return this.ss.id;
+  }
+  getUrl(): string {
+    return `https://docs.google.com/spreadsheets/d/${this.ss.id}/edit`;
+  }
+  getName(): string {
+    return this.ss.name;
+  }
+  rename(newName: string): void {
+    this.ss.name = String(newName);
+  }
+  getSheets(): GasSheet[] {
+    return this.ss.sheets.map((s) => this.#sheet(s));
+  }
+  getNumSheets(): number {
+    return this.ss.sheets.length;
+  }
+  getSheetByName(name: string): GasSheet | null {
+    const s = this.ss.sheets.find((x) => x.name === String(name));
+    return s ? this.#sheet(s) : null;
+  }
+  getSheetById(id: number): GasSheet | null {
+    const s = this.ss.sheets.find((x) => x.id === Number(id));
+    return s ? this.#sheet(s) : null;
+  }
+  insertSheet(sheetName?: string | number | { template?: GasSheet }, sheetIndex?: number | { template?: GasSheet }): GasSheet {
+    let name: string;
+    let index = this.ss.sheets.length;
+    if (typeof sheetName === 'number') index = sheetName;
+    if (typeof sheetName === 'string') name = sheetName;
+    else {
+      let n = this.ss.sheets.length + 1;
+      while (this.ss.sheets.some((s) => s.name === `Sheet${n}`)) n++;
+      name = `Sheet${n}`;
+    }
+    if (typeof sheetIndex === 'number') index = sheetIndex;
+    if (this.ss.sheets.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
+      throw new GasException(`A sheet with the name "${name}" already exists. Please enter another name.`);
+    }
+    const cells = this.ss.sheets.reduce((n, s) => n + s.maxRows * s.maxCols, 0);
+    if (cells + 1000 * 26 > MAX_CELLS_PER_SPREADSHEET) {
+      throw new GasException('This action would increase the number of cells in the workbook above the limit of 10000000 cells.');
+    }
+    const data = this.scope.world.spreadsheets.addSheet(this.ss, name, Math.max(0, Math.min(index, this.ss.sheets.length)));
+    this.ss.activeSheetId = data.id;
+    return this.#sheet(data);
+  }
+  deleteSheet(sheet: GasSheet): void {
+    const data = this.#dataOf(sheet);
+    if (this.ss.sheets.length <= 1) throw new GasException("You can't remove all the sheets in a document.");
+    this.ss.sheets.splice(this.ss.sheets.indexOf(data), 1);
+    if (this.ss.activeSheetId === data.id) this.ss.activeSheetId = this.ss.sheets[0]!.id;
+  }
+  getActiveSheet(): GasSheet {
+    const s = this.ss.sheets.find((x) => x.id === this.ss.activeSheetId) ?? this.ss.sheets[0]!;
+    return this.#sheet(s);
+  }
+  setActiveSheet(sheet: GasSheet): GasSheet {
+    const data = this.#dataOf(sheet);
+    this.ss.activeSheetId = data.id;
+    data.hidden = false;
+    return this.#sheet(data);
+  }
+  getSpreadsheetTimeZone(): string {
+    return this.ss.timeZone;
+  }
+  setSpreadsheetTimeZone(timezone: string): void {
+    this.ss.timeZone = String(timezone);
+  }
+  toast(msg: string, title?: string, timeoutSeconds?: number | null): void {
+    this.scope.world.ui.events.push({ kind: 'toast', title: title ?? '', message: String(msg), at: this.scope.world.clock.now().toISOString(), timeoutSeconds: timeoutSeconds ?? 5 });
+  }
+  getRange(a1Notation: string): GasRange {
+    const text = String(a1Notation);
+    const bang = text.lastIndexOf('!');
+    let data = this.ss.sheets.find((s) => s.id === this.ss.activeSheetId) ?? this.ss.sheets[0]!;
+    if (bang >= 0) {
+      const name = text.slice(0, bang).replace(/^'(.*)'$/, '$1').replace(/''/g, "'");
+      const found = this.ss.sheets.find((s) => s.name === name);
+      if (!found) throw new GasException('Range not found');
+      data = found;
+    }
+    return new SheetFake(this.ss, data, this.scope).getRange(text.slice(bang + 1));
+  }
+}
+registerType(SpreadsheetFake, 'SpreadsheetApp.Spreadsheet');
+
+// ------------------------------------------------------------------ Ui
+
+export type MenuEntry = { caption: string; functionName: string } | { separator: true } | { caption: string; items: MenuEntry[] };
+export interface MenuInfo {
+  caption: string;
+  items: MenuEntry[];
+}
+export type UiEvent =
+  | { kind: 'sidebar'; title: string; html: string; width?: number; at: string }
+  | { kind: 'modal' | 'modeless'; title: string; html: string; width?: number; height?: number; at: string }
+  | { kind: 'alert'; title: string; message: string; buttons: string; response: string; at: string }
+  | { kind: 'prompt'; title: string; message: string; buttons: string; response: string; text: string; at: string }
+  | { kind: 'toast'; title: string; message: string; timeoutSeconds: number; at: string };
+
+/** What the spreadsheet UI showed, and the answers tests queue for alert/prompt. */
+export class UiLog {
+  menus: MenuInfo[] = [];
+  events: UiEvent[] = [];
+  readonly responses: { button: string; text?: string }[] = [];
+
+  /** Queues the user's answer to the next alert/prompt (default: OK, empty text). */
+  respond(button: 'OK' | 'CANCEL' | 'YES' | 'NO' | 'CLOSE', text?: string): void {
+    this.responses.push(text === undefined ? { button } : { button, text });
+  }
+  menu(caption: string): MenuInfo | undefined {
+    return this.menus.find((m) => m.caption === caption);
+  }
+  last(kind: UiEvent['kind']): UiEvent | undefined {
+    for (let i = this.events.length - 1; i >= 0; i--) if (this.events[i]!.kind === kind) return this.events[i];
+    return undefined;
+  }
+}
+
+export class MenuFake implements Pick<GoogleAppsScript.Base.Menu, 'addItem' | 'addSeparator' | 'addSubMenu' | 'addToUi'> {
+  readonly _items: MenuEntry[] = [];
+  constructor(
+    readonly _caption: string,
+    private readonly scope: Scope,
+  ) {}
+
+  addItem(caption: string, functionName: string): GoogleAppsScript.Base.Menu {
+    this._items.push({ caption: String(caption), functionName: String(functionName) });
+    return gas(this);
+  }
+  addSeparator(): GoogleAppsScript.Base.Menu {
+    this._items.push({ separator: true });
+    return gas(this);
+  }
+  addSubMenu(menu: GoogleAppsScript.Base.Menu): GoogleAppsScript.Base.Menu {
+    if (!(menu instanceof MenuFake)) throw new GasException('Invalid argument: menu');
+    this._items.push({ caption: menu._caption, items: [...menu._items] });
+    return gas(this);
+  }
+  addToUi(): void {
+    const ui = this.scope.world.ui;
+    ui.menus = ui.menus.filter((m) => m.caption !== this._caption);
+    ui.menus.push({ caption: this._caption, items: structuredClone(this._items) });
+  }
+}
+registerType(MenuFake, 'SpreadsheetApp.Menu');
+
+export class PromptResponseFake implements GoogleAppsScript.Base.PromptResponse {
+  constructor(
+    private readonly text: string,
+    private readonly button: string,
+  ) {}
+  getResponseText(): string {
+    return this.text;
+  }
+  getSelectedButton(): GoogleAppsScript.Base.Button {
+    return this.button as unknown as GoogleAppsScript.Base.Button;
+  }
+}
+registerType(PromptResponseFake, 'SpreadsheetApp.PromptResponse');
+
+const BUTTON = enumOf('CLOSE', 'OK', 'CANCEL', 'YES', 'NO');
+const BUTTON_SET = enumOf('OK', 'OK_CANCEL', 'YES_NO', 'YES_NO_CANCEL');
+
+function htmlOf(output: unknown): HtmlOutputFake {
+  const o = output as HtmlOutputFake | null;
+  if (!o || typeof o.getContent !== 'function' || typeof o.getTitle !== 'function') throw new GasException('Invalid argument: userInterface');
+  return o;
+}
+
+export class UiFake implements Pick<GoogleAppsScript.Base.Ui, 'createMenu' | 'createAddonMenu' | 'showSidebar' | 'showModalDialog' | 'showModelessDialog' | 'alert' | 'prompt'> {
+  constructor(private readonly scope: Scope) {}
+
+  #at(): string {
+    return this.scope.world.clock.now().toISOString();
+  }
+  #answer(): { button: string; text: string } {
+    const r = this.scope.world.ui.responses.shift();
+    return { button: r?.button ?? 'OK', text: r?.text ?? '' };
+  }
+
+  createMenu(caption: string): GoogleAppsScript.Base.Menu {
+    return gas(new MenuFake(String(caption), this.scope));
+  }
+  createAddonMenu(): GoogleAppsScript.Base.Menu {
+    return gas(new MenuFake('Add-ons', this.scope));
+  }
+  showSidebar(userInterface: GoogleAppsScript.HTML.HtmlOutput): void {
+    const html = htmlOf(userInterface);
+    this.scope.world.ui.events.push({ kind: 'sidebar', title: html.getTitle(), html: html.getContent(), width: html.getWidth(), at: this.#at() });
+  }
+  showModalDialog(userInterface: GoogleAppsScript.HTML.HtmlOutput, title: string): void {
+    const html = htmlOf(userInterface);
+    this.scope.world.ui.events.push({ kind: 'modal', title: String(title), html: html.getContent(), width: html.getWidth(), height: html.getHeight(), at: this.#at() });
+  }
+  showModelessDialog(userInterface: GoogleAppsScript.HTML.HtmlOutput, title: string): void {
+    const html = htmlOf(userInterface);
+    this.scope.world.ui.events.push({ kind: 'modeless', title: String(title), html: html.getContent(), width: html.getWidth(), height: html.getHeight(), at: this.#at() });
+  }
+  alert(titleOrPrompt: string, promptOrButtons?: unknown, buttons?: unknown): GoogleAppsScript.Base.Button {
+    const [title, message, set] = buttons !== undefined ? [String(titleOrPrompt), String(promptOrButtons), String(buttons)] : ['', String(titleOrPrompt), promptOrButtons === undefined ? 'OK' : String(promptOrButtons)];
+    const { button } = this.#answer();
+    this.scope.world.ui.events.push({ kind: 'alert', title, message, buttons: set, response: button, at: this.#at() });
+    return button as unknown as GoogleAppsScript.Base.Button;
+  }
+  prompt(titleOrPrompt: string, promptOrButtons?: unknown, buttons?: unknown): GoogleAppsScript.Base.PromptResponse {
+    const [title, message, set] = buttons !== undefined ? [String(titleOrPrompt), String(promptOrButtons), String(buttons)] : ['', String(titleOrPrompt), promptOrButtons === undefined ? 'OK' : String(promptOrButtons)];
+    const { button, text } = this.#answer();
+    this.scope.world.ui.events.push({ kind: 'prompt', title, message, buttons: set, response: button, text, at: this.#at() });
+    return new PromptResponseFake(text, button);
+  }
+}
+registerType(UiFake, 'SpreadsheetApp.Ui', { Button: BUTTON, ButtonSet: BUTTON_SET });
+
+// ------------------------------------------------------------------ SpreadsheetApp
+
+export class SpreadsheetAppFake implements Pick<GoogleAppsScript.Spreadsheet.SpreadsheetApp, 'getActive' | 'getActiveSpreadsheet' | 'openById' | 'openByUrl' | 'getUi' | 'flush' | 'create'> {
+  constructor(private readonly scope: Scope) {}
+
+  #open(id: string, method: string): GasSpreadsheet {
+    const ss = this.scope.world.spreadsheets.get(id);
+    if (!ss) throw new GasException(`Unexpected error while getting the method or property ${method} on object SpreadsheetApp.`);
+    return gas(new SpreadsheetFake(ss, this.scope));
+  }
+
+  getActive(): GasSpreadsheet {
+    return this.#open(this.scope.world.config.activeSpreadsheetId, 'getActive');
+  }
+  getActiveSpreadsheet(): GasSpreadsheet {
+    return this.#open(this.scope.world.config.activeSpreadsheetId, 'getActiveSpreadsheet');
+  }
+  openById(id: string): GasSpreadsheet {
+    return this.#open(String(id), 'openById');
+  }
+  openByUrl(url: string): GasSpreadsheet {
+    const m = /\/spreadsheets\/d\/([^/?#]+)/.exec(String(url));
+    if (!m?.[1]) throw new GasException('Invalid argument: url');
+    return this.#open(m[1], 'openByUrl');
+  }
+  create(name: string): GasSpreadsheet {
+    return gas(new SpreadsheetFake(this.scope.world.spreadsheets.create(String(name)), this.scope));
+  }
+  getUi(): GoogleAppsScript.Base.Ui {
+    const kind = this.scope.exec.kind;
+    if (kind === 'trigger' || kind === 'web') throw new GasException(MESSAGES.noUiContext('SpreadsheetApp.getUi'));
+    return gas(new UiFake(this.scope));
+  }
+  flush(): void {}
+}
+registerType(SpreadsheetAppFake, 'SpreadsheetApp');
+
+export { cellIsEmpty };

@@ -1,0 +1,67 @@
+/** The state owner's data: everything services store, shared by every execution of one runtime. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { VirtualClock } from '../clock';
+import type { CallCounter } from '../calls';
+import type { LatencyTable } from '../latency';
+import type { YouTubeFake } from '../youtube/fake';
+import { CacheStore } from './cache';
+import { LockTable } from './lock';
+import { MailStore, MAIL_DAILY_RECIPIENTS, RollingQuota } from './mail';
+import { SpreadsheetStore } from './spreadsheet-store';
+import { UiLog } from './spreadsheet';
+import { TriggerStore } from './script-app';
+import { UrlFetchRegistry } from './url-fetch';
+
+export type Account = 'consumer' | 'workspace';
+
+/** Total runtime of time-driven triggers per rolling day. */
+export const TRIGGER_RUNTIME_PER_DAY_MS = { consumer: 90 * 60 * 1000, workspace: 6 * 60 * 60 * 1000 } as const;
+
+export interface WorldConfig {
+  scriptId: string;
+  userEmail: string;
+  scriptTimeZone: string;
+  webAppUrl: string;
+  activeSpreadsheetId: string;
+  account: Account;
+  /** Where HtmlService finds <name>.html (build/); null when files come from `files` only. */
+  buildDir: string | null;
+  /** Extra project files by name (tests running small scripts). */
+  files: Record<string, string>;
+}
+
+export class World {
+  readonly properties = { script: new Map<string, string>(), user: new Map<string, string>(), document: new Map<string, string>() };
+  readonly caches = { script: new CacheStore(), user: new CacheStore(), document: new CacheStore() };
+  readonly locks = new LockTable();
+  readonly spreadsheets: SpreadsheetStore;
+  readonly triggers = new TriggerStore();
+  readonly mail: MailStore;
+  readonly ui = new UiLog();
+  readonly urlFetch = new UrlFetchRegistry();
+  readonly triggerRuntime: RollingQuota;
+
+  constructor(
+    readonly clock: VirtualClock,
+    readonly latency: LatencyTable,
+    readonly calls: CallCounter,
+    readonly config: WorldConfig,
+    public youtube: YouTubeFake,
+  ) {
+    this.spreadsheets = new SpreadsheetStore(config.scriptTimeZone);
+    this.mail = new MailStore(MAIL_DAILY_RECIPIENTS[config.account]);
+    this.triggerRuntime = new RollingQuota(TRIGGER_RUNTIME_PER_DAY_MS[config.account]);
+    clock.onChange((now) => this.locks.expire(now));
+  }
+
+  /** A project file as HtmlService sees it ('sidebar' or 'sidebar.html'); null when missing. */
+  readProjectFile(name: string): string | null {
+    const base = name.endsWith('.html') ? name.slice(0, -5) : name;
+    const inline = this.config.files[base] ?? this.config.files[`${base}.html`];
+    if (inline !== undefined) return inline;
+    if (!this.config.buildDir || base.includes('/') || base.includes('\\') || base.startsWith('.')) return null;
+    const path = join(this.config.buildDir, `${base}.html`);
+    return existsSync(path) ? readFileSync(path, 'utf8') : null;
+  }
+}

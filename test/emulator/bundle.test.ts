@@ -1,0 +1,64 @@
+import { createRuntime } from '../../emulator';
+
+/** The real build/Code.js (built by jest's globalSetup) in the runtime. */
+describe('build/Code.js in the runtime', () => {
+  it('runs onOpen and creates the YouTube2Sheets menu', () => {
+    const rt = createRuntime();
+    const r = rt.run('onOpen', { authMode: 'LIMITED' });
+    expect(r.ok).toBe(true);
+    expect(rt.ui.menu('YouTube2Sheets')).toBeDefined();
+    expect(r.calls['SpreadsheetApp.Menu.addToUi']).toBe(1);
+  });
+
+  it('opens the sidebar from build/sidebar.html', () => {
+    const rt = createRuntime();
+    expect(rt.run('openSidebar').ok).toBe(true);
+    const sidebar = rt.ui.last('sidebar');
+    expect(sidebar).toMatchObject({ kind: 'sidebar', title: 'YouTube2Sheets' });
+    expect(sidebar && 'html' in sidebar ? sidebar.html : '').toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('answers doGet through the web app path with the JSON envelope', () => {
+    const rt = createRuntime();
+    const { result, response } = rt.webRequest({ method: 'GET', pathInfo: 'api/v1/health' });
+    expect(result.ok).toBe(true);
+    expect(response?.mimeType).toBe('application/json');
+    // The API's routes are another part's business; the runtime's job is the round trip of the envelope.
+    expect(typeof (response?.json as { ok?: unknown } | undefined)?.ok).toBe('boolean');
+  });
+
+  it('declares the entry points as top-level functions and calls no service while loading', () => {
+    const rt = createRuntime();
+    expect(rt.functions()).toEqual(expect.arrayContaining(['onOpen', 'onInstall', 'tick', 'doGet', 'doPost']));
+    expect(rt.calls.sum()).toBe(0);
+  });
+});
+
+describe('snapshot and restore', () => {
+  it('round-trips the whole state through JSON', () => {
+    const code = `function setup() {
+      PropertiesService.getScriptProperties().setProperty('a', '1');
+      CacheService.getScriptCache().put('c', 'v', 600);
+      var s = SpreadsheetApp.getActive().insertSheet('Data');
+      s.getRange(1, 1, 1, 3).setValues([[new Date(Date.UTC(2026, 0, 1)), '=A1', 5]]);
+      s.hideSheet();
+      ScriptApp.newTrigger('tick').timeBased().everyMinutes(5).create();
+      MailApp.sendEmail('x@example.com', 's', 'b');
+    }
+    function read() {
+      var s = SpreadsheetApp.getActive().getSheetByName('Data');
+      var v = s.getRange(1, 1, 1, 3).getValues()[0];
+      return [PropertiesService.getScriptProperties().getProperty('a'), CacheService.getScriptCache().get('c'), v[0] instanceof Date && v[0].toISOString(), v[1], v[2], s.getRange('B1').getFormula(), s.isSheetHidden(), ScriptApp.getProjectTriggers().length, MailApp.getRemainingDailyQuota()];
+    }
+    function tick() {}`;
+    const a = createRuntime({ code });
+    a.run('setup');
+    const snap = JSON.parse(JSON.stringify(a.snapshot())) as ReturnType<typeof a.snapshot>;
+    const b = createRuntime({ code, state: snap });
+    expect(b.clock.now()).toEqual(a.clock.now());
+    expect(b.run('read').value).toEqual(['1', 'v', '2026-01-01T00:00:00.000Z', '#ERROR!', 5, '=A1', true, 1, 99]);
+    expect(b.triggers).toEqual(a.triggers);
+    expect(b.mail).toEqual(a.mail);
+    expect(b.advance(5 * 60_000).map((r) => r.fn)).toEqual(['tick']);
+  });
+});
