@@ -1,0 +1,72 @@
+/** The real dev server (cli main) over the real runtime and the built bundle (built by jest's globalSetup). */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from '../../../emulator/server/args';
+import { main, type RunningDevServer } from '../../../emulator/server/cli';
+import type { StateJson } from './stub-runtime';
+
+let dir: string;
+const lines: string[] = [];
+const start = (extra: string[] = []): Promise<RunningDevServer> =>
+  main(parseArgs(['--port', '0', '--speed', '0', '--no-build', '--state', join(dir, 'state.json'), ...extra]), (l) => lines.push(l));
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'y2s-e2e-'));
+  lines.length = 0;
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function post(url: string, body: unknown) {
+  const res = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+describe('npm start (in-process)', () => {
+  it('serves the bundle, prints the URLs, and restores its state after a restart', async () => {
+    const first = await start();
+    const url = first.server.url;
+    let now = '';
+    try {
+      expect(lines.join('\n')).toContain(`${url}/exec`);
+      expect(lines.join('\n')).toContain('(fresh)');
+      const health = await fetch(`${url}/exec/api/v1/jobs/health`);
+      expect(health.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(((await health.json()) as { ok?: unknown }).ok).toBeDefined();
+      const opened = await post(`${url}/__emulator/run`, { fn: 'onOpen' });
+      expect(opened.json).toMatchObject({ ok: true, killed: false });
+      const moved = await post(`${url}/__emulator/advance`, { ms: 3_600_000 });
+      expect(moved.status).toBe(200);
+      await post(`${url}/__emulator/faults`, { method: 'search.list', kind: 'backendError', times: 3 });
+      const state = (await (await fetch(`${url}/__emulator/state`)).json()) as StateJson;
+      expect(state.sheets.length).toBeGreaterThan(0);
+      expect(state.quota.limit).toBe(10_000);
+      expect(state.youtube.channels.map((c: { handle: string | null }) => c.handle)).toContain('@mkbhd');
+      now = state.now;
+      expect(Date.parse(now)).toBeGreaterThanOrEqual(Date.parse('2026-01-05T13:00:00Z'));
+    } finally {
+      await first.stop(); // saves
+    }
+    lines.length = 0;
+    const second = await start();
+    try {
+      expect(lines.join('\n')).toContain('restored');
+      const state = (await (await fetch(`${second.server.url}/__emulator/state`)).json()) as StateJson;
+      expect(state.now).toBe(now);
+      expect(state.youtube.faults).toEqual([{ method: 'search.list', kind: 'backendError', times: 3 }]);
+    } finally {
+      await second.stop();
+    }
+    // --fresh ignores the saved state.
+    lines.length = 0;
+    const third = await start(['--fresh']);
+    try {
+      const state = (await (await fetch(`${third.server.url}/__emulator/state`)).json()) as StateJson;
+      expect(state.now).not.toBe(now);
+      expect(state.youtube.faults).toEqual([]);
+    } finally {
+      await third.stop();
+    }
+  });
+});
+
