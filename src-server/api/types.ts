@@ -1,0 +1,59 @@
+/**
+ * The web API's request and response, independent of Apps Script's event objects: main.ts builds an
+ * ApiRequest from doGet/doPost's event (see event.ts) and turns the ApiResponse into ContentService
+ * or HtmlService output. Apps Script cannot set HTTP status codes, so the status also travels in the
+ * JSON envelope; the local server turns it into the real HTTP status.
+ */
+import type { SchedulerApp } from '../app/contract';
+import type { Cache, Clock, Crypto, Logger, PropertyStore } from '../ports';
+
+export type WireMethod = 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface ApiRequest {
+  method: WireMethod;
+  /** e.pathInfo: the path after the web app's /exec URL, e.g. "api/v1/jobs" (no leading slash). */
+  pathInfo: string;
+  /** e.parameters: query (and form) parameters, every value a list. */
+  parameters: Record<string, string[]>;
+  /** e.postData.contents; null for GET or an empty body. */
+  body: string | null;
+  /** e.postData.type, e.g. "application/json" or "text/plain". */
+  contentType: string | null;
+}
+
+export interface ApiResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface ApiLimits {
+  /** Largest accepted body in bytes (UTF-8). */
+  maxBodyBytes: number;
+  /** Requests per credential per minute when settings cannot be read. */
+  defaultRateLimitPerMinute: number;
+  /** Longest token lifetime in seconds. */
+  maxTokenSeconds: number;
+}
+
+export interface ApiDeps {
+  /** Built only when a route needs the use cases (auth failures and docs do not). */
+  app: () => SchedulerApp;
+  properties: PropertyStore;
+  cache: Cache;
+  crypto: Crypto;
+  clock: Clock;
+  logger?: Logger;
+  /** The deployed web app's URL (ScriptApp.getService().getUrl()), for the OpenAPI servers list. */
+  serviceUrl?: () => string | null;
+  limits?: Partial<ApiLimits>;
+}
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  maxBodyBytes: 256 * 1024,
+  defaultRateLimitPerMinute: 60,
+  maxTokenSeconds: 3600,
+};
+
+export const API_BASE = 'api/v1';

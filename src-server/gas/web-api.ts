@@ -1,0 +1,71 @@
+/**
+ * The web API's Apps Script side: its ports from the composition root, the ContentService /
+ * HtmlService answer, and the key-store entry points main.ts exposes (rotateJwtSecret,
+ * importLocalApiKey_).
+ */
+import { createGasApp } from './context';
+import type { ApiDeps, ApiResponse } from '../api/types';
+import { createApiKeyService, type ApiKeyServiceDeps, type KeyScope } from '../api/keys';
+import { rotateJwtSecret } from '../api/jwt';
+
+function serviceUrl(): string | null {
+  try {
+    return ScriptApp.getService().getUrl() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The spreadsheet owner, who alone manages API keys (null on shared drives: no owner to compare). */
+export function spreadsheetOwnerEmail(): string | null {
+  try {
+    return SpreadsheetApp.getActiveSpreadsheet()?.getOwner()?.getEmail() || null;
+  } catch {
+    return null;
+  }
+}
+
+export function gasApiDeps(): ApiDeps {
+  const gas = createGasApp();
+  const { properties, cache, crypto, clock, logger } = gas.deps;
+  return { app: () => gas.app, properties, cache, crypto, clock, logger, serviceUrl };
+}
+
+/** The key service with the owner check; the sidebar RPC and the menu use this one. */
+export function gasApiKeyServiceDeps(): ApiKeyServiceDeps {
+  const { properties, crypto, clock } = createGasApp().deps;
+  return { properties, crypto, clock, ownerEmail: spreadsheetOwnerEmail };
+}
+
+function mimeTypeOf(type: string): GoogleAppsScript.Content.MimeType {
+  // Looked up per answer, not at load time: evaluating the bundle touches no service.
+  if (type === 'application/json') return ContentService.MimeType.JSON;
+  if (type === 'text/csv') return ContentService.MimeType.CSV;
+  return ContentService.MimeType.TEXT;
+}
+
+/** Apps Script sends no status code: the status travels in the JSON envelope. */
+export function toWebOutput(response: ApiResponse): GoogleAppsScript.Content.TextOutput | GoogleAppsScript.HTML.HtmlOutput {
+  const type = response.contentType.split(';')[0]!.trim().toLowerCase();
+  if (type === 'text/html') return HtmlService.createHtmlOutput(response.body).setTitle('YouTube2Sheets Scheduler API');
+  // ContentService knows no YAML type: YAML exports arrive as text/plain on the deployed web app.
+  return ContentService.createTextOutput(response.body).setMimeType(mimeTypeOf(type));
+}
+
+/** Replaces the token signing secret: every access token issued so far stops working. */
+export function rotateJwtSecretNow(): void {
+  rotateJwtSecret(createGasApp().deps);
+}
+
+/**
+ * Local server only (`npm start -- --api-key KEY`): stores KEY in the key store. Private (trailing
+ * underscore in main.ts), so google.script.run and the web app cannot call it. Idempotent.
+ */
+export function importLocalApiKey(key: string, options?: { name?: string; scope?: KeyScope }): string {
+  const { properties, crypto, clock } = createGasApp().deps;
+  return createApiKeyService({ properties, crypto, clock }).importKey(key, {
+    name: options?.name ?? 'local (--api-key)',
+    scope: options?.scope === 'read' ? 'read' : 'write',
+    createdBy: 'npm start --api-key',
+  });
+}

@@ -1,0 +1,183 @@
+import { createHarness, DAILY_SYNC, type Envelope } from './support';
+import { JWT_SECRET_PROPERTY, rotateJwtSecret } from '../../../src-server/api/jwt';
+
+function token(h: ReturnType<typeof createHarness>, key: string, body: unknown = {}): { access_token: string; expires_in: number; scope: string; expires_at: string } {
+  const { json } = h.call('POST', '/auth/token', { key, body });
+  expect(json.ok).toBe(true);
+  return json.data as never;
+}
+
+function b64(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+describe('the auth matrix', () => {
+  test.each([
+    ['GET', '/jobs'],
+    ['GET', '/jobs/stats'],
+    ['GET', '/jobs/export'],
+    ['GET', '/audit'],
+    ['GET', '/openapi.json'],
+    ['GET', '/docs'],
+    ['POST', '/jobs'],
+    ['POST', '/auth/token'],
+  ])('%s %s without a credential is 401', (method, path) => {
+    const h = createHarness();
+    const { json } = h.call(method, path, method === 'POST' ? { body: DAILY_SYNC } : {});
+    expect(json.error).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(h.app.calls).toHaveLength(0);
+  });
+
+  test('a wrong key, a malformed key and a revoked key are 401', () => {
+    const h = createHarness();
+    const wrongSecret = h.writeKey.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    for (const key of [wrongSecret, 'y2s_k_00000000_abcdefghijklmnopqrstuvwx', 'nope', '']) {
+      expect(h.call('GET', '/jobs', { key }).json.error).toMatchObject({ status: 401, message: 'Invalid or revoked API key.' });
+    }
+    const id = h.keys.list().find((k) => k.name === 'writer')!.id;
+    h.keys.revoke(id, h.owner);
+    expect(h.call('GET', '/jobs', { key: h.writeKey }).json.error).toMatchObject({ status: 401 });
+  });
+
+  test('a read key reads but gets 403 on every write route, and nothing changes', () => {
+    const h = createHarness();
+    expect(h.call('GET', '/jobs', { key: h.readKey }).json.ok).toBe(true);
+    h.app.calls.length = 0;
+    const writes: [string, string, unknown][] = [
+      ['POST', '/jobs', DAILY_SYNC],
+      ['PUT', '/jobs/j_1', DAILY_SYNC],
+      ['PATCH', '/jobs/j_1', { name: 'x' }],
+      ['DELETE', '/jobs/j_1', undefined],
+      ['POST', '/jobs/j_1/execute', undefined],
+      ['POST', '/jobs/j_1/pause', undefined],
+      ['POST', '/jobs/j_1/resume', undefined],
+      ['POST', '/jobs/bulk', { action: 'delete', ids: ['j_1'] }],
+      ['POST', '/jobs/import', { content: '[]' }],
+    ];
+    for (const [method, path, body] of writes) {
+      const { json } = h.call(method, path, { key: h.readKey, body });
+      expect({ method, path, error: json.error }).toMatchObject({ error: { status: 403, code: 'forbidden' } });
+    }
+    expect(h.app.calls).toHaveLength(0);
+  });
+
+  test('key and access_token together are refused', () => {
+    const h = createHarness();
+    expect(h.call('GET', '/jobs', { key: h.readKey, token: 'x.y.z' }).json.error).toMatchObject({ status: 400 });
+  });
+});
+
+describe('access tokens', () => {
+  test('a write key obtains a write token (1 h by default) that works on write routes and is audited with the key id', () => {
+    const h = createHarness();
+    const t = token(h, h.writeKey);
+    expect(t).toMatchObject({ expires_in: 3600, scope: 'write', expires_at: '2026-01-05T13:00:10.000Z' });
+    const [header] = t.access_token.split('.');
+    expect(JSON.parse(Buffer.from(header!, 'base64url').toString())).toEqual({ alg: 'HS256', typ: 'JWT' });
+    const created = h.call('POST', '/jobs', { token: t.access_token, body: DAILY_SYNC });
+    expect(created.response.status).toBe(201);
+    const keyId = h.keys.list().find((k) => k.name === 'writer')!.id;
+    expect(h.app.audits[0]!.actor).toEqual({ kind: 'api', key_id: keyId });
+  });
+
+  test('token lifetimes: at most 1 h; shorter on request; a read key cannot get a write token; a write key can get a read one', () => {
+    const h = createHarness();
+    expect(token(h, h.writeKey, { expires_in: 600 }).expires_in).toBe(600);
+    expect(h.call('POST', '/auth/token', { key: h.writeKey, body: { expires_in: 7200 } }).json.error).toMatchObject({
+      status: 422, details: [{ path: 'expires_in', message: 'must be at most 3600' }],
+    });
+    expect(h.call('POST', '/auth/token', { key: h.readKey, body: { scope: 'write' } }).json.error).toMatchObject({ status: 422 });
+    const readToken = token(h, h.writeKey, { scope: 'read' });
+    expect(h.call('POST', '/jobs', { token: readToken.access_token, body: DAILY_SYNC }).json.error).toMatchObject({ status: 403 });
+  });
+
+  test('an expired token is refused', () => {
+    const h = createHarness();
+    const t = token(h, h.readKey, { expires_in: 60 });
+    h.clock.advance(59_000);
+    expect(h.call('GET', '/jobs', { token: t.access_token }).json.ok).toBe(true);
+    h.clock.advance(1_000);
+    expect(h.call('GET', '/jobs', { token: t.access_token }).json.error).toMatchObject({ status: 401, message: expect.stringContaining('expired') });
+  });
+
+  test('alg none, other algorithms, a bad signature and malformed tokens are refused', () => {
+    const h = createHarness();
+    const t = token(h, h.writeKey).access_token;
+    const [header, payload, signature] = t.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const forged = [
+      `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`,
+      `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.${signature}`,
+      `${b64({ alg: 'HS512', typ: 'JWT' })}.${payload}.${signature}`,
+      `${header}.${b64({ ...claims, scope: 'write', exp: (claims.exp as number) + 60 })}.${signature}`,
+      `${header}.${payload}.${signature.slice(0, -2)}AA`,
+      `${header}.${payload}`,
+      'not-a-token',
+      `${header}.!!!.${signature}`,
+      `${b64('just a string')}.${payload}.${signature}`,
+    ];
+    for (const bad of forged) {
+      const { json } = h.call('GET', '/jobs', { token: bad });
+      expect({ bad, error: json.error }).toMatchObject({ error: { status: 401, code: 'unauthorized' } });
+    }
+  });
+
+  test('a token signed with the right secret but a lifetime over 1 h is refused', () => {
+    const h = createHarness();
+    token(h, h.writeKey); // creates the secret
+    const secret = h.properties.get(JWT_SECRET_PROPERTY)!;
+    const now = Math.floor(h.clock.now().getTime() / 1000);
+    const keyId = h.keys.list().find((k) => k.name === 'writer')!.id;
+    const input = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: keyId, scope: 'write', iat: now, exp: now + 86400, iss: 'youtube2sheets' })}`;
+    const sig = h.crypto.base64UrlEncode(h.crypto.hmacSha256(secret, input));
+    expect(h.call('GET', '/jobs', { token: `${input}.${sig}` }).json.error).toMatchObject({ status: 401 });
+  });
+
+  test('rotating the secret ends every token; revoking a key ends its tokens', () => {
+    const h = createHarness();
+    const first = token(h, h.readKey).access_token;
+    rotateJwtSecret(h);
+    expect(h.call('GET', '/jobs', { token: first }).json.error).toMatchObject({ status: 401, message: expect.stringContaining('bad signature') });
+    const second = token(h, h.readKey).access_token;
+    expect(h.call('GET', '/jobs', { token: second }).json.ok).toBe(true);
+    h.keys.revoke(h.keys.list().find((k) => k.name === 'reader')!.id, h.owner);
+    expect(h.call('GET', '/jobs', { token: second }).json.error).toMatchObject({ status: 401, message: expect.stringContaining('revoked') });
+  });
+
+  test('a token cannot mint another token', () => {
+    const h = createHarness();
+    const t = token(h, h.writeKey).access_token;
+    expect(h.call('POST', '/auth/token', { token: t }).json.error).toMatchObject({ status: 401 });
+  });
+});
+
+describe('rate limiting', () => {
+  test('the 61st request of a credential within a minute is 429 with retry_after; the next minute is open again', () => {
+    const h = createHarness();
+    h.clock.current = new Date('2026-01-05T12:00:15Z');
+    for (let i = 0; i < 60; i++) expect(h.call('GET', '/jobs/stats', { key: h.readKey }).json.ok).toBe(true);
+    const limited = h.call('GET', '/jobs/stats', { key: h.readKey });
+    expect(limited.response.status).toBe(429);
+    expect(limited.json.error).toMatchObject({ code: 'rate_limited', details: { retry_after: 45, limit: 60 } });
+    // Another credential has its own budget.
+    expect(h.call('GET', '/jobs/stats', { key: h.writeKey }).json.ok).toBe(true);
+    h.clock.current = new Date('2026-01-05T12:01:00Z');
+    expect(h.call('GET', '/jobs/stats', { key: h.readKey }).json.ok).toBe(true);
+  });
+
+  test('the limit is the rate_limit_per_minute setting, and a token counts against its key', () => {
+    const h = createHarness();
+    h.app.settings = { ...h.app.settings, rate_limit_per_minute: 3 };
+    const t = (h.call('POST', '/auth/token', { key: h.readKey }).json.data as { access_token: string }).access_token;
+    expect(h.call('GET', '/jobs', { token: t }).json.ok).toBe(true);
+    expect(h.call('GET', '/jobs', { key: h.readKey }).json.ok).toBe(true);
+    const res: Envelope = h.call('GET', '/jobs', { token: t }).json;
+    expect(res.error).toMatchObject({ status: 429 });
+  });
+
+  test('anonymous health checks are not limited', () => {
+    const h = createHarness();
+    h.app.settings = { ...h.app.settings, rate_limit_per_minute: 1 };
+    for (let i = 0; i < 5; i++) expect(h.call('GET', '/jobs/health').json.ok).toBe(true);
+  });
+});
