@@ -1,0 +1,146 @@
+/**
+ * One execution's working set: the property snapshot (read once), settings, the two logs with their
+ * write buffers, and the helpers every use case shares (lock + load + commit + flush, audit rows).
+ */
+import type { JobConfig } from '../domain/job';
+import { nextRuns } from '../domain/schedule';
+import type { Actor, AuditDto, Settings } from './contract';
+import { AppError } from './contract';
+import type { AppDeps } from './deps';
+import { withLock } from './lock';
+import { actorLabel, createLogs, type Logs } from './logs';
+import { readAllJobs, readJob, readState, writeState, leaseActive, type JobRecord, type JobState } from './records';
+import { readSettings } from './settings';
+import { PropertySnapshot } from './store';
+
+export class Loaded {
+  readonly settings: Settings;
+  private jobsCache: JobRecord[] | null = null;
+  private readonly states = new Map<string, JobState>();
+
+  constructor(
+    readonly snapshot: PropertySnapshot,
+    scriptTimeZone: string,
+  ) {
+    this.settings = readSettings(snapshot, scriptTimeZone);
+  }
+
+  jobs(): JobRecord[] {
+    this.jobsCache ??= readAllJobs(this.snapshot);
+    return this.jobsCache;
+  }
+
+  job(id: string): JobRecord | null {
+    return this.jobsCache ? (this.jobsCache.find((j) => j.id === id) ?? null) : readJob(this.snapshot, id);
+  }
+
+  requireJob(id: string): JobRecord {
+    const job = typeof id === 'string' ? this.job(id) : null;
+    if (!job) throw new AppError(404, 'job_not_found', `No job with id ${String(id)}`);
+    return job;
+  }
+
+  state(id: string): JobState {
+    let s = this.states.get(id);
+    if (!s) {
+      s = readState(this.snapshot, id);
+      this.states.set(id, s);
+    }
+    return s;
+  }
+
+  setState(id: string, state: JobState): void {
+    this.states.set(id, state);
+    writeState(this.snapshot, id, state);
+  }
+
+  /** Forget cached records after writes through the snapshot. */
+  invalidate(): void {
+    this.jobsCache = null;
+  }
+}
+
+export class AppContext {
+  readonly logs: Logs;
+  private readonly startedMs: number;
+
+  constructor(readonly deps: AppDeps) {
+    this.logs = createLogs(deps.spreadsheets);
+    this.startedMs = deps.clock.now().getTime();
+  }
+
+  now(): Date {
+    return this.deps.clock.now();
+  }
+
+  /** Milliseconds this execution has run (the platform kills it at 6 minutes). */
+  elapsedMs(): number {
+    return this.deps.budget ? this.deps.budget.elapsedMs() : this.deps.clock.now().getTime() - this.startedMs;
+  }
+
+  load(): Loaded {
+    return new Loaded(PropertySnapshot.load(this.deps.properties), this.deps.identity.scriptTimeZone());
+  }
+
+  /** Lock, load, work, write the store in one batch, append buffered log rows, unlock. */
+  mutate<T>(work: (loaded: Loaded) => T): T {
+    return withLock(this.deps.lock, () => {
+      const loaded = this.load();
+      const result = work(loaded);
+      loaded.snapshot.commit(this.deps.properties);
+      this.flushLogs(loaded.settings);
+      return result;
+    });
+  }
+
+  flushLogs(settings: Settings): void {
+    this.logs.runs.flush(settings.run_history_rows);
+    this.logs.audit.flush(settings.audit_rows);
+  }
+
+  audit(actor: Actor, action: string, jobId: string | null, changes: unknown): void {
+    const row: AuditDto = {
+      at: this.now().toISOString(),
+      actor: actorLabel(actor),
+      action,
+      job_id: jobId,
+      changes: typeof changes === 'string' ? changes : JSON.stringify(changes ?? {}),
+    };
+    this.logs.audit.add(row);
+  }
+
+  /** A short random id (48 bits of a v4 UUID: one service call). */
+  newId(prefix: string): string {
+    return prefix + this.deps.crypto.uuid().replace(/-/g, '').slice(0, 12).toLowerCase();
+  }
+
+  spreadsheetUrl(): string {
+    try {
+      return this.deps.spreadsheets.activeSpreadsheetUrl();
+    } catch {
+      return '';
+    }
+  }
+}
+
+/** The next instant a job will run: a pending retry or resumption first, else its schedule. */
+export function nextRunAt(job: JobRecord, state: JobState, now: Date): string | null {
+  if (!job.config.enabled || job.paused) return null;
+  if ((state.active || state.requested) && !leaseActive(state, now.getTime())) return now.toISOString();
+  const scheduled = nextRuns(job.config, now, 1, { anchor: new Date(job.created_at) })[0] ?? null;
+  const retryAt = state.planner.retry_at ? new Date(state.planner.retry_at) : null;
+  if (retryAt && (!scheduled || retryAt < scheduled)) return retryAt.toISOString();
+  return scheduled ? scheduled.toISOString() : null;
+}
+
+/** Changed fields of a config: { field: [before, after] }. */
+export function configDiff(before: JobConfig | null, after: JobConfig | null): Record<string, [unknown, unknown]> {
+  const out: Record<string, [unknown, unknown]> = {};
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const key of keys) {
+    const a = before ? (before as Record<string, unknown>)[key] : undefined;
+    const b = after ? (after as Record<string, unknown>)[key] : undefined;
+    if (JSON.stringify(a) !== JSON.stringify(b)) out[key] = [a ?? null, b ?? null];
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+/** Read-side helpers: job DTOs for a loaded snapshot, job detail, calendar grid, monitor. */
+import { findConflicts } from '../domain/planner';
+import { nextRuns, describeSchedule } from '../domain/schedule';
+import { wallTimeAt, instantOfWallTime, daysInMonth } from '../domain/timezone';
+import { isValidTimeZone } from '../domain/timezone';
+import type { JobConfig } from '../domain/job';
+import type { CalendarDay, CalendarDto, ConflictWarningDto, JobDetailDto, JobDto, MonitorDto, RunDto } from './contract';
+import { AppError } from './contract';
+import { nextRunAt, type AppContext, type Loaded } from './context';
+import { readQuota } from './quota';
+import type { JobRecord } from './records';
+import { progressKey, type MonitorProgress } from './runner';
+import { isExecuted, windowStats } from './stats';
+import { plannerInputs } from './tick';
+import { toJobDto } from './views';
+
+export function allJobDtos(loaded: Loaded, now: Date): JobDto[] {
+  return loaded.jobs().map((job) => jobDto(loaded, job, now));
+}
+
+export function jobDto(loaded: Loaded, job: JobRecord, now: Date): JobDto {
+  const state = loaded.state(job.id);
+  return toJobDto(job, state, nextRunAt(job, state, now), now.getTime());
+}
+
+export function conflictsFor(ctx: AppContext, loaded: Loaded, candidate: { id?: string; config: JobConfig }, now: Date): ConflictWarningDto[] {
+  let sheetId = '';
+  try {
+    sheetId = ctx.deps.spreadsheets.activeSpreadsheetId();
+  } catch {
+    sheetId = '';
+  }
+  return findConflicts(candidate, plannerInputs(loaded).jobs, now, 7, { activeSpreadsheetId: sheetId });
+}
+
+export function jobDetail(ctx: AppContext, loaded: Loaded, job: JobRecord, now: Date, runs: readonly RunDto[] | null): JobDetailDto {
+  const recent: RunDto[] = [];
+  if (runs) {
+    for (let i = runs.length - 1; i >= 0 && recent.length < 10; i--) if (runs[i]!.job_id === job.id) recent.push(runs[i]!);
+  }
+  return {
+    ...jobDto(loaded, job, now),
+    next_runs: nextRuns(job.config, now, 5, { anchor: new Date(job.created_at) }).map((d) => d.toISOString()),
+    recent_runs: recent,
+    schedule_text: describeSchedule(job.config),
+    conflicts: conflictsFor(ctx, loaded, { id: job.id, config: job.config }, now),
+  };
+}
+
+const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const MAX_SCHEDULED_PER_JOB = 750;
+
+function localDate(zone: string, ms: number): string {
+  const w = wallTimeAt(zone, ms);
+  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+/** Month grid in the viewer's zone: scheduled occurrences ahead, run history behind. */
+export function calendarGrid(loaded: Loaded, runs: readonly RunDto[], month: string, timeZone: string, now: Date): CalendarDto {
+  const m = MONTH_RE.exec(month ?? '');
+  if (!m) throw new AppError(422, 'validation_failed', 'month: expected YYYY-MM, e.g. 2026-03', [{ path: 'month', message: 'expected YYYY-MM' }]);
+  if (!isValidTimeZone(timeZone)) throw new AppError(422, 'validation_failed', 'time_zone: expected an IANA time zone', [{ path: 'time_zone', message: 'unknown time zone' }]);
+  const year = Number(m[1]);
+  const mon = Number(m[2]);
+  const count = daysInMonth(year, mon);
+  const startMs = instantOfWallTime(timeZone, { year, month: mon, day: 1, hour: 0, minute: 0 });
+  const endMs = instantOfWallTime(timeZone, { year: mon === 12 ? year + 1 : year, month: mon === 12 ? 1 : mon + 1, day: 1, hour: 0, minute: 0 });
+  const days = new Map<string, CalendarDay>();
+  for (let d = 1; d <= count; d++) {
+    const date = `${month}-${String(d).padStart(2, '0')}`;
+    days.set(date, { date, entries: [], run_count: 0 });
+  }
+  for (const job of loaded.jobs()) {
+    if (!job.config.enabled || job.paused) continue;
+    const from = new Date(Math.max(startMs - 1, now.getTime()));
+    let cursor = from;
+    let taken = 0;
+    while (taken < MAX_SCHEDULED_PER_JOB) {
+      const batch = nextRuns(job.config, cursor, 50, { anchor: new Date(job.created_at) });
+      let done = batch.length < 50;
+      for (const at of batch) {
+        if (at.getTime() >= endMs) {
+          done = true;
+          break;
+        }
+        days.get(localDate(timeZone, at.getTime()))?.entries.push({ job_id: job.id, job_name: job.config.name, at: at.toISOString(), kind: 'scheduled' });
+        taken++;
+      }
+      if (done || batch.length === 0) break;
+      cursor = batch[batch.length - 1]!;
+    }
+  }
+  for (const run of runs) {
+    const at = run.scheduled_for ?? run.started_at;
+    if (!at) continue;
+    const t = Date.parse(at);
+    if (!(t >= startMs && t < endMs)) continue;
+    const day = days.get(localDate(timeZone, t));
+    if (!day) continue;
+    day.entries.push({ job_id: run.job_id, job_name: run.job_name, at, kind: run.status });
+    if (isExecuted(run)) day.run_count++;
+  }
+  for (const day of days.values()) day.entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  return { month, time_zone: timeZone, days: [...days.values()] };
+}
+
+const MONITOR_STATS_KEY = 'y2s:monitor:24h';
+const MONITOR_STATS_TTL = 60;
+
+/** Monitor: progress from the cache, quota from the store, 24 h figures cached for a minute. */
+export function monitorView(ctx: AppContext, loaded: Loaded, now: Date): MonitorDto {
+  const jobs = loaded.jobs();
+  const progress = jobs.length ? ctx.deps.cache.getMany(jobs.map((j) => progressKey(j.id))) : {};
+  const running: MonitorDto['running'] = [];
+  for (const value of Object.values(progress)) {
+    try {
+      running.push(JSON.parse(value) as MonitorProgress);
+    } catch {
+      // ignore a damaged entry
+    }
+  }
+  let summary: { rate: number | null; failures: RunDto[] } | null = null;
+  const cached = ctx.deps.cache.get(MONITOR_STATS_KEY);
+  if (cached) {
+    try {
+      summary = JSON.parse(cached) as { rate: number | null; failures: RunDto[] };
+    } catch {
+      summary = null;
+    }
+  }
+  if (!summary) {
+    const runs = ctx.logs.runs.all();
+    const w = windowStats(runs, '24h', now.getTime() - 86_400_000);
+    const failures: RunDto[] = [];
+    for (let i = runs.length - 1; i >= 0 && failures.length < 5; i--) if (runs[i]!.status === 'failed') failures.push(runs[i]!);
+    summary = { rate: w.success_rate, failures };
+    ctx.deps.cache.put(MONITOR_STATS_KEY, JSON.stringify(summary), MONITOR_STATS_TTL);
+  }
+  const quota = readQuota(loaded.snapshot, now);
+  return {
+    now: now.toISOString(),
+    running,
+    quota: { used_today: quota.used, daily_budget: loaded.settings.daily_quota_budget },
+    success_rate_24h: summary.rate,
+    recent_failures: summary.failures,
+  };
+}
+
+export function invalidateMonitor(ctx: AppContext): void {
+  try {
+    ctx.deps.cache.remove(MONITOR_STATS_KEY);
+  } catch {
+    // best effort
+  }
+}

@@ -1,0 +1,63 @@
+/** Run statistics over the last 24 h, 7 d and 30 d, per job and overall, from the run history. */
+import type { RunDto, WindowStats } from './contract';
+
+const HOUR_MS = 3_600_000;
+export const STAT_WINDOWS: { window: WindowStats['window']; ms: number }[] = [
+  { window: '24h', ms: 24 * HOUR_MS },
+  { window: '7d', ms: 7 * 24 * HOUR_MS },
+  { window: '30d', ms: 30 * 24 * HOUR_MS },
+];
+
+/** Statuses of runs that actually executed (missed/skipped/deferred did no work). */
+export function isExecuted(run: RunDto): boolean {
+  return run.status === 'succeeded' || run.status === 'failed' || run.status === 'partial';
+}
+
+export function runInstant(run: RunDto): number {
+  const text = run.finished_at ?? run.started_at ?? run.scheduled_for;
+  return text ? Date.parse(text) : NaN;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1] ?? null;
+}
+
+export function windowStats(runs: readonly RunDto[], window: WindowStats['window'], sinceMs: number): WindowStats {
+  let count = 0;
+  let succeeded = 0;
+  let failed = 0;
+  let videos = 0;
+  let units = 0;
+  const durations: number[] = [];
+  for (const run of runs) {
+    const at = runInstant(run);
+    if (!(at >= sinceMs)) continue;
+    units += run.quota_units;
+    if (!isExecuted(run)) continue;
+    count++;
+    if (run.status === 'succeeded') succeeded++;
+    else if (run.status === 'failed') failed++;
+    videos += run.videos_added + run.videos_updated;
+    if (run.duration_ms !== null) durations.push(run.duration_ms);
+  }
+  durations.sort((a, b) => a - b);
+  const mean = durations.length ? durations.reduce((s, d) => s + d, 0) / durations.length : null;
+  return {
+    window,
+    runs: count,
+    succeeded,
+    failed,
+    success_rate: count ? succeeded / count : null,
+    mean_duration_ms: mean === null ? null : Math.round(mean),
+    p95_duration_ms: percentile(durations, 95),
+    videos_written: videos,
+    quota_units: units,
+  };
+}
+
+export function allWindows(runs: readonly RunDto[], nowMs: number): WindowStats[] {
+  return STAT_WINDOWS.map(({ window, ms }) => windowStats(runs, window, nowMs - ms));
+}

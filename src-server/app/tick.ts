@@ -1,0 +1,243 @@
+/**
+ * The trigger handler's use case. An idle tick reads one property (meta:next_due) and returns. A busy
+ * tick: lock briefly -> load -> plan -> record missed -> claim due runs with a lease -> unlock -> run
+ * them within the time budget -> lock -> record results, notify, store the next wake-up, re-arm the
+ * precise trigger -> unlock.
+ */
+import { plan, type PlannerJob, type PlannerJobState } from '../domain/planner';
+import { stateOnDeferred, stateOnMissed } from '../domain/run-state';
+import type { RunDto } from './contract';
+import type { AppContext, Loaded } from './context';
+import { withLock } from './lock';
+import { readQuota, ExecutionQuotaMeter } from './quota';
+import { leaseActive } from './records';
+import { claimPlanned, execute, manualRun, recordExecuted, WORK_BUDGET_MS, type Claimed, type Executed } from './runner';
+import { addRuntime } from './runtime-meter';
+import { KEYS } from './store';
+import { reconcileTriggers } from './triggers';
+
+/** Runs one tick may claim; more wait for the next (the planner defers them, never drops them). */
+export const MAX_RUNS_PER_TICK = 50;
+/** The stored next-due value when nothing is scheduled. */
+export const NOTHING_DUE = 'none';
+
+export interface TickResult {
+  ran: number;
+  next_wake_at: string | null;
+}
+
+/** True when the stored next-due instant says there is nothing to do now. */
+export function isIdle(stored: string | null, nowMs: number): boolean {
+  if (stored === null || stored === '') return false;
+  if (stored === NOTHING_DUE) return true;
+  const due = Date.parse(stored);
+  return !Number.isNaN(due) && due > nowMs;
+}
+
+export function plannerInputs(loaded: Loaded): { jobs: PlannerJob[]; states: Record<string, PlannerJobState> } {
+  const jobs: PlannerJob[] = [];
+  const states: Record<string, PlannerJobState> = {};
+  for (const job of loaded.jobs()) {
+    jobs.push({ id: job.id, config: job.config, paused: job.paused, created_at: job.created_at });
+    states[job.id] = loaded.state(job.id).planner;
+  }
+  return { jobs, states };
+}
+
+function activeSpreadsheetId(ctx: AppContext): string {
+  try {
+    return ctx.deps.spreadsheets.activeSpreadsheetId();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The next instant the tick has work: the planner's wake-up, requested manual runs, and (for runs
+ * claimed now) the lease expiry that would make a dead execution's run resumable.
+ */
+export function computeNextWake(ctx: AppContext, loaded: Loaded, now: Date, sheetId: string): Date | null {
+  const { jobs, states } = plannerInputs(loaded);
+  const quota = readQuota(loaded.snapshot, now);
+  const next = plan(jobs, states, now, {
+    maxRuns: 0,
+    quotaDeferredUntil: quota.deferred_until ? new Date(quota.deferred_until) : null,
+    activeSpreadsheetId: sheetId,
+  }).next_wake_at;
+  let wake = next ? next.getTime() : Number.POSITIVE_INFINITY;
+  for (const job of loaded.jobs()) {
+    const state = loaded.state(job.id);
+    if (state.requested && job.config.enabled && !job.paused) wake = Math.min(wake, now.getTime());
+    const until = state.planner.lease?.until;
+    if (until) wake = Math.min(wake, Math.max(now.getTime(), Date.parse(until)));
+  }
+  return Number.isFinite(wake) ? new Date(wake) : null;
+}
+
+/** Stores the next wake-up and brings the triggers in line (heartbeat + precise). */
+export function storeWake(ctx: AppContext, loaded: Loaded, now: Date, wake: Date | null): string[] {
+  loaded.snapshot.set(KEYS.nextDue, wake ? wake.toISOString() : NOTHING_DUE);
+  return reconcileTriggers(ctx.deps.triggers, loaded.snapshot, {
+    heartbeatMinutes: loaded.settings.heartbeat_minutes,
+    nextDue: wake,
+    now,
+  }).actions;
+}
+
+export function runTick(ctx: AppContext): TickResult {
+  const now = ctx.now();
+  // The idle path: one property read, nothing else.
+  const stored = ctx.deps.properties.get(KEYS.nextDue);
+  if (isIdle(stored, now.getTime())) return { ran: 0, next_wake_at: stored === NOTHING_DUE ? null : stored };
+
+  const sheetId = activeSpreadsheetId(ctx);
+  const claims = ctx.mutate((loaded) => {
+    const phase = claimDue(ctx, loaded, now, sheetId);
+    // Nothing to run: finish here, in the same lock and the same write.
+    if (phase.claimed.length === 0) phase.wake = finishTick(ctx, loaded, now, sheetId, phase.lagMs, 0, 0);
+    return phase;
+  });
+  if (claims.claimed.length === 0) return { ran: 0, next_wake_at: claims.wake };
+
+  const executed = runClaims(ctx, claims.claimed, claims.quotaUsed, claims.dailyBudget);
+
+  return withLock(ctx.deps.lock, () => {
+    const loaded = ctx.load();
+    const end = ctx.now();
+    let ran = 0;
+    for (const ex of executed) {
+      if (recordExecuted(ctx, loaded, ex)) ran++;
+    }
+    loaded.invalidate();
+    const wake = finishTick(ctx, loaded, end, sheetId, claims.lagMs, ran, claims.claimed.length);
+    try {
+      loaded.snapshot.commit(ctx.deps.properties);
+    } catch (err) {
+      // The store is full: keep the history (the rows are in the sheet already); the leases expire
+      // and the runs are resumed once there is room, without duplicate rows (sync is idempotent).
+      ctx.flushLogs(loaded.settings);
+      throw err;
+    }
+    ctx.flushLogs(loaded.settings);
+    return { ran, next_wake_at: wake };
+  });
+}
+
+/** Runtime accounting, last-tick record, next wake-up and triggers; returns the wake-up (ISO). */
+function finishTick(ctx: AppContext, loaded: Loaded, end: Date, sheetId: string, lagMs: number | null, ran: number, claimed: number): string | null {
+  addRuntime(loaded.snapshot, end.getTime(), ctx.elapsedMs());
+  loaded.snapshot.setJson(KEYS.lastTick, { at: end.toISOString(), lag_ms: lagMs, ran, claimed });
+  const wake = computeNextWake(ctx, loaded, end, sheetId);
+  storeWake(ctx, loaded, end, wake);
+  return wake ? wake.toISOString() : null;
+}
+
+interface ClaimPhase {
+  claimed: Claimed[];
+  wake: string | null;
+  quotaUsed: number;
+  dailyBudget: number;
+  lagMs: number | null;
+}
+
+function claimDue(ctx: AppContext, loaded: Loaded, now: Date, sheetId: string): ClaimPhase {
+  const { jobs, states } = plannerInputs(loaded);
+  const quota = readQuota(loaded.snapshot, now);
+  const result = plan(jobs, states, now, {
+    maxRuns: MAX_RUNS_PER_TICK,
+    quotaDeferredUntil: quota.deferred_until ? new Date(quota.deferred_until) : null,
+    activeSpreadsheetId: sheetId,
+  });
+  const stored = loaded.snapshot.get(KEYS.nextDue);
+  const storedMs = stored && stored !== NOTHING_DUE ? Date.parse(stored) : NaN;
+  const lagMs = Number.isNaN(storedMs) ? null : Math.max(0, now.getTime() - storedMs);
+
+  // Missed occurrences: one history row each (folded groups say how many), then handled.
+  const missedByJob = new Map<string, typeof result.missed>();
+  for (const m of result.missed) {
+    const job = loaded.job(m.job_id);
+    if (!job) continue;
+    const row: RunDto = {
+      run_id: ctx.newId('r_'),
+      job_id: m.job_id,
+      job_name: job.config.name,
+      scheduled_for: m.occurrence.toISOString(),
+      started_at: null,
+      finished_at: null,
+      status: 'missed',
+      trigger: 'schedule',
+      videos_added: 0,
+      videos_updated: 0,
+      quota_units: 0,
+      duration_ms: null,
+      error:
+        m.count > 1
+          ? `${m.count} occurrences from ${m.first.toISOString()} to ${m.occurrence.toISOString()} were missed (the script did not run)`
+          : 'missed: the script did not run within the misfire grace period',
+    };
+    ctx.logs.runs.add(row);
+    missedByJob.set(m.job_id, [...(missedByJob.get(m.job_id) ?? []), m]);
+  }
+  for (const [jobId, list] of missedByJob) {
+    const state = loaded.state(jobId);
+    loaded.setState(jobId, { ...state, planner: stateOnMissed(state.planner, list) });
+  }
+  for (const d of result.deferred) {
+    const state = loaded.state(d.job_id);
+    const before = state.planner.deferred_for;
+    const planner = stateOnDeferred(state.planner, d);
+    if (planner.deferred_for !== before) loaded.setState(d.job_id, { ...state, planner });
+  }
+
+  const claimed: Claimed[] = [];
+  const busyTabs = new Set<string>();
+  for (const run of result.due) {
+    const c = claimPlanned(ctx, loaded, run);
+    if (c) {
+      claimed.push(c);
+      busyTabs.add(run.tab_key);
+    }
+  }
+  // Bulk "run now" requests: claimed when the job and its tab are free.
+  for (const job of loaded.jobs()) {
+    const state = loaded.state(job.id);
+    if (!state.requested || claimed.some((c) => c.jobId === job.id)) continue;
+    if (!job.config.enabled || job.paused) {
+      loaded.setState(job.id, { ...state, requested: null });
+      continue;
+    }
+    if (leaseActive(state, now.getTime()) || quota.deferred_until || claimed.length >= MAX_RUNS_PER_TICK) continue;
+    const run = manualRun(job.id, job.config, state.requested.trigger, now, sheetId);
+    if (busyTabs.has(run.tab_key)) continue;
+    const c = claimPlanned(ctx, loaded, run);
+    if (c) {
+      claimed.push(c);
+      busyTabs.add(run.tab_key);
+    }
+  }
+  // Until results are recorded, wake when the leases would expire (a dead execution's runs resume).
+  loaded.invalidate();
+  const wake = computeNextWake(ctx, loaded, now, sheetId);
+  loaded.snapshot.set(KEYS.nextDue, wake ? wake.toISOString() : NOTHING_DUE);
+  return { claimed, wake: null, quotaUsed: quota.used, dailyBudget: loaded.settings.daily_quota_budget, lagMs };
+}
+
+/** Runs the claims one after the other; once the work budget is used, the rest stay claimed for the next tick. */
+export function runClaims(ctx: AppContext, claimed: Claimed[], quotaUsed: number, dailyBudget: number): Executed[] {
+  const meter = new ExecutionQuotaMeter(quotaUsed, dailyBudget);
+  const out: Executed[] = [];
+  const deadline = new Date(ctx.now().getTime() + Math.max(0, WORK_BUDGET_MS - ctx.elapsedMs()));
+  let quotaStop = false;
+  for (const claim of claimed) {
+    // Out of time, or YouTube quota gone: the rest stay claimed and resume later.
+    if (quotaStop || ctx.elapsedMs() >= WORK_BUDGET_MS) {
+      out.push({ claim, outcome: null, crash: null, durationMs: 0, quotaSpent: 0, notStarted: true });
+      continue;
+    }
+    const ex = execute(ctx, claim, meter, deadline);
+    const kind = ex.outcome?.error?.kind;
+    if (ex.outcome?.status === 'deferred' || kind === 'quota' || kind === 'budget') quotaStop = true;
+    out.push(ex);
+  }
+  return out;
+}

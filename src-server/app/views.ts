@@ -1,0 +1,105 @@
+/** JobRecord + JobState -> the DTOs of the contract; listing with filters, sort and pages. */
+import type { JobDto, JobStatus, ListJobsQuery, Page } from './contract';
+import { AppError } from './contract';
+import { leaseActive, type JobRecord, type JobState } from './records';
+
+export function jobStatus(job: JobRecord, state: JobState, nextRunAt: string | null, nowMs: number): JobStatus {
+  if (!job.config.enabled) return 'disabled';
+  if (job.paused) return 'paused';
+  if (leaseActive(state, nowMs) || state.active) return 'running';
+  if ((state.planner.consecutive_failures ?? 0) > 0 && state.last_run?.status === 'failed') return 'failing';
+  if (nextRunAt === null && job.config.schedule_type === 'once' && state.last_run && state.last_run.status !== 'failed') return 'completed';
+  return 'active';
+}
+
+export function toJobDto(job: JobRecord, state: JobState, nextRunAt: string | null, nowMs: number): JobDto {
+  return {
+    id: job.id,
+    version: job.version,
+    config: job.config,
+    status: jobStatus(job, state, nextRunAt, nowMs),
+    paused: job.paused,
+    created_at: job.created_at,
+    updated_at: job.updated_at,
+    created_by: job.created_by,
+    next_run_at: nextRunAt,
+    last_run: state.last_run,
+    consecutive_failures: state.planner.consecutive_failures ?? 0,
+    channel_titles: { ...state.channel_titles },
+  };
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+export function pageOf<T>(items: readonly T[], page: number | undefined, pageSize: number | undefined, defaultSize = DEFAULT_PAGE_SIZE): Page<T> {
+  const size = pageSize === undefined ? defaultSize : Math.trunc(Number(pageSize));
+  const p = page === undefined ? 1 : Math.trunc(Number(page));
+  if (!Number.isFinite(size) || size < 1 || size > MAX_PAGE_SIZE) {
+    throw new AppError(422, 'validation_failed', `page_size: must be a whole number from 1 to ${MAX_PAGE_SIZE}`, [{ path: 'page_size', message: `must be from 1 to ${MAX_PAGE_SIZE}` }]);
+  }
+  if (!Number.isFinite(p) || p < 1) {
+    throw new AppError(422, 'validation_failed', 'page: must be a whole number from 1', [{ path: 'page', message: 'must be 1 or more' }]);
+  }
+  return { items: items.slice((p - 1) * size, p * size), total: items.length, page: p, page_size: size };
+}
+
+type SortKey = (j: JobDto) => string | number | null;
+
+const SORT_KEYS: Record<string, SortKey> = {
+  name: (j) => j.config.name.toLowerCase(),
+  priority: (j) => j.config.priority,
+  status: (j) => j.status,
+  next_run_at: (j) => j.next_run_at,
+  updated_at: (j) => j.updated_at,
+  created_at: (j) => j.created_at,
+  schedule_type: (j) => j.config.schedule_type,
+  target_tab_name: (j) => j.config.target_tab_name.toLowerCase(),
+  last_run: (j) => j.last_run?.finished_at ?? j.last_run?.started_at ?? null,
+  enabled: (j) => (j.config.enabled ? 1 : 0),
+  id: (j) => j.id,
+  version: (j) => j.version,
+  consecutive_failures: (j) => j.consecutive_failures,
+};
+
+export const SORTABLE_COLUMNS = Object.keys(SORT_KEYS);
+
+function matchesText(job: JobDto, q: string): boolean {
+  const needle = q.toLowerCase();
+  const c = job.config;
+  return [c.name, c.description, c.target_tab_name, ...c.channels, ...c.tags].some((v) => v.toLowerCase().includes(needle));
+}
+
+export function filterJobs(jobs: readonly JobDto[], query: ListJobsQuery): JobDto[] {
+  return jobs.filter(
+    (j) =>
+      (query.status === undefined || j.status === query.status) &&
+      (query.enabled === undefined || j.config.enabled === query.enabled) &&
+      (query.tag === undefined || j.config.tags.includes(query.tag)) &&
+      (!query.q || matchesText(j, query.q)),
+  );
+}
+
+/** Sorts by any listed column; nulls last in both orders, ties by name then id. */
+export function sortJobs(jobs: JobDto[], sort: string | undefined, order: 'asc' | 'desc' | undefined): JobDto[] {
+  const keyName = sort ?? 'name';
+  const key = SORT_KEYS[keyName];
+  if (!key) {
+    throw new AppError(422, 'validation_failed', `sort: must be one of ${SORTABLE_COLUMNS.join(', ')}`, [{ path: 'sort', message: `unknown column ${keyName}` }]);
+  }
+  const dir = order === 'desc' ? -1 : 1;
+  return jobs.sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    if (ka !== kb) {
+      if (ka === null) return 1;
+      if (kb === null) return -1;
+      return (ka < kb ? -1 : 1) * dir;
+    }
+    return a.config.name.localeCompare(b.config.name) || a.id.localeCompare(b.id);
+  });
+}
+
+export function newestFirst<T>(rows: readonly T[]): T[] {
+  return [...rows].reverse();
+}

@@ -1,0 +1,69 @@
+/** Builds the test entry bundle once per file and creates runtimes on it. */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildServerBundle, ROOT } from '../../../scripts/build';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../../emulator';
+
+export async function buildTestBundle(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'y2s-app-'));
+  await buildServerBundle(join(__dirname, 'entry.ts'), join(dir, 'Code.js'), false);
+  copyFileSync(join(ROOT, 'appsscript.json'), join(dir, 'appsscript.json'));
+  return dir;
+}
+
+export function removeBundle(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export type CallResult<T> = { value?: T; error?: { status: number; code: string; message: string } };
+
+export function call<T = unknown>(rt: Runtime, method: string, ...args: unknown[]): CallResult<T> {
+  const result = rt.run<CallResult<T>>('testCall', method, args);
+  if (!result.ok) throw new Error(`testCall ${method} failed: ${result.error?.message}`);
+  return result.value!;
+}
+
+export function value<T = unknown>(rt: Runtime, method: string, ...args: unknown[]): T {
+  const r = call<T>(rt, method, ...args);
+  if (r.error) throw new Error(`${method}: ${r.error.code}: ${r.error.message}`);
+  return r.value as T;
+}
+
+export function newRuntime(buildDir: string, options: RuntimeOptions = {}): Runtime {
+  return createRuntime({ buildDir, ...options });
+}
+
+export interface RunRow {
+  run_id: string;
+  job_id: string;
+  scheduled_for: string;
+  started_at: string;
+  finished_at: string;
+  status: string;
+  trigger: string;
+  error: string;
+}
+
+function text(v: unknown): string {
+  return v instanceof Date ? v.toISOString() : String(v ?? '');
+}
+
+export function runRows(rt: Runtime): RunRow[] {
+  const values = rt.spreadsheets.sheet(rt.spreadsheetId, '_y2s_runs') ? rt.spreadsheets.values(rt.spreadsheetId, '_y2s_runs') : [];
+  return values.slice(1).filter((r) => text(r[0]) !== '').map((r) => ({
+    run_id: text(r[0]),
+    job_id: text(r[1]),
+    scheduled_for: text(r[3]),
+    started_at: text(r[4]),
+    finished_at: text(r[5]),
+    status: text(r[6]),
+    trigger: text(r[7]),
+    error: text(r[12]),
+  }));
+}
+
+export function auditRows(rt: Runtime): { at: string; actor: string; action: string; job_id: string; changes: string }[] {
+  const values = rt.spreadsheets.sheet(rt.spreadsheetId, '_y2s_audit') ? rt.spreadsheets.values(rt.spreadsheetId, '_y2s_audit') : [];
+  return values.slice(1).filter((r) => text(r[0]) !== '').map((r) => ({ at: text(r[0]), actor: text(r[1]), action: text(r[2]), job_id: text(r[3]), changes: text(r[4]) }));
+}

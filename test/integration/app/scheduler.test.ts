@@ -1,0 +1,229 @@
+/**
+ * The scheduler through the built bundle in the local runtime: triggers fire `tick` on the virtual
+ * clock; jobs are created through the use cases (test entry, see entry.ts).
+ */
+import type { ExecutionResult, Runtime } from '../../../emulator';
+import { auditRows, buildTestBundle, call, newRuntime, removeBundle, runRows, value } from './harness';
+
+jest.setTimeout(240_000);
+
+let dir: string;
+beforeAll(async () => {
+  dir = await buildTestBundle();
+});
+afterAll(() => removeBundle(dir));
+
+const runtimes: Runtime[] = [];
+function runtime(start: string): Runtime {
+  const rt = newRuntime(dir, { start });
+  runtimes.push(rt);
+  return rt;
+}
+afterEach(async () => {
+  for (const rt of runtimes.splice(0)) await rt.close();
+});
+
+const DAILY = {
+  name: 'Daily Sync',
+  channels: ['@mkbhd'],
+  schedule_type: 'daily',
+  schedule_value: '09:00',
+  timezone: 'America/New_York',
+  target_sheet_id: '',
+  target_tab_name: 'Videos',
+};
+
+function createJob(rt: Runtime, config: Record<string, unknown>): string {
+  return value<{ job: { id: string } }>(rt, 'createJob', config, '$owner').job.id;
+}
+
+function tabRows(rt: Runtime, tab: string): unknown[][] {
+  return rt.spreadsheets.sheet(rt.spreadsheetId, tab) ? rt.spreadsheets.values(rt.spreadsheetId, tab) : [];
+}
+
+function tickTriggers(rt: Runtime) {
+  return rt.triggers.filter((t) => t.handler === 'tick');
+}
+
+test('a daily 09:00 America/New_York job fires at 09:00 local every day for a week across the DST change', () => {
+  const rt = runtime('2026-03-05T12:00:00Z'); // US DST starts 2026-03-08
+  // A 30-minute heartbeat keeps the week short to simulate; the precise trigger does the timing.
+  value(rt, 'updateSettings', { heartbeat_minutes: 30 }, '$owner');
+  const id = createJob(rt, DAILY);
+  const results = rt.advanceTo('2026-03-12T18:00:00Z');
+  expect(results.every((r) => r.ok)).toBe(true);
+  const rows = runRows(rt).filter((r) => r.job_id === id);
+  expect(rows.map((r) => r.scheduled_for)).toEqual([
+    '2026-03-05T14:00:00.000Z',
+    '2026-03-06T14:00:00.000Z',
+    '2026-03-07T14:00:00.000Z',
+    '2026-03-08T13:00:00.000Z', // 09:00 EDT
+    '2026-03-09T13:00:00.000Z',
+    '2026-03-10T13:00:00.000Z',
+    '2026-03-11T13:00:00.000Z',
+    '2026-03-12T13:00:00.000Z',
+  ]);
+  for (const row of rows) {
+    expect(row.status).toBe('succeeded');
+    expect(row.trigger).toBe('schedule');
+    // The precise trigger fires at the instant: well within the heartbeat interval.
+    const lag = Date.parse(row.started_at) - Date.parse(row.scheduled_for);
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThan(60_000);
+  }
+  const videos = tabRows(rt, 'Videos');
+  expect(videos[0]).toEqual(expect.arrayContaining(['video_id', 'title']));
+  expect(videos.length).toBeGreaterThan(1);
+  // Never more than one heartbeat and one precise trigger.
+  expect(tickTriggers(rt).length).toBeLessThanOrEqual(2);
+  expect(tickTriggers(rt).filter((t) => t.schedule === 'everyMinutes')).toHaveLength(1);
+  const sheet = rt.spreadsheets.sheet(rt.spreadsheetId, '_y2s_runs')!;
+  expect(sheet.hidden).toBe(true);
+});
+
+test('triggers disabled for two days, then restored: catch_up decides, the history shows what was missed', () => {
+  const rt = runtime('2026-01-05T12:00:00Z');
+  const latest = createJob(rt, { ...DAILY, name: 'Latest', target_tab_name: 'L', catch_up: 'latest' });
+  const none = createJob(rt, { ...DAILY, name: 'None', target_tab_name: 'N', catch_up: 'none' });
+  const all = createJob(rt, { ...DAILY, name: 'All', target_tab_name: 'A', catch_up: 'all' });
+  expect(rt.run('testDeleteTriggers').value).toBe(2);
+  rt.advanceTo('2026-01-07T18:00:00Z'); // nothing fires: 09:00 on the 5th, 6th and 7th pass unseen
+  expect(runRows(rt)).toEqual([]);
+  expect(rt.run('repairTriggers').ok).toBe(true); // the menu's "Repair triggers"
+  expect(tickTriggers(rt)).toHaveLength(2);
+  rt.advanceTo('2026-01-07T19:00:00Z');
+  const rows = runRows(rt);
+  const of = (id: string) => rows.filter((r) => r.job_id === id).map((r) => `${r.scheduled_for.slice(0, 10)} ${r.status} ${r.trigger}`);
+  expect(of(latest)).toEqual(['2026-01-05 missed schedule', '2026-01-06 missed schedule', '2026-01-07 succeeded catch-up']);
+  expect(of(none)).toEqual(['2026-01-05 missed schedule', '2026-01-06 missed schedule', '2026-01-07 missed schedule']);
+  expect(of(all)).toEqual(['2026-01-05 succeeded catch-up', '2026-01-06 succeeded catch-up', '2026-01-07 succeeded catch-up']);
+  const history = value<{ items: { status: string }[] }>(rt, 'jobRuns', none, {});
+  expect(history.items.map((r) => r.status)).toEqual(['missed', 'missed', 'missed']);
+});
+
+test('two overlapping ticks never run the same occurrence twice', async () => {
+  const rt = runtime('2026-01-05T12:00:00Z');
+  const id = createJob(rt, DAILY);
+  rt.run('testDeleteTriggers');
+  rt.clock.set(new Date('2026-01-05T14:00:10Z'));
+  let second: Promise<ExecutionResult> | null = null;
+  const first = rt.runAsync('tick', [], {
+    // Once the first tick has claimed the run and is calling YouTube, a second tick runs to completion.
+    beforeCall: async (c) => {
+      if (!second && c.name.startsWith('YouTube')) {
+        // Force the full path (not the idle one) so the second tick plans and meets the lease.
+        rt.properties.script['meta:next_due'] = '';
+        second = rt.runAsync('tick');
+        await second;
+      }
+    },
+  });
+  const [a] = await Promise.all([first]);
+  expect(second).not.toBeNull();
+  const b = await second!;
+  expect(a.ok).toBe(true);
+  expect(b.ok).toBe(true);
+  expect(b.calls['LockService.Lock.tryLock']).toBeGreaterThan(0);
+  expect(b.calls['YouTube.PlaylistItems.list'] ?? 0).toBe(0);
+  // Two more ticks at once, later the same day: nothing new is due.
+  await Promise.all([rt.runAsync('tick'), rt.runAsync('tick')]);
+  const rows = runRows(rt).filter((r) => r.job_id === id);
+  expect(rows).toHaveLength(1);
+  expect(rows[0]!.status).toBe('succeeded');
+  const videos = tabRows(rt, 'Videos').slice(1).map((r) => r[0]);
+  expect(new Set(videos).size).toBe(videos.length);
+});
+
+test('a tick killed mid-run is resumed by a later tick with the same run and no duplicate row', () => {
+  const rt = runtime('2026-01-05T12:00:00Z');
+  const id = createJob(rt, { ...DAILY, channels: ['@bigchannel'], max_videos: 5000 });
+  // The first two playlist pages take 200 s each: the execution passes 6 minutes and is killed mid-run.
+  rt.youtube.injectFault({ method: 'playlistItems.list', kind: 'slow', latencyMs: 200_000, times: 2 });
+  const first = rt.advanceTo('2026-01-05T14:01:00Z').filter((r) => Object.keys(r.calls).length > 2);
+  expect(first.some((r) => r.killed)).toBe(true);
+  const lease = JSON.parse(rt.properties.script[`state:${id}`]!) as { planner: { lease: { run_id: string } } };
+  const runId = lease.planner.lease.run_id;
+  expect(runRows(rt)).toEqual([]);
+  rt.advanceTo('2026-01-05T15:00:00Z');
+  const rows = runRows(rt).filter((r) => r.job_id === id);
+  expect(rows.map((r) => [r.run_id, r.status])).toEqual([[runId, 'succeeded']]);
+  const videos = tabRows(rt, 'Videos').slice(1).map((r) => r[0]);
+  expect(videos.length).toBe(5000);
+  expect(new Set(videos).size).toBe(5000);
+});
+
+test('the store refuses an oversize change with a clear error; existing jobs stay intact', () => {
+  const rt = runtime('2026-01-05T12:00:00Z');
+  const id = createJob(rt, DAILY);
+  const store = rt.properties.script;
+  let used = Object.entries(store).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  for (let i = 0; used < 500 * 1024 - 1_000; i++) {
+    const fill = 'x'.repeat(Math.min(8_000, 500 * 1024 - 1_000 - used));
+    store[`filler:${i}`] = fill;
+    used += `filler:${i}`.length + fill.length;
+  }
+  const before = JSON.stringify(Object.entries(store).sort());
+  const refused = call(rt, 'createJob', { ...DAILY, name: 'One too many', description: 'd'.repeat(800) }, '$owner');
+  expect(refused.error).toEqual(expect.objectContaining({ status: 413, code: 'store_full' }));
+  expect(refused.error!.message).toMatch(/only [\d.]+ KB of 500\.0 KB is left/);
+  expect(JSON.stringify(Object.entries(store).sort())).toBe(before);
+  expect(value<{ config: { name: string } }>(rt, 'getJob', id).config.name).toBe('Daily Sync');
+});
+
+test('failure mail after retries, throttled to one an hour, then a recovery mail', () => {
+  const rt = runtime('2026-01-05T12:00:00Z');
+  createJob(rt, { ...DAILY, name: 'Flaky', schedule_type: 'interval', schedule_value: '10m', max_retries: 1, retry_backoff_minutes: 1, notify_emails: ['ops@example.com'] });
+  rt.youtube.injectFault({ kind: 'backendError' });
+  rt.advanceTo('2026-01-05T12:45:00Z');
+  const failed = runRows(rt).filter((r) => r.status === 'failed');
+  expect(failed.length).toBeGreaterThanOrEqual(4);
+  expect(failed.some((r) => r.trigger === 'retry')).toBe(true);
+  const failures = rt.mail.filter((m) => /failed/.test(m.subject));
+  expect(failures).toHaveLength(1); // one per hour at most
+  expect(failures[0]!.to).toContain('ops@example.com');
+  expect(failures[0]!.body).toMatch(/Error: /);
+  expect(failures[0]!.body).toMatch(/Next attempt: 2026-01-05T/);
+  expect(failures[0]!.body).toMatch(/Spreadsheet: https:\/\/docs\.google\.com\/spreadsheets\//);
+  rt.youtube.clearFaults();
+  rt.advanceTo('2026-01-05T13:05:00Z');
+  expect(runRows(rt).some((r) => r.status === 'succeeded')).toBe(true);
+  const recovery = rt.mail.filter((m) => /recovered/.test(m.subject));
+  expect(recovery).toHaveLength(1);
+});
+
+test('every mutation writes an audit row naming its actor', () => {
+  const rt = runtime('2026-01-05T12:00:00Z');
+  const id = createJob(rt, DAILY);
+  value(rt, 'updateJob', id, { ...DAILY, name: 'Renamed' }, '$owner', 1);
+  value(rt, 'patchJob', id, { schedule_value: '10:00' }, { kind: 'api', key_id: 'k_abc123' }, 2);
+  value(rt, 'pauseJob', id, '$owner');
+  value(rt, 'resumeJob', id, '$owner');
+  value(rt, 'disableJob', id, '$owner');
+  value(rt, 'enableJob', id, '$owner');
+  value(rt, 'bulk', 'pause', [id], '$owner');
+  value(rt, 'runNow', id, '$owner');
+  value(rt, 'updateSettings', { heartbeat_minutes: 10 }, '$owner');
+  const exported = value<{ body: string }>(rt, 'exportJobs', 'json', {});
+  value(rt, 'importJobs', exported.body, 'json', '$owner');
+  value(rt, 'deleteJob', id, '$owner');
+  const rows = auditRows(rt);
+  expect(rows.map((r) => r.action)).toEqual([
+    'job.create',
+    'job.update',
+    'job.patch',
+    'job.pause',
+    'job.resume',
+    'job.disable',
+    'job.enable',
+    'job.pause',
+    'job.run_now',
+    'settings.update',
+    'job.update',
+    'import',
+    'job.delete',
+  ]);
+  expect(rows[2]!.actor).toBe('api:k_abc123');
+  expect(rows[0]!.actor).toBe('user:owner@example.com');
+  expect(JSON.parse(rows[1]!.changes)).toEqual({ name: ['Daily Sync', 'Renamed'] });
+  expect(rt.spreadsheets.sheet(rt.spreadsheetId, '_y2s_audit')!.hidden).toBe(true);
+});

@@ -1,0 +1,200 @@
+import { createSchedulerApp } from '../../../src-server/app';
+import type { Actor } from '../../../src-server/app/contract';
+import { AppError } from '../../../src-server/app/contract';
+import { AUDIT_TAB } from '../../../src-server/app/logs';
+import { createFakeWorld, resetCalls, type FakeWorld } from './fakes';
+
+const owner: Actor = { kind: 'user', email: 'owner@example.com' };
+const daily = {
+  name: 'Daily Sync',
+  channels: ['@mkbhd'],
+  schedule_type: 'daily',
+  schedule_value: '09:00',
+  target_sheet_id: '',
+  target_tab_name: 'Videos',
+};
+
+function setup(start = '2026-01-05T12:00:00Z'): { world: FakeWorld; app: ReturnType<typeof createSchedulerApp> } {
+  const world = createFakeWorld(start);
+  world.youtube.addChannel('@mkbhd', 'UCmkbhd000000000000000000', 120);
+  return { world, app: createSchedulerApp(world.deps) };
+}
+
+function errorOf(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('expected an AppError');
+}
+
+function auditActions(world: FakeWorld): string[] {
+  return (world.spreadsheets.tab(AUDIT_TAB)?.rows.slice(1) ?? []).map((r) => String(r[2]));
+}
+
+describe('job definitions', () => {
+  test('create accepts the spec example, stores definition and state apart, audits, arms triggers', () => {
+    const { world, app } = setup();
+    const { job } = app.createJob(daily, owner);
+    expect(job.version).toBe(1);
+    expect(job.config.timezone).toBe('America/New_York');
+    expect(job.next_runs[0]).toBe('2026-01-05T14:00:00.000Z');
+    expect(job.schedule_text).toContain('09:00');
+    expect(Object.keys(world.properties.data)).toEqual(expect.arrayContaining([`job:${job.id}`, `state:${job.id}`, 'meta:next_due']));
+    expect(world.properties.data['meta:next_due']).toBe('2026-01-05T14:00:00.000Z');
+    expect(world.calls['properties.getAll']).toBe(1);
+    expect(world.calls['properties.setMany']).toBe(1);
+    expect(auditActions(world)).toEqual(['job.create']);
+    const audit = world.spreadsheets.tab(AUDIT_TAB)!;
+    expect(audit.hidden).toBe(true);
+    expect(audit.rows[1]![1]).toBe('user:owner@example.com');
+    expect(world.triggers.items.map((t) => t.kind).sort()).toEqual(['clock-at', 'clock-every-minutes']);
+  });
+
+  test('validation errors name the field; nothing is written', () => {
+    const { world, app } = setup();
+    const err = errorOf(() => app.createJob({ ...daily, schedule_type: 'weekly', schedule_value: 'sometimes' }, owner));
+    expect(err.status).toBe(422);
+    expect(err.code).toBe('validation_failed');
+    expect(err.message).toMatch(/schedule_value/);
+    expect(world.properties.data).toEqual({});
+    expect(world.lock.held).toBe(false);
+  });
+
+  test('update checks the version; patch changes one field and bumps the version', () => {
+    const { app } = setup();
+    const { job } = app.createJob(daily, owner);
+    const conflict = errorOf(() => app.updateJob(job.id, { ...daily, name: 'X' }, owner, 7));
+    expect(conflict.status).toBe(409);
+    expect(conflict.code).toBe('version_conflict');
+    const patched = app.patchJob(job.id, { schedule_value: '10:30' }, owner, 1).job;
+    expect(patched.version).toBe(2);
+    expect(patched.config.schedule_value).toBe('10:30');
+    expect(patched.config.name).toBe('Daily Sync');
+    expect(errorOf(() => app.patchJob(job.id, { name: 'Y' }, owner, 1)).code).toBe('version_conflict');
+  });
+
+  test('busy when the lock cannot be had', () => {
+    const { world, app } = setup();
+    world.lock.contended = true;
+    const err = errorOf(() => app.createJob(daily, owner));
+    expect(err.status).toBe(503);
+    expect(err.code).toBe('busy');
+  });
+
+  test('the store refuses a change that does not fit, says how much room is left, and keeps existing jobs', () => {
+    const { world, app } = setup();
+    const { job } = app.createJob(daily, owner);
+    // Fill the store close to 500 KB with other data (e.g. API keys of the API).
+    let used = Object.entries(world.properties.data).reduce((n, [k, v]) => n + k.length + v.length, 0);
+    for (let i = 0; used < 500 * 1024 - 1_500; i++) {
+      const value = 'x'.repeat(Math.min(8_000, 500 * 1024 - 1_500 - used));
+      world.properties.data[`filler:${i}`] = value;
+      used += `filler:${i}`.length + value.length;
+    }
+    const before = { ...world.properties.data };
+    const err = errorOf(() => app.createJob({ ...daily, name: 'Another', description: 'd'.repeat(900) }, owner));
+    expect(err.status).toBe(413);
+    expect(err.code).toBe('store_full');
+    expect(err.message).toMatch(/only [\d.]+ KB of 500\.0 KB is left/);
+    expect(world.properties.data).toEqual(before);
+    expect(app.getJob(job.id).config.name).toBe('Daily Sync');
+  });
+
+  test('pause/resume/enable/disable/delete each write an audit row with the actor', () => {
+    const { world, app } = setup();
+    const api: Actor = { kind: 'api', key_id: 'k_1' };
+    const { job } = app.createJob(daily, owner);
+    expect(app.pauseJob(job.id, api).status).toBe('paused');
+    expect(app.resumeJob(job.id, api).status).toBe('active');
+    expect(app.disableJob(job.id, api).status).toBe('disabled');
+    expect(app.enableJob(job.id, api).status).toBe('active');
+    app.deleteJob(job.id, { kind: 'system' });
+    expect(auditActions(world)).toEqual(['job.create', 'job.pause', 'job.resume', 'job.disable', 'job.enable', 'job.delete']);
+    const actors = world.spreadsheets.tab(AUDIT_TAB)!.rows.slice(1).map((r) => r[1]);
+    expect(actors).toEqual(['user:owner@example.com', 'api:k_1', 'api:k_1', 'api:k_1', 'api:k_1', 'system']);
+    expect(errorOf(() => app.getJob(job.id)).code).toBe('job_not_found');
+    expect(Object.keys(world.properties.data).filter((k) => k.includes(job.id))).toEqual([]);
+  });
+
+  test('bulk acts on many ids under one lock and one write, reporting each', () => {
+    const { world, app } = setup();
+    const a = app.createJob(daily, owner).job.id;
+    const b = app.createJob({ ...daily, name: 'B', target_tab_name: 'B' }, owner).job.id;
+    resetCalls(world.calls);
+    const result = app.bulk('pause', [a, b, 'nope'], owner);
+    expect(result.results.map((r) => r.ok)).toEqual([true, true, false]);
+    expect(result.results[2]!.error!.code).toBe('job_not_found');
+    expect(world.calls['lock.tryLock']).toBe(1);
+    expect(world.calls['properties.setMany']).toBe(1);
+    expect(app.listJobs({ status: 'paused' }).total).toBe(2);
+  });
+
+  test('list filters, sorts and paginates', () => {
+    const { app } = setup();
+    for (const [i, name] of ['c', 'a', 'b'].entries()) app.createJob({ ...daily, name, priority: i + 1, target_tab_name: name, tags: i === 0 ? ['x'] : [] }, owner);
+    expect(app.listJobs({ sort: 'name' }).items.map((j) => j.config.name)).toEqual(['a', 'b', 'c']);
+    expect(app.listJobs({ sort: 'priority', order: 'desc' }).items.map((j) => j.config.name)).toEqual(['b', 'a', 'c']);
+    const page = app.listJobs({ sort: 'name', page: 2, page_size: 2 });
+    expect(page.items.map((j) => j.config.name)).toEqual(['c']);
+    expect(page.total).toBe(3);
+    expect(app.listJobs({ tag: 'x' }).items.map((j) => j.config.name)).toEqual(['c']);
+    expect(app.listJobs({ q: 'C' }).items.map((j) => j.config.name)).toEqual(['c']);
+    expect(errorOf(() => app.listJobs({ sort: 'bogus' })).code).toBe('validation_failed');
+  });
+});
+
+describe('export and import', () => {
+  test('CSV is quoted and neutralises formula-looking cells', () => {
+    const { app } = setup();
+    app.createJob({ ...daily, name: '=HYPERLINK("http://x")', description: 'a,b' }, owner);
+    app.createJob({ ...daily, name: '+1 "quoted"', target_tab_name: 'Other' }, owner);
+    const file = app.exportJobs('csv', { sort: 'name' });
+    expect(file.content_type).toBe('text/csv');
+    const lines = file.body.trim().split('\r\n');
+    expect(lines[0]!.startsWith('id,name,status')).toBe(true);
+    expect(file.body).toContain(`"'+1 ""quoted"""`);
+    expect(file.body).toContain(`"'=HYPERLINK(""http://x"")"`);
+  });
+
+  test('JSON and YAML exports import back; ids kept -> update; all-or-nothing', () => {
+    const { world, app } = setup();
+    const { job } = app.createJob(daily, owner);
+    const json = app.exportJobs('json', {});
+    const yaml = app.exportJobs('yaml', {});
+    expect(yaml.body).toContain('schedule_value: 09:00');
+    const again = app.importJobs(json.body, 'json', owner);
+    expect(again).toEqual({ created: [], updated: [job.id] });
+    expect(app.importJobs(yaml.body, 'yaml', owner)).toEqual({ created: [], updated: [job.id] });
+    expect(app.getJob(job.id).config.schedule_value).toBe('09:00');
+    const doc = JSON.parse(json.body) as { jobs: Record<string, unknown>[] };
+    const bad = { jobs: [{ ...daily, name: 'New one', target_tab_name: 'N' }, { ...daily, schedule_type: 'never' }] };
+    const before = { ...world.properties.data };
+    const err = errorOf(() => app.importJobs(JSON.stringify(bad), 'json', owner));
+    expect(err.code).toBe('validation_failed');
+    expect(err.message).toMatch(/jobs\.1\.schedule_type/);
+    expect(world.properties.data).toEqual(before);
+    const created = app.importJobs(`jobs:\n  - name: From YAML\n    channels: ["@mkbhd"]\n    schedule_type: interval\n    schedule_value: 6h\n    target_tab_name: Y\n`, 'yaml', owner);
+    expect(created.created).toHaveLength(1);
+    expect(doc.jobs[0]!.id).toBe(job.id);
+    expect(auditActions(world)).toContain('import');
+  });
+});
+
+describe('settings', () => {
+  test('validated with field names; heartbeat change re-installs the heartbeat', () => {
+    const { world, app } = setup();
+    app.createJob(daily, owner);
+    const err = errorOf(() => app.updateSettings({ heartbeat_minutes: 7 as never, notification_email: 'nope' }, owner));
+    expect(err.message).toMatch(/heartbeat_minutes/);
+    expect(err.message).toMatch(/notification_email/);
+    const s = app.updateSettings({ heartbeat_minutes: 15 }, owner);
+    expect(s.heartbeat_minutes).toBe(15);
+    const beats = world.triggers.items.filter((t) => t.kind === 'clock-every-minutes');
+    expect(beats).toHaveLength(1);
+    expect(beats[0]!.everyMinutes).toBe(15);
+    expect(auditActions(world)).toContain('settings.update');
+  });
+});
