@@ -54,6 +54,11 @@ export interface YouTubePlaylistItem {
   title: string;
   /** 'public' | 'private' | 'unlisted' | 'privacyStatusUnspecified' — private and deleted items are skipped. */
   privacyStatus: string | null;
+  /** From the item's snippet, when the adapter asked for it: lets a sync skip videos.list for these columns. */
+  description?: string;
+  thumbnailUrl?: string | null;
+  /** The uploader's channel title (videoOwnerChannelTitle, else channelTitle). */
+  channelTitle?: string;
 }
 
 export interface YouTubePlaylistPage {

@@ -1,0 +1,59 @@
+/** The sync engine's public types (see index.ts for the contract with the app). */
+import type { JobConfig } from '../domain/job';
+import type { YouTubeMethod } from '../domain/catalogue';
+import type { Clock, Spreadsheets, YouTubeApi } from '../ports';
+import type { SyncState } from './state';
+
+/** The app's daily quota meter: it persists units per Pacific day and enforces the budget setting. */
+export interface QuotaMeter {
+  canSpend(units: number): boolean;
+  spend(method: YouTubeMethod, units: number): void;
+}
+
+export interface SyncProgress {
+  processed: number;
+  expected: number | null;
+  phase: string;
+}
+
+export interface SyncDeps {
+  youtube: YouTubeApi;
+  sheets: Spreadsheets;
+  clock: Clock;
+  /** No new playlist page, channel lookup or channel is started after this instant. */
+  deadline: Date;
+  quota: QuotaMeter;
+  onProgress?: (p: SyncProgress) => void;
+}
+
+export interface SyncInput {
+  jobId: string;
+  config: JobConfig;
+  state: SyncState;
+  runId: string;
+}
+
+export type SyncStatus = 'succeeded' | 'partial' | 'failed' | 'deferred';
+export type SyncErrorKind = 'transient' | 'permanent' | 'quota' | 'budget';
+
+export interface ChannelOutcome {
+  input: string;
+  ok: boolean;
+  title: string | null;
+  added: number;
+  error: string | null;
+}
+
+export interface SyncOutcome {
+  status: SyncStatus;
+  /** false: a checkpoint is kept in `state`; call runSync again (next execution) to resume. */
+  complete: boolean;
+  state: SyncState;
+  videosAdded: number;
+  videosUpdated: number;
+  quotaUnits: number;
+  channels: ChannelOutcome[];
+  error: { kind: SyncErrorKind; message: string } | null;
+  /** ISO instant of the quota reset (midnight Pacific) when quota or budget stopped the run. */
+  deferUntil: string | null;
+}
