@@ -37,6 +37,8 @@ export interface SandboxBridge {
   call(id: number, method: string, args: unknown[]): WireResult;
   describe(type: string): TypeInfo;
   log(level: string, line: string): void;
+  /** The script's time zone (appsscript.json): local-time Date methods and Intl's default zone use it, as in Apps Script. */
+  timeZone: string;
   /** Globals to install, in wire form (refs for services, plain objects of refs for YouTube). */
   globals: Record<string, unknown>;
 }
@@ -69,6 +71,169 @@ const PRELUDE_SOURCE = String.raw`(function (bridge, REF, DATE, FN) {
   Object.defineProperty(VDate, 'length', { value: 7 });
   define(RealDate.prototype, 'constructor', VDate);
   define(G, 'Date', VDate);
+  installScriptZone(bridge.timeZone);
+
+  // Local time is the script's time zone (Apps Script runs V8 in it), not the Node process zone:
+  // local getters/setters, local-component constructors, zone-less parsing, toString and friends,
+  // and Intl.DateTimeFormat's default zone. Offsets come from Intl (ICU), like V8's own.
+  function installScriptZone(tz) {
+    const P = RealDate.prototype;
+    const orig = {};
+    for (const k of Object.getOwnPropertyNames(P)) orig[k] = P[k];
+    const RealDTF = Intl.DateTimeFormat;
+    const MIN = 60000, DAY = 86400000, MAX_TIME = 8.64e15;
+    let partsFormat = null, nameFormat = null;
+    const offsets = new Map();
+    // Minutes east of UTC at instant ms (what getTimezoneOffset negates).
+    function offsetAt(ms) {
+      const minute = Math.floor(ms / MIN);
+      const cached = offsets.get(minute);
+      if (cached !== undefined) return cached;
+      partsFormat = partsFormat || new RealDTF('en-US', { timeZone: tz, hourCycle: 'h23', era: 'short', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+      const p = {};
+      for (const part of partsFormat.formatToParts(minute * MIN)) p[part.type] = part.value;
+      const year = p.era === 'BC' || p.era === 'B' ? 1 - Number(p.year) : Number(p.year);
+      const wall = wallOf(year, Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second), 0);
+      const offset = Math.round((wall - minute * MIN) / MIN);
+      if (offsets.size > 512) offsets.clear();
+      offsets.set(minute, offset);
+      return offset;
+    }
+    // The instant whose wall-clock time in tz is wall (ms of a UTC-read wall time). Like V8: a
+    // repeated hour takes the earlier instant; a skipped hour is read with the offset before the change.
+    function wallToUtc(wall) {
+      if (!isFinite(wall)) return NaN;
+      const before = offsetAt(wall - DAY) * MIN;
+      const after = offsetAt(wall + DAY) * MIN;
+      let best = NaN;
+      for (const c of [wall - before, wall - after]) if (c + offsetAt(c) * MIN === wall && !(c >= best)) best = c;
+      return best === best ? best : wall - before;
+    }
+    function localParts(d) {
+      const t = orig.getTime.call(d);
+      if (t !== t) return null;
+      const w = new RealDate(t + offsetAt(t) * MIN);
+      return { y: orig.getUTCFullYear.call(w), mo: orig.getUTCMonth.call(w), d: orig.getUTCDate.call(w), h: orig.getUTCHours.call(w),
+        mi: orig.getUTCMinutes.call(w), s: orig.getUTCSeconds.call(w), ms: orig.getUTCMilliseconds.call(w), wd: orig.getUTCDay.call(w) };
+    }
+    function wallOf(y, mo, d, h, mi, s, ms) {
+      const w = new RealDate(0);
+      orig.setUTCFullYear.call(w, y, mo, d);
+      orig.setUTCHours.call(w, h, mi, s, ms);
+      return orig.getTime.call(w);
+    }
+    function timeClip(t) {
+      return isFinite(t) && Math.abs(t) <= MAX_TIME ? Math.trunc(t) + 0 : NaN;
+    }
+    const num = (v) => Number(v);
+    const getters = { getFullYear: 'y', getMonth: 'mo', getDate: 'd', getDay: 'wd', getHours: 'h', getMinutes: 'mi', getSeconds: 's', getMilliseconds: 'ms' };
+    for (const name of Object.keys(getters)) {
+      const key = getters[name];
+      define(P, name, { [name]() { const p = localParts(this); return p ? p[key] : NaN; } }[name]);
+    }
+    define(P, 'getYear', function getYear() { const p = localParts(this); return p ? p.y - 1900 : NaN; });
+    define(P, 'getTimezoneOffset', function getTimezoneOffset() { const t = orig.getTime.call(this); return t === t ? -offsetAt(t) : NaN; });
+    // Local setters: the fields not given keep their local values; NaN dates stay NaN except setFullYear.
+    function setter(name, fields) {
+      define(P, name, { [name](...args) {
+        let p = localParts(this);
+        if (!p) {
+          if (name !== 'setFullYear') { orig.getTime.call(this); return NaN; }
+          p = { y: NaN, mo: 0, d: 1, h: 0, mi: 0, s: 0, ms: 0 };
+        }
+        const v = Object.assign({}, p);
+        for (let i = 0; i < fields.length && i < Math.max(1, args.length); i++) v[fields[i]] = num(args[i]);
+        const t = timeClip(wallToUtc(wallOf(v.y, v.mo, v.d, v.h, v.mi, v.s, v.ms)));
+        return orig.setTime.call(this, t);
+      } }[name]);
+    }
+    setter('setFullYear', ['y', 'mo', 'd']);
+    setter('setMonth', ['mo', 'd']);
+    setter('setDate', ['d']);
+    setter('setHours', ['h', 'mi', 's', 'ms']);
+    setter('setMinutes', ['mi', 's', 'ms']);
+    setter('setSeconds', ['s', 'ms']);
+    setter('setMilliseconds', ['ms']);
+
+    const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+    const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const pad = (n, w) => String(n).padStart(w, '0');
+    const yearText = (y) => (y < 0 ? '-' + pad(-y, 6) : pad(y, 4));
+    function zoneText(t) {
+      const o = offsetAt(t);
+      nameFormat = nameFormat || new RealDTF('en-US', { timeZone: tz, timeZoneName: 'long' });
+      const name = (nameFormat.formatToParts(t).find((x) => x.type === 'timeZoneName') || {}).value;
+      return 'GMT' + (o < 0 ? '-' : '+') + pad(Math.floor(Math.abs(o) / 60), 2) + pad(Math.abs(o) % 60, 2) + (name ? ' (' + name + ')' : '');
+    }
+    function dateText(p) { return DAYS[p.wd] + ' ' + MONTHS[p.mo] + ' ' + pad(p.d, 2) + ' ' + yearText(p.y); }
+    function timeText(p, t) { return pad(p.h, 2) + ':' + pad(p.mi, 2) + ':' + pad(p.s, 2) + ' ' + zoneText(t); }
+    define(P, 'toString', function toString() { const p = localParts(this); return p ? dateText(p) + ' ' + timeText(p, orig.getTime.call(this)) : 'Invalid Date'; });
+    define(P, 'toDateString', function toDateString() { const p = localParts(this); return p ? dateText(p) : 'Invalid Date'; });
+    define(P, 'toTimeString', function toTimeString() { const p = localParts(this); return p ? timeText(p, orig.getTime.call(this)) : 'Invalid Date'; });
+    const withZone = (options) => (options === undefined ? { timeZone: tz } : Object(options).timeZone === undefined ? Object.assign({}, options, { timeZone: tz }) : options);
+    for (const name of ['toLocaleString', 'toLocaleDateString', 'toLocaleTimeString']) {
+      const real = orig[name];
+      define(P, name, { [name](locales, options) { return real.call(this, locales, withZone(options)); } }[name]);
+    }
+
+    // Constructor with local components, and parsing of strings that carry no zone.
+    const vdateParse = function parse(text) {
+      const s = String(text);
+      const t = RealDate.parse(s);
+      if (t !== t || !isLocalForm(s)) return t;
+      const d = new RealDate(t); // read back the process-local wall time, re-read it in the script zone
+      return timeClip(wallToUtc(wallOf(orig.getFullYear.call(d), orig.getMonth.call(d), orig.getDate.call(d), orig.getHours.call(d), orig.getMinutes.call(d), orig.getSeconds.call(d), orig.getMilliseconds.call(d))));
+    };
+    // ISO date-only forms are UTC; ISO date-times without offset and other forms without a zone are local.
+    function isLocalForm(s) {
+      const iso = /^\s*([+-]\d{6}|\d{4})(-\d{2}(-\d{2})?)?(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$/i.exec(s);
+      if (iso) return !!iso[4] && !iso[7];
+      return !/(\bZ\b|\bGMT\b|\bUTC\b|\bUT\b|[+-]\d{2}:?\d{2}\b|\b[ECMP][SD]T\b)/i.test(s);
+    }
+    G.Date = function Date(...args) {
+      if (new.target === undefined) return new RealDate(hostNow()).toString();
+      let t;
+      if (args.length === 0) t = hostNow();
+      else if (args.length === 1) {
+        const v = args[0];
+        if (v instanceof RealDate) t = orig.getTime.call(v);
+        else {
+          const prim = v !== null && typeof v === 'object' ? (typeof v[Symbol.toPrimitive] === 'function' ? v[Symbol.toPrimitive]('default') : v.valueOf()) : v;
+          t = typeof prim === 'string' ? vdateParse(prim) : Number(prim);
+        }
+      } else {
+        const n = args.map(num);
+        let y = n[0];
+        if (y === y && Math.trunc(y) >= 0 && Math.trunc(y) <= 99) y = 1900 + Math.trunc(y);
+        t = wallToUtc(wallOf(y, n[1], n.length > 2 ? n[2] : 1, n[3] || 0, n[4] || 0, n[5] || 0, n[6] || 0));
+      }
+      return Reflect.construct(RealDate, [timeClip(t)], new.target);
+    };
+    const Z = G.Date;
+    Z.prototype = P;
+    define(Z, 'now', VDate.now);
+    define(Z, 'parse', vdateParse);
+    define(Z, 'UTC', RealDate.UTC);
+    Object.defineProperty(Z, 'length', { value: 7 });
+    define(P, 'constructor', Z);
+    define(G, 'Date', Z);
+
+    // Intl.DateTimeFormat: the script zone by default, and format()/formatToParts() without a date read the virtual clock.
+    const DTF = function DateTimeFormat(locales, options) {
+      return Reflect.construct(RealDTF, [locales, withZone(options)], new.target || DTF);
+    };
+    DTF.prototype = RealDTF.prototype;
+    define(DTF, 'supportedLocalesOf', RealDTF.supportedLocalesOf);
+    define(RealDTF.prototype, 'constructor', DTF);
+    const formatGetter = Object.getOwnPropertyDescriptor(RealDTF.prototype, 'format').get;
+    Object.defineProperty(RealDTF.prototype, 'format', {
+      configurable: true,
+      get() { const f = formatGetter.call(this); return function (date) { return f(date === undefined ? hostNow() : date); }; },
+    });
+    const formatToParts = RealDTF.prototype.formatToParts;
+    define(RealDTF.prototype, 'formatToParts', function formatToParts_(date) { return formatToParts.call(this, date === undefined ? hostNow() : date); });
+    define(Intl, 'DateTimeFormat', DTF);
+  }
 
   // Apps Script V8 has none of these host features.
   for (const name of ['WebAssembly']) delete G[name];

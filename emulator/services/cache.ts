@@ -38,6 +38,8 @@ export class CacheStore {
   }
 }
 
+// Key 250 characters, value 100 KB: same reference page ("Individual keys can be up to 250
+// characters and store up to 100KB of data"); both refusals throw "Argument too large: key|value".
 function checkKey(key: unknown): string {
   if (key === null || key === undefined) throw new GasException('Invalid argument: key');
   const k = String(key);
@@ -52,12 +54,20 @@ function checkValue(value: unknown): string {
   return v;
 }
 
+/**
+ * Class Cache reference (https://developers.google.com/apps-script/reference/cache/cache), put():
+ * "expirationInSeconds: the maximum time the value remains in the cache, in seconds. The minimum is
+ * 1 second and the maximum is 21600 seconds (6 hours)". The reference names no error for values out
+ * of that range, and an empirical study ("Exploring Apps Script CacheService Limits", J. Poehnelt)
+ * found out-of-range expirations accepted, not refused. So the fake keeps the value for at most
+ * 6 hours (and at least 1 second) instead of throwing; only a non-number is refused, as a signature
+ * mismatch would be.
+ */
 function checkExpiry(seconds: unknown): number {
   if (seconds === undefined) return CACHE_DEFAULT_EXPIRY_SECONDS;
   const s = Number(seconds);
-  if (!Number.isFinite(s) || s < 1) throw new GasException('Invalid argument: expirationInSeconds');
-  if (s > CACHE_MAX_EXPIRY_SECONDS) throw new GasException(`Invalid argument: expirationInSeconds (at most ${CACHE_MAX_EXPIRY_SECONDS} seconds)`);
-  return s;
+  if (!Number.isFinite(s)) throw new GasException('Invalid argument: expirationInSeconds');
+  return Math.min(CACHE_MAX_EXPIRY_SECONDS, Math.max(1, Math.trunc(s)));
 }
 
 export class CacheFake implements GoogleAppsScript.Cache.Cache {

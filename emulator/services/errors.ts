@@ -6,7 +6,14 @@ export class GasException extends Error {
   }
 }
 
-/** Messages Apps Script uses (verbatim where known; see emulator/README.md "Limits"). */
+/**
+ * Messages Apps Script uses. Verified against: the quotas page's troubleshooting list
+ * (https://developers.google.com/apps-script/guides/services/quotas: "Exceeded maximum execution
+ * time", "Service invoked too many times for one day: email.", "Service using too much computer time
+ * for one day") and, for messages the reference does not print, texts reported verbatim from real
+ * executions in public projects (trigger limit, lock timeout, Range.setValues dimensions,
+ * "Argument too large: key|value", the property storage quota).
+ */
 export const MESSAGES = {
   timeout: 'Exceeded maximum execution time',
   lockTimeout: 'Lock timeout: another process was holding the lock for too long.',

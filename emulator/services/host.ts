@@ -192,6 +192,7 @@ export class Host {
       call: (id, method, args) => this.invoke(exec, id, method, args),
       describe: describeType,
       log: (_level, line) => void exec.logs.push(line),
+      timeZone: this.world.config.scriptTimeZone,
       globals: this.globalsFor(exec),
     };
   }

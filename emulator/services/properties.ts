@@ -3,7 +3,14 @@ import { GasException, MESSAGES } from './errors';
 import type { Scope } from './execution';
 import { registerType } from './registry';
 
-/** 9 KB per property (key + value, UTF-8 bytes) and 500 KB per store. */
+/**
+ * "Quotas for Google Services" (https://developers.google.com/apps-script/guides/services/quotas):
+ * "Properties value size 9 KB / val", "Properties total storage 500 KB / property store". The page does
+ * not say whether the key counts toward the 9 KB; measurements (tanaikech, "Report: Specification of
+ * Properties Service", 2023) found that the store's total counts keys and values. The fake counts
+ * key + value UTF-8 bytes for both limits, so it is never more permissive than the documented 9 KB.
+ * Errors: "Argument too large: value" and the storage-quota message (MESSAGES).
+ */
 export const PROPERTY_VALUE_LIMIT_BYTES = 9 * 1024;
 export const PROPERTY_STORE_LIMIT_BYTES = 500 * 1024;
 

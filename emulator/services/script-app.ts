@@ -4,7 +4,12 @@ import type { Scope } from './execution';
 import { enumOf, registerType } from './registry';
 import { formatDate } from './utilities';
 
+/** Quotas page: "Triggers 20 / user / script". */
 export const MAX_TRIGGERS_PER_USER = 20;
+/**
+ * Class ClockTriggerBuilder reference (https://developers.google.com/apps-script/reference/script/clock-trigger-builder),
+ * everyMinutes(n): "n must be 1, 5, 10, 15 or 30". The reference does not print the error text; ours names the allowed values.
+ */
 export const EVERY_MINUTES_ALLOWED = [1, 5, 10, 15, 30] as const;
 export const EVERY_HOURS_ALLOWED = [1, 2, 4, 6, 8, 12] as const;
 const MINUTE = 60_000;

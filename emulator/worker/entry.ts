@@ -13,6 +13,7 @@ interface Data {
   types: Record<string, TypeInfo>;
   source: string;
   timeoutMs: number;
+  timeZone: string;
 }
 
 const data = workerData as Data;
@@ -41,6 +42,7 @@ parentPort?.on('message', (msg: { type: 'run'; fn: string; args: unknown[]; glob
       return info;
     },
     log: (_level, line) => data.port.postMessage({ type: 'log', line }),
+    timeZone: data.timeZone,
     globals: msg.globals,
   };
   const outcome = runInFreshContext(code, bridge, msg.fn, msg.args, { timeoutMs: data.timeoutMs });

@@ -63,6 +63,7 @@ export class WorkerPool {
         types: allTypes(),
         source: this.runtime.code.source,
         timeoutMs: this.runtime.timeoutMs,
+        timeZone: this.runtime.world.config.scriptTimeZone,
       },
       transferList: [port2],
     });

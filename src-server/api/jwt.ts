@@ -9,6 +9,8 @@ import { unauthorized } from './errors';
 
 export const JWT_SECRET_PROPERTY = 'api.jwt_secret';
 const ISSUER = 'youtube2sheets';
+/** Tolerated difference between the clocks of the execution that issued a token and the one checking it. */
+const CLOCK_SKEW_SECONDS = 60;
 
 export interface TokenClaims {
   sub: string; // API key id
@@ -94,7 +96,10 @@ export function verifyToken(deps: TokenDeps, token: string, maxLifetimeSeconds: 
   }
   const now = deps.clock.now().getTime() / 1000;
   if (claims.exp <= now) throw unauthorized('Access token expired: request a new one at POST /auth/token.');
-  // A token signed with the right secret but an over-long life was not issued by us: refuse it.
-  if (claims.exp - claims.iat > maxLifetimeSeconds || claims.iat > now + 60) throw unauthorized('Access token refused.');
+  // A token signed with the right secret but an over-long life, or issued / valid only in the future
+  // (beyond a minute of clock skew between executions), was not issued by us as it is: refuse it.
+  const nbf = (claims as { nbf?: unknown }).nbf;
+  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + CLOCK_SKEW_SECONDS)) throw unauthorized('Access token refused.');
+  if (claims.exp - claims.iat > maxLifetimeSeconds || claims.iat > now + CLOCK_SKEW_SECONDS) throw unauthorized('Access token refused.');
   return claims as TokenClaims;
 }

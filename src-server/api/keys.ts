@@ -206,7 +206,11 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
       }
       const { id, secret } = keyIdOf(deps.crypto, presented);
       const existing = readRecord(id);
-      if (existing && constantTimeEqual(hashSecret(deps.crypto, existing.salt, secret), existing.hash)) return id;
+      if (existing) {
+        if (constantTimeEqual(hashSecret(deps.crypto, existing.salt, secret), existing.hash)) return id;
+        // Another key already has this id (a y2s_ key with a taken id): never replace it.
+        throw new AppError(409, 'key_conflict', `API key id ${id} is already in use by another key.`);
+      }
       const { property, value } = hashKeyRecord(deps.crypto, presented, { ...options, createdAt: deps.clock.now() });
       deps.properties.setMany({ [property]: value });
       return id;

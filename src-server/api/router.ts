@@ -8,7 +8,7 @@ import { authenticate, authorize } from './auth';
 import { toErrorDto } from './errors';
 import { checkRateLimit } from './rate-limit';
 import { parseRequest } from './request';
-import { matchRoute, type RouteResult } from './routes';
+import { matchRoute, requiredAuth, type RouteResult } from './routes';
 import { DEFAULT_LIMITS, type ApiDeps, type ApiLimits, type ApiRequest, type ApiResponse } from './types';
 
 const JSON_TYPE = 'application/json';
@@ -42,9 +42,13 @@ export function handleRequest(req: ApiRequest, deps: ApiDeps): ApiResponse {
       });
     }
     const { route, params } = match;
-    const principal = authenticate(parsed.credential, route.auth, deps, limits);
+    const auth = requiredAuth(route);
+    const principal = authenticate(parsed.credential, auth, deps, limits);
+    // Keyed per API key (a token counts against its key). Anonymous requests reach only GET
+    // /jobs/health, whose open answer is cached; Apps Script tells a web app nothing about the client
+    // (no address, no headers), so there is nothing else to key them by.
     if (principal) checkRateLimit(deps.cache, deps.clock, principal.keyId, rateLimitPerMinute(deps, limits));
-    authorize(principal, route.auth);
+    authorize(principal, auth);
     return render(route.handle({ req: parsed, params, deps, limits, principal }));
   } catch (err) {
     const response = errorResponse(err);

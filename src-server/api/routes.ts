@@ -41,12 +41,25 @@ export interface RouteContext {
 
 export type RouteResult = { status?: number; data: unknown; meta?: Record<string, unknown> } | { raw: ApiResponse };
 
-export interface Route {
-  method: HttpMethod;
+interface RouteBase {
   /** Path under api/v1 with {name} placeholders, as OpenAPI writes it. */
   path: string;
-  auth: RouteAuth;
   handle(ctx: RouteContext): RouteResult;
+}
+
+/**
+ * A route that reads (GET) may be open or need read scope; a route that can change anything (every
+ * other method) needs write scope, or an API key for POST /auth/token. The types refuse a mutating
+ * route declared 'read' or 'none', and requiredAuth() enforces the same rule at run time.
+ */
+export type Route =
+  | (RouteBase & { method: 'GET'; auth: 'none' | 'read' })
+  | (RouteBase & { method: Exclude<HttpMethod, 'GET'>; auth: 'write' | 'key' });
+
+/** The credential a route needs, derived from its method: nothing but GET is ever open or read-only. */
+export function requiredAuth(route: { method: HttpMethod; auth: RouteAuth }): RouteAuth {
+  if (route.method === 'GET') return route.auth;
+  return route.auth === 'key' ? 'key' : 'write';
 }
 
 // ---------------------------------------------------------------- helpers
@@ -73,8 +86,10 @@ function optionalJsonBody(ctx: RouteContext): unknown {
 }
 
 function actor(ctx: RouteContext): Actor {
-  // Routes that change anything need a principal (auth 'write'), so this is always a key.
-  return { kind: 'api', key_id: ctx.principal?.keyId ?? 'anonymous' };
+  // Routes that change anything need a principal (requiredAuth), so every audit row names a key id;
+  // a change without one is a programming error, never an anonymous audit row.
+  if (!ctx.principal) throw new Error('api: a changing route ran without a credential');
+  return { kind: 'api', key_id: ctx.principal.keyId };
 }
 
 function app(ctx: RouteContext): SchedulerApp {

@@ -18,13 +18,22 @@ describe('build/Code.js in the runtime', () => {
     expect(sidebar && 'html' in sidebar ? sidebar.html : '').toMatch(/^<!DOCTYPE html>/);
   });
 
-  it('answers doGet through the web app path with the JSON envelope', () => {
-    const rt = createRuntime();
-    const { result, response } = rt.webRequest({ method: 'GET', pathInfo: 'api/v1/health' });
+  it('answers the health route through doGet without credentials: ok, a status and when it was checked', () => {
+    const rt = createRuntime({ start: '2026-01-05T12:00:00Z' });
+    const { result, response } = rt.webRequest({ method: 'GET', pathInfo: 'api/v1/jobs/health' });
     expect(result.ok).toBe(true);
+    expect(result.kind).toBe('web');
+    expect(result.fn).toBe('doGet');
     expect(response?.mimeType).toBe('application/json');
-    // The API's routes are another part's business; the runtime's job is the round trip of the envelope.
-    expect(typeof (response?.json as { ok?: unknown } | undefined)?.ok).toBe('boolean');
+    const body = response?.json as { ok: boolean; data: { status: string; checked_at: string } };
+    expect(body.ok).toBe(true);
+    // Anonymous callers see only the status and the check time (the full report needs a key).
+    expect(Object.keys(body.data).sort()).toEqual(['checked_at', 'status']);
+    expect(['ok', 'warning', 'error']).toContain(body.data.status);
+    expect(Date.parse(body.data.checked_at)).toBeGreaterThanOrEqual(Date.parse('2026-01-05T12:00:00Z'));
+    // Another route of the same door needs credentials: the envelope carries the 401.
+    const jobs = rt.webRequest({ method: 'GET', pathInfo: 'api/v1/jobs' });
+    expect(jobs.response?.json).toMatchObject({ ok: false, error: { status: 401, code: 'unauthorized' } });
   });
 
   it('declares the entry points as top-level functions and calls no service while loading', () => {

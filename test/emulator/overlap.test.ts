@@ -21,6 +21,7 @@ function unlocked(tag) {
 }
 function tryIt() { return LockService.getScriptLock().tryLock(1000); }
 function now() { return new Date().toISOString(); }
+function localNow() { return new Date().toString(); }
 `;
 
 /** Holds an execution at the first service call matching `name` until `release()` is called. */
@@ -116,6 +117,8 @@ describe('overlapping executions (worker threads)', () => {
     rt.clock.set('2027-03-04T05:06:07Z');
     const r = await rt.runAsync('now');
     expect(r.value).toBe('2027-03-04T05:06:07.000Z');
+    // Worker executions read local time in the script zone too (scriptRuntime: America/New_York).
+    expect((await rt.runAsync('localNow')).value).toBe('Thu Mar 04 2027 00:06:07 GMT-0500 (Eastern Standard Time)');
     const c = await rt.runAsync('critical', ['C']);
     expect(c.calls['LockService.Lock.waitLock']).toBe(1);
     expect(rt.calls.get('LockService.getScriptLock')).toBe(1);

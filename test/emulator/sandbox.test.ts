@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createRuntime } from '../../emulator';
 import { evaluate, scriptRuntime } from './helpers';
 
@@ -30,6 +31,40 @@ describe('sandbox', () => {
     expect(first).toEqual(['2030-02-03T04:05:06.000Z', Date.parse('2030-02-03T04:05:06Z'), 'string', true, 2020, Date.UTC(2020, 0, 1)]);
     rt.advance(90_000);
     expect((rt.run('now').value as unknown[])[0]).toBe('2030-02-03T04:06:36.000Z');
+  });
+
+  // The expressions are evaluated in the sandbox (script zone) and in a Node process started with
+  // TZ=<zone>, which is how V8 behaves when its local zone is the script's (as in Apps Script).
+  const LOCAL_TIME_PROBE = `(function () {
+    var out = [];
+    [Date.UTC(2026, 0, 5, 12), Date.UTC(2026, 6, 4, 18, 5, 9, 7), Date.UTC(2026, 2, 8, 6, 59), Date.UTC(2026, 2, 8, 7, 1), Date.UTC(2026, 9, 4, 15, 30)].forEach(function (t) {
+      var d = new Date(t);
+      out.push([d.getFullYear(), d.getMonth(), d.getDate(), d.getDay(), d.getHours(), d.getMinutes(), d.getTimezoneOffset(), d.toString(), d.toDateString(), d.toTimeString(), d.toLocaleString('en-US')]);
+    });
+    [[2026, 2, 8, 2, 30], [2026, 10, 1, 1, 30], [2026, 3, 5, 2, 15], [2026, 9, 4, 2, 0], [1999, 11, 31, 23, 59]].forEach(function (c) {
+      out.push(new Date(c[0], c[1], c[2], c[3], c[4]).toISOString());
+    });
+    ['2026-07-04T09:30', '2026-07-04', 'Jul 4 2026 09:30', '2026-07-04T09:30:00Z', 'Sat, 04 Jul 2026 09:30:00 GMT'].forEach(function (s) { out.push(Date.parse(s)); });
+    var e = new Date(Date.UTC(2026, 0, 5, 12)); e.setHours(23); out.push(e.getTime()); e.setDate(40); out.push(e.getTime()); e.setMonth(2, 8); e.setHours(2, 30); out.push(e.getTime());
+    e.setMinutes(-15); out.push(e.getTime()); e.setFullYear(2027); out.push(e.getTime());
+    out.push(new Intl.DateTimeFormat().resolvedOptions().timeZone);
+    return out;
+  })()`;
+
+  it.each(['America/New_York', 'Australia/Lord_Howe', 'Europe/Berlin'])('reads and writes local time in the script time zone (%s), not the process zone', (zone) => {
+    const rt = scriptRuntime(`function probe() { return ${LOCAL_TIME_PROBE}; }`, { scriptTimeZone: zone });
+    const inSandbox = rt.run('probe');
+    expect(inSandbox.ok).toBe(true);
+    const inNode = JSON.parse(execFileSync(process.execPath, ['-e', `process.stdout.write(JSON.stringify(${LOCAL_TIME_PROBE}))`], { env: { ...process.env, TZ: zone } }).toString()) as unknown[];
+    expect(inNode[inNode.length - 1]).toBe(zone); // the reference process really runs in that zone
+    expect(inSandbox.value).toEqual(inNode);
+  });
+
+  it('makes Date() and Intl formatting without a date read the virtual clock, in the script zone', () => {
+    const rt = scriptRuntime(`function f() { var f = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
+      return [Date(), f.format(), f.formatToParts().map(function (p) { return p.value; }).join(''), new Date().getHours(), Intl.DateTimeFormat('en-US', { timeZone: 'UTC', hour: 'numeric', hourCycle: 'h23' }).format(),
+        new Intl.DateTimeFormat() instanceof Intl.DateTimeFormat, typeof Intl.DateTimeFormat.supportedLocalesOf]; }`, { start: '2030-02-03T04:05:06Z', scriptTimeZone: 'Asia/Tokyo' });
+    expect(rt.run('f').value).toEqual(['Sun Feb 03 2030 13:05:06 GMT+0900 (Japan Standard Time)', '13:05', '13:05', 13, '04', true, 'function']);
   });
 
   it('advances the virtual clock with Utilities.sleep and with service latency', () => {

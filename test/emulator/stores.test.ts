@@ -64,8 +64,20 @@ describe('CacheService', () => {
       t(function () { c.put('v', new Array(100 * 1024 + 1).join('v')); });
       t(function () { c.put('v', new Array(100 * 1024 + 2).join('v')); });
       t(function () { c.put('e', 'v', 21600); });
-      t(function () { c.put('e', 'v', 21601); });
+      t(function () { c.put('v', new Array(100 * 1024 - 1).join('v') + 'é'); });
+      t(function () { c.put('v', new Array(100 * 1024).join('v') + 'é'); });
       return out;`);
-    expect(r.value).toEqual(['ok', 'Argument too large: key', 'ok', 'Argument too large: value', 'ok', 'Invalid argument: expirationInSeconds (at most 21600 seconds)']);
+    expect(r.value).toEqual(['ok', 'Argument too large: key', 'ok', 'Argument too large: value', 'ok', 'ok', 'Argument too large: value']);
+  });
+
+  it('keeps an entry at most 6 hours, even when asked for longer (the reference gives 21600 s as the maximum time)', () => {
+    const rt = scriptRuntime(`function put(s) { CacheService.getScriptCache().put('k', 'v', s); }
+      function get() { return CacheService.getScriptCache().get('k'); }`, { latency: { '*': 0 } });
+    expect(rt.run('put', 7 * 24 * 3600).ok).toBe(true);
+    rt.advance(6 * 3600_000 - 1000);
+    expect(rt.run('get').value).toBe('v');
+    rt.advance(1000);
+    expect(rt.run('get').value).toBeNull();
+    expect(rt.run('put', 'soon').error).toEqual({ name: 'Exception', message: 'Invalid argument: expirationInSeconds' });
   });
 });

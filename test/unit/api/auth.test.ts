@@ -1,5 +1,6 @@
 import { createHarness, DAILY_SYNC, type Envelope } from './support';
 import { JWT_SECRET_PROPERTY, rotateJwtSecret } from '../../../src-server/api/jwt';
+import { requiredAuth, ROUTES } from '../../../src-server/api/routes';
 
 function token(h: ReturnType<typeof createHarness>, key: string, body: unknown = {}): { access_token: string; expires_in: number; scope: string; expires_at: string } {
   const { json } = h.call('POST', '/auth/token', { key, body });
@@ -115,6 +116,10 @@ describe('access tokens', () => {
       'not-a-token',
       `${header}.!!!.${signature}`,
       `${b64('just a string')}.${payload}.${signature}`,
+      `${b64({ alg: 'HS256', typ: 'JWT', kid: 'other' })}.${payload}.${signature}`,
+      `${b64({ alg: 'hs256', typ: 'JWT' })}.${payload}.${signature}`,
+      `${b64({ typ: 'JWT' })}.${payload}.${signature}`,
+      `${header}.${payload}.`,
     ];
     for (const bad of forged) {
       const { json } = h.call('GET', '/jobs', { token: bad });
@@ -131,6 +136,46 @@ describe('access tokens', () => {
     const input = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: keyId, scope: 'write', iat: now, exp: now + 86400, iss: 'youtube2sheets' })}`;
     const sig = h.crypto.base64UrlEncode(h.crypto.hmacSha256(secret, input));
     expect(h.call('GET', '/jobs', { token: `${input}.${sig}` }).json.error).toMatchObject({ status: 401 });
+  });
+
+  test('clock skew: a correctly signed token issued up to a minute in the future passes; later iat or nbf is refused', () => {
+    const h = createHarness();
+    token(h, h.writeKey); // creates the secret
+    const secret = h.properties.get(JWT_SECRET_PROPERTY)!;
+    const now = Math.floor(h.clock.now().getTime() / 1000);
+    const keyId = h.keys.list().find((k) => k.name === 'writer')!.id;
+    const signed = (claims: Record<string, unknown>) => {
+      const input = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: keyId, scope: 'read', iss: 'youtube2sheets', ...claims })}`;
+      return `${input}.${h.crypto.base64UrlEncode(h.crypto.hmacSha256(secret, input))}`;
+    };
+    expect(h.call('GET', '/jobs', { token: signed({ iat: now + 30, exp: now + 600 }) }).json.ok).toBe(true);
+    expect(h.call('GET', '/jobs', { token: signed({ iat: now + 120, exp: now + 600 }) }).json.error).toMatchObject({ status: 401 });
+    expect(h.call('GET', '/jobs', { token: signed({ iat: now, nbf: now + 300, exp: now + 600 }) }).json.error).toMatchObject({ status: 401 });
+    expect(h.call('GET', '/jobs', { token: signed({ iat: now, nbf: 'soon', exp: now + 600 }) }).json.error).toMatchObject({ status: 401 });
+    expect(h.call('GET', '/jobs', { token: signed({ iat: now, exp: String(now + 600) }) }).json.error).toMatchObject({ status: 401 });
+    expect(h.call('GET', '/jobs', { token: signed({ iat: now - 600, exp: now }) }).json.error).toMatchObject({ status: 401, message: expect.stringContaining('expired') });
+  });
+
+  test('no error answer carries a secret, a stack trace or an internal message', () => {
+    const h = createHarness();
+    const t = token(h, h.writeKey).access_token;
+    h.setApp(() => {
+      throw new Error(`boom with ${h.writeKey} at Object.<anonymous> (/src/x.ts:1:1)`);
+    });
+    const bodies = [
+      h.call('GET', '/jobs', { key: h.writeKey }).response.body,
+      h.call('GET', '/jobs', { token: t }).response.body,
+      h.call('GET', '/jobs', { key: `${h.writeKey}x` }).response.body,
+      h.call('GET', '/jobs', { token: `${t}x` }).response.body,
+    ];
+    const secret = h.properties.get(JWT_SECRET_PROPERTY)!;
+    for (const body of bodies) {
+      expect(body).not.toContain(h.writeKey.slice(-16));
+      expect(body).not.toContain(secret);
+      expect(body).not.toMatch(/boom|\.ts:|at Object|stack/);
+    }
+    expect(JSON.parse(bodies[0]!)).toEqual({ ok: false, error: { status: 500, code: 'internal', message: 'Internal error: the request could not be completed.', details: null } });
+    expect(h.logged).toHaveLength(2); // the execution log keeps what is needed
   });
 
   test('rotating the secret ends every token; revoking a key ends its tokens', () => {
@@ -180,4 +225,81 @@ describe('rate limiting', () => {
     h.app.settings = { ...h.app.settings, rate_limit_per_minute: 1 };
     for (let i = 0; i < 5; i++) expect(h.call('GET', '/jobs/health').json.ok).toBe(true);
   });
+});
+
+describe('scopes derived from the route table (a new route cannot forget them)', () => {
+  const MUTATING = new Set(['createJob', 'updateJob', 'patchJob', 'deleteJob', 'pauseJob', 'resumeJob', 'enableJob', 'disableJob', 'runNow', 'bulk', 'importJobs', 'updateSettings', 'tick', 'ensureTriggers']);
+  const BODIES: Record<string, unknown> = {
+    'POST /jobs': DAILY_SYNC,
+    'PUT /jobs/{id}': DAILY_SYNC,
+    'PATCH /jobs/{id}': { name: 'Renamed' },
+    'POST /jobs/bulk': { action: 'pause', ids: ['j_1'] },
+    'POST /jobs/import': { content: '[]' },
+  };
+
+  /** A harness whose app records every method called on it, with its arguments. */
+  function recorded() {
+    const h = createHarness();
+    const calls: { name: string; args: unknown[] }[] = [];
+    const proxy = new Proxy(h.app, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function' || typeof prop !== 'string') return value;
+        return (...args: unknown[]) => {
+          calls.push({ name: prop, args });
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    h.setApp(() => proxy as never);
+    h.app.createJob(DAILY_SYNC, h.owner); // j_1
+    return { h, calls };
+  }
+  const concrete = (path: string) => path.replace('{id}', 'j_1');
+  const label = (r: (typeof ROUTES)[number]) => `${r.method} ${r.path}`;
+
+  test('every method but GET needs write scope (or an API key for /auth/token); GET routes are open only when declared so', () => {
+    for (const route of ROUTES) {
+      const auth = requiredAuth(route);
+      if (route.method === 'GET') expect([label(route), auth]).toEqual([label(route), route.auth]);
+      else expect([label(route), auth]).toEqual([label(route), route.path === '/auth/token' ? 'key' : 'write']);
+    }
+    expect(ROUTES.filter((r) => requiredAuth(r) === 'none').map(label)).toEqual(['GET /jobs/health']);
+    // A route added by mistake as 'read' on a changing method is still treated as a write route.
+    expect(requiredAuth({ method: 'POST', auth: 'read' })).toBe('write');
+    expect(requiredAuth({ method: 'DELETE', auth: 'none' })).toBe('write');
+  });
+
+  test.each(ROUTES.map((r) => [label(r), r] as const))('%s: no credential is 401 (health excepted), and nothing changes', (_name, route) => {
+    const { h, calls } = recorded();
+    const { json } = h.call(route.method, concrete(route.path), { body: BODIES[label(route)] });
+    if (requiredAuth(route) === 'none') expect(json.ok).toBe(true);
+    else expect(json.error).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(calls.filter((c) => MUTATING.has(c.name))).toEqual([]);
+  });
+
+  test.each(ROUTES.map((r) => [label(r), r] as const))('%s with a read key: 403 on write routes, and never a change', (_name, route) => {
+    const { h, calls } = recorded();
+    const { json, response } = h.call(route.method, concrete(route.path), { key: h.readKey, body: BODIES[label(route)] });
+    if (requiredAuth(route) === 'write') expect(json.error).toMatchObject({ status: 403, code: 'forbidden' });
+    else expect(response.status).toBe(200); // export and openapi.json answer with the file itself
+    expect(calls.filter((c) => MUTATING.has(c.name))).toEqual([]);
+  });
+
+  test.each(ROUTES.filter((r) => requiredAuth(r) === 'write').map((r) => [label(r), r] as const))(
+    '%s with a write key changes data as that key: every change carries the api actor with the key id',
+    (_name, route) => {
+      const { h, calls } = recorded();
+      const keyId = h.keys.list().find((k) => k.name === 'writer')!.id;
+      const auditsBefore = h.app.audits.length;
+      const { json } = h.call(route.method, concrete(route.path), { key: h.writeKey, body: BODIES[label(route)] });
+      expect(json.ok).toBe(true);
+      const changes = calls.filter((c) => MUTATING.has(c.name));
+      expect(changes.length).toBeGreaterThan(0);
+      for (const change of changes) expect(change.args).toContainEqual({ kind: 'api', key_id: keyId });
+      const rows = h.app.audits.slice(auditsBefore);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row.actor).toEqual({ kind: 'api', key_id: keyId });
+    },
+  );
 });

@@ -112,4 +112,15 @@ describe('importKey (npm start --api-key)', () => {
     expect(service.verify('my-local-key')).toBeNull();
     expect(() => service.importKey('short', { name: 'x', scope: 'read', createdBy: 'x' })).toThrow(expect.objectContaining({ status: 422 }));
   });
+
+  test('never replaces another key that has the same id', () => {
+    const { service, properties } = setup();
+    const { key, secret } = service.create('real', 'read', owner);
+    const before = properties.get(KEY_PREFIX + key.id);
+    const impostor = `y2s_${key.id}_${'x'.repeat(32)}`;
+    expect(() => service.importKey(impostor, { name: 'local', scope: 'write', createdBy: 'npm start' })).toThrow(expect.objectContaining({ status: 409 }));
+    expect(properties.get(KEY_PREFIX + key.id)).toBe(before);
+    expect(service.verify(secret)).toEqual({ id: key.id, scope: 'read' });
+    expect(service.verify(impostor)).toBeNull();
+  });
 });

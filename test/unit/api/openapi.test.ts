@@ -1,6 +1,6 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { buildOpenApiDocument, DAILY_SYNC_EXAMPLE, documentedRoutes } from '../../../src-server/api/openapi';
-import { ROUTES } from '../../../src-server/api/routes';
+import { requiredAuth, ROUTES } from '../../../src-server/api/routes';
 import { docsAssetsBase, renderDocsPage, SWAGGER_UI_CDN } from '../../../src-server/api/docs-page';
 import { parseJobConfig } from '../../../src-server/domain/job';
 import { createHarness } from './support';
@@ -19,6 +19,17 @@ describe('the OpenAPI document', () => {
     const doc = buildOpenApiDocument([]) as unknown as Doc;
     const fromPaths = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     expect(fromPaths.sort()).toEqual(routed);
+  });
+
+  test('documents for each route the credential the router requires', () => {
+    const doc = buildOpenApiDocument([]) as unknown as { paths: Record<string, Record<string, { security?: Record<string, unknown>[]; description?: string }>> };
+    for (const route of ROUTES) {
+      const op = doc.paths[route.path]![route.method.toLowerCase()]!;
+      const auth = requiredAuth(route);
+      const open = (op.security ?? []).some((s) => Object.keys(s).length === 0);
+      expect({ route: `${route.method} ${route.path}`, open }).toEqual({ route: `${route.method} ${route.path}`, open: auth === 'none' });
+      expect({ route: `${route.method} ${route.path}`, write: /write-scope/.test(op.description ?? '') }).toEqual({ route: `${route.method} ${route.path}`, write: auth === 'write' });
+    }
   });
 
   test('documents the query parameters the router validates, bodies, and the error answers', () => {
