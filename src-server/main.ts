@@ -4,48 +4,167 @@
  * declarations by esbuild-gas-plugin so Apps Script can find them.
  * Sections: each is owned by one part of the product; keep edits inside your section.
  */
+import * as rpc from './rpc';
+import { handleRequest } from './api/router';
+import { requestFromEvent } from './api/event';
+import * as webApi from './gas/web-api';
+import { createGasApp } from './gas/context';
+
 declare const global: Record<string, unknown>;
 
 // ==== menu and dialogs (ui) ====
 function onOpen(_e?: GoogleAppsScript.Events.SheetsOnOpen): void {
-  SpreadsheetApp.getUi().createMenu('YouTube2Sheets').addItem('Open scheduler', 'openSidebar').addToUi();
+  SpreadsheetApp.getUi()
+    .createMenu('YouTube2Sheets')
+    .addItem('Open scheduler', 'openSidebar')
+    .addItem('Job manager', 'openJobManager')
+    .addItem('New job…', 'openWizard')
+    .addItem('Calendar', 'openCalendar')
+    .addSeparator()
+    .addItem('Run due jobs now', 'runDueJobsNow')
+    // Acts on the active tab; says so when no job writes it (menus cannot change per selected tab).
+    .addItem('Sync this tab now', 'syncActiveTab')
+    .addSeparator()
+    .addItem('API keys…', 'openApiKeys')
+    .addItem('Settings…', 'openSettings')
+    .addToUi();
 }
 
 function onInstall(e?: GoogleAppsScript.Events.AddonOnInstall): void {
   onOpen(e as unknown as GoogleAppsScript.Events.SheetsOnOpen);
 }
 
-function openSidebar(): void {
-  SpreadsheetApp.getUi().showSidebar(HtmlService.createHtmlOutputFromFile('sidebar').setTitle('YouTube2Sheets'));
+/** A built surface; `boot` is appended as JSON the page reads on load (e.g. the job to edit). */
+function surface_(name: rpc.Surface, boot?: Record<string, unknown>): GoogleAppsScript.HTML.HtmlOutput {
+  const output = HtmlService.createHtmlOutputFromFile(name);
+  if (boot) {
+    const json = JSON.stringify(boot).replace(/</g, '\\u003c');
+    output.append(`<script type="application/json" id="y2s-boot">${json}</script>`);
+  }
+  return output;
 }
+
+function showDialog_(name: rpc.Surface, title: string, width: number, height: number, boot?: Record<string, unknown>): void {
+  SpreadsheetApp.getUi().showModalDialog(surface_(name, boot).setWidth(width).setHeight(height), title);
+}
+
+function openSidebar(): void {
+  SpreadsheetApp.getUi().showSidebar(surface_('sidebar').setTitle('YouTube2Sheets'));
+}
+
+function openJobManager(): void {
+  showDialog_('manager', 'Job manager', 1100, 680);
+}
+
+function openWizard(jobId?: string): void {
+  const editing = typeof jobId === 'string' && jobId !== '';
+  showDialog_('wizard', editing ? 'Edit job' : 'New job', 720, 640, editing ? { jobId } : undefined);
+}
+
+function openCalendar(): void {
+  showDialog_('calendar', 'Calendar', 960, 680);
+}
+
+function openSettings(): void {
+  showDialog_('settings', 'Settings', 600, 640);
+}
+
+function openApiKeys(): void {
+  showDialog_('keys', 'API keys', 640, 480);
+}
+
+function runDueJobsNow(): void {
+  const result = rpc.runDueJobs();
+  SpreadsheetApp.getUi().alert(result.ok ? `Ran ${result.data.ran} due job(s).` : `Could not run due jobs: ${result.error.message}`);
+}
+
+function syncActiveTab(): void {
+  const sheet = SpreadsheetApp.getActive().getActiveSheet();
+  const result = rpc.syncTab(sheet.getName());
+  SpreadsheetApp.getUi().alert(result.ok ? result.data.message : `Could not sync this tab: ${result.error.message}`);
+}
+
+// The surfaces call these through google.script.run too; the type keeps them in step with the client.
+const uiEntryPoints: rpc.UiEntryPoints = { openSidebar, openJobManager, openWizard, openCalendar, openSettings, openApiKeys };
 
 global.onOpen = onOpen;
 global.onInstall = onInstall;
-global.openSidebar = openSidebar;
+global.openSidebar = uiEntryPoints.openSidebar;
+global.openJobManager = uiEntryPoints.openJobManager;
+global.openWizard = uiEntryPoints.openWizard;
+global.openCalendar = uiEntryPoints.openCalendar;
+global.openSettings = uiEntryPoints.openSettings;
+global.openApiKeys = uiEntryPoints.openApiKeys;
+global.runDueJobsNow = runDueJobsNow;
+global.syncActiveTab = syncActiveTab;
 // ==== end menu and dialogs ====
 
 // ==== scheduler (app) ====
+/** The heartbeat and the precise trigger call this; an idle tick reads one property and returns. */
 function tick(_e?: GoogleAppsScript.Events.TimeDriven): void {
-  // Filled by the scheduler runtime.
+  createGasApp().tick();
+}
+
+/** Menu "Repair triggers": installs the heartbeat and re-arms the precise trigger (needs full auth, not onOpen). */
+function repairTriggers(): string[] {
+  return createGasApp().ensureTriggers();
 }
 
 global.tick = tick;
+global.repairTriggers = repairTriggers;
 // ==== end scheduler ====
 
 // ==== web API (api) ====
-function doGet(_e: GoogleAppsScript.Events.DoGet): GoogleAppsScript.Content.TextOutput {
-  return ContentService.createTextOutput(JSON.stringify({ ok: true, data: { status: 'ok' } })).setMimeType(
-    ContentService.MimeType.JSON,
-  );
+type WebOutput = GoogleAppsScript.Content.TextOutput | GoogleAppsScript.HTML.HtmlOutput;
+
+function doGet(e: GoogleAppsScript.Events.DoGet): WebOutput {
+  return webApi.toWebOutput(handleRequest(requestFromEvent(e, 'GET'), webApi.gasApiDeps()));
 }
 
-function doPost(e: GoogleAppsScript.Events.DoPost): GoogleAppsScript.Content.TextOutput {
-  return doGet(e as unknown as GoogleAppsScript.Events.DoGet);
+function doPost(e: GoogleAppsScript.Events.DoPost): WebOutput {
+  return webApi.toWebOutput(handleRequest(requestFromEvent(e, 'POST'), webApi.gasApiDeps()));
+}
+
+/** Run from the script editor: replaces the token signing secret (every access token stops working). */
+function rotateJwtSecret(): void {
+  webApi.rotateJwtSecretNow();
+}
+
+/** Local server only (`npm start -- --api-key KEY`); private: google.script.run cannot call it. */
+function importLocalApiKey_(key: string, options?: { name?: string; scope?: 'read' | 'write' }): string {
+  return webApi.importLocalApiKey(key, options);
 }
 
 global.doGet = doGet;
 global.doPost = doPost;
+global.rotateJwtSecret = rotateJwtSecret;
+global.importLocalApiKey_ = importLocalApiKey_;
 // ==== end web API ====
 
 // ==== sidebar RPC (ui): one `global.name = rpc.name;` line per function of src-server/rpc.ts ====
+global.sidebarView = rpc.sidebarView;
+global.monitorView = rpc.monitorView;
+global.listJobs = rpc.listJobs;
+global.getJob = rpc.getJob;
+global.jobRuns = rpc.jobRuns;
+global.calendarView = rpc.calendarView;
+global.previewSchedule = rpc.previewSchedule;
+global.checkChannels = rpc.checkChannels;
+global.listTabs = rpc.listTabs;
+global.createJob = rpc.createJob;
+global.updateJob = rpc.updateJob;
+global.patchJob = rpc.patchJob;
+global.deleteJob = rpc.deleteJob;
+global.pauseJob = rpc.pauseJob;
+global.resumeJob = rpc.resumeJob;
+global.runJobNow = rpc.runJobNow;
+global.bulkJobs = rpc.bulkJobs;
+global.exportJobs = rpc.exportJobs;
+global.runDueJobs = rpc.runDueJobs;
+global.syncTab = rpc.syncTab;
+global.getSettings = rpc.getSettings;
+global.saveSettings = rpc.saveSettings;
+global.listApiKeys = rpc.listApiKeys;
+global.createApiKey = rpc.createApiKey;
+global.revokeApiKey = rpc.revokeApiKey;
 // ==== end sidebar RPC ====

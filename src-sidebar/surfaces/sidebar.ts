@@ -1,5 +1,4 @@
-import { h, render } from 'preact';
-import htm from 'htm';
+import { mount } from '../lib/html';
+import { Sidebar } from '../components/sidebar/Sidebar';
 
-const html = htm.bind(h);
-render(html`<main><h1>YouTube2Sheets</h1></main>`, document.getElementById('app')!);
+mount('YouTube2Sheets', Sidebar);

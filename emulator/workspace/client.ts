@@ -1,0 +1,256 @@
+/**
+ * The workspace page's script: polls /__workspace/state, draws the menu bar, the tabs and the active
+ * grid, and opens sidebars/dialogs/alerts the script shows (iframes of /__workspace/ui/<n>).
+ * Cell text and titles are set with textContent only.
+ */
+export {};
+
+interface MenuEntry { caption?: string; functionName?: string; separator?: boolean; items?: MenuEntry[] }
+interface State {
+  now: string;
+  spreadsheet: { id: string; name: string; tabs: { name: string; hidden: boolean; rowCount: number; values: (string | number | boolean)[][] }[] } | null;
+  menus: { caption: string; items: MenuEntry[] }[];
+  eventCount: number;
+  events: { index: number; kind: string; title: string; message: string; width: number | null; height: number | null }[];
+}
+
+const $ = (id: string) => document.getElementById(id) as HTMLElement;
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) => {
+  const node = Object.assign(document.createElement(tag), props);
+  for (const c of children) node.append(c);
+  return node;
+};
+
+let seenEvents = -1;
+let activeTab = '';
+let lastGridKey = '';
+let lastMenusKey = '';
+const lastRowCounts: Record<string, number> = {};
+let polling = false;
+/** A tab selection still on its way to the runtime: menu actions wait for it. */
+let pendingActivation: Promise<unknown> = Promise.resolve();
+
+async function json<T>(url: string, body?: unknown): Promise<T> {
+  const res = await fetch(url, body === undefined ? { cache: 'no-store' } : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  return (await res.json()) as T;
+}
+
+function status(text: string): void {
+  const s = $('status');
+  s.textContent = text;
+  s.classList.add('on');
+  clearTimeout((status as unknown as { t?: number }).t);
+  (status as unknown as { t?: number }).t = window.setTimeout(() => s.classList.remove('on'), 2500);
+}
+
+async function runMenuItem(fn: string, caption: string): Promise<void> {
+  closeMenus();
+  await pendingActivation;
+  status(`Running “${caption}”…`);
+  const result = await json<{ ok: boolean; error?: { message: string } | null }>('/__emulator/run', { fn, args: [] });
+  status(result.ok ? `“${caption}” finished` : `Script error: ${result.error?.message ?? 'unknown'}`);
+  await refresh();
+}
+
+function closeMenus(): void {
+  document.querySelectorAll('.dropdown').forEach((d) => d.remove());
+  document.querySelectorAll('.menubar [aria-expanded=true]').forEach((b) => b.setAttribute('aria-expanded', 'false'));
+}
+
+function drawMenus(state: State): void {
+  const key = JSON.stringify(state.menus);
+  if (key === lastMenusKey) return;
+  lastMenusKey = key;
+  const bar = $('menubar');
+  bar.replaceChildren(...['File', 'Edit', 'View', 'Insert', 'Format', 'Data', 'Tools', 'Extensions', 'Help'].map((n) => el('span', { className: 'top-item fake', textContent: n })));
+  for (const l of bar.querySelectorAll('span')) { l.setAttribute('style', 'padding:3px 7px;font-size:14px'); }
+  for (const menu of state.menus) {
+    const wrap = el('div', { className: 'm' });
+    const button = el('button', { className: 'top-item', type: 'button', textContent: menu.caption });
+    button.setAttribute('aria-haspopup', 'menu');
+    button.setAttribute('aria-expanded', 'false');
+    button.addEventListener('click', (e) => {
+      e.stopPropagation();
+      const open = button.getAttribute('aria-expanded') === 'true';
+      closeMenus();
+      if (open) return;
+      button.setAttribute('aria-expanded', 'true');
+      const list = el('div', { className: 'dropdown' });
+      list.setAttribute('role', 'menu');
+      for (const item of menu.items) {
+        if (item.separator) { list.append(el('hr')); continue; }
+        if (!item.functionName) continue;
+        const b = el('button', { type: 'button', textContent: item.caption ?? '' });
+        b.setAttribute('role', 'menuitem');
+        b.addEventListener('click', () => void runMenuItem(item.functionName!, item.caption ?? ''));
+        list.append(b);
+      }
+      list.addEventListener('keydown', (ev) => {
+        const items = [...list.querySelectorAll('button')];
+        const i = items.indexOf(document.activeElement as HTMLButtonElement);
+        if (ev.key === 'ArrowDown') { ev.preventDefault(); items[(i + 1) % items.length]?.focus(); }
+        if (ev.key === 'ArrowUp') { ev.preventDefault(); items[(i - 1 + items.length) % items.length]?.focus(); }
+        if (ev.key === 'Escape') { closeMenus(); button.focus(); }
+      });
+      wrap.append(list);
+      list.querySelector('button')?.focus();
+    });
+    wrap.append(button);
+    bar.insertBefore(wrap, bar.children[bar.children.length - 1] ?? null);
+  }
+}
+
+function columnName(i: number): string {
+  let s = '';
+  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+function drawTabs(state: State): void {
+  const tabs = (state.spreadsheet?.tabs ?? []).filter((t) => !t.hidden);
+  if (!tabs.some((t) => t.name === activeTab)) activeTab = tabs[0]?.name ?? '';
+  const bar = $('tabs');
+  const key = tabs.map((t) => t.name).join('\u0000') + '|' + activeTab;
+  if (bar.dataset.key !== key) {
+    bar.dataset.key = key;
+    bar.replaceChildren(...tabs.map((t) => {
+      const b = el('button', { type: 'button', textContent: t.name });
+      b.setAttribute('role', 'tab');
+      b.setAttribute('aria-selected', String(t.name === activeTab));
+      b.addEventListener('click', () => { activeTab = t.name; lastGridKey = ''; draw(lastState!); pendingActivation = json('/__workspace/activate', { tab: t.name }).catch(() => undefined); });
+      return b;
+    }));
+  }
+  const tab = tabs.find((t) => t.name === activeTab);
+  const gridKey = `${activeTab}|${tab?.rowCount}|${JSON.stringify(tab?.values.slice(0, 3))}|${JSON.stringify(tab?.values[tab.values.length - 1] ?? null)}`;
+  if (gridKey === lastGridKey) return;
+  lastGridKey = gridKey;
+  const grid = $('grid');
+  if (!tab) { grid.replaceChildren(el('div', { className: 'empty-sheet', textContent: 'No visible tab.' })); return; }
+  const before = lastRowCounts[tab.name] ?? tab.rowCount;
+  lastRowCounts[tab.name] = tab.rowCount;
+  const width = Math.max(8, ...tab.values.map((r) => r.length));
+  const rows = Math.max(30, tab.values.length + 5);
+  const table = el('table', { className: 'sheet' });
+  table.setAttribute('aria-label', tab.name);
+  const head = el('tr', {}, el('th', { className: 'rh' }));
+  for (let c = 0; c < width; c++) head.append(el('th', { textContent: columnName(c) }));
+  const body = el('tbody');
+  for (let r = 0; r < rows; r++) {
+    const values = tab.values[r] ?? [];
+    const tr = el('tr', r >= before && r < tab.rowCount && r > 0 ? { className: 'fresh' } : {}, el('th', { className: 'rh', textContent: String(r + 1) }));
+    for (let c = 0; c < width; c++) {
+      const v = values[c];
+      tr.append(el('td', { className: typeof v === 'number' ? 'num' : '', textContent: v === undefined ? '' : String(v), title: v === undefined ? '' : String(v) }));
+    }
+    body.append(tr);
+  }
+  table.append(el('thead', {}, head), body);
+  const note = tab.rowCount > tab.values.length ? el('div', { className: 'empty-sheet', textContent: `Showing the first ${tab.values.length} of ${tab.rowCount} rows.` }) : '';
+  grid.replaceChildren(table, note);
+}
+
+// ---------------------------------------------------------------- sidebars, dialogs, alerts
+
+const frames = new Map<Window, { kind: 'sidebar' | 'dialog'; close(): void; frame: HTMLIFrameElement }>();
+
+function openSidebar(index: number, title: string): void {
+  const side = $('sidebar');
+  side.querySelector('iframe')?.remove();
+  side.hidden = false;
+  $('sidebar-title').textContent = title || 'Sidebar';
+  const frame = el('iframe', { src: `/__workspace/ui/${index}`, title: title || 'Sidebar' });
+  side.append(frame);
+  const close = () => { side.hidden = true; frame.remove(); };
+  $('sidebar-close').onclick = close;
+  frame.addEventListener('load', () => { if (frame.contentWindow) frames.set(frame.contentWindow, { kind: 'sidebar', close, frame }); });
+}
+
+function openModal(title: string, content: HTMLElement, onClose?: () => void): () => void {
+  const previous = document.activeElement as HTMLElement | null;
+  const backdrop = el('div', { className: 'backdrop' });
+  const box = el('div', { className: 'dialog' });
+  box.setAttribute('role', 'dialog');
+  box.setAttribute('aria-modal', 'true');
+  box.setAttribute('aria-label', title);
+  const x = el('button', { type: 'button', className: 'x', textContent: '✕' });
+  x.setAttribute('aria-label', 'Close');
+  const close = () => { backdrop.remove(); onClose?.(); previous?.focus(); };
+  x.addEventListener('click', close);
+  backdrop.addEventListener('keydown', (e) => { if (e.key === 'Escape') close(); });
+  box.append(el('div', { className: 'dialog-head' }, el('span', { textContent: title }), x), content);
+  backdrop.append(box);
+  $('modal-root').append(backdrop);
+  return close;
+}
+
+function openDialog(index: number, title: string, width: number | null, height: number | null): void {
+  const frame = el('iframe', { src: `/__workspace/ui/${index}`, title: title || 'Dialog' });
+  frame.style.width = `${width ?? 600}px`;
+  frame.style.height = `${height ?? 500}px`;
+  const close = openModal(title, frame, () => void refresh());
+  frame.addEventListener('load', () => { if (frame.contentWindow) frames.set(frame.contentWindow, { kind: 'dialog', close, frame }); frame.focus(); });
+}
+
+function openAlert(title: string, message: string): void {
+  const ok = el('button', { type: 'button', textContent: 'OK' });
+  const body = el('div', {}, el('div', { className: 'alert-body', textContent: message }), el('div', { className: 'alert-foot' }, ok));
+  const close = openModal(title || 'YouTube2Sheets', body);
+  ok.addEventListener('click', close);
+  ok.focus();
+}
+
+window.addEventListener('message', (e: MessageEvent) => {
+  const data = e.data as { source?: string; type?: string; value?: number } | null;
+  if (!data || data.source !== 'y2s-surface') return;
+  const owner = e.source ? frames.get(e.source as Window) : undefined;
+  if (data.type === 'ran') void refresh();
+  if (data.type === 'close') owner?.close();
+  if (data.type === 'setHeight' && owner && typeof data.value === 'number') owner.frame.style.height = `${data.value}px`;
+  if (data.type === 'setWidth' && owner && typeof data.value === 'number') owner.frame.style.width = `${data.value}px`;
+});
+document.addEventListener('click', () => closeMenus());
+
+// ---------------------------------------------------------------- loop
+
+let lastState: State | null = null;
+
+function draw(state: State): void {
+  lastState = state;
+  $('ss-name').textContent = state.spreadsheet?.name ?? 'Spreadsheet';
+  $('clock').textContent = `Virtual time ${state.now.replace('T', ' ').slice(0, 19)} UTC`;
+  drawMenus(state);
+  drawTabs(state);
+}
+
+async function refresh(): Promise<void> {
+  if (polling) return;
+  polling = true;
+  try {
+    const state = await json<State>(`/__workspace/state?events=${Math.max(0, seenEvents)}`);
+    if (seenEvents >= 0) {
+      for (const e of state.events) {
+        if (e.kind === 'sidebar') openSidebar(e.index, e.title);
+        else if (e.kind === 'modal' || e.kind === 'modeless') openDialog(e.index, e.title, e.width, e.height);
+        else if (e.kind === 'alert') openAlert(e.title, e.message);
+        else if (e.kind === 'toast') status(e.message);
+      }
+    }
+    seenEvents = state.eventCount;
+    draw(state);
+  } catch {
+    $('clock').textContent = 'Disconnected from the local runtime';
+  } finally {
+    polling = false;
+  }
+}
+
+async function start(): Promise<void> {
+  await refresh(); // past UI events are not replayed
+  // Opening the spreadsheet runs the simple trigger onOpen, which builds the script's menu.
+  await json('/__emulator/run', { fn: 'onOpen', args: [] }).catch(() => undefined);
+  await refresh();
+  setInterval(() => { if (document.visibilityState === 'visible') void refresh(); }, 1500);
+}
+
+void start();

@@ -1,0 +1,107 @@
+/**
+ * `npm run screenshots`: every surface at its real size (sidebar 300 px, dialogs as main.ts opens them)
+ * against the real bundle in the local runtime, seeded with a few jobs and a few days of history,
+ * plus the local workspace page. Writes screenshots/<surface>.png.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { buildAll, ROOT } from './build';
+import { launchChromium } from '../test/e2e/support/browser';
+import { startDevServer } from '../test/e2e/support/dev-server';
+
+/** Sizes as main.ts opens them (the sidebar's height is the window's). */
+export const SURFACE_SIZES: Record<string, [number, number]> = {
+  sidebar: [300, 860],
+  wizard: [720, 640],
+  manager: [1100, 680],
+  calendar: [960, 680],
+  settings: [600, 640],
+  keys: [640, 480],
+};
+
+async function post(base: string, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const json = (await res.json()) as { ok?: boolean; value?: { ok: boolean; data?: unknown; error?: { message: string } } };
+  if (path.endsWith('script-run') && !(json.ok && json.value?.ok)) throw new Error(`${JSON.stringify(body).slice(0, 80)}: ${JSON.stringify(json).slice(0, 300)}`);
+  return json.value?.data ?? json;
+}
+
+async function seed(base: string): Promise<void> {
+  const run = (fn: string, ...args: unknown[]) => post(base, '/__emulator/script-run', { fn, args });
+  const make = async (config: Record<string, unknown>) => ((await run('createJob', config)) as { job: { id: string } }).job.id;
+  const daily = await make({ name: 'Daily Sync', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_sheet_id: '', target_tab_name: 'Videos' });
+  const weekly = await make({ name: 'Competitors weekly', channels: ['@mkbhd'], schedule_type: 'weekly', schedule_value: 'MON,THU@07:30', target_tab_name: 'Competitors', output_mode: 'append', tags: ['research'] });
+  await make({ name: 'Shorts tracker', channels: ['@mkbhd'], schedule_type: 'interval', schedule_value: '6h', target_tab_name: 'Shorts', video_filter: 'shorts', priority: 7, tags: ['shorts'] });
+  await run('runJobNow', daily);
+  // A few days of scheduled runs for the calendar and the stats.
+  await post(base, '/__emulator/advance', { ms: 3 * 86_400_000 });
+  await run('pauseJob', weekly);
+}
+
+async function shoot(page: Page, file: string): Promise<void> {
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: file });
+  console.log(`wrote ${file}`);
+}
+
+async function main(): Promise<void> {
+  await buildAll();
+  const outDir = join(ROOT, 'screenshots');
+  mkdirSync(outDir, { recursive: true });
+  const [server, chromium] = await Promise.all([startDevServer(), launchChromium()]);
+  try {
+    await seed(server.url);
+    for (const [surface, [width, height]] of Object.entries(SURFACE_SIZES)) {
+      const page = await chromium.browser.newPage();
+      await page.setViewportSize({ width, height });
+      await page.goto(`${server.url}/__workspace/surface/${surface}`);
+      await page.locator('main').waitFor();
+      await page.locator('.loading').first().waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
+      if (surface === 'manager') {
+        await page.getByRole('checkbox', { name: 'Select Daily Sync' }).check();
+        await page.getByRole('button', { name: 'Show runs of Daily Sync' }).click();
+        await page.getByRole('table', { name: 'Recent runs of Daily Sync' }).waitFor();
+      }
+      if (surface === 'calendar') {
+        const day = page.locator('td:has(.chip.succeeded) button.day').first();
+        if (await day.count()) await day.click();
+      }
+      await shoot(page, join(outDir, `${surface}.png`));
+      if (surface === 'sidebar') {
+        await page.getByRole('tab', { name: 'Monitor' }).click();
+        await shoot(page, join(outDir, 'sidebar-monitor.png'));
+      }
+      if (surface === 'wizard') {
+        await page.getByLabel('Job name').fill('Evening uploads');
+        await page.getByLabel('Channels').fill('@mkbhd');
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page.getByRole('table', { name: 'Next runs' }).waitFor({ timeout: 30_000 });
+        await page.getByLabel('Times').fill('09:00,18:30');
+        await page.waitForTimeout(800);
+        await shoot(page, join(outDir, 'wizard-schedule.png'));
+      }
+      await page.close();
+    }
+    // The local workspace with the sidebar open.
+    const page = await chromium.browser.newPage();
+    await page.setViewportSize({ width: 1440, height: 860 });
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
+    await page.getByRole('menuitem', { name: 'Open scheduler' }).click();
+    await page.locator('iframe[title="YouTube2Sheets"]').waitFor();
+    await page.getByRole('tab', { name: 'Videos' }).click();
+    await page.waitForTimeout(1500);
+    await shoot(page, join(outDir, 'workspace.png'));
+    await page.close();
+  } finally {
+    await chromium.close();
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

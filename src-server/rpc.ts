@@ -1,0 +1,223 @@
+/**
+ * The sidebar RPC surface: every function here becomes a top-level Apps Script function callable with
+ * google.script.run (main.ts adds one `global.x = rpc.x` line each). The client (src-sidebar/rpc.ts)
+ * takes its types from this file with `import type`, so the contract is written once.
+ *
+ * Convention: every function returns a `Result<T>` envelope and never throws. google.script.run
+ * turns a thrown Error into its message only; the envelope keeps the error code and the field issues
+ * (validation_failed details) the wizard shows next to each field.
+ */
+import type {
+  Actor,
+  ApiKeyDto,
+  AppErrorDto,
+  BulkAction,
+  BulkResult,
+  CalendarDto,
+  ChannelCheck,
+  ConflictWarningDto,
+  ExportFile,
+  JobDetailDto,
+  JobDto,
+  ListJobsQuery,
+  MonitorDto,
+  Page,
+  RunDto,
+  SchedulePreview,
+  SchedulerApp,
+  Settings,
+  SidebarViewDto,
+} from './app/contract';
+import type { ExportFormat } from './domain/catalogue';
+import { createApiKeyService } from './api/keys';
+import { gasApiKeyServiceDeps } from './gas/web-api';
+import { createGasApp } from './gas/context';
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: AppErrorDto };
+
+/** A surface the menu or a surface can open (the file name of its built HTML). */
+export type Surface = 'sidebar' | 'wizard' | 'manager' | 'calendar' | 'settings' | 'keys';
+
+/** The menu/dialog entry points main.ts defines (they need HtmlService); surfaces call them too. */
+export interface UiEntryPoints {
+  openSidebar(): void;
+  openJobManager(): void;
+  /** Opens the wizard; with a job id, in edit mode for that job. */
+  openWizard(jobId?: string): void;
+  openCalendar(): void;
+  openSettings(): void;
+  openApiKeys(): void;
+}
+
+function toErrorDto(err: unknown): AppErrorDto {
+  if (err && typeof err === 'object' && 'toDto' in err && typeof (err as { toDto: unknown }).toDto === 'function') {
+    return (err as { toDto(): AppErrorDto }).toDto();
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { status: 500, code: 'internal', message: message || 'Unexpected error' };
+}
+
+/** Runs a use case and wraps its value (or its error) in the envelope. */
+function answer<T>(work: (ctx: RpcContext) => T): Result<T> {
+  try {
+    return { ok: true, data: work(context()) };
+  } catch (err) {
+    return { ok: false, error: toErrorDto(err) };
+  }
+}
+
+interface RpcContext {
+  app: SchedulerApp;
+  actor: Actor;
+}
+
+function context(): RpcContext {
+  const gas = createGasApp();
+  return { app: gas.app, actor: { kind: 'user', email: gas.userEmail() } };
+}
+
+// ---------------------------------------------------------------- views
+
+export function sidebarView(): Result<SidebarViewDto> {
+  return answer(({ app }) => app.sidebarView());
+}
+
+export function monitorView(): Result<MonitorDto> {
+  return answer(({ app }) => app.monitor());
+}
+
+export function listJobs(query: ListJobsQuery): Result<Page<JobDto>> {
+  return answer(({ app }) => app.listJobs(query ?? {}));
+}
+
+export function getJob(id: string): Result<JobDetailDto> {
+  return answer(({ app }) => app.getJob(id));
+}
+
+export function jobRuns(id: string, page: number, pageSize: number): Result<Page<RunDto>> {
+  return answer(({ app }) => app.jobRuns(id, { page, page_size: pageSize }));
+}
+
+export function calendarView(month: string, timeZone: string): Result<CalendarDto> {
+  return answer(({ app }) => app.calendar(month, timeZone));
+}
+
+// ---------------------------------------------------------------- wizard helpers
+
+export function previewSchedule(partialConfig: unknown, viewerTimeZone: string): Result<SchedulePreview> {
+  return answer(({ app }) => app.previewSchedule(partialConfig, 5, viewerTimeZone));
+}
+
+export function checkChannels(inputs: string[]): Result<ChannelCheck[]> {
+  return answer(({ app }) => app.checkChannels(Array.isArray(inputs) ? inputs : []));
+}
+
+/** Visible tabs of this spreadsheet ('' ) or of another one (the wizard's "existing tab" list). */
+export function listTabs(spreadsheetId: string): Result<string[]> {
+  return answer(() => {
+    const tabs = createGasApp().deps.spreadsheets.listTabs(spreadsheetId ? spreadsheetId : null);
+    return tabs.filter((t) => !t.hidden).map((t) => t.name);
+  });
+}
+
+// ---------------------------------------------------------------- job mutations
+
+type Saved = { job: JobDetailDto; warnings: ConflictWarningDto[] };
+
+export function createJob(input: unknown): Result<Saved> {
+  return answer(({ app, actor }) => app.createJob(input, actor));
+}
+
+export function updateJob(id: string, input: unknown, expectedVersion: number | null): Result<Saved> {
+  return answer(({ app, actor }) => app.updateJob(id, input, actor, expectedVersion ?? undefined));
+}
+
+/** Inline edits of the job manager (schedule time, channels): a partial config. */
+export function patchJob(id: string, patch: unknown, expectedVersion: number | null): Result<Saved> {
+  return answer(({ app, actor }) => app.patchJob(id, patch, actor, expectedVersion ?? undefined));
+}
+
+export function deleteJob(id: string): Result<null> {
+  return answer(({ app, actor }) => {
+    app.deleteJob(id, actor);
+    return null;
+  });
+}
+
+export function pauseJob(id: string): Result<JobDto> {
+  return answer(({ app, actor }) => app.pauseJob(id, actor));
+}
+
+export function resumeJob(id: string): Result<JobDto> {
+  return answer(({ app, actor }) => app.resumeJob(id, actor));
+}
+
+export function runJobNow(id: string): Result<RunDto> {
+  return answer(({ app, actor }) => app.runNow(id, actor));
+}
+
+export function bulkJobs(action: BulkAction, ids: string[]): Result<BulkResult> {
+  return answer(({ app, actor }) => app.bulk(action, ids, actor));
+}
+
+export function exportJobs(format: ExportFormat, query: ListJobsQuery): Result<ExportFile> {
+  return answer(({ app }) => app.exportJobs(format, query ?? {}));
+}
+
+/** Menu "Run due jobs now": one tick, in this execution. */
+export function runDueJobs(): Result<{ ran: number; next_wake_at: string | null }> {
+  return answer(({ app }) => app.tick());
+}
+
+/** Menu "Sync this tab now": runs every job of this spreadsheet that writes the tab. */
+export function syncTab(tabName: string): Result<{ message: string; runs: RunDto[] }> {
+  return answer(({ app, actor }) => {
+    const jobs: JobDto[] = [];
+    for (let page = 1; ; page++) {
+      const batch = app.listJobs({ page, page_size: 200 });
+      jobs.push(...batch.items);
+      if (batch.items.length === 0 || page * batch.page_size >= batch.total) break;
+    }
+    const mine = jobs.filter((j) => j.config.target_tab_name === tabName && !j.config.target_sheet_id);
+    if (mine.length === 0) return { message: `No job writes the tab “${tabName}”.`, runs: [] };
+    const runs = mine.map((j) => app.runNow(j.id, actor));
+    const added = runs.reduce((n, r) => n + r.videos_added, 0);
+    const failed = runs.filter((r) => r.status === 'failed').length;
+    return {
+      message: `Synced “${tabName}” with ${runs.length} job(s): ${added} video(s) added${failed ? `, ${failed} failed` : ''}.`,
+      runs,
+    };
+  });
+}
+
+// ---------------------------------------------------------------- settings and API keys
+
+export function getSettings(): Result<Settings> {
+  return answer(({ app }) => app.getSettings());
+}
+
+export function saveSettings(patch: Partial<Settings>): Result<Settings> {
+  return answer(({ app, actor }) => app.updateSettings(patch, actor));
+}
+
+export function listApiKeys(): Result<ApiKeyDto[]> {
+  return answer((ctx) => keys(ctx).list());
+}
+
+/** The secret is in the answer once and never again. */
+export function createApiKey(name: string, scope: 'read' | 'write'): Result<{ key: ApiKeyDto; secret: string }> {
+  return answer((ctx) => keys(ctx).create(name, scope));
+}
+
+export function revokeApiKey(id: string): Result<ApiKeyDto> {
+  return answer((ctx) => keys(ctx).revoke(id));
+}
+
+function keys(ctx: RpcContext): { list(): ApiKeyDto[]; create(name: string, scope: 'read' | 'write'): { key: ApiKeyDto; secret: string }; revoke(id: string): ApiKeyDto } {
+  const service = createApiKeyService(gasApiKeyServiceDeps());
+  return {
+    list: () => service.list(),
+    create: (name, scope) => service.create(name, scope, ctx.actor),
+    revoke: (id) => service.revoke(id, ctx.actor),
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * The job manager: sortable, searchable, filterable table with inline edits, expandable rows,
+ * selection and bulk actions, a context menu, export, and a 30 s auto-refresh that keeps selection,
+ * expanded rows and unsaved inline edits.
+ */
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { BulkAction, JobDetailDto, JobDto, JobStatus, ListJobsQuery, SortOrder } from '../../../src-server/app/contract';
+import type { ExportFormat } from '../../../src-server/domain/catalogue';
+import { html } from '../../lib/html';
+import { rpc, errorMessage } from '../../rpc';
+import { Badge, Empty, ErrorBanner, Loading } from '../../lib/components';
+import { download, usePageVisible, usePolling } from '../../lib/host';
+import { fmtDateTime } from '../../lib/format';
+import { ContextMenu, type MenuItem } from './ContextMenu';
+import { RowDetail } from './RowDetail';
+import { Wizard } from '../wizard/Wizard';
+
+const STATUSES: JobStatus[] = ['active', 'paused', 'disabled', 'running', 'failing', 'completed'];
+const COLUMNS: { key: string; label: string; sortable: boolean }[] = [
+  { key: 'name', label: 'Name', sortable: true },
+  { key: 'status', label: 'Status', sortable: true },
+  { key: 'schedule_type', label: 'Schedule', sortable: true },
+  { key: 'channels', label: 'Channels', sortable: false },
+  { key: 'target_tab_name', label: 'Tab', sortable: true },
+  { key: 'next_run_at', label: 'Next run', sortable: true },
+  { key: 'last_run', label: 'Last run', sortable: true },
+  { key: 'priority', label: 'Priority', sortable: true },
+];
+
+type Edit = { field: 'schedule_value' | 'channels'; value: string; error?: string; saving?: boolean };
+
+export function Manager() {
+  const [jobs, setJobs] = useState<JobDto[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState('');
+  const [q, setQ] = useState('');
+  const [status, setStatus] = useState<JobStatus | ''>('');
+  const [tag, setTag] = useState('');
+  const [sort, setSort] = useState<{ key: string; order: SortOrder }>({ key: 'name', order: 'asc' });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
+  const [edits, setEdits] = useState<Record<string, Edit>>({});
+  const [menu, setMenu] = useState<{ x: number; y: number; job: JobDto } | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState<string[] | null>(null);
+  const [wizard, setWizard] = useState<{ jobId: string | null } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const visible = usePageVisible();
+
+  const query = (): ListJobsQuery => {
+    const out: ListJobsQuery = { page_size: 200, sort: sort.key, order: sort.order };
+    if (q.trim()) out.q = q.trim();
+    if (status) out.status = status;
+    if (tag.trim()) out.tag = tag.trim();
+    return out;
+  };
+
+  const load = useCallback(async () => {
+    try {
+      const page = await rpc.listJobs(query());
+      setJobs(page.items);
+      setTotal(page.total);
+      // Keep the selection, minus jobs that are gone.
+      setSelected((sel) => new Set([...sel].filter((id) => page.items.some((j) => j.id === id))));
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  }, [q, status, tag, sort.key, sort.order]);
+
+  useEffect(() => {
+    const t = setTimeout(() => void load(), q ? 250 : 0);
+    return () => clearTimeout(t);
+  }, [load]);
+  usePolling(load, 30_000, visible && !wizard);
+
+  const toggleSort = (key: string) => setSort((s) => ({ key, order: s.key === key && s.order === 'asc' ? 'desc' : 'asc' }));
+  const toggle = (set: Set<string>, id: string) => { const n = new Set(set); if (n.has(id)) n.delete(id); else n.add(id); return n; };
+
+  async function bulk(action: BulkAction, ids: string[]) {
+    if (ids.length === 0) return;
+    setBusy(true);
+    setNotice('');
+    try {
+      if (action === 'run_now') {
+        // One execution per job, now (the bulk use case only queues runs for the next tick).
+        const lines: string[] = [];
+        for (const id of ids) {
+          const name = jobs?.find((j) => j.id === id)?.config.name ?? id;
+          try {
+            const run = await rpc.runJobNow(id);
+            lines.push(`${name}: ${run.status}, ${run.videos_added} added, ${run.videos_updated} updated${run.error ? ` (${run.error})` : ''}`);
+          } catch (err) {
+            lines.push(`${name}: ${errorMessage(err)}`);
+          }
+        }
+        setNotice(`Ran ${ids.length} job(s). ${lines.join('; ')}`);
+        await load();
+        return;
+      }
+      const res = await rpc.bulkJobs(action, ids);
+      const failed = res.results.filter((r) => !r.ok);
+      const verb = { pause: 'Paused', resume: 'Resumed', enable: 'Enabled', disable: 'Disabled', delete: 'Deleted', run_now: 'Ran' }[action];
+      setNotice(`${verb} ${res.results.length - failed.length} of ${res.results.length} job(s).${failed.length ? ` Failed: ${failed.map((f) => `${f.id} (${f.error?.message ?? 'error'})`).join(', ')}` : ''}`);
+      if (action === 'delete') setSelected(new Set());
+      await load();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function saveEdit(job: JobDto) {
+    const edit = edits[job.id];
+    if (!edit) return;
+    setEdits((e) => ({ ...e, [job.id]: { ...edit, saving: true, error: '' } }));
+    const patch = edit.field === 'channels'
+      ? { channels: edit.value.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean) }
+      : { schedule_value: edit.value.trim() };
+    try {
+      await rpc.patchJob(job.id, patch, job.version);
+      setEdits((e) => { const n = { ...e }; delete n[job.id]; return n; });
+      setNotice(`Saved “${job.config.name}”.`);
+      await load();
+    } catch (err) {
+      setEdits((e) => ({ ...e, [job.id]: { ...edit, saving: false, error: errorMessage(err) } }));
+    }
+  }
+
+  function exportAs(format: ExportFormat) {
+    rpc.exportJobs(format, query()).then((f) => download(f.filename, f.content_type, f.body), setError);
+  }
+
+  const menuItems = (job: JobDto): MenuItem[] => [
+    { label: 'Run now', onSelect: () => void bulk('run_now', [job.id]) }, // runs at once, see bulk()
+    { label: 'Edit…', onSelect: () => setWizard({ jobId: job.id }) },
+    job.paused ? { label: 'Resume', onSelect: () => void bulk('resume', [job.id]) } : { label: 'Pause', onSelect: () => void bulk('pause', [job.id]) },
+    job.status === 'disabled' ? { label: 'Enable', onSelect: () => void bulk('enable', [job.id]) } : { label: 'Disable', onSelect: () => void bulk('disable', [job.id]) },
+    { label: expanded.has(job.id) ? 'Collapse' : 'Show runs', onSelect: () => setExpanded((s) => toggle(s, job.id)) },
+    { label: 'Delete…', danger: true, onSelect: () => setConfirmDelete([job.id]) },
+  ];
+
+  const onRowKey = (job: JobDto) => (e: KeyboardEvent) => {
+    if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) {
+      e.preventDefault();
+      const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+      setMenu({ x: r.left + 40, y: r.bottom, job });
+    }
+  };
+
+  if (wizard) {
+    return html`<${Wizard} jobId=${wizard.jobId} onDone=${(j: JobDetailDto | null) => { setWizard(null); if (j) setNotice(`Saved “${j.config.name}”.`); void load(); }} />`;
+  }
+
+  const ids = jobs?.map((j) => j.id) ?? [];
+  const allSelected = ids.length > 0 && ids.every((id) => selected.has(id));
+  const sel = [...selected];
+
+  return html`<main class="page manager">
+    <h1 class="sr-only">Job manager</h1><div class="spread"><span class="muted">Every job of this spreadsheet</span>
+      <div class="row">
+        <button class="action" onClick=${() => setWizard({ jobId: null })}>New job</button>
+        <button onClick=${() => void load()} aria-label="Refresh">Refresh</button>
+      </div></div>
+    <div class="row toolbar" role="search">
+      <div class="grow"><label class="sr-only" for="m-q">Search jobs</label>
+        <input id="m-q" type="search" placeholder="Search name, channel, tab…" value=${q} onInput=${(e: Event) => setQ((e.currentTarget as HTMLInputElement).value)} /></div>
+      <div><label class="sr-only" for="m-status">Status filter</label>
+        <select id="m-status" value=${status} onChange=${(e: Event) => setStatus((e.currentTarget as HTMLSelectElement).value as JobStatus | '')}>
+          <option value="">All statuses</option>${STATUSES.map((s) => html`<option key=${s} value=${s}>${s}</option>`)}</select></div>
+      <div><label class="sr-only" for="m-tag">Tag filter</label>
+        <input id="m-tag" type="text" placeholder="Tag" value=${tag} onInput=${(e: Event) => setTag((e.currentTarget as HTMLInputElement).value)} style="width:110px" /></div>
+      <div class="row" role="group" aria-label="Export">
+        <span class="muted small">Export</span>
+        <button class="small" onClick=${() => exportAs('json')}>JSON</button>
+        <button class="small" onClick=${() => exportAs('csv')}>CSV</button>
+        <button class="small" onClick=${() => exportAs('yaml')}>YAML</button>
+      </div>
+    </div>
+    <div class="bulkbar row" role="toolbar" aria-label="Bulk actions">
+      <span class="small">${sel.length ? `${sel.length} selected` : 'Select jobs for bulk actions'}</span>
+      ${(['pause', 'resume', 'enable', 'disable', 'run_now'] as BulkAction[]).map((a) => html`<button key=${a} class="small" disabled=${!sel.length || busy}
+        onClick=${() => void bulk(a, sel)}>${{ pause: 'Pause', resume: 'Resume', enable: 'Enable', disable: 'Disable', run_now: 'Run now', delete: 'Delete' }[a]}</button>`)}
+      <button class="small danger" disabled=${!sel.length || busy} onClick=${() => setConfirmDelete(sel)}>Delete</button>
+      ${busy ? html`<span class="spinner" aria-label="Working"></span>` : null}
+    </div>
+    <${ErrorBanner} error=${error && errorMessage(error)} onRetry=${load} />
+    ${notice ? html`<div class="banner info" role="status">${notice}</div>` : null}
+    ${confirmDelete ? html`<div class="banner error" role="alertdialog" aria-labelledby="confirm-del">
+      <span id="confirm-del">Delete ${confirmDelete.length} job(s)? Their tabs are kept.</span>
+      <div class="row" style="margin-top:8px"><button class="danger action small" onClick=${() => { const d = confirmDelete; setConfirmDelete(null); void bulk('delete', d); }}>Delete</button>
+      <button class="small" onClick=${() => setConfirmDelete(null)}>Cancel</button></div></div>` : null}
+    ${jobs === null && !error ? html`<${Loading} />` : null}
+    ${jobs && jobs.length === 0 ? html`<${Empty}>${q || status || tag ? 'No job matches these filters.' : 'No jobs yet. Create one with “New job”.'}</${Empty}>` : null}
+    ${jobs && jobs.length > 0 ? html`<div class="table-wrap"><table aria-label="Jobs" aria-rowcount=${total}>
+      <thead><tr>
+        <th scope="col" style="width:32px"><input type="checkbox" aria-label="Select all jobs" checked=${allSelected}
+          onChange=${() => setSelected(allSelected ? new Set() : new Set(ids))} /></th>
+        <th scope="col" style="width:32px"><span class="sr-only">Details</span></th>
+        ${COLUMNS.map((c) => html`<th scope="col" key=${c.key} aria-sort=${sort.key === c.key ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}>
+          ${c.sortable ? html`<button class="sort" onClick=${() => toggleSort(c.key)}>${c.label} <span aria-hidden="true" class="sort-ind">${sort.key === c.key ? (sort.order === 'asc' ? '▲' : '▼') : '↕'}</span></button>` : c.label}</th>`)}
+        <th scope="col"><span class="sr-only">Actions</span></th>
+      </tr></thead>
+      <tbody>${jobs.map((job) => {
+        const edit = edits[job.id];
+        const isOpen = expanded.has(job.id);
+        const name = job.config.name;
+        const startEdit = (field: Edit['field']) => setEdits((e) => ({ ...e, [job.id]: { field, value: field === 'channels' ? job.config.channels.join(', ') : job.config.schedule_value } }));
+        const cancel = () => setEdits((e) => { const n = { ...e }; delete n[job.id]; return n; });
+        const editor = (field: Edit['field'], label: string) => edit && edit.field === field ? html`<div class="inline-edit">
+          <label class="sr-only" for=${`e-${job.id}`}>${label}</label>
+          <input id=${`e-${job.id}`} type="text" value=${edit.value} aria-invalid=${edit.error ? 'true' : undefined} autoFocus
+            onInput=${(e: Event) => setEdits((s) => ({ ...s, [job.id]: { ...edit, value: (e.currentTarget as HTMLInputElement).value, error: '' } }))}
+            onKeyDown=${(e: KeyboardEvent) => { if (e.key === 'Enter') void saveEdit(job); if (e.key === 'Escape') cancel(); }} />
+          <div class="row"><button class="small action" disabled=${edit.saving} onClick=${() => void saveEdit(job)}>Save</button><button class="small" onClick=${cancel}>Cancel</button></div>
+          ${edit.error ? html`<div class="issue" role="alert">${edit.error}</div>` : null}</div>` : null;
+        return html`
+        <tr key=${job.id} class=${selected.has(job.id) ? 'selected' : ''} onContextMenu=${(e: MouseEvent) => { e.preventDefault(); setMenu({ x: e.clientX, y: e.clientY, job }); }} onKeyDown=${onRowKey(job)}>
+          <td><input type="checkbox" aria-label=${`Select ${name}`} checked=${selected.has(job.id)} onChange=${() => setSelected((s) => toggle(s, job.id))} /></td>
+          <td><button class="icon small expander" aria-expanded=${isOpen} aria-label=${`${isOpen ? 'Hide' : 'Show'} runs of ${name}`} onClick=${() => setExpanded((s) => toggle(s, job.id))}>${isOpen ? '▾' : '▸'}</button></td>
+          <td><strong>${name}</strong>${job.config.tags.length ? html`<div class="small muted">${job.config.tags.join(', ')}</div>` : null}</td>
+          <td><${Badge} kind=${job.status} />${job.consecutive_failures > 0 ? html`<div class="small issue">${job.consecutive_failures} failure(s)</div>` : null}</td>
+          <td>${editor('schedule_value', `Schedule of ${name}`) ?? html`<button class="link cell-edit" aria-label=${`Edit schedule of ${name}: ${job.config.schedule_type} ${job.config.schedule_value}`} onClick=${() => startEdit('schedule_value')}>${job.config.schedule_type} ${job.config.schedule_value}</button>`}</td>
+          <td>${editor('channels', `Channels of ${name}`) ?? html`<button class="link cell-edit" aria-label=${`Edit channels of ${name}: ${job.config.channels.map((c: string) => job.channel_titles[c] ?? c).join(', ')}`} onClick=${() => startEdit('channels')}>${job.config.channels.map((c) => job.channel_titles[c] ?? c).join(', ')}</button>`}</td>
+          <td>${job.config.target_tab_name}</td>
+          <td>${fmtDateTime(job.next_run_at)}</td>
+          <td>${job.last_run ? html`<${Badge} kind=${job.last_run.status} /> <div class="small muted">${fmtDateTime(job.last_run.finished_at ?? job.last_run.started_at)}</div>` : html`<span class="muted">never</span>`}</td>
+          <td>${job.config.priority}</td>
+          <td><button class="icon small" aria-haspopup="menu" aria-label=${`Actions for ${name}`} onClick=${(e: MouseEvent) => { const r = (e.currentTarget as HTMLElement).getBoundingClientRect(); setMenu({ x: r.left - 120, y: r.bottom, job }); }}>⋮</button></td>
+        </tr>
+        ${isOpen ? html`<tr class="detail" key=${`${job.id}-detail`}><td colspan=${COLUMNS.length + 3}><${RowDetail} id=${job.id} version=${job.version} /></td></tr>` : null}`;
+      })}</tbody></table></div>` : null}
+    <p class="small muted">${jobs ? `${total} job(s). Refreshes every 30 s. Right-click a row (or Shift+F10) for more actions.` : ''}</p>
+    ${menu ? html`<${ContextMenu} x=${menu.x} y=${menu.y} label=${`Actions for ${menu.job.config.name}`} items=${menuItems(menu.job)} onClose=${() => setMenu(null)} />` : null}
+  </main>`;
+}

@@ -1,0 +1,33 @@
+/** The expanded part of a job row: next runs, recent runs and their errors. */
+import { useEffect, useState } from 'preact/hooks';
+import type { JobDetailDto } from '../../../src-server/app/contract';
+import { html } from '../../lib/html';
+import { rpc } from '../../rpc';
+import { Badge, ErrorBanner, Loading } from '../../lib/components';
+import { fmtDateTime, fmtDuration, fmtInt } from '../../lib/format';
+
+export function RowDetail({ id, version }: { id: string; version: number }) {
+  const [job, setJob] = useState<JobDetailDto | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => { rpc.getJob(id).then(setJob, setError); }, [id, version]);
+  if (error) return html`<${ErrorBanner} error=${error} />`;
+  if (!job) return html`<${Loading} />`;
+  const tz = job.config.timezone;
+  return html`<div class="detail-grid">
+    <div>
+      <h3>Schedule</h3><p>${job.schedule_text}</p>
+      <h3>Next runs</h3>
+      <ul class="plain">${job.next_runs.length ? job.next_runs.map((r) => html`<li key=${r}>${fmtDateTime(r, tz)}</li>`) : html`<li class="muted">None</li>`}</ul>
+      ${job.conflicts.map((c) => html`<div class="banner warn" key=${c.job_id + c.at}>${c.message}</div>`)}
+    </div>
+    <div>
+      <h3>Recent runs</h3>
+      ${job.recent_runs.length === 0 ? html`<p class="muted">This job has not run yet.</p>` : html`<table class="small" aria-label=${`Recent runs of ${job.config.name}`}>
+        <thead><tr><th scope="col">Started</th><th scope="col">Status</th><th scope="col">Trigger</th><th scope="col">Added</th><th scope="col">Updated</th><th scope="col">Units</th><th scope="col">Duration</th><th scope="col">Error</th></tr></thead>
+        <tbody>${job.recent_runs.map((r) => html`<tr key=${r.run_id}>
+          <td>${fmtDateTime(r.started_at ?? r.scheduled_for, tz)}</td><td><${Badge} kind=${r.status} /></td><td>${r.trigger}</td>
+          <td>${fmtInt(r.videos_added)}</td><td>${fmtInt(r.videos_updated)}</td><td>${fmtInt(r.quota_units)}</td><td>${fmtDuration(r.duration_ms)}</td>
+          <td class="issue">${r.error ?? ''}</td></tr>`)}</tbody></table>`}
+    </div>
+  </div>`;
+}

@@ -1,0 +1,86 @@
+/** Settings: default time zone, heartbeat interval, daily quota budget, history retention, notification address. */
+import { useEffect, useState } from 'preact/hooks';
+import type { Settings as SettingsDto } from '../../../src-server/app/contract';
+import { HEARTBEAT_MINUTES, YOUTUBE_DAILY_QUOTA, type HeartbeatMinutes } from '../../../src-server/domain/catalogue';
+import { html } from '../../lib/html';
+import { rpc, RpcError, errorMessage } from '../../rpc';
+import { describedBy, ErrorBanner, Field, Loading } from '../../lib/components';
+import { closeDialog } from '../../lib/host';
+import { ApiKeys } from './ApiKeys';
+
+const ZONES: string[] = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? ['UTC'];
+
+export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
+  const [settings, setSettings] = useState<SettingsDto | null>(null);
+  const [draft, setDraft] = useState<Record<string, string>>({});
+  const [issues, setIssues] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    rpc.getSettings().then((s) => {
+      setSettings(s);
+      setDraft({
+        default_timezone: s.default_timezone, heartbeat_minutes: String(s.heartbeat_minutes), daily_quota_budget: String(s.daily_quota_budget),
+        run_history_rows: String(s.run_history_rows), audit_rows: String(s.audit_rows), notification_email: s.notification_email,
+      });
+    }, setError);
+  }, []);
+
+  const set = (k: string) => (e: Event) => { setDraft((d) => ({ ...d, [k]: (e.currentTarget as HTMLInputElement).value })); setSaved(false); setIssues((i) => { const n = { ...i }; delete n[k]; return n; }); };
+
+  async function save(e: Event) {
+    e.preventDefault();
+    setSaving(true);
+    setError(null);
+    try {
+      const patch: Partial<SettingsDto> = {
+        default_timezone: draft.default_timezone ?? '',
+        heartbeat_minutes: Number(draft.heartbeat_minutes) as HeartbeatMinutes,
+        daily_quota_budget: Number(draft.daily_quota_budget),
+        run_history_rows: Number(draft.run_history_rows),
+        audit_rows: Number(draft.audit_rows),
+        notification_email: (draft.notification_email ?? '').trim(),
+      };
+      setSettings(await rpc.saveSettings(patch));
+      setSaved(true);
+    } catch (err) {
+      if (err instanceof RpcError) setIssues(err.fieldIssues());
+      setError(err);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const input = (k: string, label: string, type: string, hint?: string, extra: Record<string, unknown> = {}) => html`<${Field} id=${`s-${k}`} label=${label} hint=${hint} issue=${issues[k]}>
+      <input id=${`s-${k}`} type=${type} value=${draft[k] ?? ''} onInput=${set(k)} ...${describedBy(`s-${k}`, hint, issues[k])} ...${extra} /></${Field}>`;
+
+  return html`<main class="page settings">
+    <h1 class="sr-only">Settings</h1>
+    <${ErrorBanner} error=${error && errorMessage(error)} />
+    ${!settings && !error ? html`<${Loading} />` : null}
+    ${settings ? html`<form onSubmit=${save} aria-label="Scheduler settings">
+      <${Field} id="s-default_timezone" label="Default time zone" hint="New jobs start in this zone." issue=${issues.default_timezone}>
+        <select id="s-default_timezone" value=${draft.default_timezone} onChange=${set('default_timezone')} ...${describedBy('s-default_timezone', 'x', issues.default_timezone)}>
+          ${(ZONES.includes(draft.default_timezone ?? '') ? ZONES : [draft.default_timezone ?? 'UTC', ...ZONES]).map((z) => html`<option key=${z} value=${z}>${z}</option>`)}
+        </select></${Field}>
+      <div class="row top">
+        <div class="grow"><${Field} id="s-heartbeat_minutes" label="Heartbeat every" hint="How often the trigger checks for due jobs." issue=${issues.heartbeat_minutes}>
+          <select id="s-heartbeat_minutes" value=${draft.heartbeat_minutes} onChange=${set('heartbeat_minutes')} ...${describedBy('s-heartbeat_minutes', 'x', issues.heartbeat_minutes)}>
+            ${HEARTBEAT_MINUTES.map((m) => html`<option key=${m} value=${String(m)}>${m} minute${m > 1 ? 's' : ''}</option>`)}
+          </select></${Field}></div>
+        <div class="grow">${input('daily_quota_budget', 'Daily YouTube quota budget', 'number', `Units per Pacific day (project limit ${YOUTUBE_DAILY_QUOTA.toLocaleString('en-US')}).`, { min: 0, max: YOUTUBE_DAILY_QUOTA })}</div>
+      </div>
+      <div class="row top">
+        <div class="grow">${input('run_history_rows', 'Run history kept (rows)', 'number', 'Older runs are rotated out.', { min: 100 })}</div>
+        <div class="grow">${input('audit_rows', 'Audit log kept (rows)', 'number', undefined, { min: 100 })}</div>
+      </div>
+      ${input('notification_email', 'Notification address', 'email', 'Fallback recipient for job notifications; empty for none.')}
+      <div class="row"><button type="submit" class="action" disabled=${saving}>${saving ? 'Saving…' : 'Save settings'}</button>
+        ${saved ? html`<span class="small" role="status" style="color:#137333">Saved.</span>` : null}</div>
+    </form>` : null}
+    ${withKeys ? html`<hr class="sep" /><${ApiKeys} />` : null}
+    <div class="footer"><button onClick=${closeDialog}>Close</button></div>
+  </main>`;
+}

@@ -1,0 +1,121 @@
+/** The 300 px sidebar: status summary, compact job list with main actions, links to the dialogs, monitor tab. */
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { JobDto, MonitorDto, SidebarViewDto } from '../../../src-server/app/contract';
+import { html } from '../../lib/html';
+import { rpc, errorMessage } from '../../rpc';
+import { fmtDateTime, fmtInt, fmtPercent, fmtRelative } from '../../lib/format';
+import { Badge, Empty, ErrorBanner, Loading } from '../../lib/components';
+import { usePageVisible, usePolling } from '../../lib/host';
+import { Monitor } from './Monitor';
+
+type Tab = 'overview' | 'monitor';
+
+function JobItem({ job, busy, now, onAction }: { job: JobDto; busy: boolean; now: number; onAction: (a: 'run' | 'pause' | 'resume' | 'edit', job: JobDto) => void }) {
+  const name = job.config.name;
+  return html`<li>
+    <div class="spread"><strong class="ellipsis" title=${name}>${name}</strong><${Badge} kind=${job.status} /></div>
+    <div class="small muted ellipsis">${job.config.target_tab_name} · next ${job.next_run_at ? fmtRelative(job.next_run_at, now) : '—'}</div>
+    <div class="row" style="margin-top:6px">
+      <button class="small" disabled=${busy} onClick=${() => onAction('run', job)} aria-label=${`Run now: ${name}`}>${busy ? 'Running…' : 'Run now'}</button>
+      ${job.paused
+        ? html`<button class="small" disabled=${busy} onClick=${() => onAction('resume', job)} aria-label=${`Resume ${name}`}>Resume</button>`
+        : html`<button class="small" disabled=${busy} onClick=${() => onAction('pause', job)} aria-label=${`Pause ${name}`}>Pause</button>`}
+      <button class="small" onClick=${() => onAction('edit', job)} aria-label=${`Edit ${name}`}>Edit</button>
+    </div>
+  </li>`;
+}
+
+export function Sidebar() {
+  const [view, setView] = useState<SidebarViewDto | null>(null);
+  const [monitor, setMonitor] = useState<MonitorDto | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string>('');
+  const [busy, setBusy] = useState<Record<string, boolean>>({});
+  const [tab, setTab] = useState<Tab>('overview');
+  const visible = usePageVisible();
+
+  const load = useCallback(async () => {
+    try {
+      const v = await rpc.sidebarView();
+      setView(v);
+      setMonitor(v.monitor);
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  }, []);
+  useEffect(() => { void load(); }, [load]);
+
+  // The monitor refreshes every 2 s, only while its tab is selected and the page visible.
+  usePolling(async () => setMonitor(await rpc.monitorView()), 2000, tab === 'monitor' && visible);
+
+  async function onAction(action: 'run' | 'pause' | 'resume' | 'edit', job: JobDto) {
+    if (action === 'edit') { void rpc.openWizard(job.id); return; }
+    setBusy((b) => ({ ...b, [job.id]: true }));
+    setNotice('');
+    try {
+      if (action === 'run') {
+        const run = await rpc.runJobNow(job.id);
+        setNotice(run.status === 'succeeded'
+          ? `${job.config.name}: ${run.videos_added} added, ${run.videos_updated} updated.`
+          : `${job.config.name}: ${run.status}${run.error ? ` — ${run.error}` : ''}`);
+      } else if (action === 'pause') await rpc.pauseJob(job.id);
+      else await rpc.resumeJob(job.id);
+      await load();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy((b) => ({ ...b, [job.id]: false }));
+    }
+  }
+
+  const m = monitor ?? view?.monitor;
+  // The server's clock (the local runtime's clock is virtual): relative times are measured from it.
+  const now = m ? new Date(m.now).getTime() : Date.now();
+  const selectTab = (t: Tab) => () => setTab(t);
+  const onTabKey = (e: KeyboardEvent) => {
+    if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      const next: Tab = tab === 'overview' ? 'monitor' : 'overview';
+      setTab(next);
+      (document.getElementById(`tab-${next}`) as HTMLElement | null)?.focus();
+    }
+  };
+
+  return html`<main class="page">
+    <h1 class="sr-only">YouTube2Sheets</h1>
+    <div class="health">
+      ${view ? html`<${Badge} kind=${view.health.status === 'ok' ? 'active' : view.health.status === 'warning' ? 'missed' : 'failed'}
+        label=${view.health.status === 'ok' ? 'Healthy' : view.health.status === 'warning' ? 'Warning' : 'Error'} />` : null}</div>
+    <div class="tabs" role="tablist" aria-label="Sidebar sections" onKeyDown=${onTabKey}>
+      <button role="tab" id="tab-overview" aria-controls="panel-overview" aria-selected=${tab === 'overview'} tabIndex=${tab === 'overview' ? 0 : -1} onClick=${selectTab('overview')}>Overview</button>
+      <button role="tab" id="tab-monitor" aria-controls="panel-monitor" aria-selected=${tab === 'monitor'} tabIndex=${tab === 'monitor' ? 0 : -1} onClick=${selectTab('monitor')}>Monitor</button>
+    </div>
+    <${ErrorBanner} error=${error && errorMessage(error)} onRetry=${load} />
+    ${notice ? html`<div class="banner info" role="status">${notice}</div>` : null}
+    ${!view && !error ? html`<${Loading} />` : null}
+    ${view && tab === 'overview' ? html`<section id="panel-overview" role="tabpanel" aria-labelledby="tab-overview">
+      <div class="stats">
+        <div class="stat"><div class="value">${view.next_runs[0] ? fmtRelative(view.next_runs[0].at, now) : '—'}</div><div class="label">Next run${view.next_runs[0] ? ` · ${view.next_runs[0].job_name}` : ''}</div></div>
+        <div class="stat"><div class="value">${m?.running.length ?? 0}</div><div class="label">Running</div></div>
+        <div class="stat"><div class="value">${fmtInt(m?.quota.used_today)}</div><div class="label">Quota used of ${fmtInt(m?.quota.daily_budget)}</div></div>
+        <div class="stat"><div class="value">${fmtPercent(m?.success_rate_24h)}</div><div class="label">Success (24 h)</div></div>
+      </div>
+      ${view.health.warnings.map((w) => html`<div class="banner warn">${w}</div>`)}
+      <div class="row">
+        <button class="action" onClick=${() => rpc.openWizard()}>New job</button>
+        <button onClick=${() => rpc.openJobManager()}>Job manager</button>
+      </div>
+      <div class="row" style="margin-top:8px">
+        <button class="link" onClick=${() => rpc.openCalendar()}>Calendar</button>
+        <button class="link" onClick=${() => rpc.openSettings()}>Settings</button>
+        <button class="link" onClick=${() => rpc.openApiKeys()}>API keys</button>
+      </div>
+      <h2>Jobs (${view.jobs.length})</h2>
+      ${view.jobs.length === 0
+        ? html`<${Empty}><p>No jobs yet.</p><p>Create one to pull a channel's videos into a tab on a schedule.</p></${Empty}>`
+        : html`<ul class="list" aria-label="Jobs">${view.jobs.map((j) => html`<${JobItem} key=${j.id} job=${j} busy=${!!busy[j.id]} now=${now} onAction=${onAction} />`)}</ul>`}
+      ${view.next_runs.length > 0 ? html`<h2>Next runs</h2><ul class="list small">${view.next_runs.slice(0, 5).map((r) => html`<li key=${r.job_id + r.at}><div class="spread"><span class="ellipsis">${r.job_name}</span><span class="muted">${fmtDateTime(r.at)}</span></div></li>`)}</ul>` : null}
+    </section>` : null}
+    ${view && tab === 'monitor' && m ? html`<section id="panel-monitor" role="tabpanel" aria-labelledby="tab-monitor"><${Monitor} data=${m} /></section>` : null}
+  </main>`;
+}

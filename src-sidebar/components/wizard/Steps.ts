@@ -1,0 +1,200 @@
+/** The five steps of the job wizard; each gets the form, a setter and the issues of its fields. */
+import type { ChannelCheck, JobDto, SchedulePreview } from '../../../src-server/app/contract';
+import { html } from '../../lib/html';
+import { describedBy, Field, Loading } from '../../lib/components';
+import { fmtDateTime, fmtInt, viewerZone } from '../../lib/format';
+import {
+  CATCH_UP_POLICIES, COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, VIDEO_FILTERS, WEEKDAYS,
+  scheduleValue, toConfig, type Form,
+} from './form';
+
+export interface StepProps {
+  form: Form;
+  set: (patch: Partial<Form>) => void;
+  issues: Record<string, string>;
+}
+
+type InputEv = { currentTarget: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement };
+const val = (e: InputEv) => e.currentTarget.value;
+
+function Text({ id, label, hint, issue, value, onInput, type = 'text', ...rest }: {
+  id: string; label: string; hint?: string; issue?: string | undefined; value: string; onInput: (v: string) => void; type?: string; [k: string]: unknown;
+}) {
+  return html`<${Field} id=${id} label=${label} hint=${hint} issue=${issue}>
+    <input id=${id} type=${type} value=${value} onInput=${(e: InputEv) => onInput(val(e))} ...${describedBy(id, hint, issue)} ...${rest} />
+  </${Field}>`;
+}
+
+function toggle<T>(list: T[], item: T, on: boolean): T[] {
+  return on ? (list.includes(item) ? list : [...list, item]) : list.filter((x) => x !== item);
+}
+
+// ---------------------------------------------------------------- 1 channels
+
+export function ChannelsStep({ form, set, issues, checks, checking, onCheck }: StepProps & {
+  checks: ChannelCheck[] | null; checking: boolean; onCheck: () => void;
+}) {
+  const hint = 'One per line: @handle, a channel URL, or a UC… channel id.';
+  return html`<div>
+    <${Text} id="f-name" label="Job name" value=${form.name} issue=${issues.name} onInput=${(v: string) => set({ name: v })} required autoComplete="off" />
+    <${Field} id="f-channels" label="Channels" hint=${hint} issue=${issues.channels}>
+      <textarea id="f-channels" value=${form.channels} rows="4" onInput=${(e: InputEv) => set({ channels: val(e) })} ...${describedBy('f-channels', hint, issues.channels)}></textarea>
+    </${Field}>
+    <div class="row check-row"><button type="button" onClick=${onCheck} disabled=${checking}>${checking ? 'Checking…' : 'Check channels'}</button></div>
+    ${checking ? html`<${Loading} label="Resolving channels…" />` : null}
+    ${checks && !checking ? html`<ul class="list" aria-label="Channel check results">${checks.map((c) => html`<li key=${c.input}>
+        <div class="spread"><span class="ellipsis"><strong>${c.ok ? c.title : c.input}</strong>${c.ok ? html` <span class="muted">${c.input}</span>` : null}</span>
+          ${c.ok ? html`<span class="small muted">${fmtInt(c.video_count)} videos</span>` : html`<span class="badge failed">not found</span>`}</div>
+        ${c.error ? html`<div class="issue">${c.error}</div>` : null}
+      </li>`)}</ul>` : null}
+    <${Text} id="f-description" label="Description (optional)" value=${form.description} issue=${issues.description} onInput=${(v: string) => set({ description: v })} />
+  </div>`;
+}
+
+// ---------------------------------------------------------------- 2 schedule
+
+const ZONES: string[] = (() => {
+  const supported = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf;
+  return supported ? supported('timeZone') : ['UTC', 'America/New_York', 'America/Los_Angeles', 'Europe/London', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney'];
+})();
+
+export function ScheduleStep({ form, set, issues, preview, previewing }: StepProps & { preview: SchedulePreview | null; previewing: boolean }) {
+  const t = form.schedule_type;
+  const viewer = viewerZone();
+  const valueIssue = issues.schedule_value;
+  return html`<div>
+    <fieldset>
+      <legend>Repeats</legend>
+      <div class="checks" role="radiogroup" aria-label="Schedule type">
+        ${SCHEDULE_TYPES.map((type) => html`<label class="check" key=${type}>
+          <input type="radio" name="schedule_type" value=${type} checked=${t === type} onChange=${() => set({ schedule_type: type })} /> ${type}</label>`)}
+      </div>
+    </fieldset>
+    ${t === 'weekly' ? html`<fieldset><legend>Days</legend><div class="checks">
+      ${WEEKDAYS.map((d) => html`<label class="check" key=${d}><input type="checkbox" checked=${form.weekdays.includes(d)}
+        onChange=${(e: InputEv) => set({ weekdays: WEEKDAYS.filter((w) => (w === d ? (e.currentTarget as HTMLInputElement).checked : form.weekdays.includes(w))) })} /> ${d}</label>`)}
+    </div></fieldset>` : null}
+    ${t === 'monthly' ? html`<${Text} id="f-mdays" label="Days of the month" hint="e.g. 1,15 or last" value=${form.month_days} onInput=${(v: string) => set({ month_days: v })} />` : null}
+    ${t === 'daily' || t === 'weekly' || t === 'monthly' ? html`<${Text} id="f-times" label="Times" hint="HH:MM, several separated by commas (09:00,17:30)" value=${form.times} onInput=${(v: string) => set({ times: v })} />` : null}
+    ${t === 'interval' ? html`<div class="row top">
+      <div class="grow"><${Text} id="f-every" label="Every" type="number" min="1" value=${form.interval_n} onInput=${(v: string) => set({ interval_n: v })} /></div>
+      <div class="field"><label for="f-unit">Unit</label><select id="f-unit" value=${form.interval_unit} onChange=${(e: InputEv) => set({ interval_unit: val(e) as Form['interval_unit'] })}>
+        <option value="m">minutes</option><option value="h">hours</option><option value="d">days</option></select></div>
+    </div>` : null}
+    ${t === 'cron' ? html`<${Text} id="f-cron" label="Cron expression" hint="minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5" value=${form.cron} onInput=${(v: string) => set({ cron: v })} />` : null}
+    ${t === 'once' ? html`<${Text} id="f-once" label="Date and time" type="datetime-local" value=${form.once_at} onInput=${(v: string) => set({ once_at: v })} />` : null}
+    ${valueIssue ? html`<div class="issue" role="alert">${valueIssue}</div>` : null}
+    <${Field} id="f-tz" label="Time zone" issue=${issues.timezone}>
+      <select id="f-tz" value=${form.timezone} onChange=${(e: InputEv) => set({ timezone: val(e) })} ...${describedBy('f-tz', undefined, issues.timezone)}>
+        ${(ZONES.includes(form.timezone) ? ZONES : [form.timezone, ...ZONES]).map((z) => html`<option key=${z} value=${z}>${z}</option>`)}
+      </select>
+    </${Field}>
+    <h3>Next 5 runs <span class="muted small">${scheduleValue(form)}</span></h3>
+    <div aria-live="polite">
+      ${previewing && !preview ? html`<${Loading} label="Computing…" />` : null}
+      ${preview && preview.ok ? html`<p class="muted">${preview.schedule_text}</p>
+        <table class="small" aria-label="Next runs"><thead><tr><th scope="col">#</th><th scope="col">Job zone (${form.timezone})</th>${viewer !== form.timezone ? html`<th scope="col">Your zone (${viewer})</th>` : null}</tr></thead>
+        <tbody>${preview.runs.length === 0 ? html`<tr><td colspan="3" class="muted">No upcoming run.</td></tr>` : preview.runs.map((r, i) => html`<tr key=${r}><td>${i + 1}</td><td>${fmtDateTime(r, form.timezone)}</td>${viewer !== form.timezone ? html`<td>${fmtDateTime(r, viewer)}</td>` : null}</tr>`)}</tbody></table>` : null}
+      ${preview && preview.conflicts.map((c) => html`<div class="banner warn" key=${c.job_id + c.at}>${c.message}</div>`)}
+    </div>
+  </div>`;
+}
+
+// ---------------------------------------------------------------- 3 output
+
+export function OutputStep({ form, set, issues, tabs }: StepProps & { tabs: string[] }) {
+  const isNewTab = !tabs.includes(form.target_tab_name);
+  return html`<div>
+    <fieldset><legend>Spreadsheet</legend><div class="checks">
+      <label class="check"><input type="radio" name="sheet" checked=${form.sheet === 'this'} onChange=${() => set({ sheet: 'this' })} /> This spreadsheet</label>
+      <label class="check"><input type="radio" name="sheet" checked=${form.sheet === 'other'} onChange=${() => set({ sheet: 'other' })} /> Another spreadsheet</label>
+    </div></fieldset>
+    ${form.sheet === 'other' ? html`<${Text} id="f-sheet" label="Spreadsheet id or URL" value=${form.target_sheet_id} issue=${issues.target_sheet_id} onInput=${(v: string) => set({ target_sheet_id: v })} />` : null}
+    <fieldset><legend>Tab</legend><div class="checks">
+      <label class="check"><input type="radio" name="tabkind" checked=${!isNewTab} disabled=${tabs.length === 0}
+        onChange=${() => set({ target_tab_name: tabs[0] ?? form.target_tab_name })} /> Existing tab</label>
+      <label class="check"><input type="radio" name="tabkind" checked=${isNewTab}
+        onChange=${() => set({ target_tab_name: tabs.includes(form.target_tab_name) ? '' : form.target_tab_name })} /> New tab</label>
+    </div></fieldset>
+    ${isNewTab
+      ? html`<${Text} id="f-tab" label="New tab name" hint="Created with a header row of the chosen columns on the first run." value=${form.target_tab_name} issue=${issues.target_tab_name}
+          onInput=${(v: string) => set({ target_tab_name: v })} autoComplete="off" />`
+      : html`<${Field} id="f-tab" label="Tab" hint="Its header row must match the chosen columns." issue=${issues.target_tab_name}>
+          <select id="f-tab" value=${form.target_tab_name} onChange=${(e: InputEv) => set({ target_tab_name: val(e) })} ...${describedBy('f-tab', 'x', issues.target_tab_name)}>
+            ${tabs.map((t) => html`<option key=${t} value=${t}>${t}</option>`)}
+          </select></${Field}>`}
+    <fieldset><legend>Mode</legend><div class="checks">
+      ${OUTPUT_MODES.map((m) => html`<label class="check" key=${m}><input type="radio" name="mode" checked=${form.output_mode === m} onChange=${() => set({ output_mode: m })} /> ${m}</label>`)}
+    </div>
+    <div class="hint muted small">${form.output_mode === 'upsert' ? 'Update rows by video id, add new ones.' : form.output_mode === 'append' ? 'Add only new videos, never a duplicate.' : 'Replace the whole table each run.'}</div>
+    ${issues.output_mode ? html`<div class="issue">${issues.output_mode}</div>` : null}</fieldset>
+    <fieldset><legend>Columns</legend><div class="checks">
+      ${COLUMNS.map((c) => html`<label class="check" key=${c}><input type="checkbox" checked=${form.columns.includes(c)}
+        onChange=${(e: InputEv) => set({ columns: toggle(form.columns, c, (e.currentTarget as HTMLInputElement).checked) })} /> ${c}</label>`)}
+    </div>${issues.columns ? html`<div class="issue" role="alert">${issues.columns}</div>` : null}</fieldset>
+    <div class="row">
+      <div class="field grow"><label for="f-filter">Videos</label>
+        <select id="f-filter" value=${form.video_filter} onChange=${(e: InputEv) => set({ video_filter: val(e) as Form['video_filter'] })}>
+          ${VIDEO_FILTERS.map((v) => html`<option key=${v} value=${v}>${v === 'all' ? 'All videos' : v === 'long' ? 'Long-form only (no Shorts)' : 'Shorts only'}</option>`)}
+        </select></div>
+      <div class="grow"><${Text} id="f-max" label="Max videos (optional)" type="number" min="1" value=${form.max_videos} issue=${issues.max_videos} onInput=${(v: string) => set({ max_videos: v })} /></div>
+    </div>
+  </div>`;
+}
+
+// ---------------------------------------------------------------- 4 settings
+
+export function SettingsStep({ form, set, issues, jobs, editingId }: StepProps & { jobs: JobDto[]; editingId: string | null }) {
+  return html`<div>
+    <div class="row top">
+      <div class="grow"><${Text} id="f-priority" label="Priority (1–10)" type="number" min="1" max="10" value=${form.priority} issue=${issues.priority} onInput=${(v: string) => set({ priority: v })} /></div>
+      <div class="grow"><${Text} id="f-retries" label="Max retries" type="number" min="0" max="10" value=${form.max_retries} issue=${issues.max_retries} onInput=${(v: string) => set({ max_retries: v })} /></div>
+      <div class="grow"><${Text} id="f-backoff" label="Retry backoff (min)" type="number" min="1" value=${form.retry_backoff_minutes} issue=${issues.retry_backoff_minutes} onInput=${(v: string) => set({ retry_backoff_minutes: v })} /></div>
+    </div>
+    <div class="row top">
+      <div class="grow"><${Text} id="f-grace" label="Misfire grace (min)" type="number" min="0" value=${form.misfire_grace_minutes} issue=${issues.misfire_grace_minutes} onInput=${(v: string) => set({ misfire_grace_minutes: v })} /></div>
+      <div class="field grow"><label for="f-catchup">Missed runs</label>
+        <select id="f-catchup" value=${form.catch_up} onChange=${(e: InputEv) => set({ catch_up: val(e) as Form['catch_up'] })}>
+          ${CATCH_UP_POLICIES.map((p) => html`<option key=${p} value=${p}>${p === 'latest' ? 'Run the latest once' : p === 'all' ? 'Run every missed one' : 'Skip missed runs'}</option>`)}
+        </select></div>
+    </div>
+    <${Text} id="f-emails" label="Notification emails" hint="Comma separated; empty uses the default address from Settings." value=${form.notify_emails} issue=${issues.notify_emails} onInput=${(v: string) => set({ notify_emails: v })} />
+    <fieldset><legend>Notify on</legend><div class="checks">
+      ${NOTIFY_EVENTS.map((n) => html`<label class="check" key=${n}><input type="checkbox" checked=${form.notify_on.includes(n)}
+        onChange=${(e: InputEv) => set({ notify_on: toggle(form.notify_on, n, (e.currentTarget as HTMLInputElement).checked) })} /> ${n}</label>`)}
+    </div></fieldset>
+    <${Text} id="f-tags" label="Tags" hint="Comma separated" value=${form.tags} issue=${issues.tags} onInput=${(v: string) => set({ tags: v })} />
+    <${Field} id="f-depends" label="Run after (depends on)" issue=${issues.depends_on}>
+      <select id="f-depends" value=${form.depends_on} onChange=${(e: InputEv) => set({ depends_on: val(e) })}>
+        <option value="">No dependency</option>
+        ${jobs.filter((j) => j.id !== editingId).map((j) => html`<option key=${j.id} value=${j.id}>${j.config.name}</option>`)}
+      </select>
+    </${Field}>
+    <label class="check"><input type="checkbox" checked=${form.enabled} onChange=${(e: InputEv) => set({ enabled: (e.currentTarget as HTMLInputElement).checked })} /> Enabled</label>
+  </div>`;
+}
+
+// ---------------------------------------------------------------- 5 review
+
+export function ReviewStep({ form, preview }: { form: Form; preview: SchedulePreview | null }) {
+  const c = toConfig(form);
+  const rows: [string, string][] = [
+    ['Name', String(c.name)],
+    ['Channels', (c.channels as string[]).join(', ')],
+    ['Schedule', preview?.schedule_text || `${form.schedule_type} ${scheduleValue(form)} (${form.timezone})`],
+    ['Next run', preview?.runs[0] ? fmtDateTime(preview.runs[0], form.timezone) : '—'],
+    ['Spreadsheet', form.sheet === 'this' ? 'This spreadsheet' : form.target_sheet_id],
+    ['Tab', form.target_tab_name],
+    ['Mode', form.output_mode],
+    ['Columns', form.columns.join(', ')],
+    ['Videos', form.video_filter + (form.max_videos ? `, at most ${form.max_videos}` : '')],
+    ['Priority / retries', `${form.priority} / ${form.max_retries}`],
+    ['Notifications', form.notify_on.length ? `${form.notify_on.join(', ')}${form.notify_emails ? ` → ${form.notify_emails}` : ''}` : 'none'],
+    ['Tags', form.tags || '—'],
+    ['Enabled', form.enabled ? 'yes' : 'no'],
+  ];
+  return html`<div>
+    <table aria-label="Job summary"><tbody>${rows.map(([k, v]) => html`<tr key=${k}><th scope="row" style="width:30%">${k}</th><td>${v}</td></tr>`)}</tbody></table>
+    ${preview?.conflicts.map((w) => html`<div class="banner warn" key=${w.job_id + w.at}>${w.message}</div>`)}
+  </div>`;
+}

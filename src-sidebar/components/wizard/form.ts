@@ -1,0 +1,163 @@
+/**
+ * The wizard's form state (strings, as inputs hold them) and its mapping to and from the job's wire
+ * format (the flat snake_case config the server's schema validates).
+ */
+import {
+  CATCH_UP_POLICIES, COLUMNS, DEFAULT_COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, VIDEO_FILTERS, WEEKDAYS,
+  type CatchUpPolicy, type Column, type NotifyEvent, type OutputMode, type ScheduleType, type VideoFilter, type Weekday,
+} from '../../../src-server/domain/catalogue';
+import type { JobDto } from '../../../src-server/app/contract';
+
+export { CATCH_UP_POLICIES, COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, VIDEO_FILTERS, WEEKDAYS };
+
+export interface Form {
+  name: string;
+  description: string;
+  channels: string; // one per line (commas accepted)
+  schedule_type: ScheduleType;
+  times: string; // daily/weekly/monthly: 09:00 or 09:00,17:30
+  weekdays: Weekday[];
+  month_days: string; // 1,15 or last
+  interval_n: string;
+  interval_unit: 'm' | 'h' | 'd';
+  cron: string;
+  once_at: string; // datetime-local value
+  timezone: string;
+  sheet: 'this' | 'other';
+  target_sheet_id: string;
+  target_tab_name: string;
+  output_mode: OutputMode;
+  columns: Column[];
+  video_filter: VideoFilter;
+  max_videos: string;
+  priority: string;
+  max_retries: string;
+  retry_backoff_minutes: string;
+  misfire_grace_minutes: string;
+  catch_up: CatchUpPolicy;
+  notify_emails: string;
+  notify_on: NotifyEvent[];
+  tags: string;
+  depends_on: string;
+  enabled: boolean;
+}
+
+export function emptyForm(timezone: string): Form {
+  return {
+    name: '', description: '', channels: '',
+    schedule_type: 'daily', times: '09:00', weekdays: ['MON'], month_days: '1', interval_n: '6', interval_unit: 'h',
+    cron: '0 9 * * 1-5', once_at: '', timezone,
+    sheet: 'this', target_sheet_id: '', target_tab_name: 'Videos', output_mode: 'upsert', columns: [...DEFAULT_COLUMNS],
+    video_filter: 'all', max_videos: '',
+    priority: '5', max_retries: '3', retry_backoff_minutes: '5', misfire_grace_minutes: '60', catch_up: 'latest',
+    notify_emails: '', notify_on: ['failure'], tags: '', depends_on: '', enabled: true,
+  };
+}
+
+export const splitList = (text: string): string[] => text.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean);
+
+export function scheduleValue(f: Form): string {
+  switch (f.schedule_type) {
+    case 'daily': return f.times.replace(/\s+/g, '');
+    case 'weekly': return `${f.weekdays.join(',')}@${f.times.replace(/\s+/g, '')}`;
+    case 'monthly': return `${f.month_days.replace(/\s+/g, '')}@${f.times.replace(/\s+/g, '')}`;
+    case 'interval': return `${f.interval_n.trim()}${f.interval_unit}`;
+    case 'cron': return f.cron.trim();
+    case 'once': return f.once_at.slice(0, 16);
+  }
+}
+
+const num = (s: string): number | undefined => (s.trim() === '' ? undefined : Number(s));
+
+/** The job config as the server's schema expects it (unset optional numbers left out). */
+export function toConfig(f: Form): Record<string, unknown> {
+  const config: Record<string, unknown> = {
+    name: f.name.trim(),
+    description: f.description.trim(),
+    channels: splitList(f.channels),
+    schedule_type: f.schedule_type,
+    schedule_value: scheduleValue(f),
+    timezone: f.timezone,
+    target_sheet_id: f.sheet === 'other' ? f.target_sheet_id.trim() : '',
+    target_tab_name: f.target_tab_name.trim(),
+    output_mode: f.output_mode,
+    columns: COLUMNS.filter((c) => f.columns.includes(c)),
+    video_filter: f.video_filter,
+    priority: num(f.priority),
+    max_retries: num(f.max_retries),
+    retry_backoff_minutes: num(f.retry_backoff_minutes),
+    misfire_grace_minutes: num(f.misfire_grace_minutes),
+    catch_up: f.catch_up,
+    notify_emails: splitList(f.notify_emails),
+    notify_on: f.notify_on,
+    enabled: f.enabled,
+    tags: splitList(f.tags),
+    depends_on: f.depends_on || null,
+  };
+  const max = num(f.max_videos);
+  if (max !== undefined) config.max_videos = max;
+  for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
+  return config;
+}
+
+const str = (v: unknown): string => (v == null ? '' : String(v));
+
+/** Fills the form from an existing job (edit mode). */
+export function fromJob(job: JobDto, fallbackZone: string): Form {
+  const c = job.config as unknown as Record<string, unknown>;
+  const f = emptyForm(str(c.timezone) || fallbackZone);
+  const value = str(c.schedule_value);
+  const [days = '', times = ''] = value.includes('@') ? value.split('@') : ['', value];
+  Object.assign(f, {
+    name: str(c.name), description: str(c.description),
+    channels: ((c.channels as string[] | undefined) ?? []).join('\n'),
+    schedule_type: (c.schedule_type as ScheduleType) ?? 'daily',
+    target_sheet_id: str(c.target_sheet_id), sheet: c.target_sheet_id ? 'other' : 'this',
+    target_tab_name: str(c.target_tab_name),
+    output_mode: (c.output_mode as OutputMode) ?? 'upsert',
+    columns: (c.columns as Column[] | undefined) ?? [...DEFAULT_COLUMNS],
+    video_filter: (c.video_filter as VideoFilter) ?? 'all',
+    max_videos: str(c.max_videos), priority: str(c.priority ?? 5), max_retries: str(c.max_retries ?? 3),
+    retry_backoff_minutes: str(c.retry_backoff_minutes ?? 5), misfire_grace_minutes: str(c.misfire_grace_minutes ?? 60),
+    catch_up: (c.catch_up as CatchUpPolicy) ?? 'latest',
+    notify_emails: ((c.notify_emails as string[] | undefined) ?? []).join(', '),
+    notify_on: (c.notify_on as NotifyEvent[] | undefined) ?? [],
+    tags: ((c.tags as string[] | undefined) ?? []).join(', '),
+    depends_on: Array.isArray(c.depends_on) ? str(c.depends_on[0]) : str(c.depends_on),
+    enabled: c.enabled !== false,
+  } satisfies Partial<Form>);
+  switch (f.schedule_type) {
+    case 'daily': f.times = value; break;
+    case 'weekly': f.weekdays = days.split(',').filter((d): d is Weekday => (WEEKDAYS as readonly string[]).includes(d)); f.times = times; break;
+    case 'monthly': f.month_days = days; f.times = times; break;
+    case 'interval': { const m = /^(\d+)([mhd])$/.exec(value); if (m) { f.interval_n = m[1] ?? ''; f.interval_unit = m[2] as 'm' | 'h' | 'd'; } break; }
+    case 'cron': f.cron = value; break;
+    case 'once': f.once_at = value; break;
+  }
+  return f;
+}
+
+/** Which step owns each config field: a server issue sends the user back to that step. */
+export const STEP_FIELDS: string[][] = [
+  ['name', 'description', 'channels'],
+  ['schedule_type', 'schedule_value', 'timezone', 'start_at', 'end_at'],
+  ['target_sheet_id', 'target_tab_name', 'output_mode', 'columns', 'video_filter', 'max_videos'],
+  ['priority', 'max_retries', 'retry_backoff_minutes', 'misfire_grace_minutes', 'catch_up', 'notify_emails', 'notify_on', 'tags', 'depends_on', 'enabled'],
+  [],
+];
+
+export function stepOfPath(path: string): number {
+  const head = path.split(/[.[]/)[0] ?? '';
+  const i = STEP_FIELDS.findIndex((fields) => fields.includes(head));
+  return i < 0 ? 4 : i;
+}
+
+/** Field issues from a server answer ({path,message}[]), keyed by the top-level field. */
+export function issuesByField(list: { path: string; message: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { path, message } of list) {
+    const head = path.split(/[.[]/)[0] ?? '';
+    if (!(head in out)) out[head] = message;
+  }
+  return out;
+}

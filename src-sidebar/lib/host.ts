@@ -1,0 +1,67 @@
+/** The Apps Script host around a surface: closing dialogs, boot data, page visibility, polling. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+interface Host { close(): void; setHeight?(px: number): void }
+
+export function closeDialog(): void {
+  const host = (window as unknown as { google?: { script?: { host?: Host } } }).google?.script?.host;
+  host?.close();
+}
+
+/**
+ * Data the opener appended to the page (main.ts: `<script type="application/json" id="y2s-boot">`),
+ * e.g. the job id the wizard edits. Read lazily: appended content follows the bundle's script.
+ */
+export function bootData<T extends object>(): Partial<T> {
+  const el = document.getElementById('y2s-boot');
+  if (!el?.textContent) return {};
+  try {
+    return JSON.parse(el.textContent) as Partial<T>;
+  } catch {
+    return {};
+  }
+}
+
+/** True while the document is visible (document.visibilityState). */
+export function usePageVisible(): boolean {
+  const [visible, setVisible] = useState(document.visibilityState !== 'hidden');
+  useEffect(() => {
+    const onChange = () => setVisible(document.visibilityState !== 'hidden');
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  }, []);
+  return visible;
+}
+
+/**
+ * Calls `fn` every `ms` while `active`; the next call is scheduled only after the previous finished,
+ * so a slow server never gets overlapping polls.
+ */
+export function usePolling(fn: () => Promise<unknown>, ms: number, active: boolean): void {
+  const latest = useRef(fn);
+  latest.current = fn;
+  useEffect(() => {
+    if (!active) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const loop = () => {
+      timer = setTimeout(() => {
+        latest.current().catch(() => undefined).finally(() => { if (!stopped) loop(); });
+      }, ms);
+    };
+    loop();
+    return () => { stopped = true; if (timer) clearTimeout(timer); };
+  }, [ms, active]);
+}
+
+/** Saves text as a file (export). */
+export function download(filename: string, contentType: string, body: string): void {
+  const url = URL.createObjectURL(new Blob([body], { type: contentType }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

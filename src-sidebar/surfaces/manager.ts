@@ -1,0 +1,4 @@
+import { mount } from '../lib/html';
+import { Manager } from '../components/manager/Manager';
+
+mount('Job manager', Manager);

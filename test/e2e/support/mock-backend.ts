@@ -1,0 +1,138 @@
+/**
+ * An in-memory stand-in for the server's RPC functions (same names, same Result envelopes), used to
+ * render the surfaces in Chromium without the runtime: UI development, unit-level e2e checks of the
+ * client (shim, wrapper, states), and screenshots when no dev server is available.
+ */
+import type {
+  ApiKeyDto, CalendarDto, JobDetailDto, JobDto, MonitorDto, RunDto, Settings, SidebarViewDto,
+} from '../../../src-server/app/contract';
+
+type Answer = { ok: boolean; value?: unknown; error?: { name: string; message: string } };
+type Fn = (...args: never[]) => unknown;
+
+const NOW = Date.parse('2026-01-14T15:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function run(job: JobDto, i: number, status: RunDto['status']): RunDto {
+  const started = NOW - (i + 1) * 86_400_000;
+  return {
+    run_id: `r_${job.id}_${i}`, job_id: job.id, job_name: job.config.name, scheduled_for: iso(started), started_at: iso(started),
+    finished_at: iso(started + 4200), status, trigger: 'schedule', videos_added: status === 'succeeded' ? 12 - i : 0,
+    videos_updated: 40, quota_units: 3, duration_ms: 4200, error: status === 'failed' ? 'backendError: The service is unavailable (retry 3 of 3)' : null,
+  };
+}
+
+function makeJob(id: string, name: string, channels: string[], type: string, value: string, tab: string, extra: Partial<JobDto> = {}): JobDto {
+  const config = {
+    name, description: '', channels, schedule_type: type, schedule_value: value, timezone: 'America/New_York', start_at: null, end_at: null,
+    target_sheet_id: '', target_tab_name: tab, output_mode: 'upsert', columns: ['video_id', 'title', 'published_at', 'url', 'views'],
+    video_filter: 'all', max_videos: 500, priority: 5, max_retries: 3, retry_backoff_minutes: 5, misfire_grace_minutes: 60,
+    catch_up: 'latest', notify_emails: [], notify_on: ['failure', 'recovery'], enabled: true, tags: ['tech'], depends_on: null,
+  };
+  const job = {
+    id, version: 1, config, status: 'active', paused: false, created_at: iso(NOW - 20 * 86_400_000), updated_at: iso(NOW - 86_400_000),
+    created_by: 'owner@example.com', next_run_at: iso(NOW + 3 * 3600_000), last_run: null, consecutive_failures: 0,
+    channel_titles: { '@mkbhd': 'Marques Brownlee' }, ...extra,
+  } as unknown as JobDto;
+  job.last_run = run(job, 0, job.status === 'failing' ? 'failed' : 'succeeded');
+  return job;
+}
+
+export function createMockBackend() {
+  const jobs: JobDto[] = [
+    makeJob('j_daily1', 'Daily Sync', ['@mkbhd'], 'daily', '09:00', 'Videos'),
+    makeJob('j_weekly', 'Competitors weekly', ['@linustechtips', '@verge'], 'weekly', 'MON,THU@07:30', 'Competitors', { status: 'paused', paused: true } as Partial<JobDto>),
+    makeJob('j_shorts', 'Shorts tracker', ['@mkbhd'], 'interval', '6h', 'Shorts', { status: 'failing', consecutive_failures: 2 } as Partial<JobDto>),
+  ];
+  const keys: ApiKeyDto[] = [
+    { id: 'k_3f9a12c4', name: 'Zapier', scope: 'write', created_at: iso(NOW - 9 * 86_400_000), created_by: 'owner@example.com', last_used_at: iso(NOW - 3600_000), revoked: false },
+  ];
+  let settings: Settings = { default_timezone: 'America/New_York', heartbeat_minutes: 5, daily_quota_budget: 8000, run_history_rows: 5000, audit_rows: 5000, notification_email: 'owner@example.com', rate_limit_per_minute: 60 };
+  const monitor = (): MonitorDto => ({
+    now: iso(NOW),
+    running: [{ job_id: 'j_daily1', job_name: 'Daily Sync', run_id: 'r_live', started_at: iso(NOW - 42_000), processed: 150, expected: 400, phase: 'fetching uploads' }],
+    quota: { used_today: 1240, daily_budget: settings.daily_quota_budget },
+    success_rate_24h: 0.92,
+    recent_failures: [run(jobs[2]!, 0, 'failed')],
+  });
+  const detail = (j: JobDto): JobDetailDto => ({
+    ...j, next_runs: [1, 2, 3, 4, 5].map((d) => iso(NOW + d * 86_400_000)), recent_runs: [0, 1, 2, 3].map((i) => run(j, i, i === 1 ? 'failed' : 'succeeded')),
+    schedule_text: `Every day at ${j.config.schedule_value} (America/New_York)`, conflicts: [],
+  });
+  const find = (id: string) => {
+    const j = jobs.find((x) => x.id === id);
+    if (!j) throw Object.assign(new Error(`No job with id ${id}`), { dto: { status: 404, code: 'job_not_found', message: `No job with id ${id}` } });
+    return j;
+  };
+
+  const fns: Record<string, Fn> = {
+    sidebarView: (): SidebarViewDto => ({
+      jobs, monitor: monitor(), next_runs: jobs.map((j) => ({ job_id: j.id, job_name: j.config.name, at: j.next_run_at! })),
+      health: { status: 'ok', warnings: [] }, settings, user_email: 'owner@example.com', spreadsheet_url: 'https://docs.google.com/spreadsheets/d/local',
+    }),
+    monitorView: monitor,
+    listJobs: () => ({ items: jobs, total: jobs.length, page: 1, page_size: 200 }),
+    getJob: (id: string) => detail(find(id)),
+    calendarView: (month: string): CalendarDto => ({
+      month, time_zone: 'America/New_York',
+      days: Array.from({ length: 28 }, (_, i) => {
+        const date = `${month}-${String(i + 1).padStart(2, '0')}`;
+        const kinds = ['succeeded', 'succeeded', 'failed', 'missed', 'scheduled'] as const;
+        return {
+          date, run_count: (i * 7) % 5,
+          entries: jobs.slice(0, 1 + (i % 3)).map((j, k) => ({ job_id: j.id, job_name: j.config.name, at: `${date}T${String(13 + k).padStart(2, '0')}:00:00Z`, kind: i >= 13 ? 'scheduled' : kinds[(i + k) % 4]! })),
+        };
+      }),
+    }),
+    previewSchedule: (config: Record<string, unknown>) => ({
+      ok: true, errors: config.name === '' ? [] : [], runs: [1, 2, 3, 4, 5].map((d) => iso(NOW + d * 86_400_000)),
+      schedule_text: `Every day at ${String(config.schedule_value)} (${String(config.timezone)})`,
+      conflicts: config.target_tab_name === 'Videos' ? [{ job_id: 'j_daily1', job_name: 'Daily Sync', tab: 'Videos', at: iso(NOW + 86_400_000), message: 'Daily Sync also writes “Videos” within the same hour (09:00).' }] : [],
+    }),
+    checkChannels: (inputs: string[]) => inputs.map((input) => input.includes('nosuch')
+      ? { input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error: `${input}: no such channel` }
+      : { input, ok: true, channel_id: 'UCBJycsmduvYEL83R_U4JriQ', title: 'Marques Brownlee', video_count: 1650, thumbnail_url: null, error: null }),
+    listTabs: () => ['Sheet1', 'Videos', 'Competitors', 'Shorts'],
+    createJob: (config: Record<string, unknown>) => {
+      const j = makeJob(`j_${jobs.length + 1}`, String(config.name), config.channels as string[], String(config.schedule_type), String(config.schedule_value), String(config.target_tab_name));
+      jobs.push(j);
+      return { job: detail(j), warnings: [] };
+    },
+    updateJob: (id: string) => ({ job: detail(find(id)), warnings: [] }),
+    patchJob: (id: string, patch: Record<string, unknown>) => { const j = find(id); Object.assign(j.config, patch); return { job: detail(j), warnings: [] }; },
+    deleteJob: (id: string) => { jobs.splice(jobs.indexOf(find(id)), 1); return null; },
+    pauseJob: (id: string) => Object.assign(find(id), { paused: true, status: 'paused' }),
+    resumeJob: (id: string) => Object.assign(find(id), { paused: false, status: 'active' }),
+    runJobNow: (id: string) => ({ ...run(find(id), 0, 'succeeded'), trigger: 'manual' }),
+    bulkJobs: (action: string, ids: string[]) => ({ action, results: ids.map((id) => { if (action === 'pause') fns.pauseJob!(id as never); if (action === 'resume') fns.resumeJob!(id as never); return { id, ok: true }; }) }),
+    exportJobs: (format: string) => ({ format, content_type: 'application/json', filename: `youtube2sheets-jobs.${format}`, body: JSON.stringify(jobs.map((j) => j.config)) }),
+    runDueJobs: () => ({ ran: 0, next_wake_at: null }),
+    getSettings: () => settings,
+    saveSettings: (patch: Partial<Settings>) => (settings = { ...settings, ...patch }),
+    listApiKeys: () => keys,
+    createApiKey: (name: string, scope: 'read' | 'write') => {
+      const key: ApiKeyDto = { id: `k_${(keys.length + 1).toString(16).padStart(8, '0')}`, name, scope, created_at: iso(NOW), created_by: 'owner@example.com', last_used_at: null, revoked: false };
+      keys.unshift(key);
+      return { key, secret: `y2s_${key.id}_mocksecretmocksecretmocksecret1` };
+    },
+    revokeApiKey: (id: string) => Object.assign(keys.find((k) => k.id === id)!, { revoked: true }),
+  };
+  const ui = ['openSidebar', 'openJobManager', 'openWizard', 'openCalendar', 'openSettings', 'openApiKeys'];
+  const opened: { fn: string; args: unknown[] }[] = [];
+
+  return {
+    opened,
+    /** Answers like the runtime's scriptRun: {ok, value} or {ok:false, error}. */
+    scriptRun(fn: string, args: unknown[]): Answer {
+      if (ui.includes(fn)) { opened.push({ fn, args }); return { ok: true, value: null }; }
+      const f = fns[fn];
+      if (!f) return { ok: false, error: { name: 'ReferenceError', message: `Script function not found: ${fn}` } };
+      try {
+        return { ok: true, value: { ok: true, data: JSON.parse(JSON.stringify((f as (...a: unknown[]) => unknown)(...args) ?? null)) } };
+      } catch (err) {
+        const dto = (err as { dto?: unknown }).dto ?? { status: 500, code: 'internal', message: String(err) };
+        return { ok: true, value: { ok: false, error: dto } };
+      }
+    },
+  };
+}

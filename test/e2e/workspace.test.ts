@@ -1,0 +1,176 @@
+/**
+ * The local workspace against the real bundle in the local runtime (the dev server `npm start` runs):
+ * a newcomer's path through the menu, the wizard, the job manager, the tab filling with rows, the
+ * calendar, API keys and the sidebar — with an axe-core check of every surface on the way.
+ */
+import type { Frame, Page } from 'playwright-core';
+import { launchChromium, seriousAxeViolations, type LaunchedBrowser } from './support/browser';
+import { startDevServer, type RunningServer } from './support/dev-server';
+
+jest.setTimeout(240_000);
+
+let chromium: LaunchedBrowser;
+let server: RunningServer;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  [chromium, server] = await Promise.all([launchChromium(), startDevServer()]);
+  page = await chromium.browser.newPage();
+  await page.setViewportSize({ width: 1400, height: 900 });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('frameattached', () => undefined);
+  await page.goto(`${server.url}/`);
+});
+afterAll(async () => {
+  await chromium?.close();
+  await server?.stop();
+});
+
+async function menu(item: string): Promise<void> {
+  await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
+  await page.getByRole('menuitem', { name: item }).click();
+}
+
+/** The frame of the sidebar/dialog iframe with this title, once its surface has rendered. */
+async function surfaceFrame(title: string): Promise<Frame> {
+  const handle = await page.locator(`iframe[title="${title}"]`).elementHandle({ timeout: 30_000 });
+  const frame = await handle!.contentFrame();
+  await frame!.locator('main').waitFor();
+  return frame!;
+}
+
+async function expectAccessible(frame: Frame): Promise<void> {
+  const violations = await seriousAxeViolations(frame);
+  expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+async function closeDialog(): Promise<void> {
+  await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).first().click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+}
+
+test('the menu is the script\'s own, built by onOpen', async () => {
+  await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
+  const items = await page.getByRole('menuitem').allTextContents();
+  expect(items).toEqual(['Open scheduler', 'Job manager', 'New job…', 'Calendar', 'Run due jobs now', 'Sync this tab now', 'API keys…', 'Settings…']);
+  await page.keyboard.press('Escape');
+});
+
+test('create the "Daily Sync" job through the wizard', async () => {
+  await menu('New job…');
+  const wizard = await surfaceFrame('New job');
+  await expectAccessible(wizard);
+  await wizard.getByLabel('Job name').fill('Daily Sync');
+  await wizard.getByLabel('Channels').fill('@mkbhd');
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByText('Step 2 of 5: Schedule').waitFor({ timeout: 30_000 });
+  await wizard.getByRole('table', { name: 'Next runs' }).waitFor({ timeout: 30_000 });
+  expect(await wizard.getByRole('table', { name: 'Next runs' }).locator('tbody tr').count()).toBe(5);
+  await expectAccessible(wizard);
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByText('Step 3 of 5: Output').waitFor({ timeout: 30_000 });
+  expect(await wizard.getByLabel('New tab name').inputValue()).toBe('Videos'); // no such tab yet
+  await expectAccessible(wizard);
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByText('Step 4 of 5: Settings').waitFor({ timeout: 30_000 });
+  await expectAccessible(wizard);
+  await wizard.getByRole('button', { name: 'Next' }).click();
+  await wizard.getByText('Step 5 of 5: Review').waitFor({ timeout: 30_000 });
+  await expectAccessible(wizard);
+  await wizard.getByRole('button', { name: 'Create job' }).click();
+  await wizard.getByText('Job created').waitFor({ timeout: 30_000 });
+  await wizard.getByRole('button', { name: 'Done' }).click();
+  // google.script.host.close() closes the dialog.
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+});
+
+test('see it in the job manager, run it now, and watch rows land in the tab; pause it with a bulk action', async () => {
+  await menu('Job manager');
+  const manager = await surfaceFrame('Job manager');
+  await manager.getByRole('row', { name: /Daily Sync/ }).waitFor({ timeout: 30_000 });
+  await expectAccessible(manager);
+
+  await manager.getByRole('checkbox', { name: 'Select Daily Sync' }).check();
+  await manager.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Run now' }).click();
+  await manager.getByText(/Ran 1 job\(s\)\. Daily Sync: succeeded, \d+ added/).waitFor({ timeout: 60_000 });
+  await manager.getByRole('button', { name: 'Show runs of Daily Sync' }).click();
+  await manager.getByRole('table', { name: 'Recent runs of Daily Sync' }).getByText('succeeded').waitFor({ timeout: 30_000 });
+  await expectAccessible(manager);
+  await closeDialog();
+
+  // The workspace shows the new tab, and its grid filled with the videos.
+  await page.getByRole('tab', { name: 'Videos' }).click({ timeout: 30_000 });
+  const grid = page.getByRole('table', { name: 'Videos' });
+  await grid.getByRole('cell', { name: 'video_id', exact: true }).waitFor({ timeout: 30_000 });
+  expect(await grid.locator('tbody tr:nth-child(3) td').first().textContent()).toMatch(/\S/);
+
+  await menu('Job manager');
+  const again = await surfaceFrame('Job manager');
+  await again.getByRole('checkbox', { name: 'Select Daily Sync' }).check({ timeout: 30_000 });
+  await again.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Pause' }).click();
+  await again.getByText('Paused 1 of 1 job(s).').waitFor({ timeout: 30_000 });
+  await again.getByRole('row', { name: /Daily Sync/ }).first().getByText('paused', { exact: true }).waitFor({ timeout: 30_000 });
+  await closeDialog();
+});
+
+test('see it on the calendar', async () => {
+  await menu('Calendar');
+  const calendar = await surfaceFrame('Calendar');
+  await calendar.getByRole('grid').waitFor({ timeout: 30_000 });
+  await calendar.locator('.chip', { hasText: 'Daily Sync' }).first().waitFor({ timeout: 30_000 });
+  await expectAccessible(calendar);
+  await closeDialog();
+});
+
+test('create and revoke an API key', async () => {
+  await menu('API keys…');
+  const keys = await surfaceFrame('API keys');
+  await expectAccessible(keys);
+  await keys.getByLabel('Key name').fill('CI key');
+  await keys.getByLabel('Scope').selectOption('write');
+  await keys.getByRole('button', { name: 'Create key' }).click();
+  const secret = await keys.getByLabel('New API key').inputValue({ timeout: 30_000 });
+  expect(secret).toMatch(/^y2s_k_[0-9a-f]{8}_/);
+  await expectAccessible(keys);
+  await keys.getByRole('button', { name: 'Done' }).click();
+  expect(await keys.getByText(secret).count()).toBe(0); // shown once
+  await keys.getByRole('button', { name: 'Revoke CI key' }).click();
+  await keys.getByRole('button', { name: 'Confirm revoking CI key' }).click();
+  await keys.getByRole('row', { name: /CI key/ }).getByText('revoked').waitFor({ timeout: 30_000 });
+  await closeDialog();
+});
+
+test('menu actions answer with an alert: run due jobs, sync this tab', async () => {
+  await menu('Run due jobs now');
+  await page.getByRole('dialog').getByText(/^Ran \d+ due job\(s\)\.$/).waitFor({ timeout: 60_000 });
+  await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+  await page.getByRole('tab', { name: 'Sheet1' }).click();
+  await menu('Sync this tab now');
+  await page.getByRole('dialog').getByText('No job writes the tab “Sheet1”.').waitFor({ timeout: 60_000 });
+  await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+  // Selecting a tab makes it the active sheet, as in Sheets.
+  await page.getByRole('tab', { name: 'Videos' }).click();
+  await menu('Sync this tab now');
+  await page.getByRole('dialog').getByText(/^Synced “Videos” with 1 job\(s\)/).waitFor({ timeout: 60_000 });
+  await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+});
+
+test('the sidebar and settings show the job and pass the axe check', async () => {
+  await menu('Open scheduler');
+  const sidebar = await surfaceFrame('YouTube2Sheets');
+  await sidebar.getByText('Daily Sync').first().waitFor({ timeout: 30_000 });
+  await sidebar.getByText('paused', { exact: true }).waitFor();
+  await expectAccessible(sidebar);
+  await sidebar.getByRole('tab', { name: 'Monitor' }).click();
+  await sidebar.getByText('YouTube quota today').waitFor();
+  await expectAccessible(sidebar);
+
+  await menu('Settings…');
+  const settings = await surfaceFrame('Settings');
+  await settings.getByLabel('Daily YouTube quota budget').waitFor({ timeout: 30_000 });
+  await expectAccessible(settings);
+  await closeDialog();
+  expect(pageErrors).toEqual([]);
+});
