@@ -20,17 +20,4 @@ export function constantTimeEqual(presented: string, expected: string): boolean 
   return diff === 0;
 }
 
-/** Length of a string once UTF-8 encoded, without allocating. */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      bytes += 4;
-      i++; // the low surrogate belongs to the same code point
-    } else bytes += 3;
-  }
-  return bytes;
-}
+export { utf8Length } from '../domain/text';

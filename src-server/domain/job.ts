@@ -3,6 +3,7 @@
  * specification has it). Validation, the TypeScript types and the committed JSON Schema
  * (src-server/api/schemas/job_config_schema.json, scripts/gen-schemas.ts) all come from it.
  */
+import { utf8Length } from './text';
 import * as z from 'zod/mini';
 import {
   CATCH_UP_POLICIES,
@@ -245,19 +246,7 @@ export const JobConfigSchema = z.strictObject(shape, { error: need('expected a J
 export type JobConfig = z.output<typeof JobConfigSchema>;
 export type JobConfigInput = z.input<typeof JobConfigSchema>;
 
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
+export { utf8Length } from './text';
 
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
