@@ -40,6 +40,8 @@ export default async function bench(): Promise<BenchRow[]> {
     for (const [service, n] of Object.entries(byService(busy.calls)).sort()) rows.push({ name: `tick with 50 due jobs: ${service}`, value: n, unit: 'calls' });
     rows.push({ name: 'tick with 50 due jobs: PropertiesService.getProperties', value: busy.calls['PropertiesService.Properties.getProperties'] ?? 0, unit: 'calls', goal: '2 (claim, record)' });
     rows.push({ name: 'tick with 50 due jobs: PropertiesService.setProperties', value: busy.calls['PropertiesService.Properties.setProperties'] ?? 0, unit: 'calls', goal: '2 (claim, record)' });
+    rows.push({ name: 'tick with 50 due jobs: ScriptApp.getProjectTriggers', value: busy.calls['ScriptApp.getProjectTriggers'] ?? 0, unit: 'calls', goal: '1 (re-arm)' });
+    rows.push({ name: 'tick with 50 due jobs: Utilities.getUuid', value: busy.calls['Utilities.getUuid'] ?? 0, unit: 'calls', goal: '1 (run ids)' });
     rows.push({ name: 'tick with 50 due jobs: virtual time', value: busy.elapsedMs, unit: 'ms', goal: '< 270,000 (work budget)' });
     await rt.close();
   } finally {

@@ -63,6 +63,8 @@ export class Loaded {
 export class AppContext {
   readonly logs: Logs;
   private readonly startedMs: number;
+  private idSeed: string | null = null;
+  private idCount = 0;
 
   constructor(readonly deps: AppDeps) {
     this.logs = createLogs(deps.spreadsheets);
@@ -109,9 +111,14 @@ export class AppContext {
     this.logs.audit.add(row);
   }
 
-  /** A short random id (48 bits of a v4 UUID: one service call). */
+  /**
+   * A short unique id: 48 random bits of one v4 UUID per execution (one service call), then a counter
+   * for the further ids of the same execution (a tick may name dozens of runs).
+   */
   newId(prefix: string): string {
-    return prefix + this.deps.crypto.uuid().replace(/-/g, '').slice(0, 12).toLowerCase();
+    this.idSeed ??= this.deps.crypto.uuid().replace(/-/g, '').slice(0, 12).toLowerCase();
+    const n = this.idCount++;
+    return prefix + this.idSeed + (n === 0 ? '' : n.toString(36));
   }
 
   spreadsheetUrl(): string {

@@ -99,7 +99,9 @@ export interface WindowStats {
   runs: number;
   succeeded: number;
   failed: number;
-  success_rate: number | null; // 0..1, null when no runs
+  /** Runs where some channels failed permanently and the others synced: runs = succeeded + failed + partial. */
+  partial: number;
+  success_rate: number | null; // succeeded / runs (a partial run is not a success), 0..1, null when no runs
   mean_duration_ms: number | null;
   p95_duration_ms: number | null;
   videos_written: number;
@@ -119,9 +121,11 @@ export interface HealthDto {
   status: HealthLevel;
   checked_at: string;
   triggers: { heartbeat: boolean; heartbeat_minutes: number | null; precise_at: string | null; total: number; repaired: string[] };
-  last_tick: { at: string | null; lag_ms: number | null };
+  /** The last busy tick (idle ticks record nothing); overdue_since: work due since then and no tick has taken it. */
+  last_tick: { at: string | null; lag_ms: number | null; overdue_since?: string | null };
   youtube_quota: { used_today: number; daily_budget: number; project_limit: number; resets_at: string; deferred_until: string | null };
-  trigger_runtime: { used_ms_24h: number; budget_ms: number };
+  /** used_ms_24h: busy ticks as measured; idle_estimate_ms_24h: idle ticks (not measured), estimated from the heartbeat. */
+  trigger_runtime: { used_ms_24h: number; budget_ms: number; idle_estimate_ms_24h?: number };
   property_store: { used_bytes: number; limit_bytes: number; largest_value_bytes: number; value_limit_bytes: number };
   failing_jobs: { job_id: string; job_name: string; consecutive_failures: number; last_error: string | null }[];
   timezones: { zone: string; ok: boolean; intl_offset: string; apps_script_offset: string }[];

@@ -4,10 +4,21 @@ import { quotaResetAt } from '../sync/quota-day';
 import type { HealthDto, HealthLevel } from './contract';
 import type { AppContext, Loaded } from './context';
 import { readQuota } from './quota';
-import { readRuntime, TRIGGER_RUNTIME_BUDGET_MS } from './runtime-meter';
+import { formatKb } from './bytes';
+import { idleTickEstimateMs, readRuntime, TRIGGER_RUNTIME_BUDGET_MS } from './runtime-meter';
 import { KEYS, STORE_LIMIT_BYTES, storeUsage, VALUE_LIMIT_BYTES } from './store';
 import { readTriggerRecord } from './triggers';
 import { checkZones } from './tz-check';
+
+/** Above this share of the 500 KB the store counts as full: a run's state may no longer fit. */
+export const STORE_FULL_RATIO = 0.95;
+
+/** The stored next-due instant when it lies more than two heartbeat intervals in the past, else null. */
+export function overdueInstant(stored: string | null, nowMs: number, heartbeatMs: number): string | null {
+  if (!stored || stored === 'none') return null;
+  const due = Date.parse(stored);
+  return !Number.isNaN(due) && nowMs - due > 2 * heartbeatMs ? new Date(due).toISOString() : null;
+}
 
 export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaired: string[], triggersChecked: boolean): HealthDto {
   const warnings: string[] = [];
@@ -29,10 +40,21 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
   if (!triggers.heartbeat && loaded.jobs().length > 0) raise('error', 'The heartbeat trigger is not installed: jobs will not run on schedule.');
   if (repaired.length > 0 && triggersChecked) raise('warning', `Triggers repaired: ${repaired.join('; ')}.`);
 
+  // Idle ticks record nothing (that is what keeps them cheap), so the last tick is the last busy one.
+  // A dead heartbeat shows as work that is due and that no tick has taken: every busy tick moves
+  // meta:next_due ahead, so a stored instant older than two heartbeat intervals means no tick ran.
   const lastTick = loaded.snapshot.json<{ at: string; lag_ms: number | null }>(KEYS.lastTick);
   const heartbeatMs = settings.heartbeat_minutes * 60_000;
   if (lastTick?.lag_ms !== null && lastTick?.lag_ms !== undefined && lastTick.lag_ms > 2 * heartbeatMs) {
     raise('warning', `The last tick ran ${Math.round(lastTick.lag_ms / 60_000)} min after work was due.`);
+  }
+  const overdueSince = overdueInstant(loaded.snapshot.get(KEYS.nextDue), now.getTime(), heartbeatMs);
+  if (overdueSince !== null) {
+    raise(
+      'error',
+      `No tick has run since work fell due at ${overdueSince} (${Math.round((now.getTime() - Date.parse(overdueSince)) / 60_000)} min ago): ` +
+        'the triggers are not firing (disabled, failing or out of daily runtime). Check Extensions > Apps Script > Triggers and Executions.',
+    );
   }
 
   const quota = readQuota(loaded.snapshot, now);
@@ -40,10 +62,19 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
   else if (quota.used >= 0.8 * settings.daily_quota_budget) raise('warning', `YouTube quota: ${quota.used} of ${settings.daily_quota_budget} units used today.`);
 
   const runtimeMs = readRuntime(loaded.snapshot, now.getTime());
-  if (runtimeMs >= 0.8 * TRIGGER_RUNTIME_BUDGET_MS) raise('warning', `Triggers ran ${Math.round(runtimeMs / 60_000)} min in 24 h (budget ${TRIGGER_RUNTIME_BUDGET_MS / 60_000} min).`);
+  const idleMs = idleTickEstimateMs(settings.heartbeat_minutes);
+  if (runtimeMs + idleMs >= 0.8 * TRIGGER_RUNTIME_BUDGET_MS) {
+    raise('warning', `Triggers ran about ${Math.round((runtimeMs + idleMs) / 60_000)} min in 24 h (budget ${TRIGGER_RUNTIME_BUDGET_MS / 60_000} min), idle ticks estimated.`);
+  }
 
   const usage = storeUsage(loaded.snapshot.current());
-  if (usage.used_bytes >= 0.8 * STORE_LIMIT_BYTES) raise('warning', `The property store is ${Math.round((usage.used_bytes / STORE_LIMIT_BYTES) * 100)} % full.`);
+  const percent = Math.round((usage.used_bytes / STORE_LIMIT_BYTES) * 100);
+  if (usage.used_bytes >= STORE_FULL_RATIO * STORE_LIMIT_BYTES) {
+    raise('error', `The property store is ${percent} % full (${formatKb(Math.max(0, STORE_LIMIT_BYTES - usage.used_bytes))} left): jobs cannot be added and runs may not record their state. Delete unused jobs or API keys.`);
+  } else if (usage.used_bytes >= 0.8 * STORE_LIMIT_BYTES) raise('warning', `The property store is ${percent} % full.`);
+  if (usage.largest_value_bytes >= 0.9 * VALUE_LIMIT_BYTES) {
+    raise('warning', `A stored value takes ${formatKb(usage.largest_value_bytes)} of the ${formatKb(VALUE_LIMIT_BYTES)} allowed per value (a job with many channels?).`);
+  }
 
   const failing: HealthDto['failing_jobs'] = [];
   const zones = new Set<string>([settings.default_timezone]);
@@ -66,7 +97,7 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
     status: level,
     checked_at: now.toISOString(),
     triggers,
-    last_tick: { at: lastTick?.at ?? null, lag_ms: lastTick?.lag_ms ?? null },
+    last_tick: { at: lastTick?.at ?? null, lag_ms: lastTick?.lag_ms ?? null, overdue_since: overdueSince },
     youtube_quota: {
       used_today: quota.used,
       daily_budget: settings.daily_quota_budget,
@@ -74,7 +105,7 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
       resets_at: quotaResetAt(now).toISOString(),
       deferred_until: quota.deferred_until,
     },
-    trigger_runtime: { used_ms_24h: runtimeMs, budget_ms: TRIGGER_RUNTIME_BUDGET_MS },
+    trigger_runtime: { used_ms_24h: runtimeMs, budget_ms: TRIGGER_RUNTIME_BUDGET_MS, idle_estimate_ms_24h: idleMs },
     property_store: { used_bytes: usage.used_bytes, limit_bytes: STORE_LIMIT_BYTES, largest_value_bytes: usage.largest_value_bytes, value_limit_bytes: VALUE_LIMIT_BYTES },
     failing_jobs: failing,
     timezones,

@@ -42,7 +42,10 @@ import {
   toggleJob,
 } from './jobs';
 import { withLock } from './lock';
+import { quotaResetAt } from '../sync/quota-day';
+import { drainMissed } from './missed';
 import { addQuota, readQuota } from './quota';
+import { commitRecorded } from './record-commit';
 import { allJobDtos, calendarGrid, conflictsFor, invalidateMonitor, jobDetail, jobDto, monitorView } from './queries';
 import { leaseActive, type JobRecord } from './records';
 import { claimPlanned, manualRun, recordExecuted } from './runner';
@@ -73,6 +76,35 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     const storedMs = stored && stored !== NOTHING_DUE ? Date.parse(stored) : Number.POSITIVE_INFINITY;
     const missing = stored === null || stored === '';
     if (missing || (wake && wake.getTime() < storedMs)) storeWake(ctx, loaded, now, wake);
+  };
+
+  /**
+   * The next wake-up for a trigger repair outside a tick. While work is overdue the stored instant is
+   * kept (not moved to now), so health can tell how long no tick has picked it up.
+   */
+  const wakeKeepingOverdue = (loaded: Loaded, now: Date): Date | null => {
+    const wake = computeNextWake(ctx, loaded, now, sheetId());
+    const stored = loaded.snapshot.get(KEYS.nextDue);
+    const storedMs = stored && stored !== NOTHING_DUE ? Date.parse(stored) : NaN;
+    if (wake && wake.getTime() <= now.getTime() && !Number.isNaN(storedMs) && storedMs < wake.getTime()) return new Date(storedMs);
+    return wake;
+  };
+
+  /** Repairs the triggers under the lock; the snapshot it read serves the caller too (one property read). */
+  const repairTriggers = (): { repaired: string[]; loaded: Loaded } =>
+    ctx.mutate((loaded) => {
+      const now = ctx.now();
+      return { repaired: storeWake(ctx, loaded, now, wakeKeepingOverdue(loaded, now)), loaded };
+    });
+
+  /** Repairs the triggers when the context allows it; returns the repairs and a loaded snapshot. */
+  const repairedView = (): { repaired: string[]; checked: boolean; loaded: Loaded } => {
+    try {
+      return { ...repairTriggers(), checked: true };
+    } catch (err) {
+      deps.logger.warn(`Trigger check skipped: ${err instanceof Error ? err.message : String(err)}`);
+      return { repaired: [], checked: false, loaded: ctx.load() };
+    }
   };
 
   const sheetId = (): string => {
@@ -164,22 +196,33 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
         const state = loaded.state(id);
         const now = ctx.now();
         if (leaseActive(state, now.getTime())) throw new AppError(409, 'job_running', `Job ${job.config.name} is running already.`);
+        const quota = readQuota(loaded.snapshot, now);
+        if (quota.deferred_until || quota.used >= loaded.settings.daily_quota_budget) {
+          const until = quota.deferred_until ?? quotaResetAt(now).toISOString();
+          throw new AppError(429, 'quota_exhausted', `The YouTube quota is used up (${quota.used} of ${loaded.settings.daily_quota_budget} units today): YouTube work waits until ${until}.`, {
+            retry_at: until,
+          });
+        }
         ctx.audit(actor, 'job.run_now', id, {});
         const claimed = claimPlanned(ctx, loaded, manualRun(id, job.config, triggerFor(actor), now, sheetId()));
         if (!claimed) throw new AppError(404, 'job_not_found', `No job with id ${id}`);
         const wake = computeNextWake(ctx, loaded, now, sheetId());
         loaded.snapshot.set(KEYS.nextDue, wake ? wake.toISOString() : NOTHING_DUE);
-        return { claimed, quotaUsed: readQuota(loaded.snapshot, now).used, budget: loaded.settings.daily_quota_budget };
+        return { claimed, quotaUsed: quota.used, budget: loaded.settings.daily_quota_budget };
       });
       const executed = runClaims(ctx, [claim.claimed], claim.quotaUsed, claim.budget)[0]!;
       return withLock(deps.lock, () => {
         const loaded = ctx.load();
+        drainMissed(ctx, loaded); // left by an execution that died: this phase appends rows anyway
         const row = recordExecuted(ctx, loaded, executed);
         loaded.invalidate();
         const now = ctx.now();
         storeWake(ctx, loaded, now, computeNextWake(ctx, loaded, now, sheetId()));
-        loaded.snapshot.commit(deps.properties);
-        ctx.flushLogs(loaded.settings);
+        try {
+          commitRecorded(ctx, loaded, row ? [row] : []);
+        } finally {
+          ctx.flushLogs(loaded.settings);
+        }
         invalidateMonitor(ctx);
         if (row) return row;
         const run = claim.claimed.run;
@@ -257,15 +300,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     },
 
     health() {
-      let repaired: string[] = [];
-      let checked = true;
-      try {
-        repaired = app.ensureTriggers();
-      } catch (err) {
-        checked = false;
-        deps.logger.warn(`Trigger check skipped: ${err instanceof Error ? err.message : String(err)}`);
-      }
-      const loaded = ctx.load();
+      const { repaired, checked, loaded } = repairedView();
       const report = healthReport(ctx, loaded, ctx.now(), repaired, checked);
       if (!checked) report.warnings.push('Triggers could not be checked in this context (open the menu or the sidebar to repair them).');
       return report;
@@ -336,14 +371,32 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       const missing = list.filter((i) => cached[channelCacheKey(i)] === undefined);
       let fresh: ChannelCheck[] = [];
       if (missing.length > 0) {
+        // Checks are metered like runs: the daily budget and a quotaExceeded deferral hold for them too.
+        const loaded = ctx.load();
+        const now = ctx.now();
+        const quota = readQuota(loaded.snapshot, now);
         let units = 0;
-        fresh = resolveChannels(missing, deps.youtube, (u) => {
-          units += u;
-        });
+        let exceeded = false;
+        fresh = resolveChannels(
+          missing,
+          deps.youtube,
+          (u) => {
+            units += u;
+          },
+          {
+            canSpend: (u) => !quota.deferred_until && quota.used + units + u <= loaded.settings.daily_quota_budget,
+            refusedMessage: quota.deferred_until
+              ? `the YouTube quota is used up; checks resume after ${quota.deferred_until}`
+              : 'the daily YouTube quota budget (settings) is used up until midnight Pacific time',
+            onQuotaExceeded: () => {
+              exceeded = true;
+            },
+          },
+        );
         for (const check of fresh) if (check.ok) deps.cache.put(channelCacheKey(check.input), JSON.stringify(check), CHANNEL_CACHE_TTL);
-        if (units > 0) {
+        if (units > 0 || exceeded) {
           try {
-            ctx.mutate((loaded) => addQuota(loaded.snapshot, ctx.now(), units, null));
+            ctx.mutate((locked) => addQuota(locked.snapshot, ctx.now(), units, exceeded ? quotaResetAt(now).toISOString() : null));
           } catch (err) {
             deps.logger.warn(`Quota of a channel check not recorded: ${err instanceof Error ? err.message : String(err)}`);
           }
@@ -377,13 +430,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
 
     sidebarView() {
       // Opening the sidebar repairs the triggers (onOpen cannot: simple triggers run in LIMITED mode).
-      let repaired: string[] = [];
-      try {
-        repaired = app.ensureTriggers();
-      } catch (err) {
-        deps.logger.warn(`Trigger check skipped: ${err instanceof Error ? err.message : String(err)}`);
-      }
-      const loaded = ctx.load();
+      const { repaired, loaded } = repairedView();
       const now = ctx.now();
       const jobs = sortJobs(allJobDtos(loaded, now), 'name', 'asc');
       const next = jobs
@@ -419,10 +466,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     },
 
     ensureTriggers() {
-      return ctx.mutate((loaded) => {
-        const now = ctx.now();
-        return storeWake(ctx, loaded, now, computeNextWake(ctx, loaded, now, sheetId()));
-      });
+      return repairTriggers().repaired;
     },
   };
   return app;

@@ -195,19 +195,41 @@ export function bulkApply(ctx: AppContext, loaded: Loaded, action: BulkAction, i
   if (!Array.isArray(ids) || ids.length === 0 || ids.length > 500) {
     throw new AppError(422, 'validation_failed', 'ids: must list 1 to 500 job ids', [{ path: 'ids', message: 'must list 1 to 500 job ids' }]);
   }
-  const results: BulkResult['results'] = [];
-  for (const id of ids) {
+  const byId = new Map<string, BulkResult['results'][number]>();
+  // Deleting a job and the jobs that depend on it in one call works whatever the order of the ids.
+  const order = action === 'delete' ? dependentsFirst(loaded, ids) : ids;
+  for (const id of order) {
+    if (byId.has(id)) continue; // an id listed twice is acted on once
     try {
       if (action === 'delete') deleteJobRecord(ctx, loaded, id, actor);
       else if (action === 'run_now') hooks.runNow(loaded, id, actor);
       else toggleJob(ctx, loaded, id, action, actor);
-      results.push({ id, ok: true });
+      byId.set(id, { id, ok: true });
     } catch (err) {
-      if (err instanceof AppError) results.push({ id, ok: false, error: err.toDto() });
+      if (err instanceof AppError) byId.set(id, { id, ok: false, error: err.toDto() });
       else throw err;
     }
   }
-  return { action, results };
+  // Results in the order the ids were given.
+  return { action, results: [...new Set(ids)].map((id) => byId.get(id)!) };
+}
+
+/** The ids ordered so that a job comes after every job of the list that depends on it (directly or not). */
+export function dependentsFirst(loaded: Loaded, ids: readonly string[]): string[] {
+  const depth = (id: string): number => {
+    // Length of the depends_on chain above the job: a dependent is always deeper than its dependency.
+    let n = 0;
+    const seen = new Set<string>([id]);
+    let cursor = typeof id === 'string' ? (loaded.job(id)?.config.depends_on ?? null) : null;
+    while (cursor && !seen.has(cursor)) {
+      seen.add(cursor);
+      n++;
+      cursor = loaded.job(cursor)?.config.depends_on ?? null;
+    }
+    return n;
+  };
+  const depths = new Map(ids.map((id) => [id, depth(id)]));
+  return [...ids].sort((a, b) => depths.get(b)! - depths.get(a)!);
 }
 
 export type { ConflictWarningDto };

@@ -35,7 +35,17 @@ export interface ActiveRun {
   videos_updated: number;
   quota_units: number;
   executions: number;
+  /** Progress of earlier executions (monitor): playlist items read, and those expected when known. */
+  processed?: number;
+  expected?: number | null;
 }
+
+/**
+ * A missed occurrence waiting for its run-history row: [occurrence, count, first occurrence] (count and
+ * first only for a folded group). Kept in the job's state at claim time so that it survives an
+ * execution that dies, and appended with the tick's other rows (one append per execution).
+ */
+export type PendingMissed = [string, number?, string?];
 
 export interface JobState {
   /** The planner's bookkeeping (domain/planner.ts): lease, retries, last occurrence handled. */
@@ -50,6 +60,8 @@ export interface JobState {
   failing: boolean;
   last_failure_mail_at: string | null;
   channel_titles: Record<string, string>;
+  /** Missed occurrences not yet in the run history (see PendingMissed). */
+  pending_missed?: PendingMissed[];
 }
 
 export function emptyJobState(): JobState {

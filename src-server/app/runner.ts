@@ -42,8 +42,11 @@ export interface Executed {
   crash: string | null;
   durationMs: number;
   quotaSpent: number;
-  /** True when the run was claimed but never started (time budget used up). */
+  /** True when the run was claimed but never started (time budget or YouTube quota used up). */
   notStarted: boolean;
+  /** Whole-run progress after this execution (earlier executions included). */
+  processed?: number;
+  expected?: number | null;
 }
 
 export interface MonitorProgress {
@@ -98,28 +101,39 @@ export function manualRun(jobId: string, config: JobConfig, trigger: RunTrigger,
   return { job_id: jobId, occurrence: now, trigger, attempt: 1, coalesced: 1, resumed_run_id: null, tab_key: tabKey(config, activeSpreadsheetId) };
 }
 
+/** True when the run goes on in a later execution (cut by the time budget): no final status yet. */
+export function runContinues(ex: Pick<Executed, 'notStarted' | 'outcome'>): boolean {
+  const { outcome } = ex;
+  if (!outcome) return ex.notStarted;
+  // 'deferred' and 'failed' end this run (the planner schedules the retry as a new run); 'succeeded' or
+  // 'partial' with complete: false only mean the execution's time budget ran out.
+  return !outcome.complete && outcome.status !== 'deferred' && outcome.status !== 'failed';
+}
+
 export function execute(ctx: AppContext, claim: Claimed, meter: ExecutionQuotaMeter, deadline: Date): Executed {
   const started = ctx.now().getTime();
   const spentBefore = meter.spent;
-  const base: MonitorProgress = {
+  // A resumed run shows its whole progress: what earlier executions read plus this one.
+  const earlier = { processed: claim.run.processed ?? 0, expected: claim.run.expected ?? null };
+  let last: SyncProgress = { processed: 0, expected: null, phase: 'starting' };
+  const progressOf = (p: SyncProgress): MonitorProgress => ({
     job_id: claim.jobId,
     job_name: claim.jobName,
     run_id: claim.run.run_id,
     started_at: claim.run.started_at,
-    processed: 0,
-    expected: null,
-    phase: 'starting',
-  };
+    processed: earlier.processed + p.processed,
+    expected: p.expected === null ? earlier.expected : (earlier.expected ?? 0) + p.expected,
+    phase: p.phase,
+  });
   const cache = ctx.deps.cache;
-  let lastProgressAt = 0;
-  const putProgress = (p: SyncProgress | null): void => {
+  let lastProgressAt: number | null = null;
+  const putProgress = (p: MonitorProgress): void => {
     try {
-      cache.put(progressKey(claim.jobId), JSON.stringify(p ? { ...base, ...p } : base), PROGRESS_TTL_SECONDS);
+      cache.put(progressKey(claim.jobId), JSON.stringify(p), PROGRESS_TTL_SECONDS);
     } catch {
       // The monitor is best effort: a cache failure never fails a run.
     }
   };
-  putProgress(null);
   let outcome: SyncOutcome | null = null;
   let crash: string | null = null;
   try {
@@ -132,10 +146,12 @@ export function execute(ctx: AppContext, claim: Claimed, meter: ExecutionQuotaMe
         deadline,
         quota: meter,
         onProgress: (p) => {
+          last = p;
+          // The first report goes out at once (the run shows as started), then at most every 5 s.
           const t = ctx.now().getTime();
-          if (t - lastProgressAt >= 5_000) {
+          if (lastProgressAt === null || t - lastProgressAt >= 5_000) {
             lastProgressAt = t;
-            putProgress(p);
+            putProgress(progressOf(p));
           }
         },
       },
@@ -144,12 +160,25 @@ export function execute(ctx: AppContext, claim: Claimed, meter: ExecutionQuotaMe
     crash = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     ctx.deps.logger.error(`Run ${claim.run.run_id} of job ${claim.jobId} crashed: ${crash}`);
   }
+  const total = progressOf(last);
+  const ex: Executed = {
+    claim,
+    outcome,
+    crash,
+    durationMs: ctx.now().getTime() - started,
+    quotaSpent: meter.spent - spentBefore,
+    notStarted: false,
+    processed: total.processed,
+    expected: total.expected,
+  };
   try {
-    cache.remove(progressKey(claim.jobId));
+    // A run that continues in the next execution stays on the monitor meanwhile.
+    if (runContinues(ex)) putProgress({ ...total, phase: 'waiting for the next execution' });
+    else cache.remove(progressKey(claim.jobId));
   } catch {
     // best effort
   }
-  return { claim, outcome, crash, durationMs: ctx.now().getTime() - started, quotaSpent: meter.spent - spentBefore, notStarted: false };
+  return ex;
 }
 
 function errorKindOf(outcome: SyncOutcome | null): RunOutcome['errorKind'] {
@@ -178,15 +207,18 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
     videos_updated: claim.run.videos_updated + (outcome?.videosUpdated ?? 0),
     quota_units: claim.run.quota_units + (outcome?.quotaUnits ?? 0),
   };
-  if (job && ownsLease && outcome) loaded.snapshot.setJson(KEYS.sync(claim.jobId), outcome.state);
+  if (job && ownsLease && outcome && !ex.notStarted) loaded.snapshot.setJson(KEYS.sync(claim.jobId), outcome.state);
 
-  if (ex.notStarted || (outcome && !outcome.complete && outcome.status !== 'deferred' && outcome.status !== 'failed')) {
+  if (runContinues(ex)) {
     if (job && ownsLease) {
       const lease = state.planner.lease!;
+      const active: ActiveRun = { ...claim.run, ...totals, executions: claim.run.executions + (ex.notStarted ? 0 : 1) };
+      if (ex.processed !== undefined) active.processed = ex.processed;
+      if (ex.expected !== undefined) active.expected = ex.expected;
       loaded.setState(claim.jobId, {
         ...state,
         planner: { ...state.planner, lease: { ...lease, until: now.toISOString() } },
-        active: { ...claim.run, ...totals, executions: claim.run.executions + (ex.notStarted ? 0 : 1) },
+        active,
       });
     }
     return null;
@@ -197,17 +229,19 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
   // Bounded: the error is kept in the job's state, which lives in a 9 KB property.
   const error = rawError && rawError.length > MAX_ERROR_CHARS ? `${rawError.slice(0, MAX_ERROR_CHARS - 1)}…` : rawError;
   const startedMs = Date.parse(claim.run.started_at);
+  // A claim deferred before it ever ran (the quota ran out on an earlier run of the tick) did not start.
+  const neverRan = ex.notStarted && claim.run.executions === 0;
   const row: RunDto = {
     run_id: claim.run.run_id,
     job_id: claim.jobId,
     job_name: job?.config.name ?? claim.jobName,
     scheduled_for: claim.run.occurrence,
-    started_at: claim.run.started_at,
+    started_at: neverRan ? null : claim.run.started_at,
     finished_at: now.toISOString(),
     status,
     trigger: claim.run.trigger,
     ...totals,
-    duration_ms: Number.isNaN(startedMs) ? ex.durationMs : Math.max(ex.durationMs, now.getTime() - startedMs),
+    duration_ms: neverRan ? null : Number.isNaN(startedMs) ? ex.durationMs : Math.max(ex.durationMs, now.getTime() - startedMs),
     error,
   };
   ctx.logs.runs.add(row);
@@ -244,6 +278,7 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
   if (exhausted) next.failing = true;
   if (status === 'succeeded' || status === 'partial') next.failing = false;
   for (const event of events) {
+    if (!job.config.notify_on.includes(event)) continue; // no mail asked: no spreadsheet or mail call
     const sent = sendJobMail(
       ctx.deps.mailer,
       ctx.deps.logger,
@@ -259,6 +294,23 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
 }
 
 
+/**
+ * Stands in for the outcome of a claim the tick did not start because YouTube's quota (or the daily
+ * budget) ran out on an earlier run: recorded as deferred like that run, with the same reset instant.
+ */
+export function deferredBeforeStart(claim: Claimed, cause: SyncOutcome): SyncOutcome {
+  return {
+    status: 'deferred',
+    complete: false,
+    state: claim.syncState,
+    videosAdded: 0,
+    videosUpdated: 0,
+    quotaUnits: 0,
+    channels: [],
+    error: cause.error ?? { kind: 'quota', message: 'the YouTube quota is used up' },
+    deferUntil: cause.deferUntil,
+  };
+}
 function nextScheduled(config: JobConfig, createdAt: string, now: Date): string | null {
   return nextRuns(config, now, 1, { anchor: new Date(createdAt) })[0]?.toISOString() ?? null;
 }

@@ -8,7 +8,11 @@ export const STAT_WINDOWS: { window: WindowStats['window']; ms: number }[] = [
   { window: '30d', ms: 30 * 24 * HOUR_MS },
 ];
 
-/** Statuses of runs that actually executed (missed/skipped/deferred did no work). */
+/**
+ * Statuses of runs that executed to an end: succeeded, failed and partial (missed and skipped did no
+ * work; a deferred run stopped for the quota and goes on as a retry). A partial run is counted apart and is not a success:
+ * the success rate says how many runs did all their work.
+ */
 export function isExecuted(run: RunDto): boolean {
   return run.status === 'succeeded' || run.status === 'failed' || run.status === 'partial';
 }
@@ -29,18 +33,21 @@ export function windowStats(runs: readonly RunDto[], window: WindowStats['window
   let count = 0;
   let succeeded = 0;
   let failed = 0;
+  let partial = 0;
   let videos = 0;
   let units = 0;
   const durations: number[] = [];
   for (const run of runs) {
     const at = runInstant(run);
     if (!(at >= sinceMs)) continue;
+    // Units and videos count whatever the status: a deferred run may have written rows before it stopped.
     units += run.quota_units;
+    videos += run.videos_added + run.videos_updated;
     if (!isExecuted(run)) continue;
     count++;
     if (run.status === 'succeeded') succeeded++;
     else if (run.status === 'failed') failed++;
-    videos += run.videos_added + run.videos_updated;
+    else partial++;
     if (run.duration_ms !== null) durations.push(run.duration_ms);
   }
   durations.sort((a, b) => a - b);
@@ -50,6 +57,7 @@ export function windowStats(runs: readonly RunDto[], window: WindowStats['window
     runs: count,
     succeeded,
     failed,
+    partial,
     success_rate: count ? succeeded / count : null,
     mean_duration_ms: mean === null ? null : Math.round(mean),
     p95_duration_ms: percentile(durations, 95),

@@ -101,6 +101,27 @@ export class PropertySnapshot {
     return out;
   }
 
+  /** Keys with a staged write whose value is larger than the stored one (new keys included). */
+  grownKeys(): string[] {
+    const out: string[] = [];
+    for (const [key, value] of this.staged) {
+      if (value === null) continue;
+      const before = Object.prototype.hasOwnProperty.call(this.loaded, key) ? entryBytes(key, this.loaded[key]!) : 0;
+      if (entryBytes(key, value) > before) out.push(key);
+    }
+    return out;
+  }
+
+  /** Drops the staged change of `key`: the stored value stays. */
+  revert(key: string): void {
+    this.staged.delete(key);
+  }
+
+  /** The value as stored (before staged changes). */
+  storedValue(key: string): string | null {
+    return Object.prototype.hasOwnProperty.call(this.loaded, key) ? (this.loaded[key] ?? null) : null;
+  }
+
   hasChanges(): boolean {
     for (const [key, value] of this.staged) {
       if ((value ?? null) !== (this.loaded[key] ?? null)) return true;

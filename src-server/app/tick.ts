@@ -1,17 +1,21 @@
 /**
  * The trigger handler's use case. An idle tick reads one property (meta:next_due) and returns. A busy
- * tick: lock briefly -> load -> plan -> record missed -> claim due runs with a lease -> unlock -> run
- * them within the time budget -> lock -> record results, notify, store the next wake-up, re-arm the
- * precise trigger -> unlock.
+ * tick: lock briefly -> load -> plan -> note missed occurrences -> claim due runs with a lease -> unlock
+ * -> run them within the time budget -> lock -> record results, notify, store the next wake-up, re-arm
+ * the precise trigger -> unlock. One property read and one write per locked phase; run rows are
+ * appended once per execution (at the claim when nothing is claimed, else at the record).
  */
 import { plan, type PlannerJob, type PlannerJobState } from '../domain/planner';
 import { stateOnDeferred, stateOnMissed } from '../domain/run-state';
+import type { SyncOutcome } from '../sync/types';
 import type { RunDto } from './contract';
 import type { AppContext, Loaded } from './context';
 import { withLock } from './lock';
+import { drainMissed, withPendingMissed } from './missed';
 import { readQuota, ExecutionQuotaMeter } from './quota';
+import { commitRecorded } from './record-commit';
 import { leaseActive } from './records';
-import { claimPlanned, execute, manualRun, recordExecuted, WORK_BUDGET_MS, type Claimed, type Executed } from './runner';
+import { claimPlanned, deferredBeforeStart, execute, manualRun, recordExecuted, WORK_BUDGET_MS, type Claimed, type Executed } from './runner';
 import { addRuntime } from './runtime-meter';
 import { KEYS } from './store';
 import { reconcileTriggers } from './triggers';
@@ -93,8 +97,11 @@ export function runTick(ctx: AppContext): TickResult {
   const sheetId = activeSpreadsheetId(ctx);
   const claims = ctx.mutate((loaded) => {
     const phase = claimDue(ctx, loaded, now, sheetId);
-    // Nothing to run: finish here, in the same lock and the same write.
-    if (phase.claimed.length === 0) phase.wake = finishTick(ctx, loaded, now, sheetId, phase.lagMs, 0, 0);
+    // Nothing to run: finish here, in the same lock, the same write and the same append.
+    if (phase.claimed.length === 0) {
+      drainMissed(ctx, loaded);
+      phase.wake = finishTick(ctx, loaded, now, sheetId, phase.lagMs, 0, 0);
+    }
     return phase;
   });
   if (claims.claimed.length === 0) return { ran: 0, next_wake_at: claims.wake };
@@ -104,22 +111,21 @@ export function runTick(ctx: AppContext): TickResult {
   return withLock(ctx.deps.lock, () => {
     const loaded = ctx.load();
     const end = ctx.now();
-    let ran = 0;
+    drainMissed(ctx, loaded);
+    const rows: RunDto[] = [];
     for (const ex of executed) {
-      if (recordExecuted(ctx, loaded, ex)) ran++;
+      const row = recordExecuted(ctx, loaded, ex);
+      if (row) rows.push(row);
     }
     loaded.invalidate();
-    const wake = finishTick(ctx, loaded, end, sheetId, claims.lagMs, ran, claims.claimed.length);
+    const wake = finishTick(ctx, loaded, end, sheetId, claims.lagMs, rows.length, claims.claimed.length);
     try {
-      loaded.snapshot.commit(ctx.deps.properties);
-    } catch (err) {
-      // The store is full: keep the history (the rows are in the sheet already); the leases expire
-      // and the runs are resumed once there is room, without duplicate rows (sync is idempotent).
+      commitRecorded(ctx, loaded, rows);
+    } finally {
+      // The run rows are kept even when the state could not be (their sheets are written already).
       ctx.flushLogs(loaded.settings);
-      throw err;
     }
-    ctx.flushLogs(loaded.settings);
-    return { ran, next_wake_at: wake };
+    return { ran: rows.length, next_wake_at: wake };
   });
 }
 
@@ -152,35 +158,16 @@ function claimDue(ctx: AppContext, loaded: Loaded, now: Date, sheetId: string): 
   const storedMs = stored && stored !== NOTHING_DUE ? Date.parse(stored) : NaN;
   const lagMs = Number.isNaN(storedMs) ? null : Math.max(0, now.getTime() - storedMs);
 
-  // Missed occurrences: one history row each (folded groups say how many), then handled.
+  // Missed occurrences: handled now, their history rows kept in the job's state until this
+  // execution appends its rows (see missed.ts).
   const missedByJob = new Map<string, typeof result.missed>();
   for (const m of result.missed) {
-    const job = loaded.job(m.job_id);
-    if (!job) continue;
-    const row: RunDto = {
-      run_id: ctx.newId('r_'),
-      job_id: m.job_id,
-      job_name: job.config.name,
-      scheduled_for: m.occurrence.toISOString(),
-      started_at: null,
-      finished_at: null,
-      status: 'missed',
-      trigger: 'schedule',
-      videos_added: 0,
-      videos_updated: 0,
-      quota_units: 0,
-      duration_ms: null,
-      error:
-        m.count > 1
-          ? `${m.count} occurrences from ${m.first.toISOString()} to ${m.occurrence.toISOString()} were missed (the script did not run)`
-          : 'missed: the script did not run within the misfire grace period',
-    };
-    ctx.logs.runs.add(row);
+    if (!loaded.job(m.job_id)) continue;
     missedByJob.set(m.job_id, [...(missedByJob.get(m.job_id) ?? []), m]);
   }
   for (const [jobId, list] of missedByJob) {
     const state = loaded.state(jobId);
-    loaded.setState(jobId, { ...state, planner: stateOnMissed(state.planner, list) });
+    loaded.setState(jobId, withPendingMissed({ ...state, planner: stateOnMissed(state.planner, list) }, list));
   }
   for (const d of result.deferred) {
     const state = loaded.state(d.job_id);
@@ -227,16 +214,21 @@ export function runClaims(ctx: AppContext, claimed: Claimed[], quotaUsed: number
   const meter = new ExecutionQuotaMeter(quotaUsed, dailyBudget);
   const out: Executed[] = [];
   const deadline = new Date(ctx.now().getTime() + Math.max(0, WORK_BUDGET_MS - ctx.elapsedMs()));
-  let quotaStop = false;
+  let quotaStop: SyncOutcome | null = null;
   for (const claim of claimed) {
-    // Out of time, or YouTube quota gone: the rest stay claimed and resume later.
-    if (quotaStop || ctx.elapsedMs() >= WORK_BUDGET_MS) {
+    // YouTube quota gone: the rest are deferred like the run that met it (recorded, retried at the reset).
+    if (quotaStop) {
+      out.push({ claim, outcome: deferredBeforeStart(claim, quotaStop), crash: null, durationMs: 0, quotaSpent: 0, notStarted: true });
+      continue;
+    }
+    // Out of time: the rest stay claimed and the next tick runs them.
+    if (ctx.elapsedMs() >= WORK_BUDGET_MS) {
       out.push({ claim, outcome: null, crash: null, durationMs: 0, quotaSpent: 0, notStarted: true });
       continue;
     }
     const ex = execute(ctx, claim, meter, deadline);
     const kind = ex.outcome?.error?.kind;
-    if (ex.outcome?.status === 'deferred' || kind === 'quota' || kind === 'budget') quotaStop = true;
+    if (ex.outcome && (ex.outcome.status === 'deferred' || kind === 'quota' || kind === 'budget')) quotaStop = ex.outcome;
     out.push(ex);
   }
   return out;

@@ -3,13 +3,16 @@ import type { Clock, Identity, Logger, TimeZoneOracle } from '../ports';
 
 export function createGasIdentity(): Identity {
   let zone: string | null = null;
+  let email: string | null = null;
   return {
     userEmail: () => {
+      if (email !== null) return email;
       try {
-        return Session.getEffectiveUser().getEmail() || Session.getActiveUser().getEmail() || '';
+        email = Session.getEffectiveUser().getEmail() || Session.getActiveUser().getEmail() || '';
       } catch {
-        return '';
+        email = '';
       }
+      return email;
     },
     scriptTimeZone: () => (zone ??= Session.getScriptTimeZone()),
   };

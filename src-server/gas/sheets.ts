@@ -21,6 +21,10 @@ export function literalCell(value: unknown, numberFormat: string | undefined): u
 }
 
 function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string): SheetTab {
+  // The grid size, read once and kept up to date by this wrapper's own inserts and deletes: a block
+  // write then costs no size calls after the first (tabs are written by one execution at a time).
+  let grid: { rows: number; cols: number } | null = null;
+  const size = (): { rows: number; cols: number } => (grid ??= { rows: sheet.getMaxRows(), cols: sheet.getMaxColumns() });
   return {
     name,
     get spreadsheetId() {
@@ -36,10 +40,15 @@ function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string): 
       const numRows = values.length;
       const numCols = values[0]?.length ?? 0;
       if (numRows === 0 || numCols === 0) return;
-      const maxRows = sheet.getMaxRows();
-      if (row + numRows - 1 > maxRows) sheet.insertRowsAfter(maxRows, row + numRows - 1 - maxRows);
-      const maxCols = sheet.getMaxColumns();
-      if (col + numCols - 1 > maxCols) sheet.insertColumnsAfter(maxCols, col + numCols - 1 - maxCols);
+      const g = size();
+      if (row + numRows - 1 > g.rows) {
+        sheet.insertRowsAfter(g.rows, row + numRows - 1 - g.rows);
+        g.rows = row + numRows - 1;
+      }
+      if (col + numCols - 1 > g.cols) {
+        sheet.insertColumnsAfter(g.cols, col + numCols - 1 - g.cols);
+        g.cols = col + numCols - 1;
+      }
       const range = sheet.getRange(row, col, numRows, numCols);
       if (numberFormats) range.setNumberFormats(numberFormats);
       range.setValues(values.map((r, i) => r.map((v, j) => literalCell(v, numberFormats?.[i]?.[j]))));
@@ -49,9 +58,14 @@ function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string): 
       if (last < fromRow) return;
       sheet.getRange(fromRow, 1, last - fromRow + 1, Math.max(1, sheet.getLastColumn())).clearContent();
     },
-    deleteRows: (fromRow, count) => sheet.deleteRows(fromRow, count),
+    deleteRows: (fromRow, count) => {
+      sheet.deleteRows(fromRow, count);
+      if (grid) grid.rows -= count;
+    },
     insertRowsAfter: (afterRow, count) => {
-      if (count > 0) sheet.insertRowsAfter(afterRow, count);
+      if (count <= 0) return;
+      sheet.insertRowsAfter(afterRow, count);
+      if (grid) grid.rows += count;
     },
     setFrozenRows: (count) => sheet.setFrozenRows(count),
   };
@@ -80,19 +94,34 @@ export function createSpreadsheets(): Spreadsheets {
     return { ss, id: () => spreadsheetId };
   };
 
+  // One execution asks for the same facts repeatedly (tab keys, mail links, the logs' tabs): each is
+  // fetched once. A tab that is not found is not remembered (it may be created next).
+  let activeId: string | null = null;
+  let activeUrl: string | null = null;
+  const tabs = new Map<string, SheetTab>();
+  const tabKey = (spreadsheetId: string | null, tabName: string): string => `${spreadsheetId ?? ''}\n${tabName}`;
+
   return {
-    activeSpreadsheetId: () => activeSpreadsheet().getId(),
-    activeSpreadsheetUrl: () => activeSpreadsheet().getUrl(),
+    activeSpreadsheetId: () => (activeId ??= activeSpreadsheet().getId()),
+    activeSpreadsheetUrl: () => (activeUrl ??= activeSpreadsheet().getUrl()),
     getTab(spreadsheetId, tabName) {
+      const key = tabKey(spreadsheetId || null, tabName);
+      const known = tabs.get(key);
+      if (known) return known;
       const { ss, id } = open(spreadsheetId);
       const sheet = ss.getSheetByName(tabName);
-      return sheet ? wrapSheet(sheet, id, tabName) : null;
+      if (!sheet) return null;
+      const tab = wrapSheet(sheet, id, tabName);
+      tabs.set(key, tab);
+      return tab;
     },
     createTab(spreadsheetId, tabName, options) {
       const { ss, id } = open(spreadsheetId);
       const sheet = ss.insertSheet(tabName);
       if (options?.hidden) sheet.hideSheet();
-      return wrapSheet(sheet, id, tabName);
+      const tab = wrapSheet(sheet, id, tabName);
+      tabs.set(tabKey(spreadsheetId || null, tabName), tab);
+      return tab;
     },
     listTabs(spreadsheetId) {
       const { ss } = open(spreadsheetId);

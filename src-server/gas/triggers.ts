@@ -10,23 +10,32 @@ function info(t: GoogleAppsScript.Script.Trigger): TriggerInfo {
 }
 
 export function createGasTriggers(): Triggers {
+  // Trigger objects seen by list() or created here, by id: delete() needs the object, and listing the
+  // project's triggers again for it would cost one more call per delete.
+  const known = new Map<string, GoogleAppsScript.Script.Trigger>();
+  const remember = (t: GoogleAppsScript.Script.Trigger): TriggerInfo => {
+    const i = info(t);
+    known.set(i.id, t);
+    return i;
+  };
   return {
-    list: () => ScriptApp.getProjectTriggers().map(info),
+    list: () => {
+      known.clear();
+      return ScriptApp.getProjectTriggers().map(remember);
+    },
     createHeartbeat: (handler, everyMinutes) => {
       const t = ScriptApp.newTrigger(handler).timeBased().everyMinutes(everyMinutes).create();
-      return { ...info(t), kind: 'clock-every-minutes', everyMinutes };
+      return { ...remember(t), kind: 'clock-every-minutes', everyMinutes };
     },
     createAt: (handler, at) => {
       const t = ScriptApp.newTrigger(handler).timeBased().at(at).create();
-      return { ...info(t), kind: 'clock-at', at: at.toISOString() };
+      return { ...remember(t), kind: 'clock-at', at: at.toISOString() };
     },
     delete: (id) => {
-      for (const t of ScriptApp.getProjectTriggers()) {
-        if (t.getUniqueId() === id) {
-          ScriptApp.deleteTrigger(t);
-          return;
-        }
-      }
+      const t = known.get(id) ?? ScriptApp.getProjectTriggers().find((x) => x.getUniqueId() === id);
+      if (!t) return;
+      ScriptApp.deleteTrigger(t);
+      known.delete(id);
     },
   };
 }

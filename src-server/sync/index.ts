@@ -3,7 +3,8 @@
  *
  *   emptySyncState(): SyncState
  *   runSync({ jobId, config, state, runId }, { youtube, sheets, clock, deadline, quota, onProgress? }): SyncOutcome
- *   resolveChannels(inputs, youtube, spend?): ChannelCheck[]      the wizard's channel step
+ *   resolveChannels(inputs, youtube, spend?, { canSpend?, refusedMessage?, onQuotaExceeded? }?): ChannelCheck[]
+ *                 the wizard's channel step (inputs resolved before a stop keep their answers)
  *   quotaResetAt(now): Date       next midnight America/Los_Angeles (when the YouTube quota resets)
  *   pacificDay(now): string       'YYYY-MM-DD' of the Pacific day: key of daily quota usage
  *
@@ -36,4 +37,5 @@ export { runSync, PAGE_SIZE, REFRESH_WINDOW } from './run';
 export { resolveChannels } from './resolve';
 export { quotaResetAt, pacificDay } from './quota-day';
 export { SHORTS_MAX_SECONDS } from './columns';
+export type { ResolveOptions } from './resolve';
 export type { QuotaMeter, SyncDeps, SyncInput, SyncOutcome, SyncProgress, SyncStatus, SyncErrorKind, ChannelOutcome } from './types';

@@ -26,10 +26,10 @@ export function invalidInputMessage(input: string): string {
 
 /**
  * Resolves refs (deduplicated by the caller or not: equal ids share one lookup). Quota and transient
- * errors propagate (the caller stops); a permanent error of one lookup fails only its inputs.
+ * errors propagate (the caller stops; what was resolved before is in `out`); a permanent error of one
+ * lookup fails only its inputs.
  */
-export function resolveRefs(refs: readonly ChannelRef[], call: ChannelsCaller): Map<ChannelRef, Resolution> {
-  const out = new Map<ChannelRef, Resolution>();
+export function resolveRefs(refs: readonly ChannelRef[], call: ChannelsCaller, out = new Map<ChannelRef, Resolution>()): Map<ChannelRef, Resolution> {
   const permanent = (ref: ChannelRef, err: YouTubeApiError): Resolution => ({
     ok: false,
     permanent: true,
@@ -72,26 +72,47 @@ export function resolveRefs(refs: readonly ChannelRef[], call: ChannelsCaller): 
   return out;
 }
 
+export interface ResolveOptions {
+  /** Asked before each call (the app's daily budget and quota deferral); false stops the check. */
+  canSpend?: (units: number) => boolean;
+  /** What unchecked inputs say when canSpend stopped the check. */
+  refusedMessage?: string;
+  /** Told when YouTube answers quotaExceeded (the app defers all YouTube work until the reset). */
+  onQuotaExceeded?: () => void;
+}
+
+class BudgetStop extends Error {}
+
 /**
  * The wizard's channel check: title, video count and thumbnail of each input. Costs 1 unit per 50 ids
  * and 1 per handle or username; `spend`, when given, is told of every call (the app meters quota).
  */
-export function resolveChannels(inputs: readonly string[], youtube: YouTubeApi, spend?: (units: number) => void): ChannelCheck[] {
+export function resolveChannels(inputs: readonly string[], youtube: YouTubeApi, spend?: (units: number) => void, options: ResolveOptions = {}): ChannelCheck[] {
   const refs = inputs.map((input) => tryNormalizeChannelInput(input));
   const valid = refs.filter((r): r is ChannelRef => r !== null);
-  let resolved = new Map<ChannelRef, Resolution>();
+  const resolved = new Map<ChannelRef, Resolution>();
   let failure: string | null = null;
   try {
-    resolved = resolveRefs(valid, (lookup) => {
-      spend?.(1);
-      return youtube.listChannels(lookup);
-    });
+    resolveRefs(valid, (lookup) => {
+      if (options.canSpend && !options.canSpend(1)) throw new BudgetStop();
+      try {
+        const found = youtube.listChannels(lookup);
+        spend?.(1);
+        return found;
+      } catch (err) {
+        // A refused request costs its unit too; a quotaExceeded answer is not charged.
+        if (!(err instanceof YouTubeApiError && err.kind === 'quota')) spend?.(1);
+        throw err;
+      }
+    }, resolved);
   } catch (err) {
-    failure =
-      err instanceof YouTubeApiError && err.kind === 'quota'
-        ? 'the YouTube quota is used up until midnight Pacific time'
-        : `YouTube could not be reached (${err instanceof Error ? err.message : String(err)}); try again`;
+    if (err instanceof BudgetStop) failure = options.refusedMessage ?? 'the daily YouTube quota budget is used up until midnight Pacific time';
+    else if (err instanceof YouTubeApiError && err.kind === 'quota') {
+      options.onQuotaExceeded?.();
+      failure = 'the YouTube quota is used up until midnight Pacific time';
+    } else failure = `YouTube could not be reached (${err instanceof Error ? err.message : String(err)}); try again`;
   }
+  // Inputs resolved before a stop keep their answers; the others say why they were not checked.
   return inputs.map((input, i) => {
     const ref = refs[i] ?? null;
     const base: ChannelCheck = { input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error: null };

@@ -227,3 +227,54 @@ test('every mutation writes an audit row naming its actor', () => {
   expect(JSON.parse(rows[1]!.changes)).toEqual({ name: ['Daily Sync', 'Renamed'] });
   expect(rt.spreadsheets.sheet(rt.spreadsheetId, '_y2s_audit')!.hidden).toBe(true);
 });
+
+test('quotaExceeded defers all YouTube work until midnight Pacific; health says so; work resumes after the reset', () => {
+  const rt = runtime('2026-01-05T12:00:00Z'); // 04:00 in Los Angeles: the quota resets at 2026-01-06T08:00Z
+  value(rt, 'updateSettings', { heartbeat_minutes: 30 }, '$owner');
+  const a = createJob(rt, { ...DAILY, name: 'A', target_tab_name: 'A' });
+  const b = createJob(rt, { ...DAILY, name: 'B', target_tab_name: 'B' });
+  rt.youtube.injectFault({ kind: 'quotaExceeded', times: 1 });
+  rt.advanceTo('2026-01-05T14:00:30Z'); // both due at 09:00 New York: the first meets the quota, the second waits too
+  const first = runRows(rt);
+  expect(first.map((r) => r.status)).toEqual(['deferred', 'deferred']);
+  expect(new Set(first.map((r) => r.job_id))).toEqual(new Set([a, b]));
+  const health = value<{ status: string; warnings: string[]; youtube_quota: { deferred_until: string | null; resets_at: string } }>(rt, 'health');
+  expect(health.youtube_quota.deferred_until).toBe('2026-01-06T08:00:00.000Z');
+  expect(health.status).toBe('warning');
+  expect(health.warnings.join(' ')).toMatch(/YouTube quota exhausted: YouTube work waits until 2026-01-06T08:00:00.000Z/);
+  // All day long the ticks make no YouTube call; run now is refused with the reset time.
+  const waiting = rt.advanceTo('2026-01-06T07:59:00Z');
+  expect(waiting.reduce((n, r) => n + Object.entries(r.calls).filter(([k]) => k.startsWith('YouTube')).reduce((m, [, v]) => m + v, 0), 0)).toBe(0);
+  expect(call(rt, 'runNow', a, '$owner').error).toEqual(expect.objectContaining({ status: 429, code: 'quota_exhausted' }));
+  expect(runRows(rt).filter((r) => r.status === 'succeeded')).toEqual([]);
+  rt.advanceTo('2026-01-06T08:45:00Z');
+  const after = runRows(rt).filter((r) => r.status === 'succeeded');
+  expect(new Set(after.map((r) => r.job_id))).toEqual(new Set([a, b]));
+  expect(after.map((r) => `${r.scheduled_for} ${r.trigger}`)).toEqual(['2026-01-05T14:00:00.000Z retry', '2026-01-05T14:00:00.000Z retry']);
+  expect(after.every((r) => Date.parse(r.started_at) >= Date.parse('2026-01-06T08:00:00Z'))).toBe(true);
+});
+
+test('service calls: a busy tick lists triggers once, mints one id, opens no mail link; health and the sidebar read the store once', () => {
+  const rt = runtime('2026-01-05T12:00:00Z');
+  createJob(rt, { ...DAILY, name: 'A', target_tab_name: 'A' });
+  createJob(rt, { ...DAILY, name: 'B', target_tab_name: 'B' });
+  rt.run('testDeleteTriggers'); // the test fires the tick itself
+  rt.clock.set(new Date('2026-01-05T14:00:30Z'));
+  const busy = rt.run('tick');
+  expect(busy.ok).toBe(true);
+  expect(runRows(rt).map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+  const c = busy.calls;
+  expect(c['PropertiesService.Properties.getProperties']).toBe(2); // claim, record
+  expect(c['PropertiesService.Properties.setProperties']).toBe(2);
+  expect(c['ScriptApp.getProjectTriggers']).toBe(1);
+  expect(c['Utilities.getUuid']).toBe(1);
+  expect(c['SpreadsheetApp.Spreadsheet.getUrl']).toBeUndefined(); // no mail asked for
+  expect(c['SpreadsheetApp.Spreadsheet.getId']).toBe(1);
+  // Grid size is read once per tab written (A, B, the run history), not once per write.
+  expect(c['SpreadsheetApp.Sheet.getMaxRows']).toBe(3);
+  const health = rt.run('testCall', 'health', []);
+  expect(health.calls['PropertiesService.Properties.getProperties']).toBe(1);
+  const sidebar = rt.run('testCall', 'sidebarView', []);
+  expect(sidebar.calls['PropertiesService.Properties.getProperties']).toBe(1);
+  expect(sidebar.calls['Session.getEffectiveUser']).toBe(1);
+});

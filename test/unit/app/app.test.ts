@@ -132,6 +132,69 @@ describe('job definitions', () => {
     expect(app.listJobs({ status: 'paused' }).total).toBe(2);
   });
 
+  test('bulk delete of a job and its dependent works in either order; a lone delete of the dependency is refused', () => {
+    for (const order of ['dependency first', 'dependent first'] as const) {
+      const { world, app } = setup();
+      const a = app.createJob(daily, owner).job.id;
+      const b = app.createJob({ ...daily, name: 'B', target_tab_name: 'B', depends_on: a }, owner).job.id;
+      const c = app.createJob({ ...daily, name: 'C', target_tab_name: 'C', depends_on: b }, owner).job.id;
+      expect(errorOf(() => app.deleteJob(a, owner)).code).toBe('has_dependents');
+      const ids = order === 'dependency first' ? [a, b, c] : [c, a, b];
+      const result = app.bulk('delete', ids, owner);
+      expect(result.results).toEqual(ids.map((id) => ({ id, ok: true }))); // reported in the order given
+      expect(app.listJobs({}).total).toBe(0);
+      expect(auditActions(world).filter((x) => x === 'job.delete')).toHaveLength(3);
+    }
+    // A dependent left out of the batch still protects its dependency.
+    const { app } = setup();
+    const a = app.createJob(daily, owner).job.id;
+    app.createJob({ ...daily, name: 'B', target_tab_name: 'B', depends_on: a }, owner);
+    const other = app.createJob({ ...daily, name: 'O', target_tab_name: 'O' }, owner).job.id;
+    const result = app.bulk('delete', [a, other], owner);
+    expect(result.results.map((r) => [r.ok, r.error?.code])).toEqual([
+      [false, 'has_dependents'],
+      [true, undefined],
+    ]);
+  });
+
+  test('run now is refused while the YouTube quota is used up, before any YouTube call or audit row', () => {
+    const { world, app } = setup();
+    const { job } = app.createJob(daily, owner);
+    world.properties.data['meta:quota'] = JSON.stringify({ day: '2026-01-05', used: 9_000, deferred_until: null });
+    resetCalls(world.calls);
+    const err = errorOf(() => app.runNow(job.id, owner));
+    expect(err.status).toBe(429);
+    expect(err.code).toBe('quota_exhausted');
+    expect(err.message).toMatch(/9000 of 9000 units/);
+    expect(world.calls['youtube.listChannels']).toBeUndefined();
+    expect(auditActions(world)).toEqual(['job.create']);
+  });
+
+  test('channel checks keep to the daily budget, and a quotaExceeded answer defers all YouTube work', async () => {
+    const { YouTubeApiError } = await import('../../../src-server/ports');
+    const { world, app } = setup();
+    world.youtube.failures.push(new YouTubeApiError('quota', 'channels.list', 403, 'quotaExceeded', 'quota'));
+    const [check] = app.checkChannels(['@mkbhd']);
+    expect(check!.ok).toBe(false);
+    expect(check!.error).toMatch(/quota is used up/);
+    const health = app.health();
+    expect(health.youtube_quota.deferred_until).toBe('2026-01-06T08:00:00.000Z');
+    expect(health.warnings.join(' ')).toMatch(/quota exhausted/i);
+    // While deferred, a check makes no YouTube call at all.
+    resetCalls(world.calls);
+    expect(app.checkChannels(['@other'])[0]!.error).toMatch(/quota is used up; checks resume after 2026-01-06T08:00:00.000Z/);
+    expect(world.calls['youtube.listChannels']).toBeUndefined();
+    // After the reset, checks work and are metered.
+    world.clock.set('2026-01-06T08:00:30Z');
+    expect(app.checkChannels(['@mkbhd'])[0]!.ok).toBe(true);
+    expect(app.health().youtube_quota.used_today).toBe(1);
+    // The budget setting holds for checks too.
+    app.updateSettings({ daily_quota_budget: 1 }, owner);
+    resetCalls(world.calls);
+    expect(app.checkChannels(['@third'])[0]!.error).toMatch(/budget \(settings\) is used up/);
+    expect(world.calls['youtube.listChannels']).toBeUndefined();
+  });
+
   test('list filters, sorts and paginates', () => {
     const { app } = setup();
     for (const [i, name] of ['c', 'a', 'b'].entries()) app.createJob({ ...daily, name, priority: i + 1, target_tab_name: name, tags: i === 0 ? ['x'] : [] }, owner);

@@ -114,6 +114,8 @@ export class FakeCache implements Cache {
 export class FakeTab implements SheetTab {
   rows: unknown[][] = [];
   frozen = 0;
+  /** writeValues calls on this tab (one per batched append of a log). */
+  writes = 0;
   constructor(
     readonly name: string,
     readonly spreadsheetId: string,
@@ -141,6 +143,7 @@ export class FakeTab implements SheetTab {
   }
   writeValues(row: number, col: number, values: unknown[][]): void {
     this.count('sheet.writeValues');
+    this.writes++;
     values.forEach((line, r) => {
       const target = (this.rows[row - 1 + r] ??= []);
       line.forEach((v, c) => {

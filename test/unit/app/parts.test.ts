@@ -124,10 +124,11 @@ describe('export cells and stats', () => {
       error: null,
     });
     const now = Date.parse('2026-01-10T00:00:00Z');
+    const missed = { ...run('missed', null, '2026-01-09T14:00:00Z'), videos_added: 0, videos_updated: 0, quota_units: 0 };
     const runs = [
       ...Array.from({ length: 19 }, () => run('succeeded', 100, '2026-01-09T12:00:00Z')),
       run('failed', 2000, '2026-01-09T13:00:00Z'),
-      run('missed', null, '2026-01-09T14:00:00Z'),
+      missed,
       run('succeeded', 100, '2026-01-01T00:00:00Z'),
     ];
     const w = windowStats(runs, '24h', now - 86_400_000);
@@ -136,6 +137,11 @@ describe('export cells and stats', () => {
     expect(w.mean_duration_ms).toBe(195);
     expect(w.p95_duration_ms).toBe(100);
     expect(w.videos_written).toBe(60);
+    expect(w.quota_units).toBe(60);
+    // A partial run is executed but not a success; a deferred one is not a run, yet its rows and units count.
+    const more = windowStats([...runs, run('partial', 100, '2026-01-09T15:00:00Z'), run('deferred', 50, '2026-01-09T16:00:00Z')], '24h', now - 86_400_000);
+    expect(more).toEqual(expect.objectContaining({ runs: 21, succeeded: 19, failed: 1, partial: 1, videos_written: 66, quota_units: 66 }));
+    expect(more.success_rate).toBeCloseTo(19 / 21);
     expect(percentile([1, 2, 3, 4], 50)).toBe(2);
     expect(percentile([], 95)).toBeNull();
   });
@@ -147,5 +153,20 @@ describe('export cells and stats', () => {
       { zone: 'America/New_York', ok: true, intl_offset: '-0400', apps_script_offset: '-0400' },
       { zone: 'Europe/London', ok: false, intl_offset: '+0100', apps_script_offset: '+0000' },
     ]);
+  });
+});
+
+describe('pending missed occurrences', () => {
+  test('are bounded per job: the oldest entries fold into one that keeps the count and the first instant', async () => {
+    const { withPendingMissed, MAX_PENDING_MISSED } = await import('../../../src-server/app/missed');
+    const { emptyJobState } = await import('../../../src-server/app/records');
+    const at = (h: number) => new Date(Date.UTC(2026, 0, 1, h));
+    const missed = Array.from({ length: 30 }, (_, h) => ({ job_id: 'j', occurrence: at(h), count: 1, first: at(h) }));
+    const state = withPendingMissed(emptyJobState(), missed);
+    const list = state.pending_missed!;
+    expect(list).toHaveLength(MAX_PENDING_MISSED);
+    expect(list[0]).toEqual([at(5).toISOString(), 6, at(0).toISOString()]);
+    expect(list[list.length - 1]).toEqual([at(29).toISOString()]);
+    expect(list.reduce((n, p) => n + (p[1] ?? 1), 0)).toBe(30);
   });
 });

@@ -232,8 +232,12 @@ describe('quota', () => {
     world.youtube.failures.push(new YouTubeApiError('quota', 'channels.list', 403, 'quotaExceeded', 'quota'));
     world.clock.set('2026-01-05T12:30:30Z');
     execution(world).tick();
-    // The first run hits quotaExceeded; the second is not even started.
-    expect(runs(world).map((r) => r.status)).toEqual(['deferred']);
+    // The first run hits quotaExceeded; the second is not even started, and is deferred the same way.
+    expect(runs(world).map((r) => r.status)).toEqual(['deferred', 'deferred']);
+    const notStarted = world.spreadsheets.tab(RUNS_TAB)!.rows[2]!;
+    expect(notStarted[4]).toBe(''); // started_at: it never ran
+    expect(String(notStarted[12])).toMatch(/quota/i);
+    expect(app.listJobs({}).items.map((j) => j.status)).toEqual(['active', 'active']); // not left "running"
     const health = execution(world).health();
     expect(health.youtube_quota.deferred_until).toBe('2026-01-05T08:00:00.000Z'.replace('01-05', '01-06'));
     expect(health.warnings.join(' ')).toMatch(/quota exhausted/i);

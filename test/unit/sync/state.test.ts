@@ -99,4 +99,31 @@ describe('resolveChannels (wizard)', () => {
     const checks = resolveChannels(['@handled'], youtube);
     expect(checks[0]!.error).toMatch(/quota/);
   });
+
+  test('the budget is asked before each call; what was resolved before a stop keeps its answer; quotaExceeded is not charged', () => {
+    const { youtube } = env(chans);
+    let spent = 0;
+    const checks = resolveChannels([chans[0]!.id, '@handled', '@nosuch'], youtube, (u) => (spent += u), {
+      canSpend: (u) => spent + u <= 1,
+      refusedMessage: 'budget gone',
+    });
+    expect(youtube.calls['channels.list']).toBe(1);
+    expect(spent).toBe(1);
+    expect(checks.map((c) => c.ok)).toEqual([true, false, false]);
+    expect(checks[1]!.error).toBe('budget gone');
+    expect(checks[2]!.error).toBe('budget gone');
+
+    const told: string[] = [];
+    let charged = 0;
+    const { youtube: tired } = env(chans);
+    let n = 0;
+    tired.beforeCall = (m) => {
+      if (n++ === 1) throw new YouTubeApiError('q', m, 403, 'quotaExceeded', 'quota');
+    };
+    const later = resolveChannels([chans[1]!.id, '@handled'], tired, (u) => (charged += u), { onQuotaExceeded: () => told.push('quota') });
+    expect(later.map((c) => c.ok)).toEqual([true, false]);
+    expect(later[1]!.error).toMatch(/quota is used up/);
+    expect(charged).toBe(1);
+    expect(told).toEqual(['quota']);
+  });
 });
