@@ -233,7 +233,8 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
           scheduled_for: null,
           started_at: run.started_at,
           finished_at: null,
-          status: 'partial',
+          // Not a final status: the rest of the work is deferred to the next execution.
+          status: 'deferred',
           trigger: run.trigger,
           videos_added: run.videos_added + (executed.outcome?.videosAdded ?? 0),
           videos_updated: run.videos_updated + (executed.outcome?.videosUpdated ?? 0),

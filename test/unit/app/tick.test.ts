@@ -150,6 +150,23 @@ describe('run now', () => {
   });
 });
 
+describe('run now past the time budget', () => {
+  test('reports the run as deferred (not final) and the next tick finishes the same run', () => {
+    const { world, app } = setup();
+    const id = app.createJob(base, owner).job.id;
+    // The execution has already used its work budget: the sync stops before its first page.
+    world.deps.budget = { elapsedMs: () => 300_000 };
+    const pending = createSchedulerApp(world.deps).runNow(id, owner);
+    expect(pending).toEqual(expect.objectContaining({ status: 'deferred', finished_at: null, trigger: 'manual' }));
+    expect(runs(world)).toEqual([]);
+    world.deps.budget = { elapsedMs: () => 0 };
+    world.clock.advance(60_000);
+    expect(execution(world).tick().ran).toBe(1);
+    expect(runs(world)).toEqual([expect.objectContaining({ status: 'succeeded', trigger: 'manual' })]);
+    expect(world.spreadsheets.tab(RUNS_TAB)!.rows[1]![0]).toBe(pending.run_id);
+  });
+});
+
 describe('notifications', () => {
   test('failure after retries are exhausted, throttled to one an hour, then recovery', () => {
     const { world, app } = setup();
