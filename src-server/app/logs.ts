@@ -2,14 +2,15 @@
  * Run history and audit log: hidden tabs `_y2s_runs` and `_y2s_audit` of the bound spreadsheet.
  * Rows are buffered during a use case and appended in one batch (flush), newest at the bottom.
  */
+import { RESERVED_TAB_PREFIX } from '../domain/job';
 import type { RunStatus, RunTrigger } from '../domain/catalogue';
 import { RUN_STATUSES, RUN_TRIGGERS } from '../domain/catalogue';
 import type { Spreadsheets } from '../ports';
 import type { Actor, AuditDto, RunDto } from './contract';
 import { cellNumber, cellText, cellTextOrNull, SheetTable, type TableCodec } from './sheet-table';
 
-export const RUNS_TAB = '_y2s_runs';
-export const AUDIT_TAB = '_y2s_audit';
+export const RUNS_TAB = `${RESERVED_TAB_PREFIX}runs`;
+export const AUDIT_TAB = `${RESERVED_TAB_PREFIX}audit`;
 
 const RUN_COLUMNS = [
   'run_id',

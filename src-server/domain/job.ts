@@ -23,6 +23,9 @@ import { isValidTimeZone } from './timezone';
 export { normalizeChannelInput, tryNormalizeChannelInput, type ChannelRef } from './channels';
 
 /** Limits that keep one job's stored JSON well under Apps Script's 9 KB per property value. */
+/** Prefix of the scheduler's own hidden tabs (run history, audit log): no job may write them. */
+export const RESERVED_TAB_PREFIX = '_y2s_';
+
 export const JOB_LIMITS = {
   name: 100,
   description: 1000,
@@ -180,8 +183,11 @@ const shape = {
     'Spreadsheet to write to: an id or its docs.google.com URL (stored as the id). Empty: the spreadsheet this script is bound to.',
   ),
   target_tab_name: doc(
-    text(1, JOB_LIMITS.tabName).check(z.refine((v) => !ANY_CONTROL_RE.test(v), 'must not contain control characters')),
-    'Tab (sheet) the videos are written to; created when missing.',
+    text(1, JOB_LIMITS.tabName).check(
+      z.refine((v) => !ANY_CONTROL_RE.test(v), 'must not contain control characters'),
+      z.refine((v) => !v.toLowerCase().startsWith(RESERVED_TAB_PREFIX), `must not start with ${RESERVED_TAB_PREFIX} (reserved for the scheduler's hidden history and audit tabs)`),
+    ),
+    `Tab (sheet) the videos are written to; created when missing. Names starting with ${RESERVED_TAB_PREFIX} are reserved.`,
     ['Videos'],
   ),
   output_mode: doc(z._default(z.enum(OUTPUT_MODES, { error: need(`must be one of ${OUTPUT_MODES.join(', ')}`) }), 'upsert'), 'upsert: update rows by video_id and add new ones; append: add new videos only; overwrite: replace the table.'),

@@ -115,6 +115,7 @@ describe('parseJobConfig', () => {
     ['bad sheet id', { target_sheet_id: 'a sheet!' }, 'target_sheet_id', /spreadsheet id/],
     ['empty tab', { target_tab_name: '' }, 'target_tab_name', /must not be empty/],
     ['control char in tab', { target_tab_name: 'Vid\u0007eos' }, 'target_tab_name', /control characters/],
+    ['reserved tab', { target_tab_name: '_Y2S_runs' }, 'target_tab_name', /reserved for the scheduler/],
     ['bad output mode', { output_mode: 'merge' }, 'output_mode', /upsert, append, overwrite/],
     ['unknown column', { columns: ['video_id', 'rating'] }, 'columns.1', /must be one of video_id/],
     ['duplicate column', { columns: ['video_id', 'title', 'title'] }, 'columns.2', /duplicate/],
