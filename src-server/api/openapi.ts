@@ -187,11 +187,11 @@ const ERROR_TEXT: Record<number, [string, string]> = {
   401: ['unauthorized', 'No credential, an unknown or revoked key, or a bad, expired or alg-none token.'],
   403: ['forbidden', 'The credential is read-only and the route changes data.'],
   404: ['job_not_found', 'No such job (or no such route: not_found).'],
-  409: ['version_conflict', 'expected_version does not match the stored version.'],
+  409: ['version_conflict', 'expected_version does not match the stored version; job_running: the job is running now; has_dependents: other jobs depend on it; key_conflict: the key id is taken.'],
   413: ['payload_too_large', 'The body is over the size limit, or the change would not fit the property store (store_full).'],
   415: ['unsupported_media_type', 'Send application/json or text/plain bodies.'],
   422: ['validation_failed', 'details lists each field path and its problem; unknown fields are refused.'],
-  429: ['rate_limited', 'Too many requests for this credential this minute; details.retry_after gives seconds to wait.'],
+  429: ['rate_limited', 'Too many requests for this credential this minute; details.retry_after gives seconds to wait. quota_exhausted: the YouTube quota (or the daily budget setting) is used up until the reset.'],
   503: ['busy', 'The script lock could not be had; retry shortly.'],
 };
 
@@ -236,7 +236,7 @@ function componentSchemas(): Record<string, JsonSchema> {
   const window: JsonSchema = {
     type: 'object',
     properties: {
-      window: { enum: ['24h', '7d', '30d'] }, runs: int, succeeded: int, failed: int, success_rate: numOrNull,
+      window: { enum: ['24h', '7d', '30d'] }, runs: int, succeeded: int, failed: int, partial: int, success_rate: numOrNull,
       mean_duration_ms: numOrNull, p95_duration_ms: numOrNull, videos_written: int, quota_units: int,
     },
   };
