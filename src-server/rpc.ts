@@ -29,8 +29,7 @@ import type {
   SidebarViewDto,
 } from './app/contract';
 import type { ExportFormat } from './domain/catalogue';
-import { createApiKeyService } from './api/keys';
-import { gasApiKeyServiceDeps } from './gas/web-api';
+import { gasApiKeyManager, type ApiKeyManager } from './gas/web-api';
 import { createGasApp } from './gas/context';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: AppErrorDto };
@@ -213,11 +212,7 @@ export function revokeApiKey(id: string): Result<ApiKeyDto> {
   return answer((ctx) => keys(ctx).revoke(id));
 }
 
-function keys(ctx: RpcContext): { list(): ApiKeyDto[]; create(name: string, scope: 'read' | 'write'): { key: ApiKeyDto; secret: string }; revoke(id: string): ApiKeyDto } {
-  const service = createApiKeyService(gasApiKeyServiceDeps());
-  return {
-    list: () => service.list(),
-    create: (name, scope) => service.create(name, scope, ctx.actor),
-    revoke: (id) => service.revoke(id, ctx.actor),
-  };
+/** Creating and revoking write an audit row (key.create / key.revoke, actor user:<email>). */
+function keys(ctx: RpcContext): ApiKeyManager {
+  return gasApiKeyManager(ctx.actor);
 }

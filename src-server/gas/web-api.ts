@@ -3,9 +3,11 @@
  * HtmlService answer, and the key-store entry points main.ts exposes (rotateJwtSecret,
  * importLocalApiKey_).
  */
-import { createGasApp } from './context';
+import { createGasApp, createGasDeps } from './context';
 import type { ApiDeps, ApiResponse } from '../api/types';
 import { createApiKeyService, type ApiKeyServiceDeps, type KeyScope } from '../api/keys';
+import { AppContext } from '../app/context';
+import type { Actor, ApiKeyDto } from '../app/contract';
 import { rotateJwtSecret } from '../api/jwt';
 
 function serviceUrl(): string | null {
@@ -31,10 +33,40 @@ export function gasApiDeps(): ApiDeps {
   return { app: () => gas.app, properties, cache, crypto, clock, logger, serviceUrl };
 }
 
-/** The key service with the owner check; the sidebar RPC and the menu use this one. */
+/** The key service with the owner check, without audit rows (callers that mutate use gasApiKeyManager). */
 export function gasApiKeyServiceDeps(): ApiKeyServiceDeps {
   const { properties, crypto, clock } = createGasApp().deps;
   return { properties, crypto, clock, ownerEmail: spreadsheetOwnerEmail };
+}
+
+export interface ApiKeyManager {
+  list(): ApiKeyDto[];
+  create(name: string, scope: KeyScope): { key: ApiKeyDto; secret: string };
+  revoke(id: string): ApiKeyDto;
+}
+
+/**
+ * Key management for the spreadsheet owner (sidebar RPC, menu). Each create/revoke runs the way the
+ * app's own mutations do (AppContext.mutate: script lock, work, audit rows appended with the retention
+ * of the settings), so the `_y2s_audit` tab gets a key.create / key.revoke row naming the actor and
+ * the key id, and a change that fails writes no row.
+ */
+export function gasApiKeyManager(actor: Actor): ApiKeyManager {
+  const deps = createGasDeps();
+  const { properties, crypto, clock } = deps;
+  const ctx = new AppContext(deps);
+  const service = createApiKeyService({
+    properties,
+    crypto,
+    clock,
+    ownerEmail: spreadsheetOwnerEmail,
+    audit: (action, who, keyId, changes) => ctx.audit(who, action, null, { key_id: keyId, ...changes }),
+  });
+  return {
+    list: () => service.list(),
+    create: (name, scope) => ctx.mutate(() => service.create(name, scope, actor)),
+    revoke: (id) => ctx.mutate(() => service.revoke(id, actor)),
+  };
 }
 
 function mimeTypeOf(type: string): GoogleAppsScript.Content.MimeType {

@@ -120,10 +120,16 @@ test('wizard: every step is accessible, channel problems are shown per field, th
 
 test('wizard edit mode loads the job named in the boot data', async () => {
   const backend = createMockBackend();
+  backend.scriptRun('patchJob', ['j_daily1', { start_at: '2026-02-01T14:00:00Z', end_at: '2026-03-01T18:30' }]);
   const page = await chromium.browser.newPage();
   await openSurface(page, 'wizard', (fn, args) => backend.scriptRun(fn, args), '<script type="application/json" id="y2s-boot">{"jobId":"j_daily1"}</script>');
   await page.getByRole('heading', { name: 'Edit “Daily Sync”' }).waitFor();
   expect(await page.getByLabel('Job name').inputValue()).toBe('Daily Sync');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('Step 2 of 5: Schedule').waitFor();
+  // Bounds as local date-times in the job's zone: an offset bound shows the same instant there.
+  expect(await page.getByLabel('Starts', { exact: true }).inputValue()).toBe('2026-02-01T09:00');
+  expect(await page.getByLabel('Ends', { exact: true }).inputValue()).toBe('2026-03-01T18:30');
   await page.close();
 });
 
@@ -166,6 +172,48 @@ test('job manager: sort indicators, selection, bulk pause, context menu, inline 
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'YAML' }).click()]);
   expect(download.suggestedFilename()).toBe('youtube2sheets-jobs.yaml');
+  expect(errors).toEqual([]);
+  await page.close();
+});
+
+test('job manager: server pages beyond 200 jobs, keyboard page controls, selection limited to the page shown', async () => {
+  const backend = createMockBackend();
+  for (let i = 1; i <= 230; i++) {
+    backend.scriptRun('createJob', [{ name: `Bulk job ${String(i).padStart(3, '0')}`, channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '10:00', target_tab_name: 'X' }]);
+  }
+  const { page, errors } = await surface('manager', [1100, 680], backend);
+  await page.getByText('Page 1 of 5 · jobs 1–50 of 233').waitFor();
+  expect(backend.listQueries.at(-1)).toMatchObject({ page: 1, page_size: 50, sort: 'name', order: 'asc' });
+  expect(await page.getByRole('checkbox', { name: /^Select Bulk job/ }).count()).toBe(50);
+  await page.getByRole('checkbox', { name: 'Select Bulk job 001' }).check();
+  await page.getByText('1 selected on this page').waitFor();
+  await page.getByText(/Selection applies to the page shown; changing page clears it\./).waitFor();
+  await expectAccessible(page);
+
+  // Keyboard only: the page controls are buttons in the tab order.
+  await page.getByRole('button', { name: 'Next page' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByText('Page 2 of 5 · jobs 51–100 of 233').waitFor();
+  expect(backend.listQueries.at(-1)).toMatchObject({ page: 2, page_size: 50 });
+  expect(await page.getByRole('checkbox', { name: 'Select Bulk job 051' }).isVisible()).toBe(true);
+  await page.getByText('Select jobs on this page for bulk actions').waitFor(); // the page-1 selection is gone
+
+  // 200 a page (the server's maximum): the jobs beyond 200 are on page 2.
+  await page.getByLabel('Jobs per page').selectOption('200');
+  await page.getByText('Page 1 of 2 · jobs 1–200 of 233').waitFor();
+  await page.getByRole('button', { name: 'Last page' }).click();
+  await page.getByText('Page 2 of 2 · jobs 201–233 of 233').waitFor();
+  expect(backend.listQueries.at(-1)).toMatchObject({ page: 2, page_size: 200 });
+  expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+  await page.getByRole('checkbox', { name: 'Select all jobs on this page' }).check();
+  await page.getByText('33 selected on this page').waitFor();
+  await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Pause' }).click();
+  await page.getByText('Paused 33 of 33 job(s).').waitFor();
+
+  // A new search starts again at page 1.
+  await page.getByLabel('Search jobs').fill('Bulk job 1');
+  await page.getByText('Page 1 of 1 · jobs 1–100 of 100').waitFor();
+  expect(backend.listQueries.at(-1)).toMatchObject({ page: 1, q: 'Bulk job 1' });
   expect(errors).toEqual([]);
   await page.close();
 });

@@ -45,6 +45,17 @@ async function expectAccessible(frame: Frame): Promise<void> {
   expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
+/** The rows of the hidden `_y2s_audit` tab, read from the workspace's state (hidden tabs included). */
+async function auditRows(): Promise<{ at: string; actor: string; action: string; job_id: string; changes: string }[]> {
+  const state = (await (await fetch(`${server.url}/__workspace/state`)).json()) as {
+    spreadsheet: { tabs: { name: string; hidden: boolean; values: string[][] }[] };
+  };
+  const tab = state.spreadsheet.tabs.find((t) => t.name === '_y2s_audit');
+  if (!tab) return [];
+  const [header, ...rows] = tab.values;
+  return rows.map((row) => Object.fromEntries(header!.map((h, i) => [h, String(row[i] ?? '')]))) as never;
+}
+
 async function closeDialog(): Promise<void> {
   await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).first().click();
   await page.getByRole('dialog').waitFor({ state: 'detached' });
@@ -68,6 +79,27 @@ test('create the "Daily Sync" job through the wizard', async () => {
   await wizard.getByRole('table', { name: 'Next runs' }).waitFor({ timeout: 30_000 });
   expect(await wizard.getByRole('table', { name: 'Next runs' }).locator('tbody tr').count()).toBe(5);
   await expectAccessible(wizard);
+
+  // Active window: the server's message for an end before the start, then a start the preview honours.
+  const zone = await wizard.getByLabel('Time zone').inputValue();
+  const { now } = (await (await fetch(`${server.url}/__workspace/state`)).json()) as { now: string };
+  const startDay = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .format(new Date(Date.parse(now) + 10 * 86_400_000));
+  await wizard.getByLabel('Starts', { exact: true }).fill(`${startDay}T08:00`);
+  await wizard.getByLabel('Ends', { exact: true }).fill(`${startDay}T07:00`);
+  await wizard.getByText(/must not be before start_at/).waitFor({ timeout: 30_000 });
+  expect(await wizard.getByRole('table', { name: 'Next runs' }).count()).toBe(0);
+  await wizard.getByLabel('Ends', { exact: true }).fill('');
+  const firstRun = 'table[aria-label="Next runs"] tbody tr:first-child td:nth-child(2)';
+  const dayLabel = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(new Date(`${startDay}T12:00:00Z`));
+  await wizard.locator(firstRun, { hasText: `${dayLabel}, 09:00` }).waitFor({ timeout: 30_000 });
+  expect(await wizard.getByText(/must not be before start_at/).count()).toBe(0);
+  await expectAccessible(wizard);
+  // The job itself starts now and ends far away (the tests below run it today).
+  await wizard.getByLabel('Starts', { exact: true }).fill('');
+  await wizard.getByLabel('Ends', { exact: true }).fill('2099-12-31T23:00');
+  await wizard.locator(firstRun, { hasNotText: dayLabel }).waitFor({ timeout: 30_000 });
+
   await wizard.getByRole('button', { name: 'Next' }).click();
   await wizard.getByText('Step 3 of 5: Output').waitFor({ timeout: 30_000 });
   expect(await wizard.getByLabel('New tab name').inputValue()).toBe('Videos'); // no such tab yet
@@ -77,9 +109,13 @@ test('create the "Daily Sync" job through the wizard', async () => {
   await expectAccessible(wizard);
   await wizard.getByRole('button', { name: 'Next' }).click();
   await wizard.getByText('Step 5 of 5: Review').waitFor({ timeout: 30_000 });
+  const summary = wizard.getByRole('table', { name: 'Job summary' });
+  expect(await summary.getByRole('row', { name: /^Starts/ }).textContent()).toContain('now');
+  expect(await summary.getByRole('row', { name: /^Ends/ }).textContent()).toContain(`2099-12-31 23:00 (${zone})`);
   await expectAccessible(wizard);
   await wizard.getByRole('button', { name: 'Create job' }).click();
   await wizard.getByText('Job created').waitFor({ timeout: 30_000 });
+  await wizard.getByText(/until 2099-12-31 23:00/).waitFor(); // the saved job keeps its end
   await wizard.getByRole('button', { name: 'Done' }).click();
   // google.script.host.close() closes the dialog.
   await page.getByRole('dialog').waitFor({ state: 'detached' });
@@ -139,6 +175,14 @@ test('create and revoke an API key', async () => {
   await keys.getByRole('button', { name: 'Confirm revoking CI key' }).click();
   await keys.getByRole('row', { name: /CI key/ }).getByText('revoked').waitFor({ timeout: 30_000 });
   await closeDialog();
+
+  // Both changes are in the hidden audit tab, naming the owner and the key.
+  const keyId = /^y2s_(k_[0-9a-f]{8})_/.exec(secret)![1];
+  const audit = (await auditRows()).filter((r) => r.action.startsWith('key.'));
+  expect(audit.map((r) => [r.actor, r.action, JSON.parse(r.changes).key_id])).toEqual([
+    ['user:owner@example.com', 'key.create', keyId],
+    ['user:owner@example.com', 'key.revoke', keyId],
+  ]);
 });
 
 test('menu actions answer with an alert: run due jobs, sync this tab', async () => {
@@ -155,6 +199,29 @@ test('menu actions answer with an alert: run due jobs, sync this tab', async () 
   await page.getByRole('dialog').getByText(/^Synced “Videos” with 1 job\(s\)/).waitFor({ timeout: 60_000 });
   await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
   await page.getByRole('dialog').waitFor({ state: 'detached' });
+});
+
+test('settings: the web API rate limit is validated by the server and saved', async () => {
+  await menu('Settings…');
+  const settings = await surfaceFrame('Settings');
+  await settings.getByLabel('Daily YouTube quota budget').waitFor({ timeout: 30_000 });
+  const rateLimit = settings.getByLabel('Web API requests per minute');
+  expect(await rateLimit.inputValue()).toBe('60');
+  await rateLimit.fill('0');
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await settings.locator('#s-rate_limit_per_minute-issue', { hasText: 'expected a whole number from 1 to 1000' }).waitFor({ timeout: 30_000 });
+  expect(await rateLimit.getAttribute('aria-invalid')).toBe('true');
+  await expectAccessible(settings);
+  await rateLimit.fill('120');
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await settings.getByText('Saved.').waitFor({ timeout: 30_000 });
+  await closeDialog();
+
+  await menu('Settings…');
+  const reopened = await surfaceFrame('Settings');
+  await reopened.getByLabel('Daily YouTube quota budget').waitFor({ timeout: 30_000 });
+  expect(await reopened.getByLabel('Web API requests per minute').inputValue()).toBe('120');
+  await closeDialog();
 });
 
 test('the sidebar and settings show the job and pass the axe check', async () => {

@@ -1,9 +1,11 @@
 /**
  * The job manager: sortable, searchable, filterable table with inline edits, expandable rows,
  * selection and bulk actions, a context menu, export, and a 30 s auto-refresh that keeps selection,
- * expanded rows and unsaved inline edits.
+ * expanded rows and unsaved inline edits. Jobs come a page at a time from the server (listJobs
+ * page/page_size); the selection is limited to the page shown, so a bulk action never touches a job
+ * the user cannot see.
  */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { BulkAction, JobDetailDto, JobDto, JobStatus, ListJobsQuery, SortOrder } from '../../../src-server/app/contract';
 import type { ExportFormat } from '../../../src-server/domain/catalogue';
 import { html } from '../../lib/html';
@@ -27,6 +29,8 @@ const COLUMNS: { key: string; label: string; sortable: boolean }[] = [
   { key: 'priority', label: 'Priority', sortable: true },
 ];
 
+const PAGE_SIZES = [25, 50, 100, 200] as const;
+
 type Edit = { field: 'schedule_value' | 'channels'; value: string; error?: string; saving?: boolean };
 
 export function Manager() {
@@ -45,10 +49,19 @@ export function Manager() {
   const [confirmDelete, setConfirmDelete] = useState<string[] | null>(null);
   const [wizard, setWizard] = useState<{ jobId: string | null } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [pageSize, setPageSize] = useState<number>(50);
+  // The page belongs to the filters it was chosen with: another filter, sort or size shows page 1.
+  const filterKey = JSON.stringify([q, status, tag, sort.key, sort.order, pageSize]);
+  const [paging, setPaging] = useState({ key: filterKey, page: 1 });
+  const page = paging.key === filterKey ? paging.page : 1;
+  const setPage = (n: number) => setPaging({ key: filterKey, page: n });
+  const latest = useRef(0);
   const visible = usePageVisible();
+  const pages = Math.max(1, Math.ceil(total / pageSize));
 
+  /** The filters and sort (export takes every matching job, not one page). */
   const query = (): ListJobsQuery => {
-    const out: ListJobsQuery = { page_size: 200, sort: sort.key, order: sort.order };
+    const out: ListJobsQuery = { sort: sort.key, order: sort.order };
     if (q.trim()) out.q = q.trim();
     if (status) out.status = status;
     if (tag.trim()) out.tag = tag.trim();
@@ -56,17 +69,22 @@ export function Manager() {
   };
 
   const load = useCallback(async () => {
+    const ticket = ++latest.current;
     try {
-      const page = await rpc.listJobs(query());
-      setJobs(page.items);
-      setTotal(page.total);
-      // Keep the selection, minus jobs that are gone.
-      setSelected((sel) => new Set([...sel].filter((id) => page.items.some((j) => j.id === id))));
+      const answer = await rpc.listJobs({ ...query(), page, page_size: pageSize });
+      if (ticket !== latest.current) return; // a newer request (other page or filter) answers instead
+      const last = Math.max(1, Math.ceil(answer.total / pageSize));
+      // Past the last page (jobs were deleted): show the last one instead.
+      if (answer.items.length === 0 && page > last) { setPage(last); return; }
+      setJobs(answer.items);
+      setTotal(answer.total);
+      // Keep the selection, minus jobs that are gone or not on this page.
+      setSelected((sel) => new Set([...sel].filter((id) => answer.items.some((j) => j.id === id))));
       setError(null);
     } catch (err) {
-      setError(err);
+      if (ticket === latest.current) setError(err);
     }
-  }, [q, status, tag, sort.key, sort.order]);
+  }, [filterKey, page]);
 
   useEffect(() => {
     const t = setTimeout(() => void load(), q ? 250 : 0);
@@ -179,7 +197,7 @@ export function Manager() {
       </div>
     </div>
     <div class="bulkbar row" role="toolbar" aria-label="Bulk actions">
-      <span class="small">${sel.length ? `${sel.length} selected` : 'Select jobs for bulk actions'}</span>
+      <span class="small">${sel.length ? `${sel.length} selected${pages > 1 ? ' on this page' : ''}` : pages > 1 ? 'Select jobs on this page for bulk actions' : 'Select jobs for bulk actions'}</span>
       ${(['pause', 'resume', 'enable', 'disable', 'run_now'] as BulkAction[]).map((a) => html`<button key=${a} class="small" disabled=${!sel.length || busy}
         onClick=${() => void bulk(a, sel)}>${{ pause: 'Pause', resume: 'Resume', enable: 'Enable', disable: 'Disable', run_now: 'Run now', delete: 'Delete' }[a]}</button>`)}
       <button class="small danger" disabled=${!sel.length || busy} onClick=${() => setConfirmDelete(sel)}>Delete</button>
@@ -195,7 +213,7 @@ export function Manager() {
     ${jobs && jobs.length === 0 ? html`<${Empty}>${q || status || tag ? 'No job matches these filters.' : 'No jobs yet. Create one with “New job”.'}</${Empty}>` : null}
     ${jobs && jobs.length > 0 ? html`<div class="table-wrap"><table aria-label="Jobs" aria-rowcount=${total}>
       <thead><tr>
-        <th scope="col" style="width:32px"><input type="checkbox" aria-label="Select all jobs" checked=${allSelected}
+        <th scope="col" style="width:32px"><input type="checkbox" aria-label=${pages > 1 ? 'Select all jobs on this page' : 'Select all jobs'} checked=${allSelected}
           onChange=${() => setSelected(allSelected ? new Set() : new Set(ids))} /></th>
         <th scope="col" style="width:32px"><span class="sr-only">Details</span></th>
         ${COLUMNS.map((c) => html`<th scope="col" key=${c.key} aria-sort=${sort.key === c.key ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}>
@@ -231,7 +249,27 @@ export function Manager() {
         </tr>
         ${isOpen ? html`<tr class="detail" key=${`${job.id}-detail`}><td colspan=${COLUMNS.length + 3}><${RowDetail} id=${job.id} version=${job.version} /></td></tr>` : null}`;
       })}</tbody></table></div>` : null}
-    <p class="small muted">${jobs ? `${total} job(s). Refreshes every 30 s. Right-click a row (or Shift+F10) for more actions.` : ''}</p>
+    ${jobs && total > 0 ? html`<${Pager} page=${page} pages=${pages} total=${total} shown=${jobs.length} pageSize=${pageSize}
+      onPage=${(n: number) => setPage(Math.min(pages, Math.max(1, n)))} onPageSize=${setPageSize} />` : null}
+    <p class="small muted">${jobs ? `${total} job(s). Refreshes every 30 s. Right-click a row (or Shift+F10) for more actions.${pages > 1 ? ' Selection applies to the page shown; changing page clears it.' : ''}` : ''}</p>
     ${menu ? html`<${ContextMenu} x=${menu.x} y=${menu.y} label=${`Actions for ${menu.job.config.name}`} items=${menuItems(menu.job)} onClose=${() => setMenu(null)} />` : null}
   </main>`;
+}
+
+/** Page controls: first/previous/next/last buttons, the page and range shown, and the page size. */
+function Pager({ page, pages, total, shown, pageSize, onPage, onPageSize }: {
+  page: number; pages: number; total: number; shown: number; pageSize: number; onPage: (n: number) => void; onPageSize: (n: number) => void;
+}) {
+  const first = (page - 1) * pageSize + 1;
+  return html`<nav class="row pager" aria-label="Pages of jobs">
+    <button class="small" onClick=${() => onPage(1)} disabled=${page <= 1} aria-label="First page">«</button>
+    <button class="small" onClick=${() => onPage(page - 1)} disabled=${page <= 1}>Previous page</button>
+    <span class="small" aria-live="polite">Page ${page} of ${pages} · jobs ${first}–${first + shown - 1} of ${total}</span>
+    <button class="small" onClick=${() => onPage(page + 1)} disabled=${page >= pages}>Next page</button>
+    <button class="small" onClick=${() => onPage(pages)} disabled=${page >= pages} aria-label="Last page">»</button>
+    <label class="small muted" for="m-page-size">Jobs per page</label>
+    <select id="m-page-size" class="small" value=${String(pageSize)} onChange=${(e: Event) => onPageSize(Number((e.currentTarget as HTMLSelectElement).value))}>
+      ${PAGE_SIZES.map((n) => html`<option key=${n} value=${String(n)}>${n}</option>`)}
+    </select>
+  </nav>`;
 }

@@ -1,4 +1,7 @@
-/** Settings: default time zone, heartbeat interval, daily quota budget, history retention, notification address. */
+/**
+ * Settings: default time zone, heartbeat interval, daily quota budget, history retention, notification
+ * address, web API rate limit.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import type { Settings as SettingsDto } from '../../../src-server/app/contract';
 import { HEARTBEAT_MINUTES, YOUTUBE_DAILY_QUOTA, type HeartbeatMinutes } from '../../../src-server/domain/catalogue';
@@ -24,6 +27,7 @@ export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
       setDraft({
         default_timezone: s.default_timezone, heartbeat_minutes: String(s.heartbeat_minutes), daily_quota_budget: String(s.daily_quota_budget),
         run_history_rows: String(s.run_history_rows), audit_rows: String(s.audit_rows), notification_email: s.notification_email,
+        rate_limit_per_minute: String(s.rate_limit_per_minute),
       });
     }, setError);
   }, []);
@@ -42,6 +46,7 @@ export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
         run_history_rows: Number(draft.run_history_rows),
         audit_rows: Number(draft.audit_rows),
         notification_email: (draft.notification_email ?? '').trim(),
+        rate_limit_per_minute: Number(draft.rate_limit_per_minute),
       };
       setSettings(await rpc.saveSettings(patch));
       setSaved(true);
@@ -60,7 +65,7 @@ export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
     <h1 class="sr-only">Settings</h1>
     <${ErrorBanner} error=${error && errorMessage(error)} />
     ${!settings && !error ? html`<${Loading} />` : null}
-    ${settings ? html`<form onSubmit=${save} aria-label="Scheduler settings">
+    ${settings ? html`<form onSubmit=${save} aria-label="Scheduler settings" novalidate>
       <${Field} id="s-default_timezone" label="Default time zone" hint="New jobs start in this zone." issue=${issues.default_timezone}>
         <select id="s-default_timezone" value=${draft.default_timezone} onChange=${set('default_timezone')} ...${describedBy('s-default_timezone', 'x', issues.default_timezone)}>
           ${(ZONES.includes(draft.default_timezone ?? '') ? ZONES : [draft.default_timezone ?? 'UTC', ...ZONES]).map((z) => html`<option key=${z} value=${z}>${z}</option>`)}
@@ -76,7 +81,10 @@ export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
         <div class="grow">${input('run_history_rows', 'Run history kept (rows)', 'number', 'Older runs are rotated out.', { min: 100 })}</div>
         <div class="grow">${input('audit_rows', 'Audit log kept (rows)', 'number', undefined, { min: 100 })}</div>
       </div>
-      ${input('notification_email', 'Notification address', 'email', 'Fallback recipient for job notifications; empty for none.')}
+      <div class="row top">
+        <div class="grow">${input('notification_email', 'Notification address', 'email', 'Fallback recipient of notifications; empty for none.')}</div>
+        <div class="grow">${input('rate_limit_per_minute', 'Web API requests per minute', 'number', 'Per API key or token; more get a 429 answer.', { min: 1, max: 1000 })}</div>
+      </div>
       <div class="row"><button type="submit" class="action" disabled=${saving}>${saving ? 'Saving…' : 'Save settings'}</button>
         ${saved ? html`<span class="small" role="status" style="color:#137333">Saved.</span>` : null}</div>
     </form>` : null}

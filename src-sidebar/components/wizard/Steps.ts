@@ -89,6 +89,15 @@ export function ScheduleStep({ form, set, issues, preview, previewing }: StepPro
         ${(ZONES.includes(form.timezone) ? ZONES : [form.timezone, ...ZONES]).map((z) => html`<option key=${z} value=${z}>${z}</option>`)}
       </select>
     </${Field}>
+    <fieldset>
+      <legend>Active between (optional)</legend>
+      <div class="row top">
+        <div class="grow"><${Text} id="f-start" label="Starts" type="datetime-local" hint=${`No run before; ${form.timezone} time.`} value=${form.start_at}
+          issue=${issues.start_at} step=${form.start_at.length > 16 ? 1 : 60} onInput=${(v: string) => set({ start_at: v })} /></div>
+        <div class="grow"><${Text} id="f-end" label="Ends" type="datetime-local" hint=${`No run after; ${form.timezone} time.`} value=${form.end_at}
+          issue=${issues.end_at} step=${form.end_at.length > 16 ? 1 : 60} onInput=${(v: string) => set({ end_at: v })} /></div>
+      </div>
+    </fieldset>
     <h3>Next 5 runs <span class="muted small">${scheduleValue(form)}</span></h3>
     <div aria-live="polite">
       ${previewing && !preview ? html`<${Loading} label="Computing…" />` : null}
@@ -182,6 +191,8 @@ export function ReviewStep({ form, preview }: { form: Form; preview: SchedulePre
     ['Name', String(c.name)],
     ['Channels', (c.channels as string[]).join(', ')],
     ['Schedule', preview?.schedule_text || `${form.schedule_type} ${scheduleValue(form)} (${form.timezone})`],
+    ['Starts', form.start_at ? `${form.start_at.replace('T', ' ')} (${form.timezone})` : 'now'],
+    ['Ends', form.end_at ? `${form.end_at.replace('T', ' ')} (${form.timezone})` : 'never'],
     ['Next run', preview?.runs[0] ? fmtDateTime(preview.runs[0], form.timezone) : '—'],
     ['Spreadsheet', form.sheet === 'this' ? 'This spreadsheet' : form.target_sheet_id],
     ['Tab', form.target_tab_name],

@@ -37,7 +37,7 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
   }, [step, sheetId]);
 
   useEffect(() => {
-    rpc.listJobs({ page_size: 200 }).then((p) => setJobs(p.items)).catch(() => undefined);
+    allJobs().then(setJobs).catch(() => undefined);
     if (!jobId) {
       // New jobs start in the spreadsheet's default zone (Settings).
       rpc.getSettings().then((s) => setForm((f) => (f.timezone === viewerZone() && s.default_timezone ? { ...f, timezone: s.default_timezone } : f)), () => undefined);
@@ -61,7 +61,7 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
   };
 
   // Live preview of the schedule (debounced) while on the schedule or review step.
-  const scheduleKey = `${form.schedule_type}|${scheduleValue(form)}|${form.timezone}|${form.target_tab_name}|${form.target_sheet_id}`;
+  const scheduleKey = `${form.schedule_type}|${scheduleValue(form)}|${form.timezone}|${form.start_at}|${form.end_at}|${form.target_tab_name}|${form.target_sheet_id}`;
   useEffect(() => {
     if (step !== 1 && step !== 4) return;
     let cancelled = false;
@@ -72,7 +72,13 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
           if (cancelled) return;
           setPreview(withoutSelf(p, editing));
           const own = p.errors.filter((e) => STEP_FIELDS[1]?.includes(e.path.split(/[.[]/)[0] ?? ''));
-          setIssues((cur) => ({ ...cur, ...issuesByField(own) }));
+          // The preview validates every schedule field: its answer replaces their issues (a fixed
+          // start_at clears the end_at "before start_at" issue too).
+          setIssues((cur) => {
+            const next = { ...cur };
+            for (const field of STEP_FIELDS[1] ?? []) delete next[field];
+            return { ...next, ...issuesByField(own) };
+          });
         })
         .catch((err) => { if (!cancelled) setError(err); })
         .finally(() => { if (!cancelled) setPreviewing(false); });
@@ -199,6 +205,16 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
       </div>
     </form>
   </main>`;
+}
+
+/** Every job (the depends-on choice), a page of 200 at a time. */
+async function allJobs(): Promise<JobDto[]> {
+  const out: JobDto[] = [];
+  for (let page = 1; ; page++) {
+    const answer = await rpc.listJobs({ page, page_size: 200, sort: 'name', order: 'asc' });
+    out.push(...answer.items);
+    if (answer.items.length === 0 || page * answer.page_size >= answer.total) return out;
+  }
 }
 
 /** What previewSchedule validates: the whole config typed so far (the server reports per field). */

@@ -23,6 +23,8 @@ export interface Form {
   cron: string;
   once_at: string; // datetime-local value
   timezone: string;
+  start_at: string; // datetime-local value in the job's zone; '' = no bound
+  end_at: string;
   sheet: 'this' | 'other';
   target_sheet_id: string;
   target_tab_name: string;
@@ -46,7 +48,7 @@ export function emptyForm(timezone: string): Form {
   return {
     name: '', description: '', channels: '',
     schedule_type: 'daily', times: '09:00', weekdays: ['MON'], month_days: '1', interval_n: '6', interval_unit: 'h',
-    cron: '0 9 * * 1-5', once_at: '', timezone,
+    cron: '0 9 * * 1-5', once_at: '', timezone, start_at: '', end_at: '',
     sheet: 'this', target_sheet_id: '', target_tab_name: 'Videos', output_mode: 'upsert', columns: [...DEFAULT_COLUMNS],
     video_filter: 'all', max_videos: '',
     priority: '5', max_retries: '3', retry_backoff_minutes: '5', misfire_grace_minutes: '60', catch_up: 'latest',
@@ -78,6 +80,8 @@ export function toConfig(f: Form): Record<string, unknown> {
     schedule_type: f.schedule_type,
     schedule_value: scheduleValue(f),
     timezone: f.timezone,
+    start_at: f.start_at.trim() || null,
+    end_at: f.end_at.trim() || null,
     target_sheet_id: f.sheet === 'other' ? f.target_sheet_id.trim() : '',
     target_tab_name: f.target_tab_name.trim(),
     output_mode: f.output_mode,
@@ -125,6 +129,8 @@ export function fromJob(job: JobDto, fallbackZone: string): Form {
     tags: ((c.tags as string[] | undefined) ?? []).join(', '),
     depends_on: Array.isArray(c.depends_on) ? str(c.depends_on[0]) : str(c.depends_on),
     enabled: c.enabled !== false,
+    start_at: boundToLocal(c.start_at, f.timezone),
+    end_at: boundToLocal(c.end_at, f.timezone),
   } satisfies Partial<Form>);
   switch (f.schedule_type) {
     case 'daily': f.times = value; break;
@@ -135,6 +141,26 @@ export function fromJob(job: JobDto, fallbackZone: string): Form {
     case 'once': f.once_at = value; break;
   }
   return f;
+}
+
+/**
+ * A stored start_at / end_at as a datetime-local value in the job's zone. Local values are kept as
+ * they are (seconds only when not :00); a bound stored with an offset is shown as the same instant's
+ * wall time in the job's zone.
+ */
+export function boundToLocal(value: unknown, timeZone: string): string {
+  const text = str(value).trim();
+  if (!text) return '';
+  const local = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?(?:\.\d+)?$/.exec(text);
+  if (local) return local[1]! + (local[2] && local[2] !== ':00' ? local[2] : '');
+  const instant = new Date(text);
+  if (Number.isNaN(instant.getTime())) return text;
+  const parts: Record<string, string> = {};
+  for (const p of new Intl.DateTimeFormat('en-CA', {
+    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  }).formatToParts(instant)) parts[p.type] = p.value;
+  const seconds = parts.second && parts.second !== '00' ? `:${parts.second}` : '';
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}${seconds}`;
 }
 
 /** Which step owns each config field: a server issue sends the user back to that step. */

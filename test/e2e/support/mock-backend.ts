@@ -4,7 +4,7 @@
  * client (shim, wrapper, states), and screenshots when no dev server is available.
  */
 import type {
-  ApiKeyDto, CalendarDto, JobDetailDto, JobDto, MonitorDto, RunDto, Settings, SidebarViewDto,
+  ApiKeyDto, CalendarDto, JobDetailDto, JobDto, ListJobsQuery, MonitorDto, RunDto, Settings, SidebarViewDto,
 } from '../../../src-server/app/contract';
 
 type Answer = { ok: boolean; value?: unknown; error?: { name: string; message: string } };
@@ -65,13 +65,26 @@ export function createMockBackend() {
     return j;
   };
 
+  /** Every listJobs query the surfaces made (paging checks). */
+  const listQueries: ListJobsQuery[] = [];
   const fns: Record<string, Fn> = {
     sidebarView: (): SidebarViewDto => ({
       jobs, monitor: monitor(), next_runs: jobs.map((j) => ({ job_id: j.id, job_name: j.config.name, at: j.next_run_at! })),
       health: { status: 'ok', warnings: [] }, settings, user_email: 'owner@example.com', spreadsheet_url: 'https://docs.google.com/spreadsheets/d/local',
     }),
     monitorView: monitor,
-    listJobs: () => ({ items: jobs, total: jobs.length, page: 1, page_size: 200 }),
+    // Pages like the app: page_size 50 by default, at most 200; name search and name sort.
+    listJobs: (query: ListJobsQuery = {}) => {
+      const size = Math.min(200, Math.max(1, query.page_size ?? 50));
+      const page = Math.max(1, query.page ?? 1);
+      const text = query.q?.toLowerCase() ?? '';
+      const matching = jobs.filter((j) => !text || j.config.name.toLowerCase().includes(text));
+      if (query.sort === 'name') {
+        matching.sort((a, b) => a.config.name.localeCompare(b.config.name) * (query.order === 'desc' ? -1 : 1));
+      }
+      listQueries.push(query);
+      return { items: matching.slice((page - 1) * size, page * size), total: matching.length, page, page_size: size };
+    },
     getJob: (id: string) => detail(find(id)),
     calendarView: (month: string): CalendarDto => ({
       month, time_zone: 'America/New_York',
@@ -122,6 +135,7 @@ export function createMockBackend() {
 
   return {
     opened,
+    listQueries,
     /** Answers like the runtime's scriptRun: {ok, value} or {ok:false, error}. */
     scriptRun(fn: string, args: unknown[]): Answer {
       if (ui.includes(fn)) { opened.push({ fn, args }); return { ok: true, value: null }; }
