@@ -194,8 +194,9 @@ test('job manager: server pages beyond 200 jobs, keyboard page controls, selecti
   await page.getByRole('button', { name: 'Next page' }).focus();
   await page.keyboard.press('Enter');
   await page.getByText('Page 2 of 5 · jobs 51–100 of 233').waitFor();
+  // The label follows the click at once; the rows follow the server's answer.
+  await page.getByRole('checkbox', { name: 'Select Bulk job 051' }).waitFor();
   expect(backend.listQueries.at(-1)).toMatchObject({ page: 2, page_size: 50 });
-  expect(await page.getByRole('checkbox', { name: 'Select Bulk job 051' }).isVisible()).toBe(true);
   await page.getByText('Select jobs on this page for bulk actions').waitFor(); // the page-1 selection is gone
 
   // 200 a page (the server's maximum): the jobs beyond 200 are on page 2.
@@ -203,6 +204,7 @@ test('job manager: server pages beyond 200 jobs, keyboard page controls, selecti
   await page.getByText('Page 1 of 2 · jobs 1–200 of 233').waitFor();
   await page.getByRole('button', { name: 'Last page' }).click();
   await page.getByText('Page 2 of 2 · jobs 201–233 of 233').waitFor();
+  await page.getByRole('checkbox', { name: 'Select Bulk job 201' }).waitFor();
   expect(backend.listQueries.at(-1)).toMatchObject({ page: 2, page_size: 200 });
   expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
   await page.getByRole('checkbox', { name: 'Select all jobs on this page' }).check();
@@ -213,6 +215,7 @@ test('job manager: server pages beyond 200 jobs, keyboard page controls, selecti
   // A new search starts again at page 1.
   await page.getByLabel('Search jobs').fill('Bulk job 1');
   await page.getByText('Page 1 of 1 · jobs 1–100 of 100').waitFor();
+  await page.getByRole('checkbox', { name: 'Select Bulk job 100' }).waitFor();
   expect(backend.listQueries.at(-1)).toMatchObject({ page: 1, q: 'Bulk job 1' });
   expect(errors).toEqual([]);
   await page.close();
