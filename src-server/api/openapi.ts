@@ -94,7 +94,7 @@ const OPERATIONS: Operation[] = [
     summary: 'Import jobs (all or nothing)',
     description: 'Either a JSON body {"format":"yaml","content":"<file text>"}, or ?format=json|yaml with the file itself as the body (credentials then go in the query). Every job is validated before anything is written.',
     body: { schema: ref('ImportRequest'), example: { format: 'json', content: JSON.stringify([DAILY_SYNC_EXAMPLE]) }, required: true },
-    success: { status: 200, description: 'Ids of created and updated jobs.', schema: ref('ImportResult') },
+    success: { status: 200, description: 'Ids of created, updated and unchanged jobs (an import that changes nothing in a job leaves its version as it was).', schema: ref('ImportResult') },
     errors: [400, 401, 403, 413, 415, 422, 429, 503],
   },
   {
@@ -296,7 +296,7 @@ function componentSchemas(): Record<string, JsonSchema> {
         results: arrayOf({ type: 'object', properties: { id: str, ok: { type: 'boolean' }, error: ref('ErrorBody') } }),
       },
     },
-    ImportResult: { type: 'object', properties: { created: arrayOf(str), updated: arrayOf(str) } },
+    ImportResult: { type: 'object', properties: { created: arrayOf(str), updated: arrayOf(str), unchanged: arrayOf(str) } },
     Token: {
       type: 'object',
       properties: {

@@ -158,6 +158,7 @@ export interface ExportFile {
 export interface ImportResult {
   created: string[];
   updated: string[];
+  unchanged: string[]; // already exactly as imported: version and audit untouched
 }
 
 export interface Settings {

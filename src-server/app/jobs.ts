@@ -67,6 +67,8 @@ export function insertJob(ctx: AppContext, loaded: Loaded, config: JobConfig, ac
 export function replaceConfig(ctx: AppContext, loaded: Loaded, job: JobRecord, config: JobConfig, actor: Actor, action: string): JobRecord {
   checkDependency(loaded, job.id, config);
   const diff = configDiff(job.config, config);
+  // The same definition again (a PUT retried, an unchanged export re-imported) is not a change.
+  if (Object.keys(diff).length === 0) return job;
   const next: JobRecord = { ...job, config, version: job.version + 1, updated_at: ctx.now().toISOString(), updated_by: actorLabel(actor) };
   writeJob(loaded.snapshot, next);
   loaded.invalidate();
@@ -164,11 +166,11 @@ export function importAll(ctx: AppContext, loaded: Loaded, items: ImportItem[], 
       throw err;
     }
   });
-  const result: ImportResult = { created: [], updated: [] };
+  const result: ImportResult = { created: [], updated: [], unchanged: [] };
   for (const { id, config, existing } of parsed) {
     if (existing) {
-      replaceConfig(ctx, loaded, existing, config, actor, 'job.update');
-      result.updated.push(id);
+      const next = replaceConfig(ctx, loaded, existing, config, actor, 'job.update');
+      (next === existing ? result.unchanged : result.updated).push(id);
     } else {
       const record = newRecord(ctx, id, config, actor);
       writeJob(loaded.snapshot, record);
@@ -178,7 +180,7 @@ export function importAll(ctx: AppContext, loaded: Loaded, items: ImportItem[], 
     }
   }
   loaded.invalidate();
-  ctx.audit(actor, 'import', null, { created: result.created.length, updated: result.updated.length });
+  ctx.audit(actor, 'import', null, { created: result.created.length, updated: result.updated.length, unchanged: result.unchanged.length });
   return result;
 }
 

@@ -225,13 +225,25 @@ describe('export and import', () => {
   test('JSON and YAML exports import back; ids kept -> update; all-or-nothing', () => {
     const { world, app } = setup();
     const { job } = app.createJob(daily, owner);
+    const yes = app.createJob({ ...daily, name: 'yes', schedule_value: '10:30', target_tab_name: 'on', tags: ['no', '0123'] }, owner).job;
     const json = app.exportJobs('json', {});
     const yaml = app.exportJobs('yaml', {});
-    expect(yaml.body).toContain('schedule_value: 09:00');
-    const again = app.importJobs(json.body, 'json', owner);
-    expect(again).toEqual({ created: [], updated: [job.id] });
-    expect(app.importJobs(yaml.body, 'yaml', owner)).toEqual({ created: [], updated: [job.id] });
+    // Quoted so that YAML 1.1 readers do not turn them into numbers or booleans.
+    expect(yaml.body).toContain('schedule_value: "09:00"');
+    expect(yaml.body).toContain('schedule_value: "10:30"');
+    expect(yaml.body).toContain('name: "yes"');
+    expect(yaml.body).toContain('target_tab_name: "on"');
+    expect(yaml.body).toMatch(/- "no"\n\s+- "0123"/);
+    // Re-importing an unchanged export changes nothing: same versions, no job.update audit row.
+    const updatesBefore = auditActions(world).filter((a) => a === 'job.update').length;
+    expect(app.importJobs(json.body, 'json', owner)).toEqual({ created: [], updated: [], unchanged: [job.id, yes.id] });
+    expect(app.importJobs(yaml.body, 'yaml', owner)).toEqual({ created: [], updated: [], unchanged: [job.id, yes.id] });
+    expect(app.getJob(job.id).version).toBe(job.version);
+    expect(auditActions(world).filter((a) => a === 'job.update').length).toBe(updatesBefore);
     expect(app.getJob(job.id).config.schedule_value).toBe('09:00');
+    const edited = yaml.body.replace('schedule_value: "09:00"', 'schedule_value: "07:15"');
+    expect(app.importJobs(edited, 'yaml', owner)).toEqual({ created: [], updated: [job.id], unchanged: [yes.id] });
+    expect(app.getJob(job.id)).toMatchObject({ version: job.version + 1, config: { schedule_value: '07:15' } });
     const doc = JSON.parse(json.body) as { jobs: Record<string, unknown>[] };
     const bad = { jobs: [{ ...daily, name: 'New one', target_tab_name: 'N' }, { ...daily, schedule_type: 'never' }] };
     const before = { ...world.properties.data };
