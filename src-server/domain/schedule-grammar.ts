@@ -80,8 +80,10 @@ function isWeekdayName(name: string): boolean {
 
 function parseWeekdays(text: string): number[] | string {
   const days = new Set<number>();
+  if (text.trim() === '') return 'no day given';
   for (const raw of text.split(',')) {
     const part = raw.trim();
+    if (part === '') return `an empty day in '${text.trim()}'`;
     const range = part.split('-').map((p) => p.trim());
     if (range.length > 2 || range.some((r) => !isWeekdayName(r))) return `unknown day '${part}'`;
     const from = weekdayIndex(range[0]!);
@@ -98,8 +100,10 @@ function parseWeekdays(text: string): number[] | string {
 function parseMonthDays(text: string): { days: number[]; last: boolean } | string {
   const days = new Set<number>();
   let last = false;
+  if (text.trim() === '') return 'no day given';
   for (const raw of text.split(',')) {
     const part = raw.trim();
+    if (part === '') return `an empty day in '${text.trim()}'`;
     if (part.toLowerCase() === 'last') {
       last = true;
       continue;
