@@ -35,7 +35,7 @@ export interface ApiKeyServiceDeps {
   /** The spreadsheet owner's email; when given, only they may create and revoke keys. */
   ownerEmail?: () => string | null;
   /** Called after a key is created or revoked, to write an audit row. */
-  audit?: (action: 'key.create' | 'key.revoke', actor: Actor, keyId: string, changes: Record<string, unknown>) => void;
+  audit?: (action: 'key.create' | 'key.revoke' | 'key.import', actor: Actor, keyId: string, changes: Record<string, unknown>) => void;
 }
 
 export interface VerifiedKey {
@@ -213,6 +213,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
       }
       const { property, value } = hashKeyRecord(deps.crypto, presented, { ...options, createdAt: deps.clock.now() });
       deps.properties.setMany({ [property]: value });
+      deps.audit?.('key.import', { kind: 'system' }, id, { name: options.name, scope: options.scope, created_by: options.createdBy });
       return id;
     },
 

@@ -11,7 +11,8 @@ import { withLock } from './lock';
 import { actorLabel, createLogs, type Logs } from './logs';
 import { readAllJobs, readJob, readState, writeState, leaseActive, type JobRecord, type JobState } from './records';
 import { readSettings } from './settings';
-import { PropertySnapshot } from './store';
+import { encodeSpool, readSpool, type SpooledLogs } from './log-spool';
+import { KEYS, PropertySnapshot } from './store';
 
 export class Loaded {
   readonly settings: Settings;
@@ -64,6 +65,10 @@ export class AppContext {
   readonly logs: Logs;
   private readonly startedMs: number;
   private idSeed: string | null = null;
+  /** Whether meta:log_spool is stored (null: not read yet in this execution). */
+  private spoolStored: boolean | null = null;
+  /** Rows of a failed flush, to write first at the next flush. */
+  private carried: SpooledLogs | null = null;
   private idCount = 0;
 
   constructor(readonly deps: AppDeps) {
@@ -90,25 +95,85 @@ export class AppContext {
       const loaded = this.load();
       const result = work(loaded);
       loaded.snapshot.commit(this.deps.properties);
-      this.flushLogs(loaded.settings);
+      this.flushLogs(loaded);
       return result;
     });
   }
 
-  flushLogs(settings: Settings): void {
-    this.logs.runs.flush(settings.run_history_rows);
-    this.logs.audit.flush(settings.audit_rows);
+  /**
+   * Appends the buffered run and audit rows. The store already holds what they describe, so a failed
+   * append does not fail the use case: the rows are spooled in a property (log-spool.ts) and written
+   * first by the next flush, in this execution or a later one. Call under the script lock.
+   */
+  flushLogs(loaded: Loaded): void {
+    if (this.spoolStored === null) {
+      const spool = readSpool(loaded.snapshot.get(KEYS.logSpool));
+      this.spoolStored = loaded.snapshot.get(KEYS.logSpool) !== null;
+      if (spool) this.carried = spool;
+    }
+    const carried = this.carried;
+    this.carried = null;
+    let lostRow: AuditDto | null = null;
+    if (carried) {
+      this.logs.runs.prepend(carried.runs);
+      this.logs.audit.prepend(carried.audit);
+      if (carried.dropped_runs > 0 || carried.dropped_audit > 0) {
+        lostRow = this.auditRow({ kind: 'system' }, 'log.rows_lost', null, {
+          since: carried.since,
+          runs: carried.dropped_runs,
+          audit: carried.dropped_audit,
+          error: carried.error,
+        });
+        this.logs.audit.prepend([lostRow]);
+      }
+    }
+    try {
+      this.logs.runs.flush(loaded.settings.run_history_rows);
+      this.logs.audit.flush(loaded.settings.audit_rows);
+    } catch (err) {
+      this.spoolRows(carried, lostRow, err);
+      return;
+    }
+    if (this.spoolStored) {
+      this.deps.properties.deleteMany([KEYS.logSpool]);
+      this.spoolStored = false;
+    }
+  }
+
+  private spoolRows(carried: SpooledLogs | null, lostRow: AuditDto | null, err: unknown): void {
+    const error = err instanceof Error ? err.message : String(err);
+    const spool: SpooledLogs = {
+      since: carried?.since ?? this.now().toISOString(),
+      error,
+      runs: this.logs.runs.takePending(),
+      // The count of lost rows travels in the spool until it can be written.
+      audit: this.logs.audit.takePending().filter((row) => row !== lostRow),
+      dropped_runs: carried?.dropped_runs ?? 0,
+      dropped_audit: carried?.dropped_audit ?? 0,
+    };
+    this.deps.logger.error(`Run history and audit rows could not be written (${error}); ${spool.runs.length + spool.audit.length} kept for the next write.`);
+    this.carried = spool;
+    try {
+      this.deps.properties.setMany({ [KEYS.logSpool]: encodeSpool(spool) });
+      this.spoolStored = true;
+    } catch (spoolErr) {
+      // Nowhere left to keep them beyond this execution.
+      this.deps.logger.error(`Log rows lost: ${spoolErr instanceof Error ? spoolErr.message : String(spoolErr)}`);
+    }
   }
 
   audit(actor: Actor, action: string, jobId: string | null, changes: unknown): void {
-    const row: AuditDto = {
+    this.logs.audit.add(this.auditRow(actor, action, jobId, changes));
+  }
+
+  private auditRow(actor: Actor, action: string, jobId: string | null, changes: unknown): AuditDto {
+    return {
       at: this.now().toISOString(),
       actor: actorLabel(actor),
       action,
       job_id: jobId,
       changes: typeof changes === 'string' ? changes : JSON.stringify(changes ?? {}),
     };
-    this.logs.audit.add(row);
   }
 
   /**

@@ -5,6 +5,7 @@ import type { HealthDto, HealthLevel } from './contract';
 import type { AppContext, Loaded } from './context';
 import { readQuota } from './quota';
 import { formatKb } from './bytes';
+import { readSpool } from './log-spool';
 import { idleTickEstimateMs, readRuntime, TRIGGER_RUNTIME_BUDGET_MS } from './runtime-meter';
 import { KEYS, STORE_LIMIT_BYTES, storeUsage, VALUE_LIMIT_BYTES } from './store';
 import { readTriggerRecord } from './triggers';
@@ -54,6 +55,18 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
       'error',
       `No tick has run since work fell due at ${overdueSince} (${Math.round((now.getTime() - Date.parse(overdueSince)) / 60_000)} min ago): ` +
         'the triggers are not firing (disabled, failing or out of daily runtime). Check Extensions > Apps Script > Triggers and Executions.',
+    );
+  }
+
+  const spool = readSpool(loaded.snapshot.get(KEYS.logSpool));
+  if (spool) {
+    const waiting = spool.runs.length + spool.audit.length;
+    const lost = spool.dropped_runs + spool.dropped_audit;
+    raise(
+      'warning',
+      `Since ${spool.since} the hidden history and audit tabs could not be written (${spool.error}): ` +
+        `${waiting} row(s) wait to be written with the next change${lost > 0 ? `, ${lost} older row(s) could not be kept` : ''}. ` +
+        'Check that the tabs _y2s_runs and _y2s_audit are not protected and the spreadsheet is not full.',
     );
   }
 

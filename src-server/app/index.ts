@@ -221,7 +221,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
         try {
           commitRecorded(ctx, loaded, row ? [row] : []);
         } finally {
-          ctx.flushLogs(loaded.settings);
+          ctx.flushLogs(loaded);
         }
         invalidateMonitor(ctx);
         if (row) return row;

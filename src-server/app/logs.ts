@@ -121,10 +121,26 @@ export class BufferedLog<T> {
     return this.pending.length;
   }
 
+  /** Rows from an earlier execution's failed flush go before this execution's rows. */
+  prepend(records: readonly T[]): void {
+    this.pending.unshift(...records);
+  }
+
+  /** Appends the buffer in one batch; on failure the rows stay buffered and the error is thrown. */
   flush(keep: number): void {
     if (this.pending.length === 0) return;
     const batch = this.pending.splice(0, this.pending.length);
-    this.table.append(batch, keep);
+    try {
+      this.table.append(batch, keep);
+    } catch (err) {
+      this.pending.unshift(...batch);
+      throw err;
+    }
+  }
+
+  /** Empties the buffer, returning what was in it. */
+  takePending(): T[] {
+    return this.pending.splice(0, this.pending.length);
   }
 }
 

@@ -21,6 +21,7 @@ export const KEYS = {
   runtime: 'meta:runtime',
   lastTick: 'meta:last_tick',
   triggers: 'meta:triggers',
+  logSpool: 'meta:log_spool',
 } as const;
 
 export function entryBytes(key: string, value: string): number {

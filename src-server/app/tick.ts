@@ -123,7 +123,7 @@ export function runTick(ctx: AppContext): TickResult {
       commitRecorded(ctx, loaded, rows);
     } finally {
       // The run rows are kept even when the state could not be (their sheets are written already).
-      ctx.flushLogs(loaded.settings);
+      ctx.flushLogs(loaded);
     }
     return { ran: rows.length, next_wake_at: wake };
   });

@@ -94,10 +94,20 @@ export function rotateJwtSecretNow(): void {
  * underscore in main.ts), so google.script.run and the web app cannot call it. Idempotent.
  */
 export function importLocalApiKey(key: string, options?: { name?: string; scope?: KeyScope }): string {
-  const { properties, crypto, clock } = createGasApp().deps;
-  return createApiKeyService({ properties, crypto, clock }).importKey(key, {
-    name: options?.name ?? 'local (--api-key)',
-    scope: options?.scope === 'read' ? 'read' : 'write',
-    createdBy: 'npm start --api-key',
+  const deps = createGasDeps();
+  const { properties, crypto, clock } = deps;
+  const ctx = new AppContext(deps);
+  const service = createApiKeyService({
+    properties,
+    crypto,
+    clock,
+    audit: (action, who, keyId, changes) => ctx.audit(who, action, null, { key_id: keyId, ...changes }),
   });
+  return ctx.mutate(() =>
+    service.importKey(key, {
+      name: options?.name ?? 'local (--api-key)',
+      scope: options?.scope === 'read' ? 'read' : 'write',
+      createdBy: 'npm start --api-key',
+    }),
+  );
 }

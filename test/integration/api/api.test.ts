@@ -85,6 +85,15 @@ describe('web API in the local runtime', () => {
     const before = runtime.properties.script['api.key.k_0000aaaa'];
     expect(runtime.run('importLocalApiKey_', WRITE_KEY, { scope: 'write' }).value).toBe('k_0000aaaa');
     expect(runtime.properties.script['api.key.k_0000aaaa']).toBe(before);
+    // Each registration is audited once; the idempotent repeat adds no row.
+    const audit = api(runtime, 'GET', '/audit', { key: READ_KEY, query: { action: 'key.import' } });
+    const rows = audit.json.data as { actor: string; action: string; changes: string }[];
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.actor === 'system')).toBe(true);
+    expect(rows.map((r) => JSON.parse(r.changes) as { key_id: string; scope: string })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key_id: 'k_0000aaaa', scope: 'write' }), expect.objectContaining({ scope: 'read' })]),
+    );
+    expect(JSON.stringify(rows)).not.toContain('integrationWriteKeySecret');
   });
 
   test('the private key import cannot be reached through google.script.run', () => {

@@ -258,6 +258,66 @@ describe('export and import', () => {
   });
 });
 
+describe('history and audit tabs that cannot be written', () => {
+  /** The world's spreadsheets, failing on the hidden log tabs while `broken.on` is set. */
+  function brokenLogs(world: FakeWorld): { on: boolean; deps: typeof world.deps } {
+    const broken = { on: true, deps: world.deps };
+    const real = world.spreadsheets;
+    const fail = (tabName: string): void => {
+      if (broken.on && tabName.startsWith('_y2s_')) throw new Error('You are trying to edit a protected cell or object.');
+    };
+    broken.deps = {
+      ...world.deps,
+      spreadsheets: Object.assign(Object.create(real) as typeof real, {
+        getTab: (id: string | null, tab: string) => (fail(tab), real.getTab(id, tab)),
+        createTab: (id: string | null, tab: string, options?: { hidden?: boolean }) => (fail(tab), real.createTab(id, tab, options)),
+      }),
+    };
+    return broken;
+  }
+
+  test('the change stands, its audit row waits in the store, health warns, and the next write appends it first', () => {
+    const { world } = setup();
+    const broken = brokenLogs(world);
+    const first = createSchedulerApp(broken.deps);
+    const { job } = first.createJob(daily, owner); // no error: the job is stored
+    expect(world.properties.data[`job:${job.id}`]).toBeDefined();
+    expect(auditActions(world)).toEqual([]);
+    expect(JSON.parse(world.properties.data['meta:log_spool']!)).toMatchObject({ audit: [{ action: 'job.create', job_id: job.id }], error: expect.stringContaining('protected') });
+    first.pauseJob(job.id, owner); // same execution, still failing: both rows wait, in order
+    expect((JSON.parse(world.properties.data['meta:log_spool']!) as { audit: { action: string }[] }).audit.map((a) => a.action)).toEqual(['job.create', 'job.pause']);
+    const health = createSchedulerApp(broken.deps).health();
+    expect(health.warnings.join(' ')).toMatch(/could not be written \(You are trying to edit a protected cell or object\.\): 2 row\(s\) wait/);
+
+    // A later execution with the tabs writable again: the waiting rows come first, then its own.
+    broken.on = false;
+    createSchedulerApp(broken.deps).resumeJob(job.id, owner);
+    expect(auditActions(world)).toEqual(['job.create', 'job.pause', 'job.resume']);
+    expect(world.properties.data['meta:log_spool']).toBeUndefined();
+    expect(createSchedulerApp(broken.deps).health().warnings.join(' ')).not.toMatch(/could not be written/);
+  });
+
+  test('a spool over 9 KB keeps the newest rows and the drained log says how many were lost', () => {
+    const { world } = setup();
+    const broken = brokenLogs(world);
+    const app = createSchedulerApp(broken.deps);
+    const { job } = app.createJob(daily, owner);
+    for (let i = 0; i < 60; i++) app.patchJob(job.id, { description: `edit ${i} ${'x'.repeat(100)}` }, owner);
+    const stored = world.properties.data['meta:log_spool']!;
+    expect(stored.length + 'meta:log_spool'.length).toBeLessThanOrEqual(9 * 1024);
+    const spool = JSON.parse(stored) as { audit: { changes: string }[]; dropped_audit: number };
+    expect(spool.dropped_audit).toBeGreaterThan(0);
+    expect(spool.audit.at(-1)!.changes).toContain('edit 59');
+    broken.on = false;
+    createSchedulerApp(broken.deps).pauseJob(job.id, owner);
+    const actions = auditActions(world);
+    expect(actions.at(-1)).toBe('job.pause');
+    expect(actions).toContain('log.rows_lost');
+    // Every one of the 61 rows (the create and 60 edits) is either in the tab or counted as lost.
+    expect(actions.filter((a) => a === 'job.create' || a === 'job.patch').length + spool.dropped_audit).toBe(61);
+  });
+});
+
 describe('settings', () => {
   test('validated with field names; heartbeat change re-installs the heartbeat', () => {
     const { world, app } = setup();
