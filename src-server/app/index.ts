@@ -8,7 +8,7 @@ import { EXPORT_FORMATS, type ExportFormat } from '../domain/catalogue';
 import { parseJobConfig } from '../domain/job';
 import { stateOnResume } from '../domain/run-state';
 import { describeSchedule, nextRuns } from '../domain/schedule';
-import { resolveChannels } from '../sync';
+import { isMissingChannel, resolveChannels } from '../sync';
 import type {
   Actor,
   AuditQuery,
@@ -149,9 +149,83 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     ctx.audit(actor, 'job.run_now', id, { queued: true });
   };
 
+  interface CheckOutcome { checks: ChannelCheck[]; units: number; exceeded: boolean; at: Date }
+
+  /** Looks channels up on YouTube (not the cache), metered like runs: the daily budget and a quotaExceeded deferral hold. */
+  const checkUncached = (loaded: Loaded, inputs: string[]): CheckOutcome => {
+    const now = ctx.now();
+    const quota = readQuota(loaded.snapshot, now);
+    let units = 0;
+    let exceeded = false;
+    const checks = resolveChannels(
+      inputs,
+      deps.youtube,
+      (u) => {
+        units += u;
+      },
+      {
+        canSpend: (u) => !quota.deferred_until && quota.used + units + u <= loaded.settings.daily_quota_budget,
+        refusedMessage: quota.deferred_until
+          ? `the YouTube quota is used up; checks resume after ${quota.deferred_until}`
+          : 'the daily YouTube quota budget (settings) is used up until midnight Pacific time',
+        onQuotaExceeded: () => {
+          exceeded = true;
+        },
+      },
+    );
+    for (const check of checks) if (check.ok) deps.cache.put(channelCacheKey(check.input), JSON.stringify(check), CHANNEL_CACHE_TTL);
+    return { checks, units, exceeded, at: now };
+  };
+
+  /** Adds a check's units (and a quotaExceeded deferral) to the day's meter, in the caller's batch. */
+  const addCheckQuota = (loaded: Loaded, outcome: CheckOutcome): void => {
+    if (outcome.units > 0 || outcome.exceeded) {
+      addQuota(loaded.snapshot, ctx.now(), outcome.units, outcome.exceeded ? quotaResetAt(outcome.at).toISOString() : null);
+    }
+  };
+
+  /** The same, as its own locked write (the check is not followed by a change). */
+  const recordCheckQuota = (outcome: CheckOutcome): void => {
+    if (outcome.units === 0 && !outcome.exceeded) return;
+    try {
+      ctx.mutate((locked) => addCheckQuota(locked, outcome));
+    } catch (err) {
+      deps.logger.warn(`Quota of a channel check not recorded: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
+  /**
+   * Refuses channels YouTube says do not exist before a job is saved (a typo would otherwise show only
+   * at the first run, as a partial run). Runs outside the lock: schema errors first (`validate`), then
+   * one metered, cached check of the channels the job does not have yet. A check that cannot be done
+   * (quota, budget, network) lets the change through; the run reports the channel if it is wrong.
+   */
+  const refuseMissingChannels = (input: unknown, jobId: string | null, validate: (loaded: Loaded) => void): CheckOutcome | null => {
+    const channels = input && typeof input === 'object' && !Array.isArray(input) ? (input as { channels?: unknown }).channels : undefined;
+    if (!Array.isArray(channels)) return null;
+    const candidates = [...new Set(channels.filter((c): c is string => typeof c === 'string'))].slice(0, 50);
+    if (candidates.length === 0) return null;
+    const cached = deps.cache.getMany(candidates.map(channelCacheKey)); // channels checked in the last hours
+    const uncached = candidates.filter((c) => cached[channelCacheKey(c)] === undefined);
+    if (uncached.length === 0) return null;
+    const loaded = ctx.load();
+    const known = jobId ? (loaded.requireJob(jobId).config.channels as readonly string[]) : [];
+    const fresh = uncached.filter((c) => !known.includes(c));
+    if (fresh.length === 0) return null;
+    validate(loaded);
+    const outcome = checkUncached(loaded, fresh);
+    const missing = outcome.checks.filter(isMissingChannel);
+    if (missing.length === 0) return outcome; // its units are recorded with the change
+    recordCheckQuota(outcome);
+    const issues = missing.map((c) => ({ path: `channels.${channels.indexOf(c.input)}`, message: c.error ?? `${c.input}: no such channel` }));
+    throw new AppError(422, 'validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
+  };
+
   const app: SchedulerApp = {
     createJob(input, actor) {
+      const checked = refuseMissingChannels(input, null, (loaded) => void parseConfigOrThrow(input, loaded));
       return ctx.mutate((loaded) => {
+        if (checked) addCheckQuota(loaded, checked);
         const config = parseConfigOrThrow(input, loaded);
         const job = insertJob(ctx, loaded, config, actor);
         refreshWake(loaded);
@@ -160,7 +234,9 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     },
 
     updateJob(id, input, actor, expectedVersion) {
+      const checked = refuseMissingChannels(input, id, (loaded) => void parseConfigOrThrow(input, loaded));
       return ctx.mutate((loaded) => {
+        if (checked) addCheckQuota(loaded, checked);
         const current = loaded.requireJob(id);
         checkVersion(current, expectedVersion);
         const config = parseConfigOrThrow(input, loaded);
@@ -171,7 +247,9 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     },
 
     patchJob(id, patch, actor, expectedVersion) {
+      const checked = refuseMissingChannels(patch, id, (loaded) => void patchConfig(loaded, loaded.requireJob(id), patch));
       return ctx.mutate((loaded) => {
+        if (checked) addCheckQuota(loaded, checked);
         const current = loaded.requireJob(id);
         checkVersion(current, expectedVersion);
         const config = patchConfig(loaded, current, patch);
@@ -372,36 +450,9 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       const missing = list.filter((i) => cached[channelCacheKey(i)] === undefined);
       let fresh: ChannelCheck[] = [];
       if (missing.length > 0) {
-        // Checks are metered like runs: the daily budget and a quotaExceeded deferral hold for them too.
-        const loaded = ctx.load();
-        const now = ctx.now();
-        const quota = readQuota(loaded.snapshot, now);
-        let units = 0;
-        let exceeded = false;
-        fresh = resolveChannels(
-          missing,
-          deps.youtube,
-          (u) => {
-            units += u;
-          },
-          {
-            canSpend: (u) => !quota.deferred_until && quota.used + units + u <= loaded.settings.daily_quota_budget,
-            refusedMessage: quota.deferred_until
-              ? `the YouTube quota is used up; checks resume after ${quota.deferred_until}`
-              : 'the daily YouTube quota budget (settings) is used up until midnight Pacific time',
-            onQuotaExceeded: () => {
-              exceeded = true;
-            },
-          },
-        );
-        for (const check of fresh) if (check.ok) deps.cache.put(channelCacheKey(check.input), JSON.stringify(check), CHANNEL_CACHE_TTL);
-        if (units > 0 || exceeded) {
-          try {
-            ctx.mutate((locked) => addQuota(locked.snapshot, ctx.now(), units, exceeded ? quotaResetAt(now).toISOString() : null));
-          } catch (err) {
-            deps.logger.warn(`Quota of a channel check not recorded: ${err instanceof Error ? err.message : String(err)}`);
-          }
-        }
+        const checked = checkUncached(ctx.load(), missing);
+        fresh = checked.checks;
+        recordCheckQuota(checked);
       }
       return list.map((input) => {
         const hit = cached[channelCacheKey(input)];

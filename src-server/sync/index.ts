@@ -34,7 +34,7 @@
  */
 export { emptySyncState, normalizeSyncState, type SyncState, type Checkpoint, type ChannelTuple } from './state';
 export { runSync, PAGE_SIZE, REFRESH_WINDOW } from './run';
-export { resolveChannels } from './resolve';
+export { isMissingChannel, resolveChannels } from './resolve';
 export { quotaResetAt, pacificDay } from './quota-day';
 export { SHORTS_MAX_SECONDS } from './columns';
 export type { ResolveOptions } from './resolve';

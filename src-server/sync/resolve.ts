@@ -20,6 +20,11 @@ export function notFoundMessage(ref: ChannelRef): string {
   return `${channelLabel(ref)}: no such channel`;
 }
 
+/** Whether a channel check found that the channel does not exist (not merely unchecked). */
+export function isMissingChannel(check: ChannelCheck): boolean {
+  return !check.ok && check.channel_id === null && (check.error ?? '').endsWith(': no such channel');
+}
+
 export function invalidInputMessage(input: string): string {
   return `${input}: not a channel (${CHANNEL_INPUT_HINT})`;
 }

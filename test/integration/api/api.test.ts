@@ -204,6 +204,8 @@ describe('web API in the local runtime', () => {
     const unknown = api(runtime, 'POST', '/jobs', { key: WRITE_KEY, body: { ...DAILY_SYNC, colour: 'red' } });
     expect(unknown.json.error).toMatchObject({ status: 422, code: 'validation_failed' });
     expect(JSON.stringify(unknown.json.error!.details)).toContain('colour');
+    const typo = api(runtime, 'POST', '/jobs', { key: WRITE_KEY, body: { ...DAILY_SYNC, channels: ['@mkbhd', '@mkbhdd'] } });
+    expect(typo.json.error).toMatchObject({ status: 422, code: 'validation_failed', message: 'channels.1: @mkbhdd: no such channel', details: [{ path: 'channels.1' }] });
     expect(api(runtime, 'GET', '/jobs', { key: READ_KEY }).json.meta).toMatchObject({ total: 0 });
   });
 

@@ -204,7 +204,8 @@ test('every mutation writes an audit row naming its actor', () => {
   value(rt, 'runNow', id, '$owner');
   value(rt, 'updateSettings', { heartbeat_minutes: 10 }, '$owner');
   const exported = value<{ body: string }>(rt, 'exportJobs', 'json', {});
-  value(rt, 'importJobs', exported.body, 'json', '$owner');
+  value(rt, 'importJobs', exported.body, 'json', '$owner'); // unchanged: only the import row
+  value(rt, 'importJobs', exported.body.replace('"Renamed"', '"Renamed again"'), 'json', '$owner');
   value(rt, 'deleteJob', id, '$owner');
   const rows = auditRows(rt);
   expect(rows.map((r) => r.action)).toEqual([
@@ -218,6 +219,7 @@ test('every mutation writes an audit row naming its actor', () => {
     'job.pause',
     'job.run_now',
     'settings.update',
+    'import',
     'job.update',
     'import',
     'job.delete',

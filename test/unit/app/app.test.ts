@@ -44,8 +44,12 @@ describe('job definitions', () => {
     expect(job.schedule_text).toContain('09:00');
     expect(Object.keys(world.properties.data)).toEqual(expect.arrayContaining([`job:${job.id}`, `state:${job.id}`, 'meta:next_due']));
     expect(world.properties.data['meta:next_due']).toBe('2026-01-05T14:00:00.000Z');
-    expect(world.calls['properties.getAll']).toBe(1);
+    // One read for the channel check (outside the lock, settings and quota), one under the lock;
+    // the check's quota unit is written in the same batch as the job.
+    expect(world.calls['properties.getAll']).toBe(2);
     expect(world.calls['properties.setMany']).toBe(1);
+    expect(world.calls['youtube.listChannels']).toBe(1);
+    expect(app.health().youtube_quota.used_today).toBe(1);
     expect(auditActions(world)).toEqual(['job.create']);
     const audit = world.spreadsheets.tab(AUDIT_TAB)!;
     expect(audit.hidden).toBe(true);
@@ -61,6 +65,40 @@ describe('job definitions', () => {
     expect(err.message).toMatch(/schedule_value/);
     expect(world.properties.data).toEqual({});
     expect(world.lock.held).toBe(false);
+  });
+
+  test('channels YouTube does not know are refused by name before anything is written', async () => {
+    const { YouTubeApiError } = await import('../../../src-server/ports');
+    const { world, app } = setup();
+    world.youtube.addChannel('@veritasium', 'UCveritasium0000000000000', 5);
+    // Schema errors come first, without spending quota on a check.
+    expect(errorOf(() => app.createJob({ ...daily, channels: ['@nosuch'], schedule_value: '25:00' }, owner)).message).toMatch(/^schedule_value/);
+    expect(world.calls['youtube.listChannels'] ?? 0).toBe(0);
+
+    const err = errorOf(() => app.createJob({ ...daily, channels: ['@mkbhd', '@nosuch', 'UCnotachannel00000000000'] }, owner));
+    expect(err).toMatchObject({ status: 422, code: 'validation_failed' });
+    expect(err.details).toEqual([
+      { path: 'channels.1', message: '@nosuch: no such channel' },
+      { path: 'channels.2', message: 'UCnotachannel00000000000: no such channel' },
+    ]);
+    expect(Object.keys(world.properties.data).filter((k) => k.startsWith('job:'))).toEqual([]);
+    expect(app.health().youtube_quota.used_today).toBe(3); // the refused check's units are still metered
+
+    const { job } = app.createJob(daily, owner);
+    expect(errorOf(() => app.patchJob(job.id, { channels: ['@mkbhd', '@typo'] }, owner)).details).toEqual([{ path: 'channels.1', message: '@typo: no such channel' }]);
+    expect(errorOf(() => app.updateJob(job.id, { ...daily, channels: ['@typo'] }, owner)).message).toBe('channels.0: @typo: no such channel');
+    expect(app.getJob(job.id).config.channels).toEqual(['@mkbhd']);
+    expect(app.patchJob(job.id, { channels: ['@mkbhd', '@veritasium'] }, owner).job.config.channels).toEqual(['@mkbhd', '@veritasium']);
+
+    // A channel the job already has is not checked again (it may be gone: the run reports that).
+    world.youtube.channels = world.youtube.channels.filter((c) => c.handle !== '@veritasium');
+    const calls = world.calls['youtube.listChannels'];
+    expect(app.patchJob(job.id, { channels: ['@veritasium', '@mkbhd'] }, owner).job.version).toBe(3);
+    expect(world.calls['youtube.listChannels']).toBe(calls);
+
+    // When YouTube cannot answer (quota), the change goes through unchecked.
+    world.youtube.failures.push(new YouTubeApiError('quota', 'channels.list', 403, 'quotaExceeded', 'quota'));
+    expect(app.createJob({ ...daily, name: 'Unchecked', channels: ['@later'], target_tab_name: 'Later' }, owner).job.config.channels).toEqual(['@later']);
   });
 
   test('update checks the version; patch changes one field and bumps the version', () => {

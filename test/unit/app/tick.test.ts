@@ -170,8 +170,9 @@ describe('run now past the time budget', () => {
 describe('notifications', () => {
   test('failure after retries are exhausted, throttled to one an hour, then recovery', () => {
     const { world, app } = setup();
-    const { job } = app.createJob({ ...base, channels: ['@flaky'], schedule_type: 'interval', schedule_value: '5m', max_retries: 0, notify_emails: ['ops@example.com'] }, owner);
-    void job;
+    world.youtube.addChannel('@flaky', 'UCflaky00000000000000000', 3);
+    app.createJob({ ...base, channels: ['@flaky'], schedule_type: 'interval', schedule_value: '5m', max_retries: 0, notify_emails: ['ops@example.com'] }, owner);
+    world.youtube.channels = world.youtube.channels.filter((c) => c.handle !== '@flaky'); // gone after it was checked
     world.clock.set('2026-01-05T12:05:30Z');
     execution(world).tick();
     expect(runs(world).map((r) => r.status)).toEqual(['failed']);
@@ -194,7 +195,9 @@ describe('notifications', () => {
 
   test('no mail beyond the MailApp quota', () => {
     const { world, app } = setup();
-    app.createJob({ ...base, channels: ['@nosuch'], schedule_type: 'interval', schedule_value: '5m', max_retries: 0, notify_emails: ['ops@example.com'] }, owner);
+    world.youtube.addChannel('@gone', 'UCgone000000000000000000', 1);
+    app.createJob({ ...base, channels: ['@gone'], schedule_type: 'interval', schedule_value: '5m', max_retries: 0, notify_emails: ['ops@example.com'] }, owner);
+    world.youtube.channels = world.youtube.channels.filter((c) => c.handle !== '@gone');
     world.mailer.quota = 0;
     world.clock.set('2026-01-05T12:05:30Z');
     execution(world).tick();
@@ -262,7 +265,7 @@ describe('quota', () => {
     world.clock.set('2026-01-05T15:00:30Z');
     execution(world).tick();
     expect(executed()).toEqual([]); // still waiting for the reset (what passes meanwhile is logged missed)
-    expect(world.calls['youtube.listChannels']).toBe(1);
+    expect(world.calls['youtube.listChannels']).toBe(2); // the check at creation, then the run's refused lookup
     world.clock.set('2026-01-06T08:00:30Z');
     execution(world).tick();
     expect(executed().map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
