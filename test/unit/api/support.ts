@@ -257,7 +257,7 @@ export class FakeApp implements SchedulerApp {
   importJobs(text: string, format: 'json' | 'yaml', actor: Actor) {
     this.record('importJobs', text, format, actor);
     this.logAudit(actor, 'import', null);
-    return { created: ['j_100'], updated: [] };
+    return { created: ['j_100'], updated: [], unchanged: [] };
   }
   previewSchedule(): never {
     throw new Error('not used');
