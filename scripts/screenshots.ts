@@ -69,6 +69,15 @@ async function main(): Promise<void> {
         if (await day.count()) await day.click();
       }
       await shoot(page, join(outDir, `${surface}.png`));
+      if (surface === 'manager') {
+        // An inline edit refused for a channel that does not exist.
+        await page.getByRole('button', { name: /^Edit channels of Competitors weekly/ }).click();
+        await page.keyboard.press('End');
+        await page.keyboard.type(', @nosuchchannel');
+        await page.keyboard.press('Enter');
+        await page.getByRole('alert').filter({ hasText: 'no such channel' }).waitFor({ timeout: 30_000 });
+        await shoot(page, join(outDir, 'manager-edit.png'));
+      }
       if (surface === 'sidebar') {
         await page.getByRole('tab', { name: 'Monitor' }).click();
         await shoot(page, join(outDir, 'sidebar-monitor.png'));
@@ -81,6 +90,12 @@ async function main(): Promise<void> {
         await page.getByLabel('Times').fill('09:00,18:30');
         await page.waitForTimeout(800);
         await shoot(page, join(outDir, 'wizard-schedule.png'));
+        // Step 3: the tab "Videos" is Daily Sync's too: the conflict shows once the tab is chosen.
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page.getByText('Step 3 of 5: Output').waitFor({ timeout: 30_000 });
+        await page.getByLabel('New tab name').fill('Videos').catch(() => undefined);
+        await page.locator('.banner.warn').first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+        await shoot(page, join(outDir, 'wizard-output.png'));
       }
       await page.close();
     }
@@ -94,6 +109,13 @@ async function main(): Promise<void> {
     await page.getByRole('tab', { name: 'Videos' }).click();
     await page.waitForTimeout(1500);
     await shoot(page, join(outDir, 'workspace.png'));
+    // A dialog: focus is inside it (Tab cycles there, Escape closes it).
+    await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
+    await page.getByRole('menuitem', { name: 'Settings…' }).click();
+    await page.locator('iframe[title="Settings"]').waitFor();
+    await page.waitForTimeout(800);
+    await page.keyboard.press('Tab');
+    await shoot(page, join(outDir, 'workspace-dialog.png'));
     await page.close();
   } finally {
     await chromium.close();

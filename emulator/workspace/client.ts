@@ -82,7 +82,7 @@ function drawMenus(state: State): void {
         if (!item.functionName) continue;
         const b = el('button', { type: 'button', textContent: item.caption ?? '' });
         b.setAttribute('role', 'menuitem');
-        b.addEventListener('click', () => void runMenuItem(item.functionName!, item.caption ?? ''));
+        b.addEventListener('click', () => { lastOpener = button; void runMenuItem(item.functionName!, item.caption ?? ''); });
         list.append(b);
       }
       list.addEventListener('keydown', (ev) => {
@@ -166,8 +166,54 @@ function openSidebar(index: number, title: string): void {
   frame.addEventListener('load', () => { if (frame.contentWindow) frames.set(frame.contentWindow, { kind: 'sidebar', close, frame }); });
 }
 
+/**
+ * What opened the next modal when focus cannot tell: a menu item's dropdown is gone by the time the
+ * script's dialog arrives, so focus returns to the menu's button.
+ */
+let lastOpener: HTMLElement | null = null;
+/** Open modals, the top one last: everything outside the top one is inert. */
+const modalStack: HTMLElement[] = [];
+
+const TABBABLE = 'button:not([disabled]), iframe, a[href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+function tabbables(root: ParentNode): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>(TABBABLE)].filter((n) => !n.classList.contains('focus-guard') && !n.closest('[inert]'));
+}
+
+/** Focuses the first or last tabbable element of the dialog; inside a same-origin iframe when it is one. */
+function focusEdge(box: HTMLElement, edge: 'first' | 'last'): void {
+  const list = tabbables(box);
+  const target = edge === 'first' ? list[0] : list[list.length - 1];
+  if (!target) return;
+  target.focus();
+  if (target instanceof HTMLIFrameElement) {
+    try {
+      const inner = target.contentDocument ? tabbables(target.contentDocument) : [];
+      (edge === 'first' ? inner[0] : inner[inner.length - 1])?.focus();
+    } catch {
+      // another origin: the frame itself has focus
+    }
+  }
+}
+
+/** Makes the page outside the top modal inert (no focus, no clicks), or live again when none is open. */
+function updateInert(): void {
+  const top = modalStack[modalStack.length - 1] ?? null;
+  for (const child of [...document.body.children]) {
+    if (child.id === 'modal-root' || child.tagName === 'SCRIPT') continue;
+    child.toggleAttribute('inert', top !== null);
+  }
+  for (const backdrop of modalStack) backdrop.toggleAttribute('inert', backdrop !== top);
+}
+
+/**
+ * A modal like Sheets': focus moves into it, Tab and Shift+Tab cycle inside it (guards at both ends
+ * send focus round), Escape or ✕ closes it, and focus returns to what opened it.
+ */
 function openModal(title: string, content: HTMLElement, onClose?: () => void): () => void {
-  const previous = document.activeElement as HTMLElement | null;
+  const active = document.activeElement as HTMLElement | null;
+  const opener = active && active !== document.body && active.isConnected ? active : lastOpener;
+  lastOpener = null;
   const backdrop = el('div', { className: 'backdrop' });
   const box = el('div', { className: 'dialog' });
   box.setAttribute('role', 'dialog');
@@ -175,12 +221,32 @@ function openModal(title: string, content: HTMLElement, onClose?: () => void): (
   box.setAttribute('aria-label', title);
   const x = el('button', { type: 'button', className: 'x', textContent: '✕' });
   x.setAttribute('aria-label', 'Close');
-  const close = () => { backdrop.remove(); onClose?.(); previous?.focus(); };
+  const guard = (edge: 'first' | 'last') => {
+    const g = el('span', { className: 'focus-guard', tabIndex: 0 });
+    g.setAttribute('aria-hidden', 'true');
+    g.addEventListener('focus', () => focusEdge(box, edge));
+    return g;
+  };
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    backdrop.remove();
+    modalStack.splice(modalStack.indexOf(backdrop), 1);
+    updateInert();
+    onClose?.();
+    const back = opener?.isConnected ? opener : modalStack[modalStack.length - 1] ?? null;
+    if (back) { if (back.classList.contains('backdrop')) focusEdge(back, 'first'); else back.focus(); }
+  };
   x.addEventListener('click', close);
-  backdrop.addEventListener('keydown', (e) => { if (e.key === 'Escape') close(); });
-  box.append(el('div', { className: 'dialog-head' }, el('span', { textContent: title }), x), content);
+  backdrop.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !e.defaultPrevented) { e.preventDefault(); close(); } });
+  // The end guard sends focus to the first element, the start guard (Shift+Tab) to the last.
+  box.append(guard('last'), el('div', { className: 'dialog-head' }, el('span', { textContent: title }), x), content, guard('first'));
   backdrop.append(box);
   $('modal-root').append(backdrop);
+  modalStack.push(backdrop);
+  updateInert();
+  x.focus(); // focus is in the dialog at once; a dialog's surface takes it when loaded
   return close;
 }
 
@@ -189,7 +255,12 @@ function openDialog(index: number, title: string, width: number | null, height: 
   frame.style.width = `${width ?? 600}px`;
   frame.style.height = `${height ?? 500}px`;
   const close = openModal(title, frame, () => void refresh());
-  frame.addEventListener('load', () => { if (frame.contentWindow) frames.set(frame.contentWindow, { kind: 'dialog', close, frame }); frame.focus(); });
+  frame.addEventListener('load', () => {
+    if (frame.contentWindow) frames.set(frame.contentWindow, { kind: 'dialog', close, frame });
+    // Into the surface, unless the user has moved on from the close button meanwhile.
+    const active = document.activeElement;
+    if (frame.isConnected && (active === document.body || active?.classList.contains('x'))) frame.focus();
+  });
 }
 
 function openAlert(title: string, message: string): void {
@@ -206,6 +277,8 @@ window.addEventListener('message', (e: MessageEvent) => {
   const owner = e.source ? frames.get(e.source as Window) : undefined;
   if (data.type === 'ran') void refresh();
   if (data.type === 'close') owner?.close();
+  // Escape inside a dialog's surface that the surface did not handle itself (the shim forwards it).
+  if (data.type === 'escape' && owner?.kind === 'dialog') owner.close();
   if (data.type === 'setHeight' && owner && typeof data.value === 'number') owner.frame.style.height = `${data.value}px`;
   if (data.type === 'setWidth' && owner && typeof data.value === 'number') owner.frame.style.width = `${data.value}px`;
 });

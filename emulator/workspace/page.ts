@@ -72,5 +72,6 @@ button.x{border:0;background:none;font-size:16px;cursor:pointer;color:#5f6368;wi
 .alert-foot button{background:#1a73e8;color:#fff;border:0;border-radius:4px;height:36px;padding:0 24px;font:500 14px Roboto,Arial,sans-serif;cursor:pointer}
 .toast{position:fixed;left:24px;bottom:52px;background:#323232;color:#fff;padding:10px 16px;border-radius:4px;opacity:0;transition:opacity .2s;pointer-events:none}
 .toast.on{opacity:1}
+.focus-guard{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 :focus-visible{outline:2px solid #1a73e8;outline-offset:2px}
 `;

@@ -87,6 +87,14 @@ export function installScriptRunShim(options: ShimOptions): void {
     origin: location.origin,
   };
   w.google = { script: { run: runner({}), host } };
+  // Escape closes a dialog in Sheets: one the surface did not handle (a menu, an inline edit call
+  // preventDefault) is passed to the page, which closes the dialog. A search field's Escape clears it.
+  window.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    const t = e.target as HTMLInputElement | null;
+    if (t && t.tagName === 'INPUT' && t.type === 'search' && t.value) return;
+    post({ type: 'escape' });
+  });
 }
 
 /** A <script> element installing the shim, to put before the surface's own script. */

@@ -1,6 +1,7 @@
 /** Small shared pieces: loading, error and empty states, status badges, labelled fields. */
 import type { ComponentChildren } from 'preact';
 import { html } from './html';
+import { fmtZonedDateTime } from './format';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return html`<div class="loading" role="status"><span class="spinner" aria-hidden="true"></span>${label}</div>`;
@@ -42,4 +43,10 @@ export function describedBy(id: string, hint?: string, issue?: string): Record<s
   if (ids) attrs['aria-describedby'] = ids;
   if (issue) attrs['aria-invalid'] = 'true';
   return attrs;
+}
+
+/** An instant shown in a job's zone with the zone's short name; the IANA zone is in the tooltip. */
+export function ZonedTime({ iso, timeZone }: { iso: string | null | undefined; timeZone: string }) {
+  if (!iso) return html`<span class="muted">—</span>`;
+  return html`<time datetime=${iso} title=${`Time in ${timeZone}`}>${fmtZonedDateTime(iso, timeZone)}</time>`;
 }

@@ -43,3 +43,16 @@ export function fmtDuration(ms: number | null | undefined): string {
 export function dayKey(iso: string, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
 }
+
+/** The zone's short name at that instant ("EST", "CEST", or "GMT+1" where the zone has none). */
+export function zoneAbbrev(iso: string, timeZone: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+}
+
+/** "Wed, Jan 14, 13:00 EST": an instant in a job's zone, labelled with the zone. */
+export function fmtZonedDateTime(iso: string | null | undefined, timeZone: string): string {
+  const text = fmtDateTime(iso, timeZone);
+  return text === '—' || !iso ? text : `${text} ${zoneAbbrev(iso, timeZone)}`;
+}

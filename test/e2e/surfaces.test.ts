@@ -80,7 +80,7 @@ test('wizard: every step is accessible, channel problems are shown per field, th
   const { page, errors, calls } = await surface('wizard', [720, 640]);
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Next' }).click();
-  await page.getByText('name: give the job a name').waitFor();
+  await page.getByText('Job name: give the job a name').waitFor();
 
   await page.getByLabel('Job name').fill('Daily Sync');
   await page.getByLabel('Channels').fill('@mkbhd\n@nosuchchannel');

@@ -224,6 +224,59 @@ test('settings: the web API rate limit is validated by the server and saved', as
   await closeDialog();
 });
 
+/** Where focus is in the workspace page: inside the open dialog (its iframe counts), and on what. */
+const focusInfo = () => page.evaluate(() => {
+  const active = document.activeElement;
+  const dialog = document.querySelector('[role=dialog]');
+  return {
+    inDialog: !!dialog && !!active && dialog.contains(active),
+    what: active instanceof HTMLIFrameElement ? 'frame' : active?.getAttribute('aria-label') ?? active?.textContent ?? '',
+  };
+});
+
+test('dialogs trap focus, close with Escape (also from inside the surface) and give focus back to the opener', async () => {
+  await menu('Settings…');
+  const settings = await surfaceFrame('Settings');
+  await settings.getByLabel('Daily YouTube quota budget').waitFor({ timeout: 30_000 });
+  expect((await focusInfo()).inDialog).toBe(true);
+
+  // Tab through everything twice over: focus never leaves the dialog, and comes round to its ✕.
+  const seen = new Set<string>();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focusInfo();
+    expect(f).toMatchObject({ inDialog: true });
+    seen.add(f.what);
+  }
+  expect([...seen].sort()).toEqual(['Close', 'frame']);
+  // Shift+Tab from ✕ goes round to the surface's last control.
+  await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).focus();
+  await page.keyboard.press('Shift+Tab');
+  expect(await focusInfo()).toEqual({ inDialog: true, what: 'frame' });
+  expect(await settings.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
+
+  // Escape inside the surface closes the dialog; focus goes back to the menu that opened it.
+  await settings.getByLabel('Daily YouTube quota budget').focus();
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('YouTube2Sheets');
+
+  // An alert: Tab cycles between its two buttons; Escape on the page closes it.
+  await menu('Run due jobs now');
+  await page.getByRole('dialog').getByRole('button', { name: 'OK' }).waitFor({ timeout: 60_000 });
+  const names: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focusInfo();
+    expect(f.inDialog).toBe(true);
+    names.push(f.what);
+  }
+  expect(names).toEqual(['Close', 'OK', 'Close', 'OK']);
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('YouTube2Sheets');
+});
+
 test('the sidebar and settings show the job and pass the axe check', async () => {
   await menu('Open scheduler');
   const sidebar = await surfaceFrame('YouTube2Sheets');

@@ -10,9 +10,10 @@ import type { BulkAction, JobDetailDto, JobDto, JobStatus, ListJobsQuery, SortOr
 import type { ExportFormat } from '../../../src-server/domain/catalogue';
 import { html } from '../../lib/html';
 import { rpc, errorMessage } from '../../rpc';
-import { Badge, Empty, ErrorBanner, Loading } from '../../lib/components';
+import { Badge, Empty, ErrorBanner, Loading, ZonedTime } from '../../lib/components';
 import { download, usePageVisible, usePolling } from '../../lib/host';
-import { fmtDateTime } from '../../lib/format';
+import { verifyNewChannels } from '../../lib/channels';
+import { humanError } from '../../lib/fields';
 import { ContextMenu, type MenuItem } from './ContextMenu';
 import { RowDetail } from './RowDetail';
 import { Wizard } from '../wizard/Wizard';
@@ -32,6 +33,10 @@ const COLUMNS: { key: string; label: string; sortable: boolean }[] = [
 const PAGE_SIZES = [25, 50, 100, 200] as const;
 
 type Edit = { field: 'schedule_value' | 'channels'; value: string; error?: string; saving?: boolean };
+
+const editButtonId = (jobId: string, field: Edit['field']) => `edit-${field}-${jobId}`;
+const editInputId = (jobId: string) => `e-${jobId}`;
+const splitChannels = (text: string): string[] => text.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean);
 
 export function Manager() {
   const [jobs, setJobs] = useState<JobDto[] | null>(null);
@@ -56,6 +61,14 @@ export function Manager() {
   const page = paging.key === filterKey ? paging.page : 1;
   const setPage = (n: number) => setPaging({ key: filterKey, page: n });
   const latest = useRef(0);
+  // The element (by id) to focus once it is rendered: the edit box when an inline edit opens, the
+  // edit button when it closes (autoFocus is not reliable in Preact, and a closed editor loses focus).
+  const focusNext = useRef<string | null>(null);
+  useEffect(() => {
+    const id = focusNext.current;
+    const target = id ? document.getElementById(id) : null;
+    if (target) { focusNext.current = null; target.focus(); }
+  });
   const visible = usePageVisible();
   const pages = Math.max(1, Math.ceil(total / pageSize));
 
@@ -132,17 +145,32 @@ export function Manager() {
   async function saveEdit(job: JobDto) {
     const edit = edits[job.id];
     if (!edit) return;
+    if (edit.saving) return;
     setEdits((e) => ({ ...e, [job.id]: { ...edit, saving: true, error: '' } }));
-    const patch = edit.field === 'channels'
-      ? { channels: edit.value.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean) }
-      : { schedule_value: edit.value.trim() };
+    const refuse = (error: string) => {
+      focusNext.current = editInputId(job.id);
+      setEdits((e) => ({ ...e, [job.id]: { ...edit, saving: false, error } }));
+    };
+    let patch: { channels: string[] } | { schedule_value: string };
+    let caveat = '';
+    if (edit.field === 'channels') {
+      const channels = splitChannels(edit.value);
+      // Like the wizard: channels YouTube does not know are refused before anything is saved.
+      const verdict = await verifyNewChannels(job.config.channels, channels);
+      if (verdict.refused.length) { refuse(verdict.refused.join('; ')); return; }
+      if (verdict.unchecked.length) caveat = ` The new channels could not be checked (${verdict.unchecked.join('; ')}); the next run reports any that does not exist.`;
+      patch = { channels };
+    } else {
+      patch = { schedule_value: edit.value.trim() };
+    }
     try {
       await rpc.patchJob(job.id, patch, job.version);
+      focusNext.current = editButtonId(job.id, edit.field);
       setEdits((e) => { const n = { ...e }; delete n[job.id]; return n; });
-      setNotice(`Saved “${job.config.name}”.`);
+      setNotice(`Saved “${job.config.name}”.${caveat}`);
       await load();
     } catch (err) {
-      setEdits((e) => ({ ...e, [job.id]: { ...edit, saving: false, error: errorMessage(err) } }));
+      refuse(humanError(err));
     }
   }
 
@@ -203,7 +231,7 @@ export function Manager() {
       <button class="small danger" disabled=${!sel.length || busy} onClick=${() => setConfirmDelete(sel)}>Delete</button>
       ${busy ? html`<span class="spinner" aria-label="Working"></span>` : null}
     </div>
-    <${ErrorBanner} error=${error && errorMessage(error)} onRetry=${load} />
+    <${ErrorBanner} error=${error && humanError(error)} onRetry=${load} />
     ${notice ? html`<div class="banner info" role="status">${notice}</div>` : null}
     ${confirmDelete ? html`<div class="banner error" role="alertdialog" aria-labelledby="confirm-del">
       <span id="confirm-del">Delete ${confirmDelete.length} job(s)? Their tabs are kept.</span>
@@ -224,26 +252,37 @@ export function Manager() {
         const edit = edits[job.id];
         const isOpen = expanded.has(job.id);
         const name = job.config.name;
-        const startEdit = (field: Edit['field']) => setEdits((e) => ({ ...e, [job.id]: { field, value: field === 'channels' ? job.config.channels.join(', ') : job.config.schedule_value } }));
-        const cancel = () => setEdits((e) => { const n = { ...e }; delete n[job.id]; return n; });
+        const startEdit = (field: Edit['field']) => {
+          focusNext.current = editInputId(job.id);
+          setEdits((e) => ({ ...e, [job.id]: { field, value: field === 'channels' ? job.config.channels.join(', ') : job.config.schedule_value } }));
+        };
+        const cancel = () => {
+          if (edit) focusNext.current = editButtonId(job.id, edit.field);
+          setEdits((e) => { const n = { ...e }; delete n[job.id]; return n; });
+        };
+        const inputId = editInputId(job.id);
         const editor = (field: Edit['field'], label: string) => edit && edit.field === field ? html`<div class="inline-edit">
-          <label class="sr-only" for=${`e-${job.id}`}>${label}</label>
-          <input id=${`e-${job.id}`} type="text" value=${edit.value} aria-invalid=${edit.error ? 'true' : undefined} autoFocus
+          <label class="sr-only" for=${inputId}>${label}</label>
+          <input id=${inputId} type="text" value=${edit.value} aria-invalid=${edit.error ? 'true' : undefined} aria-describedby=${edit.error ? `${inputId}-issue` : undefined}
             onInput=${(e: Event) => setEdits((s) => ({ ...s, [job.id]: { ...edit, value: (e.currentTarget as HTMLInputElement).value, error: '' } }))}
-            onKeyDown=${(e: KeyboardEvent) => { if (e.key === 'Enter') void saveEdit(job); if (e.key === 'Escape') cancel(); }} />
-          <div class="row"><button class="small action" disabled=${edit.saving} onClick=${() => void saveEdit(job)}>Save</button><button class="small" onClick=${cancel}>Cancel</button></div>
-          ${edit.error ? html`<div class="issue" role="alert">${edit.error}</div>` : null}</div>` : null;
+            onKeyDown=${(e: KeyboardEvent) => {
+              if (e.key === 'Enter') { e.preventDefault(); void saveEdit(job); }
+              // Handled here: Escape cancels the edit and goes no further (the dialog stays open).
+              if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); cancel(); }
+            }} />
+          <div class="row"><button class="small action" disabled=${edit.saving} onClick=${() => void saveEdit(job)}>${edit.saving ? 'Saving…' : 'Save'}</button><button class="small" onClick=${cancel}>Cancel</button></div>
+          ${edit.error ? html`<div class="issue" id=${`${inputId}-issue`} role="alert">${edit.error}</div>` : null}</div>` : null;
         return html`
         <tr key=${job.id} class=${selected.has(job.id) ? 'selected' : ''} onContextMenu=${(e: MouseEvent) => { e.preventDefault(); setMenu({ x: e.clientX, y: e.clientY, job }); }} onKeyDown=${onRowKey(job)}>
           <td><input type="checkbox" aria-label=${`Select ${name}`} checked=${selected.has(job.id)} onChange=${() => setSelected((s) => toggle(s, job.id))} /></td>
           <td><button class="icon small expander" aria-expanded=${isOpen} aria-label=${`${isOpen ? 'Hide' : 'Show'} runs of ${name}`} onClick=${() => setExpanded((s) => toggle(s, job.id))}>${isOpen ? '▾' : '▸'}</button></td>
           <td><strong>${name}</strong>${job.config.tags.length ? html`<div class="small muted">${job.config.tags.join(', ')}</div>` : null}</td>
           <td><${Badge} kind=${job.status} />${job.consecutive_failures > 0 ? html`<div class="small issue">${job.consecutive_failures} failure(s)</div>` : null}</td>
-          <td>${editor('schedule_value', `Schedule of ${name}`) ?? html`<button class="link cell-edit" aria-label=${`Edit schedule of ${name}: ${job.config.schedule_type} ${job.config.schedule_value}`} onClick=${() => startEdit('schedule_value')}>${job.config.schedule_type} ${job.config.schedule_value}</button>`}</td>
-          <td>${editor('channels', `Channels of ${name}`) ?? html`<button class="link cell-edit" aria-label=${`Edit channels of ${name}: ${job.config.channels.map((c: string) => job.channel_titles[c] ?? c).join(', ')}`} onClick=${() => startEdit('channels')}>${job.config.channels.map((c) => job.channel_titles[c] ?? c).join(', ')}</button>`}</td>
+          <td>${editor('schedule_value', `Schedule of ${name}`) ?? html`<button class="link cell-edit" id=${editButtonId(job.id, 'schedule_value')} aria-label=${`Edit schedule of ${name}: ${job.config.schedule_type} ${job.config.schedule_value}`} onClick=${() => startEdit('schedule_value')}>${job.config.schedule_type} ${job.config.schedule_value}</button>`}</td>
+          <td>${editor('channels', `Channels of ${name}`) ?? html`<button class="link cell-edit" id=${editButtonId(job.id, 'channels')} aria-label=${`Edit channels of ${name}: ${job.config.channels.map((c: string) => job.channel_titles[c] ?? c).join(', ')}`} onClick=${() => startEdit('channels')}>${job.config.channels.map((c) => job.channel_titles[c] ?? c).join(', ')}</button>`}</td>
           <td>${job.config.target_tab_name}</td>
-          <td>${fmtDateTime(job.next_run_at)}</td>
-          <td>${job.last_run ? html`<${Badge} kind=${job.last_run.status} /> <div class="small muted">${fmtDateTime(job.last_run.finished_at ?? job.last_run.started_at)}</div>` : html`<span class="muted">never</span>`}</td>
+          <td><${ZonedTime} iso=${job.next_run_at} timeZone=${job.config.timezone} /></td>
+          <td>${job.last_run ? html`<${Badge} kind=${job.last_run.status} /> <div class="small muted"><${ZonedTime} iso=${job.last_run.finished_at ?? job.last_run.started_at} timeZone=${job.config.timezone} /></div>` : html`<span class="muted">never</span>`}</td>
           <td>${job.config.priority}</td>
           <td><button class="icon small" aria-haspopup="menu" aria-label=${`Actions for ${name}`} onClick=${(e: MouseEvent) => { const r = (e.currentTarget as HTMLElement).getBoundingClientRect(); setMenu({ x: r.left - 120, y: r.bottom, job }); }}>⋮</button></td>
         </tr>

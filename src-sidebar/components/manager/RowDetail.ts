@@ -3,8 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { JobDetailDto } from '../../../src-server/app/contract';
 import { html } from '../../lib/html';
 import { rpc } from '../../rpc';
-import { Badge, ErrorBanner, Loading } from '../../lib/components';
-import { fmtDateTime, fmtDuration, fmtInt } from '../../lib/format';
+import { Badge, ErrorBanner, Loading, ZonedTime } from '../../lib/components';
+import { fmtDuration, fmtInt } from '../../lib/format';
 
 export function RowDetail({ id, version }: { id: string; version: number }) {
   const [job, setJob] = useState<JobDetailDto | null>(null);
@@ -17,7 +17,7 @@ export function RowDetail({ id, version }: { id: string; version: number }) {
     <div>
       <h3>Schedule</h3><p>${job.schedule_text}</p>
       <h3>Next runs</h3>
-      <ul class="plain">${job.next_runs.length ? job.next_runs.map((r) => html`<li key=${r}>${fmtDateTime(r, tz)}</li>`) : html`<li class="muted">None</li>`}</ul>
+      <ul class="plain">${job.next_runs.length ? job.next_runs.map((r) => html`<li key=${r}><${ZonedTime} iso=${r} timeZone=${tz} /></li>`) : html`<li class="muted">None</li>`}</ul>
       ${job.conflicts.map((c) => html`<div class="banner warn" key=${c.job_id + c.at}>${c.message}</div>`)}
     </div>
     <div>
@@ -25,7 +25,7 @@ export function RowDetail({ id, version }: { id: string; version: number }) {
       ${job.recent_runs.length === 0 ? html`<p class="muted">This job has not run yet.</p>` : html`<table class="small" aria-label=${`Recent runs of ${job.config.name}`}>
         <thead><tr><th scope="col">Started</th><th scope="col">Status</th><th scope="col">Trigger</th><th scope="col">Added</th><th scope="col">Updated</th><th scope="col">Units</th><th scope="col">Duration</th><th scope="col">Error</th></tr></thead>
         <tbody>${job.recent_runs.map((r) => html`<tr key=${r.run_id}>
-          <td>${fmtDateTime(r.started_at ?? r.scheduled_for, tz)}</td><td><${Badge} kind=${r.status} /></td><td>${r.trigger}</td>
+          <td><${ZonedTime} iso=${r.started_at ?? r.scheduled_for} timeZone=${tz} /></td><td><${Badge} kind=${r.status} /></td><td>${r.trigger}</td>
           <td>${fmtInt(r.videos_added)}</td><td>${fmtInt(r.videos_updated)}</td><td>${fmtInt(r.quota_units)}</td><td>${fmtDuration(r.duration_ms)}</td>
           <td class="issue">${r.error ?? ''}</td></tr>`)}</tbody></table>`}
     </div>

@@ -3,8 +3,8 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { JobDto, MonitorDto, SidebarViewDto } from '../../../src-server/app/contract';
 import { html } from '../../lib/html';
 import { rpc, errorMessage } from '../../rpc';
-import { fmtDateTime, fmtInt, fmtPercent, fmtRelative } from '../../lib/format';
-import { Badge, Empty, ErrorBanner, Loading } from '../../lib/components';
+import { fmtInt, fmtPercent, fmtRelative, fmtZonedDateTime, viewerZone } from '../../lib/format';
+import { Badge, Empty, ErrorBanner, Loading, ZonedTime } from '../../lib/components';
 import { usePageVisible, usePolling } from '../../lib/host';
 import { Monitor } from './Monitor';
 
@@ -14,7 +14,9 @@ function JobItem({ job, busy, now, onAction }: { job: JobDto; busy: boolean; now
   const name = job.config.name;
   return html`<li>
     <div class="spread"><strong class="ellipsis" title=${name}>${name}</strong><${Badge} kind=${job.status} /></div>
-    <div class="small muted ellipsis">${job.config.target_tab_name} · next ${job.next_run_at ? fmtRelative(job.next_run_at, now) : '—'}</div>
+    <div class="small muted ellipsis">${job.config.target_tab_name} · next ${job.next_run_at
+      ? html`<time datetime=${job.next_run_at} title=${`${fmtZonedDateTime(job.next_run_at, job.config.timezone)} (${job.config.timezone})`}>${fmtRelative(job.next_run_at, now)}</time>`
+      : '—'}</div>
     <div class="row" style="margin-top:6px">
       <button class="small" disabled=${busy} onClick=${() => onAction('run', job)} aria-label=${`Run now: ${name}`}>${busy ? 'Running…' : 'Run now'}</button>
       ${job.paused
@@ -24,6 +26,9 @@ function JobItem({ job, busy, now, onAction }: { job: JobDto; busy: boolean; now
     </div>
   </li>`;
 }
+
+/** A job's zone (its times are shown there); the viewer's when the job is not in the list. */
+const zoneOf = (jobs: JobDto[], id: string): string => jobs.find((j) => j.id === id)?.config.timezone ?? viewerZone();
 
 export function Sidebar() {
   const [view, setView] = useState<SidebarViewDto | null>(null);
@@ -98,7 +103,7 @@ export function Sidebar() {
         <div class="stat"><div class="value">${view.next_runs[0] ? fmtRelative(view.next_runs[0].at, now) : '—'}</div><div class="label">Next run${view.next_runs[0] ? ` · ${view.next_runs[0].job_name}` : ''}</div></div>
         <div class="stat"><div class="value">${m?.running.length ?? 0}</div><div class="label">Running</div></div>
         <div class="stat"><div class="value">${fmtInt(m?.quota.used_today)}</div><div class="label">Quota used of ${fmtInt(m?.quota.daily_budget)}</div></div>
-        <div class="stat"><div class="value">${fmtPercent(m?.success_rate_24h)}</div><div class="label">Success (24 h)</div></div>
+        <div class="stat"><div class="value">${fmtPercent(m?.success_rate_24h)}</div><div class="label">Success rate (24 h)</div></div>
       </div>
       ${view.health.warnings.map((w) => html`<div class="banner warn">${w}</div>`)}
       <div class="row">
@@ -114,7 +119,7 @@ export function Sidebar() {
       ${view.jobs.length === 0
         ? html`<${Empty}><p>No jobs yet.</p><p>Create one to pull a channel's videos into a tab on a schedule.</p></${Empty}>`
         : html`<ul class="list" aria-label="Jobs">${view.jobs.map((j) => html`<${JobItem} key=${j.id} job=${j} busy=${!!busy[j.id]} now=${now} onAction=${onAction} />`)}</ul>`}
-      ${view.next_runs.length > 0 ? html`<h2>Next runs</h2><ul class="list small">${view.next_runs.slice(0, 5).map((r) => html`<li key=${r.job_id + r.at}><div class="spread"><span class="ellipsis">${r.job_name}</span><span class="muted">${fmtDateTime(r.at)}</span></div></li>`)}</ul>` : null}
+      ${view.next_runs.length > 0 ? html`<h2>Next runs</h2><ul class="list small">${view.next_runs.slice(0, 5).map((r) => html`<li key=${r.job_id + r.at}><div class="spread"><span class="ellipsis">${r.job_name}</span><span class="muted nowrap"><${ZonedTime} iso=${r.at} timeZone=${zoneOf(view.jobs, r.job_id)} /></span></div></li>`)}</ul>` : null}
     </section>` : null}
     ${view && tab === 'monitor' && m ? html`<section id="panel-monitor" role="tabpanel" aria-labelledby="tab-monitor"><${Monitor} data=${m} /></section>` : null}
   </main>`;

@@ -2,7 +2,7 @@
 import type { ChannelCheck, JobDto, SchedulePreview } from '../../../src-server/app/contract';
 import { html } from '../../lib/html';
 import { describedBy, Field, Loading } from '../../lib/components';
-import { fmtDateTime, fmtInt, viewerZone } from '../../lib/format';
+import { fmtDateTime, fmtInt, fmtZonedDateTime, viewerZone } from '../../lib/format';
 import {
   CATCH_UP_POLICIES, COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, VIDEO_FILTERS, WEEKDAYS,
   scheduleValue, toConfig, type Form,
@@ -58,7 +58,16 @@ const ZONES: string[] = (() => {
   return supported ? supported('timeZone') : ['UTC', 'America/New_York', 'America/Los_Angeles', 'Europe/London', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney'];
 })();
 
-export function ScheduleStep({ form, set, issues, preview, previewing }: StepProps & { preview: SchedulePreview | null; previewing: boolean }) {
+/** Warnings that another job writes the same tab around the same time. */
+export function Conflicts({ preview }: { preview: SchedulePreview | null }) {
+  return preview?.conflicts.length ? html`<div>${preview.conflicts.map((c) => html`<div class="banner warn" key=${c.job_id + c.at}>${c.message}</div>`)}</div>` : null;
+}
+
+/**
+ * `showConflicts`: the tab is known (chosen in step 3, or the edited job's): before that the
+ * conflicts would be about the default tab name, not the user's choice.
+ */
+export function ScheduleStep({ form, set, issues, preview, previewing, showConflicts }: StepProps & { preview: SchedulePreview | null; previewing: boolean; showConflicts: boolean }) {
   const t = form.schedule_type;
   const viewer = viewerZone();
   const valueIssue = issues.schedule_value;
@@ -104,14 +113,14 @@ export function ScheduleStep({ form, set, issues, preview, previewing }: StepPro
       ${preview && preview.ok ? html`<p class="muted">${preview.schedule_text}</p>
         <table class="small" aria-label="Next runs"><thead><tr><th scope="col">#</th><th scope="col">Job zone (${form.timezone})</th>${viewer !== form.timezone ? html`<th scope="col">Your zone (${viewer})</th>` : null}</tr></thead>
         <tbody>${preview.runs.length === 0 ? html`<tr><td colspan="3" class="muted">No upcoming run.</td></tr>` : preview.runs.map((r, i) => html`<tr key=${r}><td>${i + 1}</td><td>${fmtDateTime(r, form.timezone)}</td>${viewer !== form.timezone ? html`<td>${fmtDateTime(r, viewer)}</td>` : null}</tr>`)}</tbody></table>` : null}
-      ${preview && preview.conflicts.map((c) => html`<div class="banner warn" key=${c.job_id + c.at}>${c.message}</div>`)}
+      ${showConflicts ? html`<${Conflicts} preview=${preview} />` : null}
     </div>
   </div>`;
 }
 
 // ---------------------------------------------------------------- 3 output
 
-export function OutputStep({ form, set, issues, tabs }: StepProps & { tabs: string[] }) {
+export function OutputStep({ form, set, issues, tabs, preview }: StepProps & { tabs: string[]; preview: SchedulePreview | null }) {
   const isNewTab = !tabs.includes(form.target_tab_name);
   return html`<div>
     <fieldset><legend>Spreadsheet</legend><div class="checks">
@@ -132,6 +141,7 @@ export function OutputStep({ form, set, issues, tabs }: StepProps & { tabs: stri
           <select id="f-tab" value=${form.target_tab_name} onChange=${(e: InputEv) => set({ target_tab_name: val(e) })} ...${describedBy('f-tab', 'x', issues.target_tab_name)}>
             ${tabs.map((t) => html`<option key=${t} value=${t}>${t}</option>`)}
           </select></${Field}>`}
+    <div aria-live="polite">${form.target_tab_name.trim() ? html`<${Conflicts} preview=${preview} />` : null}</div>
     <fieldset><legend>Mode</legend><div class="checks">
       ${OUTPUT_MODES.map((m) => html`<label class="check" key=${m}><input type="radio" name="mode" checked=${form.output_mode === m} onChange=${() => set({ output_mode: m })} /> ${m}</label>`)}
     </div>
@@ -146,7 +156,7 @@ export function OutputStep({ form, set, issues, tabs }: StepProps & { tabs: stri
         <select id="f-filter" value=${form.video_filter} onChange=${(e: InputEv) => set({ video_filter: val(e) as Form['video_filter'] })}>
           ${VIDEO_FILTERS.map((v) => html`<option key=${v} value=${v}>${v === 'all' ? 'All videos' : v === 'long' ? 'Long-form only (no Shorts)' : 'Shorts only'}</option>`)}
         </select></div>
-      <div class="grow"><${Text} id="f-max" label="Max videos (optional)" type="number" min="1" value=${form.max_videos} issue=${issues.max_videos} onInput=${(v: string) => set({ max_videos: v })} /></div>
+      <div class="grow"><${Text} id="f-max" label="Max videos per channel" type="number" min="1" value=${form.max_videos} issue=${issues.max_videos} onInput=${(v: string) => set({ max_videos: v })} /></div>
     </div>
   </div>`;
 }
@@ -193,7 +203,7 @@ export function ReviewStep({ form, preview }: { form: Form; preview: SchedulePre
     ['Schedule', preview?.schedule_text || `${form.schedule_type} ${scheduleValue(form)} (${form.timezone})`],
     ['Starts', form.start_at ? `${form.start_at.replace('T', ' ')} (${form.timezone})` : 'now'],
     ['Ends', form.end_at ? `${form.end_at.replace('T', ' ')} (${form.timezone})` : 'never'],
-    ['Next run', preview?.runs[0] ? fmtDateTime(preview.runs[0], form.timezone) : '—'],
+    ['Next run', preview?.runs[0] ? fmtZonedDateTime(preview.runs[0], form.timezone) : '—'],
     ['Spreadsheet', form.sheet === 'this' ? 'This spreadsheet' : form.target_sheet_id],
     ['Tab', form.target_tab_name],
     ['Mode', form.output_mode],
@@ -206,6 +216,6 @@ export function ReviewStep({ form, preview }: { form: Form; preview: SchedulePre
   ];
   return html`<div>
     <table aria-label="Job summary"><tbody>${rows.map(([k, v]) => html`<tr key=${k}><th scope="row" style="width:30%">${k}</th><td>${v}</td></tr>`)}</tbody></table>
-    ${preview?.conflicts.map((w) => html`<div class="banner warn" key=${w.job_id + w.at}>${w.message}</div>`)}
+    <${Conflicts} preview=${preview} />
   </div>`;
 }

@@ -5,10 +5,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChannelCheck, ConflictWarningDto, JobDetailDto, JobDto, SchedulePreview } from '../../../src-server/app/contract';
 import { html } from '../../lib/html';
-import { rpc, RpcError, errorMessage } from '../../rpc';
+import { rpc, RpcError } from '../../rpc';
 import { ErrorBanner, Loading } from '../../lib/components';
 import { closeDialog } from '../../lib/host';
-import { fmtDateTime, viewerZone } from '../../lib/format';
+import { fmtZonedDateTime, viewerZone } from '../../lib/format';
+import { FIELD_LABELS, humanError } from '../../lib/fields';
 import { emptyForm, fromJob, issuesByField, scheduleValue, splitList, STEP_FIELDS, stepOfPath, toConfig, type Form } from './form';
 import { ChannelsStep, OutputStep, ReviewStep, ScheduleStep, SettingsStep } from './Steps';
 
@@ -25,6 +26,9 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
   const [checks, setChecks] = useState<ChannelCheck[] | null>(null);
   const [checking, setChecking] = useState(false);
   const [preview, setPreview] = useState<SchedulePreview | null>(null);
+  const [previewKey, setPreviewKey] = useState(''); // the scheduleKey the preview answers
+  // The furthest step reached: past step 3 (output) the target tab is the user's choice.
+  const [reached, setReached] = useState(0);
   const [previewing, setPreviewing] = useState(false);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<{ job: JobDetailDto; warnings: ConflictWarningDto[] } | null>(null);
@@ -60,10 +64,10 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
     });
   };
 
-  // Live preview of the schedule (debounced) while on the schedule or review step.
-  const scheduleKey = `${form.schedule_type}|${scheduleValue(form)}|${form.timezone}|${form.start_at}|${form.end_at}|${form.target_tab_name}|${form.target_sheet_id}`;
+  // Live preview of the schedule and its tab conflicts (debounced) on the schedule, output and review steps.
+  const scheduleKey = `${form.schedule_type}|${scheduleValue(form)}|${form.timezone}|${form.start_at}|${form.end_at}|${form.target_tab_name}|${form.sheet}|${form.target_sheet_id}`;
   useEffect(() => {
-    if (step !== 1 && step !== 4) return;
+    if (step !== 1 && step !== 2 && step !== 4) return;
     let cancelled = false;
     setPreviewing(true);
     const timer = setTimeout(() => {
@@ -71,6 +75,7 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
         .then((p) => {
           if (cancelled) return;
           setPreview(withoutSelf(p, editing));
+          setPreviewKey(scheduleKey);
           const own = p.errors.filter((e) => STEP_FIELDS[1]?.includes(e.path.split(/[.[]/)[0] ?? ''));
           // The preview validates every schedule field: its answer replaces their issues (a fixed
           // start_at clears the end_at "before start_at" issue too).
@@ -90,7 +95,7 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
 
   async function runChecks(): Promise<ChannelCheck[] | null> {
     const inputs = splitList(form.channels);
-    if (inputs.length === 0) { setIssues((i) => ({ ...i, channels: 'channels: add at least one channel' })); return null; }
+    if (inputs.length === 0) { setIssues((i) => ({ ...i, channels: `${FIELD_LABELS.channels}: add at least one channel` })); return null; }
     setChecking(true);
     try {
       const result = await rpc.checkChannels(inputs);
@@ -115,16 +120,16 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
   async function validateStep(): Promise<boolean> {
     setError(null);
     const local: Record<string, string> = {};
-    if (step === 0 && !form.name.trim()) local.name = 'name: give the job a name';
-    if (step === 2 && form.columns.length === 0) local.columns = 'columns: choose at least one column';
-    if (step === 2 && !form.target_tab_name.trim()) local.target_tab_name = 'target_tab_name: name the tab to write';
+    if (step === 0 && !form.name.trim()) local.name = `${FIELD_LABELS.name}: give the job a name`;
+    if (step === 2 && form.columns.length === 0) local.columns = `${FIELD_LABELS.columns}: choose at least one column`;
+    if (step === 2 && !form.target_tab_name.trim()) local.target_tab_name = `${FIELD_LABELS.target_tab_name}: name the tab to write`;
     if (step === 0) {
       const result = checks ?? (await runChecks());
       if (!result || result.some((c) => !c.ok)) return applyIssues(local, false);
     }
     try {
       const p = await rpc.previewSchedule(previewInput(form, editing), viewerZone());
-      if (step === 1) setPreview(withoutSelf(p, editing));
+      if (step === 1) { setPreview(withoutSelf(p, editing)); setPreviewKey(scheduleKey); }
       const own = p.errors.filter((e) => (STEP_FIELDS[step] ?? []).includes(e.path.split(/[.[]/)[0] ?? ''));
       return applyIssues({ ...issuesByField(own), ...local });
     } catch (err) {
@@ -139,7 +144,11 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
   }
 
   async function next() {
-    if (await validateStep()) setStep((s) => Math.min(STEPS.length - 1, s + 1));
+    if (await validateStep()) {
+      const to = Math.min(STEPS.length - 1, step + 1);
+      setStep(to);
+      setReached((r) => Math.max(r, to));
+    }
   }
 
   async function save() {
@@ -169,10 +178,10 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
     return html`<main class="page">
       <h1 tabIndex="-1" ref=${heading}>${editing ? 'Job saved' : 'Job created'}</h1>
       <div class="banner ok" role="status">“${saved.job.config.name}” is ${editing ? 'saved' : 'scheduled'}. ${saved.job.schedule_text}</div>
-      ${saved.job.next_run_at ? html`<p>Next run: ${fmtDateTime(saved.job.next_run_at, saved.job.config.timezone)}</p>` : null}
+      ${saved.job.next_run_at ? html`<p>Next run: <time datetime=${saved.job.next_run_at} title=${`Time in ${saved.job.config.timezone}`}>${fmtZonedDateTime(saved.job.next_run_at, saved.job.config.timezone)}</time></p>` : null}
       ${saved.warnings.map((w) => html`<div class="banner warn" key=${w.job_id + w.at}>${w.message}</div>`)}
       <div class="footer">
-        ${editing ? null : html`<button onClick=${() => { setSaved(null); setForm(emptyForm(viewerZone())); setStep(0); setChecks(null); setPreview(null); }}>Create another</button>`}
+        ${editing ? null : html`<button onClick=${() => { setSaved(null); setForm(emptyForm(viewerZone())); setStep(0); setReached(0); setChecks(null); setPreview(null); }}>Create another</button>`}
         <button class="action" onClick=${() => done(saved.job)}>Done</button>
       </div>
     </main>`;
@@ -188,11 +197,11 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
         </button></li>`)}
     </ol>
     <h2 tabIndex="-1" ref=${heading}>Step ${step + 1} of ${STEPS.length}: ${STEPS[step]}</h2>
-    <${ErrorBanner} error=${error && errorMessage(error)} />
+    <${ErrorBanner} error=${error && humanError(error)} />
     <form onSubmit=${(e: Event) => { e.preventDefault(); void (step === 4 ? save() : next()); }} novalidate>
       ${step === 0 ? html`<${ChannelsStep} form=${form} set=${set} issues=${issues} checks=${checks} checking=${checking} onCheck=${runChecks} />` : null}
-      ${step === 1 ? html`<${ScheduleStep} form=${form} set=${set} issues=${issues} preview=${preview} previewing=${previewing} />` : null}
-      ${step === 2 ? html`<${OutputStep} form=${form} set=${set} issues=${issues} tabs=${tabs} />` : null}
+      ${step === 1 ? html`<${ScheduleStep} form=${form} set=${set} issues=${issues} preview=${preview} previewing=${previewing} showConflicts=${!!editing || reached > 2} />` : null}
+      ${step === 2 ? html`<${OutputStep} form=${form} set=${set} issues=${issues} tabs=${tabs} preview=${previewKey === scheduleKey ? preview : null} />` : null}
       ${step === 3 ? html`<${SettingsStep} form=${form} set=${set} issues=${issues} jobs=${jobs} editingId=${editing?.id ?? null} />` : null}
       ${step === 4 ? html`<${ReviewStep} form=${form} preview=${preview} />` : null}
       ${step === 4 && Object.keys(issues).length ? html`<div class="banner error" role="alert"><ul>${Object.entries(issues).map(([k, v]) => html`<li key=${k}>${v}</li>`)}</ul></div>` : null}

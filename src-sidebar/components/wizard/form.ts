@@ -7,6 +7,8 @@ import {
   type CatchUpPolicy, type Column, type NotifyEvent, type OutputMode, type ScheduleType, type VideoFilter, type Weekday,
 } from '../../../src-server/domain/catalogue';
 import type { JobDto } from '../../../src-server/app/contract';
+import { humanIssue } from '../../lib/fields';
+import { JOB_DEFAULTS } from '../../lib/job-defaults';
 
 export { CATCH_UP_POLICIES, COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, VIDEO_FILTERS, WEEKDAYS };
 
@@ -44,15 +46,18 @@ export interface Form {
   enabled: boolean;
 }
 
+/** A new job's form: the schema's defaults (JOB_DEFAULTS), so the wizard sends what the API would assume. */
 export function emptyForm(timezone: string): Form {
+  const d = JOB_DEFAULTS;
   return {
-    name: '', description: '', channels: '',
+    name: '', description: d.description, channels: '',
     schedule_type: 'daily', times: '09:00', weekdays: ['MON'], month_days: '1', interval_n: '6', interval_unit: 'h',
     cron: '0 9 * * 1-5', once_at: '', timezone, start_at: '', end_at: '',
-    sheet: 'this', target_sheet_id: '', target_tab_name: 'Videos', output_mode: 'upsert', columns: [...DEFAULT_COLUMNS],
-    video_filter: 'all', max_videos: '',
-    priority: '5', max_retries: '3', retry_backoff_minutes: '5', misfire_grace_minutes: '60', catch_up: 'latest',
-    notify_emails: '', notify_on: ['failure'], tags: '', depends_on: '', enabled: true,
+    sheet: 'this', target_sheet_id: d.target_sheet_id, target_tab_name: 'Videos', output_mode: d.output_mode, columns: [...d.columns],
+    video_filter: d.video_filter, max_videos: String(d.max_videos),
+    priority: String(d.priority), max_retries: String(d.max_retries), retry_backoff_minutes: String(d.retry_backoff_minutes),
+    misfire_grace_minutes: String(d.misfire_grace_minutes), catch_up: d.catch_up,
+    notify_emails: d.notify_emails.join(', '), notify_on: [...d.notify_on], tags: d.tags.join(', '), depends_on: d.depends_on ?? '', enabled: d.enabled,
   };
 }
 
@@ -178,12 +183,15 @@ export function stepOfPath(path: string): number {
   return i < 0 ? 4 : i;
 }
 
-/** Field issues from a server answer ({path,message}[]), keyed by the top-level field. */
+/**
+ * Field issues from a server answer ({path,message}[]), keyed by the top-level field, worded with the
+ * fields' labels ("Notification emails, item 1: must be an email address").
+ */
 export function issuesByField(list: { path: string; message: string }[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { path, message } of list) {
     const head = path.split(/[.[]/)[0] ?? '';
-    if (!(head in out)) out[head] = message;
+    if (!(head in out)) out[head] = humanIssue(path, message);
   }
   return out;
 }

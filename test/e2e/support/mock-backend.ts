@@ -38,6 +38,11 @@ function makeJob(id: string, name: string, channels: string[], type: string, val
   return job;
 }
 
+/** An error the app throws (the RPC layer answers it as {ok:false, error: dto}). */
+export function appError(dto: { status: number; code: string; message: string; details?: unknown }): Error {
+  return Object.assign(new Error(dto.message), { dto });
+}
+
 export function createMockBackend() {
   const jobs: JobDto[] = [
     makeJob('j_daily1', 'Daily Sync', ['@mkbhd'], 'daily', '09:00', 'Videos'),
@@ -130,16 +135,26 @@ export function createMockBackend() {
     },
     revokeApiKey: (id: string) => Object.assign(keys.find((k) => k.id === id)!, { revoked: true }),
   };
+  /** Replacements of single functions by a test (e.g. a checkChannels that fails). */
+  const overrides: Record<string, Fn> = {};
+  /** Every server call with its arguments, in order. */
+  const callLog: { fn: string; args: unknown[] }[] = [];
   const ui = ['openSidebar', 'openJobManager', 'openWizard', 'openCalendar', 'openSettings', 'openApiKeys'];
   const opened: { fn: string; args: unknown[] }[] = [];
 
   return {
     opened,
     listQueries,
+    callLog,
+    /** Answers `fn` with `impl` from now on. */
+    override(fn: string, impl: (...args: never[]) => unknown): void { overrides[fn] = impl as Fn; },
+    /** Calls the default implementation (for an override that changes only some answers). */
+    original(fn: string, ...args: unknown[]): unknown { return (fns[fn] as (...a: unknown[]) => unknown)(...args); },
     /** Answers like the runtime's scriptRun: {ok, value} or {ok:false, error}. */
     scriptRun(fn: string, args: unknown[]): Answer {
       if (ui.includes(fn)) { opened.push({ fn, args }); return { ok: true, value: null }; }
-      const f = fns[fn];
+      callLog.push({ fn, args });
+      const f = overrides[fn] ?? fns[fn];
       if (!f) return { ok: false, error: { name: 'ReferenceError', message: `Script function not found: ${fn}` } };
       try {
         return { ok: true, value: { ok: true, data: JSON.parse(JSON.stringify((f as (...a: unknown[]) => unknown)(...args) ?? null)) } };
