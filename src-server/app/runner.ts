@@ -41,6 +41,9 @@ export interface Executed {
   /** An unexpected exception (a bug or a platform error) instead of an outcome. */
   crash: string | null;
   durationMs: number;
+  /** When this execution started and ended the run's work (absent when it never started). */
+  startedAt?: string;
+  finishedAt?: string;
   quotaSpent: number;
   /** True when the run was claimed but never started (time budget or YouTube quota used up). */
   notStarted: boolean;
@@ -166,6 +169,8 @@ export function execute(ctx: AppContext, claim: Claimed, meter: ExecutionQuotaMe
     outcome,
     crash,
     durationMs: ctx.now().getTime() - started,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: ctx.now().toISOString(),
     quotaSpent: meter.spent - spentBefore,
     notStarted: false,
     processed: total.processed,
@@ -213,6 +218,8 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
     if (job && ownsLease) {
       const lease = state.planner.lease!;
       const active: ActiveRun = { ...claim.run, ...totals, executions: claim.run.executions + (ex.notStarted ? 0 : 1) };
+      // The run started when its first execution began work, not when the tick claimed it.
+      if (claim.run.executions === 0 && ex.startedAt) active.started_at = ex.startedAt;
       if (ex.processed !== undefined) active.processed = ex.processed;
       if (ex.expected !== undefined) active.expected = ex.expected;
       loaded.setState(claim.jobId, {
@@ -228,20 +235,25 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
   const rawError = ex.crash ?? outcome?.error?.message ?? null;
   // Bounded: the error is kept in the job's state, which lives in a 9 KB property.
   const error = rawError && rawError.length > MAX_ERROR_CHARS ? `${rawError.slice(0, MAX_ERROR_CHARS - 1)}…` : rawError;
-  const startedMs = Date.parse(claim.run.started_at);
   // A claim deferred before it ever ran (the quota ran out on an earlier run of the tick) did not start.
   const neverRan = ex.notStarted && claim.run.executions === 0;
+  // Each run has its own times, not the tick's: a first execution's own start and end; a run resumed
+  // from earlier executions spans from the first one's start to the end of this one.
+  const startedAt = claim.run.executions === 0 ? (ex.startedAt ?? claim.run.started_at) : claim.run.started_at;
+  const finishedAt = ex.finishedAt ?? now.toISOString();
+  const span = Date.parse(finishedAt) - Date.parse(startedAt);
+  const durationMs = claim.run.executions === 0 || Number.isNaN(span) ? ex.durationMs : Math.max(ex.durationMs, span);
   const row: RunDto = {
     run_id: claim.run.run_id,
     job_id: claim.jobId,
     job_name: job?.config.name ?? claim.jobName,
     scheduled_for: claim.run.occurrence,
-    started_at: neverRan ? null : claim.run.started_at,
-    finished_at: now.toISOString(),
+    started_at: neverRan ? null : startedAt,
+    finished_at: finishedAt,
     status,
     trigger: claim.run.trigger,
     ...totals,
-    duration_ms: neverRan ? null : Number.isNaN(startedMs) ? ex.durationMs : Math.max(ex.durationMs, now.getTime() - startedMs),
+    duration_ms: neverRan ? null : durationMs,
     error,
   };
   ctx.logs.runs.add(row);

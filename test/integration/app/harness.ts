@@ -42,6 +42,7 @@ export interface RunRow {
   finished_at: string;
   status: string;
   trigger: string;
+  duration_ms: string;
   error: string;
 }
 
@@ -59,6 +60,7 @@ export function runRows(rt: Runtime): RunRow[] {
     finished_at: text(r[5]),
     status: text(r[6]),
     trigger: text(r[7]),
+    duration_ms: text(r[11]),
     error: text(r[12]),
   }));
 }

@@ -280,3 +280,22 @@ test('service calls: a busy tick lists triggers once, mints one id, opens no mai
   expect(sidebar.calls['PropertiesService.Properties.getProperties']).toBe(1);
   expect(sidebar.calls['Session.getEffectiveUser']).toBe(1);
 });
+
+test('runs of one tick each keep their own start, end and duration', () => {
+  const rt = runtime('2026-01-05T12:00:00Z');
+  const big = createJob(rt, { ...DAILY, name: 'Mid', channels: ['@midchannel'], target_tab_name: 'Mid' });
+  const small = createJob(rt, { ...DAILY, name: 'Tiny', channels: ['@tinycooking'], target_tab_name: 'Tiny' });
+  rt.advanceTo('2026-01-05T14:10:00Z');
+  const rows = runRows(rt).filter((r) => r.job_id === big || r.job_id === small);
+  expect(rows.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+  const [first, second] = [...rows].sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at));
+  for (const row of rows) {
+    expect(Number(row.duration_ms)).toBe(Date.parse(row.finished_at) - Date.parse(row.started_at));
+    expect(Number(row.duration_ms)).toBeGreaterThan(0);
+  }
+  // The second run starts when the first has ended, not when the tick claimed both.
+  expect(Date.parse(second!.started_at)).toBeGreaterThanOrEqual(Date.parse(first!.finished_at));
+  const mid = rows.find((r) => r.job_id === big)!;
+  const tiny = rows.find((r) => r.job_id === small)!;
+  expect(Number(mid.duration_ms)).toBeGreaterThan(Number(tiny.duration_ms)); // 1,200 videos take longer than 12
+});
