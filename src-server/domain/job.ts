@@ -193,7 +193,7 @@ const shape = {
   output_mode: doc(z._default(z.enum(OUTPUT_MODES, { error: need(`must be one of ${OUTPUT_MODES.join(', ')}`) }), 'upsert'), 'upsert: update rows by video_id and add new ones; append: add new videos only; overwrite: replace the table.'),
   columns: doc(
     z._default(uniqueArray(z.enum(COLUMNS, { error: need(`must be one of ${COLUMNS.join(', ')}`) }), 1, COLUMNS.length, 'columns'), () => [...DEFAULT_COLUMNS]),
-    'Columns to write, in order. upsert needs video_id.',
+    'Columns to write, in order. upsert needs video_id; append and overwrite need video_id or url.',
   ),
   video_filter: doc(z._default(z.enum(VIDEO_FILTERS, { error: need(`must be one of ${VIDEO_FILTERS.join(', ')}`) }), 'all'), 'all videos, long-form only, or Shorts only.'),
   max_videos: doc(z._default(int(1, 20000), 500), 'At most this many videos per channel and run.'),
@@ -226,6 +226,9 @@ function crossFieldChecks(value: unknown, ctx: { addIssue(issue: { code: 'custom
   const mode = v.output_mode ?? 'upsert';
   if (mode === 'upsert' && Array.isArray(v.columns) && !v.columns.includes('video_id')) {
     ctx.addIssue({ code: 'custom', message: 'upsert needs the video_id column (it is the key)', path: ['columns'] });
+  } else if (Array.isArray(v.columns) && !v.columns.includes('video_id') && !v.columns.includes('url')) {
+    // The key column is how a run resumed after a cut or a crash knows which videos are written already.
+    ctx.addIssue({ code: 'custom', message: `${mode} needs the video_id or url column (it keeps a resumed run from writing duplicates)`, path: ['columns'] });
   }
   if (typeof v.start_at === 'string' && typeof v.end_at === 'string') {
     const a = parseLocalDateTime(v.start_at);

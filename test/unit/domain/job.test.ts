@@ -120,6 +120,8 @@ describe('parseJobConfig', () => {
     ['unknown column', { columns: ['video_id', 'rating'] }, 'columns.1', /must be one of video_id/],
     ['duplicate column', { columns: ['video_id', 'title', 'title'] }, 'columns.2', /duplicate/],
     ['upsert without video_id', { columns: ['title'] }, 'columns', /video_id/],
+    ['append without a key column', { output_mode: 'append', columns: ['title', 'views'] }, 'columns', /^columns: append needs the video_id or url column/],
+    ['overwrite without a key column', { output_mode: 'overwrite', columns: ['title'] }, 'columns', /^columns: overwrite needs the video_id or url column/],
     ['bad filter', { video_filter: 'music' }, 'video_filter', /all, long, shorts/],
     ['max_videos 0', { max_videos: 0 }, 'max_videos', /between 1 and 20000/],
     ['max_videos too high', { max_videos: 20001 }, 'max_videos', /between 1 and 20000/],
