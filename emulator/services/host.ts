@@ -23,19 +23,28 @@ import { UrlFetchAppFake } from './url-fetch';
 import { UtilitiesFake } from './utilities';
 import type { World } from './world';
 
-type ListFn = (part: string, optionalArgs?: Record<string, unknown>) => unknown;
-
-/** One resource of the YouTube advanced service (YouTube.Channels, ...), delegating to the YouTube fake. */
-abstract class YouTubeResource {
-  constructor(private readonly impl: { list: ListFn }) {}
-  list(part: string, optionalArgs?: Record<string, unknown>): unknown {
-    return this.impl.list(part, optionalArgs);
+/**
+ * One resource of the YouTube advanced service (YouTube.Channels, ...), delegating to the YouTube fake.
+ * Each subclass implements the @types/google-apps-script collection's `list`, so its signature cannot drift.
+ */
+abstract class YouTubeResource<Response> {
+  constructor(private readonly impl: { list(part: string, optionalArgs?: Record<string, unknown>): Response }) {}
+  list(part: string, optionalArgs?: object): Response {
+    return this.impl.list(part, optionalArgs as Record<string, unknown> | undefined);
   }
 }
-class YouTubeChannels extends YouTubeResource {}
-class YouTubePlaylistItems extends YouTubeResource {}
-class YouTubeVideos extends YouTubeResource {}
-class YouTubeSearch extends YouTubeResource {}
+class YouTubeChannels
+  extends YouTubeResource<GoogleAppsScript.YouTube.Schema.ChannelListResponse>
+  implements Pick<GoogleAppsScript.YouTube.Collection.ChannelsCollection, 'list'> {}
+class YouTubePlaylistItems
+  extends YouTubeResource<GoogleAppsScript.YouTube.Schema.PlaylistItemListResponse>
+  implements Pick<GoogleAppsScript.YouTube.Collection.PlaylistItemsCollection, 'list'> {}
+class YouTubeVideos
+  extends YouTubeResource<GoogleAppsScript.YouTube.Schema.VideoListResponse>
+  implements Pick<GoogleAppsScript.YouTube.Collection.VideosCollection, 'list'> {}
+class YouTubeSearch
+  extends YouTubeResource<GoogleAppsScript.YouTube.Schema.SearchListResponse>
+  implements Pick<GoogleAppsScript.YouTube.Collection.SearchCollection, 'list'> {}
 registerType(YouTubeChannels, 'YouTube.Channels');
 registerType(YouTubePlaylistItems, 'YouTube.PlaylistItems');
 registerType(YouTubeVideos, 'YouTube.Videos');
