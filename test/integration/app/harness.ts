@@ -7,7 +7,8 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../../../emula
 
 export async function buildTestBundle(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'y2s-app-'));
-  await buildServerBundle(join(__dirname, 'entry.ts'), join(dir, 'Code.js'), false);
+  // Minified like build/Code.js: the product's code exactly as shipped, plus the test entry's globals.
+  await buildServerBundle(join(__dirname, 'entry.ts'), join(dir, 'Code.js'), true);
   copyFileSync(join(ROOT, 'appsscript.json'), join(dir, 'appsscript.json'));
   return dir;
 }

@@ -10,7 +10,8 @@ import type { JobConfig } from '../../../src-server/domain/job';
 
 export async function buildSyncBundle(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'y2s-sync-'));
-  await buildServerBundle(join(__dirname, 'entry.ts'), join(dir, 'Code.js'), false);
+  // Minified like build/Code.js: the product's code exactly as shipped, plus the test entry's globals.
+  await buildServerBundle(join(__dirname, 'entry.ts'), join(dir, 'Code.js'), true);
   const build = join(ROOT, 'build');
   if (existsSync(build)) for (const f of readdirSync(build)) if (f.endsWith('.html')) copyFileSync(join(build, f), join(dir, f));
   copyFileSync(join(ROOT, 'appsscript.json'), join(dir, 'appsscript.json'));
