@@ -27,6 +27,7 @@ function onOpen(_e?: GoogleAppsScript.Events.SheetsOnOpen): void {
     .addSeparator()
     .addItem('API keys…', 'openApiKeys')
     .addItem('Settings…', 'openSettings')
+    .addItem('Repair triggers', 'repairTriggersNow')
     .addToUi();
 }
 
@@ -84,6 +85,18 @@ function syncActiveTab(): void {
   SpreadsheetApp.getUi().alert(result.ok ? result.data.message : `Could not sync this tab: ${result.error.message}`);
 }
 
+/** Menu "Repair triggers": a menu click has full authorization (onOpen has not), so the triggers can be fixed here. */
+function repairTriggersNow(): void {
+  let message: string;
+  try {
+    const repaired = repairTriggers();
+    message = repaired.length === 0 ? 'The triggers are in order: nothing to repair.' : `Triggers repaired: ${repaired.join('; ')}.`;
+  } catch (err) {
+    message = `Could not repair the triggers: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  SpreadsheetApp.getUi().alert(message);
+}
+
 // The surfaces call these through google.script.run too; the type keeps them in step with the client.
 const uiEntryPoints: rpc.UiEntryPoints = { openSidebar, openJobManager, openWizard, openCalendar, openSettings, openApiKeys };
 
@@ -97,6 +110,7 @@ global.openSettings = uiEntryPoints.openSettings;
 global.openApiKeys = uiEntryPoints.openApiKeys;
 global.runDueJobsNow = runDueJobsNow;
 global.syncActiveTab = syncActiveTab;
+global.repairTriggersNow = repairTriggersNow;
 // ==== end menu and dialogs ====
 
 // ==== scheduler (app) ====

@@ -194,8 +194,28 @@ export interface MonitorDto {
   now: string;
   running: { job_id: string; job_name: string; run_id: string; started_at: string; processed: number; expected: number | null; phase: string }[];
   quota: { used_today: number; daily_budget: number };
-  success_rate_24h: number | null;
-  recent_failures: RunDto[];
+  /** Runs that ended in the last 24 h, counted as the run statistics count them (a partial run is not a success). */
+  last_24h: MonitorWindowDto;
+  /** Failed and partial runs of the same 24 h, newest first, at most 5. */
+  recent_problems: MonitorProblemRunDto[];
+}
+
+export interface MonitorWindowDto {
+  since: string; // start of the window (now - 24 h)
+  runs: number; // runs that executed to an end: succeeded + failed + partial
+  succeeded: number;
+  failed: number;
+  partial: number;
+  success_rate: number | null; // succeeded / runs; null when no run ended
+}
+
+export interface MonitorProblemRunDto {
+  run_id: string;
+  job_id: string;
+  job_name: string;
+  status: 'failed' | 'partial';
+  at: string; // the instant the run counts at: finished, else started, else scheduled
+  error: string | null;
 }
 
 /** The sidebar's one-RPC view. */

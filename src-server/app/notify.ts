@@ -1,7 +1,8 @@
 /**
- * Emails about job outcomes: failure (only once retries are exhausted), recovery (first success after
- * such a failure), success (when asked). At most one failure mail per job per hour, and never beyond
- * the remaining MailApp recipients quota.
+ * Emails about job outcomes: failure (once no retry follows: at once after a permanent error, after the
+ * last retry of a transient one), recovery (first success after such a failure), success (when asked,
+ * every successful run). At most one failure mail per job per hour, and never beyond the remaining
+ * MailApp recipients quota.
  */
 import type { JobConfig } from '../domain/job';
 import type { Logger, Mailer, MailMessage } from '../ports';

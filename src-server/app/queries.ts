@@ -4,13 +4,13 @@ import { nextRuns, describeSchedule } from '../domain/schedule';
 import { wallTimeAt, instantOfWallTime, daysInMonth } from '../domain/timezone';
 import { isValidTimeZone } from '../domain/timezone';
 import type { JobConfig } from '../domain/job';
-import type { CalendarDay, CalendarDto, ConflictWarningDto, JobDetailDto, JobDto, MonitorDto, RunDto } from './contract';
+import type { CalendarDay, CalendarDto, ConflictWarningDto, JobDetailDto, JobDto, MonitorDto, MonitorProblemRunDto, MonitorWindowDto, RunDto } from './contract';
 import { AppError } from './contract';
 import { nextRunAt, type AppContext, type Loaded } from './context';
 import { readQuota } from './quota';
 import type { JobRecord } from './records';
 import { progressKey, type MonitorProgress } from './runner';
-import { isExecuted, windowStats } from './stats';
+import { isExecuted, runInstant, windowStats } from './stats';
 import { plannerInputs } from './tick';
 import { toJobDto } from './views';
 
@@ -104,8 +104,52 @@ export function calendarGrid(loaded: Loaded, runs: readonly RunDto[], month: str
   return { month, time_zone: timeZone, days: [...days.values()] };
 }
 
-const MONITOR_STATS_KEY = 'y2s:monitor:24h';
+// Versioned: a cached figure of an older shape is never read as this one.
+const MONITOR_STATS_KEY = 'y2s:monitor:24h:v2';
 const MONITOR_STATS_TTL = 60;
+const MONITOR_WINDOW_MS = 86_400_000;
+const MONITOR_PROBLEMS = 5;
+
+interface MonitorSummary {
+  last_24h: MonitorWindowDto;
+  recent_problems: MonitorProblemRunDto[];
+}
+
+/** The 24 h figures: counts as the run statistics count them, and that window's failed and partial runs. */
+export function monitorSummary(runs: readonly RunDto[], nowMs: number): MonitorSummary {
+  const sinceMs = nowMs - MONITOR_WINDOW_MS;
+  const w = windowStats(runs, '24h', sinceMs);
+  const problems: { run: RunDto; at: number; order: number }[] = [];
+  runs.forEach((run, order) => {
+    if (run.status !== 'failed' && run.status !== 'partial') return;
+    const at = runInstant(run);
+    if (at >= sinceMs) problems.push({ run, at, order });
+  });
+  // Newest first; the log's order breaks ties (a later row was written later).
+  problems.sort((a, b) => b.at - a.at || b.order - a.order);
+  return {
+    last_24h: { since: new Date(sinceMs).toISOString(), runs: w.runs, succeeded: w.succeeded, failed: w.failed, partial: w.partial, success_rate: w.success_rate },
+    recent_problems: problems.slice(0, MONITOR_PROBLEMS).map(({ run, at }) => ({
+      run_id: run.run_id,
+      job_id: run.job_id,
+      job_name: run.job_name,
+      status: run.status as MonitorProblemRunDto['status'],
+      at: new Date(at).toISOString(),
+      error: run.error,
+    })),
+  };
+}
+
+function readCachedSummary(ctx: AppContext): MonitorSummary | null {
+  const cached = ctx.deps.cache.get(MONITOR_STATS_KEY);
+  if (!cached) return null;
+  try {
+    const parsed = JSON.parse(cached) as Partial<MonitorSummary>;
+    return parsed.last_24h && Array.isArray(parsed.recent_problems) ? (parsed as MonitorSummary) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Monitor: progress from the cache, quota from the store, 24 h figures cached for a minute. */
 export function monitorView(ctx: AppContext, loaded: Loaded, now: Date): MonitorDto {
@@ -119,21 +163,9 @@ export function monitorView(ctx: AppContext, loaded: Loaded, now: Date): Monitor
       // ignore a damaged entry
     }
   }
-  let summary: { rate: number | null; failures: RunDto[] } | null = null;
-  const cached = ctx.deps.cache.get(MONITOR_STATS_KEY);
-  if (cached) {
-    try {
-      summary = JSON.parse(cached) as { rate: number | null; failures: RunDto[] };
-    } catch {
-      summary = null;
-    }
-  }
+  let summary = readCachedSummary(ctx);
   if (!summary) {
-    const runs = ctx.logs.runs.all();
-    const w = windowStats(runs, '24h', now.getTime() - 86_400_000);
-    const failures: RunDto[] = [];
-    for (let i = runs.length - 1; i >= 0 && failures.length < 5; i--) if (runs[i]!.status === 'failed') failures.push(runs[i]!);
-    summary = { rate: w.success_rate, failures };
+    summary = monitorSummary(ctx.logs.runs.all(), now.getTime());
     ctx.deps.cache.put(MONITOR_STATS_KEY, JSON.stringify(summary), MONITOR_STATS_TTL);
   }
   const quota = readQuota(loaded.snapshot, now);
@@ -141,8 +173,8 @@ export function monitorView(ctx: AppContext, loaded: Loaded, now: Date): Monitor
     now: now.toISOString(),
     running,
     quota: { used_today: quota.used, daily_budget: loaded.settings.daily_quota_budget },
-    success_rate_24h: summary.rate,
-    recent_failures: summary.failures,
+    last_24h: summary.last_24h,
+    recent_problems: summary.recent_problems,
   };
 }
 

@@ -8,6 +8,7 @@ import type { JobConfig } from './job';
 import type { PlannerJob } from './planner';
 import { compileSchedule, type CompiledSchedule } from './schedule';
 import { tabKey, tabLabel } from './tab-key';
+import { zonedDateTime, zonedTime } from './zoned-text';
 
 export interface ConflictWarning {
   job_id: string;
@@ -47,8 +48,13 @@ function firstClash(mine: number[], theirs: number[]): { mine: number; theirs: n
   return null;
 }
 
-function hhmmUtc(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+/** The warning, with both times in the candidate job's zone (the one its author thinks in). */
+function clashMessage(other: PlannerJob, clash: { mine: number; theirs: number }, timeZone: string): string {
+  const minutes = Math.round(Math.abs(clash.mine - clash.theirs) / 60_000);
+  const when = zonedDateTime(timeZone, clash.theirs);
+  const relation = minutes === 0 ? 'as this job' : `${minutes} min from this job's ${zonedTime(timeZone, clash.mine)}`;
+  const sheet = other.config.target_sheet_id ? ` in spreadsheet ${other.config.target_sheet_id}` : '';
+  return `${other.config.name} also writes “${other.config.target_tab_name}”${sheet} within the same hour (${when}, ${relation}): one of them will wait for the other.`;
 }
 
 export function findConflicts(
@@ -75,15 +81,12 @@ export function findConflicts(
     if (!theirSchedule) continue;
     const clash = firstClash(mine, occurrences(theirSchedule, fromMs, toMs));
     if (!clash) continue;
-    const minutes = Math.round(Math.abs(clash.mine - clash.theirs) / 60_000);
     warnings.push({
       job_id: other.id,
       job_name: other.config.name,
       tab: tabLabel(other.config),
       at: new Date(clash.theirs).toISOString(),
-      message:
-        `Job "${other.config.name}" also writes tab ${tabLabel(other.config)} and runs at ${hhmmUtc(clash.theirs)} UTC, ` +
-        `${minutes === 0 ? 'at the same time as' : `${minutes} min from`} this job (${hhmmUtc(clash.mine)} UTC): one of them will wait for the other.`,
+      message: clashMessage(other, clash, candidate.config.timezone),
     });
   }
   return warnings;

@@ -157,7 +157,7 @@ describe('wizard', () => {
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByText('Step 3 of 5: Output').waitFor();
     // The existing tab "Videos" is chosen: its conflict shows here.
-    await page.getByText('Daily Sync also writes “Videos” within the same hour (09:00).').waitFor();
+    await page.getByText('Daily Sync also writes “Videos” within the same hour (Thu, Jan 15, 09:00 EST, as this job): one of them will wait for the other.').waitFor();
     await page.getByRole('radio', { name: 'New tab' }).check();
     await page.getByLabel('New tab name').fill('Daily');
     await page.getByText(/Daily Sync also writes/).waitFor({ state: 'detached' });
@@ -242,16 +242,16 @@ test('JOB_DEFAULTS are the values the job schema fills in', () => {
 });
 
 describe('sidebar monitor: the success rate and the failures cover the same 24 h', () => {
-  async function monitorWith(rate: number | null, failures: 'none' | 'old' | 'recent') {
+  type Window = { runs: number; succeeded: number; failed: number; partial: number };
+  type Problem = { status: 'failed' | 'partial'; job_name: string; agoMs: number; error: string | null };
+  async function monitorWith(counts: Window, problems: Problem[]) {
     const backend = createMockBackend();
     const now = Date.parse('2026-01-14T15:00:00Z');
-    const failed = (ago: number) => ({
-      run_id: `r_${ago}`, job_id: 'j_shorts', job_name: 'Shorts tracker', scheduled_for: null,
-      started_at: new Date(now - ago).toISOString(), finished_at: new Date(now - ago + 1000).toISOString(), status: 'failed', trigger: 'schedule',
-      videos_added: 0, videos_updated: 0, quota_units: 1, duration_ms: 1000, error: 'backendError: The service is unavailable',
-    });
-    const list = failures === 'none' ? [] : [failed(failures === 'old' ? 2 * 86_400_000 : 3_600_000)];
-    const monitor = () => ({ ...(backend.original('monitorView') as object), success_rate_24h: rate, recent_failures: list });
+    const last_24h = { since: new Date(now - 86_400_000).toISOString(), ...counts, success_rate: counts.runs ? counts.succeeded / counts.runs : null };
+    const recent_problems = problems.map((p, i) => ({
+      run_id: `r_${i}`, job_id: `j_${i}`, job_name: p.job_name, status: p.status, at: new Date(now - p.agoMs).toISOString(), error: p.error,
+    }));
+    const monitor = () => ({ ...(backend.original('monitorView') as object), last_24h, recent_problems });
     backend.override('monitorView', monitor);
     backend.override('sidebarView', () => ({ ...(backend.original('sidebarView') as object), monitor: monitor() }));
     const { page } = await surface('sidebar', [300, 800], backend);
@@ -260,28 +260,39 @@ describe('sidebar monitor: the success rate and the failures cover the same 24 h
     return page;
   }
 
-  test('67% with no failed run: the rest were partial runs, and it says so', async () => {
-    const page = await monitorWith(2 / 3, 'none');
+  test('67% with two partial runs: the counts explain the rate and the partial runs are listed with their badge', async () => {
+    const page = await monitorWith({ runs: 6, succeeded: 4, failed: 0, partial: 2 }, [
+      { status: 'partial', job_name: 'Competitors weekly', agoMs: 3_600_000, error: '@verge: no such channel' },
+      { status: 'partial', job_name: 'Daily Sync', agoMs: 7_200_000, error: null },
+    ]);
     await page.getByRole('heading', { name: 'Success rate (24 h)' }).waitFor();
     await page.getByText('67%').waitFor();
-    await page.getByText(/No run failed in the last 24 h\. The runs that were not successful were partial/).waitFor();
-    expect(await page.getByText(/No failures/).count()).toBe(0);
+    expect(await page.getByTestId('monitor-counts').textContent()).toBe('6 runs: 4 succeeded, 0 failed, 2 partial');
+    const items = page.getByRole('list', { name: 'Recent failures (24 h)' }).getByRole('listitem');
+    expect(await items.count()).toBe(2);
+    expect(await items.nth(0).textContent()).toContain('Competitors weekly');
+    expect(await items.nth(0).locator('.badge.partial').textContent()).toBe('partial');
+    expect(await items.nth(0).textContent()).toContain('@verge: no such channel');
+    expect(await items.nth(1).textContent()).toContain('Some channels could not be synced');
     await page.close();
   });
 
-  test('a failure older than 24 h is not listed as recent', async () => {
-    const page = await monitorWith(1, 'old');
-    await page.getByText('No run failed in the last 24 h.', { exact: true }).waitFor();
-    await page.getByText('Earlier failure: Shorts tracker, 2 d ago.').waitFor();
+  test('no failed or partial run: the list says so, in the same window as the rate', async () => {
+    const page = await monitorWith({ runs: 3, succeeded: 3, failed: 0, partial: 0 }, []);
+    await page.getByText('100%').waitFor();
+    await page.getByText('No run failed or was partial in the last 24 h.', { exact: true }).waitFor();
     expect(await page.getByRole('list', { name: 'Recent failures (24 h)' }).count()).toBe(0);
     await page.close();
   });
 
-  test('a failure within 24 h is listed', async () => {
-    const page = await monitorWith(0.5, 'recent');
+  test('a failure within 24 h is listed with its badge and error; more than five says how many', async () => {
+    const failures: Problem[] = [1, 2, 3, 4, 5].map((h) => ({ status: 'failed', job_name: `Job ${h}`, agoMs: h * 3_600_000, error: 'backendError: The service is unavailable' }));
+    const page = await monitorWith({ runs: 8, succeeded: 1, failed: 7, partial: 0 }, failures);
     const list = page.getByRole('list', { name: 'Recent failures (24 h)' });
-    await list.getByText('Shorts tracker').waitFor();
-    expect(await list.getByText('backendError: The service is unavailable').count()).toBe(1);
+    await list.getByText('Job 1', { exact: true }).waitFor();
+    expect(await list.getByText('backendError: The service is unavailable').count()).toBe(5);
+    expect(await list.locator('.badge.failed').count()).toBe(5);
+    await page.getByText('The 5 newest of 7 failed or partial runs.').waitFor();
     await page.close();
   });
 });

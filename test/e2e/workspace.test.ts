@@ -64,7 +64,7 @@ async function closeDialog(): Promise<void> {
 test('the menu is the script\'s own, built by onOpen', async () => {
   await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
   const items = await page.getByRole('menuitem').allTextContents();
-  expect(items).toEqual(['Open scheduler', 'Job manager', 'New job…', 'Calendar', 'Run due jobs now', 'Sync this tab now', 'API keys…', 'Settings…']);
+  expect(items).toEqual(['Open scheduler', 'Job manager', 'New job…', 'Calendar', 'Run due jobs now', 'Sync this tab now', 'API keys…', 'Settings…', 'Repair triggers']);
   await page.keyboard.press('Escape');
 });
 
@@ -285,6 +285,8 @@ test('the sidebar and settings show the job and pass the axe check', async () =>
   await expectAccessible(sidebar);
   await sidebar.getByRole('tab', { name: 'Monitor' }).click();
   await sidebar.getByText('YouTube quota today').waitFor();
+  // The server's 24 h counts: the runs of the tests above ended within the last 24 h.
+  expect(await sidebar.getByTestId('monitor-counts').textContent()).toMatch(/^\d+ runs?: \d+ succeeded, \d+ failed, \d+ partial$/);
   await expectAccessible(sidebar);
 
   await menu('Settings…');

@@ -10,6 +10,37 @@ describe('build/Code.js in the runtime', () => {
     expect(r.calls['SpreadsheetApp.Menu.addToUi']).toBe(1);
   });
 
+  it('the menu\'s "Repair triggers" installs the missing heartbeat, removes a duplicate and says what it did', () => {
+    const rt = createRuntime({ start: '2026-01-05T12:00:00Z' });
+    expect(rt.run('onOpen', { authMode: 'LIMITED' }).ok).toBe(true);
+    const entries = rt.ui.menu('YouTube2Sheets')!.items;
+    const item = entries.find((e): e is { caption: string; functionName: string } => 'functionName' in e && e.caption === 'Repair triggers');
+    expect(item).toBeDefined();
+    expect(rt.functions()).toContain(item!.functionName);
+    const tickTriggers = (r: typeof rt) => r.triggers.filter((t) => t.handler === 'tick');
+    expect(tickTriggers(rt)).toEqual([]); // onOpen cannot install triggers (LIMITED mode)
+
+    const alertAfter = (r: typeof rt) => {
+      const result = r.run(item!.functionName);
+      expect(result.ok).toBe(true);
+      const alert = r.ui.last('alert');
+      return alert && alert.kind === 'alert' ? alert.message : '';
+    };
+    expect(alertAfter(rt)).toBe('Triggers repaired: installed the heartbeat trigger (every 5 min).');
+    expect(tickTriggers(rt).map((t) => t.schedule)).toEqual([expect.stringMatching(/minute/i)]);
+    expect(alertAfter(rt)).toBe('The triggers are in order: nothing to repair.');
+
+    // A second heartbeat (e.g. a copy of the script's triggers): the repair removes it.
+    const snapshot = JSON.parse(JSON.stringify(rt.snapshot())) as ReturnType<typeof rt.snapshot>;
+    const heartbeat = snapshot.triggers.find((t) => t.handler === 'tick')!;
+    snapshot.triggers.push({ ...heartbeat, uid: `${heartbeat.uid}-copy` });
+    const copy = createRuntime({ state: snapshot });
+    expect(tickTriggers(copy)).toHaveLength(2);
+    // Apps Script does not tell an everyMinutes trigger from an at() one: an unrecorded extra is "stale".
+    expect(alertAfter(copy)).toBe('Triggers repaired: removed a stale tick trigger.');
+    expect(tickTriggers(copy).map((t) => t.uid)).toEqual([heartbeat.uid]);
+  });
+
   it('opens the sidebar from build/sidebar.html', () => {
     const rt = createRuntime();
     expect(rt.run('openSidebar').ok).toBe(true);

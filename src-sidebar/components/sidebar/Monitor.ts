@@ -1,14 +1,12 @@
 /**
- * Monitor tab: running jobs with progress, quota vs budget, success rate, recent failures.
- * The success rate and the failure list cover the same window (the last 24 h) and count runs as the
- * server's stats do: a partial run (some channels failed, the others synced) is not a success.
+ * Monitor tab: running jobs with progress, quota vs budget, success rate, recent problem runs.
+ * The server sends one 24 h window for both: the counts (a partial run, where some channels failed and
+ * the others synced, is not a success) and that window's failed and partial runs, newest first.
  */
-import type { MonitorDto, RunDto } from '../../../src-server/app/contract';
+import type { MonitorDto } from '../../../src-server/app/contract';
 import { html } from '../../lib/html';
 import { fmtDuration, fmtInt, fmtPercent, fmtRelative } from '../../lib/format';
 import { Badge, Empty } from '../../lib/components';
-
-const WINDOW_MS = 86_400_000;
 
 function Progress({ value, max, label, warn }: { value: number; max: number | null; label: string; warn?: boolean }) {
   const pct = max && max > 0 ? Math.min(100, Math.round((value / max) * 100)) : null;
@@ -18,21 +16,23 @@ function Progress({ value, max, label, warn }: { value: number; max: number | nu
   </div>`;
 }
 
-/** When a run counts in a window: the server's rule (finished, else started, else scheduled). */
-const runInstant = (run: RunDto): number => Date.parse(run.finished_at ?? run.started_at ?? run.scheduled_for ?? '');
+/** "12 runs: 10 succeeded, 1 failed, 1 partial" — the figures behind the rate. */
+function countsText(w: MonitorDto['last_24h']): string {
+  if (w.runs === 0) return 'No run ended in the last 24 h.';
+  const parts = [`${fmtInt(w.succeeded)} succeeded`, `${fmtInt(w.failed)} failed`, `${fmtInt(w.partial)} partial`];
+  return `${fmtInt(w.runs)} ${w.runs === 1 ? 'run' : 'runs'}: ${parts.join(', ')}`;
+}
 
-/** What the empty failure list means next to the rate (a rate below 100% with no failure: partial runs). */
-function noFailureText(rate: number | null): string {
-  if (rate === null) return 'No run ended in the last 24 h.';
-  if (rate < 1) return 'No run failed in the last 24 h. The runs that were not successful were partial: some of their channels could not be synced (the job manager shows which).';
-  return 'No run failed in the last 24 h.';
+function noProblemText(w: MonitorDto['last_24h']): string {
+  return w.runs === 0 ? 'No run ended in the last 24 h.' : 'No run failed or was partial in the last 24 h.';
 }
 
 export function Monitor({ data }: { data: MonitorDto }) {
   const now = new Date(data.now).getTime();
   const quotaRatio = data.quota.daily_budget > 0 ? data.quota.used_today / data.quota.daily_budget : 0;
-  const inWindow = data.recent_failures.filter((f) => runInstant(f) >= now - WINDOW_MS);
-  const older = data.recent_failures.find((f) => runInstant(f) < now - WINDOW_MS);
+  const w = data.last_24h;
+  const problems = data.recent_problems;
+  const problemCount = w.failed + w.partial;
   return html`<div>
     <h2>Running now</h2>
     ${data.running.length === 0
@@ -47,16 +47,17 @@ export function Monitor({ data }: { data: MonitorDto }) {
     <${Progress} value=${data.quota.used_today} max=${data.quota.daily_budget} label="Quota used today" warn=${quotaRatio > 0.8} />
     <div class="small muted">${fmtInt(data.quota.used_today)} of ${fmtInt(data.quota.daily_budget)} units</div>
     <h2>Success rate (24 h)</h2>
-    <div class="stat"><div class="value">${fmtPercent(data.success_rate_24h)}</div>
+    <div class="stat"><div class="value">${fmtPercent(w.success_rate)}</div>
       <div class="label">of the runs that ended in the last 24 h; a partial run is not a success</div></div>
+    <p class="small muted" data-testid="monitor-counts">${countsText(w)}</p>
     <h2>Recent failures (24 h)</h2>
-    ${inWindow.length === 0
-      ? html`<${Empty}>${noFailureText(data.success_rate_24h)}</${Empty}>`
-      : html`<ul class="list" aria-label="Recent failures (24 h)">${inWindow.map((f) => html`<li key=${f.run_id}>
-          <div class="spread"><strong class="ellipsis">${f.job_name}</strong><span class="small muted">${fmtRelative(f.finished_at ?? f.started_at, now)}</span></div>
-          ${f.status !== 'failed' ? html`<${Badge} kind=${f.status} />` : null}
-          <div class="small issue">${f.error ?? f.status}</div>
+    ${problems.length === 0
+      ? html`<${Empty}>${noProblemText(w)}</${Empty}>`
+      : html`<ul class="list" aria-label="Recent failures (24 h)">${problems.map((f) => html`<li key=${f.run_id}>
+          <div class="spread"><strong class="ellipsis">${f.job_name}</strong><span class="small muted">${fmtRelative(f.at, now)}</span></div>
+          <${Badge} kind=${f.status} />
+          <div class="small issue">${f.error ?? (f.status === 'partial' ? 'Some channels could not be synced (the job manager shows which).' : f.status)}</div>
         </li>`)}</ul>`}
-    ${inWindow.length === 0 && older ? html`<p class="small muted">Earlier failure: ${older.job_name}, ${fmtRelative(older.finished_at ?? older.started_at, now)}.</p>` : null}
+    ${problemCount > problems.length ? html`<p class="small muted">The ${problems.length} newest of ${problemCount} failed or partial runs.</p>` : null}
   </div>`;
 }

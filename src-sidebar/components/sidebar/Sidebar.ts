@@ -103,7 +103,7 @@ export function Sidebar() {
         <div class="stat"><div class="value">${view.next_runs[0] ? fmtRelative(view.next_runs[0].at, now) : '—'}</div><div class="label">Next run${view.next_runs[0] ? ` · ${view.next_runs[0].job_name}` : ''}</div></div>
         <div class="stat"><div class="value">${m?.running.length ?? 0}</div><div class="label">Running</div></div>
         <div class="stat"><div class="value">${fmtInt(m?.quota.used_today)}</div><div class="label">Quota used of ${fmtInt(m?.quota.daily_budget)}</div></div>
-        <div class="stat"><div class="value">${fmtPercent(m?.success_rate_24h)}</div><div class="label">Success rate (24 h)</div></div>
+        <div class="stat"><div class="value">${fmtPercent(m?.last_24h.success_rate)}</div><div class="label">Success rate (24 h)</div></div>
       </div>
       ${view.health.warnings.map((w) => html`<div class="banner warn">${w}</div>`)}
       <div class="row">

@@ -57,8 +57,11 @@ export function createMockBackend() {
     now: iso(NOW),
     running: [{ job_id: 'j_daily1', job_name: 'Daily Sync', run_id: 'r_live', started_at: iso(NOW - 42_000), processed: 150, expected: 400, phase: 'fetching uploads' }],
     quota: { used_today: 1240, daily_budget: settings.daily_quota_budget },
-    success_rate_24h: 0.92,
-    recent_failures: [run(jobs[2]!, 0, 'failed')],
+    last_24h: { since: iso(NOW - 86_400_000), runs: 13, succeeded: 11, failed: 1, partial: 1, success_rate: 11 / 13 },
+    recent_problems: [
+      { run_id: 'r_j_shorts_recent', job_id: 'j_shorts', job_name: 'Shorts tracker', status: 'failed', at: iso(NOW - 2 * 3600_000), error: 'backendError: The service is unavailable (retry 3 of 3)' },
+      { run_id: 'r_j_weekly_recent', job_id: 'j_weekly', job_name: 'Competitors weekly', status: 'partial', at: iso(NOW - 5 * 3600_000), error: '@verge: no such channel' },
+    ],
   });
   const detail = (j: JobDto): JobDetailDto => ({
     ...j, next_runs: [1, 2, 3, 4, 5].map((d) => iso(NOW + d * 86_400_000)), recent_runs: [0, 1, 2, 3].map((i) => run(j, i, i === 1 ? 'failed' : 'succeeded')),
@@ -105,7 +108,7 @@ export function createMockBackend() {
     previewSchedule: (config: Record<string, unknown>) => ({
       ok: true, errors: config.name === '' ? [] : [], runs: [1, 2, 3, 4, 5].map((d) => iso(NOW + d * 86_400_000)),
       schedule_text: `Every day at ${String(config.schedule_value)} (${String(config.timezone)})`,
-      conflicts: config.target_tab_name === 'Videos' ? [{ job_id: 'j_daily1', job_name: 'Daily Sync', tab: 'Videos', at: iso(NOW + 86_400_000), message: 'Daily Sync also writes “Videos” within the same hour (09:00).' }] : [],
+      conflicts: config.target_tab_name === 'Videos' ? [{ job_id: 'j_daily1', job_name: 'Daily Sync', tab: 'Videos', at: iso(NOW + 86_400_000), message: 'Daily Sync also writes “Videos” within the same hour (Thu, Jan 15, 09:00 EST, as this job): one of them will wait for the other.' }] : [],
     }),
     checkChannels: (inputs: string[]) => inputs.map((input) => input.includes('nosuch')
       ? { input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error: `${input}: no such channel` }

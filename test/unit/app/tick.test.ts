@@ -225,7 +225,7 @@ describe('read side', () => {
     expect(day5.entries.map((e) => e.kind)).toEqual(['succeeded']);
     expect(cal.days.find((d) => d.date === '2026-01-06')!.entries.map((e) => e.kind)).toEqual(['scheduled']);
     expect(app.jobRuns(job.id, {}).items).toHaveLength(1);
-    expect(app.monitor().success_rate_24h).toBe(1);
+    expect(app.monitor().last_24h).toEqual(expect.objectContaining({ runs: 1, succeeded: 1, success_rate: 1 }));
   });
 
   test('health repairs a missing heartbeat and a duplicate', () => {

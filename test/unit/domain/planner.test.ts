@@ -172,7 +172,7 @@ describe('plan: conflicts', () => {
         job_name: 'Job same-tab-close',
         tab: 'Videos',
         at: '2026-01-05T09:30:00.000Z',
-        message: expect.stringContaining('30 min from this job'),
+        message: 'Job same-tab-close also writes “Videos” within the same hour (Mon, Jan 5, 09:30 UTC, 30 min from this job\'s 09:00): one of them will wait for the other.',
       },
     ]);
     expect(findConflicts({ id: 'same-tab-close', config: others[0]!.config }, others, at('2026-01-05T00:00:00Z'))).toEqual([]);
