@@ -11,7 +11,7 @@ import { withLock } from './lock';
 import { actorLabel, createLogs, type Logs } from './logs';
 import { readAllJobs, readJob, readState, writeState, leaseActive, type JobRecord, type JobState } from './records';
 import { readSettings } from './settings';
-import { encodeSpool, readSpool, type SpooledLogs } from './log-spool';
+import { encodeSpool, mergeSpools, readSpool, type SpooledLogs } from './log-spool';
 import { KEYS, PropertySnapshot } from './store';
 
 export class Loaded {
@@ -65,10 +65,8 @@ export class AppContext {
   readonly logs: Logs;
   private readonly startedMs: number;
   private idSeed: string | null = null;
-  /** Whether meta:log_spool is stored (null: not read yet in this execution). */
-  private spoolStored: boolean | null = null;
-  /** Rows of a failed flush, to write first at the next flush. */
-  private carried: SpooledLogs | null = null;
+  /** Rows of a failed flush whose spool could not be stored either: written first by the next flush. */
+  private unsaved: SpooledLogs | null = null;
   private idCount = 0;
 
   constructor(readonly deps: AppDeps) {
@@ -103,16 +101,14 @@ export class AppContext {
   /**
    * Appends the buffered run and audit rows. The store already holds what they describe, so a failed
    * append does not fail the use case: the rows are spooled in a property (log-spool.ts) and written
-   * first by the next flush, in this execution or a later one. Call under the script lock.
+   * first by the next flush, in this execution or a later one. Call under the script lock, with a
+   * snapshot loaded under it: the spool is read from that snapshot each time, because other executions
+   * may have added to it or drained it since this one last looked.
    */
   flushLogs(loaded: Loaded): void {
-    if (this.spoolStored === null) {
-      const spool = readSpool(loaded.snapshot.get(KEYS.logSpool));
-      this.spoolStored = loaded.snapshot.get(KEYS.logSpool) !== null;
-      if (spool) this.carried = spool;
-    }
-    const carried = this.carried;
-    this.carried = null;
+    const raw = loaded.snapshot.get(KEYS.logSpool);
+    const carried = mergeSpools(readSpool(raw), this.unsaved);
+    this.unsaved = null;
     let lostRow: AuditDto | null = null;
     if (carried) {
       this.logs.runs.prepend(carried.runs);
@@ -134,10 +130,7 @@ export class AppContext {
       this.spoolRows(carried, lostRow, err);
       return;
     }
-    if (this.spoolStored) {
-      this.deps.properties.deleteMany([KEYS.logSpool]);
-      this.spoolStored = false;
-    }
+    if (raw !== null) this.deps.properties.deleteMany([KEYS.logSpool]);
   }
 
   private spoolRows(carried: SpooledLogs | null, lostRow: AuditDto | null, err: unknown): void {
@@ -152,13 +145,12 @@ export class AppContext {
       dropped_audit: carried?.dropped_audit ?? 0,
     };
     this.deps.logger.error(`Run history and audit rows could not be written (${error}); ${spool.runs.length + spool.audit.length} kept for the next write.`);
-    this.carried = spool;
     try {
       this.deps.properties.setMany({ [KEYS.logSpool]: encodeSpool(spool) });
-      this.spoolStored = true;
     } catch (spoolErr) {
-      // Nowhere left to keep them beyond this execution.
-      this.deps.logger.error(`Log rows lost: ${spoolErr instanceof Error ? spoolErr.message : String(spoolErr)}`);
+      // Kept in memory for a later flush of this execution; lost if none succeeds.
+      this.unsaved = spool;
+      this.deps.logger.error(`Log rows not spooled: ${spoolErr instanceof Error ? spoolErr.message : String(spoolErr)}`);
     }
   }
 

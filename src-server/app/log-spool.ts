@@ -35,6 +35,19 @@ export function readSpool(raw: string | null): SpooledLogs | null {
   }
 }
 
+/** The stored spool followed by rows this execution could not store; null when both are empty. */
+export function mergeSpools(stored: SpooledLogs | null, unsaved: SpooledLogs | null): SpooledLogs | null {
+  if (!stored || !unsaved) return stored ?? unsaved;
+  return {
+    since: stored.since < unsaved.since ? stored.since : unsaved.since,
+    error: unsaved.error,
+    runs: [...stored.runs, ...unsaved.runs],
+    audit: [...stored.audit, ...unsaved.audit],
+    dropped_runs: stored.dropped_runs + unsaved.dropped_runs,
+    dropped_audit: stored.dropped_audit + unsaved.dropped_audit,
+  };
+}
+
 /** The spool as one stored value under the 9 KB limit; audit rows are kept before run rows. */
 export function encodeSpool(spool: SpooledLogs): string {
   const next: SpooledLogs = { ...spool, runs: [...spool.runs], audit: [...spool.audit] };

@@ -1,14 +1,16 @@
 /**
  * Emails about job outcomes: failure (once no retry follows: at once after a permanent error, after the
  * last retry of a transient one), recovery (first success after such a failure), success (when asked,
- * every successful run). At most one failure mail per job per hour, and never beyond the remaining
- * MailApp recipients quota.
+ * every successful run, at most one an hour). At most one failure mail and one success mail per job per
+ * hour (a 5-minute job would otherwise spend the 100 daily recipients by itself), and never beyond the
+ * remaining MailApp recipients quota. Recovery mails are not throttled: they follow a failure.
  */
 import type { JobConfig } from '../domain/job';
 import type { Logger, Mailer, MailMessage } from '../ports';
 import type { RunDto } from './contract';
 
 export const FAILURE_MAIL_INTERVAL_MS = 3_600_000;
+export const SUCCESS_MAIL_INTERVAL_MS = 3_600_000;
 
 export type MailEvent = 'failure' | 'recovery' | 'success';
 
@@ -54,22 +56,22 @@ export interface MailOutcome {
 
 /**
  * Sends the mail when the job asks for the event, someone can receive it, the throttle allows it and
- * the quota has room. `lastFailureMailAt` applies to failure mails only.
+ * the quota has room. `lastMailAt` is the last mail of the same event for this job (failure and
+ * success are throttled).
  */
 export function sendJobMail(
   mailer: Mailer,
   logger: Logger,
   req: MailRequest,
   fallbackRecipient: string,
-  lastFailureMailAt: string | null,
+  lastMailAt: string | null,
   nowMs: number,
 ): MailOutcome {
   if (!req.config.notify_on.includes(req.event)) return { sent: false, reason: 'not_requested' };
   const to = recipients(req.config, fallbackRecipient);
   if (to.length === 0) return { sent: false, reason: 'no_recipients' };
-  if (req.event === 'failure' && lastFailureMailAt && nowMs - Date.parse(lastFailureMailAt) < FAILURE_MAIL_INTERVAL_MS) {
-    return { sent: false, reason: 'throttled' };
-  }
+  const interval = req.event === 'failure' ? FAILURE_MAIL_INTERVAL_MS : req.event === 'success' ? SUCCESS_MAIL_INTERVAL_MS : 0;
+  if (interval > 0 && lastMailAt && nowMs - Date.parse(lastMailAt) < interval) return { sent: false, reason: 'throttled' };
   if (mailer.remainingDailyQuota() < to.length) {
     logger.warn(`Mail quota exhausted: ${req.event} mail for job ${req.jobId} not sent`);
     return { sent: false, reason: 'quota' };

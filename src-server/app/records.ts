@@ -59,6 +59,7 @@ export interface JobState {
   /** True after a failure that exhausted its retries, until the next success (recovery mail). */
   failing: boolean;
   last_failure_mail_at: string | null;
+  last_success_mail_at?: string | null;
   channel_titles: Record<string, string>;
   /** Missed occurrences not yet in the run history (see PendingMissed). */
   pending_missed?: PendingMissed[];

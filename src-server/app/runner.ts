@@ -296,10 +296,11 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
       ctx.deps.logger,
       { event, jobId: job.id, config: job.config, run: row, nextAttempt: planner.retry_at ?? nextScheduled(job.config, job.created_at, now), spreadsheetUrl: ctx.spreadsheetUrl() },
       loaded.settings.notification_email,
-      state.last_failure_mail_at,
+      event === 'failure' ? state.last_failure_mail_at : event === 'success' ? (state.last_success_mail_at ?? null) : null,
       now.getTime(),
     );
     if (sent.sent && event === 'failure') next.last_failure_mail_at = now.toISOString();
+    if (sent.sent && event === 'success') next.last_success_mail_at = now.toISOString();
   }
   loaded.setState(claim.jobId, next);
   return row;

@@ -72,7 +72,14 @@ export class SheetTable<T> {
     const formats = values.map(() => this.codec.columns.map((c) => (this.codec.textColumns.has(c) ? '@' : '0')));
     tab.writeValues(last + 1, 1, values, formats);
     const dataRows = last - 1 + records.length;
-    if (dataRows > keep + rotationSlack(keep)) tab.deleteRows(2, dataRows - keep);
+    if (dataRows > keep + rotationSlack(keep)) {
+      try {
+        tab.deleteRows(2, dataRows - keep);
+      } catch {
+        // The rows are written: a failed trim must not make the caller write them again. The next
+        // append trims (the table only stays over its limit until then).
+      }
+    }
     if (this.rows) {
       this.rows.push(...records);
       if (this.rows.length > keep + rotationSlack(keep)) this.rows.splice(0, this.rows.length - keep);

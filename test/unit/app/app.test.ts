@@ -335,6 +335,29 @@ describe('history and audit tabs that cannot be written', () => {
     expect(createSchedulerApp(broken.deps).health().warnings.join(' ')).not.toMatch(/could not be written/);
   });
 
+  test('the spool is read under each lock: rows drained by another execution are not written again', () => {
+    const { world } = setup();
+    const broken = brokenLogs(world);
+    const first = createSchedulerApp(broken.deps); // one long execution (a tick, a run now)
+    const { job } = first.createJob(daily, owner);
+    broken.on = false;
+    createSchedulerApp(broken.deps).pauseJob(job.id, owner); // another execution drains the spool
+    expect(auditActions(world)).toEqual(['job.create', 'job.pause']);
+    first.resumeJob(job.id, owner); // the first one flushes again: only its new row
+    expect(auditActions(world)).toEqual(['job.create', 'job.pause', 'job.resume']);
+
+    // Two executions failing in turn both add to the stored spool; neither overwrites the other.
+    broken.on = true;
+    const a = createSchedulerApp(broken.deps);
+    const b = createSchedulerApp(broken.deps);
+    a.pauseJob(job.id, owner);
+    b.resumeJob(job.id, owner);
+    a.disableJob(job.id, owner);
+    broken.on = false;
+    createSchedulerApp(broken.deps).enableJob(job.id, owner);
+    expect(auditActions(world).slice(3)).toEqual(['job.pause', 'job.resume', 'job.disable', 'job.enable']);
+  });
+
   test('a spool over 9 KB keeps the newest rows and the drained log says how many were lost', () => {
     const { world } = setup();
     const broken = brokenLogs(world);

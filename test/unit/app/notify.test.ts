@@ -24,7 +24,7 @@ const tickAt = (world: FakeWorld, iso: string) => {
 };
 
 describe('notify_on: ["success"]', () => {
-  test('every successful run mails (success mails are not throttled); failures and recoveries do not', () => {
+  test('successful runs mail, at most once an hour per job; failures and recoveries do not', () => {
     const world = setup();
     execution(world).createJob({ ...every5m, name: 'Quiet', notify_on: ['success'], max_retries: 0 }, owner);
 
@@ -39,9 +39,10 @@ describe('notify_on: ["success"]', () => {
     expect(mail.body).toContain('Next attempt: 2026-01-05T12:10:00.000Z');
     expect(mail.body).not.toMatch(/Error:/);
 
-    // Five minutes later: another success, another mail (the hourly throttle is for failure mails).
+    // Five minutes later: another success, no mail (one success mail an hour per job).
     tickAt(world, '2026-01-05T12:10:30Z');
-    expect(world.mailer.sent.map((m) => m.subject)).toEqual(['[YouTube2Sheets] "Quiet" succeeded', '[YouTube2Sheets] "Quiet" succeeded']);
+    expect(statuses(world)).toEqual(['succeeded', 'succeeded']);
+    expect(world.mailer.sent).toHaveLength(1);
 
     // A failure is not asked for, nor the recovery after it: no mail for either.
     world.youtube.failures.push(new YouTubeApiError('Channel gone', 'channels.list', 404, 'channelNotFound', 'permanent'));
@@ -50,7 +51,10 @@ describe('notify_on: ["success"]', () => {
     expect(statuses(world)[2]).toBe('failed');
     tickAt(world, '2026-01-05T12:20:30Z');
     expect(statuses(world)).toEqual(['succeeded', 'succeeded', 'failed', 'succeeded']);
-    expect(world.mailer.sent.map((m) => m.subject.replace(/^.*" /, ''))).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(world.mailer.sent).toHaveLength(1);
+    // An hour after the first mail, the next success mails again.
+    tickAt(world, '2026-01-05T13:05:30Z');
+    expect(world.mailer.sent.map((m) => m.subject.replace(/^.*" /, ''))).toEqual(['succeeded', 'succeeded']);
   });
 
   test('a run now that succeeds mails too; none is sent beyond the mail quota', () => {
@@ -59,7 +63,7 @@ describe('notify_on: ["success"]', () => {
     expect(execution(world).runNow(job.id, owner).status).toBe('succeeded');
     expect(world.mailer.sent).toEqual([expect.objectContaining({ to: ['a@example.com', 'b@example.com'], subject: '[YouTube2Sheets] "Manual" succeeded' })]);
     world.mailer.quota = 1; // two recipients, room for one
-    world.clock.advance(60_000);
+    world.clock.advance(3_600_000); // past the hourly success-mail throttle
     expect(execution(world).runNow(job.id, owner).status).toBe('succeeded');
     expect(world.mailer.sent).toHaveLength(1);
     expect(world.logs.some((l) => l.includes('Mail quota exhausted: success mail'))).toBe(true);

@@ -93,6 +93,24 @@ describe('sheet table rotation', () => {
     const fresh = new SheetTable<{ n: number }>(world.spreadsheets, '_t', { columns: ['n'], textColumns: new Set(), toRow: (r) => [r.n], fromRow: (row) => ({ n: Number(row[0]) }) });
     expect(fresh.readAll().map((r) => r.n).slice(-3)).toEqual([127, 128, 129]);
   });
+
+  test('a trim that fails does not fail the append (its rows are written once); the next append trims', () => {
+    const world = createFakeWorld();
+    const codec = { columns: ['n'] as const, textColumns: new Set<string>(), toRow: (r: { n: number }) => [r.n], fromRow: (row: unknown[]) => ({ n: Number(row[0]) }) };
+    const table = new SheetTable<{ n: number }>(world.spreadsheets, '_t', codec);
+    table.append(Array.from({ length: 100 }, (_, n) => ({ n })), 100);
+    const tab = world.spreadsheets.tab('_t')!;
+    const realDelete = tab.deleteRows.bind(tab);
+    tab.deleteRows = () => {
+      throw new Error('Service Spreadsheets timed out');
+    };
+    expect(() => table.append(Array.from({ length: 30 }, (_, i) => ({ n: 100 + i })), 100)).not.toThrow();
+    expect(tab.rows.length - 1).toBe(130);
+    tab.deleteRows = realDelete;
+    table.append([{ n: 130 }], 100);
+    expect(tab.rows.length - 1).toBe(100);
+    expect(tab.rows.slice(1).map((r) => r[0])).toEqual(Array.from({ length: 100 }, (_, i) => 31 + i));
+  });
 });
 
 describe('export cells and stats', () => {
