@@ -61,8 +61,9 @@ export function exportFile(format: ExportFormat, jobs: readonly JobDto[], now: D
   const date = now.toISOString().slice(0, 10);
   let body: string;
   if (format === 'csv') body = toCsv(jobs);
-  // YAML 1.1 quoting: strings such as 10:30, yes or on stay strings for 1.1 readers (PyYAML) too.
-  else if (format === 'yaml') body = stringify({ jobs: jobs.map(exportedJob) }, { version: '1.1' });
+  // Every string value double-quoted: 10:30, yes, on, 0o17, = or << stay strings for any reader, YAML 1.1
+  // (PyYAML) and 1.2 alike. The keys are the schema's field names, plain.
+  else if (format === 'yaml') body = stringify({ jobs: jobs.map(exportedJob) }, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
   else body = `${JSON.stringify({ jobs: jobs.map(exportedJob) }, null, 2)}\n`;
   return { format, content_type: CONTENT_TYPES[format], filename: `youtube2sheets-jobs-${date}.${format}`, body };
 }

@@ -6,6 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { EXPORT_FORMATS, type ExportFormat } from '../domain/catalogue';
 import { parseJobConfig } from '../domain/job';
+import { tryNormalizeChannelInput } from '../domain/channels';
 import { stateOnResume } from '../domain/run-state';
 import { describeSchedule, nextRuns } from '../domain/schedule';
 import { isMissingChannel, resolveChannels } from '../sync';
@@ -209,8 +210,13 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     const uncached = candidates.filter((c) => cached[channelCacheKey(c)] === undefined);
     if (uncached.length === 0) return null;
     const loaded = ctx.load();
-    const known = jobId ? (loaded.requireJob(jobId).config.channels as readonly string[]) : [];
-    const fresh = uncached.filter((c) => !known.includes(c));
+    // Compared by channel key: the job stores canonical forms, a client may send the same channel as a URL.
+    const keyOf = (c: string): string | null => tryNormalizeChannelInput(c)?.key ?? null;
+    const known = new Set(jobId ? loaded.requireJob(jobId).config.channels.map(keyOf) : []);
+    const fresh = uncached.filter((c) => {
+      const key = keyOf(c);
+      return key === null || !known.has(key);
+    });
     if (fresh.length === 0) return null;
     validate(loaded);
     const outcome = checkUncached(loaded, fresh);
@@ -221,11 +227,23 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     throw new AppError(422, 'validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
   };
 
+  /** A change after a channel check: the check's units go in the change's batch, or on their own if it fails. */
+  const saveChecked = <T>(checked: CheckOutcome | null, work: (loaded: Loaded) => T): T => {
+    try {
+      return ctx.mutate((loaded) => {
+        if (checked) addCheckQuota(loaded, checked);
+        return work(loaded);
+      });
+    } catch (err) {
+      if (checked) recordCheckQuota(checked);
+      throw err;
+    }
+  };
+
   const app: SchedulerApp = {
     createJob(input, actor) {
       const checked = refuseMissingChannels(input, null, (loaded) => void parseConfigOrThrow(input, loaded));
-      return ctx.mutate((loaded) => {
-        if (checked) addCheckQuota(loaded, checked);
+      return saveChecked(checked, (loaded) => {
         const config = parseConfigOrThrow(input, loaded);
         const job = insertJob(ctx, loaded, config, actor);
         refreshWake(loaded);
@@ -234,9 +252,11 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     },
 
     updateJob(id, input, actor, expectedVersion) {
-      const checked = refuseMissingChannels(input, id, (loaded) => void parseConfigOrThrow(input, loaded));
-      return ctx.mutate((loaded) => {
-        if (checked) addCheckQuota(loaded, checked);
+      const checked = refuseMissingChannels(input, id, (loaded) => {
+        checkVersion(loaded.requireJob(id), expectedVersion);
+        parseConfigOrThrow(input, loaded);
+      });
+      return saveChecked(checked, (loaded) => {
         const current = loaded.requireJob(id);
         checkVersion(current, expectedVersion);
         const config = parseConfigOrThrow(input, loaded);
@@ -247,9 +267,11 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     },
 
     patchJob(id, patch, actor, expectedVersion) {
-      const checked = refuseMissingChannels(patch, id, (loaded) => void patchConfig(loaded, loaded.requireJob(id), patch));
-      return ctx.mutate((loaded) => {
-        if (checked) addCheckQuota(loaded, checked);
+      const checked = refuseMissingChannels(patch, id, (loaded) => {
+        checkVersion(loaded.requireJob(id), expectedVersion);
+        patchConfig(loaded, loaded.requireJob(id), patch);
+      });
+      return saveChecked(checked, (loaded) => {
         const current = loaded.requireJob(id);
         checkVersion(current, expectedVersion);
         const config = patchConfig(loaded, current, patch);
@@ -309,7 +331,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
           job_id: id,
           job_name: claim.claimed.jobName,
           scheduled_for: null,
-          started_at: run.started_at,
+          started_at: run.executions === 0 ? (executed.startedAt ?? run.started_at) : run.started_at,
           finished_at: null,
           // Not a final status: the rest of the work is deferred to the next execution.
           status: 'deferred',

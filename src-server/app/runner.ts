@@ -123,7 +123,7 @@ export function execute(ctx: AppContext, claim: Claimed, meter: ExecutionQuotaMe
     job_id: claim.jobId,
     job_name: claim.jobName,
     run_id: claim.run.run_id,
-    started_at: claim.run.started_at,
+    started_at: claim.run.executions === 0 ? new Date(started).toISOString() : claim.run.started_at,
     processed: earlier.processed + p.processed,
     expected: p.expected === null ? earlier.expected : (earlier.expected ?? 0) + p.expected,
     phase: p.phase,

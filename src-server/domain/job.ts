@@ -226,7 +226,7 @@ function crossFieldChecks(value: unknown, ctx: { addIssue(issue: { code: 'custom
   const mode = v.output_mode ?? 'upsert';
   if (mode === 'upsert' && Array.isArray(v.columns) && !v.columns.includes('video_id')) {
     ctx.addIssue({ code: 'custom', message: 'upsert needs the video_id column (it is the key)', path: ['columns'] });
-  } else if (Array.isArray(v.columns) && !v.columns.includes('video_id') && !v.columns.includes('url')) {
+  } else if ((mode === 'append' || mode === 'overwrite') && Array.isArray(v.columns) && !v.columns.includes('video_id') && !v.columns.includes('url')) {
     // The key column is how a run resumed after a cut or a crash knows which videos are written already.
     ctx.addIssue({ code: 'custom', message: `${mode} needs the video_id or url column (it keeps a resumed run from writing duplicates)`, path: ['columns'] });
   }

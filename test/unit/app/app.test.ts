@@ -95,6 +95,13 @@ describe('job definitions', () => {
     const calls = world.calls['youtube.listChannels'];
     expect(app.patchJob(job.id, { channels: ['@veritasium', '@mkbhd'] }, owner).job.version).toBe(3);
     expect(world.calls['youtube.listChannels']).toBe(calls);
+    // ... also when a client sends it in another form (a URL for the stored @handle).
+    const renamed = app.updateJob(job.id, { ...daily, name: 'Renamed', channels: ['https://www.youtube.com/@veritasium', '@mkbhd'] }, owner);
+    expect(renamed.job.config.name).toBe('Renamed');
+    expect(world.calls['youtube.listChannels']).toBe(calls);
+    // A stale version is refused before any quota is spent on a check.
+    expect(errorOf(() => app.patchJob(job.id, { channels: ['@brandnew'] }, owner, 1)).code).toBe('version_conflict');
+    expect(world.calls['youtube.listChannels']).toBe(calls);
 
     // When YouTube cannot answer (quota), the change goes through unchecked.
     world.youtube.failures.push(new YouTubeApiError('quota', 'channels.list', 403, 'quotaExceeded', 'quota'));
@@ -263,7 +270,7 @@ describe('export and import', () => {
   test('JSON and YAML exports import back; ids kept -> update; all-or-nothing', () => {
     const { world, app } = setup();
     const { job } = app.createJob(daily, owner);
-    const yes = app.createJob({ ...daily, name: 'yes', schedule_value: '10:30', target_tab_name: 'on', tags: ['no', '0123'] }, owner).job;
+    const yes = app.createJob({ ...daily, name: 'yes', description: '<<', schedule_value: '10:30', target_tab_name: 'on', tags: ['no', '0o17'] }, owner).job;
     const json = app.exportJobs('json', {});
     const yaml = app.exportJobs('yaml', {});
     // Quoted so that YAML 1.1 readers do not turn them into numbers or booleans.
@@ -271,7 +278,10 @@ describe('export and import', () => {
     expect(yaml.body).toContain('schedule_value: "10:30"');
     expect(yaml.body).toContain('name: "yes"');
     expect(yaml.body).toContain('target_tab_name: "on"');
-    expect(yaml.body).toMatch(/- "no"\n\s+- "0123"/);
+    expect(yaml.body).toMatch(/- "no"\n\s+- "0o17"/);
+    expect(yaml.body).toContain('description: "<<"');
+    expect(yaml.body).toContain('name: "Daily Sync"');
+    expect(yaml.body).toMatch(/\n\s+priority: 5\n/); // numbers stay numbers
     // Re-importing an unchanged export changes nothing: same versions, no job.update audit row.
     const updatesBefore = auditActions(world).filter((a) => a === 'job.update').length;
     expect(app.importJobs(json.body, 'json', owner)).toEqual({ created: [], updated: [], unchanged: [job.id, yes.id] });
