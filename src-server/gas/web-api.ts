@@ -5,7 +5,7 @@
  */
 import { createGasApp, createGasDeps } from './context';
 import type { ApiDeps, ApiResponse } from '../api/types';
-import { createApiKeyService, type ApiKeyServiceDeps, type KeyScope } from '../api/keys';
+import { createApiKeyService, type ApiKeyService, type ApiKeyServiceDeps, type KeyScope } from '../api/keys';
 import { AppContext } from '../app/context';
 import type { Actor, ApiKeyDto } from '../app/contract';
 import { rotateJwtSecret } from '../api/jwt';
@@ -45,13 +45,8 @@ export interface ApiKeyManager {
   revoke(id: string): ApiKeyDto;
 }
 
-/**
- * Key management for the spreadsheet owner (sidebar RPC, menu). Each create/revoke runs the way the
- * app's own mutations do (AppContext.mutate: script lock, work, audit rows appended with the retention
- * of the settings), so the `_y2s_audit` tab gets a key.create / key.revoke row naming the actor and
- * the key id, and a change that fails writes no row.
- */
-export function gasApiKeyManager(actor: Actor): ApiKeyManager {
+/** The key store with its changes audited through an AppContext, whose mutate() the caller wraps them in. */
+function auditedKeyService(ownerEmail?: () => string | null): { ctx: AppContext; service: ApiKeyService } {
   const deps = createGasDeps();
   const { properties, crypto, clock } = deps;
   const ctx = new AppContext(deps);
@@ -59,9 +54,20 @@ export function gasApiKeyManager(actor: Actor): ApiKeyManager {
     properties,
     crypto,
     clock,
-    ownerEmail: spreadsheetOwnerEmail,
+    ...(ownerEmail ? { ownerEmail } : {}),
     audit: (action, who, keyId, changes) => ctx.audit(who, action, null, { key_id: keyId, ...changes }),
   });
+  return { ctx, service };
+}
+
+/**
+ * Key management for the spreadsheet owner (sidebar RPC, menu). Each create/revoke runs the way the
+ * app's own mutations do (AppContext.mutate: script lock, work, audit rows appended with the retention
+ * of the settings), so the `_y2s_audit` tab gets a key.create / key.revoke row naming the actor and
+ * the key id, and a change that fails writes no row.
+ */
+export function gasApiKeyManager(actor: Actor): ApiKeyManager {
+  const { ctx, service } = auditedKeyService(spreadsheetOwnerEmail);
   return {
     list: () => service.list(),
     create: (name, scope) => ctx.mutate(() => service.create(name, scope, actor)),
@@ -94,15 +100,7 @@ export function rotateJwtSecretNow(): void {
  * underscore in main.ts), so google.script.run and the web app cannot call it. Idempotent.
  */
 export function importLocalApiKey(key: string, options?: { name?: string; scope?: KeyScope }): string {
-  const deps = createGasDeps();
-  const { properties, crypto, clock } = deps;
-  const ctx = new AppContext(deps);
-  const service = createApiKeyService({
-    properties,
-    crypto,
-    clock,
-    audit: (action, who, keyId, changes) => ctx.audit(who, action, null, { key_id: keyId, ...changes }),
-  });
+  const { ctx, service } = auditedKeyService();
   return ctx.mutate(() =>
     service.importKey(key, {
       name: options?.name ?? 'local (--api-key)',
