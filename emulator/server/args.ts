@@ -7,6 +7,7 @@ export interface CliOptions {
   speed: number;
   statePath: string;
   apiKeys: string[];
+  openApi: boolean;
   datasetPath: string | null;
   fresh: boolean;
   build: boolean;
@@ -21,6 +22,8 @@ export const USAGE = `Usage: npm start -- [options]
   --fresh         ignore the saved state and start from scratch (the file is overwritten)
   --dataset FILE  YouTube dataset (JSON, see emulator/README.md); default: the built-in demo dataset
   --api-key KEY   register an API key for local use (repeatable)
+  --open-api      requests without credentials act with the first --api-key (so plain
+                  \`curl http://127.0.0.1:PORT/api/v1/jobs\` works); local use only
   --no-build      do not rebuild build/ even when it is stale
   --help          this text`;
 
@@ -33,6 +36,7 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliOpti
     speed: 1,
     statePath: resolve(cwd, '.local/state.json'),
     apiKeys: [],
+    openApi: false,
     datasetPath: null,
     fresh: false,
     build: true,
@@ -75,6 +79,9 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliOpti
         options.apiKeys.push(key);
         break;
       }
+      case '--open-api':
+        options.openApi = true;
+        break;
       case '--fresh':
         options.fresh = true;
         break;
@@ -89,5 +96,6 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliOpti
         throw new CliError(`unknown option ${arg}\n${USAGE}`);
     }
   }
+  if (options.openApi && options.apiKeys.length === 0) throw new CliError('--open-api: needs an --api-key to act with');
   return options;
 }

@@ -84,6 +84,7 @@ export async function main(options: CliOptions, log: (line: string) => void = co
     log,
     // The Sheets-like workspace page (emulator/workspace/, issue 7) at '/'.
     routes: workspaceRoutes({ buildDir }),
+    openApiKey: options.openApi ? options.apiKeys[0]! : null,
     info: () => ({
       speed: options.speed,
       stateFile: options.statePath,
@@ -105,6 +106,7 @@ export async function main(options: CliOptions, log: (line: string) => void = co
       `  Virtual time   ${session.runtime.clock.now().toISOString()}  (speed ×${options.speed})`,
       `  State          ${relative(process.cwd(), options.statePath) || options.statePath}  (${stateNote})`,
       ...keyStatus.map((k) => `  API key        ${maskKey(k.key)}: ${k.status}${k.message ? ` — ${k.message}` : ''}`),
+      ...(options.openApi ? [`  Open API       requests without credentials act with ${maskKey(options.apiKeys[0]!)} (--open-api), e.g. curl ${server.url}/api/v1/jobs`] : []),
       '',
     ].join('\n'),
   );

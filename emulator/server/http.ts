@@ -24,6 +24,8 @@ export interface StartServerOptions {
   buildDir?: string;
   /** Tried before the built-in routes (e.g. the workspace page at '/'). */
   routes?: Route[];
+  /** --open-api: requests that carry no credentials act with this key (local convenience only). */
+  openApiKey?: string | null;
   /** Extra facts for GET /__emulator/state. */
   info?: () => Record<string, unknown>;
   log?: (line: string) => void;
@@ -56,13 +58,18 @@ function swaggerUiDir(): string | null {
   }
 }
 
-function webAppRoute(): Route {
+/**
+ * The web app at /exec/… (and /dev/…), and its API also at /api/v1/… directly, as HTTP clients written
+ * for a plain server expect (http://localhost:8000/api/v1/jobs).
+ */
+function webAppRoute(openApiKey: string | null): Route {
   return {
     method: '*',
-    path: /^\/(?:exec|dev)(?:\/(.*))?$/,
+    path: /^\/(?:(?:exec|dev)(?:\/(.*))?|(api\/v1(?:\/.*)?))$/,
     handle: async (ctx) => {
       const body = ['GET', 'HEAD'].includes(ctx.req.method ?? 'GET') ? '' : await ctx.body();
-      const request = toWebRequest(ctx.req.method ?? 'GET', ctx.url, ctx.params[0] ?? '', ctx.req.headers, body);
+      const pathInfo = ctx.params[0] || ctx.params[1] || '';
+      const request = toWebRequest(ctx.req.method ?? 'GET', ctx.url, pathInfo, ctx.req.headers, body, openApiKey);
       if (!request) {
         ctx.send(405, { allow: 'GET, HEAD, POST, PUT, PATCH, DELETE', 'content-type': 'text/plain; charset=utf-8' }, 'Method not allowed: Apps Script web apps answer GET and POST only.');
         return;
@@ -120,7 +127,7 @@ export async function startServer(options: StartServerOptions): Promise<DevServe
   let baseUrl = '';
   const routes: Route[] = [
     ...(options.routes ?? []),
-    webAppRoute(),
+    webAppRoute(options.openApiKey ?? null),
     ...controlRoutes({ buildDir: options.buildDir, info: options.info }),
     assetsRoute(),
     homeRoute(() => baseUrl),

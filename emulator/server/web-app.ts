@@ -5,6 +5,7 @@
  *   HEAD                   -> GET (body dropped from the answer)
  *   X-API-Key: K           -> `key=K` parameter        (unless the query already has `key`)
  *   Authorization: Bearer T-> `access_token=T` parameter (unless the query already has one)
+ *   no credential at all   -> `key=<local key>` with --open-api (npm start only)
  * The web app cannot set a status code; its JSON envelope carries one: `{"ok":false,"error":{"status":404,…}}`
  * becomes HTTP 404, anything else that ran is 200.
  */
@@ -31,6 +32,7 @@ export function toWebRequest(
   pathInfo: string,
   headers: IncomingHttpHeaders,
   body: string,
+  openApiKey: string | null = null,
 ): WebRequestLike | null {
   const upper = method.toUpperCase();
   const query: Record<string, string | string[]> = {};
@@ -42,6 +44,9 @@ export function toWebRequest(
   if (apiKey && query.key === undefined) query.key = apiKey;
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header(headers, 'authorization') ?? '');
   if (bearer && query.access_token === undefined) query.access_token = bearer[1]!;
+  // --open-api: a request with no credential anywhere (query, header, or a JSON body's key/access_token
+  // fields, which the web app reads itself) acts with the local key.
+  if (openApiKey && query.key === undefined && query.access_token === undefined && !/"(?:key|access_token)"\s*:/.test(body)) query.key = openApiKey;
 
   let webMethod: 'GET' | 'POST';
   if (upper === 'GET' || upper === 'HEAD') webMethod = 'GET';

@@ -14,6 +14,7 @@ describe('npm start flags', () => {
       speed: 1,
       statePath: '/repo/.local/state.json',
       apiKeys: [],
+      openApi: false,
       datasetPath: null,
       fresh: false,
       build: true,
@@ -31,6 +32,8 @@ describe('npm start flags', () => {
     expect(() => parseArgs(['--speed', '-1'])).toThrow(CliError);
     expect(() => parseArgs(['--state'])).toThrow('--state: missing value');
     expect(() => parseArgs(['--bogus'])).toThrow(/unknown option --bogus/);
+    expect(() => parseArgs(['--open-api'])).toThrow('--open-api: needs an --api-key to act with');
+    expect(parseArgs(['--open-api', '--api-key', 'k1234567']).openApi).toBe(true);
   });
 });
 

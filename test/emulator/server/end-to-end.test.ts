@@ -68,5 +68,40 @@ describe('npm start (in-process)', () => {
       await third.stop();
     }
   });
-});
 
+  it("runs the original specification's curl examples as written with --open-api", async () => {
+    const server = await start(['--fresh', '--api-key', 'local-dev-key-123', '--open-api']);
+    const base = `${server.server.url}/api/v1`;
+    try {
+      expect(lines.join('\n')).toContain(`curl ${server.server.url}/api/v1/jobs`);
+      // curl http://localhost:8000/api/v1/jobs
+      const list = await fetch(`${base}/jobs`);
+      expect(list.status).toBe(200);
+      expect(await list.json()).toMatchObject({ ok: true, data: [] });
+      // curl -X POST …/api/v1/jobs -H "Content-Type: application/json" -d '{…}'
+      const created = await fetch(`${base}/jobs`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"name": "Daily Sync", "channels": ["@mkbhd"], "schedule_type": "daily", "schedule_value": "09:00", "target_sheet_id": "your_sheet_id", "target_tab_name": "Videos"}',
+      });
+      expect(created.status).toBe(200); // a success envelope carries no status: the web app cannot send 201
+      expect(await created.json()).toMatchObject({ ok: true, data: { config: { name: 'Daily Sync' } } });
+      // curl …/api/v1/jobs/stats and …/api/v1/jobs/health
+      expect((await fetch(`${base}/jobs/stats`)).status).toBe(200);
+      expect(await (await fetch(`${base}/jobs/health`)).json()).toMatchObject({ ok: true });
+      // A credential that is given is still checked.
+      expect((await fetch(`${base}/jobs`, { headers: { 'X-API-Key': 'wrong-key-0000' } })).status).toBe(401);
+      const audit = (await (await fetch(`${base}/audit?action=job.create`)).json()) as { data: { actor: string }[] };
+      expect(audit.data[0]!.actor).toMatch(/^api:k_/);
+    } finally {
+      await server.stop();
+    }
+    // Without --open-api the same request needs a key.
+    const closed = await start(['--fresh', '--api-key', 'local-dev-key-123']);
+    try {
+      expect((await fetch(`${closed.server.url}/api/v1/jobs`)).status).toBe(401);
+    } finally {
+      await closed.stop();
+    }
+  });
+});
