@@ -8,7 +8,7 @@ import { formatKb } from './bytes';
 import { readSpool } from './log-spool';
 import { idleTickEstimateMs, readRuntime, TRIGGER_RUNTIME_BUDGET_MS } from './runtime-meter';
 import { KEYS, STORE_LIMIT_BYTES, storeUsage, VALUE_LIMIT_BYTES } from './store';
-import { readTriggerRecord } from './triggers';
+import { isTriggerRepair, readTriggerRecord } from './triggers';
 import { checkZones } from './tz-check';
 
 /** Above this share of the 500 KB the store counts as full: a run's state may no longer fit. */
@@ -39,7 +39,8 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
     repaired,
   };
   if (!triggers.heartbeat && loaded.jobs().length > 0) raise('error', 'The heartbeat trigger is not installed: jobs will not run on schedule.');
-  if (repaired.length > 0 && triggersChecked) raise('warning', `Triggers repaired: ${repaired.join('; ')}.`);
+  const repairs = repaired.filter(isTriggerRepair);
+  if (repairs.length > 0 && triggersChecked) raise('warning', `Triggers repaired: ${repairs.join('; ')}.`);
 
   // Idle ticks record nothing (that is what keeps them cheap), so the last tick is the last busy one.
   // A dead heartbeat shows as work that is due and that no tick has taken: every busy tick moves

@@ -71,7 +71,11 @@ export function reconcileTriggers(
     const created = triggers.createHeartbeat(TICK_HANDLER, plan.heartbeatMinutes);
     present.push(created);
     next.heartbeat = { id: created.id, minutes: plan.heartbeatMinutes };
-    actions.push(`installed the heartbeat trigger (every ${plan.heartbeatMinutes} min)`);
+    actions.push(
+      record.heartbeat
+        ? `reinstalled the missing heartbeat trigger (every ${plan.heartbeatMinutes} min)`
+        : `installed the heartbeat trigger (every ${plan.heartbeatMinutes} min)`,
+    );
   } else {
     next.heartbeat = { id: heartbeat.id, minutes: plan.heartbeatMinutes };
   }
@@ -85,6 +89,15 @@ export function reconcileTriggers(
   }
   snapshot.setJson(KEYS.triggers, next);
   return { actions, record: next, present };
+}
+
+/**
+ * Whether an action of reconcileTriggers fixed something that went wrong (a heartbeat that vanished, a
+ * duplicate), as opposed to routine upkeep: first install, interval change, moving or clearing the
+ * precise trigger, dropping a one-off trigger that already fired. Health warns about the former only.
+ */
+export function isTriggerRepair(action: string): boolean {
+  return action.startsWith('reinstalled the missing heartbeat') || action.startsWith('removed a duplicate heartbeat');
 }
 
 export function preciseInstant(nextDue: Date, now: Date): Date {

@@ -285,5 +285,11 @@ describe('sidebar view', () => {
     resetCalls(world.calls);
     execution(world).sidebarView();
     expect(world.calls['properties.setMany']).toBeUndefined(); // nothing to repair: nothing written
+    // Routine upkeep is not a warning: here the precise trigger is moved (its 14:00 instant is
+    // minutes away, so it is re-armed for a later one) and nothing else changes.
+    world.clock.set('2026-01-05T14:03:00Z');
+    const later = execution(world).sidebarView();
+    expect(world.triggers.items.filter((t) => t.kind === 'clock-at').map((t) => t.at)).not.toEqual(['2026-01-05T14:00:00.000Z']);
+    expect(later.health.warnings.join(' ')).not.toMatch(/Triggers repaired/);
   });
 });
