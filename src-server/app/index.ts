@@ -331,7 +331,8 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
           job_id: id,
           job_name: claim.claimed.jobName,
           scheduled_for: null,
-          started_at: run.executions === 0 ? (executed.startedAt ?? run.started_at) : run.started_at,
+          // Not started at all in this execution (its time budget was spent): no start to show yet.
+          started_at: run.executions > 0 ? run.started_at : executed.notStarted ? null : (executed.startedAt ?? run.started_at),
           finished_at: null,
           // Not a final status: the rest of the work is deferred to the next execution.
           status: 'deferred',

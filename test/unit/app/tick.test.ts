@@ -157,13 +157,17 @@ describe('run now past the time budget', () => {
     // The execution has already used its work budget: the sync stops before its first page.
     world.deps.budget = { elapsedMs: () => 300_000 };
     const pending = createSchedulerApp(world.deps).runNow(id, owner);
-    expect(pending).toEqual(expect.objectContaining({ status: 'deferred', finished_at: null, trigger: 'manual' }));
+    expect(pending).toEqual(expect.objectContaining({ status: 'deferred', started_at: null, finished_at: null, trigger: 'manual' }));
     expect(runs(world)).toEqual([]);
     world.deps.budget = { elapsedMs: () => 0 };
     world.clock.advance(60_000);
     expect(execution(world).tick().ran).toBe(1);
     expect(runs(world)).toEqual([expect.objectContaining({ status: 'succeeded', trigger: 'manual' })]);
-    expect(world.spreadsheets.tab(RUNS_TAB)!.rows[1]![0]).toBe(pending.run_id);
+    const row = world.spreadsheets.tab(RUNS_TAB)!.rows[1]!;
+    expect(row[0]).toBe(pending.run_id);
+    // The first execution never started the work: the run started with the tick that did it.
+    expect(row[4]).toBe('2026-01-05T12:01:00.000Z');
+    expect(Number(row[11])).toBe(Date.parse(String(row[5])) - Date.parse(String(row[4])));
   });
 });
 
