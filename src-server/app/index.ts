@@ -38,6 +38,7 @@ import {
   importItems,
   insertJob,
   parseConfigOrThrow,
+  refuseNeverRunning,
   patchConfig,
   replaceConfig,
   toggleJob,
@@ -242,9 +243,10 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
 
   const app: SchedulerApp = {
     createJob(input, actor) {
-      const checked = refuseMissingChannels(input, null, (loaded) => void parseConfigOrThrow(input, loaded));
+      const checked = refuseMissingChannels(input, null, (loaded) => refuseNeverRunning(parseConfigOrThrow(input, loaded), ctx.now()));
       return saveChecked(checked, (loaded) => {
         const config = parseConfigOrThrow(input, loaded);
+        refuseNeverRunning(config, ctx.now());
         const job = insertJob(ctx, loaded, config, actor);
         refreshWake(loaded);
         return saved(loaded, job);

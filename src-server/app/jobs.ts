@@ -1,5 +1,6 @@
 /** Job definitions: create, update, patch, delete, pause/resume, enable/disable, import, bulk. */
 import { parseJobConfig, parseJobPatch, type FieldIssue, type JobConfig } from '../domain/job';
+import { nextRuns } from '../domain/schedule';
 import type { Actor, BulkAction, BulkResult, ConflictWarningDto, ImportResult } from './contract';
 import { AppError } from './contract';
 import { configDiff, type AppContext, type Loaded } from './context';
@@ -17,6 +18,19 @@ export function parseConfigOrThrow(input: unknown, loaded: Loaded): JobConfig {
   const result = parseJobConfig(input, { defaultTimezone: loaded.settings.default_timezone });
   if (!result.ok) throw validationError(result.issues);
   return result.value;
+}
+
+/**
+ * A new job whose schedule has no occurrence after now would never run: a `once` in the past or an
+ * end_at already passed is a mistake when creating (an existing or imported job may well be finished).
+ */
+export function refuseNeverRunning(config: JobConfig, now: Date): void {
+  if (!config.enabled || nextRuns(config, now, 1, { anchor: now }).length > 0) return;
+  const issue =
+    config.schedule_type === 'once'
+      ? { path: 'schedule_value', message: `schedule_value: ${config.schedule_value} (${config.timezone}) is in the past; a once job would never run` }
+      : { path: 'end_at', message: `end_at: ${config.end_at ?? ''} leaves no run after now; the job would never run` };
+  throw validationError([issue]);
 }
 
 /** depends_on must name another existing job, and never form a cycle. */

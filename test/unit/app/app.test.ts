@@ -108,6 +108,19 @@ describe('job definitions', () => {
     expect(app.createJob({ ...daily, name: 'Unchecked', channels: ['@later'], target_tab_name: 'Later' }, owner).job.config.channels).toEqual(['@later']);
   });
 
+  test('a new job that could never run is refused, naming the field', () => {
+    const { world, app } = setup(); // now: 2026-01-05T12:00Z
+    const once = errorOf(() => app.createJob({ ...daily, schedule_type: 'once', schedule_value: '2025-01-01T09:00' }, owner));
+    expect(once.details).toEqual([{ path: 'schedule_value', message: 'schedule_value: 2025-01-01T09:00 (America/New_York) is in the past; a once job would never run' }]);
+    expect(errorOf(() => app.createJob({ ...daily, end_at: '2026-01-01T00:00' }, owner)).details).toEqual([
+      { path: 'end_at', message: "end_at: 2026-01-01T00:00 leaves no run after now; the job would never run" },
+    ]);
+    expect(Object.keys(world.properties.data).filter((k) => k.startsWith('job:'))).toEqual([]);
+    // A once job later today, or a disabled one, is fine.
+    expect(app.createJob({ ...daily, schedule_type: 'once', schedule_value: '2026-01-05T18:00' }, owner).job.next_runs).toEqual(['2026-01-05T23:00:00.000Z']);
+    expect(app.createJob({ ...daily, name: 'Old', target_tab_name: 'Old', schedule_type: 'once', schedule_value: '2025-01-01T09:00', enabled: false }, owner).job.config.enabled).toBe(false);
+  });
+
   test('update checks the version; patch changes one field and bumps the version', () => {
     const { app } = setup();
     const { job } = app.createJob(daily, owner);
