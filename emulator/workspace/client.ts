@@ -152,7 +152,7 @@ function drawTabs(state: State): void {
 
 // ---------------------------------------------------------------- sidebars, dialogs, alerts
 
-const frames = new Map<Window, { kind: 'sidebar' | 'dialog'; close(): void; frame: HTMLIFrameElement }>();
+const frames = new Map<Window, { kind: 'sidebar' | 'dialog'; close(): void; frame: HTMLIFrameElement; keep?(): void }>();
 
 function openSidebar(index: number, title: string): void {
   const side = $('sidebar');
@@ -210,7 +210,7 @@ function updateInert(): void {
  * A modal like Sheets': focus moves into it, Tab and Shift+Tab cycle inside it (guards at both ends
  * send focus round), Escape or ✕ closes it, and focus returns to what opened it.
  */
-function openModal(title: string, content: HTMLElement, onClose?: () => void): () => void {
+function openModal(title: string, content: HTMLElement, onClose?: () => void, requestClose?: (close: () => void) => void): () => void {
   const active = document.activeElement as HTMLElement | null;
   const opener = active && active !== document.body && active.isConnected ? active : lastOpener;
   lastOpener = null;
@@ -238,8 +238,10 @@ function openModal(title: string, content: HTMLElement, onClose?: () => void): (
     const back = opener?.isConnected ? opener : modalStack[modalStack.length - 1] ?? null;
     if (back) { if (back.classList.contains('backdrop')) focusEdge(back, 'first'); else back.focus(); }
   };
-  x.addEventListener('click', close);
-  backdrop.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !e.defaultPrevented) { e.preventDefault(); close(); } });
+  // ✕ (and Escape outside the surface) may be answered by the surface first (requestClose).
+  const userClose = () => (requestClose ? requestClose(close) : close());
+  x.addEventListener('click', userClose);
+  backdrop.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !e.defaultPrevented) { e.preventDefault(); userClose(); } });
   // The end guard sends focus to the first element, the start guard (Shift+Tab) to the last.
   box.append(guard('last'), el('div', { className: 'dialog-head' }, el('span', { textContent: title }), x), content, guard('first'));
   backdrop.append(box);
@@ -254,9 +256,18 @@ function openDialog(index: number, title: string, width: number | null, height: 
   const frame = el('iframe', { src: `/__workspace/ui/${index}`, title: title || 'Dialog' });
   frame.style.width = `${width ?? 600}px`;
   frame.style.height = `${height ?? 500}px`;
-  const close = openModal(title, frame, () => void refresh());
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  // A loaded surface is asked (its shim answers "close" or "close-kept"); one that never answers is closed.
+  const requestClose = (closeNow: () => void) => {
+    const target = frame.contentWindow;
+    if (!target || !frames.has(target)) { closeNow(); return; }
+    clearTimeout(pending);
+    pending = setTimeout(closeNow, 1500);
+    target.postMessage({ source: 'y2s-workspace', type: 'close-request' }, '*');
+  };
+  const close = openModal(title, frame, () => { clearTimeout(pending); void refresh(); }, requestClose);
   frame.addEventListener('load', () => {
-    if (frame.contentWindow) frames.set(frame.contentWindow, { kind: 'dialog', close, frame });
+    if (frame.contentWindow) frames.set(frame.contentWindow, { kind: 'dialog', close, frame, keep: () => { clearTimeout(pending); frame.focus(); } });
     // Into the surface, unless the user has moved on from the close button meanwhile.
     const active = document.activeElement;
     if (frame.isConnected && (active === document.body || active?.classList.contains('x'))) frame.focus();
@@ -277,6 +288,7 @@ window.addEventListener('message', (e: MessageEvent) => {
   const owner = e.source ? frames.get(e.source as Window) : undefined;
   if (data.type === 'ran') void refresh();
   if (data.type === 'close') owner?.close();
+  if (data.type === 'close-kept') owner?.keep?.();
   // Escape inside a dialog's surface that the surface did not handle itself (the shim forwards it).
   if (data.type === 'escape' && owner?.kind === 'dialog') owner.close();
   if (data.type === 'setHeight' && owner && typeof data.value === 'number') owner.frame.style.height = `${data.value}px`;

@@ -53,7 +53,7 @@ table.sheet td{border:1px solid #e2e3e3;height:21px;padding:0 4px;white-space:no
 table.sheet td.num{text-align:right}
 table.sheet tr.fresh td{background:#e6f4ea;transition:background 2s}
 .empty-sheet{padding:24px;color:#5f6368}
-.sidebar{width:300px;border-left:1px solid #dadce0;background:#fff;display:flex;flex-direction:column}
+.sidebar{width:301px;flex:none;border-left:1px solid #dadce0;background:#fff;display:flex;flex-direction:column}
 .sidebar[hidden]{display:none}
 .sidebar-head{display:flex;justify-content:space-between;align-items:center;padding:10px 12px 10px 16px;border-bottom:1px solid #e8eaed;font-size:16px}
 .sidebar iframe{flex:1;border:0;width:300px}
@@ -70,7 +70,7 @@ button.x{border:0;background:none;font-size:16px;cursor:pointer;color:#5f6368;wi
 .alert-body{padding:8px 24px;white-space:pre-wrap;max-width:480px}
 .alert-foot{display:flex;justify-content:flex-end;padding:16px 24px}
 .alert-foot button{background:#1a73e8;color:#fff;border:0;border-radius:4px;height:36px;padding:0 24px;font:500 14px Roboto,Arial,sans-serif;cursor:pointer}
-.toast{position:fixed;left:24px;bottom:52px;background:#323232;color:#fff;padding:10px 16px;border-radius:4px;opacity:0;transition:opacity .2s;pointer-events:none}
+.toast{position:fixed;left:64px;bottom:52px;z-index:45;background:#323232;color:#fff;padding:10px 16px;border-radius:4px;opacity:0;transition:opacity .2s;pointer-events:none}
 .toast.on{opacity:1}
 .focus-guard{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 :focus-visible{outline:2px solid #1a73e8;outline-offset:2px}

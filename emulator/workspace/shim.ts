@@ -89,6 +89,15 @@ export function installScriptRunShim(options: ShimOptions): void {
   w.google = { script: { run: runner({}), host } };
   // Escape closes a dialog in Sheets: one the surface did not handle (a menu, an inline edit call
   // preventDefault) is passed to the page, which closes the dialog. A search field's Escape clears it.
+  // The dialog's ✕ asks first: a surface with unsaved changes cancels the cancelable
+  // "y2s:beforeclose" event (and asks the user itself); otherwise the dialog closes.
+  window.addEventListener('message', (e) => {
+    const data = e.data as { source?: string; type?: string } | null;
+    if (e.source !== window.parent || data?.source !== 'y2s-workspace' || data.type !== 'close-request') return;
+    const request = new Event('y2s:beforeclose', { cancelable: true });
+    window.dispatchEvent(request);
+    post({ type: request.defaultPrevented ? 'close-kept' : 'close' });
+  });
   window.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape' || e.defaultPrevented) return;
     const t = e.target as HTMLInputElement | null;

@@ -1,6 +1,9 @@
 /** Formatting for people: dates in a given IANA zone, counts, percentages, durations. */
 
-export const viewerZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+import { modernZone } from './zones';
+
+/** The viewer's zone, named the modern way (Asia/Kolkata, not Intl's Asia/Calcutta). */
+export const viewerZone = (): string => modernZone(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
 
 export function fmtDateTime(iso: string | null | undefined, timeZone?: string): string {
   if (!iso) return '—';

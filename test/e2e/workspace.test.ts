@@ -283,6 +283,22 @@ test('the sidebar and settings show the job and pass the axe check', async () =>
   await sidebar.getByText('Daily Sync').first().waitFor({ timeout: 30_000 });
   await sidebar.getByText('paused', { exact: true }).waitFor();
   await expectAccessible(sidebar);
+  // The open sidebar makes nothing scroll sideways (its 300 px frame fits beside its border).
+  expect(await page.evaluate(() => [document.documentElement, document.body, document.querySelector('.sidebar')!]
+    .map((e) => e.scrollWidth - e.clientWidth))).toEqual([0, 0, 0]);
+  // A toast is not hidden behind the grid's row numbers.
+  const toastTop = await page.evaluate(() => {
+    const toast = document.getElementById('status')!;
+    toast.textContent = 'A toast';
+    toast.classList.add('on');
+    toast.style.pointerEvents = 'auto'; // hit-testable for elementFromPoint
+    const r = toast.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + 2, r.top + r.height / 2);
+    toast.classList.remove('on');
+    toast.style.pointerEvents = '';
+    return hit === toast || toast.contains(hit);
+  });
+  expect(toastTop).toBe(true);
   await sidebar.getByRole('tab', { name: 'Monitor' }).click();
   await sidebar.getByText('YouTube quota today').waitFor();
   // The server's 24 h counts: the runs of the tests above ended within the last 24 h.
@@ -294,5 +310,32 @@ test('the sidebar and settings show the job and pass the axe check', async () =>
   await settings.getByLabel('Daily YouTube quota budget').waitFor({ timeout: 30_000 });
   await expectAccessible(settings);
   await closeDialog();
+  expect(pageErrors).toEqual([]);
+});
+
+test('the wizard with unsaved changes: Escape and ✕ ask before discarding; a clean one closes at once', async () => {
+  await menu('New job…');
+  let wizard = await surfaceFrame('New job');
+  await wizard.getByLabel('Job name').waitFor({ timeout: 30_000 });
+  await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+
+  await menu('New job…');
+  wizard = await surfaceFrame('New job');
+  await wizard.getByLabel('Job name').fill('Half done');
+  await wizard.getByLabel('Job name').press('Escape');
+  const confirm = wizard.getByRole('alertdialog', { name: 'Discard changes?' });
+  await confirm.waitFor();
+  expect(await wizard.evaluate(() => document.activeElement?.textContent)).toBe('Keep editing');
+  await confirm.getByRole('button', { name: 'Keep editing' }).click();
+  await confirm.waitFor({ state: 'detached' });
+
+  await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).click();
+  await confirm.waitFor();
+  await page.waitForTimeout(1800); // longer than the workspace waits for an answer
+  expect(await page.getByRole('dialog').count()).toBe(1);
+  expect(await wizard.getByLabel('Job name').inputValue()).toBe('Half done');
+  await confirm.getByRole('button', { name: 'Discard' }).click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
   expect(pageErrors).toEqual([]);
 });

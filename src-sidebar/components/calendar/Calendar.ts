@@ -58,6 +58,9 @@ export function Calendar() {
   }, [month]);
   useEffect(() => { if (ready) { setData(null); void load(); } }, [load, ready]);
 
+  /** Another month: the selected day belongs to the old one, so the day panel starts empty again. */
+  const showMonth = (next: string) => { if (next !== month) setDay(null); setMonth(next); };
+
   if (editing) return html`<${Wizard} jobId=${editing} onDone=${(_j: JobDetailDto | null) => { setEditing(null); void load(); }} />`;
 
   const byDate = new Map<string, CalendarDay>((data?.days ?? []).map((d) => [d.date, d]));
@@ -98,9 +101,9 @@ export function Calendar() {
     <div class="spread">
       <h1 aria-live="polite">${monthTitle(month)}</h1>
       <div class="row" role="group" aria-label="Month navigation">
-        <button onClick=${() => setMonth(shiftMonth(month, -1))}>‹ Previous<span class="sr-only"> month</span></button>
-        <button onClick=${() => setMonth(monthOf(serverNow ?? new Date(), tz))}>Today</button>
-        <button onClick=${() => setMonth(shiftMonth(month, 1))}>Next<span class="sr-only"> month</span> ›</button>
+        <button onClick=${() => showMonth(shiftMonth(month, -1))}>‹ Previous<span class="sr-only"> month</span></button>
+        <button onClick=${() => showMonth(monthOf(serverNow ?? new Date(), tz))}>Today</button>
+        <button onClick=${() => showMonth(shiftMonth(month, 1))}>Next<span class="sr-only"> month</span> ›</button>
       </div>
     </div>
     <div class="legend row small" aria-label="Legend">

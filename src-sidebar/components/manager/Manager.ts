@@ -5,7 +5,7 @@
  * page/page_size); the selection is limited to the page shown, so a bulk action never touches a job
  * the user cannot see.
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { BulkAction, JobDetailDto, JobDto, JobStatus, ListJobsQuery, SortOrder } from '../../../src-server/app/contract';
 import type { ExportFormat } from '../../../src-server/domain/catalogue';
 import { html } from '../../lib/html';
@@ -36,6 +36,16 @@ type Edit = { field: 'schedule_value' | 'channels'; value: string; error?: strin
 
 const editButtonId = (jobId: string, field: Edit['field']) => `edit-${field}-${jobId}`;
 const editInputId = (jobId: string) => `e-${jobId}`;
+const actionsButtonId = (jobId: string) => `actions-${jobId}`;
+/** The edit button's name: the raw value (what the editor holds), then the words shown, if they differ. */
+function scheduleLabel(job: JobDto): string {
+  const raw = `${job.config.schedule_type} ${job.config.schedule_value}`;
+  const text = scheduleText(job);
+  return text === raw ? raw : `${raw}, ${text}`;
+}
+/** The server's words for the schedule when the list carries them (JobDto.schedule_text), else the raw value. */
+const scheduleText = (job: JobDto): string =>
+  (job as JobDto & { schedule_text?: string }).schedule_text || `${job.config.schedule_type} ${job.config.schedule_value}`;
 const splitChannels = (text: string): string[] => text.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean);
 
 export function Manager() {
@@ -61,10 +71,13 @@ export function Manager() {
   const page = paging.key === filterKey ? paging.page : 1;
   const setPage = (n: number) => setPaging({ key: filterKey, page: n });
   const latest = useRef(0);
+  // Counts the list's loads: expanded rows reload their details (recent runs) with each.
+  const [loads, setLoads] = useState(0);
   // The element (by id) to focus once it is rendered: the edit box when an inline edit opens, the
   // edit button when it closes (autoFocus is not reliable in Preact, and a closed editor loses focus).
+  // A layout effect: focus moves with the render, before the next key press can arrive.
   const focusNext = useRef<string | null>(null);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const id = focusNext.current;
     const target = id ? document.getElementById(id) : null;
     if (target) { focusNext.current = null; target.focus(); }
@@ -91,6 +104,7 @@ export function Manager() {
       if (answer.items.length === 0 && page > last) { setPage(last); return; }
       setJobs(answer.items);
       setTotal(answer.total);
+      setLoads((n) => n + 1);
       // Keep the selection, minus jobs that are gone or not on this page.
       setSelected((sel) => new Set([...sel].filter((id) => answer.items.some((j) => j.id === id))));
       setError(null);
@@ -263,13 +277,15 @@ export function Manager() {
         const inputId = editInputId(job.id);
         const editor = (field: Edit['field'], label: string) => edit && edit.field === field ? html`<div class="inline-edit">
           <label class="sr-only" for=${inputId}>${label}</label>
-          <input id=${inputId} type="text" value=${edit.value} aria-invalid=${edit.error ? 'true' : undefined} aria-describedby=${edit.error ? `${inputId}-issue` : undefined}
+          <input id=${inputId} type="text" value=${edit.value} aria-invalid=${edit.error ? 'true' : undefined}
+            aria-describedby=${[field === 'schedule_value' ? `${inputId}-hint` : '', edit.error ? `${inputId}-issue` : ''].filter(Boolean).join(' ') || undefined}
             onInput=${(e: Event) => setEdits((s) => ({ ...s, [job.id]: { ...edit, value: (e.currentTarget as HTMLInputElement).value, error: '' } }))}
             onKeyDown=${(e: KeyboardEvent) => {
               if (e.key === 'Enter') { e.preventDefault(); void saveEdit(job); }
               // Handled here: Escape cancels the edit and goes no further (the dialog stays open).
               if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); cancel(); }
             }} />
+          ${field === 'schedule_value' ? html`<div class="hint small muted" id=${`${inputId}-hint`}>${job.config.schedule_type} · times in ${job.config.timezone}</div>` : null}
           <div class="row"><button class="small action" disabled=${edit.saving} onClick=${() => void saveEdit(job)}>${edit.saving ? 'Saving…' : 'Save'}</button><button class="small" onClick=${cancel}>Cancel</button></div>
           ${edit.error ? html`<div class="issue" id=${`${inputId}-issue`} role="alert">${edit.error}</div>` : null}</div>` : null;
         return html`
@@ -278,20 +294,22 @@ export function Manager() {
           <td><button class="icon small expander" aria-expanded=${isOpen} aria-label=${`${isOpen ? 'Hide' : 'Show'} runs of ${name}`} onClick=${() => setExpanded((s) => toggle(s, job.id))}>${isOpen ? '▾' : '▸'}</button></td>
           <td><strong>${name}</strong>${job.config.tags.length ? html`<div class="small muted">${job.config.tags.join(', ')}</div>` : null}</td>
           <td><${Badge} kind=${job.status} />${job.consecutive_failures > 0 ? html`<div class="small issue">${job.consecutive_failures} failure(s)</div>` : null}</td>
-          <td>${editor('schedule_value', `Schedule of ${name}`) ?? html`<button class="link cell-edit" id=${editButtonId(job.id, 'schedule_value')} aria-label=${`Edit schedule of ${name}: ${job.config.schedule_type} ${job.config.schedule_value}`} onClick=${() => startEdit('schedule_value')}>${job.config.schedule_type} ${job.config.schedule_value}</button>`}</td>
+          <td>${editor('schedule_value', `Schedule of ${name}`) ?? html`<button class="link cell-edit" id=${editButtonId(job.id, 'schedule_value')} title=${`${job.config.schedule_type} ${job.config.schedule_value}`}
+            aria-label=${`Edit schedule of ${name}: ${scheduleLabel(job)}`} onClick=${() => startEdit('schedule_value')}>${scheduleText(job)}</button>`}</td>
           <td>${editor('channels', `Channels of ${name}`) ?? html`<button class="link cell-edit" id=${editButtonId(job.id, 'channels')} aria-label=${`Edit channels of ${name}: ${job.config.channels.map((c: string) => job.channel_titles[c] ?? c).join(', ')}`} onClick=${() => startEdit('channels')}>${job.config.channels.map((c) => job.channel_titles[c] ?? c).join(', ')}</button>`}</td>
           <td>${job.config.target_tab_name}</td>
           <td><${ZonedTime} iso=${job.next_run_at} timeZone=${job.config.timezone} /></td>
           <td>${job.last_run ? html`<${Badge} kind=${job.last_run.status} /> <div class="small muted"><${ZonedTime} iso=${job.last_run.finished_at ?? job.last_run.started_at} timeZone=${job.config.timezone} /></div>` : html`<span class="muted">never</span>`}</td>
           <td>${job.config.priority}</td>
-          <td><button class="icon small" aria-haspopup="menu" aria-label=${`Actions for ${name}`} onClick=${(e: MouseEvent) => { const r = (e.currentTarget as HTMLElement).getBoundingClientRect(); setMenu({ x: r.left - 120, y: r.bottom, job }); }}>⋮</button></td>
+          <td><button class="icon small" id=${actionsButtonId(job.id)} aria-haspopup="menu" aria-label=${`Actions for ${name}`} onClick=${(e: MouseEvent) => { const r = (e.currentTarget as HTMLElement).getBoundingClientRect(); setMenu({ x: r.left - 120, y: r.bottom, job }); }}>⋮</button></td>
         </tr>
-        ${isOpen ? html`<tr class="detail" key=${`${job.id}-detail`}><td colspan=${COLUMNS.length + 3}><${RowDetail} id=${job.id} version=${job.version} /></td></tr>` : null}`;
+        ${isOpen ? html`<tr class="detail" key=${`${job.id}-detail`}><td colspan=${COLUMNS.length + 3}><${RowDetail} id=${job.id} version=${job.version} refresh=${loads} /></td></tr>` : null}`;
       })}</tbody></table></div>` : null}
     ${jobs && total > 0 ? html`<${Pager} page=${page} pages=${pages} total=${total} shown=${jobs.length} pageSize=${pageSize}
       onPage=${(n: number) => setPage(Math.min(pages, Math.max(1, n)))} onPageSize=${setPageSize} />` : null}
     <p class="small muted">${jobs ? `${total} job(s). Refreshes every 30 s. Right-click a row (or Shift+F10) for more actions.${pages > 1 ? ' Selection applies to the page shown; changing page clears it.' : ''}` : ''}</p>
-    ${menu ? html`<${ContextMenu} x=${menu.x} y=${menu.y} label=${`Actions for ${menu.job.config.name}`} items=${menuItems(menu.job)} onClose=${() => setMenu(null)} />` : null}
+    ${menu ? html`<${ContextMenu} x=${menu.x} y=${menu.y} label=${`Actions for ${menu.job.config.name}`} items=${menuItems(menu.job)} onClose=${() => setMenu(null)}
+      fallbackFocus=${() => document.getElementById(actionsButtonId(menu.job.id))} />` : null}
   </main>`;
 }
 

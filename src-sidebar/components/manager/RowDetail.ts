@@ -6,10 +6,15 @@ import { rpc } from '../../rpc';
 import { Badge, ErrorBanner, Loading, ZonedTime } from '../../lib/components';
 import { fmtDuration, fmtInt } from '../../lib/format';
 
-export function RowDetail({ id, version }: { id: string; version: number }) {
+/** `refresh` changes when the job list reloads (run now, bulk action, auto-refresh): reload too. */
+export function RowDetail({ id, version, refresh = 0 }: { id: string; version: number; refresh?: number }) {
   const [job, setJob] = useState<JobDetailDto | null>(null);
   const [error, setError] = useState<unknown>(null);
-  useEffect(() => { rpc.getJob(id).then(setJob, setError); }, [id, version]);
+  useEffect(() => {
+    let current = true;
+    rpc.getJob(id).then((j) => { if (current) { setJob(j); setError(null); } }, (err) => { if (current) setError(err); });
+    return () => { current = false; };
+  }, [id, version, refresh]);
   if (error) return html`<${ErrorBanner} error=${error} />`;
   if (!job) return html`<${Loading} />`;
   const tz = job.config.timezone;

@@ -6,12 +6,13 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Settings as SettingsDto } from '../../../src-server/app/contract';
 import { HEARTBEAT_MINUTES, YOUTUBE_DAILY_QUOTA, type HeartbeatMinutes } from '../../../src-server/domain/catalogue';
 import { html } from '../../lib/html';
-import { rpc, RpcError, errorMessage } from '../../rpc';
+import { rpc } from '../../rpc';
+import { humanError, humanFieldIssues, SETTINGS_LABELS } from '../../lib/fields';
 import { describedBy, ErrorBanner, Field, Loading } from '../../lib/components';
 import { closeDialog } from '../../lib/host';
 import { ApiKeys } from './ApiKeys';
+import { modernZone, zoneOptions } from '../../lib/zones';
 
-const ZONES: string[] = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? ['UTC'];
 
 export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
   const [settings, setSettings] = useState<SettingsDto | null>(null);
@@ -25,7 +26,7 @@ export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
     rpc.getSettings().then((s) => {
       setSettings(s);
       setDraft({
-        default_timezone: s.default_timezone, heartbeat_minutes: String(s.heartbeat_minutes), daily_quota_budget: String(s.daily_quota_budget),
+        default_timezone: modernZone(s.default_timezone), heartbeat_minutes: String(s.heartbeat_minutes), daily_quota_budget: String(s.daily_quota_budget),
         run_history_rows: String(s.run_history_rows), audit_rows: String(s.audit_rows), notification_email: s.notification_email,
         rate_limit_per_minute: String(s.rate_limit_per_minute),
       });
@@ -51,7 +52,7 @@ export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
       setSettings(await rpc.saveSettings(patch));
       setSaved(true);
     } catch (err) {
-      if (err instanceof RpcError) setIssues(err.fieldIssues());
+      setIssues(humanFieldIssues(err, SETTINGS_LABELS));
       setError(err);
     } finally {
       setSaving(false);
@@ -63,12 +64,12 @@ export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
 
   return html`<main class="page settings">
     <h1 class="sr-only">Settings</h1>
-    <${ErrorBanner} error=${error && errorMessage(error)} />
+    <${ErrorBanner} error=${error && humanError(error, SETTINGS_LABELS)} />
     ${!settings && !error ? html`<${Loading} />` : null}
     ${settings ? html`<form onSubmit=${save} aria-label="Scheduler settings" novalidate>
       <${Field} id="s-default_timezone" label="Default time zone" hint="New jobs start in this zone." issue=${issues.default_timezone}>
         <select id="s-default_timezone" value=${draft.default_timezone} onChange=${set('default_timezone')} ...${describedBy('s-default_timezone', 'x', issues.default_timezone)}>
-          ${(ZONES.includes(draft.default_timezone ?? '') ? ZONES : [draft.default_timezone ?? 'UTC', ...ZONES]).map((z) => html`<option key=${z} value=${z}>${z}</option>`)}
+          ${zoneOptions(draft.default_timezone ?? 'UTC').map((z) => html`<option key=${z} value=${z}>${z}</option>`)}
         </select></${Field}>
       <div class="row top">
         <div class="grow"><${Field} id="s-heartbeat_minutes" label="Heartbeat every" hint="How often the trigger checks for due jobs." issue=${issues.heartbeat_minutes}>

@@ -50,6 +50,8 @@ export function Sidebar() {
     }
   }, []);
   useEffect(() => { void load(); }, [load]);
+  // The overview refreshes every 30 s while it is shown and the page visible (like the job manager).
+  usePolling(load, 30_000, tab === 'overview' && visible);
 
   // The monitor refreshes every 2 s, only while its tab is selected and the page visible.
   usePolling(async () => setMonitor(await rpc.monitorView()), 2000, tab === 'monitor' && visible);

@@ -3,10 +3,12 @@ import type { ChannelCheck, JobDto, SchedulePreview } from '../../../src-server/
 import { html } from '../../lib/html';
 import { describedBy, Field, Loading } from '../../lib/components';
 import { fmtDateTime, fmtInt, fmtZonedDateTime, viewerZone } from '../../lib/format';
+import { zoneOptions } from '../../lib/zones';
 import {
   CATCH_UP_POLICIES, COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, VIDEO_FILTERS, WEEKDAYS,
   scheduleValue, toConfig, type Form,
 } from './form';
+import { channelBadge, earlierSameChannel } from './channel-checks';
 
 export interface StepProps {
   form: Form;
@@ -35,6 +37,7 @@ export function ChannelsStep({ form, set, issues, checks, checking, onCheck }: S
   checks: ChannelCheck[] | null; checking: boolean; onCheck: () => void;
 }) {
   const hint = 'One per line: @handle, a channel URL, or a UC… channel id.';
+  const earlier = checks ? earlierSameChannel(checks) : [];
   return html`<div>
     <${Text} id="f-name" label="Job name" value=${form.name} issue=${issues.name} onInput=${(v: string) => set({ name: v })} required autoComplete="off" />
     <${Field} id="f-channels" label="Channels" hint=${hint} issue=${issues.channels}>
@@ -42,21 +45,20 @@ export function ChannelsStep({ form, set, issues, checks, checking, onCheck }: S
     </${Field}>
     <div class="row check-row"><button type="button" onClick=${onCheck} disabled=${checking}>${checking ? 'Checking…' : 'Check channels'}</button></div>
     ${checking ? html`<${Loading} label="Resolving channels…" />` : null}
-    ${checks && !checking ? html`<ul class="list" aria-label="Channel check results">${checks.map((c) => html`<li key=${c.input}>
+    ${checks && !checking ? html`<ul class="list" aria-label="Channel check results">${checks.map((c, i) => {
+      // Problems are worded once, under the field; a line only gets its badge.
+      const badge = channelBadge(c, earlier[i] ?? null);
+      return html`<li key=${`${i}:${c.input}`}>
         <div class="spread"><span class="ellipsis"><strong>${c.ok ? c.title : c.input}</strong>${c.ok ? html` <span class="muted">${c.input}</span>` : null}</span>
-          ${c.ok ? html`<span class="small muted">${fmtInt(c.video_count)} videos</span>` : html`<span class="badge failed">not found</span>`}</div>
-        ${c.error ? html`<div class="issue">${c.error}</div>` : null}
-      </li>`)}</ul>` : null}
+          ${badge ? html`<span class=${`badge ${badge.kind}`}>${badge.label}</span>` : html`<span class="small muted">${fmtInt(c.video_count)} videos</span>`}</div>
+      </li>`;
+    })}</ul>` : null}
     <${Text} id="f-description" label="Description (optional)" value=${form.description} issue=${issues.description} onInput=${(v: string) => set({ description: v })} />
   </div>`;
 }
 
 // ---------------------------------------------------------------- 2 schedule
 
-const ZONES: string[] = (() => {
-  const supported = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf;
-  return supported ? supported('timeZone') : ['UTC', 'America/New_York', 'America/Los_Angeles', 'Europe/London', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney'];
-})();
 
 /** Warnings that another job writes the same tab around the same time. */
 export function Conflicts({ preview }: { preview: SchedulePreview | null }) {
@@ -70,7 +72,9 @@ export function Conflicts({ preview }: { preview: SchedulePreview | null }) {
 export function ScheduleStep({ form, set, issues, preview, previewing, showConflicts }: StepProps & { preview: SchedulePreview | null; previewing: boolean; showConflicts: boolean }) {
   const t = form.schedule_type;
   const viewer = viewerZone();
-  const valueIssue = issues.schedule_value;
+  // Weekly without a day: the issue belongs under the Days control.
+  const daysIssue = t === 'weekly' && form.weekdays.length === 0 ? issues.schedule_value : undefined;
+  const valueIssue = daysIssue ? undefined : issues.schedule_value;
   return html`<div>
     <fieldset>
       <legend>Repeats</legend>
@@ -82,7 +86,7 @@ export function ScheduleStep({ form, set, issues, preview, previewing, showConfl
     ${t === 'weekly' ? html`<fieldset><legend>Days</legend><div class="checks">
       ${WEEKDAYS.map((d) => html`<label class="check" key=${d}><input type="checkbox" checked=${form.weekdays.includes(d)}
         onChange=${(e: InputEv) => set({ weekdays: WEEKDAYS.filter((w) => (w === d ? (e.currentTarget as HTMLInputElement).checked : form.weekdays.includes(w))) })} /> ${d}</label>`)}
-    </div></fieldset>` : null}
+    </div>${daysIssue ? html`<div class="issue" role="alert">${daysIssue}</div>` : null}</fieldset>` : null}
     ${t === 'monthly' ? html`<${Text} id="f-mdays" label="Days of the month" hint="e.g. 1,15 or last" value=${form.month_days} onInput=${(v: string) => set({ month_days: v })} />` : null}
     ${t === 'daily' || t === 'weekly' || t === 'monthly' ? html`<${Text} id="f-times" label="Times" hint="HH:MM, several separated by commas (09:00,17:30)" value=${form.times} onInput=${(v: string) => set({ times: v })} />` : null}
     ${t === 'interval' ? html`<div class="row top">
@@ -95,7 +99,7 @@ export function ScheduleStep({ form, set, issues, preview, previewing, showConfl
     ${valueIssue ? html`<div class="issue" role="alert">${valueIssue}</div>` : null}
     <${Field} id="f-tz" label="Time zone" issue=${issues.timezone}>
       <select id="f-tz" value=${form.timezone} onChange=${(e: InputEv) => set({ timezone: val(e) })} ...${describedBy('f-tz', undefined, issues.timezone)}>
-        ${(ZONES.includes(form.timezone) ? ZONES : [form.timezone, ...ZONES]).map((z) => html`<option key=${z} value=${z}>${z}</option>`)}
+        ${zoneOptions(form.timezone).map((z) => html`<option key=${z} value=${z}>${z}</option>`)}
       </select>
     </${Field}>
     <fieldset>
@@ -107,11 +111,10 @@ export function ScheduleStep({ form, set, issues, preview, previewing, showConfl
           issue=${issues.end_at} step=${form.end_at.length > 16 ? 1 : 60} onInput=${(v: string) => set({ end_at: v })} /></div>
       </div>
     </fieldset>
-    <h3>Next 5 runs <span class="muted small">${scheduleValue(form)}</span></h3>
+    <h3>Next 5 runs <span class="muted small" title=${scheduleValue(form)}>${preview?.ok && preview.schedule_text ? preview.schedule_text : scheduleValue(form)}</span></h3>
     <div aria-live="polite">
       ${previewing && !preview ? html`<${Loading} label="Computing…" />` : null}
-      ${preview && preview.ok ? html`<p class="muted">${preview.schedule_text}</p>
-        <table class="small" aria-label="Next runs"><thead><tr><th scope="col">#</th><th scope="col">Job zone (${form.timezone})</th>${viewer !== form.timezone ? html`<th scope="col">Your zone (${viewer})</th>` : null}</tr></thead>
+      ${preview && preview.ok ? html`<table class="small" aria-label="Next runs"><thead><tr><th scope="col">#</th><th scope="col">Job zone (${form.timezone})</th>${viewer !== form.timezone ? html`<th scope="col">Your zone (${viewer})</th>` : null}</tr></thead>
         <tbody>${preview.runs.length === 0 ? html`<tr><td colspan="3" class="muted">No upcoming run.</td></tr>` : preview.runs.map((r, i) => html`<tr key=${r}><td>${i + 1}</td><td>${fmtDateTime(r, form.timezone)}</td>${viewer !== form.timezone ? html`<td>${fmtDateTime(r, viewer)}</td>` : null}</tr>`)}</tbody></table>` : null}
       ${showConflicts ? html`<${Conflicts} preview=${preview} />` : null}
     </div>

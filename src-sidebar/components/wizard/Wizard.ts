@@ -9,14 +9,22 @@ import { rpc, RpcError } from '../../rpc';
 import { ErrorBanner, Loading } from '../../lib/components';
 import { closeDialog } from '../../lib/host';
 import { fmtZonedDateTime, viewerZone } from '../../lib/format';
+import { modernZone } from '../../lib/zones';
 import { FIELD_LABELS, humanError } from '../../lib/fields';
-import { emptyForm, fromJob, issuesByField, scheduleValue, splitList, STEP_FIELDS, stepOfPath, toConfig, type Form } from './form';
+import { emptyForm, fieldOfFormKey, fromJob, issuesByField, scheduleIssues, scheduleValue, splitList, STEP_FIELDS, stepOfPath, toConfig, type Form } from './form';
 import { ChannelsStep, OutputStep, ReviewStep, ScheduleStep, SettingsStep } from './Steps';
+import { channelProblems } from './channel-checks';
 
 const STEPS = ['Channels', 'Schedule', 'Output', 'Settings', 'Review'] as const;
 
 export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone?: (job: JobDetailDto | null) => void }) {
   const [form, setForm] = useState<Form>(() => emptyForm(viewerZone()));
+  // The form as loaded (or as a new job starts): any difference is an unsaved change.
+  const [pristine, setPristine] = useState<Form>(form);
+  // The spreadsheet's default zone (Settings), for new jobs; the viewer's until it is known.
+  const [defaultZone, setDefaultZone] = useState<string>(viewerZone);
+  const [confirmingClose, setConfirmingClose] = useState(false);
+  const keepEditing = useRef<HTMLButtonElement>(null);
   const [step, setStep] = useState(0);
   const [issues, setIssues] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
@@ -33,6 +41,10 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<{ job: JobDetailDto; warnings: ConflictWarningDto[] } | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  // Live issues show for the fields the user changed, or all of a step once Next was pressed there
+  // (switching the schedule type starts its value afresh). Refs: the preview's answer reads the latest.
+  const touched = useRef<Set<string>>(new Set());
+  const attempted = useRef<Set<number>>(new Set());
   const [tabs, setTabs] = useState<string[]>([]);
   const sheetId = form.sheet === 'other' ? form.target_sheet_id.trim() : '';
   useEffect(() => {
@@ -44,21 +56,30 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
     allJobs().then(setJobs).catch(() => undefined);
     if (!jobId) {
       // New jobs start in the spreadsheet's default zone (Settings).
-      rpc.getSettings().then((s) => setForm((f) => (f.timezone === viewerZone() && s.default_timezone ? { ...f, timezone: s.default_timezone } : f)), () => undefined);
+      rpc.getSettings().then((s) => {
+        const zone = modernZone(s.default_timezone);
+        if (!zone) return;
+        setDefaultZone(zone);
+        setForm((f) => (f.timezone === viewerZone() ? { ...f, timezone: zone } : f));
+        setPristine((f) => ({ ...f, timezone: zone }));
+      }, () => undefined);
       return;
     }
     rpc.getJob(jobId)
-      .then((job) => { setEditing(job); setForm(fromJob(job, viewerZone())); })
+      .then((job) => { const loaded = fromJob(job, viewerZone()); setEditing(job); setForm(loaded); setPristine(loaded); })
       .catch(setError)
       .finally(() => setLoading(false));
   }, [jobId]);
 
   const set = (patch: Partial<Form>) => {
     setForm((f) => ({ ...f, ...patch }));
+    for (const k of Object.keys(patch)) touched.current.add(fieldOfFormKey(k));
+    if ('schedule_type' in patch) { touched.current.delete('schedule_value'); attempted.current.delete(1); }
     if ('channels' in patch) setChecks(null);
     setIssues((cur) => {
       const next = { ...cur };
       for (const k of Object.keys(patch)) delete next[k];
+      if ('sheet' in patch) delete next.target_sheet_id;
       if ('times' in patch || 'weekdays' in patch || 'month_days' in patch || 'interval_n' in patch || 'interval_unit' in patch || 'cron' in patch || 'once_at' in patch || 'schedule_type' in patch) delete next.schedule_value;
       return next;
     });
@@ -76,13 +97,13 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
           if (cancelled) return;
           setPreview(withoutSelf(p, editing));
           setPreviewKey(scheduleKey);
-          const own = p.errors.filter((e) => STEP_FIELDS[1]?.includes(e.path.split(/[.[]/)[0] ?? ''));
+          const shown = Object.entries(scheduleIssues(form, p)).filter(([field]) => attempted.current.has(1) || touched.current.has(field));
           // The preview validates every schedule field: its answer replaces their issues (a fixed
           // start_at clears the end_at "before start_at" issue too).
           setIssues((cur) => {
             const next = { ...cur };
             for (const field of STEP_FIELDS[1] ?? []) delete next[field];
-            return { ...next, ...issuesByField(own) };
+            return { ...next, ...Object.fromEntries(shown) };
           });
         })
         .catch((err) => { if (!cancelled) setError(err); })
@@ -100,10 +121,10 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
     try {
       const result = await rpc.checkChannels(inputs);
       setChecks(result);
-      const bad = result.filter((c) => !c.ok);
+      const problems = channelProblems(result);
       setIssues((i) => {
         const next = { ...i };
-        if (bad.length) next.channels = bad.map((c) => c.error ?? `${c.input}: not found`).join('; ');
+        if (problems.length) next.channels = `${FIELD_LABELS.channels}: ${problems.join('; ')}`;
         else delete next.channels;
         return next;
       });
@@ -116,22 +137,25 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
     }
   }
 
-  /** Server-side validation of the current step's fields. */
-  async function validateStep(): Promise<boolean> {
+  /** Server-side validation of one step's fields (the current one unless said). */
+  async function validateStep(s: number = step): Promise<boolean> {
     setError(null);
+    attempted.current.add(s);
     const local: Record<string, string> = {};
-    if (step === 0 && !form.name.trim()) local.name = `${FIELD_LABELS.name}: give the job a name`;
-    if (step === 2 && form.columns.length === 0) local.columns = `${FIELD_LABELS.columns}: choose at least one column`;
-    if (step === 2 && !form.target_tab_name.trim()) local.target_tab_name = `${FIELD_LABELS.target_tab_name}: name the tab to write`;
-    if (step === 0) {
+    if (s === 0 && !form.name.trim()) local.name = `${FIELD_LABELS.name}: give the job a name`;
+    if (s === 2 && form.columns.length === 0) local.columns = `${FIELD_LABELS.columns}: choose at least one column`;
+    if (s === 2 && !form.target_tab_name.trim()) local.target_tab_name = `${FIELD_LABELS.target_tab_name}: name the tab to write`;
+    // An empty id would mean "this spreadsheet": the other one must be named.
+    if (s === 2 && form.sheet === 'other' && !form.target_sheet_id.trim()) local.target_sheet_id = `${FIELD_LABELS.target_sheet_id}: enter the other spreadsheet's id or URL, or choose This spreadsheet`;
+    if (s === 0) {
       const result = checks ?? (await runChecks());
-      if (!result || result.some((c) => !c.ok)) return applyIssues(local, false);
+      if (!result || channelProblems(result).length) return applyIssues(local, false);
     }
     try {
       const p = await rpc.previewSchedule(previewInput(form, editing), viewerZone());
-      if (step === 1) { setPreview(withoutSelf(p, editing)); setPreviewKey(scheduleKey); }
-      const own = p.errors.filter((e) => (STEP_FIELDS[step] ?? []).includes(e.path.split(/[.[]/)[0] ?? ''));
-      return applyIssues({ ...issuesByField(own), ...local });
+      if (s === 1) { setPreview(withoutSelf(p, editing)); setPreviewKey(scheduleKey); }
+      const own = p.errors.filter((e) => (STEP_FIELDS[s] ?? []).includes(e.path.split(/[.[]/)[0] ?? ''));
+      return applyIssues({ ...(s === 1 ? scheduleIssues(form, p) : issuesByField(own)), ...local });
     } catch (err) {
       setError(err);
       return false;
@@ -149,6 +173,14 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
       setStep(to);
       setReached((r) => Math.max(r, to));
     }
+  }
+
+  /** Edit mode saves from any step: every step is validated first; the first at fault is shown. */
+  async function saveFromAnyStep() {
+    for (let s = 0; s < STEPS.length - 1; s++) {
+      if (!(await validateStep(s))) { setStep(s); return; }
+    }
+    await save();
   }
 
   async function save() {
@@ -171,6 +203,38 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
   }
 
   const done = (job: JobDetailDto | null) => (onDone ? onDone(job) : closeDialog());
+  // The page's title names the wizard (inside the job manager too), and is given back on leaving.
+  const pageTitle = editing ? `Edit “${editing.config.name}”` : 'New job';
+  useEffect(() => {
+    const before = document.title;
+    document.title = pageTitle;
+    return () => { document.title = before; };
+  }, [pageTitle]);
+  const dirty = !saved && JSON.stringify(form) !== JSON.stringify(pristine);
+  /** Cancel / Escape: unsaved changes are only thrown away once the user says so. */
+  const requestClose = () => { if (dirty) setConfirmingClose(true); else done(null); };
+  useEffect(() => { if (confirmingClose) keepEditing.current?.focus(); }, [confirmingClose]);
+  // On document, before the host's window listener: an Escape handled here is marked
+  // (preventDefault) so the dialog around the wizard stays open. Registered once and reading the
+  // latest render's state (an effect re-registered after paint could miss a quick Escape).
+  const onEscape = useRef<(e: KeyboardEvent) => void>(() => undefined);
+  const dirtyNow = useRef(false);
+  dirtyNow.current = dirty;
+  onEscape.current = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || e.defaultPrevented || saved) return;
+    if (confirmingClose) { e.preventDefault(); setConfirmingClose(false); return; }
+    if (dirty) { e.preventDefault(); setConfirmingClose(true); return; }
+    // Inside the manager or calendar, Escape goes back to it rather than closing the whole dialog.
+    if (onDone) { e.preventDefault(); onDone(null); }
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => onEscape.current(e);
+    // The local workspace's dialog ✕ asks first (a cancelable event); Sheets' own ✕ cannot be stopped.
+    const onBeforeClose = (e: Event) => { if (dirtyNow.current) { e.preventDefault(); setConfirmingClose(true); } };
+    document.addEventListener('keydown', onKey);
+    window.addEventListener('y2s:beforeclose', onBeforeClose);
+    return () => { document.removeEventListener('keydown', onKey); window.removeEventListener('y2s:beforeclose', onBeforeClose); };
+  }, []);
 
   if (loading) return html`<main class="page"><${Loading} label="Loading the job…" /></main>`;
 
@@ -181,7 +245,7 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
       ${saved.job.next_run_at ? html`<p>Next run: <time datetime=${saved.job.next_run_at} title=${`Time in ${saved.job.config.timezone}`}>${fmtZonedDateTime(saved.job.next_run_at, saved.job.config.timezone)}</time></p>` : null}
       ${saved.warnings.map((w) => html`<div class="banner warn" key=${w.job_id + w.at}>${w.message}</div>`)}
       <div class="footer">
-        ${editing ? null : html`<button onClick=${() => { setSaved(null); setForm(emptyForm(viewerZone())); setStep(0); setReached(0); setChecks(null); setPreview(null); }}>Create another</button>`}
+        ${editing ? null : html`<button onClick=${() => { const fresh = emptyForm(defaultZone); setSaved(null); setForm(fresh); setPristine(fresh); setStep(0); setReached(0); setChecks(null); setPreview(null); }}>Create another</button>`}
         <button class="action" onClick=${() => done(saved.job)}>Done</button>
       </div>
     </main>`;
@@ -192,12 +256,18 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
     <h1 class=${editing ? '' : 'sr-only'}>${title}</h1>
     <ol class="steps" aria-label="Steps">
       ${STEPS.map((label, i) => html`<li key=${label} class=${i === step ? 'current' : i < step ? 'done' : ''} aria-current=${i === step ? 'step' : undefined}>
-        <button type="button" class="step" disabled=${i > step} onClick=${() => setStep(i)}>
+        <button type="button" class="step" disabled=${!editing && i > step} onClick=${() => { setStep(i); setReached((r) => Math.max(r, i)); }}>
           <span class="num" aria-hidden="true">${i < step ? '✓' : i + 1}</span> ${label}${i < step ? html`<span class="sr-only"> (done)</span>` : null}
         </button></li>`)}
     </ol>
     <h2 tabIndex="-1" ref=${heading}>Step ${step + 1} of ${STEPS.length}: ${STEPS[step]}</h2>
     <${ErrorBanner} error=${error && humanError(error)} />
+    ${confirmingClose ? html`<div class="banner warn" role="alertdialog" aria-modal="false" aria-labelledby="discard-title" aria-describedby="discard-text">
+      <strong id="discard-title">Discard changes?</strong> <span id="discard-text">Your changes to this job are not saved.</span>
+      <div class="row" style="margin-top:8px">
+        <button type="button" class="danger small" onClick=${() => { setConfirmingClose(false); done(null); }}>Discard</button>
+        <button type="button" class="action small" ref=${keepEditing} onClick=${() => { setConfirmingClose(false); heading.current?.focus(); }}>Keep editing</button>
+      </div></div>` : null}
     <form onSubmit=${(e: Event) => { e.preventDefault(); void (step === 4 ? save() : next()); }} novalidate>
       ${step === 0 ? html`<${ChannelsStep} form=${form} set=${set} issues=${issues} checks=${checks} checking=${checking} onCheck=${runChecks} />` : null}
       ${step === 1 ? html`<${ScheduleStep} form=${form} set=${set} issues=${issues} preview=${preview} previewing=${previewing} showConflicts=${!!editing || reached > 2} />` : null}
@@ -206,10 +276,10 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
       ${step === 4 ? html`<${ReviewStep} form=${form} preview=${preview} />` : null}
       ${step === 4 && Object.keys(issues).length ? html`<div class="banner error" role="alert"><ul>${Object.entries(issues).map(([k, v]) => html`<li key=${k}>${v}</li>`)}</ul></div>` : null}
       <div class="footer">
-        <button type="button" onClick=${() => done(null)}>Cancel</button>
+        <button type="button" onClick=${requestClose}>Cancel</button>
         ${step > 0 ? html`<button type="button" onClick=${() => setStep(step - 1)}>Back</button>` : null}
         ${step < 4
-          ? html`<button type="submit" class="action">Next</button>`
+          ? html`${editing ? html`<button type="button" disabled=${saving} onClick=${() => void saveFromAnyStep()}>${saving ? 'Saving…' : 'Save changes'}</button>` : null}<button type="submit" class="action">Next</button>`
           : html`<button type="submit" class="action" disabled=${saving}>${saving ? 'Saving…' : editing ? 'Save changes' : 'Create job'}</button>`}
       </div>
     </form>

@@ -6,9 +6,10 @@ import {
   CATCH_UP_POLICIES, COLUMNS, DEFAULT_COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, VIDEO_FILTERS, WEEKDAYS,
   type CatchUpPolicy, type Column, type NotifyEvent, type OutputMode, type ScheduleType, type VideoFilter, type Weekday,
 } from '../../../src-server/domain/catalogue';
-import type { JobDto } from '../../../src-server/app/contract';
-import { humanIssue } from '../../lib/fields';
+import type { JobDto, SchedulePreview } from '../../../src-server/app/contract';
+import { FIELD_LABELS, humanIssue } from '../../lib/fields';
 import { JOB_DEFAULTS } from '../../lib/job-defaults';
+import { modernZone } from '../../lib/zones';
 
 export { CATCH_UP_POLICIES, COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, VIDEO_FILTERS, WEEKDAYS };
 
@@ -114,7 +115,7 @@ const str = (v: unknown): string => (v == null ? '' : String(v));
 /** Fills the form from an existing job (edit mode). */
 export function fromJob(job: JobDto, fallbackZone: string): Form {
   const c = job.config as unknown as Record<string, unknown>;
-  const f = emptyForm(str(c.timezone) || fallbackZone);
+  const f = emptyForm(modernZone(str(c.timezone) || fallbackZone));
   const value = str(c.schedule_value);
   const [days = '', times = ''] = value.includes('@') ? value.split('@') : ['', value];
   Object.assign(f, {
@@ -192,6 +193,28 @@ export function issuesByField(list: { path: string; message: string }[]): Record
   for (const { path, message } of list) {
     const head = path.split(/[.[]/)[0] ?? '';
     if (!(head in out)) out[head] = humanIssue(path, message);
+  }
+  return out;
+}
+
+/** The config field a form key edits (the schedule's parts all make schedule_value). */
+export function fieldOfFormKey(key: string): string {
+  return ['times', 'weekdays', 'month_days', 'interval_n', 'interval_unit', 'cron', 'once_at'].includes(key) ? 'schedule_value' : key;
+}
+
+/**
+ * The schedule step's issues from a preview: the server's, worded for the controls (weekly with no
+ * day is about the Days control), and a schedule that would never run again, saying why.
+ */
+export function scheduleIssues(form: Form, p: SchedulePreview): Record<string, string> {
+  const own = p.errors.filter((e) => STEP_FIELDS[1]?.includes(e.path.split(/[.[]/)[0] ?? ''));
+  const out = issuesByField(own);
+  if (form.schedule_type === 'weekly' && form.weekdays.length === 0) out.schedule_value = 'Days: choose at least one day';
+  if (p.ok && p.runs.length === 0 && Object.keys(out).length === 0) {
+    const none = 'This schedule has no run after now';
+    if (form.schedule_type === 'once') out.schedule_value = `${FIELD_LABELS.schedule_value}: ${none}: ${form.once_at.replace('T', ' ')} (${form.timezone}) is in the past`;
+    else if (form.end_at) out.end_at = `${FIELD_LABELS.end_at}: ${none}: it ends ${form.end_at.replace('T', ' ')} (${form.timezone})`;
+    else out.schedule_value = `${FIELD_LABELS.schedule_value}: ${none}`;
   }
   return out;
 }

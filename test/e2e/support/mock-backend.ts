@@ -63,9 +63,13 @@ export function createMockBackend() {
       { run_id: 'r_j_weekly_recent', job_id: 'j_weekly', job_name: 'Competitors weekly', status: 'partial', at: iso(NOW - 5 * 3600_000), error: '@verge: no such channel' },
     ],
   });
+  const scheduleText = (j: JobDto) => `Every day at ${j.config.schedule_value} (America/New_York)`;
+  /** Runs started with runJobNow, newest first (shown first in the job's recent runs). */
+  const manualRuns: RunDto[] = [];
   const detail = (j: JobDto): JobDetailDto => ({
-    ...j, next_runs: [1, 2, 3, 4, 5].map((d) => iso(NOW + d * 86_400_000)), recent_runs: [0, 1, 2, 3].map((i) => run(j, i, i === 1 ? 'failed' : 'succeeded')),
-    schedule_text: `Every day at ${j.config.schedule_value} (America/New_York)`, conflicts: [],
+    ...j, next_runs: [1, 2, 3, 4, 5].map((d) => iso(NOW + d * 86_400_000)),
+    recent_runs: [...manualRuns.filter((r) => r.job_id === j.id), ...[0, 1, 2, 3].map((i) => run(j, i, i === 1 ? 'failed' : 'succeeded'))],
+    schedule_text: scheduleText(j), conflicts: [],
   });
   const find = (id: string) => {
     const j = jobs.find((x) => x.id === id);
@@ -91,7 +95,9 @@ export function createMockBackend() {
         matching.sort((a, b) => a.config.name.localeCompare(b.config.name) * (query.order === 'desc' ? -1 : 1));
       }
       listQueries.push(query);
-      return { items: matching.slice((page - 1) * size, page * size), total: matching.length, page, page_size: size };
+      // schedule_text: the human schedule the manager shows (the list's JobDto carries it once the server adds it).
+      const items = matching.slice((page - 1) * size, page * size).map((j) => ({ ...j, schedule_text: scheduleText(j) }));
+      return { items, total: matching.length, page, page_size: size };
     },
     getJob: (id: string) => detail(find(id)),
     calendarView: (month: string): CalendarDto => ({
@@ -110,9 +116,14 @@ export function createMockBackend() {
       schedule_text: `Every day at ${String(config.schedule_value)} (${String(config.timezone)})`,
       conflicts: config.target_tab_name === 'Videos' ? [{ job_id: 'j_daily1', job_name: 'Daily Sync', tab: 'Videos', at: iso(NOW + 86_400_000), message: 'Daily Sync also writes “Videos” within the same hour (Thu, Jan 15, 09:00 EST, as this job): one of them will wait for the other.' }] : [],
     }),
-    checkChannels: (inputs: string[]) => inputs.map((input) => input.includes('nosuch')
-      ? { input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error: `${input}: no such channel` }
-      : { input, ok: true, channel_id: 'UCBJycsmduvYEL83R_U4JriQ', title: 'Marques Brownlee', video_count: 1650, thumbnail_url: null, error: null }),
+    // "@nosuch…" does not exist, text with a space is no channel reference; any form of mkbhd is one channel.
+    checkChannels: (inputs: string[]) => inputs.map((input) => {
+      const fail = (error: string) => ({ input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error });
+      if (input.includes('nosuch')) return fail(`${input}: no such channel`);
+      if (/\s/.test(input)) return fail(`${input}: not a channel (use @handle, a channel URL or a UC… id)`);
+      const mkbhd = /mkbhd|UCBJycsmduvYEL83R_U4JriQ/i.test(input);
+      return { input, ok: true, channel_id: mkbhd ? 'UCBJycsmduvYEL83R_U4JriQ' : `UC_${input.replace(/\W/g, '')}`, title: mkbhd ? 'Marques Brownlee' : input, video_count: 1650, thumbnail_url: null, error: null };
+    }),
     listTabs: () => ['Sheet1', 'Videos', 'Competitors', 'Shorts'],
     createJob: (config: Record<string, unknown>) => {
       const j = makeJob(`j_${jobs.length + 1}`, String(config.name), config.channels as string[], String(config.schedule_type), String(config.schedule_value), String(config.target_tab_name));
@@ -124,7 +135,11 @@ export function createMockBackend() {
     deleteJob: (id: string) => { jobs.splice(jobs.indexOf(find(id)), 1); return null; },
     pauseJob: (id: string) => Object.assign(find(id), { paused: true, status: 'paused' }),
     resumeJob: (id: string) => Object.assign(find(id), { paused: false, status: 'active' }),
-    runJobNow: (id: string) => ({ ...run(find(id), 0, 'succeeded'), trigger: 'manual' }),
+    runJobNow: (id: string) => {
+      const r: RunDto = { ...run(find(id), 0, 'succeeded'), run_id: `r_manual_${manualRuns.length + 1}`, trigger: 'manual', started_at: iso(NOW), finished_at: iso(NOW + 4200) };
+      manualRuns.unshift(r);
+      return r;
+    },
     bulkJobs: (action: string, ids: string[]) => ({ action, results: ids.map((id) => { if (action === 'pause') fns.pauseJob!(id as never); if (action === 'resume') fns.resumeJob!(id as never); return { id, ok: true }; }) }),
     exportJobs: (format: string) => ({ format, content_type: 'application/json', filename: `youtube2sheets-jobs.${format}`, body: JSON.stringify(jobs.map((j) => j.config)) }),
     runDueJobs: () => ({ ran: 0, next_wake_at: null }),
