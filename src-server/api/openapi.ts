@@ -247,6 +247,7 @@ function componentSchemas(): Record<string, JsonSchema> {
       created_at: str, updated_at: str, created_by: str, next_run_at: strOrNull,
       last_run: { anyOf: [ref('Run'), { type: 'null' }] }, consecutive_failures: int,
       channel_titles: { type: 'object', additionalProperties: str },
+      schedule_text: str,
     },
   };
   return {
@@ -261,7 +262,7 @@ function componentSchemas(): Record<string, JsonSchema> {
         ref('Job'),
         {
           type: 'object',
-          properties: { next_runs: arrayOf(str), recent_runs: arrayOf(ref('Run')), schedule_text: str, conflicts: arrayOf(ref('ConflictWarning')) },
+          properties: { next_runs: arrayOf(str), recent_runs: arrayOf(ref('Run')), conflicts: arrayOf(ref('ConflictWarning')) },
         },
       ],
     },

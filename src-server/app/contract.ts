@@ -58,12 +58,12 @@ export interface JobDto {
   consecutive_failures: number;
   /** Channels resolved so far: input as typed -> title (for the UI); absent until first run. */
   channel_titles: Record<string, string>;
+  schedule_text: string; // "Every day at 09:00 (America/New_York)"
 }
 
 export interface JobDetailDto extends JobDto {
   next_runs: string[]; // next 5 occurrences
   recent_runs: RunDto[]; // newest first, up to 10
-  schedule_text: string; // "Every day at 09:00 (America/New_York)"
   conflicts: ConflictWarningDto[];
 }
 

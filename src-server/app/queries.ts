@@ -1,6 +1,6 @@
 /** Read-side helpers: job DTOs for a loaded snapshot, job detail, calendar grid, monitor. */
 import { findConflicts } from '../domain/planner';
-import { nextRuns, describeSchedule } from '../domain/schedule';
+import { nextRuns } from '../domain/schedule';
 import { wallTimeAt, instantOfWallTime, daysInMonth } from '../domain/timezone';
 import { isValidTimeZone } from '../domain/timezone';
 import type { JobConfig } from '../domain/job';
@@ -42,7 +42,6 @@ export function jobDetail(ctx: AppContext, loaded: Loaded, job: JobRecord, now: 
     ...jobDto(loaded, job, now),
     next_runs: nextRuns(job.config, now, 5, { anchor: new Date(job.created_at) }).map((d) => d.toISOString()),
     recent_runs: recent,
-    schedule_text: describeSchedule(job.config),
     conflicts: conflictsFor(ctx, loaded, { id: job.id, config: job.config }, now),
   };
 }

@@ -1,4 +1,5 @@
 /** JobRecord + JobState -> the DTOs of the contract; listing with filters, sort and pages. */
+import { describeSchedule } from '../domain/schedule';
 import type { JobDto, JobStatus, ListJobsQuery, Page } from './contract';
 import { AppError } from './contract';
 import { leaseActive, type JobRecord, type JobState } from './records';
@@ -26,6 +27,7 @@ export function toJobDto(job: JobRecord, state: JobState, nextRunAt: string | nu
     last_run: state.last_run,
     consecutive_failures: state.planner.consecutive_failures ?? 0,
     channel_titles: { ...state.channel_titles },
+    schedule_text: describeSchedule(job.config),
   };
 }
 

@@ -95,7 +95,7 @@ export function createMockBackend() {
         matching.sort((a, b) => a.config.name.localeCompare(b.config.name) * (query.order === 'desc' ? -1 : 1));
       }
       listQueries.push(query);
-      // schedule_text: the human schedule the manager shows (the list's JobDto carries it once the server adds it).
+      // schedule_text: the human schedule the manager shows, as the server's list items carry it.
       const items = matching.slice((page - 1) * size, page * size).map((j) => ({ ...j, schedule_text: scheduleText(j) }));
       return { items, total: matching.length, page, page_size: size };
     },

@@ -58,6 +58,8 @@ describe('build freshness', () => {
     mkdirSync(join(root, 'build'));
     writeFileSync(join(root, 'build/Code.js'), '');
     writeFileSync(join(root, 'build/appsscript.json'), '{}');
+    // Built 50 s ago: a source written now is newer even where mtimes are coarse.
+    for (const p of ['build/Code.js', 'build/appsscript.json']) age(join(root, p), 50);
     expect(staleReason(root)).toBeNull();
     writeFileSync(join(root, 'src-server/domain/a.ts'), 'y');
     expect(staleReason(root)).toMatch(/src-server changed/);

@@ -109,6 +109,7 @@ describe('web API in the local runtime', () => {
     const list = api(runtime, 'GET', '/jobs', { key: READ_KEY, query: { q: 'daily', sort: 'name', page_size: '10' } });
     expect(list.json.ok).toBe(true);
     expect(list.json.data.map((j: { id: string }) => j.id)).toEqual([id]);
+    expect(list.json.data[0].schedule_text).toMatch(/09:00/); // list items describe their schedule too
     expect(list.json.meta).toMatchObject({ total: 1, page: 1, page_size: 10 });
 
     expect(api(runtime, 'GET', `/jobs/${id}`, { key: READ_KEY }).json.data).toMatchObject({ id, next_runs: expect.any(Array) });

@@ -129,7 +129,7 @@ export class FakeApp implements SchedulerApp {
     const dto: JobDto = {
       id, version: 1, config, status: 'active', paused: false, created_at: now, updated_at: now,
       created_by: actor.kind === 'api' ? `api:${actor.key_id}` : 'x', next_run_at: null, last_run: null,
-      consecutive_failures: 0, channel_titles: {},
+      consecutive_failures: 0, channel_titles: {}, schedule_text: `${config.schedule_type} ${config.schedule_value}`,
     };
     this.jobs.set(id, { dto });
     this.logAudit(actor, 'job.create', id);
