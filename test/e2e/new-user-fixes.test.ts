@@ -5,6 +5,7 @@
 import type { Page } from 'playwright-core';
 import { launchChromium, openSurface, seriousAxeViolations, type LaunchedBrowser } from './support/browser';
 import { appError, createMockBackend } from './support/mock-backend';
+import { callsTo, openMockSurface, type MockBackend } from './support/mock-surface';
 
 jest.setTimeout(120_000);
 
@@ -12,20 +13,13 @@ let chromium: LaunchedBrowser;
 beforeAll(async () => { chromium = await launchChromium(); });
 afterAll(async () => { await chromium?.close(); });
 
-type Backend = ReturnType<typeof createMockBackend>;
+type Backend = MockBackend;
 
 async function surface(name: string, size: [number, number], backend: Backend = createMockBackend(), boot = '', viewerZone = 'Asia/Tokyo') {
-  const page = await chromium.browser.newPage();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Emulation.setTimezoneOverride', { timezoneId: viewerZone });
-  await page.setViewportSize({ width: size[0], height: size[1] });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await openSurface(page, name, (fn, args) => backend.scriptRun(fn, args), boot);
-  return { page, errors, backend };
+  return openMockSurface(chromium.browser, name, size, backend, { viewerZone, boot });
 }
 
-const calls = (backend: Backend, fn: string) => backend.callLog.filter((c) => c.fn === fn);
+const calls = callsTo;
 const activeLabel = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
 
 /** Fills step 1 and moves on to `to` (1-based) with Next. */

@@ -7,8 +7,9 @@
 import type { Page } from 'playwright-core';
 import { parseJobConfig } from '../../src-server/domain/job';
 import { JOB_DEFAULTS } from '../../src-sidebar/lib/job-defaults';
-import { launchChromium, openSurface, type LaunchedBrowser } from './support/browser';
+import { launchChromium, type LaunchedBrowser } from './support/browser';
 import { appError, createMockBackend } from './support/mock-backend';
+import { callsTo, openMockSurface, type MockBackend } from './support/mock-surface';
 
 jest.setTimeout(120_000);
 
@@ -16,21 +17,14 @@ let chromium: LaunchedBrowser;
 beforeAll(async () => { chromium = await launchChromium(); });
 afterAll(async () => { await chromium?.close(); });
 
-type Backend = ReturnType<typeof createMockBackend>;
+type Backend = MockBackend;
 
 /** A surface in a viewer zone far from the jobs' (America/New_York), so a wrong zone shows. */
 async function surface(name: string, size: [number, number], backend: Backend = createMockBackend(), viewerZone = 'Asia/Tokyo', boot = '') {
-  const page = await chromium.browser.newPage();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Emulation.setTimezoneOverride', { timezoneId: viewerZone });
-  await page.setViewportSize({ width: size[0], height: size[1] });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await openSurface(page, name, (fn, args) => backend.scriptRun(fn, args), boot);
-  return { page, errors, backend };
+  return openMockSurface(chromium.browser, name, size, backend, { viewerZone, boot });
 }
 
-const calls = (backend: Backend, fn: string) => backend.callLog.filter((c) => c.fn === fn);
+const calls = callsTo;
 const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
 describe('job manager inline edit', () => {
