@@ -45,7 +45,7 @@ export interface ApiDeps {
   crypto: Crypto;
   clock: Clock;
   logger?: Logger;
-  /** The deployed web app's URL (ScriptApp.getService().getUrl()), for the OpenAPI servers list. */
+  /** The deployed web app's URL (from the gas/ adapter), for the OpenAPI servers list. */
   serviceUrl?: () => string | null;
   limits?: Partial<ApiLimits>;
 }

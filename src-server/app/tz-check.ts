@@ -1,6 +1,6 @@
 /**
- * Time-zone self-check: Intl's offset (which croner and the scheduler use) against Apps Script's
- * Utilities.formatDate, for every zone in use. A difference means occurrences would be computed in
+ * Time-zone self-check: Intl's offset (which croner and the scheduler use) against the platform's own
+ * date formatter (the TimeZoneOracle port), for every zone in use. A difference means occurrences would be computed in
  * the wrong local time, so health warns.
  */
 import type { TimeZoneOracle } from '../ports';
