@@ -6,16 +6,17 @@
 import { stringify } from 'yaml';
 import type { ExportFormat } from '../domain/catalogue';
 import type { JobConfig } from '../domain/job';
-import type { ExportFile, JobDto } from './contract';
+import type { ExportFile } from './contract';
+import type { JobRow } from './views';
 
 /** The portable form of a job: its id and its config (what import reads back). */
 export type ExportedJob = { id: string } & JobConfig;
 
-export function exportedJob(job: JobDto): ExportedJob {
+export function exportedJob(job: JobRow): ExportedJob {
   return { id: job.id, ...job.config };
 }
 
-const CSV_COLUMNS: { header: string; value: (j: JobDto) => unknown }[] = [
+const CSV_COLUMNS: { header: string; value: (j: JobRow) => unknown }[] = [
   { header: 'id', value: (j) => j.id },
   { header: 'name', value: (j) => j.config.name },
   { header: 'status', value: (j) => j.status },
@@ -45,7 +46,7 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsv(jobs: readonly JobDto[]): string {
+export function toCsv(jobs: readonly JobRow[]): string {
   const lines = [CSV_COLUMNS.map((c) => csvCell(c.header)).join(',')];
   for (const job of jobs) lines.push(CSV_COLUMNS.map((c) => csvCell(c.value(job))).join(','));
   return `${lines.join('\r\n')}\r\n`;
@@ -57,7 +58,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   yaml: 'application/yaml',
 };
 
-export function exportFile(format: ExportFormat, jobs: readonly JobDto[], now: Date): ExportFile {
+export function exportFile(format: ExportFormat, jobs: readonly JobRow[], now: Date): ExportFile {
   const date = now.toISOString().slice(0, 10);
   let body: string;
   if (format === 'csv') body = toCsv(jobs);

@@ -47,14 +47,14 @@ import { quotaResetAt } from '../sync/quota-day';
 import { drainMissed } from './missed';
 import { readQuota } from './quota';
 import { commitRecorded } from './record-commit';
-import { allJobDtos, calendarGrid, conflictsFor, invalidateMonitor, jobDetail, jobDto, monitorView } from './queries';
+import { allJobRows, calendarGrid, conflictsFor, invalidateMonitor, jobDetail, jobDto, monitorView } from './queries';
 import { leaseActive, type JobRecord } from './records';
 import { claimPlanned, manualRun, recordExecuted } from './runner';
 import { applySettingsPatch } from './settings';
 import { allWindows } from './stats';
 import { KEYS } from './store';
 import { computeNextWake, NOTHING_DUE, runTick, runClaims, storeWake } from './tick';
-import { filterJobs, newestFirst, pageOf, sortJobs } from './views';
+import { filterJobs, newestFirst, pageOf, sortJobs, withScheduleText, type JobRow } from './views';
 
 export type { AppDeps } from './deps';
 
@@ -119,9 +119,9 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     return { job: detail, warnings: detail.conflicts };
   };
 
-  const listDtos = (query: ListJobsQuery): JobDto[] => {
+  const listRows = (query: ListJobsQuery): JobRow[] => {
     const loaded = ctx.load();
-    const jobs = filterJobs(allJobDtos(loaded, ctx.now()), query ?? {});
+    const jobs = filterJobs(allJobRows(loaded, ctx.now()), query ?? {});
     return sortJobs(jobs, query?.sort, query?.order);
   };
 
@@ -276,7 +276,8 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
 
     listJobs(query) {
       const q = query ?? {};
-      return pageOf(listDtos(q), q.page, q.page_size);
+      const page = pageOf(listRows(q), q.page, q.page_size);
+      return { ...page, items: page.items.map(withScheduleText) };
     },
 
     getJob(id) {
@@ -295,7 +296,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     stats(): StatsDto {
       const loaded = ctx.load();
       const now = ctx.now();
-      const jobs = allJobDtos(loaded, now);
+      const jobs = allJobRows(loaded, now);
       const runs = ctx.logs.runs.all();
       const byJob = new Map<string, RunDto[]>();
       for (const run of runs) byJob.set(run.job_id, [...(byJob.get(run.job_id) ?? []), run]);
@@ -334,7 +335,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
         throw new AppError(422, 'validation_failed', `format: must be one of ${EXPORT_FORMATS.join(', ')}`, [{ path: 'format', message: 'unknown format' }]);
       }
-      return exportFile(format, listDtos(query ?? {}), ctx.now());
+      return exportFile(format, listRows(query ?? {}), ctx.now());
     },
 
     importJobs(text, format, actor) {
@@ -405,7 +406,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       // Opening the sidebar repairs the triggers (onOpen cannot: simple triggers run in LIMITED mode).
       const { repaired, loaded } = repairedView();
       const now = ctx.now();
-      const jobs = sortJobs(allJobDtos(loaded, now), 'name', 'asc');
+      const jobs = sortJobs(allJobRows(loaded, now), 'name', 'asc').map(withScheduleText);
       const next = jobs
         .filter((j) => j.next_run_at)
         .map((j) => ({ job_id: j.id, job_name: j.config.name, at: j.next_run_at! }))

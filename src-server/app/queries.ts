@@ -12,15 +12,20 @@ import type { JobRecord } from './records';
 import { progressKey, type MonitorProgress } from './runner';
 import { isExecuted, runInstant, windowStats } from './stats';
 import { plannerInputs } from './tick';
-import { toJobDto } from './views';
+import { toJobRow, withScheduleText, type JobRow } from './views';
 
-export function allJobDtos(loaded: Loaded, now: Date): JobDto[] {
-  return loaded.jobs().map((job) => jobDto(loaded, job, now));
+/** Every job as a list row (no schedule text: see withScheduleText). */
+export function allJobRows(loaded: Loaded, now: Date): JobRow[] {
+  return loaded.jobs().map((job) => jobRow(loaded, job, now));
+}
+
+function jobRow(loaded: Loaded, job: JobRecord, now: Date): JobRow {
+  const state = loaded.state(job.id);
+  return toJobRow(job, state, nextRunAt(job, state, now), now.getTime());
 }
 
 export function jobDto(loaded: Loaded, job: JobRecord, now: Date): JobDto {
-  const state = loaded.state(job.id);
-  return toJobDto(job, state, nextRunAt(job, state, now), now.getTime());
+  return withScheduleText(jobRow(loaded, job, now));
 }
 
 export function conflictsFor(ctx: AppContext, loaded: Loaded, candidate: { id?: string; config: JobConfig }, now: Date): ConflictWarningDto[] {

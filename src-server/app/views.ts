@@ -13,7 +13,17 @@ export function jobStatus(job: JobRecord, state: JobState, nextRunAt: string | n
   return 'active';
 }
 
-export function toJobDto(job: JobRecord, state: JobState, nextRunAt: string | null, nowMs: number): JobDto {
+/**
+ * A job as lists filter and sort it: everything but the schedule text, which costs a description per
+ * job and is added only to what is shown (withScheduleText).
+ */
+export type JobRow = Omit<JobDto, 'schedule_text'>;
+
+export function withScheduleText(row: JobRow): JobDto {
+  return { ...row, schedule_text: describeSchedule(row.config) };
+}
+
+export function toJobRow(job: JobRecord, state: JobState, nextRunAt: string | null, nowMs: number): JobRow {
   return {
     id: job.id,
     version: job.version,
@@ -27,7 +37,6 @@ export function toJobDto(job: JobRecord, state: JobState, nextRunAt: string | nu
     last_run: state.last_run,
     consecutive_failures: state.planner.consecutive_failures ?? 0,
     channel_titles: { ...state.channel_titles },
-    schedule_text: describeSchedule(job.config),
   };
 }
 
@@ -46,7 +55,7 @@ export function pageOf<T>(items: readonly T[], page: number | undefined, pageSiz
   return { items: items.slice((p - 1) * size, p * size), total: items.length, page: p, page_size: size };
 }
 
-type SortKey = (j: JobDto) => string | number | null;
+type SortKey = (j: JobRow) => string | number | null;
 
 const SORT_KEYS: Record<string, SortKey> = {
   name: (j) => j.config.name.toLowerCase(),
@@ -66,13 +75,13 @@ const SORT_KEYS: Record<string, SortKey> = {
 
 export const SORTABLE_COLUMNS = Object.keys(SORT_KEYS);
 
-function matchesText(job: JobDto, q: string): boolean {
+function matchesText(job: JobRow, q: string): boolean {
   const needle = q.toLowerCase();
   const c = job.config;
   return [c.name, c.description, c.target_tab_name, ...c.channels, ...c.tags].some((v) => v.toLowerCase().includes(needle));
 }
 
-export function filterJobs(jobs: readonly JobDto[], query: ListJobsQuery): JobDto[] {
+export function filterJobs<T extends JobRow>(jobs: readonly T[], query: ListJobsQuery): T[] {
   return jobs.filter(
     (j) =>
       (query.status === undefined || j.status === query.status) &&
@@ -83,7 +92,7 @@ export function filterJobs(jobs: readonly JobDto[], query: ListJobsQuery): JobDt
 }
 
 /** Sorts by any listed column; nulls last in both orders, ties by name then id. */
-export function sortJobs(jobs: JobDto[], sort: string | undefined, order: 'asc' | 'desc' | undefined): JobDto[] {
+export function sortJobs<T extends JobRow>(jobs: T[], sort: string | undefined, order: 'asc' | 'desc' | undefined): T[] {
   const keyName = sort ?? 'name';
   const key = SORT_KEYS[keyName];
   if (!key) {
