@@ -12,6 +12,12 @@ import type { RunDto } from './contract';
 export const FAILURE_MAIL_INTERVAL_MS = 3_600_000;
 export const SUCCESS_MAIL_INTERVAL_MS = 3_600_000;
 
+/** The least time between two mails of an event for one job (0: not throttled). */
+const MAIL_INTERVAL_MS: Record<MailEvent, number> = { failure: FAILURE_MAIL_INTERVAL_MS, success: SUCCESS_MAIL_INTERVAL_MS, recovery: 0 };
+
+/** The job-state field that remembers the last mail of each throttled event. */
+export const LAST_MAIL_FIELD = { failure: 'last_failure_mail_at', success: 'last_success_mail_at' } as const;
+
 export type MailEvent = 'failure' | 'recovery' | 'success';
 
 export interface MailRequest {
@@ -70,7 +76,7 @@ export function sendJobMail(
   if (!req.config.notify_on.includes(req.event)) return { sent: false, reason: 'not_requested' };
   const to = recipients(req.config, fallbackRecipient);
   if (to.length === 0) return { sent: false, reason: 'no_recipients' };
-  const interval = req.event === 'failure' ? FAILURE_MAIL_INTERVAL_MS : req.event === 'success' ? SUCCESS_MAIL_INTERVAL_MS : 0;
+  const interval = MAIL_INTERVAL_MS[req.event];
   if (interval > 0 && lastMailAt && nowMs - Date.parse(lastMailAt) < interval) return { sent: false, reason: 'throttled' };
   if (mailer.remainingDailyQuota() < to.length) {
     logger.warn(`Mail quota exhausted: ${req.event} mail for job ${req.jobId} not sent`);

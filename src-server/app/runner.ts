@@ -13,7 +13,7 @@ import { normalizeSyncState, type SyncState } from '../sync/state';
 import type { SyncOutcome, SyncProgress } from '../sync/types';
 import type { RunDto } from './contract';
 import type { AppContext, Loaded } from './context';
-import { sendJobMail, type MailEvent } from './notify';
+import { LAST_MAIL_FIELD, sendJobMail, type MailEvent } from './notify';
 import { addQuota, ExecutionQuotaMeter } from './quota';
 import type { ActiveRun, JobState } from './records';
 import { tabKey } from '../domain/tab-key';
@@ -291,16 +291,16 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
   if (status === 'succeeded' || status === 'partial') next.failing = false;
   for (const event of events) {
     if (!job.config.notify_on.includes(event)) continue; // no mail asked: no spreadsheet or mail call
+    const lastMailField = event === 'recovery' ? null : LAST_MAIL_FIELD[event];
     const sent = sendJobMail(
       ctx.deps.mailer,
       ctx.deps.logger,
       { event, jobId: job.id, config: job.config, run: row, nextAttempt: planner.retry_at ?? nextScheduled(job.config, job.created_at, now), spreadsheetUrl: ctx.spreadsheetUrl() },
       loaded.settings.notification_email,
-      event === 'failure' ? state.last_failure_mail_at : event === 'success' ? (state.last_success_mail_at ?? null) : null,
+      lastMailField ? (state[lastMailField] ?? null) : null,
       now.getTime(),
     );
-    if (sent.sent && event === 'failure') next.last_failure_mail_at = now.toISOString();
-    if (sent.sent && event === 'success') next.last_success_mail_at = now.toISOString();
+    if (sent.sent && lastMailField) next[lastMailField] = now.toISOString();
   }
   loaded.setState(claim.jobId, next);
   return row;
