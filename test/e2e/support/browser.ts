@@ -1,22 +1,25 @@
-/** Debian's Chromium through playwright-core, with the flags the team uses, and an axe-core check. */
+/** Chromium (see scripts/chromium.ts) through playwright-core, with the flags the team uses, and an axe-core check. */
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { injectShim } from '../../../emulator/workspace/shim';
+import { findChromium } from '../../../scripts/chromium';
 
 export const ROOT = resolve(__dirname, '../../..');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface LaunchedBrowser { browser: Browser; close(): Promise<void> }
 
 export async function launchChromium(): Promise<LaunchedBrowser> {
+  const binary = await findChromium();
   const profile = mkdtempSync(join(tmpdir(), 'y2s-chromium-'));
+  const ownFlags = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--no-first-run', '--disable-quic', '--disable-sync'];
+  const headless = binary.args.some((flag) => flag.startsWith('--headless')) ? [] : ['--headless'];
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: binary.executablePath,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-quic', '--disable-sync'],
+    args: [...headless, ...ownFlags, ...binary.args.filter((flag) => !ownFlags.includes(flag))],
   });
   const browser = context.browser() ?? (context as unknown as Browser);
   // launchPersistentContext returns a context; expose the context's newPage through a Browser-like facade.
