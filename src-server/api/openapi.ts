@@ -289,7 +289,7 @@ function componentSchemas(): Record<string, JsonSchema> {
         failing_jobs: arrayOf({ type: 'object' }), timezones: arrayOf({ type: 'object' }), warnings: arrayOf(str),
       },
     },
-    Audit: { type: 'object', properties: { at: str, actor: str, action: str, job_id: strOrNull, changes: str } },
+    Audit: { type: 'object', properties: { at: str, actor: str, action: str, job_id: strOrNull, changes: str, id: str } },
     BulkResult: {
       type: 'object',
       properties: {

@@ -4,35 +4,79 @@
  */
 import type { JobConfig } from '../domain/job';
 import { nextRuns } from '../domain/schedule';
-import type { Actor, AuditDto, Settings } from './contract';
+import { normalizeSyncState, type SyncState } from '../sync/state';
+import type { Actor, AuditDto, RunDto, Settings } from './contract';
 import { AppError } from './contract';
 import type { AppDeps } from './deps';
+import { JobTable, MAX_JOBS } from './job-table';
+import { auditKey, encodeJournal, isPending, missingRows, readJournal, type Journal } from './journal';
 import { withLock } from './lock';
 import { actorLabel, createLogs, type Logs } from './logs';
-import { readAllJobs, readJob, readState, writeState, leaseActive, type JobRecord, type JobState } from './records';
+import { readSpool } from './log-spool';
+import {
+  legacyKeys,
+  migrateLegacy,
+  readAllJobs,
+  readJob,
+  readState,
+  removeJob,
+  writeJob,
+  writeState,
+  leaseActive,
+  type JobRecord,
+  type JobState,
+} from './records';
 import { readSettings } from './settings';
-import { encodeSpool, mergeSpools, readSpool, type SpooledLogs } from './log-spool';
-import { KEYS, PropertySnapshot } from './store';
+import { KEYS, PropertySnapshot, VALUE_LIMIT_BYTES } from './store';
+
+/** Journal sizes: a job row's journal cell, and the property for rows about no stored job. */
+const ROW_JOURNAL_BYTES = 40_000;
+const PROPERTY_JOURNAL_BYTES = VALUE_LIMIT_BYTES - 64;
 
 export class Loaded {
-  readonly settings: Settings;
+  settings: Settings;
+  private tableCache: JobTable | null = null;
   private jobsCache: JobRecord[] | null = null;
   private readonly states = new Map<string, JobState>();
+  /** Log rows of earlier commits that did not finish their append (read with the table). */
+  private recovered: { runs: RunDto[]; audit: AuditDto[]; dropped: number; maxTag: number } | null = null;
 
   constructor(
     readonly snapshot: PropertySnapshot,
     scriptTimeZone: string,
+    private readonly spreadsheets: AppDeps['spreadsheets'],
   ) {
     this.settings = readSettings(snapshot, scriptTimeZone);
   }
 
+  /** The jobs tab, read on first use (settings, keys and health figures do not need it). */
+  get table(): JobTable {
+    if (!this.tableCache) {
+      this.tableCache = JobTable.load(this.spreadsheets);
+      // An install from before the jobs tab: its jobs move over in the next commit (legacy keys win
+      // over rows a killed migration wrote, so repeating it is harmless).
+      if (legacyKeys(this.snapshot).length > 0) migrateLegacy(this.snapshot, this.tableCache);
+    }
+    return this.tableCache;
+  }
+
+  /** Whether the table was read by this execution. */
+  tableLoaded(): boolean {
+    return this.tableCache !== null;
+  }
+
   jobs(): JobRecord[] {
-    this.jobsCache ??= readAllJobs(this.snapshot);
+    this.jobsCache ??= readAllJobs(this.table);
     return this.jobsCache;
   }
 
+  jobCount(): number {
+    return this.table.count();
+  }
+
   job(id: string): JobRecord | null {
-    return this.jobsCache ? (this.jobsCache.find((j) => j.id === id) ?? null) : readJob(this.snapshot, id);
+    if (typeof id !== 'string') return null;
+    return this.jobsCache ? (this.jobsCache.find((j) => j.id === id) ?? null) : readJob(this.table, id);
   }
 
   requireJob(id: string): JobRecord {
@@ -44,7 +88,7 @@ export class Loaded {
   state(id: string): JobState {
     let s = this.states.get(id);
     if (!s) {
-      s = readState(this.snapshot, id);
+      s = readState(this.table, id);
       this.states.set(id, s);
     }
     return s;
@@ -52,10 +96,85 @@ export class Loaded {
 
   setState(id: string, state: JobState): void {
     this.states.set(id, state);
-    writeState(this.snapshot, id, state);
+    writeState(this.table, id, state);
   }
 
-  /** Forget cached records after writes through the snapshot. */
+  putJob(job: JobRecord): void {
+    writeJob(this.table, job);
+    this.jobsCache = null;
+  }
+
+  removeJob(id: string): void {
+    removeJob(this.table, id);
+    this.states.delete(id);
+    this.jobsCache = null;
+  }
+
+  syncState(id: string): SyncState {
+    const raw = this.table.sync(id);
+    let value: unknown = null;
+    try {
+      value = raw ? JSON.parse(raw) : null;
+    } catch {
+      value = null;
+    }
+    return normalizeSyncState(value);
+  }
+
+  setSyncState(id: string, state: SyncState): void {
+    this.table.set(id, 'sync', JSON.stringify(state));
+  }
+
+  /** Refuses (413) adding `count` jobs past MAX_JOBS, naming the limit. */
+  admit(count: number): void {
+    const stored = this.jobCount();
+    if (stored + count > MAX_JOBS) {
+      const room = Math.max(0, MAX_JOBS - stored);
+      throw new AppError(
+        413,
+        'store_full',
+        `This spreadsheet's scheduler holds at most ${MAX_JOBS.toLocaleString('en-US')} jobs: ${stored.toLocaleString('en-US')} are stored, ` +
+          `so ${room.toLocaleString('en-US')} more can be added and this change adds ${count.toLocaleString('en-US')}. ` +
+          'Delete unused jobs, or split jobs across spreadsheets (docs/operations.md). Nothing was saved.',
+        { stored, adding: count, limit_jobs: MAX_JOBS },
+      );
+    }
+  }
+
+  /** The last commit whose log rows are known to be appended. */
+  logMark(): number {
+    return Number(this.snapshot.get(KEYS.logMark)) || 0;
+  }
+
+  /**
+   * Log rows that earlier commits journaled and did not finish appending: from every job row's
+   * journal and the property journal. Read once per execution with the table.
+   */
+  pendingJournals(): { runs: RunDto[]; audit: AuditDto[]; dropped: number; maxTag: number } {
+    if (this.recovered) return this.recovered;
+    const mark = this.logMark();
+    const out = { runs: [] as RunDto[], audit: [] as AuditDto[], dropped: 0, maxTag: mark };
+    const add = (journal: Journal | null): void => {
+      if (!isPending(journal, mark)) return;
+      out.runs.push(...journal.runs);
+      out.audit.push(...journal.audit);
+      out.dropped += journal.dropped ?? 0;
+      out.maxTag = Math.max(out.maxTag, journal.c);
+    };
+    add(readJournal(this.snapshot.get(KEYS.journal)));
+    for (const id of this.table.rowIds()) add(readJournal(this.table.get(id, 'journal')));
+    // Rows from the spool of the layout before journals.
+    const spool = readSpool(this.snapshot.get(KEYS.logSpool));
+    if (spool) {
+      out.runs.push(...spool.runs);
+      out.audit.push(...spool.audit);
+      out.dropped += spool.dropped_runs + spool.dropped_audit;
+    }
+    this.recovered = out;
+    return out;
+  }
+
+  /** Forget cached records after writes. */
   invalidate(): void {
     this.jobsCache = null;
   }
@@ -65,8 +184,6 @@ export class AppContext {
   readonly logs: Logs;
   private readonly startedMs: number;
   private idSeed: string | null = null;
-  /** Rows of a failed flush whose spool could not be stored either: written first by the next flush. */
-  private unsaved: SpooledLogs | null = null;
   private idCount = 0;
 
   constructor(readonly deps: AppDeps) {
@@ -84,74 +201,120 @@ export class AppContext {
   }
 
   load(): Loaded {
-    return new Loaded(PropertySnapshot.load(this.deps.properties), this.deps.identity.scriptTimeZone());
+    return new Loaded(PropertySnapshot.load(this.deps.properties), this.deps.identity.scriptTimeZone(), this.deps.spreadsheets);
   }
 
-  /** Lock, load, work, write the store in one batch, append buffered log rows, unlock. */
+  /** Lock, load, work, commit (store, journal, log append), unlock. */
   mutate<T>(work: (loaded: Loaded) => T): T {
-    return withLock(this.deps.lock, () => {
-      const loaded = this.load();
+    return this.locked((loaded) => {
       const result = work(loaded);
-      loaded.snapshot.commit(this.deps.properties);
-      this.flushLogs(loaded);
+      this.commit(loaded);
       return result;
     });
   }
 
-  /**
-   * Appends the buffered run and audit rows. The store already holds what they describe, so a failed
-   * append does not fail the use case: the rows are spooled in a property (log-spool.ts) and written
-   * first by the next flush, in this execution or a later one. Call under the script lock, with a
-   * snapshot loaded under it: the spool is read from that snapshot each time, because other executions
-   * may have added to it or drained it since this one last looked.
-   */
-  flushLogs(loaded: Loaded): void {
-    const raw = loaded.snapshot.get(KEYS.logSpool);
-    const carried = mergeSpools(readSpool(raw), this.unsaved);
-    this.unsaved = null;
-    let lostRow: AuditDto | null = null;
-    if (carried) {
-      this.logs.runs.prepend(carried.runs);
-      this.logs.audit.prepend(carried.audit);
-      if (carried.dropped_runs > 0 || carried.dropped_audit > 0) {
-        lostRow = this.auditRow({ kind: 'system' }, 'log.rows_lost', null, {
-          since: carried.since,
-          runs: carried.dropped_runs,
-          audit: carried.dropped_audit,
-          error: carried.error,
-        });
-        this.logs.audit.prepend([lostRow]);
-      }
-    }
-    try {
-      this.logs.runs.flush(loaded.settings.run_history_rows);
-      this.logs.audit.flush(loaded.settings.audit_rows);
-    } catch (err) {
-      this.spoolRows(carried, lostRow, err);
-      return;
-    }
-    if (raw !== null) this.deps.properties.deleteMany([KEYS.logSpool]);
+  /** Lock and load; the caller commits. */
+  locked<T>(work: (loaded: Loaded) => T): T {
+    return withLock(this.deps.lock, () => work(this.load()));
   }
 
-  private spoolRows(carried: SpooledLogs | null, lostRow: AuditDto | null, err: unknown): void {
-    const error = err instanceof Error ? err.message : String(err);
-    const spool: SpooledLogs = {
-      since: carried?.since ?? this.now().toISOString(),
-      error,
-      runs: this.logs.runs.takePending(),
-      // The count of lost rows travels in the spool until it can be written.
-      audit: this.logs.audit.takePending().filter((row) => row !== lostRow),
-      dropped_runs: carried?.dropped_runs ?? 0,
-      dropped_audit: carried?.dropped_audit ?? 0,
-    };
-    this.deps.logger.error(`Run history and audit rows could not be written (${error}); ${spool.runs.length + spool.audit.length} kept for the next write.`);
-    try {
-      this.deps.properties.setMany({ [KEYS.logSpool]: encodeSpool(spool) });
-    } catch (spoolErr) {
-      // Kept in memory for a later flush of this execution; lost if none succeeds.
-      this.unsaved = spool;
-      this.deps.logger.error(`Log rows not spooled: ${spoolErr instanceof Error ? spoolErr.message : String(spoolErr)}`);
+  /**
+   * Writes a locked phase's changes: the buffered log rows go into the journals of the rows they
+   * concern (same write as the state), the jobs tab is written, then the properties, then the rows
+   * are appended to the hidden tabs and the commit is marked done. Rows an earlier commit left
+   * unappended are appended with this commit's. `keepPropertiesOnFull`: when the property store is
+   * full, the grown coordination values are left as stored instead of failing (a run's record must
+   * be kept: its state lives in the table, and the properties only hold figures that are re-derived).
+   */
+  commit(loaded: Loaded, options: { keepPropertiesOnFull?: boolean } = {}): void {
+    const logsPending = this.logs.runs.pendingCount() + this.logs.audit.pendingCount() > 0;
+    // Every commit that reads jobs brings over rows earlier commits left unappended.
+    const recovered = loaded.tableLoaded() || logsPending ? loaded.pendingJournals() : null;
+    let carried = { runs: [] as RunDto[], audit: [] as AuditDto[] };
+    // When the tabs cannot even be read, nothing is appended: every row stays journaled.
+    let appendable = true;
+    if (recovered && (recovered.runs.length > 0 || recovered.audit.length > 0)) {
+      try {
+        carried = this.notYetAppended(recovered);
+      } catch {
+        carried = { runs: recovered.runs, audit: recovered.audit };
+        appendable = false;
+      }
     }
+    const runs = [...carried.runs, ...this.logs.runs.takePending()];
+    const audit = [...carried.audit, ...this.logs.audit.takePending()];
+    // Rows dropped from full journals are counted in the audit log once the tabs can be written;
+    // until then the count travels with the journal.
+    let carriedDropped = 0;
+    if (recovered && recovered.dropped > 0) {
+      if (appendable) audit.push(this.auditRow({ kind: 'system' }, 'log.rows_lost', null, { rows: recovered.dropped }));
+      else carriedDropped = recovered.dropped;
+    }
+    const hasRows = runs.length > 0 || audit.length > 0 || carriedDropped > 0;
+    const tag = Math.max(loaded.logMark(), recovered?.maxTag ?? 0) + 1;
+    if (hasRows) this.journal(loaded, tag, runs, audit, carriedDropped);
+    if (recovered && recovered.maxTag > loaded.logMark() && !hasRows) {
+      // Everything pending was found appended already: only the mark moves.
+      loaded.snapshot.set(KEYS.logMark, String(recovered.maxTag));
+    }
+    if (loaded.snapshot.get(KEYS.logSpool) !== null) loaded.snapshot.delete(KEYS.logSpool);
+
+    if (loaded.tableLoaded()) loaded.table.commit();
+    this.commitProperties(loaded, options.keepPropertiesOnFull ?? false);
+    if (!hasRows || !appendable) return;
+    try {
+      this.logs.runs.appendNow(runs, loaded.settings.run_history_rows);
+      this.logs.audit.appendNow(audit, loaded.settings.audit_rows);
+    } catch (err) {
+      // The rows wait in their journals; the next locked execution appends them.
+      this.deps.logger.error(`Run history and audit rows could not be written (${err instanceof Error ? err.message : String(err)}); kept in the journal for the next write.`);
+      return;
+    }
+    try {
+      this.deps.properties.setMany({ [KEYS.logMark]: String(tag) });
+    } catch (err) {
+      // Not marked: the next locked execution finds the rows appended and only moves the mark.
+      this.deps.logger.warn(`Log mark not stored: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private commitProperties(loaded: Loaded, keepOnFull: boolean): void {
+    try {
+      loaded.snapshot.commit(this.deps.properties);
+    } catch (err) {
+      if (!keepOnFull || !(err instanceof AppError) || err.code !== 'store_full') throw err;
+      for (const key of loaded.snapshot.grownKeys()) loaded.snapshot.revert(key);
+      this.deps.logger.error(`Recording: ${err.message} Coordination figures were left as stored.`);
+      loaded.snapshot.commit(this.deps.properties);
+    }
+  }
+
+  /** Stages each row into the journal of its job's row (live or tombstone), the rest into the property journal. */
+  private journal(loaded: Loaded, tag: number, runs: RunDto[], audit: AuditDto[], dropped: number): void {
+    const byJob = new Map<string, Journal>();
+    const orphan: Journal = { c: tag, runs: [], audit: [], dropped };
+    const table = loaded.tableLoaded() ? loaded.table : null;
+    const target = (jobId: string | null): Journal => {
+      if (!jobId || !table || !table.rowIds().includes(jobId)) return orphan;
+      let j = byJob.get(jobId);
+      if (!j) {
+        j = { c: tag, runs: [], audit: [] };
+        byJob.set(jobId, j);
+      }
+      return j;
+    };
+    for (const row of runs) target(row.job_id).runs.push(row);
+    for (const row of audit) target(row.job_id).audit.push(row);
+    for (const [jobId, j] of byJob) table!.set(jobId, 'journal', encodeJournal(j, ROW_JOURNAL_BYTES));
+    if (orphan.runs.length > 0 || orphan.audit.length > 0 || dropped > 0) loaded.snapshot.set(KEYS.journal, encodeJournal(orphan, PROPERTY_JOURNAL_BYTES));
+    else if (loaded.snapshot.get(KEYS.journal) !== null) loaded.snapshot.delete(KEYS.journal);
+  }
+
+  /** The recovered rows that the hidden tabs do not hold yet (a commit may have died after its append). */
+  private notYetAppended(recovered: { runs: RunDto[]; audit: AuditDto[] }): { runs: RunDto[]; audit: AuditDto[] } {
+    const runs = recovered.runs.length > 0 ? missingRows(recovered.runs, this.logs.runs.tail(recovered.runs.length + 20), (r) => r.run_id) : [];
+    const audit = recovered.audit.length > 0 ? missingRows(recovered.audit, this.logs.audit.tail(recovered.audit.length + 20), auditKey) : [];
+    return { runs, audit };
   }
 
   audit(actor: Actor, action: string, jobId: string | null, changes: unknown): void {
@@ -165,6 +328,7 @@ export class AppContext {
       action,
       job_id: jobId,
       changes: typeof changes === 'string' ? changes : JSON.stringify(changes ?? {}),
+      id: this.newId('a_'),
     };
   }
 

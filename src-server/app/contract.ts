@@ -138,6 +138,8 @@ export interface AuditDto {
   action: string; // job.create, job.update, job.delete, job.pause, ..., key.create, settings.update, import
   job_id: string | null;
   changes: string; // JSON text of what changed (before/after of changed fields)
+  /** Unique per row (rows of the layout before ids have none): lets a recovered journal skip rows already appended. */
+  id?: string;
 }
 
 export interface AuditQuery {

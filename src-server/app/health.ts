@@ -5,7 +5,6 @@ import type { HealthDto, HealthLevel } from './contract';
 import type { AppContext, Loaded } from './context';
 import { readQuota } from './quota';
 import { formatKb } from './bytes';
-import { readSpool } from './log-spool';
 import { idleTickEstimateMs, readRuntime, TRIGGER_RUNTIME_BUDGET_MS } from './runtime-meter';
 import { KEYS, STORE_LIMIT_BYTES, storeUsage, VALUE_LIMIT_BYTES } from './store';
 import { isTriggerRepair, readTriggerRecord } from './triggers';
@@ -59,14 +58,13 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
     );
   }
 
-  const spool = readSpool(loaded.snapshot.get(KEYS.logSpool));
-  if (spool) {
-    const waiting = spool.runs.length + spool.audit.length;
-    const lost = spool.dropped_runs + spool.dropped_audit;
+  const pending = loaded.pendingJournals();
+  const waiting = pending.runs.length + pending.audit.length;
+  if (waiting > 0 || pending.dropped > 0) {
     raise(
       'warning',
-      `Since ${spool.since} the hidden history and audit tabs could not be written (${spool.error}): ` +
-        `${waiting} row(s) wait to be written with the next change${lost > 0 ? `, ${lost} older row(s) could not be kept` : ''}. ` +
+      `${waiting} run-history or audit row(s) wait to be written to the hidden tabs with the next change` +
+        `${pending.dropped > 0 ? `, ${pending.dropped} older row(s) could not be kept` : ''}. ` +
         'Check that the tabs _y2s_runs and _y2s_audit are not protected and the spreadsheet is not full.',
     );
   }
@@ -84,10 +82,10 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
   const usage = storeUsage(loaded.snapshot.current());
   const percent = Math.round((usage.used_bytes / STORE_LIMIT_BYTES) * 100);
   if (usage.used_bytes >= STORE_FULL_RATIO * STORE_LIMIT_BYTES) {
-    raise('error', `The property store is ${percent} % full (${formatKb(Math.max(0, STORE_LIMIT_BYTES - usage.used_bytes))} left): jobs cannot be added and runs may not record their state. Delete unused jobs or API keys.`);
+    raise('error', `The property store is ${percent} % full (${formatKb(Math.max(0, STORE_LIMIT_BYTES - usage.used_bytes))} left): settings and API keys cannot be changed (jobs are stored in the hidden _y2s_jobs tab and keep running). Revoke unused API keys.`);
   } else if (usage.used_bytes >= 0.8 * STORE_LIMIT_BYTES) raise('warning', `The property store is ${percent} % full.`);
   if (usage.largest_value_bytes >= 0.9 * VALUE_LIMIT_BYTES) {
-    raise('warning', `A stored value takes ${formatKb(usage.largest_value_bytes)} of the ${formatKb(VALUE_LIMIT_BYTES)} allowed per value (a job with many channels?).`);
+    raise('warning', `A stored value takes ${formatKb(usage.largest_value_bytes)} of the ${formatKb(VALUE_LIMIT_BYTES)} allowed per value `);
   }
 
   const failing: HealthDto['failing_jobs'] = [];

@@ -42,14 +42,13 @@ import {
   replaceConfig,
   toggleJob,
 } from './jobs';
-import { withLock } from './lock';
 import { quotaResetAt } from '../sync/quota-day';
 import { drainMissed } from './missed';
 import { readQuota } from './quota';
-import { commitRecorded } from './record-commit';
 import { allJobRows, calendarGrid, conflictsFor, invalidateMonitor, jobDetail, jobDto, monitorView } from './queries';
 import { leaseActive, type JobRecord } from './records';
-import { claimPlanned, manualRun, recordExecuted } from './runner';
+import { claimPlanned, manualRun, recordExecuted, tabHolder } from './runner';
+import { tabLabel } from '../domain/tab-key';
 import { applySettingsPatch } from './settings';
 import { allWindows } from './stats';
 import { KEYS } from './store';
@@ -148,6 +147,25 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     ctx.audit(actor, 'job.run_now', id, { queued: true });
   };
 
+  /** The answer of a run now that waits for another job's run on the same tab. */
+  const queuedRun = (id: string, name: string, holder: JobRecord, trigger: 'api' | 'manual'): RunDto => {
+    return {
+      run_id: '',
+      job_id: id,
+      job_name: name,
+      scheduled_for: null,
+      started_at: null,
+      finished_at: null,
+      status: 'deferred',
+      trigger,
+      videos_added: 0,
+      videos_updated: 0,
+      quota_units: 0,
+      duration_ms: null,
+      error: `Tab ${tabLabel(holder.config)} is being written by job ${holder.config.name} (${holder.id}): this run is queued and starts with the first tick after that run ends.`,
+    };
+  };
+
   const channels = createChannelChecks(ctx);
   const { refuseMissingChannels, saveChecked } = channels;
 
@@ -215,33 +233,39 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
             retry_at: until,
           });
         }
+        const planned = manualRun(id, job.config, triggerFor(actor), now, sheetId());
+        const holder = tabHolder(loaded, planned.tab_key, id, now.getTime(), sheetId());
+        if (holder) {
+          // Another run writes the same tab: this one waits for the tick after that run ends.
+          loaded.setState(id, { ...state, requested: { trigger: triggerFor(actor), at: now.toISOString() } });
+          ctx.audit(actor, 'job.run_now', id, { queued: true, tab_busy_with: holder.id });
+          refreshWake(loaded);
+          return { queuedBehind: holder, jobName: job.config.name, claimed: null, quotaUsed: quota.used, budget: loaded.settings.daily_quota_budget };
+        }
         ctx.audit(actor, 'job.run_now', id, {});
-        const claimed = claimPlanned(ctx, loaded, manualRun(id, job.config, triggerFor(actor), now, sheetId()));
+        const claimed = claimPlanned(ctx, loaded, planned);
         if (!claimed) throw new AppError(404, 'job_not_found', `No job with id ${id}`);
         const wake = computeNextWake(ctx, loaded, now, sheetId());
         loaded.snapshot.set(KEYS.nextDue, wake ? wake.toISOString() : NOTHING_DUE);
-        return { claimed, quotaUsed: quota.used, budget: loaded.settings.daily_quota_budget };
+        return { queuedBehind: null, jobName: job.config.name, claimed, quotaUsed: quota.used, budget: loaded.settings.daily_quota_budget };
       });
-      const executed = runClaims(ctx, [claim.claimed], claim.quotaUsed, claim.budget)[0]!;
-      return withLock(deps.lock, () => {
-        const loaded = ctx.load();
+      if (!claim.claimed) return queuedRun(id, claim.jobName, claim.queuedBehind!, triggerFor(actor));
+      const claimed = claim.claimed;
+      const executed = runClaims(ctx, [claimed], claim.quotaUsed, claim.budget)[0]!;
+      return ctx.locked((loaded) => {
         drainMissed(ctx, loaded); // left by an execution that died: this phase appends rows anyway
         const row = recordExecuted(ctx, loaded, executed);
         loaded.invalidate();
         const now = ctx.now();
         storeWake(ctx, loaded, now, computeNextWake(ctx, loaded, now, sheetId()));
-        try {
-          commitRecorded(ctx, loaded, row ? [row] : []);
-        } finally {
-          ctx.flushLogs(loaded);
-        }
+        ctx.commit(loaded, { keepPropertiesOnFull: true });
         invalidateMonitor(ctx);
         if (row) return row;
-        const run = claim.claimed.run;
+        const run = claimed.run;
         const pending: RunDto = {
           run_id: run.run_id,
           job_id: id,
-          job_name: claim.claimed.jobName,
+          job_name: claimed.jobName,
           scheduled_for: null,
           // Not started at all in this execution (its time budget was spent): no start to show yet.
           started_at: run.executions > 0 ? run.started_at : executed.notStarted ? null : (executed.startedAt ?? run.started_at),

@@ -5,7 +5,7 @@ import type { Actor, BulkAction, BulkResult, ConflictWarningDto, ImportResult } 
 import { AppError } from './contract';
 import { configDiff, type AppContext, type Loaded } from './context';
 import { actorLabel } from './logs';
-import { emptyJobState, removeJob, writeJob, type JobRecord } from './records';
+import { emptyJobState, type JobRecord } from './records';
 
 export const JOB_ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -69,9 +69,10 @@ export function newRecord(ctx: AppContext, id: string, config: JobConfig, actor:
 
 export function insertJob(ctx: AppContext, loaded: Loaded, config: JobConfig, actor: Actor, id?: string): JobRecord {
   const jobId = id ?? ctx.newId('j_');
+  loaded.admit(1);
   checkDependency(loaded, jobId, config);
   const record = newRecord(ctx, jobId, config, actor);
-  writeJob(loaded.snapshot, record);
+  loaded.putJob(record);
   loaded.setState(jobId, emptyJobState());
   loaded.invalidate();
   ctx.audit(actor, 'job.create', jobId, configDiff(null, config));
@@ -84,7 +85,7 @@ export function replaceConfig(ctx: AppContext, loaded: Loaded, job: JobRecord, c
   // The same definition again (a PUT retried, an unchanged export re-imported) is not a change.
   if (Object.keys(diff).length === 0) return job;
   const next: JobRecord = { ...job, config, version: job.version + 1, updated_at: ctx.now().toISOString(), updated_by: actorLabel(actor) };
-  writeJob(loaded.snapshot, next);
+  loaded.putJob(next);
   loaded.invalidate();
   ctx.audit(actor, action, job.id, diff);
   return next;
@@ -111,7 +112,7 @@ export function toggleJob(ctx: AppContext, loaded: Loaded, id: string, action: T
     updated_at: ctx.now().toISOString(),
     updated_by: actorLabel(actor),
   };
-  writeJob(loaded.snapshot, next);
+  loaded.putJob(next);
   loaded.invalidate();
   const changes = paused !== job.paused ? { paused: [job.paused, paused] } : { enabled: [job.config.enabled, enabled] };
   ctx.audit(actor, `job.${action}`, id, changes);
@@ -126,7 +127,7 @@ export function deleteJobRecord(ctx: AppContext, loaded: Loaded, id: string, act
       dependents: dependents.map((j) => j.id),
     });
   }
-  removeJob(loaded.snapshot, id);
+  loaded.removeJob(id);
   loaded.invalidate();
   ctx.audit(actor, 'job.delete', id, { name: job.config.name });
 }
@@ -180,6 +181,7 @@ export function importAll(ctx: AppContext, loaded: Loaded, items: ImportItem[], 
       throw err;
     }
   });
+  loaded.admit(parsed.filter((p) => !p.existing).length);
   const result: ImportResult = { created: [], updated: [], unchanged: [] };
   for (const { id, config, existing } of parsed) {
     if (existing) {
@@ -187,7 +189,7 @@ export function importAll(ctx: AppContext, loaded: Loaded, items: ImportItem[], 
       (next === existing ? result.unchanged : result.updated).push(id);
     } else {
       const record = newRecord(ctx, id, config, actor);
-      writeJob(loaded.snapshot, record);
+      loaded.putJob(record);
       loaded.setState(id, emptyJobState());
       ctx.audit(actor, 'job.create', id, configDiff(null, config));
       result.created.push(id);

@@ -72,12 +72,12 @@ const runCodec: TableCodec<RunDto> = {
   },
 };
 
-const AUDIT_COLUMNS = ['at', 'actor', 'action', 'job_id', 'changes'] as const;
+const AUDIT_COLUMNS = ['at', 'actor', 'action', 'job_id', 'changes', 'id'] as const;
 
 const auditCodec: TableCodec<AuditDto> = {
   columns: AUDIT_COLUMNS,
   textColumns: new Set(AUDIT_COLUMNS),
-  toRow: (a) => [a.at, a.actor, a.action, a.job_id ?? '', a.changes],
+  toRow: (a) => [a.at, a.actor, a.action, a.job_id ?? '', a.changes, a.id ?? ''],
   fromRow: (row) => {
     const at = cellText(row[0]);
     if (!at) return null;
@@ -87,6 +87,7 @@ const auditCodec: TableCodec<AuditDto> = {
       action: cellText(row[2]),
       job_id: cellTextOrNull(row[3]),
       changes: cellText(row[4]),
+      ...(cellText(row[5]) ? { id: cellText(row[5]) } : {}),
     };
   },
 };
@@ -102,7 +103,10 @@ export function actorLabel(actor: Actor): string {
   }
 }
 
-/** A log with a write buffer: records are appended by flush() in one batch. */
+/**
+ * A log with a write buffer: use cases add records; the commit (AppContext.commit) journals them with
+ * the change they describe and appends them in one batch.
+ */
 export class BufferedLog<T> {
   private readonly pending: T[] = [];
 
@@ -112,35 +116,28 @@ export class BufferedLog<T> {
     this.pending.push(record);
   }
 
-  /** Stored records, oldest first, plus those not yet flushed. */
+  /** Stored records, oldest first, plus those not yet appended by this execution. */
   all(): T[] {
     return [...this.table.readAll(), ...this.pending];
+  }
+
+  /** The newest `count` stored records (one read). */
+  tail(count: number): T[] {
+    return this.table.tail(count);
   }
 
   pendingCount(): number {
     return this.pending.length;
   }
 
-  /** Rows from an earlier execution's failed flush go before this execution's rows. */
-  prepend(records: readonly T[]): void {
-    this.pending.unshift(...records);
-  }
-
-  /** Appends the buffer in one batch; on failure the rows stay buffered and the error is thrown. */
-  flush(keep: number): void {
-    if (this.pending.length === 0) return;
-    const batch = this.pending.splice(0, this.pending.length);
-    try {
-      this.table.append(batch, keep);
-    } catch (err) {
-      this.pending.unshift(...batch);
-      throw err;
-    }
-  }
-
   /** Empties the buffer, returning what was in it. */
   takePending(): T[] {
     return this.pending.splice(0, this.pending.length);
+  }
+
+  /** Appends records in one write (trimming to `keep`); throws when the append fails. */
+  appendNow(records: readonly T[], keep: number): void {
+    this.table.append(records, keep);
   }
 }
 

@@ -1,11 +1,13 @@
 /**
- * What the scheduler stores per job in Script Properties, definition and state apart:
- * `job:<id>` changes when people edit the job; `state:<id>` changes on every run.
+ * What the scheduler stores per job, definition and state apart (cells B and C of the job's row in
+ * the hidden jobs tab, job-table.ts): the definition changes when people edit the job; the state
+ * changes on every run.
  */
 import type { RunTrigger } from '../domain/catalogue';
 import type { JobConfig } from '../domain/job';
 import type { PlannerJobState } from '../domain/planner';
 import type { RunDto } from './contract';
+import type { JobTable } from './job-table';
 import { KEYS, type PropertySnapshot } from './store';
 
 export interface JobRecord {
@@ -79,39 +81,64 @@ export function emptyJobState(): JobState {
   };
 }
 
-export function jobIdsOf(snapshot: PropertySnapshot): string[] {
-  return snapshot.keys('job:').map((k) => k.slice(4));
+function parseJson<T>(raw: string): T | null {
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return null;
+  }
 }
 
-export function readJob(snapshot: PropertySnapshot, id: string): JobRecord | null {
-  return snapshot.json<JobRecord>(KEYS.job(id));
+export function readJob(table: JobTable, id: string): JobRecord | null {
+  return table.has(id) ? parseJson<JobRecord>(table.get(id, 'definition')) : null;
 }
 
-export function readState(snapshot: PropertySnapshot, id: string): JobState {
-  return { ...emptyJobState(), ...(snapshot.json<Partial<JobState>>(KEYS.state(id)) ?? {}) };
+export function readState(table: JobTable, id: string): JobState {
+  return { ...emptyJobState(), ...(parseJson<Partial<JobState>>(table.get(id, 'state')) ?? {}) };
 }
 
-export function readAllJobs(snapshot: PropertySnapshot): JobRecord[] {
+export function readAllJobs(table: JobTable): JobRecord[] {
   const out: JobRecord[] = [];
-  for (const id of jobIdsOf(snapshot)) {
-    const job = readJob(snapshot, id);
+  for (const id of table.jobIds()) {
+    const job = readJob(table, id);
     if (job) out.push(job);
   }
   return out;
 }
 
-export function writeJob(snapshot: PropertySnapshot, job: JobRecord): void {
-  snapshot.setJson(KEYS.job(job.id), job);
+export function writeJob(table: JobTable, job: JobRecord): void {
+  table.set(job.id, 'definition', JSON.stringify(job));
 }
 
-export function writeState(snapshot: PropertySnapshot, id: string, state: JobState): void {
-  snapshot.setJson(KEYS.state(id), state);
+export function writeState(table: JobTable, id: string, state: JobState): void {
+  table.set(id, 'state', JSON.stringify(state));
 }
 
-export function removeJob(snapshot: PropertySnapshot, id: string): void {
-  snapshot.delete(KEYS.job(id));
-  snapshot.delete(KEYS.state(id));
-  snapshot.delete(KEYS.sync(id));
+export function removeJob(table: JobTable, id: string): void {
+  table.remove(id);
+}
+
+/** Script Properties keys of the layout before the jobs tab (moved by migrateLegacy in context.ts). */
+export const LEGACY_PREFIXES = ['job:', 'state:', 'sync:'] as const;
+
+export function legacyKeys(snapshot: PropertySnapshot): string[] {
+  return LEGACY_PREFIXES.flatMap((prefix) => snapshot.keys(prefix));
+}
+
+/** Copies the legacy per-job properties into the table and stages their deletion. */
+export function migrateLegacy(snapshot: PropertySnapshot, table: JobTable): number {
+  const ids = snapshot.keys('job:').map((k) => k.slice(4));
+  for (const id of ids) {
+    const job = snapshot.get(KEYS.job(id));
+    if (!job) continue;
+    table.set(id, 'definition', job);
+    table.set(id, 'state', snapshot.get(KEYS.state(id)) ?? JSON.stringify(emptyJobState()));
+    const sync = snapshot.get(KEYS.sync(id));
+    if (sync !== null) table.set(id, 'sync', sync);
+  }
+  for (const key of legacyKeys(snapshot)) snapshot.delete(key);
+  return ids.length;
 }
 
 /** True while the job's lease is running (an execution may be working on it). */

@@ -9,15 +9,14 @@ import type { PlannedRun } from '../domain/planner';
 import { stateAfterRun, stateOnClaim, type RunOutcome } from '../domain/run-state';
 import { nextRuns } from '../domain/schedule';
 import { runSync } from '../sync';
-import { normalizeSyncState, type SyncState } from '../sync/state';
+import type { SyncState } from '../sync/state';
 import type { SyncOutcome, SyncProgress } from '../sync/types';
 import type { RunDto } from './contract';
 import type { AppContext, Loaded } from './context';
 import { LAST_MAIL_FIELD, sendJobMail, type MailEvent } from './notify';
 import { addQuota, ExecutionQuotaMeter } from './quota';
-import type { ActiveRun, JobState } from './records';
+import { leaseActive, type ActiveRun, type JobRecord, type JobState } from './records';
 import { tabKey } from '../domain/tab-key';
-import { KEYS } from './store';
 
 /** An execution may live 6 minutes; a lease outlives it with a margin, then the run is resumable. */
 export const LEASE_MS = 7 * 60_000;
@@ -95,8 +94,22 @@ export function claimPlanned(ctx: AppContext, loaded: Loaded, run: PlannedRun): 
     jobName: job.config.name,
     config: job.config,
     run: active,
-    syncState: normalizeSyncState(loaded.snapshot.json(KEYS.sync(job.id))),
+    syncState: loaded.syncState(job.id),
   };
+}
+
+/**
+ * The job whose live lease holds `key` (a tab), other than `exceptJobId`: two runs never write one tab
+ * at once, whatever path started them (tick, run now, retry, catch-up).
+ */
+export function tabHolder(loaded: Loaded, key: string, exceptJobId: string, nowMs: number, activeSpreadsheetId: string): JobRecord | null {
+  for (const job of loaded.jobs()) {
+    if (job.id === exceptJobId) continue;
+    const state = loaded.state(job.id);
+    if (!leaseActive(state, nowMs)) continue;
+    if ((state.planner.lease?.tab ?? tabKey(job.config, activeSpreadsheetId)) === key) return job;
+  }
+  return null;
 }
 
 /** A manual (or API) run planned now; the planner state treats it like an occurrence at `now`. */
@@ -212,7 +225,7 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
     videos_updated: claim.run.videos_updated + (outcome?.videosUpdated ?? 0),
     quota_units: claim.run.quota_units + (outcome?.quotaUnits ?? 0),
   };
-  if (job && ownsLease && outcome && !ex.notStarted) loaded.snapshot.setJson(KEYS.sync(claim.jobId), outcome.state);
+  if (job && ownsLease && outcome && !ex.notStarted) loaded.setSyncState(claim.jobId, outcome.state);
 
   if (runContinues(ex)) {
     if (job && ownsLease) {
@@ -233,7 +246,7 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
 
   const status: RunDto['status'] = outcome ? outcome.status : 'failed';
   const rawError = ex.crash ?? outcome?.error?.message ?? null;
-  // Bounded: the error is kept in the job's state, which lives in a 9 KB property.
+  // Bounded: the error is kept in the job's state (a cell of the jobs tab).
   const error = rawError && rawError.length > MAX_ERROR_CHARS ? `${rawError.slice(0, MAX_ERROR_CHARS - 1)}…` : rawError;
   // A claim deferred before it ever ran (the quota ran out on an earlier run of the tick) did not start.
   const neverRan = ex.notStarted && claim.run.executions === 0;

@@ -62,6 +62,21 @@ export class SheetTable<T> {
     return out;
   }
 
+  /** The newest `count` records (one read of the tail), oldest first. */
+  tail(count: number): T[] {
+    const tab = this.open(false);
+    if (!tab || count <= 0) return [];
+    const last = tab.lastRow();
+    if (last < 2) return [];
+    const n = Math.min(count, last - 1);
+    const out: T[] = [];
+    for (const row of tab.readValues(last - n + 1, 1, n, this.codec.columns.length)) {
+      const record = this.codec.fromRow(row);
+      if (record) out.push(record);
+    }
+    return out;
+  }
+
   /** Appends in one write, then trims to the newest `keep` rows when past the slack. */
   append(records: readonly T[], keep: number): void {
     if (records.length === 0) return;

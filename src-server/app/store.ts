@@ -1,5 +1,6 @@
 /**
- * One execution's view of Script Properties: read once (getAll), changes staged in memory, written in
+ * One execution's view of Script Properties (small coordination data: settings, next-due, leases of
+ * the trigger record, quota, keys; job definitions and states live in the jobs tab, job-table.ts): read once (getAll), changes staged in memory, written in
  * one setMany batch (plus one deleteMany when keys go away). Before writing, the platform's budgets are
  * checked so that a change that would not fit is refused whole, with nothing written.
  */
@@ -21,7 +22,12 @@ export const KEYS = {
   runtime: 'meta:runtime',
   lastTick: 'meta:last_tick',
   triggers: 'meta:triggers',
+  /** Rows of the layout before journals (read once, then removed). */
   logSpool: 'meta:log_spool',
+  /** Log rows about no stored job, journaled with the property change they record (journal.ts). */
+  journal: 'meta:journal',
+  /** The last commit whose log rows are known to be appended (journal.ts). */
+  logMark: 'meta:log_mark',
 } as const;
 
 export function entryBytes(key: string, value: string): number {

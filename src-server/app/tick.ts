@@ -10,18 +10,26 @@ import { stateOnDeferred, stateOnMissed } from '../domain/run-state';
 import type { SyncOutcome } from '../sync/types';
 import type { RunDto } from './contract';
 import type { AppContext, Loaded } from './context';
-import { withLock } from './lock';
 import { drainMissed, withPendingMissed } from './missed';
 import { readQuota, ExecutionQuotaMeter } from './quota';
-import { commitRecorded } from './record-commit';
 import { leaseActive } from './records';
-import { claimPlanned, deferredBeforeStart, execute, manualRun, recordExecuted, WORK_BUDGET_MS, type Claimed, type Executed } from './runner';
+import { claimPlanned, deferredBeforeStart, tabHolder, execute, manualRun, recordExecuted, WORK_BUDGET_MS, type Claimed, type Executed } from './runner';
 import { addRuntime } from './runtime-meter';
 import { KEYS } from './store';
 import { reconcileTriggers } from './triggers';
 
-/** Runs one tick may claim; more wait for the next (the planner defers them, never drops them). */
-export const MAX_RUNS_PER_TICK = 50;
+/**
+ * Runs one tick claims: as many as the rest of its time budget fits at the recent average run time
+ * (claims it cannot start are carried over to the next tick anyway). The cap bounds the claim write.
+ */
+export const MAX_CLAIMS_PER_TICK = 1_000;
+/** The average run time assumed before any run has been timed. */
+export const DEFAULT_RUN_MS = 3_000;
+
+export function claimCapacity(remainingMs: number, averageRunMs: number | null): number {
+  const avg = Math.max(1, averageRunMs ?? DEFAULT_RUN_MS);
+  return Math.max(1, Math.min(MAX_CLAIMS_PER_TICK, Math.ceil(Math.max(0, remainingMs) / avg)));
+}
 /** The stored next-due value when nothing is scheduled. */
 export const NOTHING_DUE = 'none';
 
@@ -107,9 +115,10 @@ export function runTick(ctx: AppContext): TickResult {
   if (claims.claimed.length === 0) return { ran: 0, next_wake_at: claims.wake };
 
   const executed = runClaims(ctx, claims.claimed, claims.quotaUsed, claims.dailyBudget);
+  const started = executed.filter((ex) => !ex.notStarted);
+  const averageRunMs = started.length > 0 ? Math.round(started.reduce((n, ex) => n + ex.durationMs, 0) / started.length) : null;
 
-  return withLock(ctx.deps.lock, () => {
-    const loaded = ctx.load();
+  return ctx.locked((loaded) => {
     const end = ctx.now();
     drainMissed(ctx, loaded);
     const rows: RunDto[] = [];
@@ -118,21 +127,18 @@ export function runTick(ctx: AppContext): TickResult {
       if (row) rows.push(row);
     }
     loaded.invalidate();
-    const wake = finishTick(ctx, loaded, end, sheetId, claims.lagMs, rows.length, claims.claimed.length);
-    try {
-      commitRecorded(ctx, loaded, rows);
-    } finally {
-      // The run rows are kept even when the state could not be (their sheets are written already).
-      ctx.flushLogs(loaded);
-    }
+    const wake = finishTick(ctx, loaded, end, sheetId, claims.lagMs, rows.length, claims.claimed.length, averageRunMs);
+    ctx.commit(loaded, { keepPropertiesOnFull: true });
     return { ran: rows.length, next_wake_at: wake };
   });
 }
 
 /** Runtime accounting, last-tick record, next wake-up and triggers; returns the wake-up (ISO). */
-function finishTick(ctx: AppContext, loaded: Loaded, end: Date, sheetId: string, lagMs: number | null, ran: number, claimed: number): string | null {
+function finishTick(ctx: AppContext, loaded: Loaded, end: Date, sheetId: string, lagMs: number | null, ran: number, claimed: number, averageRunMs: number | null = null): string | null {
   addRuntime(loaded.snapshot, end.getTime(), ctx.elapsedMs());
-  loaded.snapshot.setJson(KEYS.lastTick, { at: end.toISOString(), lag_ms: lagMs, ran, claimed });
+  const previous = loaded.snapshot.json<{ avg_run_ms?: number | null }>(KEYS.lastTick);
+  const avg = averageRunMs ?? previous?.avg_run_ms ?? null;
+  loaded.snapshot.setJson(KEYS.lastTick, { at: end.toISOString(), lag_ms: lagMs, ran, claimed, avg_run_ms: avg });
   const wake = computeNextWake(ctx, loaded, end, sheetId);
   storeWake(ctx, loaded, end, wake);
   return wake ? wake.toISOString() : null;
@@ -149,8 +155,10 @@ interface ClaimPhase {
 function claimDue(ctx: AppContext, loaded: Loaded, now: Date, sheetId: string): ClaimPhase {
   const { jobs, states } = plannerInputs(loaded);
   const quota = readQuota(loaded.snapshot, now);
+  const lastTick = loaded.snapshot.json<{ avg_run_ms?: number | null }>(KEYS.lastTick);
+  const capacity = claimCapacity(WORK_BUDGET_MS - ctx.elapsedMs(), lastTick?.avg_run_ms ?? null);
   const result = plan(jobs, states, now, {
-    maxRuns: MAX_RUNS_PER_TICK,
+    maxRuns: capacity,
     quotaDeferredUntil: quota.deferred_until ? new Date(quota.deferred_until) : null,
     activeSpreadsheetId: sheetId,
   });
@@ -193,9 +201,9 @@ function claimDue(ctx: AppContext, loaded: Loaded, now: Date, sheetId: string): 
       loaded.setState(job.id, { ...state, requested: null });
       continue;
     }
-    if (leaseActive(state, now.getTime()) || quota.deferred_until || claimed.length >= MAX_RUNS_PER_TICK) continue;
+    if (leaseActive(state, now.getTime()) || quota.deferred_until || claimed.length >= capacity) continue;
     const run = manualRun(job.id, job.config, state.requested.trigger, now, sheetId);
-    if (busyTabs.has(run.tab_key)) continue;
+    if (busyTabs.has(run.tab_key) || tabHolder(loaded, run.tab_key, job.id, now.getTime(), sheetId)) continue;
     const c = claimPlanned(ctx, loaded, run);
     if (c) {
       claimed.push(c);

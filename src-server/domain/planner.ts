@@ -54,6 +54,8 @@ export interface RunLease {
   occurrence: string;
   trigger: RunTrigger;
   attempt?: number;
+  /** The tab the run writes (tabKey), held with the job: a job edited meanwhile keeps its old tab busy. */
+  tab?: string;
 }
 
 /** What the runtime keeps per job between ticks. All fields optional: {} is a new job. */
@@ -213,7 +215,7 @@ export function plan(jobs: PlannerJob[], states: Record<string, PlannerJobState>
   const busyTabs = new Map<string, { job: PlannerJob; until: number }>();
   for (const job of jobs) {
     const until = ms(states[job.id]?.lease?.until);
-    if (until !== null && until > nowMs) busyTabs.set(tabKey(job.config, activeId), { job, until });
+    if (until !== null && until > nowMs) busyTabs.set(states[job.id]?.lease?.tab ?? tabKey(job.config, activeId), { job, until });
   }
 
   const globalQuota = budget.quotaDeferredUntil ? budget.quotaDeferredUntil.getTime() : null;

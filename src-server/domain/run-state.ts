@@ -17,7 +17,7 @@ export function stateOnClaim(state: PlannerJobState, run: PlannedRun, runId: str
   return {
     ...state,
     last_scheduled_for: later(state.last_scheduled_for, run.occurrence),
-    lease: { run_id: runId, until: leaseUntil.toISOString(), occurrence: run.occurrence.toISOString(), trigger: run.trigger, attempt: run.attempt },
+    lease: { run_id: runId, until: leaseUntil.toISOString(), occurrence: run.occurrence.toISOString(), trigger: run.trigger, attempt: run.attempt, tab: run.tab_key },
     retry_at: null,
     retry_of: run.trigger === 'retry' ? state.retry_of ?? null : null,
     attempt: run.attempt,

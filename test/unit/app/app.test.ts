@@ -2,7 +2,7 @@ import { createSchedulerApp } from '../../../src-server/app';
 import type { Actor } from '../../../src-server/app/contract';
 import { AppError } from '../../../src-server/app/contract';
 import { AUDIT_TAB } from '../../../src-server/app/logs';
-import { createFakeWorld, resetCalls, type FakeWorld } from './fakes';
+import { createFakeWorld, resetCalls, storedJobIds, storedRows, type FakeWorld } from './fakes';
 
 const owner: Actor = { kind: 'user', email: 'owner@example.com' };
 const daily = {
@@ -42,12 +42,18 @@ describe('job definitions', () => {
     expect(job.config.timezone).toBe('America/New_York');
     expect(job.next_runs[0]).toBe('2026-01-05T14:00:00.000Z');
     expect(job.schedule_text).toContain('09:00');
-    expect(Object.keys(world.properties.data)).toEqual(expect.arrayContaining([`job:${job.id}`, `state:${job.id}`, 'meta:next_due']));
+    // Definition and state in the job's row of the hidden jobs tab; only coordination data in properties.
+    const row = storedRows(world).get(job.id)!;
+    expect(row.definition).toMatchObject({ id: job.id, version: 1, config: { name: 'Daily Sync' } });
+    expect(row.state).toMatchObject({ planner: {} });
+    expect(world.spreadsheets.tab('_y2s_jobs')!.hidden).toBe(true);
+    expect(Object.keys(world.properties.data).filter((k) => k.includes(job.id))).toEqual([]);
     expect(world.properties.data['meta:next_due']).toBe('2026-01-05T14:00:00.000Z');
     // One read for the channel check (outside the lock, settings and quota), one under the lock;
     // the check's quota unit is written in the same batch as the job.
     expect(world.calls['properties.getAll']).toBe(2);
-    expect(world.calls['properties.setMany']).toBe(1);
+    // The change (with its journaled audit row), then the mark that the row is appended.
+    expect(world.calls['properties.setMany']).toBe(2);
     expect(world.calls['youtube.listChannels']).toBe(1);
     expect(app.health().youtube_quota.used_today).toBe(1);
     expect(auditActions(world)).toEqual(['job.create']);
@@ -142,23 +148,29 @@ describe('job definitions', () => {
     expect(err.code).toBe('busy');
   });
 
-  test('the store refuses a change that does not fit, says how much room is left, and keeps existing jobs', () => {
+  test('a full property store no longer stops jobs: a new job is stored in the jobs tab', () => {
     const { world, app } = setup();
-    const { job } = app.createJob(daily, owner);
-    // Fill the store close to 500 KB with other data (e.g. API keys of the API).
+    app.createJob(daily, owner);
+    // Fill the property store close to 500 KB with other data (e.g. API keys of the API).
     let used = Object.entries(world.properties.data).reduce((n, [k, v]) => n + k.length + v.length, 0);
-    for (let i = 0; used < 500 * 1024 - 1_500; i++) {
-      const value = 'x'.repeat(Math.min(8_000, 500 * 1024 - 1_500 - used));
+    for (let i = 0; used < 500 * 1024 - 300; i++) {
+      const value = 'x'.repeat(Math.min(8_000, 500 * 1024 - 300 - used));
       world.properties.data[`filler:${i}`] = value;
       used += `filler:${i}`.length + value.length;
     }
-    const before = { ...world.properties.data };
-    const err = errorOf(() => app.createJob({ ...daily, name: 'Another', description: 'd'.repeat(900) }, owner));
-    expect(err.status).toBe(413);
-    expect(err.code).toBe('store_full');
-    expect(err.message).toMatch(/only [\d.]+ KB of 500\.0 KB is left/);
-    expect(world.properties.data).toEqual(before);
-    expect(app.getJob(job.id).config.name).toBe('Daily Sync');
+    const { job } = app.createJob({ ...daily, name: 'Another', description: 'd'.repeat(900) }, owner);
+    expect(app.getJob(job.id).config.description).toHaveLength(900);
+    expect(storedJobIds(world)).toHaveLength(2);
+  });
+
+  test('a job over a cell is refused with the limit named; nothing is written', () => {
+    const { world, app } = setup();
+    const { job } = app.createJob(daily, owner);
+    const rowsBefore = JSON.stringify(world.spreadsheets.tab('_y2s_jobs')!.rows);
+    const err = errorOf(() => app.patchJob(job.id, { tags: Array.from({ length: 2_000 }, (_, i) => `tag-${i}-${'é'.repeat(20)}`) }, owner));
+    expect([413, 422]).toContain(err.status);
+    expect(JSON.stringify(world.spreadsheets.tab('_y2s_jobs')!.rows)).toBe(rowsBefore);
+    expect(app.getJob(job.id).version).toBe(1);
   });
 
   test('pause/resume/enable/disable/delete each write an audit row with the actor', () => {
@@ -175,6 +187,7 @@ describe('job definitions', () => {
     expect(actors).toEqual(['user:owner@example.com', 'api:k_1', 'api:k_1', 'api:k_1', 'api:k_1', 'system']);
     expect(errorOf(() => app.getJob(job.id)).code).toBe('job_not_found');
     expect(Object.keys(world.properties.data).filter((k) => k.includes(job.id))).toEqual([]);
+    expect(storedJobIds(world)).toEqual([]);
   });
 
   test('bulk acts on many ids under one lock and one write, reporting each', () => {
@@ -325,7 +338,7 @@ describe('history and audit tabs that cannot be written', () => {
     const broken = { on: true, deps: world.deps };
     const real = world.spreadsheets;
     const fail = (tabName: string): void => {
-      if (broken.on && tabName.startsWith('_y2s_')) throw new Error('You are trying to edit a protected cell or object.');
+      if (broken.on && (tabName === '_y2s_runs' || tabName === '_y2s_audit')) throw new Error('You are trying to edit a protected cell or object.');
     };
     broken.deps = {
       ...world.deps,
@@ -337,39 +350,41 @@ describe('history and audit tabs that cannot be written', () => {
     return broken;
   }
 
-  test('the change stands, its audit row waits in the store, health warns, and the next write appends it first', () => {
+  test('the change stands, its audit row waits in the job row\'s journal, health warns, and the next write appends it first', () => {
     const { world } = setup();
     const broken = brokenLogs(world);
     const first = createSchedulerApp(broken.deps);
     const { job } = first.createJob(daily, owner); // no error: the job is stored
-    expect(world.properties.data[`job:${job.id}`]).toBeDefined();
+    expect(storedJobIds(world)).toEqual([job.id]);
     expect(auditActions(world)).toEqual([]);
-    expect(JSON.parse(world.properties.data['meta:log_spool']!)).toMatchObject({ audit: [{ action: 'job.create', job_id: job.id }], error: expect.stringContaining('protected') });
+    expect(storedRows(world).get(job.id)!.journal).toMatchObject({ audit: [{ action: 'job.create', job_id: job.id }] });
     first.pauseJob(job.id, owner); // same execution, still failing: both rows wait, in order
-    expect((JSON.parse(world.properties.data['meta:log_spool']!) as { audit: { action: string }[] }).audit.map((a) => a.action)).toEqual(['job.create', 'job.pause']);
+    expect((storedRows(world).get(job.id)!.journal as { audit: { action: string }[] }).audit.map((a) => a.action)).toEqual(['job.create', 'job.pause']);
     const health = createSchedulerApp(broken.deps).health();
-    expect(health.warnings.join(' ')).toMatch(/could not be written \(You are trying to edit a protected cell or object\.\): 2 row\(s\) wait/);
+    expect(health.warnings.join(' ')).toMatch(/2 run-history or audit row\(s\) wait/);
 
     // A later execution with the tabs writable again: the waiting rows come first, then its own.
     broken.on = false;
     createSchedulerApp(broken.deps).resumeJob(job.id, owner);
     expect(auditActions(world)).toEqual(['job.create', 'job.pause', 'job.resume']);
-    expect(world.properties.data['meta:log_spool']).toBeUndefined();
-    expect(createSchedulerApp(broken.deps).health().warnings.join(' ')).not.toMatch(/could not be written/);
+    expect(createSchedulerApp(broken.deps).health().warnings.join(' ')).not.toMatch(/wait to be written/);
+    // Nothing is appended twice by later changes.
+    createSchedulerApp(broken.deps).pauseJob(job.id, owner);
+    expect(auditActions(world)).toEqual(['job.create', 'job.pause', 'job.resume', 'job.pause']);
   });
 
-  test('the spool is read under each lock: rows drained by another execution are not written again', () => {
+  test('journals are read under each lock: rows appended by another execution are not written again', () => {
     const { world } = setup();
     const broken = brokenLogs(world);
     const first = createSchedulerApp(broken.deps); // one long execution (a tick, a run now)
     const { job } = first.createJob(daily, owner);
     broken.on = false;
-    createSchedulerApp(broken.deps).pauseJob(job.id, owner); // another execution drains the spool
+    createSchedulerApp(broken.deps).pauseJob(job.id, owner); // another execution appends the waiting row
     expect(auditActions(world)).toEqual(['job.create', 'job.pause']);
-    first.resumeJob(job.id, owner); // the first one flushes again: only its new row
+    first.resumeJob(job.id, owner); // the first one commits again: only its new row
     expect(auditActions(world)).toEqual(['job.create', 'job.pause', 'job.resume']);
 
-    // Two executions failing in turn both add to the stored spool; neither overwrites the other.
+    // Two executions failing in turn both keep their rows; neither overwrites the other.
     broken.on = true;
     const a = createSchedulerApp(broken.deps);
     const b = createSchedulerApp(broken.deps);
@@ -381,24 +396,26 @@ describe('history and audit tabs that cannot be written', () => {
     expect(auditActions(world).slice(3)).toEqual(['job.pause', 'job.resume', 'job.disable', 'job.enable']);
   });
 
-  test('a spool over 9 KB keeps the newest rows and the drained log says how many were lost', () => {
+  test('a journal over its cell keeps the newest rows and the appended log says how many were lost', () => {
     const { world } = setup();
     const broken = brokenLogs(world);
     const app = createSchedulerApp(broken.deps);
     const { job } = app.createJob(daily, owner);
-    for (let i = 0; i < 60; i++) app.patchJob(job.id, { description: `edit ${i} ${'x'.repeat(100)}` }, owner);
-    const stored = world.properties.data['meta:log_spool']!;
-    expect(stored.length + 'meta:log_spool'.length).toBeLessThanOrEqual(9 * 1024);
-    const spool = JSON.parse(stored) as { audit: { changes: string }[]; dropped_audit: number };
-    expect(spool.dropped_audit).toBeGreaterThan(0);
-    expect(spool.audit.at(-1)!.changes).toContain('edit 59');
+    for (let i = 0; i < 60; i++) app.patchJob(job.id, { description: `edit ${i} ${'é'.repeat(450)}` }, owner);
+    const stored = String(world.spreadsheets.tab('_y2s_jobs')!.rows[1]![3]);
+    expect(Buffer.byteLength(stored)).toBeLessThanOrEqual(40_000);
+    const journal = JSON.parse(stored) as { audit: { changes: string }[]; dropped: number };
+    // Rows dropped by earlier trims travel as a count in the property journal.
+    const carried = JSON.parse(world.properties.data['meta:journal'] ?? '{"dropped":0}') as { dropped: number };
+    const dropped = journal.dropped + carried.dropped;
+    expect(dropped).toBeGreaterThan(0);
+    expect(journal.audit.at(-1)!.changes).toContain('edit 59');
     broken.on = false;
     createSchedulerApp(broken.deps).pauseJob(job.id, owner);
     const actions = auditActions(world);
-    expect(actions.at(-1)).toBe('job.pause');
-    expect(actions).toContain('log.rows_lost');
+    expect(actions.slice(-2)).toEqual(['job.pause', 'log.rows_lost']);
     // Every one of the 61 rows (the create and 60 edits) is either in the tab or counted as lost.
-    expect(actions.filter((a) => a === 'job.create' || a === 'job.patch').length + spool.dropped_audit).toBe(61);
+    expect(actions.filter((a) => a === 'job.create' || a === 'job.patch').length + dropped).toBe(61);
   });
 });
 

@@ -5,8 +5,7 @@
 import { createSchedulerApp } from '../../../src-server/app';
 import type { Actor } from '../../../src-server/app/contract';
 import { RUNS_TAB } from '../../../src-server/app/logs';
-import { STORE_FULL_NOTE } from '../../../src-server/app/record-commit';
-import { createFakeWorld, resetCalls, type FakeWorld } from './fakes';
+import { createFakeWorld, resetCalls, storedRows, type FakeWorld } from './fakes';
 
 const owner: Actor = { kind: 'user', email: 'owner@example.com' };
 const daily = { name: 'Daily Sync', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Videos' };
@@ -30,7 +29,7 @@ function runRows(world: FakeWorld): { run_id: string; scheduled_for: string; sta
 }
 
 function stateOf(world: FakeWorld, id: string): { planner: { lease?: { run_id: string; until: string } | null; last_scheduled_for?: string }; pending_missed?: unknown[]; active: unknown } {
-  return JSON.parse(world.properties.data[`state:${id}`]!);
+  return storedRows(world).get(id)!.state as ReturnType<typeof stateOf>;
 }
 
 /** Makes the next tick die right after its claim phase (the lock release of the claim throws). */
@@ -99,7 +98,7 @@ describe('run history appends', () => {
 });
 
 describe('a full property store when results are recorded', () => {
-  test('the run is recorded once, its row says the store is full, it does not run again, and health reports it', () => {
+  test('the run is recorded in full (its state lives in the jobs tab), it does not run again, and health reports the full property store', () => {
     const { world, app } = setup();
     const { job } = app.createJob(daily, owner);
     world.clock.set('2026-01-05T14:00:30Z');
@@ -118,7 +117,7 @@ describe('a full property store when results are recorded', () => {
     const rows = runRows(world);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.status).toBe('succeeded');
-    expect(rows[0]!.error).toContain(STORE_FULL_NOTE);
+    expect(rows[0]!.error).toBe('');
     const state = stateOf(world, job.id);
     expect(state.planner.lease).toBeNull(); // released: at most once holds
     expect(state.planner.last_scheduled_for).toBe('2026-01-05T14:00:00.000Z');

@@ -388,3 +388,21 @@ export function createFakeWorld(start = '2026-01-05T12:00:00Z', timeZone = 'Amer
 export function resetCalls(calls: CallLog): void {
   for (const k of Object.keys(calls)) delete calls[k];
 }
+
+/** The jobs tab (_y2s_jobs) of a fake world: per job id, its definition, state and journal, parsed. */
+export function storedRows(world: FakeWorld): Map<string, { definition: unknown; state: unknown; journal: unknown; sync: unknown }> {
+  const tab = world.spreadsheets.tab('_y2s_jobs');
+  const out = new Map<string, { definition: unknown; state: unknown; journal: unknown; sync: unknown }>();
+  const parse = (v: unknown) => (typeof v === 'string' && v !== '' ? JSON.parse(v) : null);
+  for (const row of (tab?.rows ?? []).slice(1)) {
+    const id = String(row[0] ?? '');
+    if (!id) continue;
+    out.set(id, { definition: parse(row[1]), state: parse(row[2]), journal: parse(row[3]), sync: parse(row[4]) });
+  }
+  return out;
+}
+
+/** Ids of the jobs stored in a fake world's jobs tab (tombstones excluded). */
+export function storedJobIds(world: FakeWorld): string[] {
+  return [...storedRows(world)].filter(([, r]) => r.definition !== null).map(([id]) => id);
+}

@@ -1,7 +1,7 @@
 import { createSchedulerApp } from '../../../src-server/app';
 import type { Actor } from '../../../src-server/app/contract';
 import { RUNS_TAB } from '../../../src-server/app/logs';
-import { createFakeWorld, resetCalls, type FakeWorld } from './fakes';
+import { createFakeWorld, resetCalls, type FakeWorld, storedRows } from './fakes';
 
 const owner: Actor = { kind: 'user', email: 'owner@example.com' };
 const base = {
@@ -81,7 +81,7 @@ describe('tick', () => {
     expect(() => dying.tick()).toThrow('killed after claiming');
     world.lock.release = realRelease;
     world.youtube.failures.length = 0;
-    const state = JSON.parse(Object.entries(world.properties.data).find(([k]) => k.startsWith('state:'))![1]) as { planner: { lease: { run_id: string } } };
+    const state = [...storedRows(world).values()][0]!.state as { planner: { lease: { run_id: string } } };
     const runId = state.planner.lease.run_id;
     // Within the lease: nothing runs.
     world.clock.set('2026-01-05T14:03:00Z');
@@ -104,7 +104,8 @@ describe('tick', () => {
     // The execution has already used its work budget after the first run.
     const exec = execution(world);
     let calls = 0;
-    world.deps.budget = { elapsedMs: () => (calls++ > 1 ? 300_000 : 0) };
+    // Time is read by the claim (its capacity), the first run's deadline and its start check.
+    world.deps.budget = { elapsedMs: () => (calls++ > 2 ? 300_000 : 0) };
     const first = createSchedulerApp(world.deps).tick();
     void exec;
     expect(first.ran).toBe(1);
