@@ -6,7 +6,8 @@
  * every token issued before.
  * Only alg "HS256" is accepted: "none" and every other algorithm are refused before any other check.
  */
-import type { Clock, Crypto, PropertyStore } from '../ports';
+import type { Clock, Crypto, PropertyStore, ScriptLock } from '../ports';
+import { withLock } from '../app/lock';
 import { bytesToHex, constantTimeEqual } from './encoding';
 import { unauthorized } from './errors';
 import { writeWithinBudget } from './store-budget';
@@ -36,6 +37,8 @@ interface TokenDeps {
   properties: PropertyStore;
   crypto: Crypto;
   clock: Clock;
+  /** Guards the one-time creation of a missing secret, so that two executions cannot create two. */
+  lock?: ScriptLock;
 }
 
 function newSecret(crypto: Crypto): string {
@@ -57,10 +60,15 @@ export function secretIfMissing(properties: PropertyStore, crypto: Crypto): Reco
 function ensureSecret(deps: TokenDeps): string {
   const existing = readSecret(deps);
   if (existing) return existing;
-  // A store from before the secret was created with the first key.
-  const secret = newSecret(deps.crypto);
-  writeWithinBudget(deps.properties, { [JWT_SECRET_PROPERTY]: secret }, 'the token signing secret');
-  return secret;
+  // A store from before the secret was created with the first key: created once, under the lock.
+  const create = (): string => {
+    const raced = readSecret(deps);
+    if (raced) return raced;
+    const secret = newSecret(deps.crypto);
+    writeWithinBudget(deps.properties, { [JWT_SECRET_PROPERTY]: secret }, 'the token signing secret');
+    return secret;
+  };
+  return deps.lock ? withLock(deps.lock, create) : create();
 }
 
 /** Replaces the signing secret: every token issued so far stops working at once. */

@@ -77,6 +77,7 @@ describe('the request limit is counted under the script lock', () => {
     expect(response.status).toBe(503);
     expect(json.error).toMatchObject({ code: 'busy' });
     expect(h.app.calls).toEqual([]);
+    expect([...h.cache.values.keys()].filter((k) => k.startsWith('api.'))).toEqual([]);
     h.lock.contended = false;
     expect(h.call('GET', '/jobs', { key: h.readKey }).json.ok).toBe(true);
   });

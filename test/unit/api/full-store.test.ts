@@ -121,6 +121,10 @@ describe('the token secret', () => {
     properties.deleteMany([JWT_SECRET_PROPERTY]);
     expect(h.call('POST', '/auth/token', { key: h.writeKey }).json.ok).toBe(true);
     expect(properties.get(JWT_SECRET_PROPERTY)).toMatch(/^[0-9a-f]{64}$/);
+    // Once for the credential, once to create the secret (two executions cannot create two secrets).
+    expect(h.lock.acquired).toBe(2);
+    expect(h.call('POST', '/auth/token', { key: h.writeKey }).json.ok).toBe(true);
+    expect(h.lock.acquired).toBe(3);
   });
 });
 
