@@ -42,6 +42,10 @@ describe('a full property store', () => {
   });
 
   test('creating a key from the sidebar says the store is full and names the limit, not the platform text', () => {
+    // With room, the sidebar creates keys as before; the token secret came with the first key.
+    expect(rt.properties.script['api.jwt_secret']).toMatch(/^[0-9a-f]{64}$/);
+    const made = rt.scriptRun<{ ok: boolean; data?: { secret: string } }>('createApiKey', 'Zapier', 'read');
+    expect(made.value).toMatchObject({ ok: true, data: { secret: expect.stringMatching(/^y2s_k_/) } });
     fillLeaving(rt, 200);
     const before = JSON.stringify(rt.properties.script);
     const r = rt.scriptRun<{ ok: boolean; error?: { status: number; code: string; message: string } }>('createApiKey', 'CI', 'write');
