@@ -355,6 +355,13 @@ export class Runtime {
     return { result, response: result.ok ? toWebResponse(result.value) : null };
   }
 
+  /** webRequest on a worker thread: several requests overlap, as simultaneous HTTP clients do. */
+  async webRequestAsync(req: WebRequest, opts: RunAsyncOptions = {}): Promise<{ result: ExecutionResult; response: WebResponse | null }> {
+    const event = buildWebEvent(req);
+    const result = await this.runAsync(req.method === 'POST' ? 'doPost' : 'doGet', [event], { ...opts, kind: 'web' });
+    return { result, response: result.ok ? toWebResponse(result.value) : null };
+  }
+
   /**
    * Calls a server function as google.script.run does: arguments must be plain values (Date and
    * functions are refused before anything runs), names ending in `_` are private, and the result is

@@ -3,6 +3,8 @@
  * throw), so one mapping turns both into the error envelope.
  */
 import { AppError, type AppErrorDto } from '../app/contract';
+import { formatKb } from '../app/bytes';
+import { STORE_LIMIT_BYTES, VALUE_LIMIT_BYTES } from '../app/store';
 
 export interface FieldIssue {
   path: string;
@@ -26,9 +28,43 @@ export function forbidden(message: string): AppError {
   return new AppError(403, 'forbidden', message);
 }
 
-/** Anything that is not an AppError becomes a 500 without its message (it may hold internals). */
+/**
+ * Platform exceptions with a known meaning, answered with their own clear envelope instead of a bare
+ * 500: a write past the Script Properties budgets, a script lock that could not be had. Their texts
+ * are Apps Script's (emulator/services/errors.ts keeps the same).
+ */
+const PLATFORM_ERRORS: readonly { pattern: RegExp; dto: AppErrorDto }[] = [
+  {
+    pattern: /exceeded the property storage quota/i,
+    dto: {
+      status: 413,
+      code: 'store_full',
+      message: `The script properties store is full (its limit is ${formatKb(STORE_LIMIT_BYTES)}): the change was not saved. Delete unused jobs to make room.`,
+      details: { limit_bytes: STORE_LIMIT_BYTES },
+    },
+  },
+  {
+    pattern: /^Argument too large: value/,
+    dto: {
+      status: 413,
+      code: 'store_full',
+      message: `A stored value would exceed the ${formatKb(VALUE_LIMIT_BYTES)} limit per property: the change was not saved. Make it smaller.`,
+      details: { limit_bytes: VALUE_LIMIT_BYTES },
+    },
+  },
+  {
+    pattern: /^Lock timeout/,
+    dto: { status: 503, code: 'busy', message: 'The scheduler is busy (another execution holds the lock); try again in a few seconds.' },
+  },
+];
+
+/** Anything that is not an AppError or a known platform error becomes a 500 without its message (it may hold internals). */
 export function toErrorDto(err: unknown): AppErrorDto {
   if (err instanceof AppError) return err.toDto();
+  // Duck-typed: a platform exception need not be an Error of this realm.
+  const message = err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string' ? (err as { message: string }).message : null;
+  const known = message === null ? undefined : PLATFORM_ERRORS.find((p) => p.pattern.test(message));
+  if (known) return { ...known.dto };
   // A use case bundled separately may throw an AppError-shaped object of another class instance.
   if (err && typeof err === 'object' && 'toDto' in err && typeof (err as { toDto: unknown }).toDto === 'function') {
     const dto = (err as { toDto(): AppErrorDto }).toDto();

@@ -1,16 +1,29 @@
 /**
- * HS256 access tokens. The secret lives in script properties (JWT_SECRET_PROPERTY) and is created on
- * first use; rotateJwtSecret() replaces it, which invalidates every token issued before.
+ * HS256 access tokens. The secret lives in script properties (JWT_SECRET_PROPERTY). It is created in
+ * the same write as the first API key (keys.ts), so that a full store can never stop a valid key from
+ * getting a token; only a store from an earlier version, with keys and no secret, gets it on the first
+ * token request, through the store's budget check. rotateJwtSecret() replaces it, which invalidates
+ * every token issued before.
  * Only alg "HS256" is accepted: "none" and every other algorithm are refused before any other check.
  */
-import type { Clock, Crypto, PropertyStore } from '../ports';
+import type { Clock, Crypto, PropertyStore, ScriptLock } from '../ports';
+import { withLock } from '../app/lock';
 import { bytesToHex, constantTimeEqual } from './encoding';
 import { unauthorized } from './errors';
+import { writeWithinBudget } from './store-budget';
 
 export const JWT_SECRET_PROPERTY = 'api.jwt_secret';
 const ISSUER = 'youtube2sheets';
-/** Tolerated difference between the clocks of the execution that issued a token and the one checking it. */
-const CLOCK_SKEW_SECONDS = 60;
+/**
+ * Tolerated lead of a token's `iat` over the checking execution's clock: tokens are issued by one
+ * execution and checked by another, on machines whose clocks may differ a little.
+ */
+const IAT_SKEW_SECONDS = 60;
+/**
+ * Tolerated lead of `nbf`: none. This API never issues tokens with `nbf`, so a token carrying one was
+ * made elsewhere with the secret; a future `nbf` is refused as the documentation says, even by a second.
+ */
+const NBF_SKEW_SECONDS = 0;
 
 export interface TokenClaims {
   sub: string; // API key id
@@ -24,6 +37,8 @@ interface TokenDeps {
   properties: PropertyStore;
   crypto: Crypto;
   clock: Clock;
+  /** Guards the one-time creation of a missing secret, so that two executions cannot create two. */
+  lock?: ScriptLock;
 }
 
 function newSecret(crypto: Crypto): string {
@@ -34,17 +49,31 @@ function readSecret(deps: TokenDeps): string | null {
   return deps.properties.get(JWT_SECRET_PROPERTY);
 }
 
+/**
+ * The property write that creates the secret when it does not exist yet (empty when it does): the key
+ * store adds it to the write of a new key, so that both are created together or not at all.
+ */
+export function secretIfMissing(properties: PropertyStore, crypto: Crypto): Record<string, string> {
+  return properties.get(JWT_SECRET_PROPERTY) ? {} : { [JWT_SECRET_PROPERTY]: newSecret(crypto) };
+}
+
 function ensureSecret(deps: TokenDeps): string {
   const existing = readSecret(deps);
   if (existing) return existing;
-  const secret = newSecret(deps.crypto);
-  deps.properties.setMany({ [JWT_SECRET_PROPERTY]: secret });
-  return secret;
+  // A store from before the secret was created with the first key: created once, under the lock.
+  const create = (): string => {
+    const raced = readSecret(deps);
+    if (raced) return raced;
+    const secret = newSecret(deps.crypto);
+    writeWithinBudget(deps.properties, { [JWT_SECRET_PROPERTY]: secret }, 'the token signing secret');
+    return secret;
+  };
+  return deps.lock ? withLock(deps.lock, create) : create();
 }
 
 /** Replaces the signing secret: every token issued so far stops working at once. */
 export function rotateJwtSecret(deps: Pick<TokenDeps, 'properties' | 'crypto'>): void {
-  deps.properties.setMany({ [JWT_SECRET_PROPERTY]: newSecret(deps.crypto) });
+  writeWithinBudget(deps.properties, { [JWT_SECRET_PROPERTY]: newSecret(deps.crypto) }, 'the token signing secret');
 }
 
 function sign(deps: TokenDeps, secret: string, signingInput: string): string {
@@ -96,10 +125,11 @@ export function verifyToken(deps: TokenDeps, token: string, maxLifetimeSeconds: 
   }
   const now = deps.clock.now().getTime() / 1000;
   if (claims.exp <= now) throw unauthorized('Access token expired: request a new one at POST /auth/token.');
-  // A token signed with the right secret but an over-long life, or issued / valid only in the future
-  // (beyond a minute of clock skew between executions), was not issued by us as it is: refuse it.
   const nbf = (claims as { nbf?: unknown }).nbf;
-  if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + CLOCK_SKEW_SECONDS)) throw unauthorized('Access token refused.');
-  if (claims.exp - claims.iat > maxLifetimeSeconds || claims.iat > now + CLOCK_SKEW_SECONDS) throw unauthorized('Access token refused.');
+  if (nbf !== undefined && typeof nbf !== 'number') throw unauthorized('Malformed access token.');
+  if (typeof nbf === 'number' && nbf > now + NBF_SKEW_SECONDS) throw unauthorized('Access token refused: it is not valid yet (nbf is in the future).');
+  // A token signed with the right secret but an over-long life, or issued in the future (beyond the
+  // skew between executions), was not issued by us as it is: refuse it.
+  if (claims.exp - claims.iat > maxLifetimeSeconds || claims.iat > now + IAT_SKEW_SECONDS) throw unauthorized('Access token refused.');
   return claims as TokenClaims;
 }

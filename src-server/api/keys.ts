@@ -2,11 +2,15 @@
  * API keys. A key is shown once, when created: `y2s_<id>_<secret>` (id like k_3f9a12c4, secret 32
  * base64url characters). Script properties keep only a record with a random salt and
  * HMAC-SHA256(salt, secret), the short public id, name, scope and who created it; the last use is
- * kept apart (KEY_USED_PREFIX) so that recording a use can never overwrite a revocation.
+ * kept apart (KEY_USED_PREFIX) so that recording a use can never overwrite a revocation. Recording a
+ * use is best effort: at a full store (or on any platform failure) it is skipped, never the request.
+ * The first key's write also creates the token signing secret (jwt.ts).
  */
 import { AppError, type Actor, type ApiKeyDto } from '../app/contract';
 import type { Clock, Crypto, PropertyStore } from '../ports';
 import { bytesToHex, constantTimeEqual } from './encoding';
+import { secretIfMissing } from './jwt';
+import { fitsInStore, writeWithinBudget } from './store-budget';
 
 export type KeyScope = 'read' | 'write';
 
@@ -123,11 +127,24 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
     return parseRecord(deps.properties.get(KEY_PREFIX + id));
   }
 
+  /** Stores a new key record, with the token secret when it is the first key: both or nothing. */
+  function storeNewKey(property: string, value: string): void {
+    writeWithinBudget(deps.properties, { ...secretIfMissing(deps.properties, deps.crypto), [property]: value }, 'a new API key');
+  }
+
   function touch(id: string): void {
-    const now = deps.clock.now();
-    const last = deps.properties.get(KEY_USED_PREFIX + id);
-    if (last && now.getTime() - Date.parse(last) < LAST_USED_RESOLUTION_MS) return;
-    deps.properties.setMany({ [KEY_USED_PREFIX + id]: now.toISOString() });
+    try {
+      const now = deps.clock.now();
+      const last = deps.properties.get(KEY_USED_PREFIX + id);
+      if (last && now.getTime() - Date.parse(last) < LAST_USED_RESOLUTION_MS) return;
+      const write = { [KEY_USED_PREFIX + id]: now.toISOString() };
+      // A first use adds an entry: only when the store has room. Later uses replace a value of the
+      // same size (an ISO time), which needs none.
+      if (!last && !fitsInStore(deps.properties, write)) return;
+      deps.properties.setMany(write);
+    } catch {
+      // The last use is informative only: a store that filled meanwhile, a quota or an outage skips it.
+    }
   }
 
   return {
@@ -153,7 +170,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
         createdAt: deps.clock.now(),
         createdBy: actorName(actor),
       });
-      deps.properties.setMany({ [property]: value });
+      storeNewKey(property, value);
       deps.audit?.('key.create', actor, id, { name: trimmed, scope });
       return { key: toDto(record, null), secret };
     },
@@ -176,7 +193,12 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
       if (!record.revoked) {
         record.revoked = true;
         record.revoked_at = deps.clock.now().toISOString();
-        deps.properties.setMany({ [KEY_PREFIX + id]: JSON.stringify(record) });
+        const property = KEY_PREFIX + id;
+        let value = JSON.stringify(record);
+        // A revocation must go through even at a full store: a revoked key is never checked again, so
+        // without room its record drops the salt and hash and takes less space than before.
+        if (!fitsInStore(deps.properties, { [property]: value })) value = JSON.stringify({ ...record, salt: '', hash: '' });
+        writeWithinBudget(deps.properties, { [property]: value }, 'the revocation');
         deps.audit?.('key.revoke', actor, id, { revoked: true });
       }
       return toDto(record, deps.properties.get(KEY_USED_PREFIX + id));
@@ -212,7 +234,7 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
         throw new AppError(409, 'key_conflict', `API key id ${id} is already in use by another key.`);
       }
       const { property, value } = hashKeyRecord(deps.crypto, presented, { ...options, createdAt: deps.clock.now() });
-      deps.properties.setMany({ [property]: value });
+      storeNewKey(property, value);
       deps.audit?.('key.import', { kind: 'system' }, id, { name: options.name, scope: options.scope, created_by: options.createdBy });
       return id;
     },

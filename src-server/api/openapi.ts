@@ -184,15 +184,15 @@ export function documentedRoutes(): string[] {
 
 const ERROR_TEXT: Record<number, [string, string]> = {
   400: ['bad_request', 'Malformed JSON, a bad _method, or both key and access_token.'],
-  401: ['unauthorized', 'No credential, an unknown or revoked key, or a bad, expired or alg-none token.'],
+  401: ['unauthorized', 'No credential, a wrong or revoked key, an expired, not yet valid (future nbf), badly signed or alg-none token, or a token where a key is needed.'],
   403: ['forbidden', 'The credential is read-only and the route changes data.'],
   404: ['job_not_found', 'No such job (or no such route: not_found).'],
   409: ['version_conflict', 'expected_version does not match the stored version; job_running: the job is running now; has_dependents: other jobs depend on it; key_conflict: the key id is taken.'],
   413: ['payload_too_large', 'The body is over the size limit, or the change would not fit the property store (store_full).'],
   415: ['unsupported_media_type', 'Send application/json or text/plain bodies.'],
   422: ['validation_failed', 'details lists each field path and its problem; unknown fields are refused.'],
-  429: ['rate_limited', 'Too many requests for this credential this minute; details.retry_after gives seconds to wait. quota_exhausted: the YouTube quota (or the daily budget setting) is used up until the reset.'],
-  503: ['busy', 'The script lock could not be had; retry shortly.'],
+  429: ['rate_limited', 'Too many requests for this credential this minute; details.retry_after gives seconds to wait. auth_rate_limited: too many failed authentications this minute for the group of key ids this credential names; it is refused unchecked until the minute ends. quota_exhausted: the YouTube quota (or the daily budget setting) is used up until the reset.'],
+  503: ['busy', 'The script lock (under which every credential is checked) could not be had; retry shortly.'],
 };
 
 function jsonSchemaOf(schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
@@ -333,7 +333,8 @@ function operationObject(op: Operation): JsonSchema {
         : { 'application/json': { schema: envelope(op.success.schema, op.success.meta) } },
     },
   };
-  for (const status of [...op.errors, 500]) {
+  // Every credential is checked under the script lock: any route can answer 503 busy.
+  for (const status of [...new Set([...op.errors, 503, 500])].sort((a, b) => a - b)) {
     const [code, text] = ERROR_TEXT[status] ?? ['internal', 'Unexpected error (no details are given).'];
     responses[String(status)] = {
       description: `${code}: ${text}`,

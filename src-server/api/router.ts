@@ -1,12 +1,12 @@
 /**
  * The web API's single entry: ApiRequest in, ApiResponse out, never throws.
- * Order: parse (404 outside api/v1, 413, 415, 400 for _method) -> route (404, 405) -> authenticate
- * (401) -> rate limit (429) -> authorize (403) -> the route (400, 422 and the use cases' errors).
+ * Order: parse (404 outside api/v1, 413, 415, 400 for _method) -> route (404, 405) -> under the script
+ * lock: failure budget (429 auth_rate_limited), authenticate (401), request limit (429 rate_limited) ->
+ * authorize (403) -> the route (400, 422 and the use cases' errors). Every answer is an envelope.
  */
 import { AppError } from '../app/contract';
 import { authenticate, authorize } from './auth';
 import { toErrorDto } from './errors';
-import { checkRateLimit } from './rate-limit';
 import { parseRequest } from './request';
 import { matchRoute, requiredAuth, type RouteResult } from './routes';
 import { DEFAULT_LIMITS, type ApiDeps, type ApiLimits, type ApiRequest, type ApiResponse } from './types';
@@ -43,16 +43,15 @@ export function handleRequest(req: ApiRequest, deps: ApiDeps): ApiResponse {
     }
     const { route, params } = match;
     const auth = requiredAuth(route);
-    const principal = authenticate(parsed.credential, auth, deps, limits);
-    // Keyed per API key (a token counts against its key). Anonymous requests reach only GET
+    // Counted per API key (a token counts against its key). Anonymous requests reach only GET
     // /jobs/health, whose open answer is cached; Apps Script tells a web app nothing about the client
     // (no address, no headers), so there is nothing else to key them by.
-    if (principal) checkRateLimit(deps.cache, deps.clock, principal.keyId, rateLimitPerMinute(deps, limits));
+    const principal = authenticate(parsed.credential, auth, deps, limits, () => rateLimitPerMinute(deps, limits));
     authorize(principal, auth);
     return render(route.handle({ req: parsed, params, deps, limits, principal }));
   } catch (err) {
     const response = errorResponse(err);
-    if (response.status >= 500 && !(err instanceof AppError)) {
+    if (!(err instanceof AppError)) {
       // The caller gets no detail; the execution log keeps what is needed to fix it.
       deps.logger?.error('api: unexpected error', err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { error: String(err) });
     }

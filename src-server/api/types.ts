@@ -5,7 +5,7 @@
  * JSON envelope; the local server turns it into the real HTTP status.
  */
 import type { SchedulerApp } from '../app/contract';
-import type { Cache, Clock, Crypto, Logger, PropertyStore } from '../ports';
+import type { Cache, Clock, Crypto, Logger, PropertyStore, ScriptLock } from '../ports';
 
 export type WireMethod = 'GET' | 'POST';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -35,12 +35,19 @@ export interface ApiLimits {
   defaultRateLimitPerMinute: number;
   /** Longest token lifetime in seconds. */
   maxTokenSeconds: number;
+  /**
+   * Failed authentications a minute per slot of key ids (rate-limit.ts): past it, every credential
+   * naming a key id of that slot is refused unchecked until the minute ends.
+   */
+  authFailuresPerSlotPerMinute: number;
 }
 
 export interface ApiDeps {
   /** Built only when a route needs the use cases (auth failures and docs do not). */
   app: () => SchedulerApp;
   properties: PropertyStore;
+  /** The script lock: the request and failure counters are read and written under it. */
+  lock: ScriptLock;
   cache: Cache;
   crypto: Crypto;
   clock: Clock;
@@ -54,6 +61,7 @@ export const DEFAULT_LIMITS: ApiLimits = {
   maxBodyBytes: 256 * 1024,
   defaultRateLimitPerMinute: 60,
   maxTokenSeconds: 3600,
+  authFailuresPerSlotPerMinute: 10,
 };
 
 export const API_BASE = 'api/v1';

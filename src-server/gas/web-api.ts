@@ -29,8 +29,8 @@ export function spreadsheetOwnerEmail(): string | null {
 
 export function gasApiDeps(): ApiDeps {
   const gas = createGasApp();
-  const { properties, cache, crypto, clock, logger } = gas.deps;
-  return { app: () => gas.app, properties, cache, crypto, clock, logger, serviceUrl };
+  const { properties, lock, cache, crypto, clock, logger } = gas.deps;
+  return { app: () => gas.app, properties, lock, cache, crypto, clock, logger, serviceUrl };
 }
 
 /** The key service with the owner check, without audit rows (callers that mutate use gasApiKeyManager). */

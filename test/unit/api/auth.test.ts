@@ -122,6 +122,8 @@ describe('access tokens', () => {
       `${header}.${payload}.`,
     ];
     for (const bad of forged) {
+      // One forgery a minute: more would spend the failure budget of the key's slot (auth-limits.test.ts).
+      h.clock.advance(60_000);
       const { json } = h.call('GET', '/jobs', { token: bad });
       expect({ bad, error: json.error }).toMatchObject({ error: { status: 401, code: 'unauthorized' } });
     }

@@ -13,7 +13,7 @@ import {
   type Settings,
 } from '../../../src-server/app/contract';
 import { parseJobConfig, parseJobPatch, type JobConfig } from '../../../src-server/domain/job';
-import type { Cache, Clock, Crypto, PropertyStore } from '../../../src-server/ports';
+import type { Cache, Clock, Crypto, PropertyStore, ScriptLock } from '../../../src-server/ports';
 import { handleRequest } from '../../../src-server/api/router';
 import { createApiKeyService } from '../../../src-server/api/keys';
 import type { ApiDeps, ApiRequest, ApiResponse } from '../../../src-server/api/types';
@@ -46,6 +46,67 @@ export class MemoryProperties implements PropertyStore {
   }
   deleteMany(keys: readonly string[]): void {
     for (const k of keys) this.values.delete(k);
+  }
+}
+
+/** The platform's message when a write would take the Script Properties store past 500 KB. */
+export const STORE_FULL_PLATFORM_MESSAGE = 'You have exceeded the property storage quota. Please remove some properties and try again.';
+
+/**
+ * MemoryProperties with Apps Script's store budget: a write that would take the store past 500 KB
+ * (UTF-8 bytes of keys and values) throws the platform's own exception and writes nothing.
+ */
+export class LimitedProperties extends MemoryProperties {
+  static readonly LIMIT_BYTES = 500 * 1024;
+  writes = 0;
+  override setMany(values: Record<string, string>): void {
+    const next = new Map(this.values);
+    for (const [k, v] of Object.entries(values)) next.set(k, v);
+    if (LimitedProperties.sizeOf(next) > LimitedProperties.LIMIT_BYTES) {
+      throw Object.assign(new Error(STORE_FULL_PLATFORM_MESSAGE), { name: 'Exception' });
+    }
+    this.writes++;
+    super.setMany(values);
+  }
+  static sizeOf(values: Map<string, string>): number {
+    let total = 0;
+    for (const [k, v] of values) total += Buffer.byteLength(k, 'utf8') + Buffer.byteLength(v, 'utf8');
+    return total;
+  }
+  /** Adds filler properties so that exactly `roomBytes` are left in the store. */
+  fillLeaving(roomBytes: number): void {
+    let last: string | null = null;
+    for (let n = 0; ; n++) {
+      const excess = this.room() - roomBytes;
+      if (excess < 0) throw new Error(`fillLeaving: less than ${roomBytes} bytes are left already`);
+      if (excess === 0) return;
+      const key = `filler:${String(n).padStart(4, '0')}`;
+      if (excess <= key.length + 1 && last) {
+        this.values.set(last, `${this.values.get(last)}${'x'.repeat(excess)}`);
+        return;
+      }
+      this.values.set(key, 'x'.repeat(Math.min(9000, excess - key.length)));
+      last = key;
+    }
+  }
+  room(): number {
+    return LimitedProperties.LIMIT_BYTES - LimitedProperties.sizeOf(this.values);
+  }
+}
+
+/** The script lock as one execution sees it; `contended` makes every tryLock fail (another holder). */
+export class MemoryLock implements ScriptLock {
+  held = false;
+  contended = false;
+  acquired = 0;
+  tryLock(_timeoutMs: number): boolean {
+    if (this.contended || this.held) return false;
+    this.held = true;
+    this.acquired++;
+    return true;
+  }
+  release(): void {
+    this.held = false;
   }
 }
 
@@ -316,9 +377,10 @@ export interface CallOptions {
 }
 
 /** A whole API with fakes: `call('POST', '/jobs', {...})` returns the response and its parsed envelope. */
-export function createHarness() {
+export function createHarness(options: { properties?: MemoryProperties } = {}) {
   const clock = new TestClock();
-  const properties = new MemoryProperties();
+  const properties = options.properties ?? new MemoryProperties();
+  const lock = new MemoryLock();
   const cache = new MemoryCache();
   const crypto = nodeCrypto();
   const app = new FakeApp(clock);
@@ -327,6 +389,7 @@ export function createHarness() {
   const deps: ApiDeps = {
     app: () => (appOverride ? appOverride() : app),
     properties,
+    lock,
     cache,
     crypto,
     clock,
@@ -367,7 +430,7 @@ export function createHarness() {
   }
 
   return {
-    clock, properties, cache, crypto, app, deps, keys, owner, writeKey, readKey, logged, request, call,
+    clock, properties, lock, cache, crypto, app, deps, keys, owner, writeKey, readKey, logged, request, call,
     handle: (req: ApiRequest) => handleRequest(req, deps),
     setApp(factory: (() => SchedulerApp) | null) {
       appOverride = factory;
