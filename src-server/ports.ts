@@ -98,7 +98,7 @@ export interface YouTubeApi {
 
 export type YouTubeErrorKind = 'transient' | 'permanent' | 'quota';
 
-/** A failed YouTube call, classified by HTTP code and reason, never by message text. */
+/** A failed YouTube call, classified by HTTP code and reason (read from the message text when the service gives no details). */
 export class YouTubeApiError extends Error {
   constructor(
     message: string,
@@ -195,7 +195,10 @@ export interface Identity {
   scriptTimeZone(): string;
 }
 
-/** Crypto and encoding primitives (Utilities). Byte arrays are plain number arrays (-128..127 or 0..255). */
+/**
+ * Crypto and encoding primitives (Utilities). Byte arrays are plain number arrays (-128..127 or 0..255);
+ * the adapter hands Utilities signed bytes, the only ones Apps Script converts to Java's byte[].
+ */
 export interface Crypto {
   hmacSha256(key: string, message: string): number[];
   sha256(message: string): number[];
