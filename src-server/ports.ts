@@ -144,13 +144,30 @@ export interface Spreadsheets {
   activeSpreadsheetId(): string;
   activeSpreadsheetUrl(): string;
   /**
-   * Opens a tab; `spreadsheetId` null or '' means the bound spreadsheet. Returns null when the tab
-   * does not exist. Throws SpreadsheetAccessError when the spreadsheet cannot be opened.
+   * Opens a tab; `spreadsheetId` null or '' means the bound spreadsheet. The name matches ignoring
+   * case, as Sheets keeps tab names unique ignoring case (the tab's `name` is its real spelling).
+   * Returns null when the tab does not exist. Throws SpreadsheetAccessError when the spreadsheet
+   * cannot be opened.
    */
   getTab(spreadsheetId: string | null, tabName: string): SheetTab | null;
-  /** Creates the tab (optionally hidden) and returns it; throws if it exists already. */
+  /** Creates the tab (optionally hidden) and returns it; throws TabExistsError if a tab of that name exists in any case. */
   createTab(spreadsheetId: string | null, tabName: string, options?: { hidden?: boolean }): SheetTab;
   listTabs(spreadsheetId: string | null): { name: string; hidden: boolean }[];
+  /**
+   * Commits this execution's pending spreadsheet writes (SpreadsheetApp.flush()). Apps Script buffers
+   * writes: other executions may not see them before a flush or the end of this execution, so call it
+   * before releasing a lock that guarded sheet writes. No service call when nothing was written since
+   * the last flush.
+   */
+  flush(): void;
+}
+
+/** insertSheet refused the name: the spreadsheet has a tab of that name, in some case. Permanent. */
+export class TabExistsError extends Error {
+  constructor(message: string, readonly tabName: string) {
+    super(message);
+    this.name = 'TabExistsError';
+  }
 }
 
 export class SpreadsheetAccessError extends Error {

@@ -89,7 +89,7 @@ export class AppContext {
 
   /** Lock, load, work, write the store in one batch, append buffered log rows, unlock. */
   mutate<T>(work: (loaded: Loaded) => T): T {
-    return withLock(this.deps.lock, () => {
+    return withLock(this.deps, () => {
       const loaded = this.load();
       const result = work(loaded);
       loaded.snapshot.commit(this.deps.properties);

@@ -223,7 +223,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
         return { claimed, quotaUsed: quota.used, budget: loaded.settings.daily_quota_budget };
       });
       const executed = runClaims(ctx, [claim.claimed], claim.quotaUsed, claim.budget)[0]!;
-      return withLock(deps.lock, () => {
+      return withLock(deps, () => {
         const loaded = ctx.load();
         drainMissed(ctx, loaded); // left by an execution that died: this phase appends rows anyway
         const row = recordExecuted(ctx, loaded, executed);

@@ -108,7 +108,7 @@ export function runTick(ctx: AppContext): TickResult {
 
   const executed = runClaims(ctx, claims.claimed, claims.quotaUsed, claims.dailyBudget);
 
-  return withLock(ctx.deps.lock, () => {
+  return withLock(ctx.deps, () => {
     const loaded = ctx.load();
     const end = ctx.now();
     drainMissed(ctx, loaded);

@@ -199,6 +199,11 @@ export class FakeSpreadsheets implements Spreadsheets {
   tab(name: string): FakeTab | undefined {
     return this.tabs.get(`sheet-1/${name}`);
   }
+  /** Flushes asked for (not counted as calls: the adapter makes none when nothing was written). */
+  flushes = 0;
+  flush(): void {
+    this.flushes += 1;
+  }
 }
 
 export class FakeTriggers implements Triggers {
