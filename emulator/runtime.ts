@@ -235,9 +235,12 @@ export class Runtime {
     return this.finish<T>(exec, outcome);
   }
 
-  /** Closes an execution: releases its locks, charges trigger runtime, builds the result. */
+  /** Closes an execution: commits its spreadsheet writes, releases its locks, charges trigger runtime, builds the result. */
   finish<T>(exec: Execution, outcome: SandboxOutcome): ExecutionResult<T> {
     this.#running.delete(exec);
+    // The execution's buffered spreadsheet writes land when it ends, killed or failed included
+    // (writes made before an error are kept on Google too).
+    this.world.sheetWrites.commit(exec.id);
     this.world.locks.releaseAll(exec.id);
     if (exec.kind === 'trigger') this.world.triggerRuntime.charge(this.clock.nowMs(), exec.elapsedMs);
     if (!outcome.ok && outcome.timedOut && !exec.killed) {
