@@ -38,6 +38,11 @@ export interface RuntimeOptions {
   start?: Date | string;
   /** Default: appsscript.json timeZone, else America/New_York. */
   scriptTimeZone?: string;
+  /**
+   * The bound spreadsheet's own time zone (File > Settings; getSpreadsheetTimeZone()), a setting
+   * separate from the script's. Default: the script's zone.
+   */
+  spreadsheetTimeZone?: string;
   dataset?: YouTubeDataset;
   /** A ready YouTube fake (wins over `dataset`). */
   youtube?: YouTubeFake;
@@ -177,7 +182,10 @@ export class Runtime {
     );
     this.host = new Host(this.world);
     if (state) this.#restore(state);
-    else this.world.config.activeSpreadsheetId = this.world.spreadsheets.create('YouTube2Sheets').id;
+    else {
+      const timeZone = options.spreadsheetTimeZone ?? scriptTimeZone;
+      this.world.config.activeSpreadsheetId = this.world.spreadsheets.create('YouTube2Sheets', { timeZone }).id;
+    }
   }
 
   // ------------------------------------------------------------------ views for tests

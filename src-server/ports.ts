@@ -144,6 +144,11 @@ export interface Spreadsheets {
   activeSpreadsheetId(): string;
   activeSpreadsheetUrl(): string;
   /**
+   * The bound spreadsheet's time zone (File > Settings), a setting separate from the script's
+   * (Identity.scriptTimeZone, the manifest's): the default zone of new jobs, and the zone date cells show in.
+   */
+  spreadsheetTimeZone(): string;
+  /**
    * Opens a tab; `spreadsheetId` null or '' means the bound spreadsheet. The name matches ignoring
    * case, as Sheets keeps tab names unique ignoring case (the tab's `name` is its real spelling).
    * Returns null when the tab does not exist. Throws SpreadsheetAccessError when the spreadsheet

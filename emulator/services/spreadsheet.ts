@@ -8,12 +8,11 @@ import {
   lastColumnOf,
   lastRowOf,
   typeInput,
+  displayOf,
   type Cell,
-  type CellValue,
   type SheetData,
   type SpreadsheetData,
 } from './spreadsheet-store';
-import { formatDate } from './utilities';
 import type { HtmlOutputFake } from './html';
 
 type GasRange = GoogleAppsScript.Spreadsheet.Range;
@@ -246,29 +245,6 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-function displayOf(cell: Cell | undefined, timeZone: string): string {
-  if (!cell) return '';
-  const v: CellValue = cell.v;
-  if (v instanceof Date) return formatDate(v, timeZone, cell.nf && /[yd]/.test(cell.nf) ? javaPatternFromSheets(cell.nf) : 'M/d/yyyy H:mm:ss');
-  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (typeof v === 'number') {
-    const nf = cell.nf ?? 'General';
-    const fixed = /^[#,]*0(?:\.(0+))?(%?)$/.exec(nf.replace(/#,##/, ''));
-    if (fixed) {
-      const digits = fixed[1]?.length ?? 0;
-      const n = fixed[2] ? v * 100 : v;
-      const text = nf.includes(',') ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : n.toFixed(digits);
-      return text + (fixed[2] ?? '');
-    }
-    return String(v);
-  }
-  return String(v);
-}
-
-/** Sheets date formats ('yyyy-mm-dd hh:mm') differ from Java's only in minutes vs months. */
-function javaPatternFromSheets(nf: string): string {
-  return nf.replace(/(h+[^a-z]*)mm/gi, '$1%%MIN%%').replace(/m/g, 'M').replace(/%%MIN%%/g, 'mm');
-}
 
 // ------------------------------------------------------------------ Sheet
 

@@ -111,6 +111,7 @@ export function createSpreadsheets(): Spreadsheets {
     dirty = true;
   };
   let activeUrl: string | null = null;
+  let activeZone: string | null = null;
   const tabs = new Map<string, SheetTab>();
   // Tab names are unique ignoring case ("Shared" and "shared" are one tab: insertSheet refuses the
   // second), but getSheetByName is observed to match case-sensitively: a miss is retried against
@@ -126,6 +127,7 @@ export function createSpreadsheets(): Spreadsheets {
   return {
     activeSpreadsheetId: () => (activeId ??= activeSpreadsheet().getId()),
     activeSpreadsheetUrl: () => (activeUrl ??= activeSpreadsheet().getUrl()),
+    spreadsheetTimeZone: () => (activeZone ??= activeSpreadsheet().getSpreadsheetTimeZone()),
     getTab(spreadsheetId, tabName) {
       const key = tabKey(spreadsheetId || null, tabName);
       const known = tabs.get(key);

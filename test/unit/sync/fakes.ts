@@ -283,6 +283,9 @@ export class FakeSheets implements Spreadsheets {
   flush(): void {
     this.flushes += 1;
   }
+  spreadsheetTimeZone(): string {
+    return 'America/New_York';
+  }
   flushes = 0;
   private find(spreadsheetId: string | null, tabName: string): FakeTab | undefined {
     const prefix = `${spreadsheetId || 'active'}/`.toLowerCase();
