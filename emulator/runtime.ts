@@ -38,6 +38,11 @@ export interface RuntimeOptions {
   start?: Date | string;
   /** Default: appsscript.json timeZone, else America/New_York. */
   scriptTimeZone?: string;
+  /**
+   * The bound spreadsheet's own time zone (File > Settings; getSpreadsheetTimeZone()), a setting
+   * separate from the script's. Default: the script's zone.
+   */
+  spreadsheetTimeZone?: string;
   dataset?: YouTubeDataset;
   /** A ready YouTube fake (wins over `dataset`). */
   youtube?: YouTubeFake;
@@ -177,7 +182,10 @@ export class Runtime {
     );
     this.host = new Host(this.world);
     if (state) this.#restore(state);
-    else this.world.config.activeSpreadsheetId = this.world.spreadsheets.create('YouTube2Sheets').id;
+    else {
+      const timeZone = options.spreadsheetTimeZone ?? scriptTimeZone;
+      this.world.config.activeSpreadsheetId = this.world.spreadsheets.create('YouTube2Sheets', { timeZone }).id;
+    }
   }
 
   // ------------------------------------------------------------------ views for tests
@@ -235,9 +243,12 @@ export class Runtime {
     return this.finish<T>(exec, outcome);
   }
 
-  /** Closes an execution: releases its locks, charges trigger runtime, builds the result. */
+  /** Closes an execution: commits its spreadsheet writes, releases its locks, charges trigger runtime, builds the result. */
   finish<T>(exec: Execution, outcome: SandboxOutcome): ExecutionResult<T> {
     this.#running.delete(exec);
+    // The execution's buffered spreadsheet writes land when it ends, killed or failed included
+    // (writes made before an error are kept on Google too).
+    this.world.sheetWrites.commit(exec.id);
     this.world.locks.releaseAll(exec.id);
     if (exec.kind === 'trigger') this.world.triggerRuntime.charge(this.clock.nowMs(), exec.elapsedMs);
     if (!outcome.ok && outcome.timedOut && !exec.killed) {

@@ -98,7 +98,7 @@ export interface YouTubeApi {
 
 export type YouTubeErrorKind = 'transient' | 'permanent' | 'quota';
 
-/** A failed YouTube call, classified by HTTP code and reason, never by message text. */
+/** A failed YouTube call, classified by HTTP code and reason (read from the message text when the service gives no details). */
 export class YouTubeApiError extends Error {
   constructor(
     message: string,
@@ -144,13 +144,35 @@ export interface Spreadsheets {
   activeSpreadsheetId(): string;
   activeSpreadsheetUrl(): string;
   /**
-   * Opens a tab; `spreadsheetId` null or '' means the bound spreadsheet. Returns null when the tab
-   * does not exist. Throws SpreadsheetAccessError when the spreadsheet cannot be opened.
+   * The bound spreadsheet's time zone (File > Settings), a setting separate from the script's
+   * (Identity.scriptTimeZone, the manifest's): the default zone of new jobs, and the zone date cells show in.
+   */
+  spreadsheetTimeZone(): string;
+  /**
+   * Opens a tab; `spreadsheetId` null or '' means the bound spreadsheet. The name matches ignoring
+   * case, as Sheets keeps tab names unique ignoring case (the tab's `name` is its real spelling).
+   * Returns null when the tab does not exist. Throws SpreadsheetAccessError when the spreadsheet
+   * cannot be opened.
    */
   getTab(spreadsheetId: string | null, tabName: string): SheetTab | null;
-  /** Creates the tab (optionally hidden) and returns it; throws if it exists already. */
+  /** Creates the tab (optionally hidden) and returns it; throws TabExistsError if a tab of that name exists in any case. */
   createTab(spreadsheetId: string | null, tabName: string, options?: { hidden?: boolean }): SheetTab;
   listTabs(spreadsheetId: string | null): { name: string; hidden: boolean }[];
+  /**
+   * Commits this execution's pending spreadsheet writes (SpreadsheetApp.flush()). Apps Script buffers
+   * writes: other executions may not see them before a flush or the end of this execution, so call it
+   * before releasing a lock that guarded sheet writes. No service call when nothing was written since
+   * the last flush.
+   */
+  flush(): void;
+}
+
+/** insertSheet refused the name: the spreadsheet has a tab of that name, in some case. Permanent. */
+export class TabExistsError extends Error {
+  constructor(message: string, readonly tabName: string) {
+    super(message);
+    this.name = 'TabExistsError';
+  }
 }
 
 export class SpreadsheetAccessError extends Error {
@@ -195,7 +217,10 @@ export interface Identity {
   scriptTimeZone(): string;
 }
 
-/** Crypto and encoding primitives (Utilities). Byte arrays are plain number arrays (-128..127 or 0..255). */
+/**
+ * Crypto and encoding primitives (Utilities). Byte arrays are plain number arrays (-128..127 or 0..255);
+ * the adapter hands Utilities signed bytes, the only ones Apps Script converts to Java's byte[].
+ */
 export interface Crypto {
   hmacSha256(key: string, message: string): number[];
   sha256(message: string): number[];

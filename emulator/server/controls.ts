@@ -75,13 +75,17 @@ function parseFaults(body: Record<string, unknown>): FaultSpec[] {
   const list = Array.isArray(body.faults) ? body.faults : [body];
   return list.map((raw, i) => {
     if (typeof raw !== 'object' || raw === null) throw new HttpError(400, `faults[${i}]: expected an object`);
-    const { method, kind, times, latencyMs } = raw as Record<string, unknown>;
+    const { method, kind, times, latencyMs, details } = raw as Record<string, unknown>;
     const spec: FaultSpec = { kind: kind as FaultSpec['kind'] };
     if (method !== undefined) spec.method = method as FaultSpec['method'];
     if (times !== undefined) spec.times = times as number;
     if (latencyMs !== undefined) {
       if (typeof latencyMs !== 'number' || latencyMs < 0) throw new HttpError(400, `faults[${i}].latencyMs: expected a number >= 0`);
       spec.latencyMs = latencyMs;
+    }
+    if (details !== undefined) {
+      if (typeof details !== 'boolean') throw new HttpError(400, `faults[${i}].details: expected true or false`);
+      spec.details = details;
     }
     return spec;
   });

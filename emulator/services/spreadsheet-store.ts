@@ -2,6 +2,8 @@
  * Spreadsheet data owned by the runtime: spreadsheets by id, sheets, sparse cells. Writes are typed as
  * Sheets types user input (see `typeInput`); tests read values, formulas, formats and hidden state here.
  */
+import { formatDate } from './utilities';
+
 export type CellValue = string | number | boolean | Date;
 
 export interface Cell {
@@ -112,6 +114,12 @@ export class SpreadsheetStore {
     return readUsed(this.#mustSheet(spreadsheetId, sheetName), (c) => c?.f ?? '');
   }
 
+  /** What getDisplayValues would show (dates in the spreadsheet's zone), for tests. */
+  displayValues(spreadsheetId: string, sheetName: string): string[][] {
+    const zone = this.byId.get(spreadsheetId)?.timeZone ?? this.defaultTimeZone;
+    return readUsed(this.#mustSheet(spreadsheetId, sheetName), (c) => displayOf(c, zone));
+  }
+
   numberFormats(spreadsheetId: string, sheetName: string): string[][] {
     return readUsed(this.#mustSheet(spreadsheetId, sheetName), (c) => c?.nf ?? 'General');
   }
@@ -188,4 +196,35 @@ function readUsed<T>(sheet: SheetData, pick: (c: Cell | undefined) => T): T[][] 
     out.push(line);
   }
   return out;
+}
+
+/**
+ * What the cell shows: dates in the spreadsheet's time zone (its own setting, not the script's:
+ * https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet#getSpreadsheetTimeZone()),
+ * numbers by their format.
+ */
+export function displayOf(cell: Cell | undefined, timeZone: string): string {
+  if (!cell) return '';
+  const v: CellValue = cell.v;
+  if (v instanceof Date) return formatDate(v, timeZone, cell.nf && /[yd]/.test(cell.nf) ? javaPatternFromSheets(cell.nf) : 'M/d/yyyy H:mm:ss');
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'number') {
+    const nf = cell.nf ?? 'General';
+    const fixed = /^[#,]*0(?:\.(0+))?(%?)$/.exec(nf.replace(/#,##/, ''));
+    if (fixed) {
+      const digits = fixed[1]?.length ?? 0;
+      const n = fixed[2] ? v * 100 : v;
+      const text = nf.includes(',') ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : n.toFixed(digits);
+      return text + (fixed[2] ?? '');
+    }
+    return String(v);
+  }
+  return String(v);
+}
+
+/** Sheets date formats ('yyyy-mm-dd hh:mm') differ from Java's only in minutes vs months. */
+function javaPatternFromSheets(nf: string): string {
+  const java = nf.replace(/(h+[^a-z]*)mm/gi, '$1%%MIN%%').replace(/m/g, 'M').replace(/%%MIN%%/g, 'mm');
+  // Sheets' "hh" is the 24-hour clock unless the format has AM/PM; Java's "hh" is 1-12.
+  return /am\/pm|a\/p/i.test(nf) ? java.replace(/AM\/PM|A\/P/gi, 'a') : java.replace(/h/g, 'H');
 }

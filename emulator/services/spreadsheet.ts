@@ -8,12 +8,11 @@ import {
   lastColumnOf,
   lastRowOf,
   typeInput,
+  displayOf,
   type Cell,
-  type CellValue,
   type SheetData,
   type SpreadsheetData,
 } from './spreadsheet-store';
-import { formatDate } from './utilities';
 import type { HtmlOutputFake } from './html';
 
 type GasRange = GoogleAppsScript.Spreadsheet.Range;
@@ -35,6 +34,49 @@ function int(v: unknown, name: string): number {
   return Math.trunc(n);
 }
 
+// ------------------------------------------------------------------ buffered access (sheet-writes.ts)
+
+/** The spreadsheet as this execution sees it: the shared state under its own pending writes. */
+function viewOf(scope: Scope, ssId: string): SpreadsheetData {
+  const ss = scope.world.sheetWrites.view(scope.exec.id, ssId);
+  if (!ss) throw new GasException(`Unexpected error while getting the method or property openById on object SpreadsheetApp.`);
+  return ss;
+}
+
+/** A sheet of that view by id; a sheet deleted meanwhile (wording modelled). */
+function sheetIn(ss: SpreadsheetData, sheetId: number): SheetData {
+  const sheet = ss.sheets.find((s) => s.id === sheetId);
+  if (!sheet) throw new GasException('The sheet no longer exists.');
+  return sheet;
+}
+
+/** Buffers a write of one spreadsheet (applied to this execution's view now, to the shared one at commit). */
+function writeSpreadsheet(scope: Scope, ssId: string, op: (ss: SpreadsheetData) => void): void {
+  scope.world.sheetWrites.write(scope.exec.id, ssId, op);
+}
+
+/** Buffers a write of one sheet; replayed on a spreadsheet that no longer has the sheet, it does nothing. */
+function writeSheet(scope: Scope, ssId: string, sheetId: number, op: (sheet: SheetData, ss: SpreadsheetData) => void): void {
+  writeSpreadsheet(scope, ssId, (ss) => {
+    const sheet = ss.sheets.find((s) => s.id === sheetId);
+    if (sheet) op(sheet, ss);
+  });
+}
+
+/** Sets one cell (0-based) to `update(old)`; cells are replaced, never changed in place (views share them). */
+function writeCell(sheet: SheetData, ri: number, ci: number, update: (old: Cell | undefined) => Cell | undefined): void {
+  const rows = sheet.rows;
+  while (rows.length <= ri) rows.push([]);
+  const row = (rows[ri] ??= []);
+  const next = update(row[ci]);
+  if (next === undefined) {
+    if (ci < row.length) row[ci] = undefined;
+  } else {
+    while (row.length < ci) row.push(undefined);
+    row[ci] = next;
+  }
+}
+
 // ------------------------------------------------------------------ Range
 
 export class RangeFake implements Pick<GasRange,
@@ -42,16 +84,25 @@ export class RangeFake implements Pick<GasRange,
   'setFormula' | 'setNumberFormat' | 'setNumberFormats' | 'getNumberFormats' | 'getNumberFormat' | 'clearContent' | 'clear' |
   'getRow' | 'getColumn' | 'getNumRows' | 'getNumColumns' | 'getLastRow' | 'getLastColumn' | 'getA1Notation' | 'offset' | 'getSheet'> {
   constructor(
-    private readonly ss: SpreadsheetData,
-    private readonly sheet: SheetData,
+    private readonly ssId: string,
+    private readonly sheetId: number,
     private readonly g: GridRange,
     private readonly scope: Scope,
   ) {}
 
+  /** The spreadsheet and sheet as this execution sees them (its pending writes included). */
+  private get ss(): SpreadsheetData {
+    return viewOf(this.scope, this.ssId);
+  }
+  private get sheet(): SheetData {
+    return sheetIn(this.ss, this.sheetId);
+  }
+
   #cells<T>(pick: (cell: Cell | undefined) => T): T[][] {
+    const sheet = this.sheet;
     const out: T[][] = [];
     for (let r = 0; r < this.g.numRows; r++) {
-      const row = this.sheet.rows[this.g.row - 1 + r];
+      const row = sheet.rows[this.g.row - 1 + r];
       const line = new Array<T>(this.g.numCols);
       for (let c = 0; c < this.g.numCols; c++) line[c] = pick(row?.[this.g.col - 1 + c]);
       out.push(line);
@@ -59,19 +110,12 @@ export class RangeFake implements Pick<GasRange,
     return out;
   }
 
-  #write(r: number, c: number, update: (old: Cell | undefined) => Cell | undefined): void {
-    const rows = this.sheet.rows;
-    const ri = this.g.row - 1 + r;
-    while (rows.length <= ri) rows.push([]);
-    const row = (rows[ri] ??= []);
-    const ci = this.g.col - 1 + c;
-    const next = update(row[ci]);
-    if (next === undefined) {
-      if (ci < row.length) row[ci] = undefined;
-    } else {
-      while (row.length < ci) row.push(undefined);
-      row[ci] = next;
-    }
+  /** Buffers a write of this range's cells: `update(old, r, c)` gives each cell's new content. */
+  #write(update: (old: Cell | undefined, r: number, c: number) => Cell | undefined): void {
+    const g = this.g;
+    writeSheet(this.scope, this.ssId, this.sheetId, (sheet) => {
+      for (let r = 0; r < g.numRows; r++) for (let c = 0; c < g.numCols; c++) writeCell(sheet, g.row - 1 + r, g.col - 1 + c, (old) => update(old, r, c));
+    });
   }
 
   getValues(): unknown[][] {
@@ -82,7 +126,8 @@ export class RangeFake implements Pick<GasRange,
     return row?.[this.g.col - 1]?.v ?? '';
   }
   getDisplayValues(): string[][] {
-    return this.#cells((c) => displayOf(c, this.ss.timeZone));
+    const tz = this.ss.timeZone;
+    return this.#cells((c) => displayOf(c, tz));
   }
   getDisplayValue(): string {
     return displayOf(this.sheet.rows[this.g.row - 1]?.[this.g.col - 1], this.ss.timeZone);
@@ -108,11 +153,13 @@ export class RangeFake implements Pick<GasRange,
     for (const row of values) {
       if (row.length !== this.g.numCols) throw new GasException(MESSAGES.columnsMismatch(row.length, this.g.numCols));
     }
-    values.forEach((row, r) => row.forEach((v, c) => this.#write(r, c, (old) => typeInput(v, old?.nf))));
+    const copy = values.map((row) => row.map((v) => (v instanceof Date ? new Date(v.getTime()) : v)));
+    this.#write((old, r, c) => typeInput(copy[r]![c], old?.nf));
     return gas(this);
   }
   setValue(value: unknown): GasRange {
-    for (let r = 0; r < this.g.numRows; r++) for (let c = 0; c < this.g.numCols; c++) this.#write(r, c, (old) => typeInput(value, old?.nf));
+    const v = value instanceof Date ? new Date(value.getTime()) : value;
+    this.#write((old) => typeInput(v, old?.nf));
     return gas(this);
   }
   setFormula(formula: string): GasRange {
@@ -120,25 +167,26 @@ export class RangeFake implements Pick<GasRange,
   }
   setNumberFormat(numberFormat: string): GasRange {
     const nf = String(numberFormat);
-    for (let r = 0; r < this.g.numRows; r++) for (let c = 0; c < this.g.numCols; c++) this.#write(r, c, (old) => ({ ...(old ?? { v: '' }), nf }));
+    this.#write((old) => ({ ...(old ?? { v: '' }), nf }));
     return gas(this);
   }
   setNumberFormats(numberFormats: string[][]): GasRange {
     if (!Array.isArray(numberFormats) || numberFormats.length !== this.g.numRows) {
       throw new GasException(MESSAGES.rowsMismatch(Array.isArray(numberFormats) ? numberFormats.length : 0, this.g.numRows));
     }
-    numberFormats.forEach((row, r) => {
-      if (row.length !== this.g.numCols) throw new GasException(MESSAGES.columnsMismatch(row.length, this.g.numCols));
-      row.forEach((nf, c) => this.#write(r, c, (old) => ({ ...(old ?? { v: '' }), nf: String(nf) })));
-    });
+    for (const row of numberFormats) {
+      if (!Array.isArray(row) || row.length !== this.g.numCols) throw new GasException(MESSAGES.columnsMismatch(Array.isArray(row) ? row.length : 0, this.g.numCols));
+    }
+    const formats = numberFormats.map((row) => row.map(String));
+    this.#write((old, r, c) => ({ ...(old ?? { v: '' }), nf: formats[r]![c]! }));
     return gas(this);
   }
   clearContent(): GasRange {
-    for (let r = 0; r < this.g.numRows; r++) for (let c = 0; c < this.g.numCols; c++) this.#write(r, c, (old) => (old?.nf ? { v: '', nf: old.nf } : undefined));
+    this.#write((old) => (old?.nf ? { v: '', nf: old.nf } : undefined));
     return gas(this);
   }
   clear(): GasRange {
-    for (let r = 0; r < this.g.numRows; r++) for (let c = 0; c < this.g.numCols; c++) this.#write(r, c, () => undefined);
+    this.#write(() => undefined);
     return gas(this);
   }
   getRow(): number {
@@ -169,10 +217,10 @@ export class RangeFake implements Pick<GasRange,
       numRows: numRows === undefined ? this.g.numRows : int(numRows, 'numRows'),
       numCols: numColumns === undefined ? this.g.numCols : int(numColumns, 'numColumns'),
     };
-    return gas(new RangeFake(this.ss, this.sheet, checkGrid(this.sheet, g), this.scope));
+    return gas(new RangeFake(this.ssId, this.sheetId, checkGrid(this.sheet, g), this.scope));
   }
   getSheet(): GasSheet {
-    return gas(new SheetFake(this.ss, this.sheet, this.scope));
+    return gas(new SheetFake(this.ssId, this.sheetId, this.scope));
   }
 }
 registerType(RangeFake, 'SpreadsheetApp.Range');
@@ -188,29 +236,15 @@ function checkGrid(sheet: SheetData, g: GridRange): GridRange {
   return g;
 }
 
-function displayOf(cell: Cell | undefined, timeZone: string): string {
-  if (!cell) return '';
-  const v: CellValue = cell.v;
-  if (v instanceof Date) return formatDate(v, timeZone, cell.nf && /[yd]/.test(cell.nf) ? javaPatternFromSheets(cell.nf) : 'M/d/yyyy H:mm:ss');
-  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (typeof v === 'number') {
-    const nf = cell.nf ?? 'General';
-    const fixed = /^[#,]*0(?:\.(0+))?(%?)$/.exec(nf.replace(/#,##/, ''));
-    if (fixed) {
-      const digits = fixed[1]?.length ?? 0;
-      const n = fixed[2] ? v * 100 : v;
-      const text = nf.includes(',') ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : n.toFixed(digits);
-      return text + (fixed[2] ?? '');
-    }
-    return String(v);
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
   }
-  return String(v);
 }
 
-/** Sheets date formats ('yyyy-mm-dd hh:mm') differ from Java's only in minutes vs months. */
-function javaPatternFromSheets(nf: string): string {
-  return nf.replace(/(h+[^a-z]*)mm/gi, '$1%%MIN%%').replace(/m/g, 'M').replace(/%%MIN%%/g, 'mm');
-}
 
 // ------------------------------------------------------------------ Sheet
 
@@ -219,27 +253,39 @@ export class SheetFake implements Pick<GasSheet,
   'getDataRange' | 'appendRow' | 'insertRowsAfter' | 'insertRowsBefore' | 'deleteRows' | 'clear' | 'clearContents' | 'hideSheet' |
   'showSheet' | 'isSheetHidden' | 'setFrozenRows' | 'getFrozenRows' | 'activate' | 'getParent'> {
   constructor(
-    private readonly ss: SpreadsheetData,
-    readonly _data: SheetData,
+    readonly _ssId: string,
+    readonly _sheetId: number,
     private readonly scope: Scope,
   ) {}
+
+  private get ss(): SpreadsheetData {
+    return viewOf(this.scope, this._ssId);
+  }
+  /** This sheet as the execution sees it (read only: writes go through #write). */
+  get _data(): SheetData {
+    return sheetIn(this.ss, this._sheetId);
+  }
+  #write(op: (sheet: SheetData, ss: SpreadsheetData) => void): void {
+    writeSheet(this.scope, this._ssId, this._sheetId, op);
+  }
 
   getName(): string {
     return this._data.name;
   }
   setName(name: string): GasSheet {
     const n = String(name);
-    if (this.ss.sheets.some((s) => s !== this._data && s.name.toLowerCase() === n.toLowerCase())) {
+    // Tab names are unique ignoring case, as insertSheet (see there for the source).
+    if (this.ss.sheets.some((s) => s.id !== this._sheetId && s.name.toLowerCase() === n.toLowerCase())) {
       throw new GasException(`A sheet with the name "${n}" already exists. Please enter another name.`);
     }
-    this._data.name = n;
+    this.#write((sheet) => (sheet.name = n));
     return gas(this);
   }
   getSheetId(): number {
-    return this._data.id;
+    return this._sheetId;
   }
   getIndex(): number {
-    return this.ss.sheets.indexOf(this._data) + 1;
+    return this.ss.sheets.findIndex((s) => s.id === this._sheetId) + 1;
   }
   getLastRow(): number {
     return lastRowOf(this._data);
@@ -254,26 +300,34 @@ export class SheetFake implements Pick<GasSheet,
     return this._data.maxCols;
   }
   getRange(a1OrRow: string | number, column?: number, numRows?: number, numColumns?: number): GasRange {
+    const data = this._data;
     let g: GridRange | null;
     if (typeof a1OrRow === 'string' && column === undefined) {
-      g = parseA1(a1OrRow, this._data.maxRows, this._data.maxCols);
+      g = parseA1(a1OrRow, data.maxRows, data.maxCols);
       if (!g) throw new GasException('Range not found');
     } else {
       if (column === undefined) throw new GasException(`The parameters (${describeArg(a1OrRow)}) don't match the method signature for SpreadsheetApp.Sheet.getRange.`);
       g = { row: int(a1OrRow, 'row'), col: int(column, 'column'), numRows: numRows === undefined ? 1 : int(numRows, 'numRows'), numCols: numColumns === undefined ? 1 : int(numColumns, 'numColumns') };
     }
-    return gas(new RangeFake(this.ss, this._data, checkGrid(this._data, g), this.scope));
+    return gas(new RangeFake(this._ssId, this._sheetId, checkGrid(data, g), this.scope));
   }
   getDataRange(): GasRange {
-    const g = { row: 1, col: 1, numRows: Math.max(1, lastRowOf(this._data)), numCols: Math.max(1, lastColumnOf(this._data)) };
-    return gas(new RangeFake(this.ss, this._data, g, this.scope));
+    const data = this._data;
+    const g = { row: 1, col: 1, numRows: Math.max(1, lastRowOf(data)), numCols: Math.max(1, lastColumnOf(data)) };
+    return gas(new RangeFake(this._ssId, this._sheetId, g, this.scope));
   }
   appendRow(rowContents: unknown[]): GasSheet {
     if (!Array.isArray(rowContents)) throw new GasException(`The parameters (${describeArg(rowContents)}) don't match the method signature for SpreadsheetApp.Sheet.appendRow.`);
-    const r = lastRowOf(this._data) + 1;
-    if (r > this._data.maxRows) this._data.maxRows = r;
-    if (rowContents.length > this._data.maxCols) this._data.maxCols = rowContents.length;
-    if (rowContents.length > 0) new RangeFake(this.ss, this._data, { row: r, col: 1, numRows: 1, numCols: rowContents.length }, this.scope).setValues([rowContents]);
+    const values = rowContents.map((v) => (v instanceof Date ? new Date(v.getTime()) : v));
+    // The row is found when the write is applied: appendRow is atomic in Sheets ("This operation is
+    // atomic; it prevents issues where a user asks for the last row, and then writes to that row",
+    // https://developers.google.com/apps-script/reference/spreadsheet/sheet#appendRow(Object)).
+    this.#write((sheet) => {
+      const r = lastRowOf(sheet) + 1;
+      if (r > sheet.maxRows) sheet.maxRows = r;
+      if (values.length > sheet.maxCols) sheet.maxCols = values.length;
+      values.forEach((v, c) => writeCell(sheet, r - 1, c, (old) => typeInput(v, old?.nf)));
+    });
     return gas(this);
   }
   insertRowsAfter(afterPosition: number, howMany: number): GasSheet {
@@ -286,39 +340,44 @@ export class SheetFake implements Pick<GasSheet,
   }
   #insertRows(after: number, n: number): void {
     if (after < 0 || after > this._data.maxRows || n < 1) throw new GasException('Those rows are out of bounds.');
-    const rows = this._data.rows;
-    if (after < rows.length) rows.splice(after, 0, ...Array.from({ length: n }, () => [] as (Cell | undefined)[]));
-    this._data.maxRows += n;
+    this.#write((sheet) => {
+      const rows = sheet.rows;
+      if (after < rows.length) rows.splice(after, 0, ...Array.from({ length: n }, () => [] as (Cell | undefined)[]));
+      sheet.maxRows += n;
+    });
   }
   deleteRows(rowPosition: number, howMany: number): void {
     const start = int(rowPosition, 'rowPosition');
     const n = int(howMany, 'howMany');
-    if (start < 1 || n < 1 || start + n - 1 > this._data.maxRows) throw new GasException('Those rows are out of bounds.');
-    if (n >= this._data.maxRows - this._data.frozenRows && start <= this._data.frozenRows + 1) {
+    const data = this._data;
+    if (start < 1 || n < 1 || start + n - 1 > data.maxRows) throw new GasException('Those rows are out of bounds.');
+    if (n >= data.maxRows - data.frozenRows && start <= data.frozenRows + 1) {
       throw new GasException('Sorry, it is not possible to delete all non-frozen rows.');
     }
-    this._data.rows.splice(start - 1, n);
-    this._data.maxRows -= n;
+    this.#write((sheet) => {
+      const count = Math.max(0, Math.min(n, sheet.maxRows - start + 1));
+      sheet.rows.splice(start - 1, count);
+      sheet.maxRows -= count;
+    });
   }
   clear(): GasSheet {
-    this._data.rows = [];
+    this.#write((sheet) => (sheet.rows = []));
     return gas(this);
   }
   clearContents(): GasSheet {
-    for (const row of this._data.rows) {
-      if (!row) continue;
-      row.forEach((c, i) => (row[i] = c?.nf ? { v: '', nf: c.nf } : undefined));
-    }
+    this.#write((sheet) => {
+      sheet.rows = sheet.rows.map((row) => row?.map((c) => (c?.nf ? { v: '', nf: c.nf } : undefined)));
+    });
     return gas(this);
   }
   hideSheet(): GasSheet {
     const visible = this.ss.sheets.filter((s) => !s.hidden);
     if (!this._data.hidden && visible.length <= 1) throw new GasException("Sorry, it is not possible to hide all the sheets in a document.");
-    this._data.hidden = true;
+    this.#write((sheet) => (sheet.hidden = true));
     return gas(this);
   }
   showSheet(): GasSheet {
-    this._data.hidden = false;
+    this.#write((sheet) => (sheet.hidden = false));
     return gas(this);
   }
   isSheetHidden(): boolean {
@@ -327,18 +386,20 @@ export class SheetFake implements Pick<GasSheet,
   setFrozenRows(rows: number): void {
     const n = int(rows, 'rows');
     if (n < 0 || n >= this._data.maxRows) throw new GasException('Those rows are out of bounds.');
-    this._data.frozenRows = n;
+    this.#write((sheet) => (sheet.frozenRows = n));
   }
   getFrozenRows(): number {
     return this._data.frozenRows;
   }
   activate(): GasSheet {
-    this.ss.activeSheetId = this._data.id;
-    this._data.hidden = false;
+    this.#write((sheet, ss) => {
+      ss.activeSheetId = sheet.id;
+      sheet.hidden = false;
+    });
     return gas(this);
   }
   getParent(): GasSpreadsheet {
-    return gas(new SpreadsheetFake(this.ss, this.scope));
+    return gas(new SpreadsheetFake(this._ssId, this.scope));
   }
 }
 registerType(SheetFake, 'SpreadsheetApp.Sheet');
@@ -349,30 +410,48 @@ export class SpreadsheetFake implements Pick<GasSpreadsheet,
   'getId' | 'getUrl' | 'getName' | 'rename' | 'getSheets' | 'getSheetByName' | 'insertSheet' | 'deleteSheet' | 'getActiveSheet' |
   'setActiveSheet' | 'getSpreadsheetTimeZone' | 'setSpreadsheetTimeZone' | 'toast' | 'getRange' | 'getNumSheets'> {
   constructor(
-    private readonly ss: SpreadsheetData,
+    private readonly ssId: string,
     private readonly scope: Scope,
   ) {}
 
+  private get ss(): SpreadsheetData {
+    return viewOf(this.scope, this.ssId);
+  }
   #sheet(s: SheetData): GasSheet {
-    return gas(new SheetFake(this.ss, s, this.scope));
+    return gas(new SheetFake(this.ssId, s.id, this.scope));
   }
   #dataOf(sheet: unknown): SheetData {
-    const data = sheet instanceof SheetFake ? sheet._data : undefined;
-    if (!data || !this.ss.sheets.includes(data)) throw new GasException('Invalid argument: sheet');
+    const data = sheet instanceof SheetFake && sheet._ssId === this.ssId ? this.ss.sheets.find((s) => s.id === sheet._sheetId) : undefined;
+    if (!data) throw new GasException('Invalid argument: sheet');
     return data;
+  }
+  /**
+   * Adding or removing a sheet answers with what only the server knows (the new sheet): the pending
+   * writes of this execution are committed first, then the change applies to the shared spreadsheet
+   * at once (see sheet-writes.ts).
+   */
+  #structural<T>(change: (shared: SpreadsheetData) => T): T {
+    const writes = this.scope.world.sheetWrites;
+    writes.commit(this.scope.exec.id);
+    const shared = this.scope.world.spreadsheets.get(this.ssId);
+    if (!shared) throw new GasException('Unexpected error while getting the method or property openById on object SpreadsheetApp.');
+    const result = change(shared);
+    writes.changed(this.ssId);
+    return result;
   }
 
   getId(): string {
-    return this.ss.id;
+    return this.ssId;
   }
   getUrl(): string {
-    return `https://docs.google.com/spreadsheets/d/${this.ss.id}/edit`;
+    return `https://docs.google.com/spreadsheets/d/${this.ssId}/edit`;
   }
   getName(): string {
     return this.ss.name;
   }
   rename(newName: string): void {
-    this.ss.name = String(newName);
+    const name = String(newName);
+    writeSpreadsheet(this.scope, this.ssId, (ss) => (ss.name = name));
   }
   getSheets(): GasSheet[] {
     return this.ss.sheets.map((s) => this.#sheet(s));
@@ -380,6 +459,14 @@ export class SpreadsheetFake implements Pick<GasSpreadsheet,
   getNumSheets(): number {
     return this.ss.sheets.length;
   }
+  /**
+   * Exact, case-sensitive match, although names are unique ignoring case (insertSheet): public Apps
+   * Script projects report that getSheetByName("Oil Change Log") returns null for a tab "Oil Change
+   * LOG" and add their own case-insensitive fallback over getSheets() (observed behaviour; the
+   * reference, https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet#getSheetByName(String),
+   * does not say). It is also the stricter reading: a lookup that misses followed by an insert that
+   * is refused. The Diagnostics self-test checks it on a scratch tab.
+   */
   getSheetByName(name: string): GasSheet | null {
     const s = this.ss.sheets.find((x) => x.name === String(name));
     return s ? this.#sheet(s) : null;
@@ -388,49 +475,75 @@ export class SpreadsheetFake implements Pick<GasSpreadsheet,
     const s = this.ss.sheets.find((x) => x.id === Number(id));
     return s ? this.#sheet(s) : null;
   }
+  /**
+   * Tab names are unique ignoring case: "Shared" refuses "shared". Sources: the Sheets API answers
+   * addSheet with `A sheet with the name "X" already exists. Please enter another name.` (the text
+   * Apps Script throws too, seen verbatim in public projects' error handling), and sheetfu's change
+   * "Matching sheet names ignoring case" (https://github.com/socialpoint-labs/sheetfu/pull/26):
+   * "trying to create 2 sheets with the same name but different cases fails, whether you do it from
+   * the spreadsheet UI or the API".
+   */
   insertSheet(sheetName?: string | number | { template?: GasSheet }, sheetIndex?: number | { template?: GasSheet }): GasSheet {
-    let name: string;
-    let index = this.ss.sheets.length;
-    if (typeof sheetName === 'number') index = sheetName;
-    if (typeof sheetName === 'string') name = sheetName;
-    else {
-      let n = this.ss.sheets.length + 1;
-      while (this.ss.sheets.some((s) => s.name === `Sheet${n}`)) n++;
-      name = `Sheet${n}`;
-    }
-    if (typeof sheetIndex === 'number') index = sheetIndex;
-    if (this.ss.sheets.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
-      throw new GasException(`A sheet with the name "${name}" already exists. Please enter another name.`);
-    }
-    const cells = this.ss.sheets.reduce((n, s) => n + s.maxRows * s.maxCols, 0);
-    if (cells + 1000 * 26 > MAX_CELLS_PER_SPREADSHEET) {
-      throw new GasException('This action would increase the number of cells in the workbook above the limit of 10000000 cells.');
-    }
-    const data = this.scope.world.spreadsheets.addSheet(this.ss, name, Math.max(0, Math.min(index, this.ss.sheets.length)));
-    this.ss.activeSheetId = data.id;
-    return this.#sheet(data);
+    return this.#structural((ss) => {
+      let name: string;
+      let index = ss.sheets.length;
+      if (typeof sheetName === 'number') index = sheetName;
+      if (typeof sheetName === 'string') name = sheetName;
+      else {
+        let n = ss.sheets.length + 1;
+        while (ss.sheets.some((s) => s.name.toLowerCase() === `sheet${n}`)) n++;
+        name = `Sheet${n}`;
+      }
+      if (typeof sheetIndex === 'number') index = sheetIndex;
+      if (ss.sheets.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
+        throw new GasException(`A sheet with the name "${name}" already exists. Please enter another name.`);
+      }
+      const cells = ss.sheets.reduce((n, s) => n + s.maxRows * s.maxCols, 0);
+      if (cells + 1000 * 26 > MAX_CELLS_PER_SPREADSHEET) {
+        throw new GasException('This action would increase the number of cells in the workbook above the limit of 10000000 cells.');
+      }
+      const data = this.scope.world.spreadsheets.addSheet(ss, name, Math.max(0, Math.min(index, ss.sheets.length)));
+      ss.activeSheetId = data.id;
+      return this.#sheet(data);
+    });
   }
   deleteSheet(sheet: GasSheet): void {
-    const data = this.#dataOf(sheet);
-    if (this.ss.sheets.length <= 1) throw new GasException("You can't remove all the sheets in a document.");
-    this.ss.sheets.splice(this.ss.sheets.indexOf(data), 1);
-    if (this.ss.activeSheetId === data.id) this.ss.activeSheetId = this.ss.sheets[0]!.id;
+    const id = this.#dataOf(sheet).id;
+    this.#structural((ss) => {
+      const data = ss.sheets.find((s) => s.id === id);
+      if (!data) throw new GasException('Invalid argument: sheet');
+      if (ss.sheets.length <= 1) throw new GasException("You can't remove all the sheets in a document.");
+      ss.sheets.splice(ss.sheets.indexOf(data), 1);
+      if (ss.activeSheetId === data.id) ss.activeSheetId = ss.sheets[0]!.id;
+    });
   }
   getActiveSheet(): GasSheet {
-    const s = this.ss.sheets.find((x) => x.id === this.ss.activeSheetId) ?? this.ss.sheets[0]!;
+    const ss = this.ss;
+    const s = ss.sheets.find((x) => x.id === ss.activeSheetId) ?? ss.sheets[0]!;
     return this.#sheet(s);
   }
   setActiveSheet(sheet: GasSheet): GasSheet {
     const data = this.#dataOf(sheet);
-    this.ss.activeSheetId = data.id;
-    data.hidden = false;
+    const id = data.id;
+    writeSheet(this.scope, this.ssId, id, (s, ss) => {
+      ss.activeSheetId = id;
+      s.hidden = false;
+    });
     return this.#sheet(data);
   }
+  /**
+   * The spreadsheet's own zone (File > Settings), separate from the script's (manifest `timeZone`,
+   * Session.getScriptTimeZone()): https://developers.google.com/apps-script/reference/spreadsheet/spreadsheet#getSpreadsheetTimeZone()
+   * and https://developers.google.com/apps-script/manifest#Manifest.FIELDS.timeZone. Date cells
+   * display in this zone (getDisplayValues).
+   */
   getSpreadsheetTimeZone(): string {
     return this.ss.timeZone;
   }
   setSpreadsheetTimeZone(timezone: string): void {
-    this.ss.timeZone = String(timezone);
+    const zone = String(timezone);
+    if (!isTimeZone(zone)) throw new GasException(`Invalid argument: timezone`);
+    writeSpreadsheet(this.scope, this.ssId, (ss) => (ss.timeZone = zone));
   }
   toast(msg: string, title?: string, timeoutSeconds?: number | null): void {
     this.scope.world.ui.events.push({ kind: 'toast', title: title ?? '', message: String(msg), at: this.scope.world.clock.now().toISOString(), timeoutSeconds: timeoutSeconds ?? 5 });
@@ -438,14 +551,15 @@ export class SpreadsheetFake implements Pick<GasSpreadsheet,
   getRange(a1Notation: string): GasRange {
     const text = String(a1Notation);
     const bang = text.lastIndexOf('!');
-    let data = this.ss.sheets.find((s) => s.id === this.ss.activeSheetId) ?? this.ss.sheets[0]!;
+    const ss = this.ss;
+    let data = ss.sheets.find((s) => s.id === ss.activeSheetId) ?? ss.sheets[0]!;
     if (bang >= 0) {
       const name = text.slice(0, bang).replace(/^'(.*)'$/, '$1').replace(/''/g, "'");
-      const found = this.ss.sheets.find((s) => s.name === name);
+      const found = ss.sheets.find((s) => s.name === name);
       if (!found) throw new GasException('Range not found');
       data = found;
     }
-    return new SheetFake(this.ss, data, this.scope).getRange(text.slice(bang + 1));
+    return new SheetFake(this.ssId, data.id, this.scope).getRange(text.slice(bang + 1));
   }
 }
 registerType(SpreadsheetFake, 'SpreadsheetApp.Spreadsheet');
@@ -586,7 +700,7 @@ export class SpreadsheetAppFake implements Pick<GoogleAppsScript.Spreadsheet.Spr
   #open(id: string, method: string): GasSpreadsheet {
     const ss = this.scope.world.spreadsheets.get(id);
     if (!ss) throw new GasException(`Unexpected error while getting the method or property ${method} on object SpreadsheetApp.`);
-    return gas(new SpreadsheetFake(ss, this.scope));
+    return gas(new SpreadsheetFake(ss.id, this.scope));
   }
 
   getActive(): GasSpreadsheet {
@@ -604,14 +718,17 @@ export class SpreadsheetAppFake implements Pick<GoogleAppsScript.Spreadsheet.Spr
     return this.#open(m[1], 'openByUrl');
   }
   create(name: string): GasSpreadsheet {
-    return gas(new SpreadsheetFake(this.scope.world.spreadsheets.create(String(name)), this.scope));
+    return gas(new SpreadsheetFake(this.scope.world.spreadsheets.create(String(name)).id, this.scope));
   }
   getUi(): GoogleAppsScript.Base.Ui {
     const kind = this.scope.exec.kind;
     if (kind === 'trigger' || kind === 'web') throw new GasException(MESSAGES.noUiContext('SpreadsheetApp.getUi'));
     return gas(new UiFake(this.scope));
   }
-  flush(): void {}
+  /** Commits this execution's pending writes: other executions see them from now on (sheet-writes.ts). */
+  flush(): void {
+    this.scope.world.sheetWrites.commit(this.scope.exec.id);
+  }
 }
 registerType(SpreadsheetAppFake, 'SpreadsheetApp');
 

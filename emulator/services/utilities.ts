@@ -179,9 +179,31 @@ export function toSignedBytes(buf: Buffer): number[] {
   return out;
 }
 
-export function toBuffer(data: unknown, charset?: string): Buffer {
+/**
+ * A script's number array as Java's byte[]. Apps Script converts each element to a signed Java byte
+ * (-128..127); a number outside that range (e.g. 200 from an unsigned 0..255 array) or not an integer
+ * fails the conversion, so the call matches no signature of the method. Source: the Utilities reference
+ * types these parameters `Byte[]`, and every byte array Utilities returns is signed
+ * (https://developers.google.com/apps-script/reference/utilities/utilities#computeDigest(DigestAlgorithm,String));
+ * Java's byte range is -128..127. The message is Apps Script's usual wording for arguments that
+ * convert to no overload (wording modelled for this case; the Diagnostics self-test checks it).
+ * The emulator used to mask with `& 0xff`, which hid unsigned arrays that fail on Google.
+ */
+export function toBytes(data: readonly unknown[], method: string): Buffer {
+  const out = Buffer.alloc(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i];
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < -128 || b > 127) {
+      throw new GasException(`The parameters (number[]) don't match the method signature for ${method}.`);
+    }
+    out[i] = b & 0xff;
+  }
+  return out;
+}
+
+export function toBuffer(data: unknown, charset?: string, method = 'Utilities'): Buffer {
   if (typeof data === 'string') return Buffer.from(data, charset === 'US_ASCII' ? 'latin1' : 'utf8');
-  if (Array.isArray(data)) return Buffer.from(data.map((b) => Number(b) & 0xff));
+  if (Array.isArray(data)) return toBytes(data, method);
   if (data instanceof BlobFake) return Buffer.from(data._bytes);
   if (data === null || data === undefined) throw new GasException('Invalid argument: value');
   return Buffer.from(String(data), 'utf8');
@@ -247,21 +269,23 @@ export class UtilitiesFake implements Pick<GoogleAppsScript.Utilities.Utilities,
   computeDigest(algorithm: GoogleAppsScript.Utilities.DigestAlgorithm, value: string | number[], charset?: GoogleAppsScript.Utilities.Charset): number[] {
     const alg = DIGESTS[String(algorithm)];
     if (!alg) throw new GasException('Invalid argument: algorithm');
-    return toSignedBytes(createHash(alg).update(toBuffer(value, charset as unknown as string)).digest());
+    return toSignedBytes(createHash(alg).update(toBuffer(value, charset as unknown as string, 'Utilities.computeDigest')).digest());
   }
   computeHmacSha256Signature(value: string | number[], key: string | number[], charset?: GoogleAppsScript.Utilities.Charset): number[] {
-    return toSignedBytes(createHmac('sha256', toBuffer(key, charset as unknown as string)).update(toBuffer(value, charset as unknown as string)).digest());
+    const m = 'Utilities.computeHmacSha256Signature';
+    return toSignedBytes(createHmac('sha256', toBuffer(key, charset as unknown as string, m)).update(toBuffer(value, charset as unknown as string, m)).digest());
   }
   computeHmacSignature(algorithm: GoogleAppsScript.Utilities.MacAlgorithm, value: string | number[], key: string | number[], charset?: GoogleAppsScript.Utilities.Charset): number[] {
     const alg = MACS[String(algorithm)];
     if (!alg) throw new GasException('Invalid argument: algorithm');
-    return toSignedBytes(createHmac(alg, toBuffer(key, charset as unknown as string)).update(toBuffer(value, charset as unknown as string)).digest());
+    const m = 'Utilities.computeHmacSignature';
+    return toSignedBytes(createHmac(alg, toBuffer(key, charset as unknown as string, m)).update(toBuffer(value, charset as unknown as string, m)).digest());
   }
   base64Encode(data: string | number[], charset?: GoogleAppsScript.Utilities.Charset): string {
-    return toBuffer(data, charset as unknown as string).toString('base64');
+    return toBuffer(data, charset as unknown as string, 'Utilities.base64Encode').toString('base64');
   }
   base64EncodeWebSafe(data: string | number[], charset?: GoogleAppsScript.Utilities.Charset): string {
-    return toBuffer(data, charset as unknown as string).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+    return toBuffer(data, charset as unknown as string, 'Utilities.base64EncodeWebSafe').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
   }
   base64Decode(encoded: string): number[] {
     return toSignedBytes(decodeBase64(String(encoded), false));
@@ -270,7 +294,7 @@ export class UtilitiesFake implements Pick<GoogleAppsScript.Utilities.Utilities,
     return toSignedBytes(decodeBase64(String(encoded), true));
   }
   newBlob(data: string | number[], contentType?: string, name?: string): GoogleAppsScript.Base.Blob {
-    return new BlobFake(toBuffer(data ?? ''), contentType ?? null, name ?? null) as unknown as GoogleAppsScript.Base.Blob;
+    return new BlobFake(toBuffer(data ?? '', undefined, 'Utilities.newBlob'), contentType ?? null, name ?? null) as unknown as GoogleAppsScript.Base.Blob;
   }
   getUuid(): string {
     return randomUUID();

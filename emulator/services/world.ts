@@ -9,6 +9,7 @@ import { CacheStore } from './cache';
 import { LockTable } from './lock';
 import { MailStore, MAIL_DAILY_RECIPIENTS, RollingQuota } from './mail';
 import { SpreadsheetStore } from './spreadsheet-store';
+import { SheetWriteBuffers } from './sheet-writes';
 import { UiLog } from './spreadsheet';
 import { TriggerStore } from './script-app';
 import { UrlFetchRegistry } from './url-fetch';
@@ -36,6 +37,8 @@ export class World {
   readonly caches = { script: new CacheStore(), user: new CacheStore(), document: new CacheStore() };
   readonly locks = new LockTable();
   readonly spreadsheets: SpreadsheetStore;
+  /** Each execution's spreadsheet writes until flush() or its end (sheet-writes.ts). */
+  readonly sheetWrites: SheetWriteBuffers;
   readonly triggers = new TriggerStore();
   readonly mail: MailStore;
   readonly ui = new UiLog();
@@ -50,6 +53,7 @@ export class World {
     public youtube: YouTubeFake,
   ) {
     this.spreadsheets = new SpreadsheetStore(config.scriptTimeZone);
+    this.sheetWrites = new SheetWriteBuffers(this.spreadsheets);
     this.mail = new MailStore(MAIL_DAILY_RECIPIENTS[config.account]);
     this.triggerRuntime = new RollingQuota(TRIGGER_RUNTIME_PER_DAY_MS[config.account]);
     clock.onChange((now) => this.locks.expire(now));

@@ -1,8 +1,15 @@
 /**
  * Errors shaped as the YouTube advanced service throws them: an Error named
  * GoogleJsonResponseException whose message is "API call to youtube.<method> failed with error: <message>"
- * and whose `details` carry the HTTP code and reasons. Code classifies by details.code and
- * details.errors[0].reason, never by the message text.
+ * and whose `details` carry the HTTP code and reasons.
+ *
+ * `details` is undocumented: the advanced-services guide
+ * (https://developers.google.com/apps-script/guides/services/advanced#how_advanced_services_work)
+ * only says errors surface as exceptions, and the reference of GoogleJsonResponseException is not
+ * published. It is observed on real executions (err.details.code / err.details.errors[0].reason) but
+ * nothing promises it, so the fake can also throw without it (`withoutDetails()`, the fault option
+ * `details: false`, or `YouTubeFake.errorDetails = false`): callers must classify from the message
+ * text too. The messages below are the API's own (https://developers.google.com/youtube/v3/docs/errors).
  */
 import type { YouTubeMethodName } from './quota';
 
@@ -13,12 +20,21 @@ export interface YouTubeErrorDetails {
 }
 
 export class YouTubeServiceError extends Error {
-  readonly details: YouTubeErrorDetails;
+  readonly details?: YouTubeErrorDetails;
 
-  constructor(method: YouTubeMethodName, code: number, reason: string, domain: string, message: string) {
+  constructor(method: YouTubeMethodName, code: number, reason: string, domain: string, message: string, withDetails = true) {
     super(`API call to youtube.${method} failed with error: ${message}`);
     this.name = 'GoogleJsonResponseException';
-    this.details = { code, message, errors: [{ message, domain, reason }] };
+    if (withDetails) this.details = { code, message, errors: [{ message, domain, reason }] };
+  }
+
+  /** The same error with only its name and message (no `details` property at all). */
+  withoutDetails(): YouTubeServiceError {
+    const copy = Object.create(YouTubeServiceError.prototype) as YouTubeServiceError;
+    Object.defineProperty(copy, 'message', { value: this.message, writable: true, configurable: true });
+    Object.defineProperty(copy, 'name', { value: this.name, writable: true, configurable: true });
+    Object.defineProperty(copy, 'stack', { value: this.stack, writable: true, configurable: true });
+    return copy;
   }
 }
 
@@ -43,6 +59,8 @@ export const youtubeErrors = {
     "The playlist identified with the request's <code>playlistId</code> parameter cannot be found.",
   ),
   backendError: make(500, 'backendError', 'global', 'Backend Error'),
+  forbidden: make(403, 'forbidden', 'global', 'Access forbidden. The request may not be properly authorized.'),
+  rateLimitExceeded: make(403, 'rateLimitExceeded', 'usageLimits', 'Rate Limit Exceeded'),
   missingRequiredParameter: make(400, 'missingRequiredParameter', 'youtube.parameter', 'No filter selected.'),
   incompatibleParameters: make(400, 'incompatibleParameters', 'youtube.parameter', 'Incompatible parameters specified in the request.'),
   invalidFilters: make(400, 'invalidFilters', 'youtube.parameter', 'Invalid filter parameters.'),

@@ -20,7 +20,8 @@ export interface YouTubeServiceContext {
   delay?(ms: number): void;
 }
 
-export type FaultKind = 'quotaExceeded' | 'backendError' | 'notFound' | 'slow';
+export type FaultKind = 'quotaExceeded' | 'backendError' | 'forbidden' | 'rateLimit' | 'notFound' | 'slow';
+const FAULT_KINDS: readonly FaultKind[] = ['quotaExceeded', 'backendError', 'forbidden', 'rateLimit', 'notFound', 'slow'];
 
 export interface FaultSpec {
   /** Only this method; all four when omitted. */
@@ -30,6 +31,8 @@ export interface FaultSpec {
   times?: number;
   /** For 'slow': extra latency per affected call (default 30 s). */
   latencyMs?: number;
+  /** false: the error is thrown with its message only, no `details` (see errors.ts). Default true. */
+  details?: boolean;
 }
 
 export interface YouTubeFakeOptions {
@@ -44,6 +47,8 @@ export interface YouTubeFakeJSON {
   quota: QuotaState;
   calls: Record<YouTubeMethodName, number>;
   faults: FaultSpec[];
+  /** false when every error is thrown without `details`; absent means true. */
+  errorDetails?: boolean;
 }
 
 /** Parameters as Apps Script passes them (optionalArgs); repeated values may come as arrays. */
@@ -144,6 +149,11 @@ export class YouTubeFake {
   private channelsByPlaylistSuffix = new Map<string, ChannelEntry>();
   private videosById = new Map<string, VideoEntry>();
   private faults: { spec: FaultSpec; remaining: number }[] = [];
+  /**
+   * false: every error this fake throws (quota, 404 playlists, 400s, injected faults) carries only its
+   * message, as the service may throw them; callers must then classify from the text.
+   */
+  errorDetails = true;
 
   constructor(options: YouTubeFakeOptions = {}) {
     this.quota = new QuotaMeter(options.quotaLimit);
@@ -205,7 +215,7 @@ export class YouTubeFake {
 
   injectFault(spec: FaultSpec): void {
     if (spec.method && !YOUTUBE_METHODS.includes(spec.method)) throw new Error(`injectFault: unknown method ${spec.method}`);
-    if (!['quotaExceeded', 'backendError', 'notFound', 'slow'].includes(spec.kind)) {
+    if (!FAULT_KINDS.includes(spec.kind)) {
       throw new Error(`injectFault: unknown kind ${String(spec.kind)}`);
     }
     if (spec.times !== undefined && !(Number.isInteger(spec.times) && spec.times > 0)) {
@@ -261,6 +271,23 @@ export class YouTubeFake {
     args: ListArgs,
     handler: (parts: Set<string>, args: ListArgs, now: Date) => T,
   ): T {
+    let faultDetails = true;
+    try {
+      return this.answer(method, ctx, part, args, handler, (f) => (faultDetails = f.spec.details !== false));
+    } catch (err) {
+      if (err instanceof YouTubeServiceError && (!this.errorDetails || !faultDetails)) throw err.withoutDetails();
+      throw err;
+    }
+  }
+
+  private answer<T extends object>(
+    method: YouTubeMethodName,
+    ctx: YouTubeServiceContext,
+    part: string,
+    args: ListArgs,
+    handler: (parts: Set<string>, args: ListArgs, now: Date) => T,
+    faultUsed: (fault: { spec: FaultSpec }) => void,
+  ): T {
     const slow = this.findFault(method, (k) => k === 'slow');
     if (slow) {
       this.consume(slow);
@@ -269,13 +296,14 @@ export class YouTubeFake {
     const now = ctx.now();
     this.calls[method] += 1;
     const fault = this.findFault(method, (k) => k !== 'slow');
-    if (fault?.spec.kind === 'quotaExceeded') {
+    if (fault) faultUsed(fault);
+    // Injected refusals are not charged (the quota, backend and rate-limit errors cost nothing).
+    const refusal = { quotaExceeded: youtubeErrors.quotaExceeded, backendError: youtubeErrors.backendError, forbidden: youtubeErrors.forbidden, rateLimit: youtubeErrors.rateLimitExceeded }[
+      fault?.spec.kind as 'quotaExceeded' | 'backendError' | 'forbidden' | 'rateLimit'
+    ] as ((m: YouTubeMethodName) => YouTubeServiceError) | undefined;
+    if (fault && refusal) {
       this.consume(fault);
-      throw youtubeErrors.quotaExceeded(method);
-    }
-    if (fault?.spec.kind === 'backendError') {
-      this.consume(fault);
-      throw youtubeErrors.backendError(method);
+      throw refusal(method);
     }
     if (this.quota.wouldExceed(method, now)) throw youtubeErrors.quotaExceeded(method);
     // Every request that reaches the API costs its units, invalid ones included.
@@ -651,6 +679,7 @@ export class YouTubeFake {
       quota: this.quota.toJSON(),
       calls: { ...this.calls },
       faults: this.listFaults(),
+      ...(this.errorDetails ? {} : { errorDetails: false }),
     };
   }
 
@@ -659,6 +688,7 @@ export class YouTubeFake {
     fake.quota = new QuotaMeter(json.quota.limit, json.quota);
     fake.calls = { ...fake.calls, ...json.calls };
     for (const f of json.faults) fake.injectFault(f);
+    if (json.errorDetails === false) fake.errorDetails = false;
     return fake;
   }
 }

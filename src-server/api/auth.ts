@@ -69,7 +69,7 @@ export function authenticate(
   }
   // A wrong kind of credential is refused before anything is checked or counted.
   if (credential.kind === 'token' && auth === 'key') throw unauthorized('POST /auth/token needs an API key, not an access token.');
-  return withLock(deps.lock, () => {
+  return withLock({ lock: deps.lock }, () => {
     const counters = readCounters(deps.cache, deps.clock, claimedKeyId(deps.crypto, credential));
     counters.checkFailureBudget(limits.authFailuresPerSlotPerMinute);
     let principal: Principal;

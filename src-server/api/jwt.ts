@@ -68,7 +68,7 @@ function ensureSecret(deps: TokenDeps): string {
     writeWithinBudget(deps.properties, { [JWT_SECRET_PROPERTY]: secret }, 'the token signing secret');
     return secret;
   };
-  return deps.lock ? withLock(deps.lock, create) : create();
+  return deps.lock ? withLock({ lock: deps.lock }, create) : create();
 }
 
 /** Replaces the signing secret: every token issued so far stops working at once. */

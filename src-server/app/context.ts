@@ -200,8 +200,26 @@ export class AppContext {
     return this.deps.budget ? this.deps.budget.elapsedMs() : this.deps.clock.now().getTime() - this.startedMs;
   }
 
+  /**
+   * The zone new jobs default to (unless the settings name one): the bound spreadsheet's, which its
+   * owner sees and sets, else the script's (manifest). Asked once per execution.
+   */
+  defaultTimeZone(): string {
+    if (this.zone === null) {
+      let zone = '';
+      try {
+        zone = this.deps.spreadsheets.spreadsheetTimeZone();
+      } catch {
+        // No bound spreadsheet (a standalone deployment): the script's zone.
+      }
+      this.zone = zone || this.deps.identity.scriptTimeZone();
+    }
+    return this.zone;
+  }
+  private zone: string | null = null;
+
   load(): Loaded {
-    return new Loaded(PropertySnapshot.load(this.deps.properties), this.deps.identity.scriptTimeZone(), this.deps.spreadsheets);
+    return new Loaded(PropertySnapshot.load(this.deps.properties), this.defaultTimeZone(), this.deps.spreadsheets);
   }
 
   /** Lock, load, work, commit (store, journal, log append), unlock. */
@@ -215,7 +233,7 @@ export class AppContext {
 
   /** Lock and load; the caller commits. */
   locked<T>(work: (loaded: Loaded) => T): T {
-    return withLock(this.deps.lock, () => work(this.load()));
+    return withLock(this.deps, () => work(this.load()));
   }
 
   /**

@@ -3,6 +3,10 @@
  * spreadsheet tab with an occurrence within an hour of one of the candidate's, over a horizon.
  * Such runs do not corrupt anything (the planner never runs two writers of a tab at once) but one of
  * them waits for the other.
+ *
+ * Tab names compare ignoring case (Sheets keeps them unique ignoring case). A job whose tab differs
+ * from another job's only by case is accepted and mapped to the same tab — both write the tab that
+ * exists, whatever its spelling — and always gets a warning that says so, clash or not.
  */
 import type { JobConfig } from './job';
 import type { PlannerJob } from './planner';
@@ -57,6 +61,12 @@ function clashMessage(other: PlannerJob, clash: { mine: number; theirs: number }
   return `${other.config.name} also writes “${other.config.target_tab_name}”${sheet} within the same hour (${when}, ${relation}): one of them will wait for the other.`;
 }
 
+/** Two spellings of one tab: says which tab both jobs write. */
+function caseMessage(other: PlannerJob, mine: JobConfig): string {
+  const sheet = other.config.target_sheet_id ? ` in spreadsheet ${other.config.target_sheet_id}` : '';
+  return `“${mine.target_tab_name.trim()}” and “${other.config.target_tab_name.trim()}”${sheet} are the same tab (Google Sheets ignores case in tab names): this job and ${other.config.name} both write it.`;
+}
+
 export function findConflicts(
   candidate: { id?: string; config: JobConfig },
   others: PlannerJob[],
@@ -78,15 +88,18 @@ export function findConflicts(
       mine = schedule ? occurrences(schedule, fromMs, toMs) : [];
     }
     const theirSchedule = compileSchedule(other.config, { anchor: new Date(Date.parse(other.created_at) || fromMs) });
-    if (!theirSchedule) continue;
-    const clash = firstClash(mine, occurrences(theirSchedule, fromMs, toMs));
-    if (!clash) continue;
+    const theirs = theirSchedule ? occurrences(theirSchedule, fromMs, toMs) : [];
+    const clash = firstClash(mine, theirs);
+    const caseOnly = other.config.target_tab_name.trim() !== candidate.config.target_tab_name.trim();
+    if (!clash && !caseOnly) continue;
+    const messages = caseOnly ? [caseMessage(other, candidate.config)] : [];
+    if (clash) messages.push(clashMessage(other, clash, candidate.config.timezone));
     warnings.push({
       job_id: other.id,
       job_name: other.config.name,
       tab: tabLabel(other.config),
-      at: new Date(clash.theirs).toISOString(),
-      message: clashMessage(other, clash, candidate.config.timezone),
+      at: new Date(clash ? clash.theirs : (theirs[0] ?? fromMs)).toISOString(),
+      message: messages.join(' '),
     });
   }
   return warnings;

@@ -1,8 +1,17 @@
 /**
  * The Crypto port over Apps Script's Utilities. Byte arrays come back signed (-128..127), as
- * Utilities returns them; callers normalise with `& 0xff` when they format bytes.
+ * Utilities returns them; callers normalise with `& 0xff` when they format bytes. Byte arrays handed
+ * to Utilities must be signed too: Apps Script converts them to Java's byte[] and refuses 128..255.
  */
 import type { Crypto } from '../ports';
+
+/** The port's bytes (-128..127 or 0..255) as the signed Java bytes Utilities accepts. */
+export function toSignedBytes(bytes: readonly number[]): number[] {
+  return bytes.map((b, i) => {
+    if (!Number.isInteger(b) || b < -128 || b > 255) throw new RangeError(`byte ${i} is ${b}: expected an integer in -128..255`);
+    return b > 127 ? b - 256 : b;
+  });
+}
 
 /** base64url without padding (JWT and key formats use the unpadded form). */
 function stripPadding(encoded: string): string {
@@ -21,7 +30,7 @@ export function createGasCrypto(): Crypto {
     sha256: (message) => Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, message, utf8),
     uuid: () => Utilities.getUuid(),
     base64UrlEncode: (data) =>
-      stripPadding(typeof data === 'string' ? Utilities.base64EncodeWebSafe(data, utf8) : Utilities.base64EncodeWebSafe(data)),
+      stripPadding(typeof data === 'string' ? Utilities.base64EncodeWebSafe(data, utf8) : Utilities.base64EncodeWebSafe(toSignedBytes(data))),
     base64UrlDecodeToString: (encoded) =>
       Utilities.newBlob(Utilities.base64DecodeWebSafe(addPadding(encoded), utf8)).getDataAsString('UTF-8'),
     // Apps Script has no CSPRNG API; Utilities.getUuid() is a random (v4) UUID from the platform.

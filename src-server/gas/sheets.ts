@@ -1,13 +1,14 @@
 /**
  * Spreadsheets / SheetTab over SpreadsheetApp. Each port method is one Apps Script call (writeValues:
  * the number formats, the values, and a grid extension only when the block reaches past the sheet).
+ * Writes are buffered by Apps Script; flush() commits them (SpreadsheetApp.flush()) when any were made.
  *
  * Text stays text: cells whose number format is '@' (plain text) are written as they are — Sheets
  * stores them literally, formulas included — and the formats are set before the values in the same
  * method. In any other cell a string that Sheets would read as a formula or strip (leading =, +, -, @
  * or ') gets a leading apostrophe, which Sheets consumes and which forces literal text.
  */
-import { SpreadsheetAccessError, type SheetTab, type Spreadsheets } from '../ports';
+import { SpreadsheetAccessError, TabExistsError, type SheetTab, type Spreadsheets } from '../ports';
 
 type GasSpreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type GasSheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -20,7 +21,7 @@ export function literalCell(value: unknown, numberFormat: string | undefined): u
   return FORMULA_LIKE.test(value) ? `'${value}` : value;
 }
 
-function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string): SheetTab {
+function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string, wrote: () => void): SheetTab {
   // The grid size, read once and kept up to date by this wrapper's own inserts and deletes: a block
   // write then costs no size calls after the first (tabs are written by one execution at a time).
   let grid: { rows: number; cols: number } | null = null;
@@ -40,6 +41,7 @@ function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string): 
       const numRows = values.length;
       const numCols = values[0]?.length ?? 0;
       if (numRows === 0 || numCols === 0) return;
+      wrote();
       const g = size();
       if (row + numRows - 1 > g.rows) {
         sheet.insertRowsAfter(g.rows, row + numRows - 1 - g.rows);
@@ -56,18 +58,24 @@ function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string): 
     clearFrom(fromRow) {
       const last = sheet.getLastRow();
       if (last < fromRow) return;
+      wrote();
       sheet.getRange(fromRow, 1, last - fromRow + 1, Math.max(1, sheet.getLastColumn())).clearContent();
     },
     deleteRows: (fromRow, count) => {
+      wrote();
       sheet.deleteRows(fromRow, count);
       if (grid) grid.rows -= count;
     },
     insertRowsAfter: (afterRow, count) => {
       if (count <= 0) return;
+      wrote();
       sheet.insertRowsAfter(afterRow, count);
       if (grid) grid.rows += count;
     },
-    setFrozenRows: (count) => sheet.setFrozenRows(count),
+    setFrozenRows: (count) => {
+      wrote();
+      sheet.setFrozenRows(count);
+    },
   };
 }
 
@@ -97,35 +105,65 @@ export function createSpreadsheets(): Spreadsheets {
   // One execution asks for the same facts repeatedly (tab keys, mail links, the logs' tabs): each is
   // fetched once. A tab that is not found is not remembered (it may be created next).
   let activeId: string | null = null;
+  // Whether this execution wrote since its last flush: flush() costs a call only when it has work.
+  let dirty = false;
+  const markDirty = (): void => {
+    dirty = true;
+  };
   let activeUrl: string | null = null;
+  let activeZone: string | null = null;
   const tabs = new Map<string, SheetTab>();
-  const tabKey = (spreadsheetId: string | null, tabName: string): string => `${spreadsheetId ?? ''}\n${tabName}`;
+  // Tab names are unique ignoring case ("Shared" and "shared" are one tab: insertSheet refuses the
+  // second), but getSheetByName is observed to match case-sensitively: a miss is retried against
+  // the names of all tabs, so the tab found is the one Sheets would refuse to create again.
+  const tabKey = (spreadsheetId: string | null, tabName: string): string => `${spreadsheetId ?? ''}\n${tabName.toLowerCase()}`;
+  const findSheet = (ss: GasSpreadsheet, tabName: string): GasSheet | null => {
+    const exact = ss.getSheetByName(tabName);
+    if (exact) return exact;
+    const wanted = tabName.toLowerCase();
+    return ss.getSheets().find((s) => s.getName().toLowerCase() === wanted) ?? null;
+  };
 
   return {
     activeSpreadsheetId: () => (activeId ??= activeSpreadsheet().getId()),
     activeSpreadsheetUrl: () => (activeUrl ??= activeSpreadsheet().getUrl()),
+    spreadsheetTimeZone: () => (activeZone ??= activeSpreadsheet().getSpreadsheetTimeZone()),
     getTab(spreadsheetId, tabName) {
       const key = tabKey(spreadsheetId || null, tabName);
       const known = tabs.get(key);
       if (known) return known;
       const { ss, id } = open(spreadsheetId);
-      const sheet = ss.getSheetByName(tabName);
+      const sheet = findSheet(ss, tabName);
       if (!sheet) return null;
-      const tab = wrapSheet(sheet, id, tabName);
+      const tab = wrapSheet(sheet, id, sheet.getName(), markDirty);
       tabs.set(key, tab);
       return tab;
     },
     createTab(spreadsheetId, tabName, options) {
       const { ss, id } = open(spreadsheetId);
-      const sheet = ss.insertSheet(tabName);
+      let sheet: GasSheet;
+      try {
+        sheet = ss.insertSheet(tabName);
+      } catch (err) {
+        const why = err instanceof Error ? err.message : String(err);
+        // Permanent: retrying cannot create a name Sheets already holds (in any case).
+        if (/already exists/i.test(why)) throw new TabExistsError(`tab "${tabName}" cannot be created: ${why} (tab names ignore case)`, tabName);
+        throw err;
+      }
+      markDirty();
       if (options?.hidden) sheet.hideSheet();
-      const tab = wrapSheet(sheet, id, tabName);
+      const tab = wrapSheet(sheet, id, tabName, markDirty);
       tabs.set(tabKey(spreadsheetId || null, tabName), tab);
       return tab;
     },
     listTabs(spreadsheetId) {
       const { ss } = open(spreadsheetId);
       return ss.getSheets().map((s) => ({ name: s.getName(), hidden: s.isSheetHidden() }));
+    },
+    flush() {
+      if (!dirty) return;
+      SpreadsheetApp.flush();
+      dirty = false;
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * YouTubeApi over the YouTube Data API v3 advanced service (`YouTube` global). One service call per
  * port method. Responses are trimmed with `fields` and mapped to the port's DTOs; failures are
- * classified by `details.code` and `details.errors[0].reason` (never by the localized message).
+ * classified by `details.code` and `details.errors[0].reason` when the exception carries them, and
+ * from its message text when it does not (`details` is undocumented; see `readMessage`).
  */
 import type { YouTubeMethod } from '../domain/catalogue';
 import {
@@ -45,14 +46,47 @@ interface ErrorDetails {
   errors?: { reason?: unknown; message?: unknown }[];
 }
 
+/**
+ * What the message text of a service exception tells when `details` is missing: the reason tokens and
+ * the English messages the API documents (https://developers.google.com/youtube/v3/docs/errors and
+ * the global errors of Google APIs), and an HTTP status printed as "code 404", "(404)", "HTTP 404" or
+ * "status 404". The quota and rate-limit patterns come first: those messages also say "exceeded".
+ * Unknown text gives code 0, reason '': transient, the safe default for a network-level failure.
+ */
+const MESSAGE_RULES: readonly { pattern: RegExp; code: number; reason: string }[] = [
+  { pattern: /\b(?:quotaExceeded|dailyLimitExceeded(?:Unreg)?)\b|exceeded your\b[^]*\bquota\b|daily limit exceeded/i, code: 403, reason: 'quotaExceeded' },
+  { pattern: /\b(?:userRateLimitExceeded|rateLimitExceeded)\b|rate limit exceeded|too many requests/i, code: 429, reason: 'rateLimitExceeded' },
+  { pattern: /\bplaylistNotFound\b|playlist identified with the request's\b[^]*\bcannot be found/i, code: 404, reason: 'playlistNotFound' },
+  { pattern: /\b(?:channelNotFound|videoNotFound|notFound)\b|\bcannot be found\b|\bnot found\b/i, code: 404, reason: 'notFound' },
+  { pattern: /\b(?:forbidden|playlistItemsNotAccessible|insufficientPermissions)\b|not properly authori[sz]ed|insufficient permission|permission denied/i, code: 403, reason: 'forbidden' },
+  { pattern: /\b(?:backendError|internalError)\b|backend error|internal (?:server )?error|service unavailable|temporarily unavailable|bad gateway|gateway time-?out|empty response/i, code: 503, reason: 'backendError' },
+];
+
+const STATUS_IN_TEXT = /\b(?:code|status|HTTP)\s*:?\s*([1-5]\d\d)\b|\(([1-5]\d\d)\)/i;
+
+/** The HTTP code and reason a message text reveals (0 and '' when it reveals nothing). */
+export function readMessage(text: string): { code: number; reason: string } {
+  const status = STATUS_IN_TEXT.exec(text);
+  const printed = status ? Number(status[1] ?? status[2]) : 0;
+  for (const rule of MESSAGE_RULES) if (rule.pattern.test(text)) return { code: printed || rule.code, reason: rule.reason };
+  return { code: printed, reason: '' };
+}
+
 /** Turns whatever the service threw into a YouTubeApiError. */
 export function toYouTubeApiError(err: unknown, method: YouTubeMethod): YouTubeApiError {
   if (err instanceof YouTubeApiError) return err;
   const details = ((err as { details?: ErrorDetails } | null)?.details ?? {}) as ErrorDetails;
-  const code = typeof details.code === 'number' ? details.code : 0; // no details: network-level failure
+  const thrown = err instanceof Error ? err.message : String(err);
   const first = Array.isArray(details.errors) ? details.errors[0] : undefined;
-  const reason = typeof first?.reason === 'string' ? first.reason : '';
-  const text = typeof details.message === 'string' ? details.message : err instanceof Error ? err.message : String(err);
+  let code = typeof details.code === 'number' ? details.code : 0;
+  let reason = typeof first?.reason === 'string' ? first.reason : '';
+  const text = typeof details.message === 'string' ? details.message : thrown;
+  if (code === 0 || reason === '') {
+    // No (or partial) details: the message is all there is.
+    const read = readMessage(`${text}\n${thrown}`);
+    if (code === 0) code = read.code;
+    if (reason === '') reason = read.reason;
+  }
   return new YouTubeApiError(`${method}: ${text}`, method, code, reason, classifyYouTubeError(code, reason));
 }
 

@@ -11,7 +11,7 @@
  */
 import { YOUTUBE_QUOTA_COST, type Column, type YouTubeMethod } from '../domain/catalogue';
 import { channelLabel, tryNormalizeChannelInput, type ChannelRef } from '../domain/channels';
-import { SpreadsheetAccessError, YouTubeApiError, type YouTubePlaylistItem, type YouTubePlaylistPage, type YouTubeVideo } from '../ports';
+import { SpreadsheetAccessError, TabExistsError, YouTubeApiError, type YouTubePlaylistItem, type YouTubePlaylistPage, type YouTubeVideo } from '../ports';
 import { buildRow, columnsFromParts, isShort, mergeRow, partsForNewVideos, type ShortsKnowledge, type VideoPart, type VideoRecord } from './columns';
 import { quotaResetAt } from './quota-day';
 import { invalidInputMessage, resolveRefs } from './resolve';
@@ -485,7 +485,7 @@ class SyncRun {
   }
 
   private sheetFailure(err: unknown): SyncOutcome {
-    const permanent = err instanceof TableError || err instanceof SpreadsheetAccessError;
+    const permanent = err instanceof TableError || err instanceof SpreadsheetAccessError || err instanceof TabExistsError;
     const state = this.keptState();
     return {
       status: 'failed',

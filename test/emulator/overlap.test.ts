@@ -124,3 +124,99 @@ describe('overlapping executions (worker threads)', () => {
     expect(rt.calls.get('LockService.getScriptLock')).toBe(1);
   });
 });
+
+describe('buffered spreadsheet writes across overlapping executions', () => {
+  const sheetCode = `
+function log() { return SpreadsheetApp.getActive().getSheets()[0]; }
+/** Appends a row at lastRow() + 1 under the lock, optionally flushing before the release, then works on. */
+function append(tag, flush) {
+  var lock = LockService.getScriptLock();
+  lock.waitLock(10000);
+  var sheet = log();
+  sheet.getRange(sheet.getLastRow() + 1, 1, 1, 1).setValues([[tag]]);
+  if (flush) SpreadsheetApp.flush();
+  lock.releaseLock();
+  PropertiesService.getScriptProperties().setProperty('after-' + tag, 'x'); // still running, unlocked
+  return sheet.getLastRow();
+}
+function write(tag) { log().getRange('A1').setValue(tag); return log().getRange('A1').getValue(); }
+function writeThenFlush(tag) { log().getRange('A1').setValue(tag); SpreadsheetApp.flush(); Utilities.sleep(1); return 'done'; }
+function read() { return log().getRange('A1').getValue(); }
+function appendRowOf(tag) { log().appendRow([tag]); Utilities.sleep(1); return log().getLastRow(); }
+function writeThenInsert(tag) { log().getRange('A1').setValue(tag); SpreadsheetApp.getActive().insertSheet('New'); Utilities.sleep(1); return 1; }
+function fail() { log().getRange('A1').setValue('before the error'); throw new Error('boom'); }
+`;
+  let rt: Runtime;
+  beforeEach(() => {
+    rt = scriptRuntime(sheetCode, { latency: { '*': 0 } });
+  });
+  afterEach(async () => {
+    await rt.close();
+  });
+  const column = () => rt.spreadsheets.values(rt.spreadsheetId, 'Sheet1').map((r) => r[0]);
+
+  it("an execution reads its own writes; others see them only after its flush() or its end", async () => {
+    const hold = holdAt('Utilities.sleep');
+    const a = rt.runAsync('writeThenFlush', ['A'], { beforeCall: hold.beforeCall });
+    await hold.atGate; // A wrote and flushed: visible
+    expect(rt.run('read').value).toBe('A');
+    hold.release();
+    await a;
+
+    const holdW = holdAt('SpreadsheetApp.Sheet.getRange');
+    let seen = 0;
+    const w = rt.runAsync('write', ['B'], {
+      beforeCall: async (call) => {
+        // Held at its second getRange: it has written B but not flushed.
+        if (call.name === 'SpreadsheetApp.Sheet.getRange' && ++seen === 2) await holdW.beforeCall(call);
+      },
+    });
+    await holdW.atGate;
+    expect(rt.run('read').value).toBe('A'); // B is pending in the other execution
+    expect(column()).toEqual(['A']);
+    holdW.release();
+    expect((await w).value).toBe('B'); // its own read saw B
+    expect(column()).toEqual(['B']); // committed when it ended
+  });
+
+  it('lastRow() appends under a lock lose a row when the lock is released before flush(), none with flush()', async () => {
+    for (const flush of [false, true]) {
+      rt.run('write', ['header']);
+      const hold = holdAt('PropertiesService.Properties.setProperty');
+      const a = rt.runAsync('append', ['A', flush], { beforeCall: hold.beforeCall });
+      await hold.atGate; // A released the lock, its row written (flushed or not), and it is still running
+      const b = await rt.runAsync('append', ['B', flush]);
+      expect(b.ok).toBe(true);
+      hold.release();
+      expect((await a).ok).toBe(true);
+      // Without the flush, B read the old lastRow and wrote the same row: A's commit overwrote it.
+      expect(column()).toEqual(flush ? ['header', 'A', 'B'] : ['header', 'A']);
+      rt.run('write', ['']);
+      rt.spreadsheets.sheet(rt.spreadsheetId, 'Sheet1')!.rows = [];
+    }
+  });
+
+  it('appendRow is atomic: rows pending in two executions both land, each after the last row at commit', async () => {
+    const hold = holdAt('Utilities.sleep');
+    const a = rt.runAsync('appendRowOf', ['A'], { beforeCall: hold.beforeCall });
+    await hold.atGate;
+    const b = await rt.runAsync('appendRowOf', ['B']);
+    expect(b.value).toBe(1); // its own view: only its row
+    hold.release();
+    expect((await a).value).toBe(2); // its view now: B's committed row, then its own pending one
+    expect(column()).toEqual(['B', 'A']);
+  });
+
+  it('insertSheet commits what the execution wrote before it; an execution that throws keeps its writes', async () => {
+    const hold = holdAt('Utilities.sleep');
+    const a = rt.runAsync('writeThenInsert', ['A'], { beforeCall: hold.beforeCall });
+    await hold.atGate;
+    expect(column()).toEqual(['A']);
+    expect(rt.spreadsheets.sheet(rt.spreadsheetId, 'New')).toBeDefined();
+    hold.release();
+    await a;
+    const r = rt.run('fail');
+    expect(r.ok).toBe(false);
+    expect(column()).toEqual(['before the error']);
+  });
+});

@@ -92,3 +92,37 @@ describe('SpreadsheetApp', () => {
     expect(rt.execute('trigger', 'fromTrigger', []).error?.message).toBe('Cannot call SpreadsheetApp.getUi() from this context.');
   });
 });
+
+describe('platform semantics of spreadsheets', () => {
+  it('keeps the script zone and the spreadsheet zone apart; dates display in the spreadsheet zone', () => {
+    const r = evaluate(
+      `var ss = SpreadsheetApp.getActive();
+       var before = ss.getSpreadsheetTimeZone();
+       var cell = ss.getSheets()[0].getRange('A1');
+       cell.setValue(new Date(Date.UTC(2026, 0, 5, 12, 0, 0)));
+       cell.setNumberFormat('yyyy-mm-dd hh:mm');
+       var tokyo = cell.getDisplayValue();
+       ss.setSpreadsheetTimeZone('Europe/Paris');
+       var refused = ''; try { ss.setSpreadsheetTimeZone('Mars/Olympus'); } catch (e) { refused = String(e); }
+       return [Session.getScriptTimeZone(), before, tokyo, ss.getSpreadsheetTimeZone(), cell.getDisplayValue(), refused];`,
+      { scriptTimeZone: 'America/New_York', spreadsheetTimeZone: 'Asia/Tokyo' },
+    );
+    expect(r.value).toEqual(['America/New_York', 'Asia/Tokyo', '2026-01-05 21:00', 'Europe/Paris', '2026-01-05 13:00', 'Exception: Invalid argument: timezone']);
+  });
+
+  it('matches tab names case-sensitively in getSheetByName but refuses case-insensitive duplicates', () => {
+    const r = evaluate(
+      `var ss = SpreadsheetApp.getActive();
+       ss.insertSheet('Shared');
+       var lookups = [ss.getSheetByName('Shared') !== null, ss.getSheetByName('shared') === null];
+       var errors = [];
+       try { ss.insertSheet('SHARED'); } catch (e) { errors.push(e.message); }
+       try { ss.getSheets()[0].setName('shared'); } catch (e) { errors.push(e.message); }
+       return [lookups, errors];`,
+    );
+    expect(r.value).toEqual([
+      [true, true],
+      ['A sheet with the name "SHARED" already exists. Please enter another name.', 'A sheet with the name "shared" already exists. Please enter another name.'],
+    ]);
+  });
+});

@@ -53,6 +53,28 @@ describe('Utilities and Session', () => {
     expect((v[0] as number[]).some((b) => b < 0)).toBe(true);
   });
 
+  it('refuses byte arrays with numbers outside Java\'s signed byte range (-128..127), as Apps Script does', () => {
+    const calls = [
+      'Utilities.base64Encode(BYTES)',
+      'Utilities.base64EncodeWebSafe(BYTES)',
+      'Utilities.newBlob(BYTES)',
+      'Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, BYTES)',
+      "Utilities.computeHmacSha256Signature(BYTES, 'key')",
+      "Utilities.computeHmacSha256Signature('message', BYTES)",
+      'Utilities.computeHmacSignature(Utilities.MacAlgorithm.HMAC_SHA_1, BYTES, BYTES)',
+    ];
+    for (const bad of ['[1, 200, 3]', '[-129]', '[255]', '[1.5]', "['7']"]) {
+      for (const call of calls) {
+        const r = evaluate(`return ${call.replace(/BYTES/g, bad)};`);
+        expect(r.ok).toBe(false);
+        expect(r.error!.message).toMatch(/^The parameters \(number\[\]\) don't match the method signature for Utilities\.\w+\.$/);
+      }
+    }
+    // Signed bytes pass, and encode the same octets as their unsigned twins.
+    const r = evaluate(`return [Utilities.base64Encode([-128, -1, 0, 127]), Utilities.newBlob([-61, -87]).getDataAsString()];`);
+    expect(r.value).toEqual([Buffer.from([128, 255, 0, 127]).toString('base64'), 'é']);
+  });
+
   it('gives the session users: the owner, and an empty active user for anonymous web requests', () => {
     const r = evaluate(`return [Session.getActiveUser().getEmail(), Session.getEffectiveUser().getEmail(), Session.getTemporaryActiveUserKey().length > 10];`, { userEmail: 'me@example.com' });
     expect(r.value).toEqual(['me@example.com', 'me@example.com', true]);

@@ -295,6 +295,34 @@ describe('faults', () => {
     expect(fake.latencyMs('videos.list')).toBe(0);
   });
 
+  it('injects 403 forbidden and rate-limit refusals, not charged', () => {
+    const { yt, fake, now } = setup();
+    fake.injectFault({ method: 'playlistItems.list', kind: 'forbidden', times: 1 });
+    fake.injectFault({ method: 'channels.list', kind: 'rateLimit', times: 1 });
+    const forbidden = failure(() => yt.PlaylistItems.list('id', { playlistId: uploadsPlaylistId(DEMO_CHANNELS.tiny.id) }));
+    expect(forbidden.details).toMatchObject({ code: 403, errors: [{ reason: 'forbidden' }] });
+    const limited = failure(() => yt.Channels.list('id', { forHandle: '@mkbhd' }));
+    expect(limited.details).toMatchObject({ code: 403, errors: [{ reason: 'rateLimitExceeded', domain: 'usageLimits' }] });
+    expect(fake.quota.usedToday(now())).toBe(0);
+  });
+
+  it('throws errors without `details` on request: per fault, or for every error of the fake', () => {
+    const { yt, fake } = setup();
+    fake.injectFault({ method: 'videos.list', kind: 'quotaExceeded', times: 1, details: false });
+    const bare = failure(() => yt.Videos.list('id', { id: 'x' }));
+    expect(bare.name).toBe('GoogleJsonResponseException');
+    expect(bare.message).toMatch(/^API call to youtube\.videos\.list failed with error: The request cannot be completed because you have exceeded your/);
+    expect('details' in bare).toBe(false);
+    // The fake-wide switch covers the dataset's own errors too (a missing UUSH playlist: 404).
+    fake.errorDetails = false;
+    const missing = failure(() => yt.PlaylistItems.list('id', { playlistId: `UUSH${DEMO_CHANNELS.tiny.id.slice(2)}` }));
+    expect(missing.message).toMatch(/playlist identified with the request's <code>playlistId<\/code> parameter cannot be found/);
+    expect('details' in missing).toBe(false);
+    expect(YouTubeFake.fromJSON(JSON.parse(JSON.stringify(fake.toJSON()))).errorDetails).toBe(false);
+    fake.errorDetails = true;
+    expect(failure(() => yt.PlaylistItems.list('id', { playlistId: `UUSH${DEMO_CHANNELS.tiny.id.slice(2)}` })).details.code).toBe(404);
+  });
+
   it('validates fault specs', () => {
     const fake = new YouTubeFake({ dataset: makeDataset() });
     expect(() => fake.injectFault({ kind: 'explode' as never })).toThrow(/kind/);

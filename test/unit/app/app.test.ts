@@ -434,3 +434,21 @@ describe('settings', () => {
     expect(auditActions(world)).toContain('settings.update');
   });
 });
+
+describe('time zones: the spreadsheet\'s, not the script\'s, is the default of new jobs', () => {
+  test('a job without timezone takes the bound spreadsheet\'s zone; an explicit one wins; settings can override', () => {
+    const world = createFakeWorld('2026-01-05T12:00:00Z', 'America/New_York', 'Asia/Tokyo');
+    world.youtube.addChannel('@mkbhd', 'UCmkbhd000000000000000000', 120);
+    const app = createSchedulerApp(world.deps);
+    expect(app.createJob(daily, owner).job.config.timezone).toBe('Asia/Tokyo');
+    expect(app.createJob({ ...daily, name: 'Paris', target_tab_name: 'Paris', timezone: 'Europe/Paris' }, owner).job.config.timezone).toBe('Europe/Paris');
+    app.updateSettings({ default_timezone: 'Europe/London' }, owner);
+    expect(app.createJob({ ...daily, name: 'London', target_tab_name: 'London' }, owner).job.config.timezone).toBe('Europe/London');
+  });
+
+  test('no bound spreadsheet zone: the script\'s', () => {
+    const world = createFakeWorld('2026-01-05T12:00:00Z', 'America/New_York', '');
+    world.youtube.addChannel('@mkbhd', 'UCmkbhd000000000000000000', 120);
+    expect(createSchedulerApp(world.deps).createJob(daily, owner).job.config.timezone).toBe('America/New_York');
+  });
+});

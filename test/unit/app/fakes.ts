@@ -199,6 +199,16 @@ export class FakeSpreadsheets implements Spreadsheets {
   tab(name: string): FakeTab | undefined {
     return this.tabs.get(`sheet-1/${name}`);
   }
+  /** The bound spreadsheet's own zone (createFakeWorld sets it to the script's unless told otherwise). */
+  timeZone = 'America/New_York';
+  spreadsheetTimeZone(): string {
+    return this.timeZone;
+  }
+  /** Flushes asked for (not counted as calls: the adapter makes none when nothing was written). */
+  flushes = 0;
+  flush(): void {
+    this.flushes += 1;
+  }
 }
 
 export class FakeTriggers implements Triggers {
@@ -342,7 +352,7 @@ export interface FakeWorld {
   elapsed: { ms: number };
 }
 
-export function createFakeWorld(start = '2026-01-05T12:00:00Z', timeZone = 'America/New_York'): FakeWorld {
+export function createFakeWorld(start = '2026-01-05T12:00:00Z', timeZone = 'America/New_York', spreadsheetTimeZone = timeZone): FakeWorld {
   const calls: CallLog = {};
   const count = counter(calls);
   const clock = new FakeClock(new Date(start));
@@ -354,13 +364,15 @@ export function createFakeWorld(start = '2026-01-05T12:00:00Z', timeZone = 'Amer
     error: (m) => logs.push(`ERROR ${m}`),
   };
   const elapsed = { ms: 0 };
+  const spreadsheets = new FakeSpreadsheets(count);
+  spreadsheets.timeZone = spreadsheetTimeZone;
   const world = {
     calls,
     clock,
     properties: new FakeProperties(count),
     lock: new FakeLock(count),
     cache: new FakeCache(count),
-    spreadsheets: new FakeSpreadsheets(count),
+    spreadsheets,
     triggers: new FakeTriggers(count),
     mailer: new FakeMailer(count),
     youtube: new FakeYouTube(count),

@@ -66,3 +66,27 @@ describe('zoned text', () => {
     }
   });
 });
+
+describe('tab names compare ignoring case', () => {
+  test('a tab differing only by case is the same tab: always warned, even without a clash', () => {
+    const other = job('Shared writer', { target_tab_name: 'Shared', schedule_value: '03:00', timezone: 'UTC' });
+    const candidate = job('New job', { target_tab_name: 'shared', schedule_value: '15:00', timezone: 'UTC' });
+    const [w, ...rest] = findConflicts({ config: candidate.config }, [other], new Date('2026-01-05T00:00:00Z'));
+    expect(rest).toEqual([]);
+    expect(w!.message).toBe('“shared” and “Shared” are the same tab (Google Sheets ignores case in tab names): this job and Shared writer both write it.');
+    expect(w!.at).toBe('2026-01-05T03:00:00.000Z');
+  });
+
+  test('case-only difference plus a clash: both said in one warning', () => {
+    const other = job('Shared writer', { target_tab_name: 'SHARED', timezone: 'UTC' });
+    const candidate = job('New job', { target_tab_name: 'Shared', timezone: 'UTC' });
+    const [w] = findConflicts({ config: candidate.config }, [other], new Date('2026-01-05T00:00:00Z'));
+    expect(w!.message).toMatch(/^“Shared” and “SHARED” are the same tab .* Shared writer also writes “SHARED” within the same hour/);
+  });
+
+  test('same spelling without a clash, or another tab: no warning', () => {
+    const other = job('Morning', { target_tab_name: 'Shared', schedule_value: '03:00', timezone: 'UTC' });
+    expect(findConflicts({ config: job('Evening', { target_tab_name: 'Shared', schedule_value: '15:00', timezone: 'UTC' }).config }, [other], new Date('2026-01-05T00:00:00Z'))).toEqual([]);
+    expect(findConflicts({ config: job('Other', { target_tab_name: 'Sharing', timezone: 'UTC' }).config }, [other], new Date('2026-01-05T00:00:00Z'))).toEqual([]);
+  });
+});

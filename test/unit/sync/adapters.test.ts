@@ -2,6 +2,7 @@
 import { classifyYouTubeError, createYouTubeApi, toYouTubeApiError, type YouTubeListService } from '../../../src-server/gas/youtube';
 import { literalCell } from '../../../src-server/gas/sheets';
 import { YouTubeApiError } from '../../../src-server/ports';
+import { youtubeErrors } from '../../../emulator/youtube/errors';
 
 function serviceError(code: number, reason: string): Error {
   const err = new Error('API call to youtube.videos.list failed with error: localized text that must not matter');
@@ -32,6 +33,55 @@ describe('YouTube error classification (by code and reason only)', () => {
 
   test('an error without details (network) is transient', () => {
     expect(toYouTubeApiError(new Error('Address unavailable'), 'channels.list').kind).toBe('transient');
+  });
+});
+
+describe('YouTube error classification without details (message text only)', () => {
+  // The errors exactly as the emulator's fake throws them, with and without the undocumented `details`.
+  const cases = [
+    ['quotaExceeded', youtubeErrors.quotaExceeded('videos.list'), 403, 'quotaExceeded', 'quota'],
+    ['playlistNotFound (UULF/UUSH fallback)', youtubeErrors.playlistNotFound('playlistItems.list'), 404, 'playlistNotFound', 'permanent'],
+    ['forbidden', youtubeErrors.forbidden('playlistItems.list'), 403, 'forbidden', 'permanent'],
+    ['backendError (5xx)', youtubeErrors.backendError('videos.list'), 500, 'backendError', 'transient'],
+    ['rate limit', youtubeErrors.rateLimitExceeded('channels.list'), 403, 'rateLimitExceeded', 'transient'],
+  ] as const;
+
+  test.each(cases)('%s: same kind and reason with details and without', (_label, withDetails, code, reason, kind) => {
+    const full = toYouTubeApiError(withDetails, 'videos.list');
+    expect(full).toMatchObject({ code, reason, kind });
+    const bare = withDetails.withoutDetails();
+    expect('details' in bare).toBe(false);
+    expect(bare.message).toBe(withDetails.message);
+    const read = toYouTubeApiError(bare, 'videos.list');
+    expect(read.kind).toBe(kind);
+    expect(read.reason).toBe(reason);
+    expect(read.code).toBeGreaterThanOrEqual(400);
+  });
+
+  test.each([
+    ['API call to youtube.videos.list failed with error: Daily Limit Exceeded', 'quota', 'quotaExceeded'],
+    ['API call to youtube.channels.list failed with error: User Rate Limit Exceeded', 'transient', 'rateLimitExceeded'],
+    ['API call to youtube.channels.list failed with error: Too Many Requests', 'transient', 'rateLimitExceeded'],
+    ['API call to youtube.playlistItems.list failed with error: playlistNotFound', 'permanent', 'playlistNotFound'],
+    ['API call to youtube.playlistItems.list failed with error: The request is not properly authorized to retrieve the specified playlist.', 'permanent', 'forbidden'],
+    ['API call to youtube.videos.list failed with error: Service Unavailable', 'transient', 'backendError'],
+    ['API call to youtube.videos.list failed with error: Internal error encountered.', 'transient', 'backendError'],
+    ['API call to youtube.videos.list failed with error: Empty response', 'transient', 'backendError'],
+    ['API call to youtube.channels.list failed with error: The channel cannot be found.', 'permanent', 'notFound'],
+    ['API call to youtube.videos.list failed with error: something new (code 503)', 'transient', ''],
+    ['API call to youtube.videos.list failed with error: something new (400)', 'permanent', ''],
+    ['API call to youtube.videos.list failed with error: Adresse nicht verfügbar', 'transient', ''],
+  ] as const)('%s -> %s (%s)', (message, kind, reason) => {
+    const e = toYouTubeApiError(Object.assign(new Error(message), { name: 'GoogleJsonResponseException' }), 'videos.list');
+    expect(e.kind).toBe(kind);
+    expect(e.reason).toBe(reason);
+  });
+
+  test('partial details: a code without reasons takes the reason from the text', () => {
+    const err = Object.assign(new Error('API call to youtube.playlistItems.list failed with error: x'), {
+      details: { code: 404, message: "The playlist identified with the request's <code>playlistId</code> parameter cannot be found." },
+    });
+    expect(toYouTubeApiError(err, 'playlistItems.list')).toMatchObject({ code: 404, reason: 'playlistNotFound', kind: 'permanent' });
   });
 });
 

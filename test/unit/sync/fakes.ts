@@ -3,6 +3,7 @@ import type { JobConfig } from '../../../src-server/domain/job';
 import type { YouTubeMethod } from '../../../src-server/domain/catalogue';
 import { DEFAULT_COLUMNS } from '../../../src-server/domain/catalogue';
 import {
+  TabExistsError,
   YouTubeApiError,
   type ChannelLookup,
   type SheetTab,
@@ -263,17 +264,34 @@ export class FakeSheets implements Spreadsheets {
   activeSpreadsheetUrl(): string {
     return 'https://docs.google.com/spreadsheets/d/active/edit';
   }
+  /** Tabs whose lookups miss (a tab created by another execution after this one looked). */
+  readonly hiddenFromLookup = new Set<string>();
   getTab(spreadsheetId: string | null, tabName: string): SheetTab | null {
     this.hit('getTab');
-    return this.tabs.get(`${spreadsheetId || 'active'}/${tabName}`) ?? null;
+    // As the port promises: names match ignoring case (Sheets keeps them unique ignoring case).
+    if (this.hiddenFromLookup.has(tabName.toLowerCase())) return null;
+    return this.find(spreadsheetId, tabName) ?? null;
   }
   createTab(spreadsheetId: string | null, tabName: string): SheetTab {
     this.hit('createTab');
-    const key = `${spreadsheetId || 'active'}/${tabName}`;
-    if (this.tabs.has(key)) throw new Error(`A sheet with the name "${tabName}" already exists.`);
+    const existing = this.find(spreadsheetId, tabName);
+    if (existing) throw new TabExistsError(`A sheet with the name "${existing.name}" already exists. Please enter another name.`, tabName);
     const tab = new FakeTab(tabName, spreadsheetId || 'active', this);
-    this.tabs.set(key, tab);
+    this.tabs.set(`${spreadsheetId || 'active'}/${tabName}`, tab);
     return tab;
+  }
+  flush(): void {
+    this.flushes += 1;
+  }
+  spreadsheetTimeZone(): string {
+    return 'America/New_York';
+  }
+  flushes = 0;
+  private find(spreadsheetId: string | null, tabName: string): FakeTab | undefined {
+    const prefix = `${spreadsheetId || 'active'}/`.toLowerCase();
+    const wanted = `${prefix}${tabName.toLowerCase()}`;
+    for (const [k, t] of this.tabs) if (k.toLowerCase() === wanted) return t;
+    return undefined;
   }
   listTabs(spreadsheetId: string | null): { name: string; hidden: boolean }[] {
     this.hit('listTabs');

@@ -207,6 +207,28 @@ describe('writing', () => {
     expect(o!.quotaUnits).toBe(0);
   });
 
+  test('a tab differing from the job\'s only by case is the job\'s tab: written, not created again', () => {
+    const e = env([alpha(5)], { target_tab_name: 'Shared' });
+    runToCompletion(e);
+    e.config = { ...e.config, target_tab_name: 'shared' };
+    const ch = e.youtube.channels[0]!;
+    addNewVideos(ch, 2);
+    const [o] = runToCompletion(e);
+    expect(o!.status).toBe('succeeded');
+    expect([...e.sheets.tabs.keys()]).toEqual(['active/Shared']);
+    expect(e.sheets.tab('Shared').rows()).toHaveLength(7);
+  });
+
+  test('"already exists" when creating the tab is a permanent failure, not a transient one', () => {
+    const e = env([alpha(5)], { target_tab_name: 'Shared' });
+    e.sheets.createTab(null, 'SHARED');
+    e.sheets.hiddenFromLookup.add('shared'); // the lookup misses it (created meanwhile by another execution)
+    const [o] = runToCompletion(e);
+    expect(o!.status).toBe('failed');
+    expect(o!.error).toMatchObject({ kind: 'permanent' });
+    expect(o!.error!.message).toMatch(/A sheet with the name "SHARED" already exists/);
+  });
+
   test("extra columns of the user's own after the job's columns are left alone", () => {
     const e = env([alpha(5)], { columns: ['video_id', 'title'] , output_mode: 'append'});
     runToCompletion(e);
