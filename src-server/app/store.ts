@@ -21,6 +21,8 @@ export const KEYS = {
   runtime: 'meta:runtime',
   lastTick: 'meta:last_tick',
   triggers: 'meta:triggers',
+  /** The trigger owner's last heartbeat tick (ISO), written by that tick alone. */
+  beat: 'meta:beat',
   logSpool: 'meta:log_spool',
 } as const;
 
