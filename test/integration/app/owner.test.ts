@@ -145,7 +145,7 @@ test('an explicit take-over from the menu while the owner is alive: confirmed, a
     rt.ui.respond('YES');
     const menu = rt.asUser(EDITOR, () => rt.run('takeOverSchedulingNow'));
     expect(menu.ok).toBe(true);
-    expect(rt.ui.last('alert')?.message).toBe(`Scheduling now runs as ${EDITOR}.`);
+    expect((rt.ui.last('alert') as { message?: string } | undefined)?.message).toBe(`Scheduling now runs as ${EDITOR}.`);
     expect(JSON.parse(auditRows(rt).find((a) => a.action === 'scheduler.take_over')!.changes)).toMatchObject({ from: OWNER, to: EDITOR, reason: 'explicit' });
     // Until the old owner's heartbeat fires it still exists (invisible to the editor); then it deletes itself.
     const fired = await rt.advanceToAsync(new Date(rt.clock.nowMs() + 10 * 60_000));

@@ -5,7 +5,7 @@
  */
 import { createSchedulerApp } from '../../../src-server/app';
 import type { Actor } from '../../../src-server/app/contract';
-import { DEAD_AFTER_INTERVALS, ownershipOf } from '../../../src-server/app/triggers';
+import { DEAD_AFTER_INTERVALS, ownershipOf, type TriggerRecord } from '../../../src-server/app/triggers';
 import { createFakeWorld, FakeTriggers, resetCalls, type FakeWorld } from './fakes';
 
 const OWNER = 'owner@example.com';
@@ -46,7 +46,7 @@ function setup() {
 }
 
 const ticks = (t: FakeTriggers) => t.items.filter((i) => i.handler === 'tick');
-const record = (world: FakeWorld) => JSON.parse(world.properties.data['meta:triggers']!) as { owner: string; heartbeat: { id: string } | null; precise: { id: string } | null };
+const record = (world: FakeWorld) => JSON.parse(world.properties.data['meta:triggers']!) as TriggerRecord & { owner: string };
 
 describe('one trigger owner', () => {
   test('the first authorised user installs and owns; an editor opening the sidebar or editing jobs creates and deletes nothing', () => {
