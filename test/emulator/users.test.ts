@@ -180,3 +180,31 @@ describe('trigger timing', () => {
     }
   });
 });
+
+describe('dev server controls: the acting user', () => {
+  test('`user` on /run and /script-run, /open runs onOpen as a simple trigger, /users lists them; unknown users are refused by name', async () => {
+    const { startServer } = await import('../../emulator/server/http');
+    for (const overlap of [false, true]) {
+      const runtime = scriptRuntime(SCRIPT, { editors: [EDITOR] });
+      const server = await startServer({ runtime, port: 0, overlap });
+      const post = async (path: string, body: unknown) => {
+        const res = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+      };
+      try {
+        expect(await (await fetch(`${server.url}/__emulator/users`)).json()).toEqual({ users: [OWNER, EDITOR] });
+        expect((await post('/__emulator/run', { fn: 'who', user: EDITOR })).body.value).toEqual({ active: EDITOR, effective: EDITOR });
+        expect((await post('/__emulator/script-run', { fn: 'who', args: [], user: EDITOR })).body).toEqual({ ok: true, value: { active: EDITOR, effective: EDITOR } });
+        expect((await post('/__emulator/script-run', { fn: 'who', args: [] })).body.value).toEqual({ active: OWNER, effective: OWNER });
+        const refused = await post('/__emulator/run', { fn: 'who', user: 'stranger@example.com' });
+        expect(refused.status).toBe(400);
+        expect(JSON.stringify(refused.body)).toContain('user: stranger@example.com is not a user of this spreadsheet');
+        const opened = await post('/__emulator/open', { user: EDITOR });
+        expect((opened.body.value as { refused: string[] }).refused[0]).toMatch(/^You do not have permission to call ScriptApp.getProjectTriggers/);
+      } finally {
+        await server.close();
+        await runtime.close();
+      }
+    }
+  });
+});
