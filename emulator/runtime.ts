@@ -15,7 +15,7 @@ import { Execution, type ExecutionKind } from './services/execution';
 import { Host, SandboxFunction } from './services/host';
 import { HtmlOutputFake } from './services/html';
 import type { SentMail } from './services/mail';
-import { triggerFromInfo, triggerInfo, type TriggerInfo, type TriggerRecord } from './services/script-app';
+import { triggerFromInfo, triggerInfo, type TriggerInfo, type TriggerRecord, type TriggerTiming } from './services/script-app';
 import { cellToJSON, type SpreadsheetJSON, type SpreadsheetStore } from './services/spreadsheet-store';
 import type { MenuInfo, UiEvent, UiLog } from './services/spreadsheet';
 import type { UrlFetchRegistry } from './services/url-fetch';
@@ -46,7 +46,12 @@ export interface RuntimeOptions {
   dataset?: YouTubeDataset;
   /** A ready YouTube fake (wins over `dataset`). */
   youtube?: YouTubeFake;
+  /** The default user: the script's owner, who deployed the web app. Default owner@example.com. */
   userEmail?: string;
+  /** Other users with edit access (they can run the script as themselves). Default ['editor@example.com']. */
+  editors?: string[];
+  /** When time-driven triggers fire: 'exact' (default) or late by a seeded random delay (script-app.ts TriggerTiming). */
+  triggerTiming?: TriggerTiming;
   latency?: Partial<LatencyTable>;
   /** Quotas of a consumer (gmail.com) or Workspace account. Default consumer. */
   account?: Account;
@@ -68,6 +73,8 @@ export interface ExecutionResult<T = unknown> {
   elapsedMs: number;
   kind: ExecutionKind;
   fn: string;
+  /** The user it ran as. */
+  user: string;
 }
 
 export interface WebRequest {
@@ -87,13 +94,17 @@ export interface WebResponse {
 export interface RunAsyncOptions {
   /** Awaited before each service call of this execution is answered: lets a test interleave executions. */
   beforeCall?: (call: ServiceCallInfo) => Promise<void> | void;
+  /** The user it runs as (default: the acting user). */
+  user?: string;
 }
 
 export interface RuntimeSnapshot {
   version: 1;
   now: string;
-  config: { scriptId: string; userEmail: string; scriptTimeZone: string; activeSpreadsheetId: string; account: Account };
+  config: { scriptId: string; userEmail: string; editors?: string[]; scriptTimeZone: string; activeSpreadsheetId: string; account: Account };
   properties: { script: Record<string, string>; user: Record<string, string>; document: Record<string, string> };
+  /** User properties and trigger runtime of users other than the default one. */
+  otherUsers?: Record<string, { properties: Record<string, string>; triggerRuntime: { used: number; windowStart: string | null } }>;
   caches: Record<'script' | 'user' | 'document', Record<string, { value: string; expiresAt: string }>>;
   spreadsheets: SpreadsheetJSON[];
   triggers: TriggerInfo[];
@@ -143,6 +154,7 @@ export class Runtime {
   #functions: string[] | null = null;
   #pool: WorkerPool | null = null;
   #running = new Set<Execution>();
+  #actingUser: string;
 
   constructor(options: RuntimeOptions = {}) {
     const buildDir = options.buildDir ?? join(REPO_ROOT, 'build');
@@ -171,6 +183,7 @@ export class Runtime {
       {
         scriptId,
         userEmail: state?.config.userEmail ?? options.userEmail ?? 'owner@example.com',
+        editors: state?.config.editors ?? options.editors ?? ['editor@example.com'],
         scriptTimeZone,
         webAppUrl: `https://script.google.com/macros/s/AKfycbEmulator${scriptId.slice(0, 12)}/exec`,
         activeSpreadsheetId: state?.config.activeSpreadsheetId ?? '',
@@ -181,6 +194,8 @@ export class Runtime {
       youtube,
     );
     this.host = new Host(this.world);
+    this.world.triggers.setTiming(options.triggerTiming);
+    this.#actingUser = this.world.config.userEmail;
     if (state) this.#restore(state);
     else {
       const timeZone = options.spreadsheetTimeZone ?? scriptTimeZone;
@@ -223,15 +238,50 @@ export class Runtime {
     return { usedMs: q.used, limitMs: q.limit, windowStart: q.toJSON().windowStart };
   }
 
-  // ------------------------------------------------------------------ executions
+  // ------------------------------------------------------------------ users
 
-  #newExecution(kind: ExecutionKind, fn: string, canBlock: boolean, triggerUid: string | null = null): Execution {
-    return new Execution(this.#nextExecId++, kind, fn, this.clock.nowMs(), canBlock, triggerUid);
+  /** Everyone who can run the script: the default user (owner, web-app deployer), then the editors. */
+  get users(): string[] {
+    return this.world.users;
   }
 
-  /** Runs `fn` in-process in a fresh context and returns its result (synchronously). */
-  execute<T = unknown>(kind: ExecutionKind, fn: string, args: unknown[], triggerUid: string | null = null): ExecutionResult<T> {
-    const exec = this.#newExecution(kind, fn, false, triggerUid);
+  /** The user `run`, `scriptRun`, `runAsync` and `openSpreadsheet` run as unless told otherwise. */
+  get actingUser(): string {
+    return this.#actingUser;
+  }
+  set actingUser(user: string) {
+    this.#actingUser = this.#checkUser(user);
+  }
+
+  /** Runs `work` with another acting user, then restores the previous one. */
+  asUser<T>(user: string, work: () => T): T {
+    const before = this.#actingUser;
+    this.actingUser = user;
+    try {
+      return work();
+    } finally {
+      this.#actingUser = before;
+    }
+  }
+
+  #checkUser(user: string): string {
+    if (!this.world.users.includes(user)) throw new Error(`user: ${JSON.stringify(user)} is not a user of this spreadsheet (${this.world.users.join(', ')})`);
+    return user;
+  }
+
+  // ------------------------------------------------------------------ executions
+
+  #newExecution(kind: ExecutionKind, fn: string, canBlock: boolean, triggerUid: string | null = null, user?: string): Execution {
+    const exec = new Execution(this.#nextExecId++, kind, fn, this.clock.nowMs(), canBlock, triggerUid);
+    // The web app runs as the user who deployed it (manifest executeAs USER_DEPLOYING): the default user.
+    exec.user = kind === 'web' ? this.world.config.userEmail : user !== undefined ? this.#checkUser(user) : this.#actingUser;
+    exec.authMode = kind === 'simpleTrigger' ? 'LIMITED' : 'FULL';
+    return exec;
+  }
+
+  /** Runs `fn` in-process in a fresh context and returns its result (synchronously); `user` defaults to the acting user. */
+  execute<T = unknown>(kind: ExecutionKind, fn: string, args: unknown[], triggerUid: string | null = null, user?: string): ExecutionResult<T> {
+    const exec = this.#newExecution(kind, fn, false, triggerUid, user);
     this.#running.add(exec);
     let outcome: SandboxOutcome;
     try {
@@ -250,7 +300,7 @@ export class Runtime {
     // (writes made before an error are kept on Google too).
     this.world.sheetWrites.commit(exec.id);
     this.world.locks.releaseAll(exec.id);
-    if (exec.kind === 'trigger') this.world.triggerRuntime.charge(this.clock.nowMs(), exec.elapsedMs);
+    if (exec.kind === 'trigger') this.world.userStores(exec.user).triggerRuntime.charge(this.clock.nowMs(), exec.elapsedMs);
     if (!outcome.ok && outcome.timedOut && !exec.killed) {
       exec.killed = true;
       exec.killMessage = MESSAGES.timeout;
@@ -265,6 +315,7 @@ export class Runtime {
       elapsedMs: exec.elapsedMs,
       kind: exec.kind,
       fn: exec.fn,
+      user: exec.user,
     };
     if (exec.killed) result.error = { name: 'Exception', message: exec.killMessage ?? MESSAGES.timeout };
     else if (!outcome.ok) {
@@ -279,10 +330,28 @@ export class Runtime {
     return this.execute<T>('run', fn, args);
   }
 
+  /**
+   * A user opens the spreadsheet: `onOpen` runs as a simple trigger, in LIMITED auth mode (services
+   * that need authorization throw) and within 30 s. A script without onOpen does nothing.
+   */
+  openSpreadsheet(user?: string): ExecutionResult {
+    return this.simpleTrigger('onOpen', user);
+  }
+
+  /** Runs a simple trigger (onOpen, onInstall) with the event object Apps Script passes it. */
+  simpleTrigger(fn: 'onOpen' | 'onInstall', user?: string): ExecutionResult {
+    const event = { authMode: 'LIMITED', source: { id: this.world.config.activeSpreadsheetId }, user: { email: '' } };
+    if (!this.functions().includes(fn)) {
+      const now = this.clock.now();
+      return { ok: true, killed: false, startedAt: now, finishedAt: now, calls: {}, logs: [], elapsedMs: 0, kind: 'simpleTrigger', fn, user: user ?? this.#actingUser };
+    }
+    return this.execute('simpleTrigger', fn, [event], null, user);
+  }
+
   /** Same, on a worker thread: several may overlap; service calls are answered here, by the state owner. */
-  runAsync<T = unknown>(fn: string, args: unknown[] = [], opts: RunAsyncOptions & { kind?: ExecutionKind } = {}): Promise<ExecutionResult<T>> {
+  runAsync<T = unknown>(fn: string, args: unknown[] = [], opts: RunAsyncOptions & { kind?: ExecutionKind; triggerUid?: string } = {}): Promise<ExecutionResult<T>> {
     this.#pool ??= new WorkerPool(this);
-    const exec = this.#newExecution(opts.kind ?? 'run', fn, true);
+    const exec = this.#newExecution(opts.kind ?? 'run', fn, true, opts.triggerUid ?? null, opts.user);
     this.#running.add(exec);
     return this.#pool.run(exec, args, opts.beforeCall).then((outcome) => this.finish<T>(exec, outcome));
   }
@@ -316,8 +385,47 @@ export class Runtime {
     for (let guard = 0; guard < 1_000_000; guard++) {
       const due = this.world.triggers.nextDue(target);
       if (!due) break;
-      if ((due.nextAtMs as number) > this.clock.nowMs()) this.clock.set(due.nextAtMs as number);
+      if ((due.fireAtMs as number) > this.clock.nowMs()) this.clock.set(due.fireAtMs as number);
       results.push(this.#fire(due));
+    }
+    if (target > this.clock.nowMs()) this.clock.set(target);
+    return results;
+  }
+
+  /**
+   * Like advanceTo, but trigger executions overlap as they do in Apps Script: each runs on a worker
+   * thread, started when the virtual clock reaches its fire time, even while earlier ones still run
+   * (their service calls move the clock). Resolves when the clock reached `when` and every started
+   * execution has finished. Results in finishing order.
+   */
+  async advanceToAsync(when: Date | string): Promise<ExecutionResult[]> {
+    const target = typeof when === 'string' ? Date.parse(when) : when.getTime();
+    const results: ExecutionResult[] = [];
+    const inflight = new Set<Promise<void>>();
+    const startDue = (): void => {
+      for (let due = this.world.triggers.nextDue(Math.min(target, this.clock.nowMs())); due; due = this.world.triggers.nextDue(Math.min(target, this.clock.nowMs()))) {
+        const started: Promise<void> = this.#fireAsync(due).then((r) => {
+          results.push(r);
+          inflight.delete(started);
+        });
+        inflight.add(started);
+      }
+    };
+    // Executions move the clock with their service calls: triggers falling due meanwhile start at once.
+    const off = this.clock.onChange(() => startDue());
+    try {
+      for (let guard = 0; guard < 1_000_000; guard++) {
+        startDue();
+        if (inflight.size > 0) {
+          await Promise.race(inflight);
+          continue;
+        }
+        const next = this.world.triggers.nextDue(target);
+        if (!next) break;
+        this.clock.set(Math.max(next.fireAtMs as number, this.clock.nowMs()));
+      }
+    } finally {
+      off();
     }
     if (target > this.clock.nowMs()) this.clock.set(target);
     return results;
@@ -328,12 +436,10 @@ export class Runtime {
     return this.advanceTo(this.clock.now());
   }
 
-  #fire(t: TriggerRecord): ExecutionResult {
-    const firedAt = this.clock.nowMs();
-    this.world.triggers.reschedule(t, t.nextAtMs ?? firedAt, firedAt);
+  /** Time-driven event object as Apps Script builds it (fields in UTC). */
+  #timeEvent(t: TriggerRecord, firedAt: number): Record<string, unknown> {
     const d = new Date(firedAt);
-    // Time-driven event object as Apps Script builds it (fields in UTC).
-    const event = {
+    return {
       authMode: 'FULL',
       triggerUid: t.uid,
       year: d.getUTCFullYear(),
@@ -346,15 +452,33 @@ export class Runtime {
       second: d.getUTCSeconds(),
       timezone: 'UTC',
     };
-    if (this.world.triggerRuntime.remaining(firedAt) <= 0) {
-      const exec = this.#newExecution('trigger', t.handler, false, t.uid);
-      return this.finish(exec, { ok: false, error: { name: 'Exception', message: MESSAGES.triggerRuntime }, timedOut: false });
-    }
-    const result = this.execute('trigger', t.handler, [event], t.uid);
-    // The runtime already used moves the next period on when an execution overran it.
-    this.world.triggers.reschedule(t, t.lastFiredAtMs ?? firedAt, this.clock.nowMs());
-    if (t.intervalMs === null) t.nextAtMs = null;
+  }
+
+  /** The owner's daily trigger runtime is spent: the execution fails at once (null when it may run). */
+  #outOfRuntime(t: TriggerRecord, firedAt: number): ExecutionResult | null {
+    if (this.world.userStores(t.owner).triggerRuntime.remaining(firedAt) > 0) return null;
+    const exec = this.#newExecution('trigger', t.handler, false, t.uid, t.owner);
+    return this.finish(exec, { ok: false, error: { name: 'Exception', message: MESSAGES.triggerRuntime }, timedOut: false });
+  }
+
+  /** A trigger runs as the user who created it (Installable triggers guide: "always run under the account of the person who created them"). */
+  #fire(t: TriggerRecord): ExecutionResult {
+    const firedAt = this.clock.nowMs();
+    this.world.triggers.reschedule(t, firedAt);
+    const refused = this.#outOfRuntime(t, firedAt);
+    if (refused) return refused;
+    const result = this.execute('trigger', t.handler, [this.#timeEvent(t, firedAt)], t.uid, t.owner);
+    // Fired one after another: periods the execution overran are skipped.
+    this.world.triggers.skipOverrun(t, this.clock.nowMs());
     return result;
+  }
+
+  #fireAsync(t: TriggerRecord): Promise<ExecutionResult> {
+    const firedAt = this.clock.nowMs();
+    this.world.triggers.reschedule(t, firedAt);
+    const refused = this.#outOfRuntime(t, firedAt);
+    if (refused) return Promise.resolve(refused);
+    return this.runAsync(t.handler, [this.#timeEvent(t, firedAt)], { kind: 'trigger', triggerUid: t.uid, user: t.owner });
   }
 
   // ------------------------------------------------------------------ web app and google.script.run
@@ -379,20 +503,34 @@ export class Runtime {
    * passed back as the client receives it (JSON-like; a result containing a Date or function arrives as null).
    */
   scriptRun<T = unknown>(fn: string, ...args: unknown[]): ExecutionResult<T> {
+    const prepared = this.#scriptRunArgs<T>(fn, args);
+    if (!Array.isArray(prepared)) return prepared;
+    const result = this.execute<T>('scriptRun', fn, prepared);
+    if (result.ok) result.value = clientResult(result.value) as T;
+    return result;
+  }
+
+  /** scriptRun on a worker thread: it can wait for a lock that an overlapping trigger execution holds. */
+  async scriptRunAsync<T = unknown>(fn: string, args: unknown[], opts: { user?: string } = {}): Promise<ExecutionResult<T>> {
+    const prepared = this.#scriptRunArgs<T>(fn, args, opts.user);
+    if (!Array.isArray(prepared)) return prepared;
+    const result = await this.runAsync<T>(fn, prepared, { kind: 'scriptRun', user: opts.user });
+    if (result.ok) result.value = clientResult(result.value) as T;
+    return result;
+  }
+
+  /** google.script.run's checks before anything runs: the copied arguments, or the refusal. */
+  #scriptRunArgs<T>(fn: string, args: unknown[], user?: string): unknown[] | ExecutionResult<T> {
     const refuse = (message: string, name = 'TypeError'): ExecutionResult<T> => {
       const now = this.clock.now();
-      return { ok: false, error: { name, message }, killed: false, startedAt: now, finishedAt: now, calls: {}, logs: [], elapsedMs: 0, kind: 'scriptRun', fn };
+      return { ok: false, error: { name, message }, killed: false, startedAt: now, finishedAt: now, calls: {}, logs: [], elapsedMs: 0, kind: 'scriptRun', fn, user: user ?? this.#actingUser };
     };
     if (fn.endsWith('_') || !this.functions().includes(fn)) return refuse(`google.script.run.${fn} is not a function`);
-    let copied: unknown[];
     try {
-      copied = args.map((a, i) => clientArg(a, String(i), new Set()));
+      return args.map((a, i) => clientArg(a, String(i), new Set()));
     } catch (err) {
       return refuse((err as Error).message, 'Error');
     }
-    const result = this.execute<T>('scriptRun', fn, copied);
-    if (result.ok) result.value = clientResult(result.value) as T;
-    return result;
   }
 
   // ------------------------------------------------------------------ snapshot
@@ -408,8 +546,9 @@ export class Runtime {
     const snap: RuntimeSnapshot = {
       version: 1,
       now: this.clock.now().toISOString(),
-      config: { scriptId: w.config.scriptId, userEmail: w.config.userEmail, scriptTimeZone: w.config.scriptTimeZone, activeSpreadsheetId: w.config.activeSpreadsheetId, account: w.config.account },
+      config: { scriptId: w.config.scriptId, userEmail: w.config.userEmail, editors: w.config.editors, scriptTimeZone: w.config.scriptTimeZone, activeSpreadsheetId: w.config.activeSpreadsheetId, account: w.config.account },
       properties: { script: Object.fromEntries(w.properties.script), user: Object.fromEntries(w.properties.user), document: Object.fromEntries(w.properties.document) },
+      otherUsers: Object.fromEntries([...w.otherUsers].map(([email, u]) => [email, { properties: Object.fromEntries(u.properties), triggerRuntime: u.triggerRuntime.toJSON() }])),
       caches,
       spreadsheets: w.spreadsheets.list().map((ss) => ({ ...ss, sheets: ss.sheets.map((s) => ({ ...s, rows: s.rows.map((row) => (row ?? []).map((c) => (c ? cellToJSON(c) : null))) })) })),
       triggers: this.triggers,
@@ -431,7 +570,12 @@ export class Runtime {
       for (const [k, e] of Object.entries(s.caches[name])) w.caches[name].entries.set(k, { value: e.value, expiresAtMs: Date.parse(e.expiresAt) } satisfies CacheEntry);
     }
     w.spreadsheets.restore(s.spreadsheets);
-    w.triggers.list.push(...s.triggers.map(triggerFromInfo));
+    w.triggers.list.push(...s.triggers.map((t) => triggerFromInfo(t, w.config.userEmail)));
+    for (const [email, u] of Object.entries(s.otherUsers ?? {})) {
+      const stores = w.userStores(email);
+      for (const [k, v] of Object.entries(u.properties)) stores.properties.set(k, v);
+      stores.triggerRuntime.restore(u.triggerRuntime);
+    }
     w.triggers.nextUid = s.nextTriggerUid;
     w.mail.sent.push(...s.mail.sent);
     w.mail.quota.restore(s.mail.quota);

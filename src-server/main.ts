@@ -28,6 +28,7 @@ function onOpen(_e?: GoogleAppsScript.Events.SheetsOnOpen): void {
     .addItem('API keys…', 'openApiKeys')
     .addItem('Settings…', 'openSettings')
     .addItem('Repair triggers', 'repairTriggersNow')
+    .addItem('Take over scheduling', 'takeOverSchedulingNow')
     .addToUi();
 }
 
@@ -53,24 +54,42 @@ function openSidebar(): void {
   SpreadsheetApp.getUi().showSidebar(surface_('sidebar').setTitle('YouTube2Sheets'));
 }
 
+/**
+ * The first authorised action of any kind installs (or repairs) the triggers: onOpen cannot, it runs
+ * in LIMITED mode. The sidebar does it when it loads (sidebarView); every other menu action here.
+ * Only the trigger owner's executions change triggers (app/triggers.ts); a failure never blocks the action.
+ */
+function authorisedAction_(): void {
+  try {
+    createGasApp().ensureTriggers();
+  } catch (err) {
+    console.warn(`Trigger check skipped: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 function openJobManager(): void {
+  authorisedAction_();
   showDialog_('manager', 'Job manager', 1100, 680);
 }
 
 function openWizard(jobId?: string): void {
+  authorisedAction_();
   const editing = typeof jobId === 'string' && jobId !== '';
   showDialog_('wizard', editing ? 'Edit job' : 'New job', 720, 640, editing ? { jobId } : undefined);
 }
 
 function openCalendar(): void {
+  authorisedAction_();
   showDialog_('calendar', 'Calendar', 960, 680);
 }
 
 function openSettings(): void {
+  authorisedAction_();
   showDialog_('settings', 'Settings', 600, 640);
 }
 
 function openApiKeys(): void {
+  authorisedAction_();
   showDialog_('keys', 'API keys', 640, 480);
 }
 
@@ -80,6 +99,7 @@ function runDueJobsNow(): void {
 }
 
 function syncActiveTab(): void {
+  authorisedAction_();
   const sheet = SpreadsheetApp.getActive().getActiveSheet();
   const result = rpc.syncTab(sheet.getName());
   SpreadsheetApp.getUi().alert(result.ok ? result.data.message : `Could not sync this tab: ${result.error.message}`);
@@ -97,6 +117,34 @@ function repairTriggersNow(): void {
   SpreadsheetApp.getUi().alert(message);
 }
 
+/** Menu "Take over scheduling": the schedule's triggers move to this user (confirmed, audited). */
+function takeOverSchedulingNow(): void {
+  const ui = SpreadsheetApp.getUi();
+  const owner = rpc.schedulerOwner();
+  if (!owner.ok) {
+    ui.alert(`Could not read who runs the schedule: ${owner.error.message}`);
+    return;
+  }
+  const o = owner.data;
+  if (o.you_are_owner) {
+    ui.alert(`Scheduling already runs as you (${o.you}).`);
+    return;
+  }
+  const state = !o.owner
+    ? 'Nobody runs the schedule yet.'
+    : o.heartbeat_dead
+      ? `Scheduling runs as ${o.owner}, whose heartbeat has not ticked since ${o.last_heartbeat_at ?? o.since}.`
+      : `Scheduling runs as ${o.owner} and is working.`;
+  const answer = ui.alert(
+    'Take over scheduling',
+    `${state}\n\nTake over? Scheduled runs will then run as you (${o.you || 'your account'}): your trigger runtime, mail and YouTube authorization.`,
+    ui.ButtonSet.YES_NO,
+  );
+  if (answer !== ui.Button.YES) return;
+  const result = rpc.takeOverScheduling();
+  ui.alert(result.ok ? `Scheduling now runs as ${result.data.owner}.` : `Could not take over: ${result.error.message}`);
+}
+
 // The surfaces call these through google.script.run too; the type keeps them in step with the client.
 const uiEntryPoints: rpc.UiEntryPoints = { openSidebar, openJobManager, openWizard, openCalendar, openSettings, openApiKeys };
 
@@ -111,12 +159,13 @@ global.openApiKeys = uiEntryPoints.openApiKeys;
 global.runDueJobsNow = runDueJobsNow;
 global.syncActiveTab = syncActiveTab;
 global.repairTriggersNow = repairTriggersNow;
+global.takeOverSchedulingNow = takeOverSchedulingNow;
 // ==== end menu and dialogs ====
 
 // ==== scheduler (app) ====
 /** The heartbeat and the precise trigger call this; an idle tick reads one property and returns. */
-function tick(_e?: GoogleAppsScript.Events.TimeDriven): void {
-  createGasApp().tick();
+function tick(e?: GoogleAppsScript.Events.TimeDriven): void {
+  createGasApp().tick(e?.triggerUid ? { triggerUid: String(e.triggerUid) } : undefined);
 }
 
 /** Menu "Repair triggers": installs the heartbeat and re-arms the precise trigger (needs full auth, not onOpen). */
@@ -181,4 +230,6 @@ global.saveSettings = rpc.saveSettings;
 global.listApiKeys = rpc.listApiKeys;
 global.createApiKey = rpc.createApiKey;
 global.revokeApiKey = rpc.revokeApiKey;
+global.schedulerOwner = rpc.schedulerOwner;
+global.takeOverScheduling = rpc.takeOverScheduling;
 // ==== end sidebar RPC ====

@@ -25,8 +25,10 @@ import type {
   RunDto,
   SchedulePreview,
   SchedulerApp,
+  SchedulerOwnerDto,
   Settings,
   SidebarViewDto,
+  TakeOverDto,
 } from './app/contract';
 import type { ExportFormat } from './domain/catalogue';
 import { gasApiKeyManager, type ApiKeyManager } from './gas/web-api';
@@ -215,4 +217,16 @@ export function revokeApiKey(id: string): Result<ApiKeyDto> {
 /** Creating and revoking write an audit row (key.create / key.revoke, actor user:<email>). */
 function keys(ctx: RpcContext): ApiKeyManager {
   return gasApiKeyManager(ctx.actor);
+}
+
+// ---------------------------------------------------------------- scheduling owner
+
+/** Who runs the schedule (the triggers' owner), seen by the calling user. */
+export function schedulerOwner(): Result<SchedulerOwnerDto> {
+  return answer(({ app }) => app.schedulerOwner());
+}
+
+/** The calling user takes the schedule over (audited as scheduler.take_over). */
+export function takeOverScheduling(): Result<TakeOverDto> {
+  return answer(({ app, actor }) => app.takeOverScheduling(actor));
 }

@@ -12,6 +12,9 @@ export interface CliOptions {
   fresh: boolean;
   build: boolean;
   help: boolean;
+  /** Fire triggers exactly on time, one after another (default: late by a seeded random delay, overlapping). */
+  exactTriggers: boolean;
+  triggerSeed: number;
 }
 
 export const USAGE = `Usage: npm start -- [options]
@@ -25,6 +28,9 @@ export const USAGE = `Usage: npm start -- [options]
   --open-api      requests without credentials act with the first --api-key (so plain
                   \`curl http://127.0.0.1:PORT/api/v1/jobs\` works); local use only
   --no-build      do not rebuild build/ even when it is stale
+  --exact-triggers  fire time-driven triggers exactly on time, one after another (default: late
+                  by a random delay within documented bounds, executions overlapping, as in Apps Script)
+  --trigger-seed N  seed of the trigger delays (default 1)
   --help          this text`;
 
 export class CliError extends Error {}
@@ -41,6 +47,8 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliOpti
     fresh: false,
     build: true,
     help: false,
+    exactTriggers: false,
+    triggerSeed: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -87,6 +95,12 @@ export function parseArgs(argv: readonly string[], cwd = process.cwd()): CliOpti
         break;
       case '--no-build':
         options.build = false;
+        break;
+      case '--exact-triggers':
+        options.exactTriggers = true;
+        break;
+      case '--trigger-seed':
+        options.triggerSeed = number(0, 2 ** 32 - 1);
         break;
       case '--help':
       case '-h':

@@ -14,18 +14,19 @@ import { DevSession } from './session';
 import { autoSave, readStateFile } from './state-file';
 import type { DevRuntime, RuntimeFactory } from './types';
 import { createRuntime, type RuntimeSnapshot } from '../index';
+import type { TriggerTiming } from '../services/script-app';
 import { workspaceRoutes } from '../workspace/routes';
 import { loadDatasetFile, type YouTubeDataset } from '../youtube/dataset';
 
 export const ROOT = resolve(__dirname, '../..');
 
-type CreateRuntime = (options: { buildDir?: string; state?: RuntimeSnapshot; dataset?: YouTubeDataset }) => DevRuntime;
+type CreateRuntime = (options: { buildDir?: string; state?: RuntimeSnapshot; dataset?: YouTubeDataset; triggerTiming?: TriggerTiming }) => DevRuntime;
 
-export function runtimeFactory(create: CreateRuntime, buildDir: string, dataset: YouTubeDataset | null): RuntimeFactory {
+export function runtimeFactory(create: CreateRuntime, buildDir: string, dataset: YouTubeDataset | null, triggerTiming: TriggerTiming = 'exact'): RuntimeFactory {
   return ({ state, dataset: override }) => {
     const chosen = override ?? dataset ?? undefined;
-    if (state === undefined) return create({ buildDir, ...(chosen ? { dataset: chosen } : {}) });
-    const runtime = create({ buildDir, state: state as RuntimeSnapshot });
+    if (state === undefined) return create({ buildDir, triggerTiming, ...(chosen ? { dataset: chosen } : {}) });
+    const runtime = create({ buildDir, triggerTiming, state: state as RuntimeSnapshot });
     // An explicit --dataset wins over the one saved with the state.
     if (chosen) runtime.youtube.setDataset(chosen);
     return runtime;
@@ -59,7 +60,9 @@ export async function main(options: CliOptions, log: (line: string) => void = co
       log(`State file unreadable (${(err as Error).message}); kept as ${aside}, starting fresh.`);
     }
   }
-  const factory = runtimeFactory(createRuntime, buildDir, dataset);
+  // Triggers fire late and overlap by default, as in Apps Script (--exact-triggers: on time, in order).
+  const overlap = !options.exactTriggers;
+  const factory = runtimeFactory(createRuntime, buildDir, dataset, overlap ? { seed: options.triggerSeed } : 'exact');
   const runtime = factory(saved ? { state: saved.snapshot } : {});
   const session = new DevSession(runtime, factory);
 
@@ -74,7 +77,7 @@ export async function main(options: CliOptions, log: (line: string) => void = co
   session.on('replaced', prepareRuntime);
 
   const saver = autoSave(session, options.statePath, { onError: (err) => log(`Could not save state: ${(err as Error).message}`) });
-  const loop = startClockLoop(session, { speed: options.speed, onError: (err) => log(`Trigger loop error: ${(err as Error).message}`) });
+  const loop = startClockLoop(session, { speed: options.speed, overlap, onError: (err) => log(`Trigger loop error: ${(err as Error).message}`) });
   const server = await startServer({
     runtime,
     session,
@@ -85,8 +88,10 @@ export async function main(options: CliOptions, log: (line: string) => void = co
     // The Sheets-like workspace page (emulator/workspace/, issue 7) at '/'.
     routes: workspaceRoutes({ buildDir }),
     openApiKey: options.openApi ? options.apiKeys[0]! : null,
+    overlap,
     info: () => ({
       speed: options.speed,
+      triggers: overlap ? `late (seed ${options.triggerSeed}), overlapping` : 'exact, in order',
       stateFile: options.statePath,
       dataset: options.datasetPath,
       apiKeys: keyStatus.map((k) => ({ ...k, key: maskKey(k.key) })),
@@ -104,6 +109,7 @@ export async function main(options: CliOptions, log: (line: string) => void = co
       `  API docs       ${server.url}/exec/api/v1/docs`,
       `  Controls       ${server.url}/__emulator/state   (see emulator/README.md)`,
       `  Virtual time   ${session.runtime.clock.now().toISOString()}  (speed ×${options.speed})`,
+      `  Triggers       ${overlap ? `fire late (seed ${options.triggerSeed}) and overlap, as in Apps Script (--exact-triggers: on time)` : 'fire exactly on time, one after another'}`,
       `  State          ${relative(process.cwd(), options.statePath) || options.statePath}  (${stateNote})`,
       ...keyStatus.map((k) => `  API key        ${maskKey(k.key)}: ${k.status}${k.message ? ` — ${k.message}` : ''}`),
       ...(options.openApi ? [`  Open API       requests without credentials act with ${maskKey(options.apiKeys[0]!)} (--open-api), e.g. curl ${server.url}/api/v1/jobs`] : []),

@@ -15,7 +15,15 @@ export interface ClockLoop {
 
 export function startClockLoop(
   session: DevSession,
-  options: { speed: number; intervalMs?: number; realNow?: () => number; timer?: boolean; onError?: (err: unknown) => void },
+  options: {
+    speed: number;
+    intervalMs?: number;
+    realNow?: () => number;
+    timer?: boolean;
+    onError?: (err: unknown) => void;
+    /** Fire with overlapping executions (runtime.advanceToAsync) when the runtime can. */
+    overlap?: boolean;
+  },
 ): ClockLoop {
   const realNow = options.realNow ?? Date.now;
   let anchorReal = 0;
@@ -25,12 +33,32 @@ export function startClockLoop(
     anchorVirtual = session.runtime.clock.now().getTime();
   };
   rebase();
+  // An overlapping step runs until its executions finish; the timer skips ticks meanwhile.
+  let busy = false;
+  const stepAsync = (runtime: typeof session.runtime & { advanceToAsync(when: Date): Promise<unknown[]> }, target: number) => {
+    busy = true;
+    runtime
+      .advanceToAsync(new Date(target))
+      .then((results) => {
+        if (results.length > 0) session.executed('trigger', 'time-driven', results as Parameters<typeof session.executed>[2]);
+      })
+      .catch((err: unknown) => options.onError?.(err))
+      .finally(() => {
+        busy = false;
+        if (session.runtime.clock.now().getTime() > anchorVirtual + (realNow() - anchorReal) * options.speed) rebase();
+      });
+  };
   const step = () => {
-    if (options.speed <= 0) return;
+    if (options.speed <= 0 || busy) return;
     const target = anchorVirtual + (realNow() - anchorReal) * options.speed;
     const now = session.runtime.clock.now().getTime();
     if (target <= now) {
       if (now > target) rebase();
+      return;
+    }
+    const runtime = session.runtime;
+    if (options.overlap && runtime.advanceToAsync) {
+      stepAsync(runtime as typeof runtime & { advanceToAsync(when: Date): Promise<unknown[]> }, target);
       return;
     }
     try {

@@ -15,6 +15,12 @@ export interface ControlOptions {
   buildDir?: string;
   /** Extra server facts for GET state (speed, state file, api keys …). */
   info?: () => Record<string, unknown>;
+  /**
+   * Run `/run` and `/script-run` executions on worker threads (when the runtime can), so they can wait
+   * for a lock held by an overlapping trigger execution, as in Apps Script. The dev server sets it
+   * when triggers overlap.
+   */
+  overlap?: boolean;
 }
 
 const FN_NAME = /^[A-Za-z_$][\w$]*$/;
@@ -41,6 +47,20 @@ function fnAndArgs(body: Record<string, unknown>): { fn: string; args: unknown[]
   return { fn, args };
 }
 
+/** The optional `user` field: one of the runtime's users (undefined = the runtime's acting user). */
+export function userOf(runtime: DevRuntime, body: Record<string, unknown>): string | undefined {
+  if (body.user === undefined || body.user === null) return undefined;
+  if (typeof body.user !== 'string') throw new HttpError(400, 'user: expected an email');
+  const users = runtime.users;
+  if (!users || !runtime.asUser) throw new HttpError(400, 'user: this runtime has a single user');
+  if (!users.includes(body.user)) throw new HttpError(400, `user: ${body.user} is not a user of this spreadsheet (${users.join(', ')})`);
+  return body.user;
+}
+
+function asUser<T>(runtime: DevRuntime, user: string | undefined, work: () => T): T {
+  return user === undefined || !runtime.asUser ? work() : runtime.asUser(user, work);
+}
+
 export function sheetsOf(runtime: DevRuntime, withValues: boolean) {
   return runtime.spreadsheets.list().map((ss) => ({
     id: ss.id,
@@ -62,6 +82,7 @@ export function stateOf(ctx: RouteContext, options: ControlOptions) {
     server: options.info?.() ?? {},
     sheets: sheetsOf(runtime, ctx.url.searchParams.get('values') !== '0'),
     properties: runtime.properties,
+    users: runtime.users ?? [],
     triggers: runtime.triggers,
     mail: runtime.mail,
     quota: youtube.quota,
@@ -237,8 +258,12 @@ export function controlRoutes(options: ControlOptions = {}): Route[] {
       method: 'POST',
       path: /^\/__emulator\/run$/,
       handle: async (ctx) => {
-        const { fn, args } = fnAndArgs(await ctx.jsonBody());
-        const result = ctx.session.runtime.run(fn, ...args);
+        const body = await ctx.jsonBody();
+        const { fn, args } = fnAndArgs(body);
+        const runtime = ctx.session.runtime;
+        const user = userOf(runtime, body);
+        const result =
+          options.overlap && runtime.runAsync ? await runtime.runAsync(fn, args, { user }) : asUser(runtime, user, () => runtime.run(fn, ...args));
         ctx.session.executed('run', fn, result);
         ctx.json(200, executionJson(result));
       },
@@ -247,11 +272,34 @@ export function controlRoutes(options: ControlOptions = {}): Route[] {
       method: 'POST',
       path: /^\/__emulator\/script-run$/,
       handle: async (ctx) => {
-        const { fn, args } = fnAndArgs(await ctx.jsonBody());
-        const result = ctx.session.runtime.scriptRun(fn, ...args);
+        const body = await ctx.jsonBody();
+        const { fn, args } = fnAndArgs(body);
+        const runtime = ctx.session.runtime;
+        const user = userOf(runtime, body);
+        const result =
+          options.overlap && runtime.scriptRunAsync
+            ? await runtime.scriptRunAsync(fn, args, { user })
+            : asUser(runtime, user, () => runtime.scriptRun(fn, ...args));
         ctx.session.executed('script-run', fn, result);
         ctx.json(200, result.ok ? { ok: true, value: toJsonSafe(result.value) ?? null } : { ok: false, error: result.error ?? { name: 'Error', message: 'Exceeded maximum execution time' } });
       },
+    },
+    {
+      // A user opens the spreadsheet: onOpen runs as a simple trigger (LIMITED auth mode, 30 s).
+      method: 'POST',
+      path: /^\/__emulator\/open$/,
+      handle: async (ctx) => {
+        const runtime = ctx.session.runtime;
+        const user = userOf(runtime, await ctx.jsonBody());
+        const result = runtime.openSpreadsheet ? runtime.openSpreadsheet(user) : asUser(runtime, user, () => runtime.run('onOpen'));
+        ctx.session.executed('simple-trigger', 'onOpen', result);
+        ctx.json(200, executionJson(result));
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/__emulator\/users$/,
+      handle: (ctx) => ctx.json(200, { users: ctx.session.runtime.users ?? [] }),
     },
     {
       method: 'GET',

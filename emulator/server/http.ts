@@ -28,6 +28,8 @@ export interface StartServerOptions {
   openApiKey?: string | null;
   /** Extra facts for GET /__emulator/state. */
   info?: () => Record<string, unknown>;
+  /** Triggers overlap: /run and /script-run run on worker threads too (controls.ts). */
+  overlap?: boolean;
   log?: (line: string) => void;
 }
 
@@ -128,7 +130,7 @@ export async function startServer(options: StartServerOptions): Promise<DevServe
   const routes: Route[] = [
     ...(options.routes ?? []),
     webAppRoute(options.openApiKey ?? null),
-    ...controlRoutes({ buildDir: options.buildDir, info: options.info }),
+    ...controlRoutes({ buildDir: options.buildDir, info: options.info, overlap: options.overlap }),
     assetsRoute(),
     homeRoute(() => baseUrl),
   ];

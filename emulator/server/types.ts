@@ -54,6 +54,17 @@ export interface DevRuntime {
   readonly calls: unknown;
   /** Ends worker threads, if any (the core's Runtime.close). */
   close?(): Promise<void>;
+  // Per-user executions and overlapping triggers (the core's Runtime has them; small stand-ins may not).
+  /** Everyone who can run the script (the default user first). */
+  readonly users?: string[];
+  /** Runs `work` as another user; throws (naming the field) for an unknown user. */
+  asUser?<T>(user: string, work: () => T): T;
+  /** A user opens the spreadsheet: onOpen as a simple trigger (LIMITED). */
+  openSpreadsheet?(user?: string): ExecutionResultLike;
+  /** Fires due triggers with overlapping executions (worker threads). */
+  advanceToAsync?(when: Date): Promise<ExecutionResultLike[]>;
+  runAsync?(fn: string, args: unknown[], opts: { user?: string }): Promise<ExecutionResultLike>;
+  scriptRunAsync?(fn: string, args: unknown[], opts: { user?: string }): Promise<ExecutionResultLike>;
 }
 
 export interface RuntimeFactoryOptions {

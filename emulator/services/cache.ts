@@ -117,7 +117,7 @@ export class CacheServiceFake implements Pick<GoogleAppsScript.Cache.CacheServic
     return new CacheFake(this.scope.world.caches.script, this.scope);
   }
   getUserCache(): GoogleAppsScript.Cache.Cache {
-    return new CacheFake(this.scope.world.caches.user, this.scope);
+    return new CacheFake(this.scope.world.userStores(this.scope.exec.user).cache, this.scope);
   }
   getDocumentCache(): GoogleAppsScript.Cache.Cache | null {
     return new CacheFake(this.scope.world.caches.document, this.scope);

@@ -1,10 +1,18 @@
 /** One execution's bookkeeping on the state owner's side, and the scope handed to every fake. */
 import type { World } from './world';
 
-export type ExecutionKind = 'run' | 'trigger' | 'web' | 'scriptRun' | 'load';
+export type ExecutionKind = 'run' | 'trigger' | 'web' | 'scriptRun' | 'load' | 'simpleTrigger';
+
+/**
+ * ScriptApp.AuthMode of an execution. Simple triggers (onOpen, onInstall) run LIMITED: no service
+ * that needs authorization (emulator/services/auth.ts); everything else the emulator runs is FULL.
+ */
+export type AuthMode = 'FULL' | 'LIMITED';
 
 /** Apps Script kills an execution after 6 minutes. */
 export const EXECUTION_LIMIT_MS = 6 * 60 * 1000;
+/** Triggers guide, "Simple triggers" restrictions: "They cannot run for longer than 30 seconds." */
+export const SIMPLE_TRIGGER_LIMIT_MS = 30 * 1000;
 
 export class Execution {
   readonly calls: Record<string, number> = {};
@@ -15,6 +23,9 @@ export class Execution {
   readonly handles = new Map<number, object>();
   readonly #ids = new Map<object, number>();
   #nextHandle = 1;
+  /** The user the execution runs as (Session, user stores, triggers it sees); set by the runtime. */
+  user = '';
+  authMode: AuthMode = 'FULL';
 
   constructor(
     readonly id: number,
@@ -25,6 +36,11 @@ export class Execution {
     readonly canBlock: boolean,
     readonly triggerUid: string | null = null,
   ) {}
+
+  /** 30 s for simple triggers, 6 minutes for everything else. */
+  get limitMs(): number {
+    return this.kind === 'simpleTrigger' ? SIMPLE_TRIGGER_LIMIT_MS : EXECUTION_LIMIT_MS;
+  }
 
   handleOf(obj: object): number {
     let id = this.#ids.get(obj);

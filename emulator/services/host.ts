@@ -9,7 +9,8 @@ import { WIRE_DATE, WIRE_FN, WIRE_REF, type SandboxBridge, type WireError, type 
 import { CacheServiceFake } from './cache';
 import { ContentServiceFake } from './content';
 import { GasException, MESSAGES, WouldBlock } from './errors';
-import { EXECUTION_LIMIT_MS, type Execution, type Scope } from './execution';
+import { checkAuthorized } from './auth';
+import type { Execution, Scope } from './execution';
 import { HtmlServiceFake } from './html';
 import { LockServiceFake } from './lock';
 import { LoggerFake } from './logger';
@@ -73,9 +74,9 @@ export class Host {
 
   checkLimits(exec: Execution): void {
     if (exec.killed) throw new GasException(exec.killMessage ?? MESSAGES.timeout);
-    if (exec.elapsedMs > EXECUTION_LIMIT_MS) this.kill(exec, MESSAGES.timeout);
+    if (exec.elapsedMs > exec.limitMs) this.kill(exec, MESSAGES.timeout);
     if (exec.kind === 'trigger') {
-      const quota = this.world.triggerRuntime;
+      const quota = this.world.userStores(exec.user).triggerRuntime;
       if (quota.remaining(this.world.clock.nowMs()) < exec.elapsedMs) this.kill(exec, MESSAGES.triggerRuntime);
     }
   }
@@ -132,6 +133,7 @@ export class Host {
       this.world.calls.add(name);
       onCall?.(name);
       this.spend(exec, latencyOf(this.world.latency, name));
+      checkAuthorized(exec, name);
       const args = wireArgs.map((a) => this.decode(a, exec));
       const fn = (target as Record<string, unknown>)[method] as (...a: unknown[]) => unknown;
       return { v: this.encode(fn.apply(target, args), exec) };

@@ -124,7 +124,7 @@ export class LockServiceFake implements Pick<GoogleAppsScript.Lock.LockService, 
     return new LockFake('script', this.scope);
   }
   getUserLock(): GoogleAppsScript.Lock.Lock {
-    return new LockFake(`user:${this.scope.world.config.userEmail}`, this.scope);
+    return new LockFake(`user:${this.scope.exec.user}`, this.scope);
   }
   getDocumentLock(): GoogleAppsScript.Lock.Lock {
     return new LockFake(`document:${this.scope.world.config.activeSpreadsheetId}`, this.scope);

@@ -84,7 +84,7 @@ export class PropertiesServiceFake implements Pick<GoogleAppsScript.Properties.P
     return new PropertiesFake(this.scope.world.properties.script);
   }
   getUserProperties(): GoogleAppsScript.Properties.Properties {
-    return new PropertiesFake(this.scope.world.properties.user);
+    return new PropertiesFake(this.scope.world.userStores(this.scope.exec.user).properties);
   }
   getDocumentProperties(): GoogleAppsScript.Properties.Properties {
     return new PropertiesFake(this.scope.world.properties.document);

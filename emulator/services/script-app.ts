@@ -22,10 +22,16 @@ export interface TriggerRecord {
   uid: string;
   handler: string;
   schedule: TriggerSchedule;
+  /** The user who created it: it runs as this user and only this user's executions see it. */
+  owner: string;
   /** Period of recurring triggers. */
   intervalMs: number | null;
-  /** Next due instant (ms); null once a one-off trigger has fired (it stays listed until deleted, as in Apps Script). */
+  /** Next nominal occurrence (ms); null once a one-off trigger has fired (it stays listed until deleted, as in Apps Script). */
   nextAtMs: number | null;
+  /** When that occurrence actually fires: the nominal instant plus the modelled lateness (see TriggerTiming). */
+  fireAtMs: number | null;
+  /** Daily and weekly triggers: the fixed offset within the hour Apps Script picked for this trigger. */
+  offsetMs: number;
   createdAtMs: number;
   lastFiredAtMs: number | null;
 }
@@ -35,43 +41,141 @@ export interface TriggerInfo {
   uid: string;
   handler: string;
   schedule: TriggerSchedule;
+  owner: string;
   intervalMs: number | null;
   nextAt: string | null;
+  fireAt: string | null;
   createdAt: string;
   lastFiredAt: string | null;
 }
 
 export function triggerInfo(t: TriggerRecord): TriggerInfo {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  return { uid: t.uid, handler: t.handler, schedule: t.schedule, intervalMs: t.intervalMs, nextAt: iso(t.nextAtMs), createdAt: new Date(t.createdAtMs).toISOString(), lastFiredAt: iso(t.lastFiredAtMs) };
+  return {
+    uid: t.uid, handler: t.handler, schedule: t.schedule, owner: t.owner, intervalMs: t.intervalMs, nextAt: iso(t.nextAtMs), fireAt: iso(t.fireAtMs),
+    createdAt: new Date(t.createdAtMs).toISOString(), lastFiredAt: iso(t.lastFiredAtMs),
+  };
 }
 
-export function triggerFromInfo(i: TriggerInfo): TriggerRecord {
-  const ms = (s: string | null) => (s === null ? null : Date.parse(s));
-  return { uid: i.uid, handler: i.handler, schedule: i.schedule, intervalMs: i.intervalMs, nextAtMs: ms(i.nextAt), createdAtMs: Date.parse(i.createdAt), lastFiredAtMs: ms(i.lastFiredAt) };
+/** Restores a trigger; snapshots from before per-user triggers belong to `defaultOwner` and fire on time. */
+export function triggerFromInfo(i: TriggerInfo, defaultOwner: string): TriggerRecord {
+  const ms = (s: string | null | undefined) => (s === null || s === undefined ? null : Date.parse(s));
+  const nextAtMs = ms(i.nextAt);
+  return {
+    uid: i.uid, handler: i.handler, schedule: i.schedule, owner: i.owner ?? defaultOwner, intervalMs: i.intervalMs, nextAtMs,
+    fireAtMs: i.fireAt === undefined ? nextAtMs : ms(i.fireAt), offsetMs: 0, createdAtMs: Date.parse(i.createdAt), lastFiredAtMs: ms(i.lastFiredAt),
+  };
+}
+
+/**
+ * When triggers fire. 'exact' (the harness default): at their nominal instants. Otherwise late, by a
+ * seeded random delay within these bounds, modelled on the Installable triggers guide ("The time may be
+ * slightly randomized — for example, if you create a recurring 9 a.m. trigger, Apps Script chooses a
+ * time between 9 a.m. and 10 a.m., then keeps that timing consistent from day to day") and on
+ * ClockTriggerBuilder.after ("The actual duration might vary, but won't be less than your specified
+ * minimum"): never early, one-off triggers up to `oneOffMaxLateMs` late, each occurrence of an
+ * everyMinutes/everyHours trigger up to `periodicMaxLateMs` (at most a quarter of its period) late
+ * around its fixed grid, daily/weekly ones at a fixed offset within `dailyWindowMs` after the hour.
+ */
+export interface TriggerTimingOptions {
+  seed?: number;
+  oneOffMaxLateMs?: number;
+  periodicMaxLateMs?: number;
+  dailyWindowMs?: number;
+}
+export type TriggerTiming = 'exact' | TriggerTimingOptions;
+
+export const LATE_TIMING_DEFAULTS: Required<TriggerTimingOptions> = {
+  seed: 1,
+  oneOffMaxLateMs: 5 * MINUTE,
+  periodicMaxLateMs: 2 * MINUTE,
+  dailyWindowMs: HOUR,
+};
+
+/** mulberry32: a small seeded generator, so a late-firing run can be replayed. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export class TriggerStore {
   readonly list: TriggerRecord[] = [];
   nextUid = 1;
+  #late: Required<TriggerTimingOptions> | null = null;
+  #random: () => number = () => 0;
 
-  /** The earliest trigger due at or before `nowMs` (ties: creation order). */
+  setTiming(timing: TriggerTiming | undefined): void {
+    if (!timing || timing === 'exact') {
+      this.#late = null;
+      return;
+    }
+    this.#late = { ...LATE_TIMING_DEFAULTS, ...timing };
+    this.#random = seededRandom(this.#late.seed);
+  }
+
+  get timing(): TriggerTiming {
+    return this.#late ? { ...this.#late } : 'exact';
+  }
+
+  /** The triggers `user` sees (getProjectTriggers: "the current project and current user"). */
+  of(user: string): TriggerRecord[] {
+    return this.list.filter((t) => t.owner === user);
+  }
+
+  /** The earliest trigger firing at or before `nowMs` (ties: creation order). */
   nextDue(nowMs: number): TriggerRecord | undefined {
     let best: TriggerRecord | undefined;
-    for (const t of this.list) if (t.nextAtMs !== null && t.nextAtMs <= nowMs && (!best || t.nextAtMs < (best.nextAtMs as number))) best = t;
+    for (const t of this.list) if (t.fireAtMs !== null && t.fireAtMs <= nowMs && (!best || t.fireAtMs < (best.fireAtMs as number))) best = t;
     return best;
   }
 
-  /** After a fire at `firedAtMs`: recurring triggers move to their next period after `nowMs`; one-offs are spent. */
-  reschedule(t: TriggerRecord, firedAtMs: number, nowMs: number): void {
-    t.lastFiredAtMs = firedAtMs;
-    if (t.intervalMs === null) {
-      t.nextAtMs = null;
+  /** A new trigger's fixed offset (daily/weekly triggers; 0 when exact). */
+  offsetFor(schedule: TriggerSchedule): number {
+    if (!this.#late || (schedule !== 'everyDays' && schedule !== 'everyWeeks')) return 0;
+    return Math.floor(this.#random() * this.#late.dailyWindowMs);
+  }
+
+  /** Sets the next nominal occurrence and when it will actually fire. */
+  schedule(t: TriggerRecord, nominalMs: number | null): void {
+    t.nextAtMs = nominalMs;
+    if (nominalMs === null) {
+      t.fireAtMs = null;
       return;
     }
-    let next = firedAtMs + t.intervalMs;
-    if (next <= nowMs) next += Math.ceil((nowMs - next + 1) / t.intervalMs) * t.intervalMs;
-    t.nextAtMs = next;
+    let late = t.offsetMs;
+    if (this.#late && t.schedule === 'at') late = Math.floor(this.#random() * this.#late.oneOffMaxLateMs);
+    else if (this.#late && t.intervalMs !== null && (t.schedule === 'everyMinutes' || t.schedule === 'everyHours')) {
+      late = Math.floor(this.#random() * Math.min(this.#late.periodicMaxLateMs, t.intervalMs / 4));
+    }
+    t.fireAtMs = nominalMs + late;
+  }
+
+  /** At a fire at `nowMs`: recurring triggers move to their next nominal period after `nowMs`; one-offs are spent. */
+  reschedule(t: TriggerRecord, nowMs: number): void {
+    t.lastFiredAtMs = nowMs;
+    if (t.intervalMs === null || t.nextAtMs === null) {
+      this.schedule(t, null);
+      return;
+    }
+    this.schedule(t, this.#nextPeriod(t.nextAtMs, t.intervalMs, nowMs));
+  }
+
+  /** An execution that ran past its trigger's next occurrence: the periods it overlapped are skipped (sequential firing). */
+  skipOverrun(t: TriggerRecord, nowMs: number): void {
+    if (t.intervalMs === null || t.nextAtMs === null || t.nextAtMs > nowMs) return;
+    this.schedule(t, this.#nextPeriod(t.nextAtMs - t.intervalMs, t.intervalMs, nowMs));
+  }
+
+  #nextPeriod(fromMs: number, intervalMs: number, nowMs: number): number {
+    let next = fromMs + intervalMs;
+    if (next <= nowMs) next += Math.ceil((nowMs - next + 1) / intervalMs) * intervalMs;
+    return next;
   }
 }
 
@@ -191,7 +295,8 @@ class ClockTriggerBuilderFake implements Pick<GasClockBuilder, 'after' | 'at' | 
   create(): GoogleAppsScript.Script.Trigger {
     const { world } = this.scope;
     if (this.#schedule === null) throw new GasException('Invalid argument: the trigger has no schedule (call everyMinutes, everyHours, everyDays, everyWeeks, at or after first).');
-    if (world.triggers.list.length >= MAX_TRIGGERS_PER_USER) throw new GasException(MESSAGES.tooManyTriggers);
+    // Quotas page: "Triggers 20 / user / script": only this user's triggers count.
+    if (world.triggers.of(this.scope.exec.user).length >= MAX_TRIGGERS_PER_USER) throw new GasException(MESSAGES.tooManyTriggers);
     const now = world.clock.nowMs();
     let nextAtMs: number;
     if (this.#schedule === 'at') nextAtMs = this.#atMs as number;
@@ -201,11 +306,15 @@ class ClockTriggerBuilderFake implements Pick<GasClockBuilder, 'after' | 'at' | 
       uid: String(world.triggers.nextUid++ + 8_000_000_000),
       handler: this.handler,
       schedule: this.#schedule,
+      owner: this.scope.exec.user,
       intervalMs: this.#intervalMs,
       nextAtMs,
+      fireAtMs: nextAtMs,
+      offsetMs: world.triggers.offsetFor(this.#schedule),
       createdAtMs: now,
       lastFiredAtMs: null,
     };
+    world.triggers.schedule(record, nextAtMs);
     world.triggers.list.push(record);
     return new TriggerFake(record) as unknown as GoogleAppsScript.Script.Trigger;
   }
@@ -241,11 +350,21 @@ export class ScriptAppFake implements Pick<GoogleAppsScript.Script.ScriptApp, 'n
     if (typeof functionName !== 'string' || functionName === '') throw new GasException('Invalid argument: functionName');
     return new TriggerBuilderFake(functionName, this.scope) as unknown as GoogleAppsScript.Script.TriggerBuilder;
   }
+  /**
+   * Reference: "Gets all installable triggers associated with the current project and current user";
+   * the Installable triggers guide: "A given account cannot see triggers installed from a second
+   * account, even though the first account can still activate those triggers."
+   */
   getProjectTriggers(): GoogleAppsScript.Script.Trigger[] {
-    return this.scope.world.triggers.list.map((t) => new TriggerFake(t) as unknown as GoogleAppsScript.Script.Trigger);
+    return this.scope.world.triggers.of(this.scope.exec.user).map((t) => new TriggerFake(t) as unknown as GoogleAppsScript.Script.Trigger);
   }
+  /**
+   * A user only ever holds Trigger objects of their own (another user's are invisible to them); a
+   * Trigger of another user is refused rather than deleted (the reference is silent: stricter reading).
+   */
   deleteTrigger(trigger: GoogleAppsScript.Script.Trigger): void {
     if (!(trigger instanceof TriggerFake)) throw new GasException('Invalid argument: trigger');
+    if (trigger._record.owner !== this.scope.exec.user) throw new GasException('Invalid argument: trigger (it belongs to another user)');
     const list = this.scope.world.triggers.list;
     const i = list.findIndex((t) => t.uid === trigger._record.uid);
     if (i >= 0) list.splice(i, 1);

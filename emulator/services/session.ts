@@ -1,4 +1,11 @@
-/** Session: users and the script time zone. An anonymous web-app visitor has an empty email, as in Apps Script. */
+/**
+ * Session: users and the script time zone, per execution. The effective user is the user the execution
+ * runs as (the trigger's creator for a trigger, the deploying user for the web app, the user at the
+ * keyboard otherwise). The active user's email is '' for an anonymous web-app visitor and, like both
+ * users', in LIMITED mode (simple triggers): Session reference, getActiveUser(): the email "is not
+ * available in any context that allows a script to run without that user's authorization, like a
+ * simple onOpen(e) or onEdit(e) trigger ... or a web app deployed to 'execute as me'".
+ */
 import { createHash } from 'node:crypto';
 import type { Scope } from './execution';
 import { registerType } from './registry';
@@ -15,17 +22,19 @@ export class SessionFake implements Pick<GoogleAppsScript.Base.Session, 'getActi
   constructor(private readonly scope: Scope) {}
 
   getActiveUser(): GoogleAppsScript.Base.User {
-    const anonymous = this.scope.exec.kind === 'web';
-    return new UserFake(anonymous ? '' : this.scope.world.config.userEmail) as unknown as GoogleAppsScript.Base.User;
+    const { exec } = this.scope;
+    const hidden = exec.kind === 'web' || exec.authMode === 'LIMITED';
+    return new UserFake(hidden ? '' : exec.user) as unknown as GoogleAppsScript.Base.User;
   }
   getEffectiveUser(): GoogleAppsScript.Base.User {
-    return new UserFake(this.scope.world.config.userEmail) as unknown as GoogleAppsScript.Base.User;
+    const { exec } = this.scope;
+    return new UserFake(exec.authMode === 'LIMITED' ? '' : exec.user) as unknown as GoogleAppsScript.Base.User;
   }
   getScriptTimeZone(): string {
     return this.scope.world.config.scriptTimeZone;
   }
   getTemporaryActiveUserKey(): string {
-    return createHash('sha256').update(`${this.scope.world.config.scriptId}:${this.scope.world.config.userEmail}`).digest('base64url').slice(0, 43);
+    return createHash('sha256').update(`${this.scope.world.config.scriptId}:${this.scope.exec.user}`).digest('base64url').slice(0, 43);
   }
   getActiveUserLocale(): string {
     return 'en';

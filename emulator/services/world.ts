@@ -21,7 +21,10 @@ export const TRIGGER_RUNTIME_PER_DAY_MS = { consumer: 90 * 60 * 1000, workspace:
 
 export interface WorldConfig {
   scriptId: string;
+  /** The default user: the script's owner, who deployed the web app (the web app runs as this user). */
   userEmail: string;
+  /** Other users with edit access to the spreadsheet (and so to the bound script). */
+  editors: string[];
   scriptTimeZone: string;
   webAppUrl: string;
   activeSpreadsheetId: string;
@@ -30,6 +33,13 @@ export interface WorldConfig {
   buildDir: string | null;
   /** Extra project files by name (tests running small scripts). */
   files: Record<string, string>;
+}
+
+/** What Apps Script keeps per user: user properties, user cache, the daily trigger-runtime quota. */
+export interface UserStores {
+  properties: Map<string, string>;
+  cache: CacheStore;
+  triggerRuntime: RollingQuota;
 }
 
 export class World {
@@ -44,6 +54,8 @@ export class World {
   readonly ui = new UiLog();
   readonly urlFetch = new UrlFetchRegistry();
   readonly triggerRuntime: RollingQuota;
+  /** Stores of users other than the default one (whose stores are `properties.user`, `caches.user`, `triggerRuntime`). */
+  readonly otherUsers = new Map<string, UserStores>();
 
   constructor(
     readonly clock: VirtualClock,
@@ -57,6 +69,22 @@ export class World {
     this.mail = new MailStore(MAIL_DAILY_RECIPIENTS[config.account]);
     this.triggerRuntime = new RollingQuota(TRIGGER_RUNTIME_PER_DAY_MS[config.account]);
     clock.onChange((now) => this.locks.expire(now));
+  }
+
+  /** Every user who can run the script: the default user first, then the editors. */
+  get users(): string[] {
+    return [this.config.userEmail, ...this.config.editors.filter((e) => e !== this.config.userEmail)];
+  }
+
+  /** Per-user stores ('' — an anonymous caller — gets a store of its own, shared by all anonymous calls). */
+  userStores(email: string): UserStores {
+    if (email === this.config.userEmail) return { properties: this.properties.user, cache: this.caches.user, triggerRuntime: this.triggerRuntime };
+    let stores = this.otherUsers.get(email);
+    if (!stores) {
+      stores = { properties: new Map(), cache: new CacheStore(), triggerRuntime: new RollingQuota(TRIGGER_RUNTIME_PER_DAY_MS[this.config.account]) };
+      this.otherUsers.set(email, stores);
+    }
+    return stores;
   }
 
   /** A project file as HtmlService sees it ('sidebar' or 'sidebar.html'); null when missing. */

@@ -30,6 +30,9 @@ let polling = false;
 /** A tab selection still on its way to the runtime: menu actions wait for it. */
 let pendingActivation: Promise<unknown> = Promise.resolve();
 
+/** The user the page acts as: sent with every execution; surfaces opened by this user keep calling as them. */
+let actingUser = '';
+
 async function json<T>(url: string, body?: unknown): Promise<T> {
   const res = await fetch(url, body === undefined ? { cache: 'no-store' } : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   return (await res.json()) as T;
@@ -47,7 +50,7 @@ async function runMenuItem(fn: string, caption: string): Promise<void> {
   closeMenus();
   await pendingActivation;
   status(`Running “${caption}”…`);
-  const result = await json<{ ok: boolean; error?: { message: string } | null }>('/__emulator/run', { fn, args: [] });
+  const result = await json<{ ok: boolean; error?: { message: string } | null }>('/__emulator/run', { fn, args: [], ...(actingUser ? { user: actingUser } : {}) });
   status(result.ok ? `“${caption}” finished` : `Script error: ${result.error?.message ?? 'unknown'}`);
   await refresh();
 }
@@ -159,7 +162,7 @@ function openSidebar(index: number, title: string): void {
   side.querySelector('iframe')?.remove();
   side.hidden = false;
   $('sidebar-title').textContent = title || 'Sidebar';
-  const frame = el('iframe', { src: `/__workspace/ui/${index}`, title: title || 'Sidebar' });
+  const frame = el('iframe', { src: `/__workspace/ui/${index}${userQuery()}`, title: title || 'Sidebar' });
   side.append(frame);
   const close = () => { side.hidden = true; frame.remove(); };
   $('sidebar-close').onclick = close;
@@ -253,7 +256,7 @@ function openModal(title: string, content: HTMLElement, onClose?: () => void, re
 }
 
 function openDialog(index: number, title: string, width: number | null, height: number | null): void {
-  const frame = el('iframe', { src: `/__workspace/ui/${index}`, title: title || 'Dialog' });
+  const frame = el('iframe', { src: `/__workspace/ui/${index}${userQuery()}`, title: title || 'Dialog' });
   frame.style.width = `${width ?? 600}px`;
   frame.style.height = `${height ?? 500}px`;
   let pending: ReturnType<typeof setTimeout> | undefined;
@@ -330,11 +333,42 @@ async function refresh(): Promise<void> {
   }
 }
 
+function userQuery(): string {
+  return actingUser ? `?user=${encodeURIComponent(actingUser)}` : '';
+}
+
+/** Opening the spreadsheet as the acting user runs the simple trigger onOpen (LIMITED), which builds the menu. */
+async function openAsUser(): Promise<void> {
+  await json('/__emulator/open', actingUser ? { user: actingUser } : {}).catch(() => undefined);
+  await refresh();
+}
+
+/** The acting-user switch: like another editor opening the spreadsheet in their own browser. */
+async function setupUserSwitch(): Promise<void> {
+  const select = $('user') as HTMLSelectElement;
+  const { users } = await json<{ users: string[] }>('/__emulator/users').catch(() => ({ users: [] as string[] }));
+  if (users.length === 0) {
+    (select.parentElement as HTMLElement).hidden = true;
+    return;
+  }
+  const saved = sessionStorage.getItem('y2s-user');
+  actingUser = saved && users.includes(saved) ? saved : users[0]!;
+  for (const u of users) select.append(el('option', { value: u, textContent: u }));
+  select.value = actingUser;
+  select.addEventListener('change', () => {
+    actingUser = select.value;
+    sessionStorage.setItem('y2s-user', actingUser);
+    // Another user's session: their own sidebar, opened by them.
+    ($('sidebar-close') as HTMLButtonElement).click();
+    status(`Acting as ${actingUser}`);
+    void openAsUser();
+  });
+}
+
 async function start(): Promise<void> {
   await refresh(); // past UI events are not replayed
-  // Opening the spreadsheet runs the simple trigger onOpen, which builds the script's menu.
-  await json('/__emulator/run', { fn: 'onOpen', args: [] }).catch(() => undefined);
-  await refresh();
+  await setupUserSwitch();
+  await openAsUser();
   setInterval(() => { if (document.visibilityState === 'visible') void refresh(); }, 1500);
 }
 

@@ -8,6 +8,8 @@ export function workspacePage(clientJs: string): string {
 <header class="top">
   <div class="doc"><span class="logo" aria-hidden="true"></span><div><div class="title" id="ss-name">Untitled spreadsheet</div>
   <nav class="menubar" id="menubar" aria-label="Menu bar"></nav></div></div>
+  <label class="user-switch" title="The user the menu, sidebar and dialogs run as (each editor has their own triggers and user properties)">Acting as
+    <select id="user" aria-label="Acting user"></select></label>
   <div class="clock" id="clock" title="Virtual time of the local runtime"></div>
 </header>
 <div class="formula" aria-hidden="true"><span>fx</span></div>
@@ -32,6 +34,8 @@ body{font:13px Roboto,Arial,sans-serif;color:#202124;display:flex;flex-direction
 .logo{width:28px;height:36px;background:#0f9d58;border-radius:3px;position:relative}
 .logo::after{content:"";position:absolute;left:6px;top:10px;width:16px;height:16px;border:2px solid #fff;border-radius:1px}
 .title{font-size:18px;color:#202124}
+.user-switch{font:13px Roboto,Arial,sans-serif;color:#5f6368;margin-left:auto;margin-right:16px;display:flex;gap:6px;align-items:center}
+.user-switch select{font:13px Roboto,Arial,sans-serif;padding:2px 4px}
 .menubar{display:flex;gap:2px;margin:2px 0 4px -6px}
 .menubar .m{position:relative}
 .menubar button.top-item{border:0;background:none;font:14px Roboto,Arial,sans-serif;padding:3px 7px;border-radius:4px;cursor:pointer;color:#202124}

@@ -48,8 +48,9 @@ const NO_STORE = { 'cache-control': 'no-store' };
 
 export function workspaceRoutes(options: WorkspaceOptions): Route[] {
   const maxRows = options.maxRows ?? 500;
-  const shimmed = (html: string, surface: string) =>
-    injectShim(html, { transport: 'fetch', endpoint: '/__emulator/script-run', surface });
+  // `?user=`: the user who opened the surface; its google.script.run calls run as that user.
+  const shimmed = (html: string, surface: string, user?: string | null) =>
+    injectShim(html, { transport: 'fetch', endpoint: '/__emulator/script-run', surface, ...(user ? { user } : {}) });
 
   return [
     {
@@ -110,7 +111,7 @@ export function workspaceRoutes(options: WorkspaceOptions): Route[] {
       handle: (ctx) => {
         const event = uiOf(ctx.session.runtime).events[Number(ctx.params[0])];
         if (!event || typeof event.html !== 'string') return ctx.json(404, { error: `no sidebar or dialog #${ctx.params[0]}` });
-        ctx.send(200, { 'content-type': 'text/html; charset=utf-8', ...NO_STORE }, shimmed(event.html, event.kind));
+        ctx.send(200, { 'content-type': 'text/html; charset=utf-8', ...NO_STORE }, shimmed(event.html, event.kind, ctx.url.searchParams.get('user')));
       },
     },
     {
@@ -119,7 +120,7 @@ export function workspaceRoutes(options: WorkspaceOptions): Route[] {
       handle: (ctx) => {
         const file = join(options.buildDir, `${ctx.params[0]}.html`);
         if (!existsSync(file)) return ctx.json(404, { error: `no build/${ctx.params[0]}.html` });
-        ctx.send(200, { 'content-type': 'text/html; charset=utf-8', ...NO_STORE }, shimmed(readFileSync(file, 'utf8'), ctx.params[0] ?? ''));
+        ctx.send(200, { 'content-type': 'text/html; charset=utf-8', ...NO_STORE }, shimmed(readFileSync(file, 'utf8'), ctx.params[0] ?? '', ctx.url.searchParams.get('user')));
       },
     },
   ];

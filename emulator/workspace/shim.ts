@@ -17,6 +17,8 @@ export interface ShimOptions {
   binding?: string;
   /** Which surface this is (sent to the parent page with every host message). */
   surface: string;
+  /** The user who opened the surface: 'fetch' calls run as this user (the dev server's `user` field). */
+  user?: string;
 }
 
 export function installScriptRunShim(options: ShimOptions): void {
@@ -34,7 +36,7 @@ export function installScriptRunShim(options: ShimOptions): void {
     return fetch(options.endpoint || '/__emulator/script-run', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ fn, args }),
+      body: JSON.stringify(options.user ? { fn, args, user: options.user } : { fn, args }),
     }).then((res) => res.json() as Promise<Answer>);
   }
 

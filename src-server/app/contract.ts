@@ -120,7 +120,18 @@ export type HealthLevel = 'ok' | 'warning' | 'error';
 export interface HealthDto {
   status: HealthLevel;
   checked_at: string;
-  triggers: { heartbeat: boolean; heartbeat_minutes: number | null; precise_at: string | null; total: number; repaired: string[] };
+  triggers: {
+    heartbeat: boolean;
+    heartbeat_minutes: number | null;
+    precise_at: string | null;
+    total: number;
+    repaired: string[];
+    /** The user the triggers run as (null: not installed yet, or installed before owners were recorded). */
+    owner?: string | null;
+    /** The owner's last heartbeat tick. */
+    last_heartbeat_at?: string | null;
+    heartbeat_dead?: boolean;
+  };
   /** The last busy tick (idle ticks record nothing); overdue_since: work due since then and no tick has taken it. */
   last_tick: { at: string | null; lag_ms: number | null; overdue_since?: string | null };
   youtube_quota: { used_today: number; daily_budget: number; project_limit: number; resets_at: string; deferred_until: string | null };
@@ -229,6 +240,30 @@ export interface SidebarViewDto {
   settings: Settings;
   user_email: string;
   spreadsheet_url: string;
+  /** Who runs the schedule, and whether this user may (or should) take it over. */
+  scheduler?: SchedulerOwnerDto;
+}
+
+/** Who runs the schedule (the triggers' owner), as the sidebar and health show it. */
+export interface SchedulerOwnerDto {
+  owner: string | null;
+  since: string | null;
+  /** The user asking ('' when Apps Script does not reveal it). */
+  you: string;
+  you_are_owner: boolean;
+  last_heartbeat_at: string | null;
+  heartbeat_dead: boolean;
+  /** Work fell due and no tick took it (health's overdue_since). */
+  overdue_since: string | null;
+  /** The take-over is offered: this user is not the owner and the owner's schedule looks dead (or nobody owns it). */
+  take_over_suggested: boolean;
+}
+
+export interface TakeOverDto {
+  owner: string;
+  previous_owner: string | null;
+  reason: 'heartbeat_dead' | 'no_owner' | 'explicit';
+  repaired: string[];
 }
 
 export interface CalendarDay {
@@ -324,7 +359,12 @@ export interface SchedulerApp {
   monitor(): MonitorDto;
   calendar(month: string, timeZone: string): CalendarDto;
   /** The trigger handler's use case: plan, claim, run within budget, record, re-arm triggers. */
-  tick(): { ran: number; next_wake_at: string | null };
+  /** `event.triggerUid`: the trigger that fired it (ticks of triggers that are not the owner's remove that trigger and stop). */
+  tick(event?: { triggerUid?: string }): { ran: number; next_wake_at: string | null };
   /** Idempotent: heartbeat + precise trigger present exactly once. Returns what was repaired. */
   ensureTriggers(): string[];
+  /** Who runs the schedule, seen by the current user. */
+  schedulerOwner(): SchedulerOwnerDto;
+  /** The current user becomes the trigger owner (audited); the previous owner's triggers remove themselves when they next fire. */
+  takeOverScheduling(actor: Actor): TakeOverDto;
 }

@@ -7,7 +7,7 @@ import { readQuota } from './quota';
 import { formatKb } from './bytes';
 import { idleTickEstimateMs, readRuntime, TRIGGER_RUNTIME_BUDGET_MS } from './runtime-meter';
 import { KEYS, STORE_LIMIT_BYTES, storeUsage, VALUE_LIMIT_BYTES } from './store';
-import { isTriggerRepair, readTriggerRecord } from './triggers';
+import { DEAD_AFTER_INTERVALS, isTriggerRepair, ownerStatus, readTriggerRecord } from './triggers';
 import { checkZones } from './tz-check';
 
 /** Above this share of the 500 KB the store counts as full: a run's state may no longer fit. */
@@ -30,13 +30,24 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
   const settings = loaded.settings;
 
   const record = readTriggerRecord(loaded.snapshot);
+  const owner = ownerStatus(record, loaded.snapshot.get(KEYS.beat), now, settings.heartbeat_minutes);
   const triggers: HealthDto['triggers'] = {
     heartbeat: !!record.heartbeat,
     heartbeat_minutes: record.heartbeat?.minutes ?? null,
     precise_at: record.precise?.at ?? null,
     total: (record.heartbeat ? 1 : 0) + (record.precise ? 1 : 0),
     repaired,
+    owner: owner.owner,
+    last_heartbeat_at: owner.last_heartbeat_at,
+    heartbeat_dead: owner.heartbeat_dead,
   };
+  if (owner.heartbeat_dead && loaded.jobs().length > 0) {
+    raise(
+      'error',
+      `Scheduling runs as ${owner.owner}, whose heartbeat has not ticked since ${owner.last_heartbeat_at ?? owner.since} ` +
+        `(more than ${DEAD_AFTER_INTERVALS * settings.heartbeat_minutes} min): ask them to open the sidebar, or take over (menu YouTube2Sheets > Take over scheduling).`,
+    );
+  }
   if (!triggers.heartbeat && loaded.jobs().length > 0) raise('error', 'The heartbeat trigger is not installed: jobs will not run on schedule.');
   const repairs = repaired.filter(isTriggerRepair);
   if (repairs.length > 0 && triggersChecked) raise('warning', `Triggers repaired: ${repairs.join('; ')}.`);

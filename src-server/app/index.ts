@@ -20,15 +20,17 @@ import type {
   RunDto,
   SchedulePreview,
   SchedulerApp,
+  SchedulerOwnerDto,
   Settings,
   StatsDto,
+  TakeOverDto,
 } from './contract';
 import { AppError } from './contract';
 import { createChannelChecks } from './channel-checks';
 import { AppContext, configDiff, type Loaded } from './context';
 import type { AppDeps } from './deps';
 import { exportFile } from './export';
-import { healthReport } from './health';
+import { healthReport, overdueInstant } from './health';
 import {
   bulkApply,
   checkVersion,
@@ -54,6 +56,7 @@ import { allWindows } from './stats';
 import { KEYS } from './store';
 import { computeNextWake, NOTHING_DUE, runTick, runClaims, storeWake } from './tick';
 import { filterJobs, newestFirst, pageOf, sortJobs, withScheduleText, type JobRow } from './views';
+import { checkFiringTrigger, ownerStatus, readTriggerRecord } from './triggers';
 
 export type { AppDeps } from './deps';
 
@@ -94,6 +97,16 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       const now = ctx.now();
       return { repaired: storeWake(ctx, loaded, now, wakeKeepingOverdue(loaded, now)), loaded };
     });
+
+  /** Records the current user as the owner of triggers recorded without one (the tick they fired runs as their creator). */
+  const claimRecordedTriggers = (): void => {
+    const user = deps.identity.userEmail();
+    if (!user) return;
+    ctx.mutate((loaded) => {
+      const record = readTriggerRecord(loaded.snapshot);
+      if (!record.owner) loaded.snapshot.setJson(KEYS.triggers, { ...record, owner: user, since: ctx.now().toISOString() });
+    });
+  };
 
   /** Repairs the triggers when the context allows it; returns the repairs and a loaded snapshot. */
   const repairedView = (): { repaired: string[]; checked: boolean; loaded: Loaded } => {
@@ -163,6 +176,23 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       quota_units: 0,
       duration_ms: null,
       error: `Tab ${tabLabel(holder.config)} is being written by job ${holder.config.name} (${holder.id}): this run is queued and starts with the first tick after that run ends.`,
+    };
+  };
+
+  /** Who runs the schedule, as the current user sees it (no service call beyond the identity). */
+  const ownerView = (loaded: Loaded, now: Date): SchedulerOwnerDto => {
+    const record = readTriggerRecord(loaded.snapshot);
+    const status = ownerStatus(record, loaded.snapshot.get(KEYS.beat), now, loaded.settings.heartbeat_minutes);
+    const you = deps.identity.userEmail();
+    const overdue = overdueInstant(loaded.snapshot.get(KEYS.nextDue), now.getTime(), loaded.settings.heartbeat_minutes * 60_000);
+    const youAreOwner = !!you && status.owner === you;
+    const installed = !!record.heartbeat || !!record.precise;
+    return {
+      ...status,
+      you,
+      you_are_owner: youAreOwner,
+      overdue_since: overdue,
+      take_over_suggested: !!you && !youAreOwner && (status.heartbeat_dead || overdue !== null || (!status.owner && !installed)),
     };
   };
 
@@ -445,6 +475,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
         settings: loaded.settings,
         user_email: deps.identity.userEmail(),
         spreadsheet_url: ctx.spreadsheetUrl(),
+        scheduler: ownerView(loaded, now),
       };
     },
 
@@ -457,7 +488,17 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       return calendarGrid(loaded, ctx.logs.runs.all(), month, timeZone || loaded.settings.default_timezone, ctx.now());
     },
 
-    tick() {
+    tick(event) {
+      if (event?.triggerUid) {
+        // Only the owner's recorded triggers tick; any other one removes itself (see triggers.ts).
+        const check = checkFiringTrigger(deps, event.triggerUid, ctx.now());
+        if (!check.run) {
+          deps.logger.warn(`Tick trigger ${event.triggerUid} is not one of the scheduler's (owner ${check.record.owner ?? 'not recorded'}): removed it.`);
+          return { ran: 0, next_wake_at: null };
+        }
+        // Triggers recorded before owners were: the user they run as is their creator, hence the owner.
+        if (!check.record.owner) claimRecordedTriggers();
+      }
       const result = runTick(ctx);
       if (result.ran > 0) invalidateMonitor(ctx);
       return result;
@@ -465,6 +506,31 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
 
     ensureTriggers() {
       return repairTriggers().repaired;
+    },
+
+    schedulerOwner() {
+      return ownerView(ctx.load(), ctx.now());
+    },
+
+    takeOverScheduling(actor) {
+      return ctx.mutate((loaded): TakeOverDto => {
+        const now = ctx.now();
+        const view = ownerView(loaded, now);
+        if (!view.you) throw new AppError(403, 'identity_unknown', 'Apps Script did not reveal your account, so the schedule cannot run as you.');
+        if (view.you_are_owner) throw new AppError(409, 'already_owner', `Scheduling already runs as you (${view.you}).`);
+        const reason: TakeOverDto['reason'] = !view.owner ? 'no_owner' : view.heartbeat_dead || view.overdue_since ? 'heartbeat_dead' : 'explicit';
+        // Forget the previous owner's trigger ids: when they fire, they find themselves unrecorded and delete themselves.
+        loaded.snapshot.setJson(KEYS.triggers, { heartbeat: null, precise: null, owner: view.you, since: now.toISOString() });
+        loaded.snapshot.delete(KEYS.beat);
+        ctx.audit(actor, 'scheduler.take_over', null, {
+          from: view.owner,
+          to: view.you,
+          reason,
+          last_heartbeat_at: view.last_heartbeat_at,
+        });
+        const repaired = storeWake(ctx, loaded, now, wakeKeepingOverdue(loaded, now));
+        return { owner: view.you, previous_owner: view.owner, reason, repaired };
+      });
     },
   };
   return app;

@@ -22,6 +22,8 @@ export const KEYS = {
   runtime: 'meta:runtime',
   lastTick: 'meta:last_tick',
   triggers: 'meta:triggers',
+  /** The trigger owner's last heartbeat tick (ISO), written by that tick alone. */
+  beat: 'meta:beat',
   /** Rows of the layout before journals (read once, then removed). */
   logSpool: 'meta:log_spool',
   /** Log rows about no stored job, journaled with the property change they record (journal.ts). */

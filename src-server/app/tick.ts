@@ -93,6 +93,7 @@ export function storeWake(ctx: AppContext, loaded: Loaded, now: Date, wake: Date
     heartbeatMinutes: loaded.settings.heartbeat_minutes,
     nextDue: wake,
     now,
+    user: ctx.deps.identity.userEmail(),
   }).actions;
 }
 

@@ -3,6 +3,12 @@
  * one-off trigger at the next due instant. Apps Script cannot tell an at() trigger from an
  * everyMinutes() one, so the project records the ids it created (meta:triggers) and treats any other
  * `tick` trigger as a duplicate to remove.
+ *
+ * One owner. getProjectTriggers() lists only the current user's triggers, the 20-trigger limit is per
+ * user and a trigger runs as the user who created it, so the triggers belong to one user recorded with
+ * them (`owner`). Only the owner's executions create or delete them; any other user's execution leaves
+ * them alone (it cannot even see them). A tick fired by a trigger whose id is not recorded (another
+ * user's leftover, a stale one-off) deletes that trigger and exits. An editor takes over explicitly.
  */
 import type { TriggerInfo, Triggers } from '../ports';
 import { TICK_HANDLER } from './deps';
@@ -11,7 +17,14 @@ import { KEYS, type PropertySnapshot } from './store';
 export interface TriggerRecord {
   heartbeat: { id: string; minutes: number } | null;
   precise: { id: string; at: string } | null;
+  /** The user whose triggers these are (null: not installed yet, or recorded before owners were). */
+  owner?: string | null;
+  /** When the owner took over or first installed (the heartbeat is judged from here until it beats). */
+  since?: string | null;
 }
+
+/** A heartbeat that has not ticked for this many intervals is dead: an editor is offered the take-over. */
+export const DEAD_AFTER_INTERVALS = 3;
 
 /** The precise trigger is never armed closer than this to now (Apps Script fires at() within ~1 min). */
 export const MIN_PRECISE_DELAY_MS = 60_000;
@@ -20,11 +33,42 @@ export function readTriggerRecord(snapshot: PropertySnapshot): TriggerRecord {
   return snapshot.json<TriggerRecord>(KEYS.triggers) ?? { heartbeat: null, precise: null };
 }
 
+export function parseTriggerRecord(raw: string | null): TriggerRecord {
+  if (!raw) return { heartbeat: null, precise: null };
+  try {
+    return JSON.parse(raw) as TriggerRecord;
+  } catch {
+    return { heartbeat: null, precise: null };
+  }
+}
+
 export interface TriggerPlan {
   heartbeatMinutes: number;
   /** The next due instant, or null when nothing is scheduled. */
   nextDue: Date | null;
   now: Date;
+  /** The user this execution runs as ('' when Apps Script does not reveal it). */
+  user: string;
+}
+
+/** Who may touch the triggers in this execution. */
+export type Ownership =
+  | { kind: 'owner' }
+  /** No owner recorded and this user may become it (first install, or the creator of recorded legacy triggers). */
+  | { kind: 'claim' }
+  | { kind: 'other'; owner: string | null; reason: string };
+
+/**
+ * Ownership without listing triggers when the record says enough. A record without an owner but with
+ * trigger ids (written before owners were recorded) belongs to whoever can see those ids: `listed`.
+ */
+export function ownershipOf(record: TriggerRecord, user: string, listed: () => TriggerInfo[]): Ownership {
+  if (!user) return { kind: 'other', owner: record.owner ?? null, reason: 'Apps Script did not reveal who runs this execution' };
+  if (record.owner) return record.owner === user ? { kind: 'owner' } : { kind: 'other', owner: record.owner, reason: `Scheduling runs as ${record.owner}` };
+  if (!record.heartbeat && !record.precise) return { kind: 'claim' };
+  const ids = new Set([record.heartbeat?.id, record.precise?.id].filter(Boolean));
+  if (listed().some((t) => ids.has(t.id))) return { kind: 'claim' };
+  return { kind: 'other', owner: null, reason: 'The triggers were installed by another user (not recorded); the next tick records who' };
 }
 
 /**
@@ -36,10 +80,15 @@ export function reconcileTriggers(
   triggers: Triggers,
   snapshot: PropertySnapshot,
   plan: TriggerPlan,
-): { actions: string[]; record: TriggerRecord; present: TriggerInfo[] } {
+): { actions: string[]; record: TriggerRecord; present: TriggerInfo[]; skipped?: string } {
   const record = readTriggerRecord(snapshot);
   const actions: string[] = [];
-  const listed = triggers.list().filter((t) => t.handler === TICK_HANDLER);
+  let listedAll: TriggerInfo[] | null = null;
+  const listAll = (): TriggerInfo[] => (listedAll ??= triggers.list());
+  const ownership = ownershipOf(record, plan.user, listAll);
+  // Another user's triggers: invisible to this execution, and not its to change.
+  if (ownership.kind === 'other') return { actions, record, present: [], skipped: ownership.reason };
+  const listed = listAll().filter((t) => t.handler === TICK_HANDLER);
   const present = [...listed];
   const remove = (t: TriggerInfo, why: string): void => {
     triggers.delete(t.id);
@@ -66,7 +115,7 @@ export function reconcileTriggers(
     if (!present.includes(t)) continue;
     remove(t, t.kind === 'clock-every-minutes' ? 'removed a duplicate heartbeat trigger' : 'removed a stale tick trigger');
   }
-  const next: TriggerRecord = { heartbeat: null, precise: null };
+  const next: TriggerRecord = { heartbeat: null, precise: null, owner: plan.user, since: record.owner ? (record.since ?? null) : plan.now.toISOString() };
   if (!heartbeat) {
     const created = triggers.createHeartbeat(TICK_HANDLER, plan.heartbeatMinutes);
     present.push(created);
@@ -98,6 +147,44 @@ export function reconcileTriggers(
  */
 export function isTriggerRepair(action: string): boolean {
   return action.startsWith('reinstalled the missing heartbeat') || action.startsWith('removed a duplicate heartbeat');
+}
+
+/**
+ * A tick fired by a trigger: is it one of the owner's recorded triggers? One property read, no
+ * Session call (trigger ids are unique across users). The recorded heartbeat also stamps meta:beat
+ * (unlocked: only heartbeat ticks write that key), which tells editors the owner's schedule is alive.
+ * A trigger that is not recorded — another user's leftover after a take-over, a duplicate, a one-off
+ * that lost its place — deletes itself: it runs as its creator, who alone can see and delete it.
+ */
+export function checkFiringTrigger(
+  deps: { properties: { get(key: string): string | null; setMany(values: Record<string, string>): void }; triggers: Triggers },
+  triggerUid: string,
+  now: Date,
+): { run: boolean; record: TriggerRecord; removed: boolean } {
+  const record = parseTriggerRecord(deps.properties.get(KEYS.triggers));
+  if (record.heartbeat?.id === triggerUid) {
+    deps.properties.setMany({ [KEYS.beat]: now.toISOString() });
+    return { run: true, record, removed: false };
+  }
+  if (record.precise?.id === triggerUid) return { run: true, record, removed: false };
+  deps.triggers.delete(triggerUid);
+  return { run: false, record, removed: true };
+}
+
+export interface SchedulerOwnerStatus {
+  owner: string | null;
+  since: string | null;
+  /** The owner's last heartbeat tick (meta:beat). */
+  last_heartbeat_at: string | null;
+  /** No heartbeat tick for DEAD_AFTER_INTERVALS intervals (counted from the last beat, else from `since`). */
+  heartbeat_dead: boolean;
+}
+
+export function ownerStatus(record: TriggerRecord, beat: string | null, now: Date, heartbeatMinutes: number): SchedulerOwnerStatus {
+  const from = [beat, record.since ?? null].filter((v): v is string => !!v).map((v) => Date.parse(v)).filter((ms) => !Number.isNaN(ms));
+  const last = from.length > 0 ? Math.max(...from) : NaN;
+  const dead = !!record.owner && !Number.isNaN(last) && now.getTime() - last > DEAD_AFTER_INTERVALS * heartbeatMinutes * 60_000;
+  return { owner: record.owner ?? null, since: record.since ?? null, last_heartbeat_at: beat, heartbeat_dead: dead };
 }
 
 export function preciseInstant(nextDue: Date, now: Date): Date {

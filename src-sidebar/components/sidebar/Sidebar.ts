@@ -1,6 +1,6 @@
 /** The 300 px sidebar: status summary, compact job list with main actions, links to the dialogs, monitor tab. */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { JobDto, MonitorDto, SidebarViewDto } from '../../../src-server/app/contract';
+import type { JobDto, MonitorDto, SchedulerOwnerDto, SidebarViewDto } from '../../../src-server/app/contract';
 import { html } from '../../lib/html';
 import { rpc, errorMessage } from '../../rpc';
 import { fmtInt, fmtPercent, fmtRelative, fmtZonedDateTime, viewerZone } from '../../lib/format';
@@ -25,6 +25,48 @@ function JobItem({ job, busy, now, onAction }: { job: JobDto; busy: boolean; now
       <button class="small" onClick=${() => onAction('edit', job)} aria-label=${`Edit ${name}`}>Edit</button>
     </div>
   </li>`;
+}
+
+/**
+ * Who runs the schedule. The triggers belong to one user (a trigger runs as its creator); another
+ * editor can take over — offered prominently when the owner's heartbeat is dead, otherwise behind a
+ * confirmation, since scheduled runs then use the new owner's quotas and authorization.
+ */
+function SchedulerOwner({ owner, now, onTakenOver }: { owner: SchedulerOwnerDto; now: number; onTakenOver: (message: string) => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const [working, setWorking] = useState(false);
+  const [failure, setFailure] = useState('');
+  const takeOver = async () => {
+    setWorking(true);
+    setFailure('');
+    try {
+      const done = await rpc.takeOverScheduling();
+      setConfirming(false);
+      onTakenOver(`Scheduling now runs as ${done.owner}.`);
+    } catch (err) {
+      setFailure(errorMessage(err));
+    } finally {
+      setWorking(false);
+    }
+  };
+  const who = owner.owner ? (owner.you_are_owner ? html`<strong>you</strong> (${owner.owner})` : html`<strong>${owner.owner}</strong>`) : html`<strong>nobody yet</strong>`;
+  const beat = owner.last_heartbeat_at ? html` · heartbeat ${fmtRelative(owner.last_heartbeat_at, now)}` : null;
+  return html`<div class="small" data-testid="scheduler-owner">
+    <div class="muted">Scheduling runs as ${who}${beat}</div>
+    ${owner.take_over_suggested
+      ? html`<div class="banner warn" role="status">${owner.owner
+          ? `The schedule of ${owner.owner} has stopped (no heartbeat since ${owner.last_heartbeat_at ?? owner.since ?? 'its install'}).`
+          : 'Nobody runs the schedule yet.'} Scheduled runs will run as you if you take over.
+          <div class="row" style="margin-top:6px"><button class="small action" disabled=${working} onClick=${takeOver}>${working ? 'Taking over…' : 'Take over scheduling'}</button></div></div>`
+      : !owner.you_are_owner && owner.owner
+        ? confirming
+          ? html`<div class="banner info">Scheduled runs will then run as you (${owner.you}): your trigger runtime, mail and YouTube authorization. ${owner.owner}'s triggers remove themselves.
+              <div class="row" style="margin-top:6px"><button class="small action" disabled=${working} onClick=${takeOver}>${working ? 'Taking over…' : 'Confirm take-over'}</button>
+              <button class="small" disabled=${working} onClick=${() => setConfirming(false)}>Cancel</button></div></div>`
+          : html`<button class="link small" onClick=${() => setConfirming(true)}>Take over…</button>`
+        : null}
+    ${failure ? html`<div class="banner error" role="alert">${failure}</div>` : null}
+  </div>`;
 }
 
 /** A job's zone (its times are shown there); the viewer's when the job is not in the list. */
@@ -107,6 +149,7 @@ export function Sidebar() {
         <div class="stat"><div class="value">${fmtInt(m?.quota.used_today)}</div><div class="label">Quota used of ${fmtInt(m?.quota.daily_budget)}</div></div>
         <div class="stat"><div class="value">${fmtPercent(m?.last_24h.success_rate)}</div><div class="label">Success rate (24 h)</div></div>
       </div>
+      ${view.scheduler ? html`<${SchedulerOwner} owner=${view.scheduler} now=${now} onTakenOver=${(message: string) => { setNotice(message); void load(); }} />` : null}
       ${view.health.warnings.map((w) => html`<div class="banner warn">${w}</div>`)}
       <div class="row">
         <button class="action" onClick=${() => rpc.openWizard()}>New job</button>

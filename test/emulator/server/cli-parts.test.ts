@@ -19,7 +19,14 @@ describe('npm start flags', () => {
       fresh: false,
       build: true,
       help: false,
+      exactTriggers: false,
+      triggerSeed: 1,
     });
+  });
+
+  it('triggers fire late and overlap unless --exact-triggers; the seed is a flag', () => {
+    expect(parseArgs(['--exact-triggers', '--trigger-seed', '7'], '/repo')).toMatchObject({ exactTriggers: true, triggerSeed: 7 });
+    expect(() => parseArgs(['--trigger-seed', '-1'], '/repo')).toThrow('--trigger-seed: expected a number from 0 to 4294967295, got -1');
   });
 
   it('parses every flag, in both --flag value and --flag=value forms', () => {

@@ -347,6 +347,12 @@ export class FakeApp implements SchedulerApp {
   ensureTriggers(): never {
     throw new Error('not used');
   }
+  schedulerOwner(): never {
+    throw new Error('not used');
+  }
+  takeOverScheduling(): never {
+    throw new Error('not used');
+  }
 }
 
 export const DAILY_SYNC = {

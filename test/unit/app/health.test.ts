@@ -39,16 +39,18 @@ describe('dead heartbeat', () => {
     expect(after.last_tick.overdue_since).toBeNull();
   });
 
-  test('idle ticks record nothing, and a long idle stretch is not mistaken for a dead heartbeat', () => {
+  test('idle ticks record nothing but the heartbeat stamp, and a long idle stretch is not mistaken for a dead heartbeat', () => {
     const { world } = setup();
     world.clock.set('2026-01-05T14:00:30Z');
     execution(world).tick();
     const lastTick = world.properties.data['meta:last_tick'];
-    for (let t = 0; t < 12; t++) {
-      world.clock.advance(60 * 60_000);
+    const heartbeat = JSON.parse(world.properties.data['meta:triggers']!).heartbeat.id as string;
+    for (let t = 0; t < 12 * 12; t++) {
+      world.clock.advance(5 * 60_000);
       resetCalls(world.calls);
-      execution(world).tick();
-      expect(world.calls).toEqual({ 'properties.get': 1 }); // idle
+      execution(world).tick({ triggerUid: heartbeat });
+      // Idle: the owner check (the trigger record), the heartbeat stamp, the next-due instant.
+      expect(world.calls).toEqual({ 'properties.get': 2, 'properties.setMany': 1 });
     }
     expect(world.properties.data['meta:last_tick']).toBe(lastTick);
     const health = execution(world).health();

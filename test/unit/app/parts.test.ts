@@ -56,19 +56,19 @@ describe('triggers', () => {
     const now = new Date('2026-01-05T12:00:00Z');
     world.triggers.createAt('tick', new Date('2026-01-01T00:00:00Z')); // stale one-off
     world.triggers.createHeartbeat('other', 5); // not ours
-    const first = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: new Date('2026-01-05T14:00:00Z'), now });
+    const first = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: new Date('2026-01-05T14:00:00Z'), now, user: 'owner@example.com' });
     expect(first.actions).toEqual(expect.arrayContaining(['removed a stale tick trigger', 'installed the heartbeat trigger (every 5 min)', 'armed the precise trigger']));
     const ticks = () => world.triggers.items.filter((t) => t.handler === 'tick');
     expect(ticks()).toHaveLength(2);
     expect(world.triggers.items.some((t) => t.handler === 'other')).toBe(true);
-    const again = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: new Date('2026-01-05T14:00:00Z'), now });
+    const again = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: new Date('2026-01-05T14:00:00Z'), now, user: 'owner@example.com' });
     expect(again.actions).toEqual([]);
-    const moved = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: new Date('2026-01-05T13:00:00Z'), now });
+    const moved = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: new Date('2026-01-05T13:00:00Z'), now, user: 'owner@example.com' });
     expect(moved.actions).toEqual(['re-armed the precise trigger']);
     expect(ticks().find((t) => t.kind === 'clock-at')!.at).toBe('2026-01-05T13:00:00.000Z');
-    const soon = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: now, now });
+    const soon = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: now, now, user: 'owner@example.com' });
     expect(soon.record.precise!.at).toBe('2026-01-05T12:01:00.000Z'); // never in the past
-    const none = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: null, now });
+    const none = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: null, now, user: 'owner@example.com' });
     expect(none.actions).toEqual(['removed the precise trigger (nothing due)']);
     expect(ticks()).toHaveLength(1);
   });
