@@ -329,6 +329,7 @@ export function jobConfig(overrides: Partial<JobConfig> = {}): JobConfig {
     target_sheet_id: '',
     target_tab_name: 'Videos',
     output_mode: 'upsert',
+    stats_refresh: 'daily',
     columns: [...DEFAULT_COLUMNS],
     video_filter: 'all',
     max_videos: 20000,

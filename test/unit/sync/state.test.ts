@@ -1,5 +1,5 @@
 import { pacificDay, quotaResetAt, resolveChannels, type SyncState } from '../../../src-server/sync';
-import { compactTuple, truncateUtf8 } from '../../../src-server/sync/state';
+import { compactEntry, truncateUtf8 } from '../../../src-server/sync/state';
 import { YouTubeApiError } from '../../../src-server/ports';
 import { channelId, makeVideos, type FakeChannel } from './fakes';
 import { env, execute } from './helpers';
@@ -36,9 +36,9 @@ describe('SyncState size', () => {
     expect(truncateUtf8('MKBHD', 28)).toBe('MKBHD');
   });
 
-  test('compact tuples drop trailing empties and survive JSON', () => {
-    expect(compactTuple(['UCx', 'T', undefined, undefined, undefined, undefined])).toEqual(['UCx', 'T']);
-    expect(JSON.parse(JSON.stringify(compactTuple(['UCx', 'T', undefined, undefined, 1])))).toEqual(['UCx', 'T', '', '', 1]);
+  test('compact entries drop trailing empties and survive JSON', () => {
+    expect(compactEntry(['UCx', undefined, undefined, undefined, undefined])).toEqual(['UCx']);
+    expect(JSON.parse(JSON.stringify(compactEntry(['UCx', 'w', undefined, 1])))).toEqual(['UCx', 'w', '', 1]);
   });
 
   test('a stored state from an older shape or garbage starts afresh instead of failing', () => {
@@ -46,7 +46,7 @@ describe('SyncState size', () => {
     e.state = { nonsense: true } as unknown as SyncState;
     const o = execute(e);
     expect(o.status).toBe('succeeded');
-    expect(o.state.v).toBe(1);
+    expect(o.state.v).toBe(2);
   });
 
   test('changing the target tab or the filter starts the watermarks afresh (the key column dedupes)', () => {
