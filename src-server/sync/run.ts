@@ -358,7 +358,8 @@ class SyncRun {
   /**
    * Change detection: one channels.list call per 50 channels gives their video counts. A channel with a
    * watermark, a complete read less than FULL_CHECK_MS old and the same count as before that read is
-   * not read this run. Worth a call only for two channels or more (one channel: its page costs the same).
+   * not read this run. A resumed execution also asks for the counts of the channels it still has to
+   * read (resolution gave them only to the first execution), so the next run can skip them.
    */
   private detectChanges(startIndex: number): void {
     if (this.config.output_mode === 'overwrite') return;
@@ -369,9 +370,10 @@ class SyncRun {
       const readAt = fromBase36Seconds(e[E_READ_AT]);
       return hasWatermark(e) && readAt !== null && now - readAt < FULL_CHECK_MS && now >= readAt;
     });
-    if (candidates.length < 2) return;
-    // Every readable channel is asked (same calls): a count seen before a read is what the read stores.
+    // Every readable channel is asked (same calls): a count seen before a read is what the read stores,
+    // and what lets the next run skip it. Worth it from two channels on (one: its page costs the same).
     const unseen = readable.filter((j) => j.seenCount === null);
+    if (candidates.length < 2 && (readable.length < 2 || unseen.length === 0)) return;
     const ids = [...new Set(unseen.map((j) => this.draft.ch[j.slot!]![E_ID]))];
     const counts = new Map<string, number>();
     this.progress('checking channels for new videos');
@@ -416,7 +418,7 @@ class SyncRun {
     const oldW = useWatermark ? tuple[E_WATERMARK] || null : null;
     const oldT = useWatermark ? fromBase36Seconds(tuple[E_WATERMARK_TIME]) : null;
     // A read from the top to its end in this execution may store the count seen before it (detection).
-    const readFromTop = cp === null;
+    const readFromTop = cp === null || (cp.p === null && cp.n === 0 && cp.w === undefined);
     const readAt = this.deps.clock.now().getTime();
     let token = cp?.p ?? null;
     let taken = cp?.n ?? 0;
@@ -652,6 +654,9 @@ class SyncRun {
   /** The input state plus what resolution learnt: for executions that wrote nothing. */
   private keptState(): SyncState {
     const state = normalizeSyncState(this.input.state);
+    // Bounded like any outcome state: only the job's current channels.
+    for (const slot of Object.keys(state.ch)) if (!this.jobs.some((j) => j.slot === slot)) delete state.ch[slot];
+    if (state.cp && !this.jobs.some((j) => j.slot === state.cp!.k)) delete state.cp;
     if (this.draft.tg === state.tg) for (const [k, t] of Object.entries(this.draft.ch)) if (!state.ch[k]) state.ch[k] = t;
     return state;
   }
