@@ -62,7 +62,7 @@ describe('SyncState size: bounded by design (issue 16.4)', () => {
     const ch: Record<string, ChannelEntry> = {};
     for (let i = 0; i < 50; i++) {
       const slot = slotOf(`@${'𠀀'.repeat(29)}${i}`);
-      ch[slot] = [channelId(`max${i}`), 'Abcdefghij_', t36, 1, `PL${'x'.repeat(32)}`, 9_999_999_999, t36];
+      ch[slot] = [`UC${'m'.repeat(28)}${String(i).padStart(2, '0')}`, 'Abcdefghij_', t36, 1, `PL${'x'.repeat(32)}`, 9_999_999_999, t36];
     }
     const state: SyncState = {
       v: 2,
