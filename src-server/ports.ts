@@ -129,8 +129,11 @@ export interface SheetTab {
    * Writes a rectangular block with one setValues. Strings are stored as literal text: the adapter
    * neutralises formula-looking text (leading =, +, -, @) so that it is never evaluated.
    * `numberFormats`, when given, has the block's shape and is applied in the same batch.
+   * Options, for rows that are only rewritten: `withinGrid` — the block lies inside the sheet's grid, no
+   * size check; `formatsInPlace` — the cells already have `numberFormats` (values are still written by
+   * them), so they are not set again.
    */
-  writeValues(row: number, col: number, values: unknown[][], numberFormats?: string[][]): void;
+  writeValues(row: number, col: number, values: unknown[][], numberFormats?: string[][], options?: { withinGrid?: boolean; formatsInPlace?: boolean }): void;
   /** Clears contents from `fromRow` to the end of the sheet. */
   clearFrom(fromRow: number): void;
   /** Deletes rows [fromRow, fromRow + count). */

@@ -1,7 +1,8 @@
 /**
  * Channel checks against YouTube: the wizard's check (cached for hours, metered like runs) and the
  * refusal of channels that do not exist before a job is saved, with the check's quota units written in
- * the change's own batch.
+ * the change's own batch. The cached answers also serve the job's first sync (knownChannelsFromCache):
+ * a handle checked when the job was made is not looked up again.
  */
 import { tryNormalizeChannelInput } from '../domain/channels';
 import { isMissingChannel, resolveChannels } from '../sync';
@@ -10,9 +11,41 @@ import type { ChannelCheck } from './contract';
 import { AppError } from './contract';
 import type { AppContext, Loaded } from './context';
 import { addQuota, readQuota } from './quota';
+import type { Cache } from '../ports';
+import type { KnownChannel } from '../sync';
 
 const CHANNEL_CACHE_TTL = 6 * 3600;
-const channelCacheKey = (input: string): string => `y2s:ch:${input.trim().toLowerCase()}`;
+const CHANNEL_CACHE_PREFIX = 'y2s:ch:';
+/** By channel (ChannelRef key), so '@Name', 'youtube.com/@name' and the job's stored form share one entry. */
+const channelCacheKey = (input: string): string => CHANNEL_CACHE_PREFIX + (tryNormalizeChannelInput(input)?.key ?? input.trim().toLowerCase());
+
+/**
+ * Channels a check resolved in the last hours, by ChannelRef key: one cache read, no YouTube call.
+ * CacheService may have dropped any of them; the sync looks those up itself.
+ */
+export function knownChannelsFromCache(cache: Cache, refKeys: readonly string[]): Map<string, KnownChannel> {
+  const out = new Map<string, KnownChannel>();
+  if (refKeys.length === 0) return out;
+  let hits: Record<string, string>;
+  try {
+    hits = cache.getMany(refKeys.map((k) => CHANNEL_CACHE_PREFIX + k));
+  } catch {
+    return out; // the cache is an optimisation: a failure only costs the lookups
+  }
+  for (const key of refKeys) {
+    const raw = hits[CHANNEL_CACHE_PREFIX + key];
+    if (raw === undefined) continue;
+    try {
+      const check = JSON.parse(raw) as Partial<ChannelCheck>;
+      if (check.ok && typeof check.channel_id === 'string') {
+        out.set(key, { id: check.channel_id, title: typeof check.title === 'string' ? check.title : null, videoCount: typeof check.video_count === 'number' ? check.video_count : null });
+      }
+    } catch {
+      // an unreadable entry is looked up again
+    }
+  }
+  return out;
+}
 
 export interface CheckOutcome {
   checks: ChannelCheck[];

@@ -17,6 +17,7 @@ import { LAST_MAIL_FIELD, sendJobMail, type MailEvent } from './notify';
 import { addQuota, ExecutionQuotaMeter } from './quota';
 import { leaseActive, type ActiveRun, type JobRecord, type JobState } from './records';
 import { tabKey } from '../domain/tab-key';
+import { knownChannelsFromCache } from './channel-checks';
 
 /** An execution may live 6 minutes; a lease outlives it with a margin, then the run is resumable. */
 export const LEASE_MS = 7 * 60_000;
@@ -161,6 +162,7 @@ export function execute(ctx: AppContext, claim: Claimed, meter: ExecutionQuotaMe
         clock: ctx.deps.clock,
         deadline,
         quota: meter,
+        knownChannels: (keys) => knownChannelsFromCache(cache, keys),
         onProgress: (p) => {
           last = p;
           // The first report goes out at once (the run shows as started), then at most every 5 s.

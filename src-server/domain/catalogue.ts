@@ -42,6 +42,11 @@ export const DEFAULT_COLUMNS: readonly Column[] = [
 export const VIDEO_FILTERS = ['all', 'long', 'shorts'] as const;
 export type VideoFilter = (typeof VIDEO_FILTERS)[number];
 
+/** How often an upsert job refreshes the statistics of the tab's newest rows (docs/sync.md). */
+export const STATS_REFRESH_POLICIES = ['off', 'daily', 'every_run'] as const;
+export type StatsRefreshPolicy = (typeof STATS_REFRESH_POLICIES)[number];
+export const DEFAULT_STATS_REFRESH: StatsRefreshPolicy = 'daily';
+
 export const CATCH_UP_POLICIES = ['latest', 'all', 'none'] as const;
 export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
 

@@ -15,6 +15,7 @@ import { createScriptPropertyStore } from './properties';
 import { createSpreadsheets } from './sheets';
 import { createGasTriggers } from './triggers';
 import { createYouTubeApi } from './youtube';
+import { shareReads } from '../sync/shared-reads';
 
 /** The use cases, plus the ports (for the API's key store) and the caller's email (audit actor). */
 export interface GasApp extends SchedulerApp {
@@ -30,7 +31,8 @@ export function createGasDeps(): AppDeps {
     properties: createScriptPropertyStore(),
     lock: createScriptLock(),
     cache: createScriptCache(),
-    youtube: createYouTubeApi(),
+    // One per execution: the jobs a tick runs share their YouTube reads (sync/shared-reads.ts).
+    youtube: shareReads(createYouTubeApi()),
     spreadsheets: createSpreadsheets(),
     triggers: createGasTriggers(),
     mailer: createGasMailer(),

@@ -1,6 +1,7 @@
 /**
  * Spreadsheets / SheetTab over SpreadsheetApp. Each port method is one Apps Script call (writeValues:
- * the number formats, the values, and a grid extension only when the block reaches past the sheet).
+ * the number formats when given, the values, and — unless the caller says the block is within the grid —
+ * a grid size check, extended only when the block reaches past the sheet).
  * Writes are buffered by Apps Script; flush() commits them (SpreadsheetApp.flush()) when any were made.
  *
  * Text stays text: cells whose number format is '@' (plain text) are written as they are — Sheets
@@ -26,6 +27,17 @@ function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string, w
   // write then costs no size calls after the first (tabs are written by one execution at a time).
   let grid: { rows: number; cols: number } | null = null;
   const size = (): { rows: number; cols: number } => (grid ??= { rows: sheet.getMaxRows(), cols: sheet.getMaxColumns() });
+  const growGrid = (lastRow: number, lastCol: number): void => {
+    const g = size();
+    if (lastRow > g.rows) {
+      sheet.insertRowsAfter(g.rows, lastRow - g.rows);
+      g.rows = lastRow;
+    }
+    if (lastCol > g.cols) {
+      sheet.insertColumnsAfter(g.cols, lastCol - g.cols);
+      g.cols = lastCol;
+    }
+  };
   return {
     name,
     get spreadsheetId() {
@@ -37,22 +49,14 @@ function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string, w
       if (numRows <= 0 || numCols <= 0) return [];
       return sheet.getRange(row, col, numRows, numCols).getValues();
     },
-    writeValues(row, col, values, numberFormats) {
+    writeValues(row, col, values, numberFormats, options) {
       const numRows = values.length;
       const numCols = values[0]?.length ?? 0;
       if (numRows === 0 || numCols === 0) return;
       wrote();
-      const g = size();
-      if (row + numRows - 1 > g.rows) {
-        sheet.insertRowsAfter(g.rows, row + numRows - 1 - g.rows);
-        g.rows = row + numRows - 1;
-      }
-      if (col + numCols - 1 > g.cols) {
-        sheet.insertColumnsAfter(g.cols, col + numCols - 1 - g.cols);
-        g.cols = col + numCols - 1;
-      }
+      if (!options?.withinGrid) growGrid(row + numRows - 1, col + numCols - 1);
       const range = sheet.getRange(row, col, numRows, numCols);
-      if (numberFormats) range.setNumberFormats(numberFormats);
+      if (numberFormats && !options?.formatsInPlace) range.setNumberFormats(numberFormats);
       range.setValues(values.map((r, i) => r.map((v, j) => literalCell(v, numberFormats?.[i]?.[j]))));
     },
     clearFrom(fromRow) {

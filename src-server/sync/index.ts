@@ -32,10 +32,11 @@
  * nothing new = 1 unit (append) or 2 (upsert); 3 new videos = 2. search.list is never used.
  * Spreadsheet calls per execution are a constant (see table.ts for the calls and the row order).
  */
-export { emptySyncState, normalizeSyncState, type SyncState, type Checkpoint, type ChannelTuple } from './state';
-export { runSync, PAGE_SIZE, REFRESH_WINDOW } from './run';
+export { emptySyncState, normalizeSyncState, MAX_SYNC_STATE_BYTES, type SyncState, type Checkpoint, type ChannelEntry } from './state';
+export { shareReads, type SharedReads } from './shared-reads';
+export { runSync, PAGE_SIZE, REFRESH_WINDOW, FULL_CHECK_MS, DAILY_REFRESH_MS, CHANNEL_TITLE_BYTES } from './run';
 export { isMissingChannel, resolveChannels } from './resolve';
 export { quotaResetAt, pacificDay } from './quota-day';
 export { SHORTS_MAX_SECONDS } from './columns';
 export type { ResolveOptions } from './resolve';
-export type { QuotaMeter, SyncDeps, SyncInput, SyncOutcome, SyncProgress, SyncStatus, SyncErrorKind, ChannelOutcome } from './types';
+export type { KnownChannel, QuotaMeter, SyncDeps, SyncInput, SyncOutcome, SyncProgress, SyncStatus, SyncErrorKind, ChannelOutcome } from './types';

@@ -3,6 +3,8 @@
  * column read once, and all changes written as ONE block. Spreadsheet calls per execution are a small
  * constant (getTab, lastRow, lastColumn, header read, key read, at most one read of the rows the block
  * rewrites, insertRowsAfter, the block write, clearFrom for overwrite) whatever the number of videos.
+ * A run that only refreshes statistics opens the tab with `topRows`: one read gives the header, the
+ * keys and the values of the newest rows, and the write back skips the grid and format calls.
  *
  * Row order (documented for users):
  * - upsert: new videos go at the top, under the header, newest first; the batches of a run cut over
@@ -35,17 +37,24 @@ export interface OpenTable {
   keyOrder: string[];
   hasKeyColumn: boolean;
   created: boolean;
+  /** Opened with `topRows`: `keys` covers only the top rows, whose values are in `rows` (from row 2). */
+  top: { rows: unknown[][] } | null;
 }
 
 function describeTab(tabName: string, sheetId: string): string {
   return sheetId ? `tab '${tabName}' of spreadsheet ${sheetId}` : `tab '${tabName}'`;
 }
 
-/** Opens the tab, creating it with the header when missing; throws TableError when its header differs. */
-export function openTable(sheets: Spreadsheets, sheetId: string, tabName: string, columns: readonly Column[]): OpenTable {
+/**
+ * Opens the tab, creating it with the header when missing; throws TableError when its header differs.
+ * With `topRows` (a refresh of existing rows, nothing to add) only the header and that many rows are
+ * read, in one call, and a missing tab is not created (null: nothing to refresh).
+ */
+export function openTable(sheets: Spreadsheets, sheetId: string, tabName: string, columns: readonly Column[], topRows?: number): OpenTable | null {
   let tab = sheets.getTab(sheetId || null, tabName);
   let created = false;
   let lastRow = 0;
+  if (topRows !== undefined) return tab ? openTop(tab, columns, topRows, describeTab(tabName, sheetId)) : null;
   if (!tab) {
     tab = sheets.createTab(sheetId || null, tabName);
     created = true;
@@ -73,12 +82,41 @@ export function openTable(sheets: Spreadsheets, sheetId: string, tabName: string
       keyOrder.push(id);
     });
   }
-  return { tab, columns, lastRow, keys, keyOrder, hasKeyColumn: keyIndex >= 0, created };
+  return { tab, columns, lastRow, keys, keyOrder, hasKeyColumn: keyIndex >= 0, created, top: null };
+}
+
+/** The header and the top `count` rows in one read (full width: the header check sees stray columns). */
+function openTop(tab: SheetTab, columns: readonly Column[], count: number, where: string): OpenTable {
+  const lastRow = tab.lastRow();
+  const empty: OpenTable = { tab, columns, lastRow, keys: new Map(), keyOrder: [], hasKeyColumn: false, created: false, top: { rows: [] } };
+  if (lastRow === 0) return empty;
+  const width = Math.max(tab.lastColumn(), columns.length);
+  const block = tab.readValues(1, 1, Math.min(lastRow, 1 + count), width);
+  checkHeaderRow(block[0] ?? [], columns, where);
+  const keyIndex = columns.indexOf('video_id') >= 0 ? columns.indexOf('video_id') : columns.indexOf('url');
+  const rows = block.slice(1).map((r) => r.slice(0, columns.length));
+  const keys = new Map<string, number>();
+  const keyOrder: string[] = [];
+  if (keyIndex >= 0) {
+    const byUrl = columns[keyIndex] === 'url';
+    rows.forEach((row, i) => {
+      const raw = String(row[keyIndex] ?? '').trim();
+      const id = byUrl ? videoIdFromUrl(raw) : raw;
+      if (!id || keys.has(id)) return;
+      keys.set(id, i + 2);
+      keyOrder.push(id);
+    });
+  }
+  return { ...empty, keys, keyOrder, hasKeyColumn: keyIndex >= 0, top: { rows } };
 }
 
 function checkHeader(tab: SheetTab, columns: readonly Column[], where: string): void {
   const width = Math.max(tab.lastColumn(), columns.length);
-  const header = (tab.readValues(1, 1, 1, width)[0] ?? []).map((v) => String(v ?? '').trim());
+  checkHeaderRow(tab.readValues(1, 1, 1, width)[0] ?? [], columns, where);
+}
+
+function checkHeaderRow(row: readonly unknown[], columns: readonly Column[], where: string): void {
+  const header = row.map((v) => String(v ?? '').trim());
   const ours = header.slice(0, columns.length);
   // Cells after the job's columns may hold the user's own columns, but not one of ours.
   const strayOurs = header.slice(columns.length).filter((h) => (COLUMNS as readonly string[]).includes(h));
@@ -150,7 +188,9 @@ export function writeTable(table: OpenTable, req: WriteRequest): WriteResult {
   // Existing rows inside the block, in pre-insert coordinates: [start, end - n].
   const preStart = start;
   const preEnd = end - n;
-  const existing = preEnd >= preStart ? tab.readValues(preStart, 1, preEnd - preStart + 1, columns.length) : [];
+  // Rows read when the tab was opened (a refresh) are not read again.
+  const cached = table.top && preEnd - 1 <= table.top.rows.length ? table.top.rows.slice(preStart - 2, preEnd - 1) : null;
+  const existing = preEnd >= preStart ? (cached ?? tab.readValues(preStart, 1, preEnd - preStart + 1, columns.length)) : [];
   const rows: unknown[][] = [];
   for (let r = start; r <= end; r++) {
     if (n > 0 && r > p && r <= p + n) {
@@ -163,6 +203,8 @@ export function writeTable(table: OpenTable, req: WriteRequest): WriteResult {
     rows.push(update ? update(current) : columns.map((_, i) => current[i] ?? ''));
   }
   if (n > 0) tab.insertRowsAfter(p, n);
-  tab.writeValues(start, 1, rows, block(rows));
+  // The block lies within rows that exist (the n new ones were just inserted): no grid check. Rows only
+  // rewritten keep their number formats, so formats are written only along with new rows.
+  tab.writeValues(start, 1, rows, block(rows), { withinGrid: true, formatsInPlace: n === 0 });
   return { added: n, updated: updatedRows.length, inserted: n };
 }

@@ -16,7 +16,15 @@ export interface SyncProgress {
   phase: string;
 }
 
+/** A channel the app already looked up (the wizard's or the save's channel check, cached for hours). */
+export interface KnownChannel {
+  id: string;
+  title: string | null;
+  videoCount: number | null;
+}
+
 export interface SyncDeps {
+  /** A SharedReads (shared-reads.ts) lets the jobs of one execution share reads; any YouTubeApi works. */
   youtube: YouTubeApi;
   sheets: Spreadsheets;
   clock: Clock;
@@ -24,6 +32,11 @@ export interface SyncDeps {
   deadline: Date;
   quota: QuotaMeter;
   onProgress?: (p: SyncProgress) => void;
+  /**
+   * Channels already resolved by a channel check, by ChannelRef key ('handle:name', 'id:UC…',
+   * 'user:name'): a first sync uses them instead of a channels.list call per handle.
+   */
+  knownChannels?: (refKeys: readonly string[]) => Map<string, KnownChannel>;
 }
 
 export interface SyncInput {
@@ -39,6 +52,7 @@ export type SyncErrorKind = 'transient' | 'permanent' | 'quota' | 'budget';
 export interface ChannelOutcome {
   input: string;
   ok: boolean;
+  /** At most CHANNEL_TITLE_BYTES of JSON (cut with '…'): the app may keep it. Null when not seen this run. */
   title: string | null;
   added: number;
   error: string | null;
@@ -51,7 +65,12 @@ export interface SyncOutcome {
   state: SyncState;
   videosAdded: number;
   videosUpdated: number;
+  /** All units this execution spent, refresh included. */
   quotaUnits: number;
+  /** Units spent only to refresh the statistics of existing rows (stats_refresh), part of quotaUnits. Always set by runSync. */
+  refreshUnits?: number;
+  /** Channels not read because change detection showed nothing new on them. Always set by runSync. */
+  unchangedChannels?: number;
   channels: ChannelOutcome[];
   error: { kind: SyncErrorKind; message: string } | null;
   /** ISO instant of the quota reset (midnight Pacific) when quota or budget stopped the run. */

@@ -22,6 +22,7 @@ export const FIELD_LABELS: Record<keyof JobConfig, string> = {
   output_mode: 'Mode',
   columns: 'Columns',
   video_filter: 'Videos',
+  stats_refresh: 'Refresh views, likes, comments',
   max_videos: 'Max videos per channel',
   priority: 'Priority',
   max_retries: 'Max retries',

@@ -15,6 +15,7 @@ export const JOB_DEFAULTS = {
   output_mode: 'upsert',
   columns: [...DEFAULT_COLUMNS],
   video_filter: 'all',
+  stats_refresh: 'daily',
   max_videos: 500,
   priority: 5,
   max_retries: 3,

@@ -5,7 +5,7 @@ import { describedBy, Field, Loading } from '../../lib/components';
 import { fmtDateTime, fmtInt, fmtZonedDateTime, viewerZone } from '../../lib/format';
 import { zoneOptions } from '../../lib/zones';
 import {
-  CATCH_UP_POLICIES, COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, VIDEO_FILTERS, WEEKDAYS,
+  CATCH_UP_POLICIES, COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, STATS_REFRESH_POLICIES, VIDEO_FILTERS, WEEKDAYS,
   scheduleValue, toConfig, type Form,
 } from './form';
 import { channelBadge, earlierSameChannel } from './channel-checks';
@@ -161,6 +161,12 @@ export function OutputStep({ form, set, issues, tabs, preview }: StepProps & { t
         </select></div>
       <div class="grow"><${Text} id="f-max" label="Max videos per channel" type="number" min="1" value=${form.max_videos} issue=${issues.max_videos} onInput=${(v: string) => set({ max_videos: v })} /></div>
     </div>
+    ${form.output_mode === 'upsert'
+      ? html`<div class="field"><label for="f-stats">Refresh views, likes, comments of the newest 50 rows</label>
+          <select id="f-stats" value=${form.stats_refresh} onChange=${(e: InputEv) => set({ stats_refresh: val(e) as Form['stats_refresh'] })}>
+            ${STATS_REFRESH_POLICIES.map((p) => html`<option key=${p} value=${p}>${p === 'daily' ? 'Once a day (1 quota unit, or free with new videos)' : p === 'every_run' ? 'On every run (1 unit a run)' : 'Never'}</option>`)}
+          </select>${issues.stats_refresh ? html`<div class="issue">${issues.stats_refresh}</div>` : null}</div>`
+      : null}
   </div>`;
 }
 
@@ -212,6 +218,7 @@ export function ReviewStep({ form, preview }: { form: Form; preview: SchedulePre
     ['Mode', form.output_mode],
     ['Columns', form.columns.join(', ')],
     ['Videos', form.video_filter + (form.max_videos ? `, at most ${form.max_videos}` : '')],
+    ...(form.output_mode === 'upsert' ? [['Statistics refresh', form.stats_refresh.replace('_', ' ')] as [string, string]] : []),
     ['Priority / retries', `${form.priority} / ${form.max_retries}`],
     ['Notifications', form.notify_on.length ? `${form.notify_on.join(', ')}${form.notify_emails ? ` → ${form.notify_emails}` : ''}` : 'none'],
     ['Tags', form.tags || '—'],

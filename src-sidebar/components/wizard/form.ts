@@ -3,15 +3,15 @@
  * format (the flat snake_case config the server's schema validates).
  */
 import {
-  CATCH_UP_POLICIES, COLUMNS, DEFAULT_COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, VIDEO_FILTERS, WEEKDAYS,
-  type CatchUpPolicy, type Column, type NotifyEvent, type OutputMode, type ScheduleType, type VideoFilter, type Weekday,
+  CATCH_UP_POLICIES, COLUMNS, DEFAULT_COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, STATS_REFRESH_POLICIES, VIDEO_FILTERS, WEEKDAYS,
+  type CatchUpPolicy, type Column, type NotifyEvent, type OutputMode, type ScheduleType, type StatsRefreshPolicy, type VideoFilter, type Weekday,
 } from '../../../src-server/domain/catalogue';
 import type { JobDto, SchedulePreview } from '../../../src-server/app/contract';
 import { FIELD_LABELS, humanIssue } from '../../lib/fields';
 import { JOB_DEFAULTS } from '../../lib/job-defaults';
 import { modernZone } from '../../lib/zones';
 
-export { CATCH_UP_POLICIES, COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, VIDEO_FILTERS, WEEKDAYS };
+export { CATCH_UP_POLICIES, COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, STATS_REFRESH_POLICIES, VIDEO_FILTERS, WEEKDAYS };
 
 export interface Form {
   name: string;
@@ -34,6 +34,7 @@ export interface Form {
   output_mode: OutputMode;
   columns: Column[];
   video_filter: VideoFilter;
+  stats_refresh: StatsRefreshPolicy;
   max_videos: string;
   priority: string;
   max_retries: string;
@@ -55,7 +56,7 @@ export function emptyForm(timezone: string): Form {
     schedule_type: 'daily', times: '09:00', weekdays: ['MON'], month_days: '1', interval_n: '6', interval_unit: 'h',
     cron: '0 9 * * 1-5', once_at: '', timezone, start_at: '', end_at: '',
     sheet: 'this', target_sheet_id: d.target_sheet_id, target_tab_name: 'Videos', output_mode: d.output_mode, columns: [...d.columns],
-    video_filter: d.video_filter, max_videos: String(d.max_videos),
+    video_filter: d.video_filter, stats_refresh: d.stats_refresh, max_videos: String(d.max_videos),
     priority: String(d.priority), max_retries: String(d.max_retries), retry_backoff_minutes: String(d.retry_backoff_minutes),
     misfire_grace_minutes: String(d.misfire_grace_minutes), catch_up: d.catch_up,
     notify_emails: d.notify_emails.join(', '), notify_on: [...d.notify_on], tags: d.tags.join(', '), depends_on: d.depends_on ?? '', enabled: d.enabled,
@@ -93,6 +94,7 @@ export function toConfig(f: Form): Record<string, unknown> {
     output_mode: f.output_mode,
     columns: COLUMNS.filter((c) => f.columns.includes(c)),
     video_filter: f.video_filter,
+    stats_refresh: f.stats_refresh,
     priority: num(f.priority),
     max_retries: num(f.max_retries),
     retry_backoff_minutes: num(f.retry_backoff_minutes),
@@ -127,6 +129,7 @@ export function fromJob(job: JobDto, fallbackZone: string): Form {
     output_mode: (c.output_mode as OutputMode) ?? 'upsert',
     columns: (c.columns as Column[] | undefined) ?? [...DEFAULT_COLUMNS],
     video_filter: (c.video_filter as VideoFilter) ?? 'all',
+    stats_refresh: (c.stats_refresh as StatsRefreshPolicy) ?? JOB_DEFAULTS.stats_refresh,
     max_videos: str(c.max_videos), priority: str(c.priority ?? 5), max_retries: str(c.max_retries ?? 3),
     retry_backoff_minutes: str(c.retry_backoff_minutes ?? 5), misfire_grace_minutes: str(c.misfire_grace_minutes ?? 60),
     catch_up: (c.catch_up as CatchUpPolicy) ?? 'latest',
@@ -173,7 +176,7 @@ export function boundToLocal(value: unknown, timeZone: string): string {
 export const STEP_FIELDS: string[][] = [
   ['name', 'description', 'channels'],
   ['schedule_type', 'schedule_value', 'timezone', 'start_at', 'end_at'],
-  ['target_sheet_id', 'target_tab_name', 'output_mode', 'columns', 'video_filter', 'max_videos'],
+  ['target_sheet_id', 'target_tab_name', 'output_mode', 'columns', 'video_filter', 'stats_refresh', 'max_videos'],
   ['priority', 'max_retries', 'retry_backoff_minutes', 'misfire_grace_minutes', 'catch_up', 'notify_emails', 'notify_on', 'tags', 'depends_on', 'enabled'],
   [],
 ];

@@ -5,7 +5,7 @@
  */
 import { createSpreadsheets } from '../../../src-server/gas/sheets';
 import { createYouTubeApi } from '../../../src-server/gas/youtube';
-import { resolveChannels, runSync, type SyncState } from '../../../src-server/sync';
+import { resolveChannels, runSync, shareReads, type SyncState } from '../../../src-server/sync';
 import type { JobConfig } from '../../../src-server/domain/job';
 
 declare const global: Record<string, unknown>;
@@ -17,7 +17,7 @@ function testSync(configJson: string, stateJson: string, runId: string, budgetMs
   const outcome = runSync(
     { jobId: 'job1', config: JSON.parse(configJson) as JobConfig, state: JSON.parse(stateJson) as SyncState, runId },
     {
-      youtube: createYouTubeApi(),
+      youtube: shareReads(createYouTubeApi()), // as gas/context.ts: one per execution
       sheets: createSpreadsheets(),
       clock: { now: () => new Date() },
       deadline: new Date(started + budgetMs),

@@ -28,14 +28,16 @@ test('first sync of the 1,200-video channel costs exactly 1 + 24 + 24 units', ()
 });
 
 test.each([
-  ['append', 1],
-  ['upsert', 2],
-] as const)('a second sync with no new videos costs %s -> %i unit(s); 3 new videos cost 2', (mode, expected) => {
-  const d = new SyncDriver(dir, { channels: ['@midchannel'], max_videos: 2000, output_mode: mode });
+  ['append', 'daily', 1],
+  ['upsert', 'daily', 1],
+  ['upsert', 'every_run', 2],
+] as const)('a second sync with no new videos costs %s (stats_refresh %s) -> %i unit(s), no Spreadsheet call without a refresh; 3 new videos cost 2', (mode, policy, expected) => {
+  const d = new SyncDriver(dir, { channels: ['@midchannel'], max_videos: 2000, output_mode: mode, stats_refresh: policy });
   d.run();
   let before = d.units();
-  d.run();
+  const second = d.run();
   expect(d.units() - before).toBe(expected);
+  if (expected === 1) expect(second.sheetCalls).toEqual([0]); // YouTube first: nothing to write, the tab is not opened
   const channelId = DEMO_CHANNELS.mid.id;
   const now = d.rt.clock.now().getTime();
   d.rt.youtube.addVideos(

@@ -103,15 +103,15 @@ describe('a full property store when results are recorded', () => {
     const { job } = app.createJob(daily, owner);
     world.clock.set('2026-01-05T14:00:30Z');
     // While the run works outside the lock, another execution (API keys...) fills the store to the brim.
-    const list = world.youtube.listChannels.bind(world.youtube);
-    world.youtube.listChannels = (lookup) => {
+    const list = world.youtube.listPlaylistItems.bind(world.youtube);
+    world.youtube.listPlaylistItems = (...args) => {
       let used = Object.entries(world.properties.data).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
       for (let i = 0; used < 500 * 1024 - 10; i++) {
         const value = 'x'.repeat(Math.min(8_000, 500 * 1024 - 10 - used - 12));
         world.properties.data[`filler:${String(i).padStart(5, '0')}`] = value;
         used += 12 + value.length;
       }
-      return list(lookup);
+      return list(...args);
     };
     expect(execution(world).tick().ran).toBe(1);
     const rows = runRows(world);

@@ -23,6 +23,7 @@ import type {
   YouTubeVideo,
   ChannelLookup,
 } from '../../../src-server/ports';
+import { YouTubeApiError } from '../../../src-server/ports';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AppDeps } from '../../../src-server/app/deps';
 
@@ -297,6 +298,10 @@ export class FakeYouTube implements YouTubeApi {
   listPlaylistItems(playlistId: string, pageToken: string | null, maxResults: number): YouTubePlaylistPage {
     this.count('youtube.listPlaylistItems');
     this.maybeFail();
+    // As YouTube: the uploads playlist of a channel that no longer exists is not found.
+    if (!this.channels.some((c) => c.uploadsPlaylistId === playlistId)) {
+      throw new YouTubeApiError('playlist not found', 'playlistItems.list', 404, 'playlistNotFound', 'permanent');
+    }
     const all = this.uploads.get(playlistId) ?? [];
     const start = pageToken ? Number(pageToken) : 0;
     const slice = all.slice(start, start + maxResults);

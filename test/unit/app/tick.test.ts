@@ -270,7 +270,8 @@ describe('quota', () => {
     world.clock.set('2026-01-05T15:00:30Z');
     execution(world).tick();
     expect(executed()).toEqual([]); // still waiting for the reset (what passes meanwhile is logged missed)
-    expect(world.calls['youtube.listChannels']).toBe(2); // the check at creation, then the run's refused lookup
+    expect(world.calls['youtube.listChannels']).toBe(1); // the check at creation (the run reuses its answer)
+    expect(world.calls['youtube.listPlaylistItems']).toBe(1); // the run's refused read
     world.clock.set('2026-01-06T08:00:30Z');
     execution(world).tick();
     expect(executed().map((r) => r.status)).toEqual(['succeeded', 'succeeded']);

@@ -42,6 +42,7 @@ describe('parseJobConfig', () => {
       output_mode: 'upsert',
       columns: [...DEFAULT_COLUMNS],
       video_filter: 'all',
+      stats_refresh: 'daily',
       max_videos: 500,
       priority: 5,
       max_retries: 3,

@@ -34,6 +34,8 @@ export interface FakeChannel {
   /** Newest first, as the uploads playlist. */
   videos: FakeVideo[];
   noFilteredPlaylists?: boolean;
+  /** The video count channels.list reports while set (YouTube updates the count late). */
+  staleCount?: number;
 }
 
 export function channelId(seed: string): string {
@@ -82,7 +84,9 @@ export class FakeYouTube implements YouTubeApi {
   }
 
   private toChannel(c: FakeChannel): YouTubeChannel {
-    return { id: c.id, title: c.title, handle: c.handle ?? null, uploadsPlaylistId: `UU${c.id.slice(2)}`, videoCount: c.videos.length, thumbnailUrl: null };
+    // statistics.videoCount counts public videos (not private ones or deleted placeholders).
+    const count = c.staleCount ?? c.videos.filter((v) => (v.privacy ?? 'public') === 'public').length;
+    return { id: c.id, title: c.title, handle: c.handle ?? null, uploadsPlaylistId: `UU${c.id.slice(2)}`, videoCount: count, thumbnailUrl: null };
   }
 
   listChannels(lookup: ChannelLookup): YouTubeChannel[] {
@@ -347,6 +351,7 @@ export function jobConfig(overrides: Partial<JobConfig> = {}): JobConfig {
     target_sheet_id: '',
     target_tab_name: 'Videos',
     output_mode: 'upsert',
+    stats_refresh: 'daily',
     columns: [...DEFAULT_COLUMNS],
     video_filter: 'all',
     max_videos: 20000,

@@ -29,17 +29,42 @@ describe('quota figures', () => {
   });
 
   test.each([
-    ['append', 1],
-    ['upsert', 2],
-  ] as const)('a second sync with no new videos costs %s -> %i unit(s)', (mode, expected) => {
-    const e = env([alpha(1200)], { output_mode: mode });
+    ['append', 'daily', 1, 0],
+    ['upsert', 'daily', 1, 0],
+    ['upsert', 'off', 1, 0],
+    ['upsert', 'every_run', 2, 1],
+  ] as const)('a second sync with no new videos costs %s (stats_refresh %s) -> %i unit(s), %i of them refresh', (mode, policy, expected, refresh) => {
+    const e = env([alpha(1200)], { output_mode: mode, stats_refresh: policy });
     runToCompletion(e);
     const before = units(e);
     const [o] = runToCompletion(e);
     expect(units(e) - before).toBe(expected);
     expect(o!.quotaUnits).toBe(expected);
+    expect(o!.refreshUnits).toBe(refresh);
     expect(e.sheets.tab('Videos').rows()).toHaveLength(1200);
     expect(e.youtube.calls['channels.list']).toBe(1); // resolved once, never again
+  });
+
+  test("stats_refresh 'daily' refreshes the newest rows once 23 hours have passed, with one unit charged as refresh", () => {
+    const ch = alpha(120);
+    const e = env([ch]);
+    runToCompletion(e);
+    for (const v of ch.videos) v.views = 424_242;
+    const views = DEFAULT_COLUMNS.indexOf('views');
+    e.clock.set('2026-01-06T10:00:00Z'); // 22 h later: not yet
+    let [o] = runToCompletion(e);
+    expect(o!.refreshUnits).toBe(0);
+    expect(e.sheets.tab('Videos').rows()[0]![views]).not.toBe(424_242);
+    e.clock.set('2026-01-06T11:00:00Z'); // 23 h after the first refresh
+    [o] = runToCompletion(e);
+    expect(o!.quotaUnits).toBe(2);
+    expect(o!.refreshUnits).toBe(1);
+    expect(o!.videosUpdated).toBe(50);
+    const rows = e.sheets.tab('Videos').rows();
+    expect(rows.slice(0, 50).every((r) => r[views] === 424_242)).toBe(true);
+    expect(rows[50]![views]).not.toBe(424_242); // only the newest 50
+    [o] = runToCompletion(e); // right after: not due again
+    expect(o!.refreshUnits).toBe(0);
   });
 
   test.each(['append', 'upsert'] as const)('3 new videos cost 2 units (%s) and land once', (mode) => {
@@ -59,9 +84,9 @@ describe('quota figures', () => {
     else expect(rows.slice(-3)).toEqual([...newIds].reverse()); // appended at the bottom, oldest first
   });
 
-  test('upsert refreshes the statistics of the newest rows in the same videos.list call as new videos', () => {
+  test('upsert refreshes the statistics of the newest rows in the same videos.list call as new videos, for free', () => {
     const ch = alpha(200);
-    const e = env([ch]);
+    const e = env([ch], { stats_refresh: 'every_run' });
     runToCompletion(e);
     for (const v of ch.videos) v.views = 999_999;
     addNewVideos(ch, 3);
@@ -163,6 +188,15 @@ describe('spreadsheet calls', () => {
     runToCompletion(e);
     expect(e.sheets.byMethod.writeValues).toBe(1);
     expect(e.sheets.byMethod.insertRowsAfter).toBe(1);
+    expect(e.sheets.byMethod.readValues).toBe(2); // header, key column (no refresh due: no row rewritten)
+    expect(e.sheets.calls).toBeLessThanOrEqual(7);
+
+    e.config = { ...e.config, stats_refresh: 'every_run' };
+    addNewVideos(ch, 2);
+    e.sheets.calls = 0;
+    for (const k of Object.keys(e.sheets.byMethod)) delete e.sheets.byMethod[k];
+    runToCompletion(e);
+    expect(e.sheets.byMethod.writeValues).toBe(1);
     expect(e.sheets.byMethod.readValues).toBe(3); // header, key column, rows rewritten with the block
     expect(e.sheets.calls).toBeLessThanOrEqual(8);
   });
@@ -269,7 +303,7 @@ describe('writing', () => {
     const e = env([ch]);
     runToCompletion(e);
     // The state is lost (say the app could not save it): the next run reads everything again.
-    e.state = { v: 1, ch: {} };
+    e.state = { v: 2, ch: {} };
     ch.videos[10]!.title = 'Renamed';
     const [o] = runToCompletion(e);
     const rows = e.sheets.tab('Videos').rows();
@@ -282,7 +316,7 @@ describe('writing', () => {
   test('append never writes a video already in the key column, even when the watermark is lost', () => {
     const e = env([alpha(60)], { output_mode: 'append' });
     runToCompletion(e);
-    e.state = { v: 1, ch: {} };
+    e.state = { v: 2, ch: {} };
     addNewVideos(e.youtube.channels[0]!, 2);
     const [o] = runToCompletion(e);
     expect(o!.videosAdded).toBe(2);

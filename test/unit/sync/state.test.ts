@@ -1,32 +1,105 @@
-import { pacificDay, quotaResetAt, resolveChannels, type SyncState } from '../../../src-server/sync';
-import { compactTuple, truncateUtf8 } from '../../../src-server/sync/state';
+import fc from 'fast-check';
+import { CHANNEL_TITLE_BYTES, MAX_SYNC_STATE_BYTES, normalizeSyncState, pacificDay, quotaResetAt, resolveChannels, type ChannelEntry, type SyncState } from '../../../src-server/sync';
+import { compactEntry, MAX_PAGE_TOKEN, MAX_RUN_TAG, slotOf, truncateJson, truncateUtf8 } from '../../../src-server/sync/state';
 import { YouTubeApiError } from '../../../src-server/ports';
 import { channelId, makeVideos, type FakeChannel } from './fakes';
 import { env, execute } from './helpers';
 
 const bytes = (s: string): number => new TextEncoder().encode(s).length;
 
-describe('SyncState size', () => {
-  test('worst case: 50 channels with 30-character handles, long non-ASCII titles and a checkpoint stays far under 9 KB', () => {
+describe('SyncState size: bounded by design (issue 16.4)', () => {
+  // 30 letters of 4 UTF-8 bytes each: the longest handle the schema accepts, in bytes.
+  const wideHandle = (i: number): string => `@${String.fromCodePoint(0x20000 + i)}${'𠀀'.repeat(29)}`;
+  // Long titles JSON escapes or widens: CJK, quotes, backslashes, control characters, emoji.
+  const hostileTitle = (i: number): string => `チャンネル "${'名前\\'.repeat(30)}" \u0001\u0002\u001f ${'😀'.repeat(20)} ${i}`;
+  const propertyBytes = (state: SyncState): number => bytes('sync:j_0123456789abcdef') + bytes(JSON.stringify(state));
+
+  function hostileEnv() {
     const channels: FakeChannel[] = Array.from({ length: 50 }, (_, i) => ({
       id: channelId(`ch${i}`),
-      title: `チャンネル ${'名前'.repeat(40)} ${i}`,
-      handle: `@${`h${i}`.padEnd(30, 'x')}`,
-      videos: makeVideos(`v${i}`, 60),
+      title: hostileTitle(i),
+      handle: wideHandle(i),
+      videos: makeVideos(`v${i}_`, 60, { title: (n) => `${hostileTitle(n)} ${'長'.repeat(60)}` }),
     }));
-    const e = env(channels, { channels: channels.map((c) => c.handle!), output_mode: 'append' });
+    return { channels, e: env(channels, { channels: channels.map((c) => c.handle!), output_mode: 'append', max_videos: 20000 }) };
+  }
+
+  test('50 channels with the widest handles and hostile titles: the state stays under its bound mid-run and after, the watermarks survive, and the next run costs 2 units, not 320', () => {
+    const { e } = hostileEnv();
     e.clock.stepMs = 1000;
-    const o = execute(e, { budgetMs: 70_000 }); // stops mid-way: a checkpoint is kept
-    expect(o.complete).toBe(false);
-    expect(o.state.cp).toBeDefined();
-    const perChannel = Object.entries(o.state.ch).map(([k, t]) => bytes(JSON.stringify({ [k]: t })) - 2);
-    expect(Object.keys(o.state.ch)).toHaveLength(50);
-    expect(Math.max(...perChannel)).toBeLessThanOrEqual(120);
-    // Completed channels carry a watermark too.
-    const done = Object.values(o.state.ch).filter((t) => t[2]);
-    expect(done.length).toBeGreaterThan(0);
-    expect(Math.max(...done.map((t) => bytes(JSON.stringify(t))))).toBeLessThanOrEqual(85);
-    expect(bytes(JSON.stringify(o.state))).toBeLessThan(120 * 50 + 200);
+    const cut = execute(e, { budgetMs: 70_000, runId: 'r_first' }); // stops mid-way: a checkpoint is kept
+    expect(cut.complete).toBe(false);
+    expect(cut.state.cp).toBeDefined();
+    expect(bytes(JSON.stringify(cut.state))).toBeLessThanOrEqual(MAX_SYNC_STATE_BYTES);
+    e.clock.stepMs = 0;
+    for (let i = 0; i < 50 && !execute(e, { runId: 'r_first' }).complete; i++);
+    expect(e.sheets.tab('Videos').rows()).toHaveLength(3000);
+    // What the app stores: JSON, read back and normalised; under the 9 KB of a property with its key.
+    const stored = normalizeSyncState(JSON.parse(JSON.stringify(e.state)));
+    expect(propertyBytes(e.state)).toBeLessThanOrEqual(9 * 1024);
+    expect(stored).toEqual(e.state);
+    expect(Object.values(stored.ch).filter((entry) => entry[1] && entry[2])).toHaveLength(50); // every watermark kept
+    e.state = stored;
+    const before = e.youtube.units;
+    const pagesBefore = e.youtube.calls['playlistItems.list'];
+    const next = execute(e, { runId: 'r_second' });
+    expect(next.status).toBe('succeeded');
+    // One channels.list for 50 channels, and one page for the channel whose read the cut split over two
+    // executions (its count is not kept: part of it was read after the count was seen). 51 without
+    // change detection; 320 when the state overflowed and every watermark was lost.
+    expect(e.youtube.units - before).toBe(2);
+    expect(e.youtube.calls['playlistItems.list'] - pagesBefore).toBe(1);
+    expect(next.unchangedChannels).toBe(49);
+    expect(e.sheets.tab('Videos').rows()).toHaveLength(3000);
+    // Titles reach the app bounded too (it keeps them with the job).
+    for (const c of next.channels) if (c.title !== null) expect(bytes(JSON.stringify(c.title)) - 2).toBeLessThanOrEqual(CHANNEL_TITLE_BYTES);
+    expect(cut.channels.filter((c) => c.title !== null).length).toBeGreaterThan(0);
+    for (const c of cut.channels) if (c.title !== null) expect(bytes(JSON.stringify(c.title)) - 2).toBeLessThanOrEqual(CHANNEL_TITLE_BYTES);
+  });
+
+  test('every field at its maximum is kept by a round trip and fits MAX_SYNC_STATE_BYTES', () => {
+    const t36 = Math.floor(Date.parse('2099-12-31T23:59:59Z') / 1000).toString(36);
+    const ch: Record<string, ChannelEntry> = {};
+    for (let i = 0; i < 50; i++) {
+      const slot = slotOf(`@${'𠀀'.repeat(29)}${i}`);
+      ch[slot] = [`UC${'m'.repeat(28)}${String(i).padStart(2, '0')}`, 'Abcdefghij_', t36, 1, `PL${'x'.repeat(32)}`, 9_999_999_999, t36];
+    }
+    const state: SyncState = {
+      v: 2,
+      tg: 'zzzzzzz',
+      rf: t36,
+      hc: 'zzzzzzz',
+      ch,
+      cp: { r: 'r'.repeat(MAX_RUN_TAG), k: Object.keys(ch)[7]!, p: 'P'.repeat(MAX_PAGE_TOKEN), w: 'Abcdefghij-', d: t36, n: 20000, o: 999_999_999, f: 50 },
+    };
+    expect(normalizeSyncState(JSON.parse(JSON.stringify(state)))).toEqual(state);
+    const size = bytes(JSON.stringify(state));
+    expect(size).toBeLessThanOrEqual(MAX_SYNC_STATE_BYTES);
+    expect(size).toBeGreaterThan(MAX_SYNC_STATE_BYTES - 600); // the bound is the real worst case, not a guess
+  });
+
+  test('fuzz: whatever a stored state holds (garbage, oversized fields, hundreds of stale channels), a run returns a state within the bound', () => {
+    const junk = fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.integer(), fc.double(), fc.constant(null), fc.boolean());
+    const entry = fc.array(junk, { maxLength: 9 });
+    const garbage = fc.record({
+      v: fc.constantFrom(1, 2, 3),
+      tg: junk,
+      rf: junk,
+      hc: junk,
+      ch: fc.dictionary(fc.string({ unit: 'binary', maxLength: 60 }), fc.oneof(entry, fc.constant([channelId('x'), 'Abcdefghij_', 'zzzzzzz', 1, 'UUlong'.repeat(20), 1e30, 'x'.repeat(99)])), { maxKeys: 200 }),
+      cp: fc.record({ r: junk, k: junk, p: junk, w: junk, d: junk, n: junk, o: junk, f: junk }),
+    });
+    const { e } = hostileEnv();
+    fc.assert(
+      fc.property(garbage, (raw) => {
+        e.state = raw as unknown as SyncState;
+        e.youtube.calls['channels.list'] = 0;
+        const o = execute(e, { runId: 'r_fuzz', save: false });
+        expect(bytes(JSON.stringify(o.state))).toBeLessThanOrEqual(MAX_SYNC_STATE_BYTES);
+        expect(bytes(JSON.stringify(normalizeSyncState(raw)))).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 25, seed: 16 },
+    );
   });
 
   test('titles are cut on a character boundary within the byte limit', () => {
@@ -36,9 +109,17 @@ describe('SyncState size', () => {
     expect(truncateUtf8('MKBHD', 28)).toBe('MKBHD');
   });
 
-  test('compact tuples drop trailing empties and survive JSON', () => {
-    expect(compactTuple(['UCx', 'T', undefined, undefined, undefined, undefined])).toEqual(['UCx', 'T']);
-    expect(JSON.parse(JSON.stringify(compactTuple(['UCx', 'T', undefined, undefined, 1])))).toEqual(['UCx', 'T', '', '', 1]);
+  test('JSON-escaped titles are cut by the bytes JSON writes', () => {
+    const title = '"\\\u0001名'.repeat(40);
+    const cut = truncateJson(title, 60);
+    expect(bytes(JSON.stringify(cut)) - 2).toBeLessThanOrEqual(60);
+    expect(cut.endsWith('…')).toBe(true);
+    expect(truncateJson('MKBHD "x"', 60)).toBe('MKBHD "x"');
+  });
+
+  test('compact entries drop trailing empties and survive JSON', () => {
+    expect(compactEntry(['UCx', undefined, undefined, undefined, undefined])).toEqual(['UCx']);
+    expect(JSON.parse(JSON.stringify(compactEntry(['UCx', 'w', undefined, 1])))).toEqual(['UCx', 'w', '', 1]);
   });
 
   test('a stored state from an older shape or garbage starts afresh instead of failing', () => {
@@ -46,7 +127,7 @@ describe('SyncState size', () => {
     e.state = { nonsense: true } as unknown as SyncState;
     const o = execute(e);
     expect(o.status).toBe('succeeded');
-    expect(o.state.v).toBe(1);
+    expect(o.state.v).toBe(2);
   });
 
   test('changing the target tab or the filter starts the watermarks afresh (the key column dedupes)', () => {
