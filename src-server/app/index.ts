@@ -3,7 +3,6 @@
  * menu, web API, triggers) goes through this object. Each mutation: script lock, one property read,
  * one batched write, one audit append.
  */
-import { parse as parseYaml } from 'yaml';
 import { EXPORT_FORMATS, type ExportFormat } from '../domain/catalogue';
 import { parseJobConfig } from '../domain/job';
 import { stateOnResume } from '../domain/run-state';
@@ -341,7 +340,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     importJobs(text, format, actor) {
       let doc: unknown;
       try {
-        doc = format === 'yaml' ? parseYaml(text) : JSON.parse(text);
+        doc = format === 'yaml' ? deps.yaml.parse(text) : JSON.parse(text);
       } catch (err) {
         const reason = err instanceof Error ? err.message.split('\n')[0] : 'unreadable';
         throw new AppError(422, 'validation_failed', `import: the ${format === 'yaml' ? 'YAML' : 'JSON'} text cannot be read (${reason})`, [{ path: '', message: 'unreadable document' }]);

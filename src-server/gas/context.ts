@@ -14,6 +14,7 @@ import { consoleLogger, createGasIdentity, createGasTimeZoneOracle, systemClock 
 import { createScriptPropertyStore } from './properties';
 import { createSpreadsheets } from './sheets';
 import { createGasTriggers } from './triggers';
+import { createYamlReader } from './yaml';
 import { createYouTubeApi } from './youtube';
 
 /** The use cases, plus the ports (for the API's key store) and the caller's email (audit actor). */
@@ -39,6 +40,7 @@ export function createGasDeps(): AppDeps {
     timeZones: createGasTimeZoneOracle(),
     crypto: createGasCrypto(),
     logger: consoleLogger,
+    yaml: createYamlReader(),
     // The execution began about when its entry point built the app.
     budget: { elapsedMs: () => clock.now().getTime() - startedMs },
   };

@@ -153,6 +153,12 @@ describe('web API in the local runtime', () => {
     expect(imported.json).toMatchObject({ ok: true });
     expect(imported.json.data.created.length + imported.json.data.updated.length).toBe(1);
 
+    // YAML import loads its parser from the project file build/yaml-reader.html (not part of Code.js).
+    const fromYaml = api(runtime, 'POST', '/jobs/import', { key: WRITE_KEY, query: { format: 'yaml' }, text: yaml.text, contentType: 'application/yaml' });
+    expect(fromYaml.json).toMatchObject({ ok: true, data: { created: [], updated: [], unchanged: [expect.any(String)] } });
+    const badYaml = api(runtime, 'POST', '/jobs/import', { key: WRITE_KEY, body: { format: 'yaml', content: 'jobs: [unclosed' } });
+    expect(badYaml.json.error).toMatchObject({ status: 422, code: 'validation_failed', message: expect.stringMatching(/^import: the YAML text cannot be read \(/) });
+
     const audit = api(runtime, 'GET', '/audit', { key: READ_KEY, query: { page_size: '100' } });
     expect(audit.json.ok).toBe(true);
     const rows = audit.json.data as { actor: string; action: string; job_id: string | null }[];
