@@ -6,6 +6,7 @@
  *   <module>.html   server code loaded only on demand, one per src-server/lazy/<module>.ts: script text
  *                   declaring `var LAZY_MODULE = {...exports}`, read through HtmlService and evaluated
  *                   by the execution that needs it (Code.js stays small: it is parsed by every one)
+ *   openapi-document.html  the OpenAPI document's JSON (without servers), generated from the schemas
  *   appsscript.json the manifest
  * Files are written to a temporary folder and renamed into place, so a reader never sees a half-written
  * bundle (tests and the dev server may build concurrently).
@@ -15,6 +16,8 @@ import { GasPlugin } from 'esbuild-gas-plugin';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join, basename, resolve } from 'node:path';
 import { LAZY_MODULE_GLOBAL } from '../src-server/gas/yaml';
+import { openApiTemplateText } from '../src-server/api/openapi';
+import { OPENAPI_DOCUMENT_FILE } from '../src-server/api/openapi-serve';
 
 export const ROOT = resolve(__dirname, '..');
 export const SERVER_TARGET = 'es2020';
@@ -129,6 +132,8 @@ export async function buildAll(outDir = join(ROOT, 'build')): Promise<BuildResul
     for (const file of readdirSync(lazyDir).filter((f) => f.endsWith('.ts'))) {
       writeFileSync(join(tmp, `${basename(file, '.ts')}.html`), await buildLazyModule(join(lazyDir, file)));
     }
+    // The OpenAPI document, generated here rather than by every execution that serves it.
+    writeFileSync(join(tmp, `${OPENAPI_DOCUMENT_FILE}.html`), openApiTemplateText());
     copyFileSync(join(ROOT, 'appsscript.json'), join(tmp, 'appsscript.json'));
     mkdirSync(outDir, { recursive: true });
     const files: Record<string, number> = {};

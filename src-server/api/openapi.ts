@@ -1,10 +1,13 @@
 /**
  * The OpenAPI 3.1 document of the web API, generated from the zod schemas the router validates with
- * (the domain's JobConfigSchema and ./schemas). Built only when GET /openapi.json or /docs asks.
+ * (the domain's JobConfigSchema and ./schemas). Generated at build time (scripts/build.ts writes it to
+ * the project file openapi-document), so neither this module nor zod's JSON Schema generator is part
+ * of Code.js; at run time ./openapi-serve.ts only adds the servers list.
  * OPERATIONS is written independently of the route table; a test proves both list the same routes.
  */
 import * as z from 'zod/mini';
 import { JobConfigSchema } from '../domain/job';
+import { withServers, type ServerEntry } from './openapi-serve';
 import {
   AuditQuerySchema,
   BULK_ACTIONS,
@@ -367,12 +370,19 @@ function operationObject(op: Operation): JsonSchema {
   return operation;
 }
 
-export interface ServerEntry {
-  url: string;
-  description: string;
+export type { ServerEntry } from './openapi-serve';
+
+/** The document with its servers list. */
+export function buildOpenApiDocument(servers: ServerEntry[]): JsonSchema {
+  return withServers(openApiTemplateText(), servers);
 }
 
-export function buildOpenApiDocument(servers: ServerEntry[]): JsonSchema {
+/** The document's text without servers, as the build ships it (the project file openapi-document). */
+export function openApiTemplateText(): string {
+  return JSON.stringify(openApiTemplate());
+}
+
+function openApiTemplate(): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const op of OPERATIONS) {
     (paths[op.path] ??= {})[op.method] = operationObject(op);
@@ -392,7 +402,6 @@ export function buildOpenApiDocument(servers: ServerEntry[]): JsonSchema {
         'Authorization: Bearer headers.',
       ].join(' '),
     },
-    servers,
     security: READ_SECURITY,
     tags: [
       { name: 'jobs', description: 'Scheduled YouTube-to-Sheets jobs' },

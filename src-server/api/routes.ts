@@ -7,7 +7,7 @@ import type { ExportFormat } from '../domain/catalogue';
 import * as z from 'zod/mini';
 import { badRequest, issuesToFields, validationFailed } from './errors';
 import { issueToken } from './jwt';
-import { buildOpenApiDocument, type ServerEntry } from './openapi';
+import { withServers, type ServerEntry } from './openapi-serve';
 import { DOCS_ASSETS_PROPERTY, docsAssetsBase, renderDocsPage, SWAGGER_UI_CDN } from './docs-page';
 import type { ParsedRequest } from './request';
 import {
@@ -326,9 +326,9 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/openapi.json',
     auth: 'read',
-    // Built on request only: the document costs nothing to the other routes.
+    // Read on request only: the document costs nothing to the other routes.
     handle: (ctx) => ({
-      raw: { status: 200, contentType: 'application/json', body: JSON.stringify(buildOpenApiDocument(servers(ctx, false))) },
+      raw: { status: 200, contentType: 'application/json', body: JSON.stringify(withServers(ctx.deps.openApiDocument(), servers(ctx, false))) },
     }),
   },
   {
@@ -338,7 +338,7 @@ export const ROUTES: readonly Route[] = [
     handle: (ctx) => {
       const assets = docsAssetsBase(ctx.deps.properties.get(DOCS_ASSETS_PROPERTY));
       const local = assets !== SWAGGER_UI_CDN;
-      return { raw: { status: 200, contentType: 'text/html', body: renderDocsPage(buildOpenApiDocument(servers(ctx, local)), assets) } };
+      return { raw: { status: 200, contentType: 'text/html', body: renderDocsPage(withServers(ctx.deps.openApiDocument(), servers(ctx, local)), assets) } };
     },
   },
 ];
