@@ -6,21 +6,9 @@
  * OPERATIONS is written independently of the route table; a test proves both list the same routes.
  */
 import * as z from 'zod/mini';
-import { JobConfigSchema } from '../domain/job';
+import { jobConfigSchema } from '../domain/job';
 import { withServers, type ServerEntry } from './openapi-serve';
-import {
-  AuditQuerySchema,
-  BULK_ACTIONS,
-  BulkBodySchema,
-  ExportQuerySchema,
-  ImportBodySchema,
-  ImportQuerySchema,
-  JOB_STATUSES,
-  ListJobsQuerySchema,
-  RunsQuerySchema,
-  TokenBodySchema,
-  VersionQuerySchema,
-} from './schemas';
+import { BULK_ACTIONS, JOB_STATUSES, apiSchemas } from './schemas';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -57,7 +45,7 @@ const WARNINGS_META: JsonSchema = { type: 'object', properties: { warnings: arra
 
 const OPERATIONS: Operation[] = [
   {
-    method: 'get', path: '/jobs', operationId: 'listJobs', tag: 'jobs', auth: 'read', query: ListJobsQuerySchema,
+    method: 'get', path: '/jobs', operationId: 'listJobs', tag: 'jobs', auth: 'read', query: apiSchemas().listJobsQuery,
     summary: 'List jobs', description: 'Paginated (page, page_size ≤ 200), filtered by status, enabled, tag and free text q (name, description, channels, tab), sorted by any column.',
     success: { status: 200, description: 'One page of jobs; meta has total, page, page_size, pages.', schema: arrayOf(ref('Job')), meta: PAGE_META },
     errors: [401, 422, 429],
@@ -83,7 +71,7 @@ const OPERATIONS: Operation[] = [
     errors: [401, 429],
   },
   {
-    method: 'get', path: '/jobs/export', operationId: 'exportJobs', tag: 'jobs', auth: 'read', query: ExportQuerySchema,
+    method: 'get', path: '/jobs/export', operationId: 'exportJobs', tag: 'jobs', auth: 'read', query: apiSchemas().exportQuery,
     summary: 'Export jobs as JSON, CSV or YAML (with the list filters)',
     description: 'Returns the file itself, not the envelope. The deployed web app can only send JSON, CSV or text content types, so YAML arrives as text/plain there.',
     success: {
@@ -93,7 +81,7 @@ const OPERATIONS: Operation[] = [
     errors: [401, 422, 429],
   },
   {
-    method: 'post', path: '/jobs/import', operationId: 'importJobs', tag: 'jobs', auth: 'write', query: ImportQuerySchema,
+    method: 'post', path: '/jobs/import', operationId: 'importJobs', tag: 'jobs', auth: 'write', query: apiSchemas().importQuery,
     summary: 'Import jobs (all or nothing)',
     description: 'Either a JSON body {"format":"yaml","content":"<file text>"}, or ?format=json|yaml with the file itself as the body (credentials then go in the query). Every job is validated before anything is written.',
     body: { schema: ref('ImportRequest'), example: { format: 'json', content: JSON.stringify([DAILY_SYNC_EXAMPLE]) }, required: true },
@@ -114,14 +102,14 @@ const OPERATIONS: Operation[] = [
     errors: [401, 404, 429],
   },
   {
-    method: 'put', path: '/jobs/{id}', operationId: 'replaceJob', tag: 'jobs', auth: 'write', pathId: true, query: VersionQuerySchema,
+    method: 'put', path: '/jobs/{id}', operationId: 'replaceJob', tag: 'jobs', auth: 'write', pathId: true, query: apiSchemas().versionQuery,
     summary: 'Replace a job\'s configuration (POST with _method=PUT on the deployed web app)',
     body: { schema: ref('JobConfig'), example: DAILY_SYNC_EXAMPLE, required: true },
     success: { status: 200, description: 'The updated job.', schema: ref('JobDetail'), meta: WARNINGS_META },
     errors: [400, 401, 403, 404, 409, 413, 415, 422, 429, 503],
   },
   {
-    method: 'patch', path: '/jobs/{id}', operationId: 'patchJob', tag: 'jobs', auth: 'write', pathId: true, query: VersionQuerySchema,
+    method: 'patch', path: '/jobs/{id}', operationId: 'patchJob', tag: 'jobs', auth: 'write', pathId: true, query: apiSchemas().versionQuery,
     summary: 'Change some fields of a job (POST with _method=PATCH on the deployed web app)',
     body: { schema: ref('JobConfigPatch'), example: { schedule_value: '10:30' }, required: true },
     success: { status: 200, description: 'The updated job.', schema: ref('JobDetail'), meta: WARNINGS_META },
@@ -148,13 +136,13 @@ const OPERATIONS: Operation[] = [
     summary: 'Resume a paused job', success: { status: 200, description: 'The job.', schema: ref('Job') }, errors: [401, 403, 404, 429, 503],
   },
   {
-    method: 'get', path: '/jobs/{id}/runs', operationId: 'jobRuns', tag: 'runs', auth: 'read', pathId: true, query: RunsQuerySchema,
+    method: 'get', path: '/jobs/{id}/runs', operationId: 'jobRuns', tag: 'runs', auth: 'read', pathId: true, query: apiSchemas().runsQuery,
     summary: 'Run history of a job, newest first',
     success: { status: 200, description: 'One page of runs.', schema: arrayOf(ref('Run')), meta: PAGE_META },
     errors: [401, 404, 422, 429],
   },
   {
-    method: 'get', path: '/audit', operationId: 'audit', tag: 'audit', auth: 'read', query: AuditQuerySchema,
+    method: 'get', path: '/audit', operationId: 'audit', tag: 'audit', auth: 'read', query: apiSchemas().auditQuery,
     summary: 'Audit log, newest first',
     success: { status: 200, description: 'One page of audit rows.', schema: arrayOf(ref('Audit')), meta: PAGE_META },
     errors: [401, 422, 429],
@@ -220,7 +208,7 @@ function envelope(data: JsonSchema | undefined, meta: JsonSchema | undefined): J
 }
 
 function componentSchemas(): Record<string, JsonSchema> {
-  const jobConfig = jsonSchemaOf(JobConfigSchema, 'input');
+  const jobConfig = jsonSchemaOf(jobConfigSchema(), 'input');
   const patch = { ...jobConfig, description: 'Any subset of the job fields; unknown fields are refused.' } as JsonSchema;
   delete patch.required;
   const str = { type: 'string' };
@@ -256,9 +244,9 @@ function componentSchemas(): Record<string, JsonSchema> {
   return {
     JobConfig: jobConfig,
     JobConfigPatch: patch,
-    BulkRequest: jsonSchemaOf(BulkBodySchema, 'input'),
-    TokenRequest: jsonSchemaOf(TokenBodySchema, 'input'),
-    ImportRequest: jsonSchemaOf(ImportBodySchema, 'input'),
+    BulkRequest: jsonSchemaOf(apiSchemas().bulkBody, 'input'),
+    TokenRequest: jsonSchemaOf(apiSchemas().tokenBody, 'input'),
+    ImportRequest: jsonSchemaOf(apiSchemas().importBody, 'input'),
     Job: job,
     JobDetail: {
       allOf: [
