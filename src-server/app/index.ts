@@ -46,7 +46,7 @@ import { quotaResetAt } from '../sync/quota-day';
 import { drainMissed } from './missed';
 import { readQuota } from './quota';
 import { commitRecorded } from './record-commit';
-import { allJobRows, calendarGrid, conflictsFor, invalidateMonitor, jobDetail, jobDto, monitorView } from './queries';
+import { allJobRows, calendarGrid, conflictsFor, invalidateMonitor, jobDetail, jobDto, monitorPoll, monitorView } from './queries';
 import { leaseActive, type JobRecord } from './records';
 import { claimPlanned, manualRun, recordExecuted } from './runner';
 import { applySettingsPatch } from './settings';
@@ -387,7 +387,8 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     },
 
     updateSettings(patch, actor) {
-      return ctx.mutate((loaded) => {
+      // The monitor shows the daily quota budget: its cached record is rebuilt after the change.
+      const updated = ctx.mutate((loaded) => {
         const before = loaded.settings;
         const next = applySettingsPatch(before, patch);
         loaded.snapshot.setJson(KEYS.settings, next);
@@ -399,6 +400,8 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
         }
         return next;
       });
+      invalidateMonitor(ctx);
+      return updated;
     },
 
     sidebarView() {
@@ -424,7 +427,8 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     },
 
     monitor() {
-      return monitorView(ctx, ctx.load(), ctx.now());
+      // A poll: one cache read while the monitor's record can answer (app/monitor-record.ts).
+      return monitorPoll(ctx, () => ctx.load(), ctx.now());
     },
 
     calendar(month, timeZone) {
