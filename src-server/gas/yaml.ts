@@ -14,7 +14,6 @@ function loadYamlModule(): YamlModule {
   const source = HtmlService.createHtmlOutputFromFile(YAML_READER_FILE).getContent();
   // The file is our own build output, shipped with the project; evaluated in a function scope so its
   // declarations stay local.
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   const module = new Function(`${source}\nreturn ${LAZY_MODULE_GLOBAL};`)() as YamlModule;
   if (!module || typeof module.parseYaml !== 'function') throw new Error(`The project file ${YAML_READER_FILE} does not hold the YAML reader.`);
   return module;

@@ -20,7 +20,7 @@ describe('monitor polling backoff', () => {
 
   test('an idle minute makes 4 polls instead of 30', () => {
     let t = 0;
-    let wait = MONITOR_POLL.activeMs;
+    let wait: number = MONITOR_POLL.activeMs;
     let polls = 0;
     while (t + wait <= 60_000) {
       t += wait;
