@@ -1,10 +1,12 @@
 /**
  * What one execution of build/Code.js costs in the local runtime, which is what Apps Script pays on
  * every trigger, web request and sidebar call (each starts from a fresh global scope and parses the
- * whole bundle): the bundle's size, its compile time, a fresh-context execution of an idle entry
- * point (onOpen), and the service calls that execution makes. Builds build/ when it is missing.
+ * whole bundle): the bundle's size, its load time (compile + evaluate in a fresh context), a
+ * fresh-context execution of an idle entry point (onOpen), and the service calls that execution
+ * makes; also the project files read only on demand (YAML parser, OpenAPI document). Builds build/
+ * when it is missing.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vm from 'node:vm';
 import { gzipSync } from 'node:zlib';
@@ -16,6 +18,15 @@ const BUILD_DIR = join(__dirname, '..', 'build');
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** build/*.html files that are server code or data read on demand (not sidebar pages). */
+function lazyFiles(): [string, number][] {
+  return readdirSync(BUILD_DIR)
+    .filter((f) => f.endsWith('.html'))
+    .map((f): [string, string] => [f, readFileSync(join(BUILD_DIR, f), 'utf8')])
+    .filter(([, text]) => !text.startsWith('<!DOCTYPE html>'))
+    .map(([f, text]) => [f, Buffer.byteLength(text, 'utf8')]);
 }
 
 function timeMs(fn: () => void, runs: number): number {
@@ -37,12 +48,34 @@ export default async function bench(): Promise<BenchRow[]> {
   const source = readFileSync(codePath, 'utf8');
   const bytes = Buffer.byteLength(source, 'utf8');
   const rows: BenchRow[] = [
-    { name: 'Code.js size', value: bytes, unit: 'bytes', goal: 'small: parsed on every execution' },
-    { name: 'Code.js size (gzip, for information)', value: gzipSync(source).length, unit: 'bytes' },
+    {
+      name: 'Code.js size',
+      value: +(bytes / 1024).toFixed(1),
+      unit: 'KB',
+      goal: bytes <= 150 * 1024 ? '<= 150' : '<= 150: not met (own code ~140 KB, zod/mini core 27 KB, croner 33 KB; see below)',
+    },
+    { name: 'Code.js size (gzip, for information)', value: +(gzipSync(source).length / 1024).toFixed(1), unit: 'KB' },
   ];
+  for (const [name, size] of lazyFiles()) rows.push({ name: `project file ${name} (read only when needed)`, value: +(size / 1024).toFixed(1), unit: 'KB' });
 
-  // Compiling without V8's code cache, as a cold Apps Script execution would (a fresh Script each time).
-  rows.push({ name: 'compile Code.js (median of 10)', value: timeMs(() => void new vm.Script(source, { filename: `Code-${Math.random()}.js` }), 10), unit: 'ms' });
+  // Compiling without V8's code cache, as a cold Apps Script execution would (a fresh Script each time),
+  // then evaluating in a fresh context: what every execution pays before its entry point runs.
+  const compile: number[] = [];
+  const evaluate: number[] = [];
+  const load: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const t0 = process.hrtime.bigint();
+    const script = new vm.Script(source, { filename: `Code-${i}-${Math.random()}.js` });
+    const t1 = process.hrtime.bigint();
+    script.runInContext(vm.createContext({}));
+    const t2 = process.hrtime.bigint();
+    compile.push(Number(t1 - t0) / 1e6);
+    evaluate.push(Number(t2 - t1) / 1e6);
+    load.push(Number(t2 - t0) / 1e6);
+  }
+  rows.push({ name: 'load Code.js: compile + evaluate, fresh context (median of 30)', value: median(load), unit: 'ms', goal: '<= 8' });
+  rows.push({ name: '  of which compile', value: median(compile), unit: 'ms' });
+  rows.push({ name: '  of which evaluate', value: median(evaluate), unit: 'ms' });
 
   const rt = createRuntime({ buildDir: BUILD_DIR, start: '2026-01-05T12:00:00Z' });
   rt.run('onOpen', { authMode: 'LIMITED' }); // warm-up: the compiled script is shared, contexts are not

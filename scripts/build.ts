@@ -3,6 +3,10 @@
  *   Code.js         the server bundle (src-server/main.ts), with top-level function stubs for
  *                   every `global.x = ...` entry point (esbuild-gas-plugin)
  *   <surface>.html  one self-contained page per src-sidebar/surfaces/<surface>.ts (JS and CSS inlined)
+ *   <module>.html   server code loaded only on demand, one per src-server/lazy/<module>.ts: script text
+ *                   declaring `var LAZY_MODULE = {...exports}`, read through HtmlService and evaluated
+ *                   by the execution that needs it (Code.js stays small: it is parsed by every one)
+ *   openapi-document.html  the OpenAPI document's JSON (without servers), generated from the schemas
  *   appsscript.json the manifest
  * Files are written to a temporary folder and renamed into place, so a reader never sees a half-written
  * bundle (tests and the dev server may build concurrently).
@@ -11,6 +15,9 @@ import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { GasPlugin } from 'esbuild-gas-plugin';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join, basename, resolve } from 'node:path';
+import { LAZY_MODULE_GLOBAL } from '../src-server/gas/yaml';
+import { openApiTemplateText } from '../src-server/api/openapi';
+import { OPENAPI_DOCUMENT_FILE } from '../src-server/api/openapi-serve';
 
 export const ROOT = resolve(__dirname, '..');
 export const SERVER_TARGET = 'es2020';
@@ -38,6 +45,26 @@ export async function buildServerBundle(entry: string, outfile: string, minify =
     logLevel: 'warning',
   };
   await build(options);
+}
+
+
+/** Bundles one src-server/lazy/ entry as script text for a project file (see the header). */
+export async function buildLazyModule(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: LAZY_MODULE_GLOBAL,
+    platform: 'neutral',
+    mainFields: ['module', 'main'],
+    target: SERVER_TARGET,
+    minify: true,
+    legalComments: 'none',
+    charset: 'utf8',
+    logLevel: 'warning',
+  });
+  return result.outputFiles.map((f) => f.text).join('');
 }
 
 function escapeInlineScript(js: string): string {
@@ -101,6 +128,12 @@ export async function buildAll(outDir = join(ROOT, 'build')): Promise<BuildResul
       const html = await buildSurfaceHtml(join(surfacesDir, file), SURFACE_TITLES[name] ?? name);
       writeFileSync(join(tmp, `${name}.html`), html);
     }
+    const lazyDir = join(ROOT, 'src-server/lazy');
+    for (const file of readdirSync(lazyDir).filter((f) => f.endsWith('.ts'))) {
+      writeFileSync(join(tmp, `${basename(file, '.ts')}.html`), await buildLazyModule(join(lazyDir, file)));
+    }
+    // The OpenAPI document, generated here rather than by every execution that serves it.
+    writeFileSync(join(tmp, `${OPENAPI_DOCUMENT_FILE}.html`), openApiTemplateText());
     copyFileSync(join(ROOT, 'appsscript.json'), join(tmp, 'appsscript.json'));
     mkdirSync(outDir, { recursive: true });
     const files: Record<string, number> = {};

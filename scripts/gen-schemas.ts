@@ -7,13 +7,13 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as z from 'zod/mini';
-import { JobConfigSchema } from '../src-server/domain/job';
+import { jobConfigSchema } from '../src-server/domain/job';
 
 const ROOT = resolve(__dirname, '..');
 export const JOB_CONFIG_SCHEMA_PATH = join(ROOT, 'src-server/api/schemas/job_config_schema.json');
 
 export function jobConfigJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(JobConfigSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(jobConfigSchema(), { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
   // timezone's real default is the script's zone, known only at run time ('UTC' is the schema's
   // fallback when parsed without a context): the file documents it in words, not as a default.
   const properties = schema.properties as Record<string, Record<string, unknown>>;

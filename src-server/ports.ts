@@ -239,6 +239,15 @@ export interface TimeZoneOracle {
   formatDate(date: Date, timeZone: string, pattern: string): string;
 }
 
+/**
+ * Reads YAML documents (job import). The parser is large and rarely needed, so Apps Script loads it
+ * only when asked, from its own project file, instead of parsing it on every execution.
+ */
+export interface YamlReader {
+  /** The document's value; throws an Error whose first line says what is wrong. */
+  parse(text: string): unknown;
+}
+
 /** Remaining time of this execution (the platform kills it at 6 minutes). */
 export interface ExecutionBudget {
   /** Milliseconds since this execution started. */

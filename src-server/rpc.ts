@@ -74,7 +74,13 @@ interface RpcContext {
 
 function context(): RpcContext {
   const gas = createGasApp();
-  return { app: gas.app, actor: { kind: 'user', email: gas.userEmail() } };
+  // The actor is looked up only by calls that change something: a monitor poll asks no Session service.
+  return {
+    app: gas.app,
+    get actor(): Actor {
+      return { kind: 'user', email: gas.userEmail() };
+    },
+  };
 }
 
 // ---------------------------------------------------------------- views

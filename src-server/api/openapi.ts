@@ -1,23 +1,14 @@
 /**
  * The OpenAPI 3.1 document of the web API, generated from the zod schemas the router validates with
- * (the domain's JobConfigSchema and ./schemas). Built only when GET /openapi.json or /docs asks.
+ * (the domain's JobConfigSchema and ./schemas). Generated at build time (scripts/build.ts writes it to
+ * the project file openapi-document), so neither this module nor zod's JSON Schema generator is part
+ * of Code.js; at run time ./openapi-serve.ts only adds the servers list.
  * OPERATIONS is written independently of the route table; a test proves both list the same routes.
  */
 import * as z from 'zod/mini';
-import { JobConfigSchema } from '../domain/job';
-import {
-  AuditQuerySchema,
-  BULK_ACTIONS,
-  BulkBodySchema,
-  ExportQuerySchema,
-  ImportBodySchema,
-  ImportQuerySchema,
-  JOB_STATUSES,
-  ListJobsQuerySchema,
-  RunsQuerySchema,
-  TokenBodySchema,
-  VersionQuerySchema,
-} from './schemas';
+import { jobConfigSchema } from '../domain/job';
+import { withServers, type ServerEntry } from './openapi-serve';
+import { BULK_ACTIONS, JOB_STATUSES, apiSchemas } from './schemas';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -54,7 +45,7 @@ const WARNINGS_META: JsonSchema = { type: 'object', properties: { warnings: arra
 
 const OPERATIONS: Operation[] = [
   {
-    method: 'get', path: '/jobs', operationId: 'listJobs', tag: 'jobs', auth: 'read', query: ListJobsQuerySchema,
+    method: 'get', path: '/jobs', operationId: 'listJobs', tag: 'jobs', auth: 'read', query: apiSchemas().listJobsQuery,
     summary: 'List jobs', description: 'Paginated (page, page_size ≤ 200), filtered by status, enabled, tag and free text q (name, description, channels, tab), sorted by any column.',
     success: { status: 200, description: 'One page of jobs; meta has total, page, page_size, pages.', schema: arrayOf(ref('Job')), meta: PAGE_META },
     errors: [401, 422, 429],
@@ -80,7 +71,7 @@ const OPERATIONS: Operation[] = [
     errors: [401, 429],
   },
   {
-    method: 'get', path: '/jobs/export', operationId: 'exportJobs', tag: 'jobs', auth: 'read', query: ExportQuerySchema,
+    method: 'get', path: '/jobs/export', operationId: 'exportJobs', tag: 'jobs', auth: 'read', query: apiSchemas().exportQuery,
     summary: 'Export jobs as JSON, CSV or YAML (with the list filters)',
     description: 'Returns the file itself, not the envelope. The deployed web app can only send JSON, CSV or text content types, so YAML arrives as text/plain there.',
     success: {
@@ -90,7 +81,7 @@ const OPERATIONS: Operation[] = [
     errors: [401, 422, 429],
   },
   {
-    method: 'post', path: '/jobs/import', operationId: 'importJobs', tag: 'jobs', auth: 'write', query: ImportQuerySchema,
+    method: 'post', path: '/jobs/import', operationId: 'importJobs', tag: 'jobs', auth: 'write', query: apiSchemas().importQuery,
     summary: 'Import jobs (all or nothing)',
     description: 'Either a JSON body {"format":"yaml","content":"<file text>"}, or ?format=json|yaml with the file itself as the body (credentials then go in the query). Every job is validated before anything is written.',
     body: { schema: ref('ImportRequest'), example: { format: 'json', content: JSON.stringify([DAILY_SYNC_EXAMPLE]) }, required: true },
@@ -111,14 +102,14 @@ const OPERATIONS: Operation[] = [
     errors: [401, 404, 429],
   },
   {
-    method: 'put', path: '/jobs/{id}', operationId: 'replaceJob', tag: 'jobs', auth: 'write', pathId: true, query: VersionQuerySchema,
+    method: 'put', path: '/jobs/{id}', operationId: 'replaceJob', tag: 'jobs', auth: 'write', pathId: true, query: apiSchemas().versionQuery,
     summary: 'Replace a job\'s configuration (POST with _method=PUT on the deployed web app)',
     body: { schema: ref('JobConfig'), example: DAILY_SYNC_EXAMPLE, required: true },
     success: { status: 200, description: 'The updated job.', schema: ref('JobDetail'), meta: WARNINGS_META },
     errors: [400, 401, 403, 404, 409, 413, 415, 422, 429, 503],
   },
   {
-    method: 'patch', path: '/jobs/{id}', operationId: 'patchJob', tag: 'jobs', auth: 'write', pathId: true, query: VersionQuerySchema,
+    method: 'patch', path: '/jobs/{id}', operationId: 'patchJob', tag: 'jobs', auth: 'write', pathId: true, query: apiSchemas().versionQuery,
     summary: 'Change some fields of a job (POST with _method=PATCH on the deployed web app)',
     body: { schema: ref('JobConfigPatch'), example: { schedule_value: '10:30' }, required: true },
     success: { status: 200, description: 'The updated job.', schema: ref('JobDetail'), meta: WARNINGS_META },
@@ -145,13 +136,13 @@ const OPERATIONS: Operation[] = [
     summary: 'Resume a paused job', success: { status: 200, description: 'The job.', schema: ref('Job') }, errors: [401, 403, 404, 429, 503],
   },
   {
-    method: 'get', path: '/jobs/{id}/runs', operationId: 'jobRuns', tag: 'runs', auth: 'read', pathId: true, query: RunsQuerySchema,
+    method: 'get', path: '/jobs/{id}/runs', operationId: 'jobRuns', tag: 'runs', auth: 'read', pathId: true, query: apiSchemas().runsQuery,
     summary: 'Run history of a job, newest first',
     success: { status: 200, description: 'One page of runs.', schema: arrayOf(ref('Run')), meta: PAGE_META },
     errors: [401, 404, 422, 429],
   },
   {
-    method: 'get', path: '/audit', operationId: 'audit', tag: 'audit', auth: 'read', query: AuditQuerySchema,
+    method: 'get', path: '/audit', operationId: 'audit', tag: 'audit', auth: 'read', query: apiSchemas().auditQuery,
     summary: 'Audit log, newest first',
     success: { status: 200, description: 'One page of audit rows.', schema: arrayOf(ref('Audit')), meta: PAGE_META },
     errors: [401, 422, 429],
@@ -217,7 +208,7 @@ function envelope(data: JsonSchema | undefined, meta: JsonSchema | undefined): J
 }
 
 function componentSchemas(): Record<string, JsonSchema> {
-  const jobConfig = jsonSchemaOf(JobConfigSchema, 'input');
+  const jobConfig = jsonSchemaOf(jobConfigSchema(), 'input');
   const patch = { ...jobConfig, description: 'Any subset of the job fields; unknown fields are refused.' } as JsonSchema;
   delete patch.required;
   const str = { type: 'string' };
@@ -253,9 +244,9 @@ function componentSchemas(): Record<string, JsonSchema> {
   return {
     JobConfig: jobConfig,
     JobConfigPatch: patch,
-    BulkRequest: jsonSchemaOf(BulkBodySchema, 'input'),
-    TokenRequest: jsonSchemaOf(TokenBodySchema, 'input'),
-    ImportRequest: jsonSchemaOf(ImportBodySchema, 'input'),
+    BulkRequest: jsonSchemaOf(apiSchemas().bulkBody, 'input'),
+    TokenRequest: jsonSchemaOf(apiSchemas().tokenBody, 'input'),
+    ImportRequest: jsonSchemaOf(apiSchemas().importBody, 'input'),
     Job: job,
     JobDetail: {
       allOf: [
@@ -368,12 +359,19 @@ function operationObject(op: Operation): JsonSchema {
   return operation;
 }
 
-export interface ServerEntry {
-  url: string;
-  description: string;
+export type { ServerEntry } from './openapi-serve';
+
+/** The document with its servers list. */
+export function buildOpenApiDocument(servers: ServerEntry[]): JsonSchema {
+  return withServers(openApiTemplateText(), servers);
 }
 
-export function buildOpenApiDocument(servers: ServerEntry[]): JsonSchema {
+/** The document's text without servers, as the build ships it (the project file openapi-document). */
+export function openApiTemplateText(): string {
+  return JSON.stringify(openApiTemplate());
+}
+
+function openApiTemplate(): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const op of OPERATIONS) {
     (paths[op.path] ??= {})[op.method] = operationObject(op);
@@ -393,7 +391,6 @@ export function buildOpenApiDocument(servers: ServerEntry[]): JsonSchema {
         'Authorization: Bearer headers.',
       ].join(' '),
     },
-    servers,
     security: READ_SECURITY,
     tags: [
       { name: 'jobs', description: 'Scheduled YouTube-to-Sheets jobs' },

@@ -7,20 +7,10 @@ import type { ExportFormat } from '../domain/catalogue';
 import * as z from 'zod/mini';
 import { badRequest, issuesToFields, validationFailed } from './errors';
 import { issueToken } from './jwt';
-import { buildOpenApiDocument, type ServerEntry } from './openapi';
+import { withServers, type ServerEntry } from './openapi-serve';
 import { DOCS_ASSETS_PROPERTY, docsAssetsBase, renderDocsPage, SWAGGER_UI_CDN } from './docs-page';
 import type { ParsedRequest } from './request';
-import {
-  AuditQuerySchema,
-  BulkBodySchema,
-  ExportQuerySchema,
-  ImportBodySchema,
-  ImportQuerySchema,
-  ListJobsQuerySchema,
-  RunsQuerySchema,
-  TokenBodySchema,
-  VersionQuerySchema,
-} from './schemas';
+import { apiSchemas, type ApiSchemas } from './schemas';
 import type { ApiDeps, ApiLimits, ApiResponse, HttpMethod } from './types';
 
 /** 'none': open to anyone; 'read'/'write': a key or token of that scope; 'key': an API key (not a token). */
@@ -100,7 +90,7 @@ function id(ctx: RouteContext): string {
   return ctx.params.id as string;
 }
 
-function listQuery(raw: z.output<typeof ListJobsQuerySchema> | z.output<typeof ExportQuerySchema>): ListJobsQuery {
+function listQuery(raw: z.output<ApiSchemas['listJobsQuery']> | z.output<ApiSchemas['exportQuery']>): ListJobsQuery {
   const query: ListJobsQuery = {};
   if ('page' in raw && raw.page !== undefined) query.page = raw.page;
   if ('page_size' in raw && raw.page_size !== undefined) query.page_size = raw.page_size;
@@ -118,7 +108,7 @@ function pageMeta(page: { total: number; page: number; page_size: number }): Rec
 }
 
 function expectedVersion(ctx: RouteContext): number | undefined {
-  return parseWith(VersionQuerySchema, ctx.req.query).expected_version;
+  return parseWith(apiSchemas().versionQuery, ctx.req.query).expected_version;
 }
 
 export const LOCAL_API_BASE = '/exec/api/v1';
@@ -151,7 +141,7 @@ export const ROUTES: readonly Route[] = [
     path: '/jobs',
     auth: 'read',
     handle: (ctx) => {
-      const page = app(ctx).listJobs(listQuery(parseWith(ListJobsQuerySchema, ctx.req.query)));
+      const page = app(ctx).listJobs(listQuery(parseWith(apiSchemas().listJobsQuery, ctx.req.query)));
       return { data: page.items, meta: pageMeta(page) };
     },
   },
@@ -190,7 +180,7 @@ export const ROUTES: readonly Route[] = [
     path: '/jobs/export',
     auth: 'read',
     handle: (ctx) => {
-      const query = parseWith(ExportQuerySchema, ctx.req.query);
+      const query = parseWith(apiSchemas().exportQuery, ctx.req.query);
       const format: ExportFormat = query.format ?? 'json';
       const file = app(ctx).exportJobs(format, listQuery(query));
       return { raw: { status: 200, contentType: file.content_type, body: file.body } };
@@ -201,7 +191,7 @@ export const ROUTES: readonly Route[] = [
     path: '/jobs/import',
     auth: 'write',
     handle: (ctx) => {
-      const query = parseWith(ImportQuerySchema, ctx.req.query);
+      const query = parseWith(apiSchemas().importQuery, ctx.req.query);
       let text: string;
       let format: 'json' | 'yaml';
       if (query.format) {
@@ -210,7 +200,7 @@ export const ROUTES: readonly Route[] = [
         text = ctx.req.rawBody;
         format = query.format;
       } else {
-        const body = parseWith(ImportBodySchema, jsonBody(ctx));
+        const body = parseWith(apiSchemas().importBody, jsonBody(ctx));
         text = body.content;
         format = body.format ?? 'json';
       }
@@ -222,7 +212,7 @@ export const ROUTES: readonly Route[] = [
     path: '/jobs/bulk',
     auth: 'write',
     handle: (ctx) => {
-      const body = parseWith(BulkBodySchema, jsonBody(ctx));
+      const body = parseWith(apiSchemas().bulkBody, jsonBody(ctx));
       return { data: app(ctx).bulk(body.action, body.ids, actor(ctx)) };
     },
   },
@@ -284,7 +274,7 @@ export const ROUTES: readonly Route[] = [
     path: '/jobs/{id}/runs',
     auth: 'read',
     handle: (ctx) => {
-      const page = app(ctx).jobRuns(id(ctx), parseWith(RunsQuerySchema, ctx.req.query));
+      const page = app(ctx).jobRuns(id(ctx), parseWith(apiSchemas().runsQuery, ctx.req.query));
       return { data: page.items, meta: pageMeta(page) };
     },
   },
@@ -293,7 +283,7 @@ export const ROUTES: readonly Route[] = [
     path: '/audit',
     auth: 'read',
     handle: (ctx) => {
-      const page = app(ctx).audit(parseWith(AuditQuerySchema, ctx.req.query));
+      const page = app(ctx).audit(parseWith(apiSchemas().auditQuery, ctx.req.query));
       return { data: page.items, meta: pageMeta(page) };
     },
   },
@@ -302,7 +292,7 @@ export const ROUTES: readonly Route[] = [
     path: '/auth/token',
     auth: 'key',
     handle: (ctx) => {
-      const body = parseWith(TokenBodySchema, optionalJsonBody(ctx));
+      const body = parseWith(apiSchemas().tokenBody, optionalJsonBody(ctx));
       const principal = ctx.principal as Principal;
       if (body.scope === 'write' && principal.scope !== 'write') {
         throw validationFailed([{ path: 'scope', message: 'a read key cannot obtain a write token' }]);
@@ -326,9 +316,9 @@ export const ROUTES: readonly Route[] = [
     method: 'GET',
     path: '/openapi.json',
     auth: 'read',
-    // Built on request only: the document costs nothing to the other routes.
+    // Read on request only: the document costs nothing to the other routes.
     handle: (ctx) => ({
-      raw: { status: 200, contentType: 'application/json', body: JSON.stringify(buildOpenApiDocument(servers(ctx, false))) },
+      raw: { status: 200, contentType: 'application/json', body: JSON.stringify(withServers(ctx.deps.openApiDocument(), servers(ctx, false))) },
     }),
   },
   {
@@ -338,7 +328,7 @@ export const ROUTES: readonly Route[] = [
     handle: (ctx) => {
       const assets = docsAssetsBase(ctx.deps.properties.get(DOCS_ASSETS_PROPERTY));
       const local = assets !== SWAGGER_UI_CDN;
-      return { raw: { status: 200, contentType: 'text/html', body: renderDocsPage(buildOpenApiDocument(servers(ctx, local)), assets) } };
+      return { raw: { status: 200, contentType: 'text/html', body: renderDocsPage(withServers(ctx.deps.openApiDocument(), servers(ctx, local)), assets) } };
     },
   },
 ];

@@ -52,6 +52,8 @@ export interface ApiDeps {
   crypto: Crypto;
   clock: Clock;
   logger?: Logger;
+  /** The OpenAPI document's text without servers (generated at build time: api/openapi-serve.ts). */
+  openApiDocument: () => string;
   /** The deployed web app's URL (from the gas/ adapter), for the OpenAPI servers list. */
   serviceUrl?: () => string | null;
   limits?: Partial<ApiLimits>;

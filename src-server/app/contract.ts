@@ -202,7 +202,7 @@ export interface ChannelCheck {
   error: string | null;
 }
 
-/** Live view for the sidebar monitor (refreshed every 2 s): cheap, from cache + properties. */
+/** Live view for the sidebar monitor (polled every 2 s while a run is in progress, up to 30 s when idle): one cache read (app/monitor-record.ts). */
 export interface MonitorDto {
   now: string;
   running: { job_id: string; job_name: string; run_id: string; started_at: string; processed: number; expected: number | null; phase: string }[];

@@ -16,6 +16,7 @@ import type {
   Spreadsheets,
   TimeZoneOracle,
   Triggers,
+  YamlReader,
   YouTubeApi,
 } from '../ports';
 
@@ -32,6 +33,7 @@ export interface AppDeps {
   timeZones: TimeZoneOracle;
   crypto: Crypto;
   logger: Logger;
+  yaml: YamlReader;
   /** Time used by this execution so far; defaults to the clock since createSchedulerApp(). */
   budget?: ExecutionBudget;
 }

@@ -3,8 +3,8 @@
  * CSV cells are quoted per RFC 4180, and cells that a spreadsheet would read as a formula
  * (leading = + - @, tab or CR) are prefixed with an apostrophe.
  */
-import { stringify } from 'yaml';
 import type { ExportFormat } from '../domain/catalogue';
+import { toYaml } from '../domain/yaml-emit';
 import type { JobConfig } from '../domain/job';
 import type { ExportFile } from './contract';
 import type { JobRow } from './views';
@@ -64,7 +64,7 @@ export function exportFile(format: ExportFormat, jobs: readonly JobRow[], now: D
   if (format === 'csv') body = toCsv(jobs);
   // Every string value double-quoted: 10:30, yes, on, 0o17, = or << stay strings for any reader, YAML 1.1
   // (PyYAML) and 1.2 alike. The keys are the schema's field names, plain.
-  else if (format === 'yaml') body = stringify({ jobs: jobs.map(exportedJob) }, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
+  else if (format === 'yaml') body = toYaml({ jobs: jobs.map(exportedJob) });
   else body = `${JSON.stringify({ jobs: jobs.map(exportedJob) }, null, 2)}\n`;
   return { format, content_type: CONTENT_TYPES[format], filename: `youtube2sheets-jobs-${date}.${format}`, body };
 }

@@ -3,7 +3,6 @@
  * menu, web API, triggers) goes through this object. Each mutation: script lock, one property read,
  * one batched write, one audit append.
  */
-import { parse as parseYaml } from 'yaml';
 import { EXPORT_FORMATS, type ExportFormat } from '../domain/catalogue';
 import { parseJobConfig } from '../domain/job';
 import { stateOnResume } from '../domain/run-state';
@@ -47,7 +46,7 @@ import {
 import { quotaResetAt } from '../sync/quota-day';
 import { drainMissed } from './missed';
 import { readQuota } from './quota';
-import { allJobRows, calendarGrid, conflictsFor, invalidateMonitor, jobDetail, jobDto, monitorView } from './queries';
+import { allJobRows, calendarGrid, conflictsFor, invalidateMonitor, jobDetail, jobDto, monitorPoll, monitorView } from './queries';
 import { leaseActive, type JobRecord } from './records';
 import { claimPlanned, manualRun, recordExecuted, tabHolder } from './runner';
 import { tabLabel } from '../domain/tab-key';
@@ -395,7 +394,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     importJobs(text, format, actor) {
       let doc: unknown;
       try {
-        doc = format === 'yaml' ? parseYaml(text) : JSON.parse(text);
+        doc = format === 'yaml' ? deps.yaml.parse(text) : JSON.parse(text);
       } catch (err) {
         const reason = err instanceof Error ? err.message.split('\n')[0] : 'unreadable';
         throw new AppError(422, 'validation_failed', `import: the ${format === 'yaml' ? 'YAML' : 'JSON'} text cannot be read (${reason})`, [{ path: '', message: 'unreadable document' }]);
@@ -442,7 +441,8 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     },
 
     updateSettings(patch, actor) {
-      return ctx.mutate((loaded) => {
+      // The monitor shows the daily quota budget: its cached record is rebuilt after the change.
+      const updated = ctx.mutate((loaded) => {
         const before = loaded.settings;
         const next = applySettingsPatch(before, patch);
         loaded.snapshot.setJson(KEYS.settings, next);
@@ -454,6 +454,8 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
         }
         return next;
       });
+      invalidateMonitor(ctx);
+      return updated;
     },
 
     sidebarView() {
@@ -480,7 +482,8 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     },
 
     monitor() {
-      return monitorView(ctx, ctx.load(), ctx.now());
+      // A poll: one cache read while the monitor's record can answer (app/monitor-record.ts).
+      return monitorPoll(ctx, () => ctx.load(), ctx.now());
     },
 
     calendar(month, timeZone) {

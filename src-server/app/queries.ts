@@ -8,8 +8,10 @@ import type { CalendarDay, CalendarDto, ConflictWarningDto, JobDetailDto, JobDto
 import { AppError } from './contract';
 import { nextRunAt, type AppContext, type Loaded } from './context';
 import { readQuota } from './quota';
-import type { JobRecord } from './records';
-import { progressKey, type MonitorProgress } from './runner';
+import { quotaResetAt } from '../sync/quota-day';
+import { invalidateMonitorRecord, mergeRunning, monitorFromRecord, MONITOR_RECORD_MAX_AGE_MS, readMonitorRecord, writeMonitorRecord, type MonitorRecord } from './monitor-record';
+import { leaseActive, type JobRecord } from './records';
+import type { MonitorProgress } from './runner';
 import { isExecuted, runInstant, windowStats } from './stats';
 import { plannerInputs } from './tick';
 import { toJobRow, withScheduleText, type JobRow } from './views';
@@ -108,15 +110,14 @@ export function calendarGrid(loaded: Loaded, runs: readonly RunDto[], month: str
   return { month, time_zone: timeZone, days: [...days.values()] };
 }
 
-// Versioned: a cached figure of an older shape is never read as this one.
-const MONITOR_STATS_KEY = 'y2s:monitor:24h:v2';
-const MONITOR_STATS_TTL = 60;
 const MONITOR_WINDOW_MS = 86_400_000;
 const MONITOR_PROBLEMS = 5;
 
 interface MonitorSummary {
   last_24h: MonitorWindowDto;
   recent_problems: MonitorProblemRunDto[];
+  /** When the 24 h figures next change by time alone: the oldest run in the window leaves it. */
+  changes_at: number;
 }
 
 /** The 24 h figures: counts as the run statistics count them, and that window's failed and partial runs. */
@@ -124,9 +125,11 @@ export function monitorSummary(runs: readonly RunDto[], nowMs: number): MonitorS
   const sinceMs = nowMs - MONITOR_WINDOW_MS;
   const w = windowStats(runs, '24h', sinceMs);
   const problems: { run: RunDto; at: number; order: number }[] = [];
+  let changesAt = Number.POSITIVE_INFINITY;
   runs.forEach((run, order) => {
-    if (run.status !== 'failed' && run.status !== 'partial') return;
     const at = runInstant(run);
+    if (at >= sinceMs && at + MONITOR_WINDOW_MS < changesAt) changesAt = at + MONITOR_WINDOW_MS;
+    if (run.status !== 'failed' && run.status !== 'partial') return;
     if (at >= sinceMs) problems.push({ run, at, order });
   });
   // Newest first; the log's order breaks ties (a later row was written later).
@@ -141,51 +144,77 @@ export function monitorSummary(runs: readonly RunDto[], nowMs: number): MonitorS
       at: new Date(at).toISOString(),
       error: run.error,
     })),
+    changes_at: changesAt,
   };
 }
 
-function readCachedSummary(ctx: AppContext): MonitorSummary | null {
-  const cached = ctx.deps.cache.get(MONITOR_STATS_KEY);
-  if (!cached) return null;
-  try {
-    const parsed = JSON.parse(cached) as Partial<MonitorSummary>;
-    return parsed.last_24h && Array.isArray(parsed.recent_problems) ? (parsed as MonitorSummary) : null;
-  } catch {
-    return null;
+/** Runs in progress as the store knows them: every job with an active run. */
+function runningFromStore(loaded: Loaded, nowMs: number): MonitorProgress[] {
+  const out: MonitorProgress[] = [];
+  for (const job of loaded.jobs()) {
+    const state = loaded.state(job.id);
+    const active = state.active;
+    if (!active) continue;
+    out.push({
+      job_id: job.id,
+      job_name: job.config.name,
+      run_id: active.run_id,
+      started_at: active.started_at,
+      processed: active.processed ?? 0,
+      expected: active.expected ?? null,
+      phase: leaseActive(state, nowMs) ? 'running' : 'waiting for the next execution',
+    });
   }
+  return out;
 }
 
-/** Monitor: progress from the cache, quota from the store, 24 h figures cached for a minute. */
-export function monitorView(ctx: AppContext, loaded: Loaded, now: Date): MonitorDto {
-  const jobs = loaded.jobs();
-  const progress = jobs.length ? ctx.deps.cache.getMany(jobs.map((j) => progressKey(j.id))) : {};
-  const running: MonitorDto['running'] = [];
-  for (const value of Object.values(progress)) {
-    try {
-      running.push(JSON.parse(value) as MonitorProgress);
-    } catch {
-      // ignore a damaged entry
-    }
+/**
+ * Monitor, rebuilt from the store (and the run log when the cached 24 h figures are stale), with the
+ * live progress of the cached record; the result is cached as the record the next polls read.
+ * `cached` is the record when the caller has read it already.
+ */
+export function monitorView(ctx: AppContext, loaded: Loaded, now: Date, cached?: MonitorRecord | null): MonitorDto {
+  const cache = ctx.deps.cache;
+  const nowMs = now.getTime();
+  let rec: MonitorRecord | null = null;
+  try {
+    rec = cached === undefined ? readMonitorRecord(cache) : cached;
+  } catch {
+    rec = null;
   }
-  let summary = readCachedSummary(ctx);
-  if (!summary) {
-    summary = monitorSummary(ctx.logs.runs.all(), now.getTime());
-    ctx.deps.cache.put(MONITOR_STATS_KEY, JSON.stringify(summary), MONITOR_STATS_TTL);
+  const fresh = rec && rec.last_24h && nowMs < rec.valid_until ? rec : null;
+  const summary: MonitorSummary = fresh
+    ? { last_24h: fresh.last_24h!, recent_problems: fresh.recent_problems, changes_at: fresh.valid_until }
+    : monitorSummary(ctx.logs.runs.all(), nowMs);
+  const quota = { used_today: readQuota(loaded.snapshot, now).used, daily_budget: loaded.settings.daily_quota_budget };
+  const running = mergeRunning(runningFromStore(loaded, nowMs), rec, nowMs);
+  const validUntil = Math.min(nowMs + MONITOR_RECORD_MAX_AGE_MS, quotaResetAt(now).getTime(), summary.changes_at);
+  try {
+    writeMonitorRecord(cache, { v: 3, valid_until: validUntil, quota, last_24h: summary.last_24h, recent_problems: summary.recent_problems, running });
+  } catch {
+    // best effort: the next poll rebuilds
   }
-  const quota = readQuota(loaded.snapshot, now);
   return {
     now: now.toISOString(),
-    running,
-    quota: { used_today: quota.used, daily_budget: loaded.settings.daily_quota_budget },
+    running: running.map(({ updated_at: _updated, ...progress }) => progress),
+    quota,
     last_24h: summary.last_24h,
     recent_problems: summary.recent_problems,
   };
 }
 
-export function invalidateMonitor(ctx: AppContext): void {
+/** The monitor for a poll: one cache read when the record can answer, else rebuilt from the store. */
+export function monitorPoll(ctx: AppContext, load: () => Loaded, now: Date): MonitorDto {
+  let rec: MonitorRecord | null = null;
   try {
-    ctx.deps.cache.remove(MONITOR_STATS_KEY);
+    rec = readMonitorRecord(ctx.deps.cache);
   } catch {
-    // best effort
+    rec = null;
   }
+  return monitorFromRecord(rec, now.getTime()) ?? monitorView(ctx, load(), now, rec);
+}
+
+/** Something the monitor shows changed in the store: the next poll rebuilds the record. */
+export function invalidateMonitor(ctx: AppContext): void {
+  invalidateMonitorRecord(ctx.deps.cache);
 }

@@ -18,14 +18,13 @@ import { addQuota, ExecutionQuotaMeter } from './quota';
 import { leaseActive, type ActiveRun, type JobRecord, type JobState } from './records';
 import { tabKey } from '../domain/tab-key';
 import { knownChannelsFromCache } from './channel-checks';
+import { reportProgress } from './monitor-record';
 
 /** An execution may live 6 minutes; a lease outlives it with a margin, then the run is resumable. */
 export const LEASE_MS = 7 * 60_000;
 /** No run starts after this much of the execution is used; runSync gets it as its deadline. */
 export const WORK_BUDGET_MS = 270_000;
-export const PROGRESS_TTL_SECONDS = 600;
 export const MAX_ERROR_CHARS = 1_000;
-export const progressKey = (jobId: string): string => `y2s:progress:${jobId}`;
 
 export interface Claimed {
   jobId: string;
@@ -144,13 +143,8 @@ export function execute(ctx: AppContext, claim: Claimed, meter: ExecutionQuotaMe
   });
   const cache = ctx.deps.cache;
   let lastProgressAt: number | null = null;
-  const putProgress = (p: MonitorProgress): void => {
-    try {
-      cache.put(progressKey(claim.jobId), JSON.stringify(p), PROGRESS_TTL_SECONDS);
-    } catch {
-      // The monitor is best effort: a cache failure never fails a run.
-    }
-  };
+  // The monitor's cached record (best effort: a cache failure never fails a run); null: the run left it.
+  const putProgress = (p: MonitorProgress | null): void => reportProgress(cache, claim.run.run_id, p, ctx.now().getTime());
   let outcome: SyncOutcome | null = null;
   let crash: string | null = null;
   try {
@@ -193,8 +187,7 @@ export function execute(ctx: AppContext, claim: Claimed, meter: ExecutionQuotaMe
   };
   try {
     // A run that continues in the next execution stays on the monitor meanwhile.
-    if (runContinues(ex)) putProgress({ ...total, phase: 'waiting for the next execution' });
-    else cache.remove(progressKey(claim.jobId));
+    putProgress(runContinues(ex) ? { ...total, phase: 'waiting for the next execution' } : null);
   } catch {
     // best effort
   }

@@ -123,102 +123,108 @@ const dateTimeField = (field: string) =>
     ),
   );
 
-const channelList = z.array(
-  z.string({ error: need('must be a string') }).check(
-    z.trim(),
-    z.maxLength(JOB_LIMITS.channelInput, `must be at most ${JOB_LIMITS.channelInput} characters`),
-    z.refine((v) => tryNormalizeChannelInput(v) !== null, CHANNEL_INPUT_HINT),
-    z.overwrite((v) => {
-      const ref = tryNormalizeChannelInput(v);
-      return ref ? canonicalChannel(ref) : v;
+/**
+ * The schema's fields. Built on first use, not at load: Apps Script evaluates the whole bundle on every
+ * execution, and building zod schemas was about half of that cost for executions that validate nothing.
+ */
+function jobShape() {
+  const channelList = z.array(
+    z.string({ error: need('must be a string') }).check(
+      z.trim(),
+      z.maxLength(JOB_LIMITS.channelInput, `must be at most ${JOB_LIMITS.channelInput} characters`),
+      z.refine((v) => tryNormalizeChannelInput(v) !== null, CHANNEL_INPUT_HINT),
+      z.overwrite((v) => {
+        const ref = tryNormalizeChannelInput(v);
+        return ref ? canonicalChannel(ref) : v;
+      }),
+    ),
+    { error: need('must be a list of channels') },
+  ).check(
+    z.minLength(1, 'must list at least 1 channel'),
+    z.maxLength(JOB_LIMITS.channels, `must list at most ${JOB_LIMITS.channels} channels`),
+    z.superRefine((list: string[], ctx) => {
+      const seen = new Map<string, number>();
+      list.forEach((v, i) => {
+        const ref = tryNormalizeChannelInput(v);
+        if (!ref) return;
+        const first = seen.get(ref.key);
+        if (first !== undefined) ctx.addIssue({ code: 'custom', message: `same channel as channels.${first} (${v})`, path: [i] });
+        else seen.set(ref.key, i);
+      });
     }),
-  ),
-  { error: need('must be a list of channels') },
-).check(
-  z.minLength(1, 'must list at least 1 channel'),
-  z.maxLength(JOB_LIMITS.channels, `must list at most ${JOB_LIMITS.channels} channels`),
-  z.superRefine((list: string[], ctx) => {
-    const seen = new Map<string, number>();
-    list.forEach((v, i) => {
-      const ref = tryNormalizeChannelInput(v);
-      if (!ref) return;
-      const first = seen.get(ref.key);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', message: `same channel as channels.${first} (${v})`, path: [i] });
-      else seen.set(ref.key, i);
-    });
-  }),
-);
+  );
 
-const scheduleDoc = [
-  'Depends on schedule_type.',
-  ...SCHEDULE_TYPES.map((t) => `${t}: ${SCHEDULE_EXPECTATIONS[t].replace(/^\w+ expects /, '')}.`),
-  'Times are local to `timezone`; see docs/schedules.md for the DST rules.',
-].join(' ');
+  const scheduleDoc = [
+    'Depends on schedule_type.',
+    ...SCHEDULE_TYPES.map((t) => `${t}: ${SCHEDULE_EXPECTATIONS[t].replace(/^\w+ expects /, '')}.`),
+    'Times are local to `timezone`; see docs/schedules.md for the DST rules.',
+  ].join(' ');
 
-const shape = {
-  name: doc(text(1, JOB_LIMITS.name).check(z.refine((v) => !ANY_CONTROL_RE.test(v), 'must not contain control characters')), 'Display name of the job.', ['Daily Sync']),
-  description: doc(
-    z._default(text(0, JOB_LIMITS.description).check(z.refine((v) => !CONTROL_CHARS_RE.test(v), 'must not contain control characters')), ''),
-    'Free text for people.',
-  ),
-  channels: doc(channelList, `YouTube channels (1-${JOB_LIMITS.channels}): @handle, youtube.com/@handle URL, /channel/UC… URL or bare UC… id, /user/ URL. Stored in a canonical form: @handle, UC… id or /user/ URL.`, [['@mkbhd']]),
-  schedule_type: doc(z.enum(SCHEDULE_TYPES, { error: need(`must be one of ${SCHEDULE_TYPES.join(', ')}`) }), 'How schedule_value is read.'),
-  schedule_value: doc(text(1, 300), scheduleDoc, ['09:00', '09:00,17:30', 'MON,WED,FRI@09:00', '1,15@08:00', 'last@18:00', '30m', '0 9 * * 1-5', '2026-12-24T18:00']),
-  timezone: doc(
-    z._default(z.string({ error: need('must be a string') }).check(z.trim(), z.refine((v) => v === '' || isValidTimeZone(v), 'must be an IANA time zone such as America/New_York or UTC')), 'UTC'),
-    "IANA time zone of the schedule. Defaults to the script's time zone when omitted.",
-    ['America/New_York'],
-  ),
-  start_at: doc(z._default(dateTimeField('start_at'), null), 'No occurrence before this ISO date-time (local to timezone unless an offset is given). Inclusive.'),
-  end_at: doc(z._default(dateTimeField('end_at'), null), 'No occurrence after this ISO date-time (local to timezone unless an offset is given). Inclusive.'),
-  target_sheet_id: doc(
-    z._default(
-      z.string({ error: need('must be a string') }).check(
-        z.trim(),
-        z.overwrite(normalizeSheetId),
-        z.maxLength(JOB_LIMITS.sheetId, `must be at most ${JOB_LIMITS.sheetId} characters`),
-        // A refinement, not a pattern: the JSON Schema must accept the URL form too.
-        z.refine((v) => SHEET_ID_RE.test(v), 'must be a spreadsheet id or a docs.google.com/spreadsheets URL'),
+  return {
+    name: doc(text(1, JOB_LIMITS.name).check(z.refine((v) => !ANY_CONTROL_RE.test(v), 'must not contain control characters')), 'Display name of the job.', ['Daily Sync']),
+    description: doc(
+      z._default(text(0, JOB_LIMITS.description).check(z.refine((v) => !CONTROL_CHARS_RE.test(v), 'must not contain control characters')), ''),
+      'Free text for people.',
+    ),
+    channels: doc(channelList, `YouTube channels (1-${JOB_LIMITS.channels}): @handle, youtube.com/@handle URL, /channel/UC… URL or bare UC… id, /user/ URL. Stored in a canonical form: @handle, UC… id or /user/ URL.`, [['@mkbhd']]),
+    schedule_type: doc(z.enum(SCHEDULE_TYPES, { error: need(`must be one of ${SCHEDULE_TYPES.join(', ')}`) }), 'How schedule_value is read.'),
+    schedule_value: doc(text(1, 300), scheduleDoc, ['09:00', '09:00,17:30', 'MON,WED,FRI@09:00', '1,15@08:00', 'last@18:00', '30m', '0 9 * * 1-5', '2026-12-24T18:00']),
+    timezone: doc(
+      z._default(z.string({ error: need('must be a string') }).check(z.trim(), z.refine((v) => v === '' || isValidTimeZone(v), 'must be an IANA time zone such as America/New_York or UTC')), 'UTC'),
+      "IANA time zone of the schedule. Defaults to the script's time zone when omitted.",
+      ['America/New_York'],
+    ),
+    start_at: doc(z._default(dateTimeField('start_at'), null), 'No occurrence before this ISO date-time (local to timezone unless an offset is given). Inclusive.'),
+    end_at: doc(z._default(dateTimeField('end_at'), null), 'No occurrence after this ISO date-time (local to timezone unless an offset is given). Inclusive.'),
+    target_sheet_id: doc(
+      z._default(
+        z.string({ error: need('must be a string') }).check(
+          z.trim(),
+          z.overwrite(normalizeSheetId),
+          z.maxLength(JOB_LIMITS.sheetId, `must be at most ${JOB_LIMITS.sheetId} characters`),
+          // A refinement, not a pattern: the JSON Schema must accept the URL form too.
+          z.refine((v) => SHEET_ID_RE.test(v), 'must be a spreadsheet id or a docs.google.com/spreadsheets URL'),
+        ),
+        '',
       ),
-      '',
+      'Spreadsheet to write to: an id or its docs.google.com URL (stored as the id). Empty: the spreadsheet this script is bound to.',
     ),
-    'Spreadsheet to write to: an id or its docs.google.com URL (stored as the id). Empty: the spreadsheet this script is bound to.',
-  ),
-  target_tab_name: doc(
-    text(1, JOB_LIMITS.tabName).check(
-      z.refine((v) => !ANY_CONTROL_RE.test(v), 'must not contain control characters'),
-      z.refine((v) => !v.toLowerCase().startsWith(RESERVED_TAB_PREFIX), `must not start with ${RESERVED_TAB_PREFIX} (reserved for the scheduler's hidden history and audit tabs)`),
+    target_tab_name: doc(
+      text(1, JOB_LIMITS.tabName).check(
+        z.refine((v) => !ANY_CONTROL_RE.test(v), 'must not contain control characters'),
+        z.refine((v) => !v.toLowerCase().startsWith(RESERVED_TAB_PREFIX), `must not start with ${RESERVED_TAB_PREFIX} (reserved for the scheduler's hidden history and audit tabs)`),
+      ),
+      `Tab (sheet) the videos are written to; created when missing. Names starting with ${RESERVED_TAB_PREFIX} are reserved.`,
+      ['Videos'],
     ),
-    `Tab (sheet) the videos are written to; created when missing. Names starting with ${RESERVED_TAB_PREFIX} are reserved.`,
-    ['Videos'],
-  ),
-  output_mode: doc(z._default(z.enum(OUTPUT_MODES, { error: need(`must be one of ${OUTPUT_MODES.join(', ')}`) }), 'upsert'), 'upsert: update rows by video_id and add new ones; append: add new videos only; overwrite: replace the table.'),
-  columns: doc(
-    z._default(uniqueArray(z.enum(COLUMNS, { error: need(`must be one of ${COLUMNS.join(', ')}`) }), 1, COLUMNS.length, 'columns'), () => [...DEFAULT_COLUMNS]),
-    'Columns to write, in order. upsert needs video_id; append and overwrite need video_id or url.',
-  ),
-  video_filter: doc(z._default(z.enum(VIDEO_FILTERS, { error: need(`must be one of ${VIDEO_FILTERS.join(', ')}`) }), 'all'), 'all videos, long-form only, or Shorts only.'),
-  stats_refresh: doc(
-    z._default(z.enum(STATS_REFRESH_POLICIES, { error: need(`must be one of ${STATS_REFRESH_POLICIES.join(', ')}`) }), DEFAULT_STATS_REFRESH),
-    'upsert only: how often the views, likes and comments of the tab\'s newest 50 rows are refreshed. daily: at most once in 23 hours (1 unit, or free when the run fetches new videos anyway); every_run: on every run; off: never. Counted apart from new-video syncs (refresh_units).',
-  ),
-  max_videos: doc(z._default(int(1, 20000), 500), 'At most this many videos per channel and run.'),
-  priority: doc(z._default(int(1, 10), 5), '1 (lowest) to 10 (highest): higher priority runs first when several jobs are due.'),
-  max_retries: doc(z._default(int(0, 10), 3), 'Retries of a run that failed with a transient error.'),
-  retry_backoff_minutes: doc(z._default(int(1, 1440), 5), 'First retry delay; doubled on each further attempt (with jitter).'),
-  misfire_grace_minutes: doc(z._default(int(0, 10080), 60), 'An occurrence found later than this is missed (see catch_up).'),
-  catch_up: doc(z._default(z.enum(CATCH_UP_POLICIES, { error: need(`must be one of ${CATCH_UP_POLICIES.join(', ')}`) }), 'latest'), 'After downtime: latest = one catch-up run; all = every missed occurrence runs; none = record them as missed.'),
-  notify_emails: doc(
-    z._default(uniqueArray(z.string({ error: need('must be a string') }).check(z.trim(), z.maxLength(JOB_LIMITS.email, `must be at most ${JOB_LIMITS.email} characters`), z.regex(EMAIL_RE, 'must be an email address')), 0, JOB_LIMITS.notifyEmails, 'addresses'), []),
-    'Who gets notification emails.',
-  ),
-  notify_on: doc(z._default(uniqueArray(z.enum(NOTIFY_EVENTS, { error: need(`must be one of ${NOTIFY_EVENTS.join(', ')}`) }), 0, NOTIFY_EVENTS.length, 'events'), (): NotifyEvent[] => ['failure', 'recovery']), 'Events that send an email.'),
-  enabled: doc(z._default(z.boolean({ error: need('must be true or false') }), true), 'Disabled jobs never run on schedule.'),
-  tags: doc(z._default(uniqueArray(text(1, JOB_LIMITS.tag), 0, JOB_LIMITS.tags, 'tags'), []), 'Free labels for filtering.'),
-  depends_on: doc(z._default(z.nullable(text(1, JOB_LIMITS.jobId)), null), 'Id of a job that must have succeeded for the same period before this one runs.'),
-};
+    output_mode: doc(z._default(z.enum(OUTPUT_MODES, { error: need(`must be one of ${OUTPUT_MODES.join(', ')}`) }), 'upsert'), 'upsert: update rows by video_id and add new ones; append: add new videos only; overwrite: replace the table.'),
+    columns: doc(
+      z._default(uniqueArray(z.enum(COLUMNS, { error: need(`must be one of ${COLUMNS.join(', ')}`) }), 1, COLUMNS.length, 'columns'), () => [...DEFAULT_COLUMNS]),
+      'Columns to write, in order. upsert needs video_id; append and overwrite need video_id or url.',
+    ),
+    video_filter: doc(z._default(z.enum(VIDEO_FILTERS, { error: need(`must be one of ${VIDEO_FILTERS.join(', ')}`) }), 'all'), 'all videos, long-form only, or Shorts only.'),
+    stats_refresh: doc(
+      z._default(z.enum(STATS_REFRESH_POLICIES, { error: need(`must be one of ${STATS_REFRESH_POLICIES.join(', ')}`) }), DEFAULT_STATS_REFRESH),
+      'upsert only: how often the views, likes and comments of the tab\'s newest 50 rows are refreshed. daily: at most once in 23 hours (1 unit, or free when the run fetches new videos anyway); every_run: on every run; off: never. Counted apart from new-video syncs (refresh_units).',
+    ),
+    max_videos: doc(z._default(int(1, 20000), 500), 'At most this many videos per channel and run.'),
+    priority: doc(z._default(int(1, 10), 5), '1 (lowest) to 10 (highest): higher priority runs first when several jobs are due.'),
+    max_retries: doc(z._default(int(0, 10), 3), 'Retries of a run that failed with a transient error.'),
+    retry_backoff_minutes: doc(z._default(int(1, 1440), 5), 'First retry delay; doubled on each further attempt (with jitter).'),
+    misfire_grace_minutes: doc(z._default(int(0, 10080), 60), 'An occurrence found later than this is missed (see catch_up).'),
+    catch_up: doc(z._default(z.enum(CATCH_UP_POLICIES, { error: need(`must be one of ${CATCH_UP_POLICIES.join(', ')}`) }), 'latest'), 'After downtime: latest = one catch-up run; all = every missed occurrence runs; none = record them as missed.'),
+    notify_emails: doc(
+      z._default(uniqueArray(z.string({ error: need('must be a string') }).check(z.trim(), z.maxLength(JOB_LIMITS.email, `must be at most ${JOB_LIMITS.email} characters`), z.regex(EMAIL_RE, 'must be an email address')), 0, JOB_LIMITS.notifyEmails, 'addresses'), []),
+      'Who gets notification emails.',
+    ),
+    notify_on: doc(z._default(uniqueArray(z.enum(NOTIFY_EVENTS, { error: need(`must be one of ${NOTIFY_EVENTS.join(', ')}`) }), 0, NOTIFY_EVENTS.length, 'events'), (): NotifyEvent[] => ['failure', 'recovery']), 'Events that send an email.'),
+    enabled: doc(z._default(z.boolean({ error: need('must be true or false') }), true), 'Disabled jobs never run on schedule.'),
+    tags: doc(z._default(uniqueArray(text(1, JOB_LIMITS.tag), 0, JOB_LIMITS.tags, 'tags'), []), 'Free labels for filtering.'),
+    depends_on: doc(z._default(z.nullable(text(1, JOB_LIMITS.jobId)), null), 'Id of a job that must have succeeded for the same period before this one runs.'),
+  };
+}
 
-const FIELD_NAMES = Object.keys(shape);
+
 
 function crossFieldChecks(value: unknown, ctx: { addIssue(issue: { code: 'custom'; message: string; path: PropertyKey[]; input?: unknown }): void }): void {
   if (!value || typeof value !== 'object') return;
@@ -246,20 +252,34 @@ function crossFieldChecks(value: unknown, ctx: { addIssue(issue: { code: 'custom
   }
 }
 
-/** The job config schema (input: the wire format; output: every field present, defaults applied). */
-export const JobConfigSchema = z.strictObject(shape, { error: need('expected a JSON object with the job fields') }).check(
-  // Runs even when single fields failed, so one answer lists every problem.
-  z.superRefine((value, ctx) => crossFieldChecks(value, ctx), { when: () => true }),
-  z.superRefine((value, ctx) => {
-    const bytes = utf8Length(JSON.stringify(value));
-    if (bytes > JOB_LIMITS.storedBytes) {
-      ctx.addIssue({ code: 'custom', message: `the job takes ${bytes} bytes stored, more than ${JOB_LIMITS.storedBytes}: shorten description, channels, tags or notify_emails`, path: [] });
-    }
-  }),
-);
+function buildJobConfigSchema() {
+  return z.strictObject(jobShape(), { error: need('expected a JSON object with the job fields') }).check(
+    // Runs even when single fields failed, so one answer lists every problem.
+    z.superRefine((value, ctx) => crossFieldChecks(value, ctx), { when: () => true }),
+    z.superRefine((value, ctx) => {
+      const bytes = utf8Length(JSON.stringify(value));
+      if (bytes > JOB_LIMITS.storedBytes) {
+        ctx.addIssue({ code: 'custom', message: `the job takes ${bytes} bytes stored, more than ${JOB_LIMITS.storedBytes}: shorten description, channels, tags or notify_emails`, path: [] });
+      }
+    }),
+  );
+}
 
-export type JobConfig = z.output<typeof JobConfigSchema>;
-export type JobConfigInput = z.input<typeof JobConfigSchema>;
+type JobConfigSchemaType = ReturnType<typeof buildJobConfigSchema>;
+let jobConfigSchemaMemo: JobConfigSchemaType | null = null;
+
+/** The job config schema (input: the wire format; output: every field present, defaults applied). */
+export function jobConfigSchema(): JobConfigSchemaType {
+  return (jobConfigSchemaMemo ??= buildJobConfigSchema());
+}
+
+/** The wire format's field names, in the schema's order. */
+function fieldNames(): string[] {
+  return Object.keys(jobConfigSchema().shape);
+}
+
+export type JobConfig = z.output<JobConfigSchemaType>;
+export type JobConfigInput = z.input<JobConfigSchemaType>;
 
 export { utf8Length } from './text';
 
@@ -278,7 +298,7 @@ function editDistance(a: string, b: string): number {
 }
 
 function unknownFieldMessage(key: string): string {
-  const near = FIELD_NAMES.map((f) => ({ f, d: editDistance(key.toLowerCase(), f) })).sort((x, y) => x.d - y.d)[0];
+  const near = fieldNames().map((f) => ({ f, d: editDistance(key.toLowerCase(), f) })).sort((x, y) => x.d - y.d)[0];
   const hint = near && near.d <= 3 ? ` (did you mean ${near.f}?)` : '';
   return `${key}: unknown field${hint}`;
 }
@@ -324,7 +344,7 @@ function withDefaultTimezone(input: unknown, ctx: JobParseContext): unknown {
 
 /** Validates a job config from the wire (API body, import, wizard) and applies defaults. */
 export function parseJobConfig(input: unknown, ctx: JobParseContext): ParseResult<JobConfig> {
-  const result = JobConfigSchema.safeParse(withDefaultTimezone(input, ctx));
+  const result = jobConfigSchema().safeParse(withDefaultTimezone(input, ctx));
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, issues: toFieldIssues(result.error.issues as unknown as RawIssue[]) };
 }
@@ -337,7 +357,8 @@ export function parseJobPatch(existing: JobConfig, patch: unknown, ctx: JobParse
   if (!patch || typeof patch !== 'object' || Array.isArray(patch)) {
     return { ok: false, issues: [{ path: '', message: 'job: expected a JSON object with the fields to change' }] };
   }
-  const unknown = Object.keys(patch).filter((k) => !FIELD_NAMES.includes(k));
+  const names = fieldNames();
+  const unknown = Object.keys(patch).filter((k) => !names.includes(k));
   if (unknown.length > 0) return { ok: false, issues: unknown.map((k) => ({ path: k, message: unknownFieldMessage(k) })) };
   const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   return parseJobConfig({ ...existing, ...defined }, ctx);

@@ -162,6 +162,7 @@ function cronCore(pattern: string, tz: string): Core | null {
  */
 export function resetScheduleMemos(): void {
   crons.clear();
+  compiled.clear();
   resetGrammarMemos();
   resetTimeZoneMemos();
 }
@@ -175,10 +176,40 @@ function onceCore(at: LocalDateTime, tz: string): Core {
 }
 
 /**
+ * Compiled schedules with their answers, shared by every job with the same schedule fields (and
+ * anchor, for intervals): thousands of jobs usually share a few schedules ("daily 09:00" in one
+ * zone), and in one plan they ask the same questions (their last occurrence, now). Pure facts, kept
+ * for the life of the execution (bounded).
+ */
+const compiled = new Map<string, CompiledSchedule | null>();
+const COMPILED_LIMIT = 5_000;
+
+/**
  * Compiles a job's schedule; null when schedule_value does not parse (a stored job always parses).
  * Bounds: occurrences are kept inside [start_at, end_at].
  */
 export function compileSchedule(job: ScheduleFields, options: OccurrenceOptions = {}): CompiledSchedule | null {
+  const anchorMs = job.schedule_type === 'interval' && !job.start_at ? (options.anchor?.getTime() ?? 0) : 0;
+  const key = `${job.schedule_type}\u0000${job.schedule_value}\u0000${job.timezone}\u0000${job.start_at ?? ''}\u0000${job.end_at ?? ''}\u0000${anchorMs}`;
+  const hit = compiled.get(key);
+  if (hit !== undefined) return hit;
+  const schedule = compileUncached(job, options);
+  const shared = schedule && memoized(schedule);
+  if (compiled.size >= COMPILED_LIMIT) compiled.clear();
+  compiled.set(key, shared);
+  return shared;
+}
+
+function memoized(schedule: CompiledSchedule): CompiledSchedule {
+  const next = new Map<number, number | null>();
+  const prev = new Map<number, number | null>();
+  return {
+    next: (afterMs) => memo(next, afterMs, () => schedule.next(afterMs)),
+    prev: (atMs) => memo(prev, atMs, () => schedule.prev(atMs)),
+  };
+}
+
+function compileUncached(job: ScheduleFields, options: OccurrenceOptions): CompiledSchedule | null {
   const parsed = parseStoredScheduleValue(job.schedule_type, job.schedule_value);
   if (!parsed.ok) return null;
   const tz = job.timezone;

@@ -14,6 +14,7 @@ import { consoleLogger, createGasIdentity, createGasTimeZoneOracle, systemClock 
 import { createScriptPropertyStore } from './properties';
 import { createSpreadsheets } from './sheets';
 import { createGasTriggers } from './triggers';
+import { createYamlReader } from './yaml';
 import { createYouTubeApi } from './youtube';
 import { shareReads } from '../sync/shared-reads';
 
@@ -41,6 +42,7 @@ export function createGasDeps(): AppDeps {
     timeZones: createGasTimeZoneOracle(),
     crypto: createGasCrypto(),
     logger: consoleLogger,
+    yaml: createYamlReader(),
     // The execution began about when its entry point built the app.
     budget: { elapsedMs: () => clock.now().getTime() - startedMs },
   };

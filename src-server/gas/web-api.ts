@@ -9,6 +9,7 @@ import { createApiKeyService, type ApiKeyService, type ApiKeyServiceDeps, type K
 import { AppContext } from '../app/context';
 import type { Actor, ApiKeyDto } from '../app/contract';
 import { rotateJwtSecret } from '../api/jwt';
+import { OPENAPI_DOCUMENT_FILE } from '../api/openapi-serve';
 
 function serviceUrl(): string | null {
   try {
@@ -30,7 +31,12 @@ export function spreadsheetOwnerEmail(): string | null {
 export function gasApiDeps(): ApiDeps {
   const gas = createGasApp();
   const { properties, lock, cache, crypto, clock, logger } = gas.deps;
-  return { app: () => gas.app, properties, lock, cache, crypto, clock, logger, serviceUrl };
+  return { app: () => gas.app, properties, lock, cache, crypto, clock, logger, serviceUrl, openApiDocument };
+}
+
+/** The document generated at build time, read from its project file (never parsed by other executions). */
+function openApiDocument(): string {
+  return HtmlService.createHtmlOutputFromFile(OPENAPI_DOCUMENT_FILE).getContent();
 }
 
 /** The key service with the owner check, without audit rows (callers that mutate use gasApiKeyManager). */

@@ -54,6 +54,28 @@ export function usePolling(fn: () => Promise<unknown>, ms: number, active: boole
   }, [ms, active]);
 }
 
+/**
+ * Like usePolling, with a wait that `fn` decides: it answers the delay before the next call (the
+ * first call waits `firstMs`). `restartKey` changing starts over from `firstMs` (e.g. after a user
+ * action that starts a run). A failed call keeps the last wait.
+ */
+export function useAdaptivePolling(fn: (previousMs: number) => Promise<number>, firstMs: number, active: boolean, restartKey: unknown = null): void {
+  const latest = useRef(fn);
+  latest.current = fn;
+  useEffect(() => {
+    if (!active) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const loop = (ms: number) => {
+      timer = setTimeout(() => {
+        latest.current(ms).catch(() => ms).then((next) => { if (!stopped) loop(next); });
+      }, ms);
+    };
+    loop(firstMs);
+    return () => { stopped = true; if (timer) clearTimeout(timer); };
+  }, [firstMs, active, restartKey]);
+}
+
 /** Saves text as a file (export). */
 export function download(filename: string, contentType: string, body: string): void {
   const url = URL.createObjectURL(new Blob([body], { type: contentType }));

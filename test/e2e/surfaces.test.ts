@@ -30,7 +30,7 @@ async function expectAccessible(page: Page) {
 }
 
 test('sidebar: summary, job list and actions; monitor polls only while its tab is shown and the page visible', async () => {
-  const { page, errors, calls } = await surface('sidebar', [300, 800], createMockBackend(), true);
+  const { page, errors, calls, backend } = await surface('sidebar', [300, 800], createMockBackend(), true);
   await page.getByText('Daily Sync').first().waitFor();
   expect(await page.getByText('Jobs (3)').count()).toBe(1);
   await expectAccessible(page);
@@ -72,6 +72,15 @@ test('sidebar: summary, job list and actions; monitor polls only while its tab i
   await page.getByRole('tab', { name: 'Overview' }).click();
   await page.clock.runFor(10_000);
   expect(polls()).toBe(3);
+
+  // Nothing running: the polls back off (2 s, then 5, 10, 20, 30 s) instead of one every 2 s.
+  backend.override('monitorView', () => ({ ...(backend.original('monitorView') as object), running: [] }));
+  await page.getByRole('tab', { name: 'Monitor' }).click();
+  for (let i = 0; i < 120; i++) await page.clock.runFor(500); // one minute
+  const idle = polls() - 3;
+  expect(idle).toBeGreaterThanOrEqual(3); // at 2, 7, 17 and 37 s ...
+  expect(idle).toBeLessThanOrEqual(5); // ... where a fixed 2 s would have made 30
+  await page.getByText('No job is running.').waitFor();
   expect(errors).toEqual([]);
   await page.close();
 });

@@ -41,6 +41,20 @@ describe('build/Code.js in the runtime', () => {
     expect(tickTriggers(copy).map((t) => t.uid)).toEqual([heartbeat.uid]);
   });
 
+  it('an idle monitor poll (google.script.run.monitorView) is one cache read', () => {
+    const rt = createRuntime({ start: '2026-01-05T12:00:00Z' });
+    const first = rt.scriptRun('monitorView');
+    expect(first.ok).toBe(true); // no record yet: built from the store, then cached
+    for (let i = 0; i < 3; i++) {
+      rt.clock.set(new Date(rt.clock.now().getTime() + 30_000));
+      const poll = rt.scriptRun('monitorView');
+      expect(poll.ok).toBe(true);
+      const services = Object.entries(poll.calls).filter(([name]) => name !== 'CacheService.getScriptCache');
+      expect(services).toEqual([['CacheService.Cache.get', 1]]);
+      expect(poll.value).toMatchObject({ ok: true, data: { running: [] } });
+    }
+  });
+
   it('opens the sidebar from build/sidebar.html', () => {
     const rt = createRuntime();
     expect(rt.run('openSidebar').ok).toBe(true);

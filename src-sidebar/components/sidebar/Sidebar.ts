@@ -5,7 +5,8 @@ import { html } from '../../lib/html';
 import { rpc, errorMessage } from '../../rpc';
 import { fmtInt, fmtPercent, fmtRelative, fmtZonedDateTime, viewerZone } from '../../lib/format';
 import { Badge, Empty, ErrorBanner, Loading, ZonedTime } from '../../lib/components';
-import { usePageVisible, usePolling } from '../../lib/host';
+import { MONITOR_POLL, nextMonitorDelay } from '../../lib/backoff';
+import { useAdaptivePolling, usePageVisible, usePolling } from '../../lib/host';
 import { Monitor } from './Monitor';
 
 type Tab = 'overview' | 'monitor';
@@ -95,8 +96,14 @@ export function Sidebar() {
   // The overview refreshes every 30 s while it is shown and the page visible (like the job manager).
   usePolling(load, 30_000, tab === 'overview' && visible);
 
-  // The monitor refreshes every 2 s, only while its tab is selected and the page visible.
-  usePolling(async () => setMonitor(await rpc.monitorView()), 2000, tab === 'monitor' && visible);
+  // The monitor refreshes while its tab is selected and the page visible: every 2 s while a run is in
+  // progress, backing off to 30 s while nothing runs (lib/backoff.ts). A Run now starts over at 2 s.
+  const [pollRestart, setPollRestart] = useState(0);
+  useAdaptivePolling(async (previousMs) => {
+    const next = await rpc.monitorView();
+    setMonitor(next);
+    return nextMonitorDelay(previousMs, next.running.length);
+  }, MONITOR_POLL.activeMs, tab === 'monitor' && visible, pollRestart);
 
   async function onAction(action: 'run' | 'pause' | 'resume' | 'edit', job: JobDto) {
     if (action === 'edit') { void rpc.openWizard(job.id); return; }
@@ -104,6 +111,7 @@ export function Sidebar() {
     setNotice('');
     try {
       if (action === 'run') {
+        setPollRestart((n) => n + 1);
         const run = await rpc.runJobNow(job.id);
         setNotice(run.status === 'succeeded'
           ? `${job.config.name}: ${run.videos_added} added, ${run.videos_updated} updated.`

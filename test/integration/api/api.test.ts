@@ -6,6 +6,7 @@
 import { createRuntime, type Runtime } from '../../../emulator';
 import { matchRoute, ROUTES } from '../../../src-server/api/routes';
 import type { HttpMethod } from '../../../src-server/api/types';
+import { buildOpenApiDocument, type ServerEntry } from '../../../src-server/api/openapi';
 
 /** Routes answered without an error envelope at least once (checked against the route table at the end). */
 const covered = new Set<string>();
@@ -153,6 +154,12 @@ describe('web API in the local runtime', () => {
     expect(imported.json).toMatchObject({ ok: true });
     expect(imported.json.data.created.length + imported.json.data.updated.length).toBe(1);
 
+    // YAML import loads its parser from the project file build/yaml-reader.html (not part of Code.js).
+    const fromYaml = api(runtime, 'POST', '/jobs/import', { key: WRITE_KEY, query: { format: 'yaml' }, text: yaml.text, contentType: 'application/yaml' });
+    expect(fromYaml.json).toMatchObject({ ok: true, data: { created: [], updated: [], unchanged: [expect.any(String)] } });
+    const badYaml = api(runtime, 'POST', '/jobs/import', { key: WRITE_KEY, body: { format: 'yaml', content: 'jobs: [unclosed' } });
+    expect(badYaml.json.error).toMatchObject({ status: 422, code: 'validation_failed', message: expect.stringMatching(/^import: the YAML text cannot be read \(/) });
+
     const audit = api(runtime, 'GET', '/audit', { key: READ_KEY, query: { page_size: '100' } });
     expect(audit.json.ok).toBe(true);
     const rows = audit.json.data as { actor: string; action: string; job_id: string | null }[];
@@ -238,6 +245,11 @@ describe('web API in the local runtime', () => {
   test('openapi.json and the docs page', () => {
     const doc = api(runtime, 'GET', '/openapi.json', { key: READ_KEY });
     expect(JSON.parse(doc.text)).toMatchObject({ openapi: '3.1.0', paths: { '/jobs': {} } });
+    // The bundle serves the document generated at build time (project file openapi-document): the same
+    // document the schemas give now, with the servers of this deployment.
+    const served = JSON.parse(doc.text) as { servers: ServerEntry[] };
+    expect(served).toEqual(buildOpenApiDocument(served.servers));
+    expect(Object.keys(served).slice(0, 3)).toEqual(['openapi', 'info', 'servers']);
     const docs = api(runtime, 'GET', '/docs', { key: READ_KEY });
     expect(docs.response.html).toBe(true);
     expect(docs.text).toContain('swagger-ui-bundle.js');

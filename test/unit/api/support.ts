@@ -14,6 +14,7 @@ import {
 } from '../../../src-server/app/contract';
 import { parseJobConfig, parseJobPatch, type JobConfig } from '../../../src-server/domain/job';
 import type { Cache, Clock, Crypto, PropertyStore, ScriptLock } from '../../../src-server/ports';
+import { openApiTemplateText } from '../../../src-server/api/openapi';
 import { handleRequest } from '../../../src-server/api/router';
 import { createApiKeyService } from '../../../src-server/api/keys';
 import type { ApiDeps, ApiRequest, ApiResponse } from '../../../src-server/api/types';
@@ -401,6 +402,7 @@ export function createHarness(options: { properties?: MemoryProperties } = {}) {
     clock,
     logger: { info: () => undefined, warn: () => undefined, error: (_m, d) => logged.push(d) },
     serviceUrl: () => 'https://script.google.com/macros/s/ID/exec',
+    openApiDocument: openApiTemplateText,
   };
   const keys = createApiKeyService({ properties, crypto, clock });
   const owner: Actor = { kind: 'user', email: 'owner@example.com' };

@@ -2,6 +2,7 @@
  * Small in-memory fakes of the ports, each counting its calls (`calls['properties.getAll']`), so unit
  * tests can assert both behaviour and how many service round trips a use case costs.
  */
+import { parse as parseYaml } from 'yaml';
 import type {
   Cache,
   Clock,
@@ -397,6 +398,7 @@ export function createFakeWorld(start = '2026-01-05T12:00:00Z', timeZone = 'Amer
     timeZones: intlOracle,
     crypto: nodeCrypto,
     logger,
+    yaml: { parse: (text) => parseYaml(text) },
     budget: { elapsedMs: () => elapsed.ms },
   };
   return { ...world, deps };

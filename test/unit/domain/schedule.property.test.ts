@@ -3,7 +3,8 @@
  * formatter, not the module's memoised offsets) and, for fixed daily times, against croner.
  */
 import fc from 'fast-check';
-import { nextRuns, type ScheduleFields } from '../../../src-server/domain/schedule';
+import { Cron } from 'croner';
+import { compileSchedule, nextRuns, resetScheduleMemos, type ScheduleFields } from '../../../src-server/domain/schedule';
 
 const ZONES = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'UTC'] as const;
 const FROM_MIN = Date.UTC(2024, 0, 1);
@@ -172,6 +173,83 @@ describe('occurrence properties across DST', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('schedules shared between jobs within one execution', () => {
+  const job = fc.record({
+    type: fc.constantFrom('daily', 'weekly', 'monthly', 'interval', 'cron', 'once'),
+    tz: fc.constantFrom(...ZONES, 'America/Santiago', 'Australia/Lord_Howe'),
+    t: minuteOfDay,
+    bounded: fc.boolean(),
+    anchor: fc.integer({ min: FROM_MIN, max: FROM_MAX }),
+  }).map(({ type, tz, t, bounded, anchor }): { job: ScheduleFields; anchor: Date } => {
+    const value = {
+      daily: hhmm(t),
+      weekly: `MON,SUN@${hhmm(t)}`,
+      monthly: `1,31,last@${hhmm(t)}`,
+      interval: `${5 + (t % 300)}m`,
+      cron: `${t % 60} */${1 + (t % 5)} * * *`,
+      once: `2027-03-${String(1 + (t % 28)).padStart(2, '0')}T${hhmm(t)}`,
+    }[type];
+    const lo = new Date(anchor).toISOString().slice(0, 16);
+    const hi = new Date(anchor + 40 * 86_400_000).toISOString().slice(0, 16);
+    return { job: { schedule_type: type, schedule_value: value, timezone: tz, start_at: bounded ? lo : null, end_at: bounded ? hi : null }, anchor: new Date(anchor) };
+  });
+
+  it('answer as a schedule compiled alone (memoised answers never leak between jobs)', () => {
+    fc.assert(
+      fc.property(
+        // Few jobs, many queries: jobs share a schedule but differ in anchor or bounds, as in one plan.
+        job.chain((base) =>
+          fc.array(fc.record({ anchor: fc.integer({ min: FROM_MIN, max: FROM_MAX }), bounded: fc.boolean() }), { minLength: 1, maxLength: 4 }).map((variants) =>
+            variants.map((v) => {
+              const lo = new Date(v.anchor).toISOString().slice(0, 16);
+              const hi = new Date(v.anchor + 40 * 86_400_000).toISOString().slice(0, 16);
+              return { job: { ...base.job, start_at: v.bounded ? lo : null, end_at: v.bounded ? hi : null }, anchor: new Date(v.anchor) };
+            }),
+          ),
+        ),
+        fc.array(fc.record({ j: fc.nat(), at: fc.integer({ min: FROM_MIN, max: FROM_MAX }), prev: fc.boolean() }), { minLength: 1, maxLength: 30 }),
+        (jobs, queries) => {
+          const ask = (q: { j: number; at: number; prev: boolean }) => {
+            const { job: fields, anchor } = jobs[q.j % jobs.length]!;
+            const s = compileSchedule(fields, { anchor });
+            return s ? (q.prev ? s.prev(q.at) : s.next(q.at)) : 'invalid';
+          };
+          resetScheduleMemos();
+          const shared = queries.map(ask);
+          const alone = queries.map((q) => {
+            resetScheduleMemos();
+            return ask(q);
+          });
+          expect(shared).toEqual(alone);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('calendar schedules against croner (fixed-time patterns follow the same DST rules)', () => {
+  const NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+  const dstZone = fc.constantFrom(...ZONES, 'America/Santiago', 'Europe/Berlin', 'America/Los_Angeles');
+  it('weekly and monthly give the occurrences croner gives for the equivalent pattern', () => {
+    const rule = fc.oneof(
+      fc.record({ kind: fc.constant('weekly' as const), days: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 3 }), t: minuteOfDay }),
+      fc.record({ kind: fc.constant('monthly' as const), days: fc.uniqueArray(fc.integer({ min: 1, max: 31 }), { minLength: 1, maxLength: 3 }), t: minuteOfDay }),
+    );
+    fc.assert(
+      fc.property(dstZone, from, rule, (tz, start, r) => {
+        const sorted = [...r.days].sort((a, b) => a - b);
+        const value = r.kind === 'weekly' ? `${sorted.map((d) => NAMES[d]).join(',')}@${hhmm(r.t)}` : `${sorted.join(',')}@${hhmm(r.t)}`;
+        const pattern = r.kind === 'weekly' ? `${r.t % 60} ${Math.floor(r.t / 60)} * * ${sorted.join(',')}` : `${r.t % 60} ${Math.floor(r.t / 60)} ${sorted.join(',')} * *`;
+        const ours = nextRuns({ schedule_type: r.kind, schedule_value: value, timezone: tz, start_at: null, end_at: null }, start, 4);
+        const croner = new Cron(pattern, { timezone: tz, paused: true, mode: '5-part', fixedTimeRule: 'no-wildcard' }).nextRuns(4, start);
+        expect(ours.map((d) => d.toISOString())).toEqual(croner.map((d) => d.toISOString()));
+      }),
+      { numRuns: 300 },
     );
   });
 });
