@@ -136,6 +136,8 @@ describe('killed executions', () => {
         died = true;
         w.lock.held = false; // the platform releases a dead execution's lock
       }
+      // Whether the pause reached the store (the job row), read before any later change.
+      const pauseStored = (storedRows(w).get(created.id)!.definition as { paused: boolean }).paused;
       // A later execution does one more change; then every committed change has its one row.
       createSchedulerApp(w.deps).resumeJob(created.id, owner);
       const actions = auditActions(w);
@@ -143,9 +145,9 @@ describe('killed executions', () => {
       expect(actions.filter((a) => a === 'job.create')).toHaveLength(1);
       expect(actions.filter((a) => a === 'job.resume').length).toBeLessThanOrEqual(1);
       expect(paused).toBeLessThanOrEqual(1);
-      // A pause that reached the store has its row; one that did not, none.
-      const stored = (storedRows(w).get(created.id)!.definition as { version: number }).version;
-      expect(paused).toBe(died && stored === 2 ? 1 : died ? 0 : 1);
+      // A pause that reached the store has its row, once; one that did not, none.
+      expect(paused).toBe(pauseStored ? 1 : 0);
+      expect(died || pauseStored).toBe(true);
     }
   });
 });

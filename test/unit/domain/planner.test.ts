@@ -164,7 +164,7 @@ describe('plan: conflicts', () => {
       job('other-tab', { target_tab_name: 'Else', schedule_value: '09:00' }),
       job('paused', { target_tab_name: 'Videos', schedule_value: '09:00' }, { paused: true }),
     ];
-    const candidate = job('new', { target_tab_name: 'videos', schedule_value: '09:00' });
+    const candidate = job('new', { target_tab_name: 'Videos', schedule_value: '09:00' });
     const warnings = findConflicts(candidate, others, at('2026-01-05T00:00:00Z'));
     expect(warnings).toEqual([
       {
