@@ -45,8 +45,9 @@ export function handleRequest(req: ApiRequest, deps: ApiDeps): ApiResponse {
     const auth = requiredAuth(route);
     const principal = authenticate(parsed.credential, auth, deps, limits);
     // Keyed per API key (a token counts against its key). Anonymous requests reach only GET
-    // /jobs/health, whose open answer is cached; Apps Script tells a web app nothing about the client
-    // (no address, no headers), so there is nothing else to key them by.
+    // /jobs/health (its open answer is cached) and the public documentation (openapi.json, docs),
+    // which reads no store; Apps Script tells a web app nothing about the client (no address, no
+    // headers), so there is nothing else to key them by.
     if (principal) checkRateLimit(deps.cache, deps.clock, principal.keyId, rateLimitPerMinute(deps, limits));
     authorize(principal, auth);
     return render(route.handle({ req: parsed, params, deps, limits, principal }));

@@ -325,7 +325,8 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: '/openapi.json',
-    auth: 'read',
+    // The document and the docs page describe routes and schemas, no secret: open, like health.
+    auth: 'none',
     // Built on request only: the document costs nothing to the other routes.
     handle: (ctx) => ({
       raw: { status: 200, contentType: 'application/json', body: JSON.stringify(buildOpenApiDocument(servers(ctx, false))) },
@@ -334,7 +335,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: '/docs',
-    auth: 'read',
+    auth: 'none',
     handle: (ctx) => {
       const assets = docsAssetsBase(ctx.deps.properties.get(DOCS_ASSETS_PROPERTY));
       const local = assets !== SWAGGER_UI_CDN;
