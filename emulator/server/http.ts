@@ -80,6 +80,9 @@ const API_ERROR_CODES: Record<number, string> = {
   500: 'internal',
 };
 
+/** Paths the web app answers (see webAppRoute); exported for tests that judge API answers. */
+export const WEB_APP_PATH = /^\/(?:(?:exec|dev)(?:\/(.*))?|(api\/v1(?:\/.*)?)|(openapi\.json|docs))$/;
+
 /**
  * The web app at /exec/… (and /dev/…), and its API also at /api/v1/… directly, as HTTP clients written
  * for a plain server expect (http://localhost:8000/api/v1/jobs), and its public documentation at the
@@ -89,7 +92,7 @@ function webAppRoute(openApiKey: string | null, isLocal: (headers: IncomingHttpH
   return {
     method: '*',
     access: 'api',
-    path: /^\/(?:(?:exec|dev)(?:\/(.*))?|(api\/v1(?:\/.*)?)|(openapi\.json|docs))$/,
+    path: WEB_APP_PATH,
     handle: async (ctx) => {
       const body = ['GET', 'HEAD'].includes(ctx.req.method ?? 'GET') ? '' : await ctx.body();
       const pathInfo = ctx.params[0] || ctx.params[1] || (ctx.params[2] ? `api/v1/${ctx.params[2]}` : '');

@@ -1,5 +1,4 @@
 /** The closing lines of `npm test`: the suite's time, then the machine-readable tests line, unchanged. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const SummaryReporter = require('../summary-reporter.js') as new () => { onRunStart(): void; onRunComplete(contexts: unknown, results: unknown): void };
 
 describe('summary reporter', () => {

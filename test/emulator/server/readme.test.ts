@@ -46,7 +46,10 @@ function shellWords(line: string): string[] {
     } else if (c === '"') {
       let j = i + 1;
       let text = '';
-      while (line[j] !== '"') text += line[j] === '\\' ? line[++j] : line[j], j++;
+      while (line[j] !== '"') {
+        text += line[j] === '\\' ? line[++j] : line[j];
+        j++;
+      }
       word = (word ?? '') + text;
       i = j;
     } else if (c === '\\') word = (word ?? '') + line[++i];
