@@ -3,6 +3,7 @@
  * (issue 12); a signal always saves the state before the process ends (issue 16, point 7).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,7 +123,7 @@ describe('npm start as a process', () => {
     }
   }, 90_000);
 
-  it('SIGTERM to the server while an execution runs saves after it, before exiting', async () => {
+  it('SIGTERM to the server while executions run saves after them, before exiting', async () => {
     const key = 'sigterm-key-0002';
     const state = join(dir, 'state.json');
     const run = npmStart(['--port', '0', '--speed', '0', '--no-build', '--fresh', '--state', state, '--api-key', key]);
@@ -130,17 +131,29 @@ describe('npm start as a process', () => {
       const url = await waitFor('the banner', () => /Web app\s+(http:\/\/\S+)\/exec/.exec(run.output())?.[1]);
       const headers = { 'content-type': 'application/json', 'x-api-key': key };
       const pid = ((await (await fetch(`${url}/__emulator/state?values=0`)).json()) as { server: { pid: number } }).server.pid;
-      const job = (await (
-        await fetch(`${url}/api/v1/jobs`, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ name: 'Busy', channels: ['@bigchannel'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Big' }),
-        })
-      ).json()) as { data: { id: string } };
-      // A long synchronous execution: the signal arrives while the event loop is busy.
-      const executing = fetch(`${url}/api/v1/jobs/${job.data.id}/execute`, { method: 'POST', headers }).then((r) => r.status, () => 0);
-      await new Promise((r) => setTimeout(r, 30));
+      const created = await fetch(`${url}/api/v1/jobs`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: 'Busy', channels: ['@tinycooking'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Busy' }),
+      });
+      expect(created.status).toBe(200);
+      // Two days of virtual time in one control: ~580 trigger executions, seconds of real time during
+      // which the event loop is busy, and the job runs twice.
+      const { port } = new URL(url);
+      let sentAt = 0;
+      const executing = new Promise<number>((done) => {
+        const req = httpRequest({ host: '127.0.0.1', port: Number(port), method: 'POST', path: '/__emulator/advance', headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          res.on('end', () => done(res.statusCode ?? 0));
+        });
+        req.on('error', () => done(0));
+        req.on('finish', () => (sentAt = Date.now()));
+        req.end(JSON.stringify({ ms: 2 * 86_400_000 }));
+      });
+      await waitFor('the request to be sent', () => (sentAt ? true : null));
+      await new Promise((r) => setTimeout(r, 50));
       process.kill(pid, 'SIGTERM');
+      // The executions finish and are answered; then the handler saves and the process ends.
       expect(await executing).toBe(200);
       await waitFor('every process of npm start to end', () => (groupAlive(run.child.pid!) ? null : true), 15_000);
       const saved = readFileSync(state, 'utf8');
