@@ -80,7 +80,7 @@ export function jsonOnlyRefusal(method: string, headers: IncomingHttpHeaders): s
   if (method === 'GET' || method === 'HEAD') return null;
   const type = (single(headers, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json') return null;
-  if (method === 'DELETE' && type === '' && !headers['content-length'] && !headers['transfer-encoding']) return null;
+  if (method === 'DELETE' && type === '' && !(Number(headers['content-length'] ?? 0) > 0) && !headers['transfer-encoding']) return null;
   return `Content-Type ${type ? JSON.stringify(type) : '(none)'} refused: the emulator controls accept application/json bodies only`;
 }
 

@@ -193,6 +193,8 @@ describe('the controls and the workspace answer only this server and its own pag
     expect((await raw('POST', '/__emulator/run', { 'content-type': 'application/json; charset=utf-8' }, '{"fn":"setProp","args":["planted","1"]}')).status).toBe(200);
     expect(current().props.planted).toBe('1');
     expect((await raw('DELETE', '/__emulator/faults')).status).toBe(200);
+    expect((await fetch(`${server.url}/__emulator/faults`, { method: 'DELETE' })).status).toBe(200);
+    expect((await raw('DELETE', '/__emulator/faults', { 'content-length': '0' }, '')).status).toBe(200);
   });
 
   it('reads dataset files only inside the project folder', async () => {
