@@ -23,6 +23,7 @@ import { World, type Account } from './services/world';
 import { WorkerPool, type ServiceCallInfo } from './worker/pool';
 import { YouTubeFake, type YouTubeFakeJSON } from './youtube/fake';
 import type { YouTubeDataset } from './youtube/dataset';
+import { WebRequestError } from './web-request-error';
 
 export const REPO_ROOT = resolve(__dirname, '..');
 export const DEFAULT_START = '2026-01-05T12:00:00Z';
@@ -610,15 +611,31 @@ export interface WebEvent {
   postData?: { contents: string; length: number; type: string; name: 'postData' };
 }
 
+/** Sets an own, enumerable property, even one named like an Object.prototype member (`__proto__`). */
+function setOwn<T>(into: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function addParams(into: Record<string, string[]>, pairs: [string, string][]): void {
-  for (const [k, v] of pairs) (into[k] ??= []).push(v);
+  // Parameter names are data: `constructor`, `toString` or `__proto__` are ordinary names here.
+  for (const [k, v] of pairs) {
+    if (Object.prototype.hasOwnProperty.call(into, k)) into[k]!.push(v);
+    else setOwn(into, k, [v]);
+  }
 }
 
 function formPairs(text: string): [string, string][] {
   if (!text) return [];
+  const dec = (s: string) => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '));
+    } catch {
+      // The stricter reading: a body that is not valid form encoding never reaches doPost.
+      throw new WebRequestError(`Malformed percent-encoding in the form body: ${JSON.stringify(s.slice(0, 100))}`);
+    }
+  };
   return text.split('&').filter(Boolean).map((part) => {
     const eq = part.indexOf('=');
-    const dec = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
     return eq < 0 ? [dec(part), ''] : [dec(part.slice(0, eq)), dec(part.slice(eq + 1))];
   });
 }
@@ -641,7 +658,7 @@ export function buildWebEvent(req: WebRequest): WebEvent {
     // Form bodies are also parsed into the parameters, after the query's.
     if (type.split(';')[0]!.trim().toLowerCase() === 'application/x-www-form-urlencoded') addParams(parameters, formPairs(body));
   }
-  for (const [k, values] of Object.entries(parameters)) event.parameter[k] = values[0] ?? '';
+  for (const [k, values] of Object.entries(parameters)) setOwn(event.parameter, k, values[0] ?? '');
   return event;
 }
 

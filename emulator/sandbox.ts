@@ -252,7 +252,11 @@ const PRELUDE_SOURCE = String.raw`(function (bridge, REF, DATE, FN) {
     if (REF in v) return makeRef(v[REF], v.t);
     if (DATE in v) return new RealDate(v[DATE]);
     const out = {};
-    for (const k of Object.keys(v)) out[k] = imp(v[k]);
+    // defineProperty keeps a key named __proto__ as data (assignment would replace the prototype).
+    for (const k of Object.keys(v)) {
+      if (k === '__proto__') Object.defineProperty(out, k, { value: imp(v[k]), enumerable: true, writable: true, configurable: true });
+      else out[k] = imp(v[k]);
+    }
     return out;
   }
 
@@ -275,7 +279,11 @@ const PRELUDE_SOURCE = String.raw`(function (bridge, REF, DATE, FN) {
     }
     if (ArrayBuffer.isView(v)) return Array.from(v);
     const out = {};
-    for (const k of Object.keys(v)) out[k] = exp(v[k], depth + 1);
+    for (const k of Object.keys(v)) {
+      const e = exp(v[k], depth + 1);
+      if (k === '__proto__') Object.defineProperty(out, k, { value: e, enumerable: true, writable: true, configurable: true });
+      else out[k] = e;
+    }
     return out;
   }
 

@@ -2,8 +2,8 @@
  * Emulator-only controls under /__emulator/ (JSON in and out). Documented in emulator/README.md.
  * They act on the session's current runtime and report every change so the state file is saved.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { extname, join, relative, resolve, sep } from 'node:path';
 import { loadDatasetFile, validateDataset, DatasetError } from '../youtube/dataset';
 import type { FaultSpec } from '../youtube/fake';
 import { HttpError, toJsonSafe } from './json';
@@ -21,6 +21,28 @@ export interface ControlOptions {
    * when triggers overlap.
    */
   overlap?: boolean;
+  /** POST /__emulator/dataset {"path"} reads only files inside this folder (default: the project folder). */
+  projectDir?: string;
+}
+
+const PROJECT_DIR = resolve(__dirname, '../..');
+
+/**
+ * A dataset file named by a control: a .json file inside the project folder (symbolic links resolved),
+ * so the control can never be used to read other files of the machine.
+ */
+export function datasetPathInside(projectDir: string, requested: string): string {
+  const root = realpathSync(projectDir);
+  const full = resolve(root, requested);
+  if (extname(full).toLowerCase() !== '.json') throw new HttpError(400, 'path: expected a .json dataset file');
+  let real: string;
+  try {
+    real = realpathSync(full);
+  } catch {
+    throw new HttpError(400, `path: no such file in the project folder: ${relative(root, full)}`);
+  }
+  if (real !== root && !real.startsWith(root + sep)) throw new HttpError(400, 'path: dataset files must be inside the project folder');
+  return real;
 }
 
 const FN_NAME = /^[A-Za-z_$][\w$]*$/;
@@ -112,9 +134,11 @@ function parseFaults(body: Record<string, unknown>): FaultSpec[] {
   });
 }
 
-function datasetFromBody(body: Record<string, unknown>) {
+function datasetFromBody(body: Record<string, unknown>, projectDir: string) {
+  if (body.path !== undefined && typeof body.path !== 'string') throw new HttpError(400, 'path: expected a string');
+  const file = typeof body.path === 'string' ? datasetPathInside(projectDir, body.path) : null;
   try {
-    if (typeof body.path === 'string') return loadDatasetFile(body.path);
+    if (file) return loadDatasetFile(file);
     return validateDataset(body.dataset ?? body);
   } catch (err) {
     if (err instanceof DatasetError) throw new HttpError(400, err.message);
@@ -123,6 +147,7 @@ function datasetFromBody(body: Record<string, unknown>) {
 }
 
 export function controlRoutes(options: ControlOptions = {}): Route[] {
+  const projectDir = options.projectDir ?? PROJECT_DIR;
   const routes: Route[] = [
     {
       method: 'GET',
@@ -186,7 +211,7 @@ export function controlRoutes(options: ControlOptions = {}): Route[] {
       handle: async (ctx) => {
         const body = await ctx.jsonBody();
         if (!ctx.session.canReset) throw new HttpError(501, 'reset needs a runtime factory (start the server with createRuntime)');
-        const runtime = ctx.session.reset(body.dataset !== undefined ? { dataset: datasetFromBody({ dataset: body.dataset }) } : {});
+        const runtime = ctx.session.reset(body.dataset !== undefined ? { dataset: datasetFromBody({ dataset: body.dataset }, projectDir) } : {});
         ctx.json(200, { now: runtime.clock.now().toISOString(), reset: true });
       },
     },
@@ -197,7 +222,7 @@ export function controlRoutes(options: ControlOptions = {}): Route[] {
         const body = await ctx.jsonBody();
         const youtube = ctx.session.runtime.youtube;
         if (body.demo === true) youtube.useDemoDataset();
-        else youtube.setDataset(datasetFromBody(body));
+        else youtube.setDataset(datasetFromBody(body, projectDir));
         ctx.session.changed();
         ctx.json(200, { dataset: youtube.summary(ctx.session.runtime.clock.now()).channels });
       },

@@ -43,21 +43,34 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * A body past the limit is read to its end and dropped, so the client is still listening when the
+ * 413 arrives (destroying the request instead resets the connection before the client reads any
+ * answer). Past DRAIN_LIMIT_BYTES the connection is cut after all.
+ */
+export const DRAIN_LIMIT_BYTES = 8 * MAX_BODY_BYTES;
+
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      if (over) {
+        if (size > DRAIN_LIMIT_BYTES) req.destroy();
+        return;
+      }
       if (size > limit) {
-        reject(new HttpError(413, `request body over ${limit} bytes`));
-        req.destroy();
+        over = true;
+        chunks.length = 0;
         return;
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (over ? reject(new HttpError(413, `request body over ${limit} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
+    req.on('close', () => reject(new HttpError(400, 'request closed before its body ended')));
   });
 }
 

@@ -37,8 +37,10 @@ export function toWebRequest(
   const upper = method.toUpperCase();
   const query: Record<string, string | string[]> = {};
   for (const [k, v] of url.searchParams) {
-    const existing = query[k];
-    query[k] = existing === undefined ? v : Array.isArray(existing) ? [...existing, v] : [existing, v];
+    // Names are data: `constructor` or `__proto__` must not reach Object.prototype's members.
+    const existing = Object.prototype.hasOwnProperty.call(query, k) ? query[k] : undefined;
+    const value = existing === undefined ? v : Array.isArray(existing) ? [...existing, v] : [existing, v];
+    Object.defineProperty(query, k, { value, enumerable: true, writable: true, configurable: true });
   }
   const apiKey = header(headers, 'x-api-key');
   if (apiKey && query.key === undefined) query.key = apiKey;

@@ -170,7 +170,10 @@ export class Host {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
       const e = this.encode(v, exec);
-      if (e !== undefined) out[k] = e;
+      // A key named __proto__ stays data (assignment would replace the prototype).
+      if (e === undefined) continue;
+      if (k === '__proto__') Object.defineProperty(out, k, { value: e, enumerable: true, writable: true, configurable: true });
+      else out[k] = e;
     }
     return out;
   }
@@ -192,7 +195,11 @@ export class Host {
     if (WIRE_DATE in obj) return new Date(Number(obj[WIRE_DATE]));
     if (WIRE_FN in obj) return new SandboxFunction(String(obj[WIRE_FN]));
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(obj)) out[k] = this.decode(obj[k], exec);
+    for (const k of Object.keys(obj)) {
+      const d = this.decode(obj[k], exec);
+      if (k === '__proto__') Object.defineProperty(out, k, { value: d, enumerable: true, writable: true, configurable: true });
+      else out[k] = d;
+    }
     return out;
   }
 

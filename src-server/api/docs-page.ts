@@ -38,9 +38,12 @@ export function renderDocsPage(document: unknown, assetsBase: string): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<title>YouTube2Sheets Scheduler API</title>',
     `<link rel="stylesheet" href="${base}/swagger-ui.css">`,
-    '</head><body><div id="swagger-ui"></div>',
+    '</head><body>',
+    // The page is public (the document holds no secret); trying a request needs the caller's key.
+    '<p id="y2s-auth-hint" style="font-family:sans-serif;margin:12px 20px">This page is public. To try a request, choose <strong>Authorize</strong> and enter your API key (<code>key</code>) or an access token; it stays in this page only.</p>',
+    '<div id="swagger-ui"></div>',
     `<script src="${base}/swagger-ui-bundle.js"></script>`,
-    `<script>window.ui = SwaggerUIBundle({ spec: ${scriptJson(document)}, dom_id: '#swagger-ui', deepLinking: true });</script>`,
+    `<script>window.ui = SwaggerUIBundle({ spec: ${scriptJson(document)}, dom_id: '#swagger-ui', deepLinking: true, persistAuthorization: false });</script>`,
     '</body></html>',
   ].join('\n');
 }

@@ -155,14 +155,14 @@ const OPERATIONS: Operation[] = [
     errors: [400, 401, 415, 422, 429],
   },
   {
-    method: 'get', path: '/openapi.json', operationId: 'openApi', tag: 'meta', auth: 'read',
-    summary: 'This document',
+    method: 'get', path: '/openapi.json', operationId: 'openApi', tag: 'meta', auth: 'none',
+    summary: 'This document (public: it holds no secret)',
     success: { status: 200, description: 'OpenAPI 3.1 document.', content: { 'application/json': { type: 'object' } } },
     errors: [401, 429],
   },
   {
-    method: 'get', path: '/docs', operationId: 'docs', tag: 'meta', auth: 'read',
-    summary: 'This document rendered with Swagger UI',
+    method: 'get', path: '/docs', operationId: 'docs', tag: 'meta', auth: 'none',
+    summary: 'This document rendered with Swagger UI (public; "Authorize" takes your key to try requests)',
     success: { status: 200, description: 'HTML page.', content: { 'text/html': { type: 'string' } } },
     errors: [401, 429],
   },

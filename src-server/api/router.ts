@@ -44,8 +44,9 @@ export function handleRequest(req: ApiRequest, deps: ApiDeps): ApiResponse {
     const { route, params } = match;
     const auth = requiredAuth(route);
     // Counted per API key (a token counts against its key). Anonymous requests reach only GET
-    // /jobs/health, whose open answer is cached; Apps Script tells a web app nothing about the client
-    // (no address, no headers), so there is nothing else to key them by.
+    // /jobs/health (its open answer is cached) and the public documentation (openapi.json, docs),
+    // which reads no store; Apps Script tells a web app nothing about the client (no address, no
+    // headers), so there is nothing else to key them by.
     const principal = authenticate(parsed.credential, auth, deps, limits, () => rateLimitPerMinute(deps, limits));
     authorize(principal, auth);
     return render(route.handle({ req: parsed, params, deps, limits, principal }));

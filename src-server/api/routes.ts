@@ -315,7 +315,8 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: '/openapi.json',
-    auth: 'read',
+    // The document and the docs page describe routes and schemas, no secret: open, like health.
+    auth: 'none',
     // Read on request only: the document costs nothing to the other routes.
     handle: (ctx) => ({
       raw: { status: 200, contentType: 'application/json', body: JSON.stringify(withServers(ctx.deps.openApiDocument(), servers(ctx, false))) },
@@ -324,7 +325,7 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'GET',
     path: '/docs',
-    auth: 'read',
+    auth: 'none',
     handle: (ctx) => {
       const assets = docsAssetsBase(ctx.deps.properties.get(DOCS_ASSETS_PROPERTY));
       const local = assets !== SWAGGER_UI_CDN;

@@ -21,6 +21,11 @@ async function surface(name: string, size: [number, number], backend: Backend = 
 
 const calls = callsTo;
 const activeLabel = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
+/**
+ * Surfaces move focus and set the title in effects, which run after the render a locator already
+ * sees (late on a loaded single-process Chromium): wait for them before reading or typing.
+ */
+const settled = (page: Page, check: () => boolean) => page.waitForFunction(check, undefined, { timeout: 5_000 }).catch(() => undefined);
 
 /** Fills step 1 and moves on to `to` (1-based) with Next. */
 async function wizardTo(page: Page, to: number) {
@@ -75,6 +80,7 @@ describe('wizard', () => {
     const confirm = page.getByRole('alertdialog', { name: 'Discard changes?' });
     await confirm.waitFor();
     expect(await state()).toEqual({ closed: 1, escapes: [false, true] });
+    await settled(page, () => document.activeElement?.textContent === 'Keep editing');
     expect(await activeLabel(page)).toBe('Keep editing');
     expect((await seriousAxeViolations(page)).map((v) => v.id)).toEqual([]);
     await confirm.getByRole('button', { name: 'Keep editing' }).click();
@@ -170,6 +176,7 @@ describe('job manager', () => {
     await page.getByRole('button', { name: /Edit channels of Shorts tracker/ }).focus();
     await page.keyboard.press('Shift+F10');
     await page.getByRole('menu', { name: 'Actions for Shorts tracker' }).waitFor();
+    await settled(page, () => document.activeElement?.getAttribute('role') === 'menuitem');
     await page.keyboard.press('Escape');
     await page.getByRole('menu').waitFor({ state: 'detached' });
     expect(await activeLabel(page)).toMatch(/^Edit channels of Shorts tracker/);
@@ -293,7 +300,8 @@ describe('time zones', () => {
     await page.getByText('Job created').waitFor();
     expect((calls(backend, 'createJob')[0]!.args[0] as Record<string, unknown>).timezone).toBe('Asia/Kolkata');
 
-    const settings = await surface('settings', [600, 640]);
+    // Same viewer zone as the wizard still open (a single-process Chromium has one zone for all pages).
+    const settings = await surface('settings', [600, 640], createMockBackend(), '', 'Asia/Calcutta');
     await settings.page.getByLabel('Default time zone').waitFor();
     expect(await settings.page.locator('#s-default_timezone option').first().getAttribute('value')).toBe('UTC');
     await settings.page.close();
@@ -327,9 +335,11 @@ describe('smaller gaps', () => {
     expect(await page.title()).toBe('Job manager');
     await page.getByRole('button', { name: 'New job' }).click();
     await page.getByLabel('Job name').waitFor();
+    await settled(page, () => document.title === 'New job');
     expect(await page.title()).toBe('New job');
     await page.keyboard.press('Escape');
     await page.getByRole('table', { name: 'Jobs' }).waitFor();
+    await settled(page, () => document.title === 'Job manager');
     expect(await page.title()).toBe('Job manager');
     await page.close();
   });

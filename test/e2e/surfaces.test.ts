@@ -107,7 +107,8 @@ test('wizard: every step is accessible, channel problems are shown per field, th
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByText('Step 3 of 5: Output').waitFor();
   // "Videos" exists in this spreadsheet: it is offered as an existing tab.
-  await page.getByRole('radio', { name: 'Existing tab' }).waitFor();
+  // Chosen once the spreadsheet's tabs have arrived (an effect after the first render).
+  await page.getByRole('radio', { name: 'Existing tab', checked: true }).waitFor({ timeout: 5_000 }).catch(() => undefined);
   expect(await page.getByRole('radio', { name: 'Existing tab' }).isChecked()).toBe(true);
   expect(await page.getByLabel('Tab', { exact: true }).inputValue()).toBe('Videos');
   await expectAccessible(page);

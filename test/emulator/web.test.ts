@@ -1,4 +1,5 @@
 import { buildWebEvent } from '../../emulator';
+import { WebRequestError } from '../../emulator/web-request-error';
 import { scriptRuntime } from './helpers';
 
 const code = `
@@ -40,6 +41,31 @@ describe('web app requests', () => {
     expect(json.parameters).toEqual({});
     expect(json).not.toHaveProperty('pathInfo');
     expect(json).not.toHaveProperty('headers');
+  });
+
+  it('keeps parameters named like Object.prototype members as plain data, into the script', () => {
+    const names = ['constructor', 'toString', 'hasOwnProperty', '__proto__'];
+    const form = names.map((n, i) => `${n}=f${i}`).join('&');
+    const query = Object.fromEntries(names.map((n, i) => [n, `q${i}`]));
+    Object.defineProperty(query, '__proto__', { value: 'q3', enumerable: true });
+    const event = buildWebEvent({ method: 'POST', query, body: form, contentType: 'application/x-www-form-urlencoded' });
+    for (const [i, n] of names.entries()) {
+      expect(Object.getOwnPropertyDescriptor(event.parameters, n)?.value).toEqual([`q${i}`, `f${i}`]);
+      expect(Object.getOwnPropertyDescriptor(event.parameter, n)?.value).toBe(`q${i}`);
+    }
+    // The script sees them as own data too (the wire into the sandbox keeps __proto__ a key).
+    const rt = scriptRuntime(code);
+    const { response } = rt.webRequest({ method: 'GET', query });
+    const seen = response?.json as { parameter: Record<string, string> };
+    expect(JSON.stringify(seen.parameter)).toBe('{"constructor":"q0","toString":"q1","hasOwnProperty":"q2","__proto__":"q3"}');
+  });
+
+  it('refuses a form body with a malformed percent-encoding before the script runs', () => {
+    for (const body of ['a=%ZZ', 'a=%', '%C0%AE=1', 'x=%ED%A0%80']) {
+      expect(() => buildWebEvent({ method: 'POST', body, contentType: 'application/x-www-form-urlencoded' })).toThrow(WebRequestError);
+    }
+    // The same text as a JSON or plain body is not form encoding: it passes as it is.
+    expect(buildWebEvent({ method: 'POST', body: 'a=%ZZ', contentType: 'text/plain' }).postData?.contents).toBe('a=%ZZ');
   });
 
   it('returns HTML outputs as html responses', () => {

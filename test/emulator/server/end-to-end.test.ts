@@ -18,7 +18,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 async function post(url: string, body: unknown) {
-  const res = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -102,6 +102,36 @@ describe('npm start (in-process)', () => {
       expect((await fetch(`${closed.server.url}/api/v1/jobs`)).status).toBe(401);
     } finally {
       await closed.stop();
+    }
+  });
+
+  it('answers hostile requests to the built bundle with envelopes, and keeps serving (issue 16)', async () => {
+    const server = await start(['--fresh', '--api-key', 'local-dev-key-123']);
+    const base = `${server.server.url}/exec/api/v1`;
+    const key = 'local-dev-key-123';
+    try {
+      // Parameter names like Object.prototype members are plain data: no 500.
+      const odd = await fetch(`${base}/jobs?key=${key}&constructor=a&toString=b&hasOwnProperty=c&__proto__=d`);
+      expect(odd.status).toBeLessThan(500);
+      expect(await odd.json()).toMatchObject({ ok: expect.any(Boolean) });
+      const form = await fetch(`${base}/jobs?key=${key}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'constructor=1&toString=2&__proto__=3&hasOwnProperty=4',
+      });
+      expect(form.status).toBeLessThan(500);
+      // A malformed % in a form body or in the path: 400 envelopes.
+      const badForm = await fetch(`${base}/jobs?key=${key}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=%ZZ' });
+      expect(badForm.status).toBe(400);
+      expect(await badForm.json()).toMatchObject({ ok: false, error: { status: 400, code: 'bad_request' } });
+      for (const bad of ['%ZZ', '%C0%AE', '%ED%A0%80']) {
+        const res = await fetch(`${base}/jobs/${bad}?key=${key}`);
+        expect(res.status).toBe(400);
+        expect(await res.json()).toMatchObject({ ok: false, error: { status: 400 } });
+      }
+      expect((await fetch(`${base}/jobs/health`)).status).toBe(200);
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -18,14 +18,24 @@ describe('the auth matrix', () => {
     ['GET', '/jobs/stats'],
     ['GET', '/jobs/export'],
     ['GET', '/audit'],
-    ['GET', '/openapi.json'],
-    ['GET', '/docs'],
     ['POST', '/jobs'],
     ['POST', '/auth/token'],
   ])('%s %s without a credential is 401', (method, path) => {
     const h = createHarness();
     const { json } = h.call(method, path, method === 'POST' ? { body: DAILY_SYNC } : {});
     expect(json.error).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(h.app.calls).toHaveLength(0);
+  });
+
+  test('the OpenAPI document and the docs page are public (they hold no secret); a wrong key is still refused', () => {
+    const h = createHarness();
+    const doc = h.call('GET', '/openapi.json');
+    expect(doc.response.status).toBe(200);
+    expect(JSON.parse(doc.response.body)).toMatchObject({ openapi: '3.1.0' });
+    const page = h.call('GET', '/docs').response;
+    expect(page).toMatchObject({ status: 200, contentType: 'text/html' });
+    expect(page.body).toContain('Authorize');
+    expect(h.call('GET', '/docs', { key: 'nope' }).json.error).toMatchObject({ status: 401 });
     expect(h.app.calls).toHaveLength(0);
   });
 
@@ -266,16 +276,17 @@ describe('scopes derived from the route table (a new route cannot forget them)',
       if (route.method === 'GET') expect([label(route), auth]).toEqual([label(route), route.auth]);
       else expect([label(route), auth]).toEqual([label(route), route.path === '/auth/token' ? 'key' : 'write']);
     }
-    expect(ROUTES.filter((r) => requiredAuth(r) === 'none').map(label)).toEqual(['GET /jobs/health']);
+    expect(ROUTES.filter((r) => requiredAuth(r) === 'none').map(label)).toEqual(['GET /jobs/health', 'GET /openapi.json', 'GET /docs']);
     // A route added by mistake as 'read' on a changing method is still treated as a write route.
     expect(requiredAuth({ method: 'POST', auth: 'read' })).toBe('write');
     expect(requiredAuth({ method: 'DELETE', auth: 'none' })).toBe('write');
   });
 
-  test.each(ROUTES.map((r) => [label(r), r] as const))('%s: no credential is 401 (health excepted), and nothing changes', (_name, route) => {
+  test.each(ROUTES.map((r) => [label(r), r] as const))('%s: no credential is 401 (open routes excepted), and nothing changes', (_name, route) => {
     const { h, calls } = recorded();
-    const { json } = h.call(route.method, concrete(route.path), { body: BODIES[label(route)] });
-    if (requiredAuth(route) === 'none') expect(json.ok).toBe(true);
+    const { json, response } = h.call(route.method, concrete(route.path), { body: BODIES[label(route)] });
+    // Health answers an envelope; the documentation answers the document or the page itself.
+    if (requiredAuth(route) === 'none') expect(json.ok ?? response.status === 200).toBe(true);
     else expect(json.error).toMatchObject({ status: 401, code: 'unauthorized' });
     expect(calls.filter((c) => MUTATING.has(c.name))).toEqual([]);
   });
