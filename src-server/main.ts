@@ -28,6 +28,7 @@ function onOpen(_e?: GoogleAppsScript.Events.SheetsOnOpen): void {
     .addItem('API keys…', 'openApiKeys')
     .addItem('Settings…', 'openSettings')
     .addItem('Repair triggers', 'repairTriggersNow')
+    .addItem('Diagnostics…', 'openDiagnostics')
     .addToUi();
 }
 
@@ -74,6 +75,11 @@ function openApiKeys(): void {
   showDialog_('keys', 'API keys', 640, 480);
 }
 
+/** Menu "Diagnostics…": the dialog runs the self-test (rpc.runDiagnostics) and shows the report with Copy. */
+function openDiagnostics(): void {
+  showDialog_('diagnostics', 'Diagnostics', 760, 640);
+}
+
 function runDueJobsNow(): void {
   const result = rpc.runDueJobs();
   SpreadsheetApp.getUi().alert(result.ok ? `Ran ${result.data.ran} due job(s).` : `Could not run due jobs: ${result.error.message}`);
@@ -98,7 +104,7 @@ function repairTriggersNow(): void {
 }
 
 // The surfaces call these through google.script.run too; the type keeps them in step with the client.
-const uiEntryPoints: rpc.UiEntryPoints = { openSidebar, openJobManager, openWizard, openCalendar, openSettings, openApiKeys };
+const uiEntryPoints: rpc.UiEntryPoints = { openSidebar, openJobManager, openWizard, openCalendar, openSettings, openApiKeys, openDiagnostics };
 
 global.onOpen = onOpen;
 global.onInstall = onInstall;
@@ -108,6 +114,7 @@ global.openWizard = uiEntryPoints.openWizard;
 global.openCalendar = uiEntryPoints.openCalendar;
 global.openSettings = uiEntryPoints.openSettings;
 global.openApiKeys = uiEntryPoints.openApiKeys;
+global.openDiagnostics = uiEntryPoints.openDiagnostics;
 global.runDueJobsNow = runDueJobsNow;
 global.syncActiveTab = syncActiveTab;
 global.repairTriggersNow = repairTriggersNow;
@@ -181,4 +188,6 @@ global.saveSettings = rpc.saveSettings;
 global.listApiKeys = rpc.listApiKeys;
 global.createApiKey = rpc.createApiKey;
 global.revokeApiKey = rpc.revokeApiKey;
+global.exportJobsToTab = rpc.exportJobsToTab;
+global.runDiagnostics = rpc.runDiagnostics;
 // ==== end sidebar RPC ====

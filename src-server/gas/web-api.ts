@@ -9,6 +9,7 @@ import { createApiKeyService, type ApiKeyService, type ApiKeyServiceDeps, type K
 import { AppContext } from '../app/context';
 import type { Actor, ApiKeyDto } from '../app/contract';
 import { rotateJwtSecret } from '../api/jwt';
+import { runGasDiagnostics } from './probe';
 
 function serviceUrl(): string | null {
   try {
@@ -30,7 +31,7 @@ export function spreadsheetOwnerEmail(): string | null {
 export function gasApiDeps(): ApiDeps {
   const gas = createGasApp();
   const { properties, cache, crypto, clock, logger } = gas.deps;
-  return { app: () => gas.app, properties, cache, crypto, clock, logger, serviceUrl };
+  return { app: () => gas.app, properties, cache, crypto, clock, logger, serviceUrl, diagnostics: runGasDiagnostics };
 }
 
 /** The key service with the owner check, without audit rows (callers that mutate use gasApiKeyManager). */
