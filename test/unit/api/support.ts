@@ -324,6 +324,7 @@ export function createHarness() {
   const app = new FakeApp(clock);
   const logged: unknown[] = [];
   let appOverride: (() => SchedulerApp) | null = null;
+  const diagnostics = { runs: 0 };
   const deps: ApiDeps = {
     app: () => (appOverride ? appOverride() : app),
     properties,
@@ -332,6 +333,11 @@ export function createHarness() {
     clock,
     logger: { info: () => undefined, warn: () => undefined, error: (_m, d) => logged.push(d) },
     serviceUrl: () => 'https://script.google.com/macros/s/ID/exec',
+    diagnostics: () => {
+      diagnostics.runs++;
+      const at = clock.now().toISOString();
+      return { generated_at: at, version: 'test', status: 'pass', counts: { pass: 0, warn: 0, fail: 0 }, environment: { user: 'o…@example.com', script_time_zone: 'UTC', spreadsheet_time_zone: 'UTC', elapsed_ms: 0 }, checks: [], text: 'report' };
+    },
   };
   const keys = createApiKeyService({ properties, crypto, clock });
   const owner: Actor = { kind: 'user', email: 'owner@example.com' };
@@ -367,7 +373,7 @@ export function createHarness() {
   }
 
   return {
-    clock, properties, cache, crypto, app, deps, keys, owner, writeKey, readKey, logged, request, call,
+    clock, properties, cache, crypto, app, deps, keys, owner, writeKey, readKey, logged, request, call, diagnostics,
     handle: (req: ApiRequest) => handleRequest(req, deps),
     setApp(factory: (() => SchedulerApp) | null) {
       appOverride = factory;
