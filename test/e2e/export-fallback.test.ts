@@ -142,7 +142,7 @@ test("a frame that cannot see its ancestors (Google's case): the download is tri
   const field = frame.getByLabel(/^Contents of youtube2sheets-jobs-.*\.csv$/);
   // A textarea shows CRLF line ends as LF; Copy takes the file's own text.
   expect(await field.inputValue()).toBe(exportBody('csv').replace(/\r\n/g, '\n'));
-  await frame.getByRole('button', { name: 'Close', exact: true }).first().click();
+  await frame.getByRole('button', { name: 'Dismiss', exact: true }).click();
   await field.waitFor({ state: 'detached' });
   expect(errors).toEqual([]);
   await page.close();

@@ -53,7 +53,7 @@ export function ExportResult({ file, outcome, writeTab, onClose }: {
     <div class="row" style="margin-top:8px">
       ${showFile ? null : html`<button class="small" onClick=${() => setShowFile(true)}>Show the file</button>`}
       <button class="small" disabled=${tab.kind === 'writing'} onClick=${() => void write()}>${tab.kind === 'writing' ? 'Writing…' : 'Write to a new tab'}</button>
-      <button class="small" onClick=${onClose}>Close</button>
+      <button class="small" onClick=${onClose}>Dismiss</button>
     </div>
     ${showFile ? html`<${TextWithCopy} id="export-file" label=${`Contents of ${file.filename}`} text=${file.body} />` : null}
   </section>`;
