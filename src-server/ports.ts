@@ -258,6 +258,8 @@ export interface PlatformProbe {
   youtubeFailure(playlistId: string): ProbedYouTubeError | null;
   /** Spreadsheet.insertSheet(name) on the bound spreadsheet; throws what Sheets throws (e.g. a duplicate name). */
   insertTab(name: string): void;
+  /** The names of every tab of the bound spreadsheet, hidden ones included. */
+  tabNames(): string[];
   /** Spreadsheet.getSheetByName(name): the found tab's real name, or null. */
   findTab(name: string): string | null;
   /** Deletes the tab whose name is exactly `name`; false when there is none. */

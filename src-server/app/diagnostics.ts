@@ -224,6 +224,25 @@ export function scratchTabName(seed: string, purpose: string): string {
   return `_y2s_diag_${purpose}_${seed}`.toLowerCase();
 }
 
+/** The seed of one run's scratch tabs: random, then the minute it started (base 36), so a later run can date them. */
+export function scratchSeed(random: string, now: Date): string {
+  return `${random}_${Math.floor(now.getTime() / 60_000).toString(36)}`.toLowerCase();
+}
+
+const SCRATCH_TAB = /^_y2s_diag_[a-z]+_[0-9a-z]+_([0-9a-z]+)$/i;
+/** Younger scratch tabs may belong to a run still going (another user's); older ones were left by a killed run. */
+export const SCRATCH_STALE_MS = 15 * 60_000;
+
+/** Scratch tabs of earlier runs that were killed before their cleanup (the platform ends executions at 6 min). */
+export function staleScratchTabs(names: readonly string[], now: Date): string[] {
+  return names.filter((name) => {
+    const match = SCRATCH_TAB.exec(name);
+    if (!match) return false;
+    const startedMs = parseInt(match[1]!, 36) * 60_000;
+    return Number.isFinite(startedMs) && now.getTime() - startedMs > SCRATCH_STALE_MS;
+  });
+}
+
 /** Creates the scratch tab, runs `work`, then removes every tab listed in `created`, whatever happened. */
 function withScratchTabs(probe: PlatformProbe, first: string, work: (created: string[]) => Verdict): Verdict {
   const created: string[] = [];
@@ -441,8 +460,13 @@ export function runDiagnostics(deps: DiagnosticsDeps, info: { version: string })
   const scriptZone = attempt(() => deps.identity.scriptTimeZone());
   const sheetZone = attempt(() => deps.probe.spreadsheetTimeZone());
   const seed = attempt(() => deps.crypto.uuid().replace(/-/g, '').slice(0, 8));
-  const scratchSeed = seed.ok ? seed.value.toLowerCase() : String(generatedAt.getTime() % 1e8);
+  const runSeed = scratchSeed(seed.ok ? seed.value : String(generatedAt.getTime() % 1e8), generatedAt);
   const loaded = attempt(() => ctx.load());
+  // Leftovers of a run killed before its cleanup: removed first, so a scratch tab never stays for long.
+  const swept = attempt(() => {
+    const stale = staleScratchTabs(deps.probe.tabNames(), generatedAt);
+    return stale.filter((name) => deps.probe.deleteTab(name));
+  });
 
   run('bytes.signed', () => checkSignedBytes(deps.probe, (text) => deps.crypto.sha256(text)));
   run('youtube.error_shape', () => {
@@ -468,8 +492,13 @@ export function runDiagnostics(deps: DiagnosticsDeps, info: { version: string })
     if (!scriptZone.ok) throw new Error(`Session.getScriptTimeZone() failed: ${scriptZone.error}`);
     return judgeScriptVsSpreadsheetZone(scriptZone.value, sheetZone);
   });
-  run('sheets.tab_case', () => checkTabCase(deps.probe, scratchSeed));
-  run('lock.flush', () => checkLockAndFlush(deps.probe, scratchSeed, clockMs));
+  run('sheets.tab_case', () => {
+    const verdict = checkTabCase(deps.probe, runSeed);
+    if (!swept.ok) return { ...verdict, note: [verdict.note, `Leftover scratch tabs could not be listed or removed (${swept.error}).`].filter(Boolean).join(' ') };
+    if (swept.value.length === 0) return verdict;
+    return { ...verdict, observed: `${verdict.observed}; removed ${swept.value.length} scratch tab(s) an interrupted run left: ${swept.value.join(', ')}` };
+  });
+  run('lock.flush', () => checkLockAndFlush(deps.probe, runSeed, clockMs));
   run('triggers.visibility', () => {
     if (!loaded.ok) throw new Error(`the project's records could not be read: ${loaded.error}`);
     const record = readTriggerRecord(loaded.value.snapshot);

@@ -49,6 +49,7 @@ export function createGasProbe(): PlatformProbe {
     insertTab: (name) => {
       ss().insertSheet(name);
     },
+    tabNames: () => ss().getSheets().map((s) => s.getName()),
     findTab: (name) => ss().getSheetByName(name)?.getName() ?? null,
     // By exact name among all tabs: getSheetByName may ignore case and find the wrong twin.
     deleteTab: (name) => {

@@ -50,6 +50,30 @@ test('menu "Diagnostics…" opens the dialog; every check passes in the emulator
   expect((JSON.parse(rt.properties.script['meta:quota']!) as { used: number }).used).toBe(meteredBefore.used + 1);
 });
 
+test('a run killed mid-check leaves its scratch tab; the next run 15 min later removes it and says so', () => {
+  const rt = runtime();
+  // The lock check's write takes 400 virtual seconds: the platform kills the execution at 6 minutes,
+  // after the scratch tab was created and before its cleanup could run.
+  (rt.world.latency as Record<string, number>)['SpreadsheetApp.Range.setValue'] = 400_000;
+  const killed = rt.run('runDiagnostics');
+  expect(killed.killed).toBe(true);
+  const left = tabNames(rt).filter((n) => n.startsWith('_y2s_diag_'));
+  expect(left).toHaveLength(1);
+  expect(left[0]).toMatch(/^_y2s_diag_lock_[0-9a-f]{8}_[0-9a-z]+$/);
+
+  delete (rt.world.latency as Record<string, number>)['SpreadsheetApp.Range.setValue'];
+  // A run within 15 minutes keeps it (it could belong to a run still going)…
+  rt.clock.set(new Date(rt.clock.now().getTime() + 5 * 60_000));
+  rpc<DiagnosticsReport>(rt, 'runDiagnostics');
+  expect(tabNames(rt).filter((n) => n.startsWith('_y2s_diag_'))).toEqual(left);
+  // …a later one removes it.
+  rt.clock.set(new Date(rt.clock.now().getTime() + 15 * 60_000));
+  const report = rpc<DiagnosticsReport>(rt, 'runDiagnostics');
+  expect(report.checks.find((c) => c.id === 'sheets.tab_case')!.observed).toContain(`removed 1 scratch tab(s) an interrupted run left: ${left[0]}`);
+  expect(tabNames(rt).filter((n) => n.startsWith('_y2s_diag_'))).toEqual([]);
+  expect(report.status).toBe('pass');
+});
+
 test('exportJobsToTab writes the export into a new tab, one line per row as plain text, never as a formula', () => {
   const rt = runtime();
   rpc(rt, 'createJob', { name: '=HYPERLINK("x")', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Videos' });

@@ -68,6 +68,9 @@ class FakeProbe implements PlatformProbe {
     if (this.tabs.some(same)) throw new Error(this.duplicateMessage(name));
     this.tabs.push(name);
   }
+  tabNames(): string[] {
+    return [...this.tabs];
+  }
   findTab(name: string): string | null {
     return this.tabs.find((t) => t === name) ?? null;
   }
@@ -267,6 +270,21 @@ describe('each check fails or warns when the platform answers otherwise', () => 
     s = setup();
     s.probe.duplicateMessage = () => 'Ein Blatt mit diesem Namen gibt es schon.';
     expect(check(s.run(), 'sheets.tab_case')).toMatchObject({ status: 'warn', note: expect.stringMatching(/does not recognise/) });
+  });
+
+  test('scratch tabs a killed run left are removed once older than 15 min; a younger one (a run still going) is kept', () => {
+    const s = setup();
+    const minute = (iso: string) => Math.floor(Date.parse(iso) / 60_000).toString(36);
+    const old = `_y2s_diag_case_0badf00d_${minute('2026-01-05T11:40:00Z')}`;
+    const oldTwin = old.toUpperCase();
+    const young = `_y2s_diag_lock_0c0ffee0_${minute('2026-01-05T11:50:00Z')}`;
+    s.probe.caseSensitiveNames = true; // so that the upper-case twin of the old tab could exist
+    s.probe.tabs.push(old, oldTwin, young, '_y2s_diag_notes');
+    s.probe.caseSensitiveNames = false;
+    const c = check(s.run(), 'sheets.tab_case');
+    expect(c.status).toBe('pass');
+    expect(c.observed).toContain(`removed 2 scratch tab(s) an interrupted run left: ${old}, ${oldTwin}`);
+    expect(s.probe.tabs).toEqual(['Sheet1', young, '_y2s_diag_notes']);
   });
 
   test('scratch tabs: a failed removal fails the check and names the tab; a failed creation leaves nothing', () => {
