@@ -307,7 +307,7 @@ function componentSchemas(): Record<string, JsonSchema> {
       properties: {
         generated_at: str, version: str, status: { enum: ['pass', 'warn', 'fail'] },
         counts: { type: 'object', properties: { pass: int, warn: int, fail: int } },
-        environment: { type: 'object', properties: { user: str, script_time_zone: str, spreadsheet_time_zone: str, elapsed_ms: int } },
+        environment: { type: 'object', properties: { user: str, runtime: str, script_time_zone: str, spreadsheet_time_zone: str, elapsed_ms: int } },
         checks: arrayOf({
           type: 'object',
           properties: { id: str, title: str, status: { enum: ['pass', 'warn', 'fail'] }, observed: str, expected: str, note: str, ms: int },

@@ -9,7 +9,7 @@
  * trigger) in `finally`, whatever failed, and a cleanup that fails turns the check into a failure that
  * names what to delete by hand.
  */
-import { oauthScopes as MANIFEST_SCOPES } from '../../appsscript.json';
+import { dependencies as MANIFEST_DEPENDENCIES, oauthScopes as MANIFEST_SCOPES, runtimeVersion as MANIFEST_RUNTIME } from '../../appsscript.json';
 import type { PlatformProbe, ProbedYouTubeError, TriggerInfo } from '../ports';
 import { AppContext } from './context';
 import { TICK_HANDLER, type AppDeps } from './deps';
@@ -40,7 +40,7 @@ export interface DiagnosticsReport {
   version: string;
   status: CheckStatus;
   counts: Record<CheckStatus, number>;
-  environment: { user: string; script_time_zone: string; spreadsheet_time_zone: string; elapsed_ms: number };
+  environment: { user: string; runtime: string; script_time_zone: string; spreadsheet_time_zone: string; elapsed_ms: number };
   checks: DiagnosticCheck[];
   /** The whole report as plain text, for a bug report. */
   text: string;
@@ -49,6 +49,12 @@ export interface DiagnosticsReport {
 export interface DiagnosticsDeps extends AppDeps {
   probe: PlatformProbe;
 }
+
+/** "V8; YouTube v3": the runtime and advanced services the manifest asks for. */
+export const MANIFEST_RUNTIME_TEXT = [
+  MANIFEST_RUNTIME,
+  ...MANIFEST_DEPENDENCIES.enabledAdvancedServices.map((s) => `${s.userSymbol} ${s.version}`),
+].join('; ');
 
 /** The scopes appsscript.json declares: what the project needs granted. */
 export const REQUIRED_SCOPES: readonly string[] = MANIFEST_SCOPES;
@@ -518,6 +524,7 @@ export function runDiagnostics(deps: DiagnosticsDeps, info: { version: string })
     counts,
     environment: {
       user: userLabel,
+      runtime: MANIFEST_RUNTIME_TEXT,
       script_time_zone: scriptZone.ok ? scriptZone.value : `unknown (${scriptZone.error})`,
       spreadsheet_time_zone: sheetZone.ok ? sheetZone.value : `unknown (${sheetZone.error})`,
       elapsed_ms: ctx.elapsedMs(),
@@ -542,7 +549,7 @@ const MARK: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'F
 export function formatReport(report: Omit<DiagnosticsReport, 'text'>): string {
   const lines = [
     `YouTube2Sheets Diagnostics — ${report.status.toUpperCase()} (${report.counts.pass} pass, ${report.counts.warn} warn, ${report.counts.fail} fail)`,
-    `version: ${report.version}`,
+    `version: ${report.version} (${report.environment.runtime})`,
     `date: ${report.generated_at}`,
     `user: ${report.environment.user}`,
     `script time zone: ${report.environment.script_time_zone}; spreadsheet time zone: ${report.environment.spreadsheet_time_zone}`,

@@ -156,7 +156,7 @@ test('Diagnostics dialog: runs the self-test through the bundle, every check pas
   expect(await rows.count()).toBe(11);
   expect(await page.locator('tbody .badge').allTextContents()).toEqual(Array(11).fill('Pass'));
   const report = await page.getByLabel('Report (paste it into a bug report)').inputValue();
-  expect(report).toMatch(/^YouTube2Sheets Diagnostics — PASS \(11 pass, 0 warn, 0 fail\)\nversion: \d+\.\d+\.\d+\ndate: /);
+  expect(report).toMatch(/^YouTube2Sheets Diagnostics — PASS \(11 pass, 0 warn, 0 fail\)\nversion: \d+\.\d+\.\d+ \(V8; YouTube v3\)\ndate: /);
   await page.getByRole('button', { name: 'Copy', exact: true }).click();
   await page.getByText(/^(Copied to the clipboard\.|The browser refused to copy)/).waitFor();
   await page.mouse.move(0, 0);

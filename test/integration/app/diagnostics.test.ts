@@ -36,7 +36,7 @@ test('menu "Diagnostics…" opens the dialog; every check passes in the emulator
   const report = rpc<DiagnosticsReport>(rt, 'runDiagnostics');
   expect(report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.observed} ${c.note}`)).toEqual([]);
   expect(report.checks).toHaveLength(11);
-  expect(report.text).toMatch(/^YouTube2Sheets Diagnostics — PASS \(11 pass, 0 warn, 0 fail\)\nversion: 0\.1\.0\n/);
+  expect(report.text).toMatch(/^YouTube2Sheets Diagnostics — PASS \(11 pass, 0 warn, 0 fail\)\nversion: 0\.1\.0 \(V8; YouTube v3\)\n/);
   // Zones in use (the job's) are checked with the sample zones.
   expect(report.checks.find((c) => c.id === 'timezones.intl')!.observed).toContain('Asia/Kathmandu');
   expect(report.checks.find((c) => c.id === 'triggers.visibility')!.observed).toContain('the recorded heartbeat is among them');

@@ -336,7 +336,7 @@ export function createHarness() {
     diagnostics: () => {
       diagnostics.runs++;
       const at = clock.now().toISOString();
-      return { generated_at: at, version: 'test', status: 'pass', counts: { pass: 0, warn: 0, fail: 0 }, environment: { user: 'o…@example.com', script_time_zone: 'UTC', spreadsheet_time_zone: 'UTC', elapsed_ms: 0 }, checks: [], text: 'report' };
+      return { generated_at: at, version: 'test', status: 'pass', counts: { pass: 0, warn: 0, fail: 0 }, environment: { user: 'o…@example.com', runtime: 'V8', script_time_zone: 'UTC', spreadsheet_time_zone: 'UTC', elapsed_ms: 0 }, checks: [], text: 'report' };
     },
   };
   const keys = createApiKeyService({ properties, crypto, clock });

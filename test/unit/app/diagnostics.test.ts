@@ -159,7 +159,7 @@ describe('a platform that behaves as the project assumes', () => {
     expect(readQuota(PropertySnapshot.load(world.properties), world.clock.now()).used).toBe(1);
     expect(report.text.split('\n').slice(0, 4)).toEqual([
       'YouTube2Sheets Diagnostics — PASS (11 pass, 0 warn, 0 fail)',
-      'version: 9.9.9',
+      'version: 9.9.9 (V8; YouTube v3)',
       'date: 2026-01-05T12:00:00.000Z',
       'user: o…@example.com',
     ]);
