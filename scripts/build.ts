@@ -112,6 +112,7 @@ const SURFACE_TITLES: Record<string, string> = {
   manager: 'Job manager',
   calendar: 'Calendar',
   settings: 'Settings',
+  diagnostics: 'Diagnostics',
 };
 
 export async function buildAll(outDir = join(ROOT, 'build')): Promise<BuildResult> {

@@ -29,6 +29,7 @@ function onOpen(_e?: GoogleAppsScript.Events.SheetsOnOpen): void {
     .addItem('Settings…', 'openSettings')
     .addItem('Repair triggers', 'repairTriggersNow')
     .addItem('Take over scheduling', 'takeOverSchedulingNow')
+    .addItem('Diagnostics…', 'openDiagnostics')
     .addToUi();
 }
 
@@ -93,6 +94,11 @@ function openApiKeys(): void {
   showDialog_('keys', 'API keys', 640, 480);
 }
 
+/** Menu "Diagnostics…": the dialog runs the self-test (rpc.runDiagnostics) and shows the report with Copy. */
+function openDiagnostics(): void {
+  showDialog_('diagnostics', 'Diagnostics', 760, 640);
+}
+
 function runDueJobsNow(): void {
   const result = rpc.runDueJobs();
   SpreadsheetApp.getUi().alert(result.ok ? `Ran ${result.data.ran} due job(s).` : `Could not run due jobs: ${result.error.message}`);
@@ -146,7 +152,7 @@ function takeOverSchedulingNow(): void {
 }
 
 // The surfaces call these through google.script.run too; the type keeps them in step with the client.
-const uiEntryPoints: rpc.UiEntryPoints = { openSidebar, openJobManager, openWizard, openCalendar, openSettings, openApiKeys };
+const uiEntryPoints: rpc.UiEntryPoints = { openSidebar, openJobManager, openWizard, openCalendar, openSettings, openApiKeys, openDiagnostics };
 
 global.onOpen = onOpen;
 global.onInstall = onInstall;
@@ -156,6 +162,7 @@ global.openWizard = uiEntryPoints.openWizard;
 global.openCalendar = uiEntryPoints.openCalendar;
 global.openSettings = uiEntryPoints.openSettings;
 global.openApiKeys = uiEntryPoints.openApiKeys;
+global.openDiagnostics = uiEntryPoints.openDiagnostics;
 global.runDueJobsNow = runDueJobsNow;
 global.syncActiveTab = syncActiveTab;
 global.repairTriggersNow = repairTriggersNow;
@@ -232,4 +239,6 @@ global.createApiKey = rpc.createApiKey;
 global.revokeApiKey = rpc.revokeApiKey;
 global.schedulerOwner = rpc.schedulerOwner;
 global.takeOverScheduling = rpc.takeOverScheduling;
+global.exportJobsToTab = rpc.exportJobsToTab;
+global.runDiagnostics = rpc.runDiagnostics;
 // ==== end sidebar RPC ====

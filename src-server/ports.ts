@@ -259,3 +259,55 @@ export interface Logger {
   warn(message: string, data?: unknown): void;
   error(message: string, data?: unknown): void;
 }
+
+// ---------------------------------------------------------------- Diagnostics
+
+/** What one failing YouTube call threw: as the service shaped it, and as the project classifies it. */
+export interface ProbedYouTubeError {
+  /** The thrown value's name (GoogleJsonResponseException on Google), '' when it was not an Error. */
+  name: string;
+  message: string;
+  /** Whether the error carried a `details` object at all (undocumented). */
+  hasDetails: boolean;
+  /** details.code and details.errors[0].reason when present. */
+  detailsCode: number | null;
+  detailsReason: string | null;
+  /** What the project's own YouTube adapter made of it. */
+  classified: { code: number; reason: string; kind: YouTubeErrorKind };
+}
+
+/** The script lock as a fresh LockService object (hasLock included), for the lock check only. */
+export interface ProbeLock {
+  tryLock(timeoutMs: number): boolean;
+  hasLock(): boolean;
+  release(): void;
+}
+
+/**
+ * Raw observations of the platform for the Diagnostics self-test (app/diagnostics.ts). Each method is
+ * one service call (or a fixed few) and reports what the platform did, throwing what it threw; the
+ * checks and their verdicts are pure logic in app/. Implemented in gas/probe.ts.
+ */
+export interface PlatformProbe {
+  /** Utilities.base64Encode(bytes), as the platform answers or throws. */
+  base64Encode(bytes: number[]): string;
+  /** One YouTube call that must fail (playlistItems.list of a playlist that cannot exist, 1 unit); null when it did not fail. */
+  youtubeFailure(playlistId: string): ProbedYouTubeError | null;
+  /** Spreadsheet.insertSheet(name) on the bound spreadsheet; throws what Sheets throws (e.g. a duplicate name). */
+  insertTab(name: string): void;
+  /** The names of every tab of the bound spreadsheet, hidden ones included. */
+  tabNames(): string[];
+  /** Spreadsheet.getSheetByName(name): the found tab's real name, or null. */
+  findTab(name: string): string | null;
+  /** Deletes the tab whose name is exactly `name`; false when there is none. */
+  deleteTab(name: string): boolean;
+  /** Writes one value to A1 of the tab (no flush). */
+  writeCell(tabName: string, value: string): void;
+  readCell(tabName: string): unknown;
+  /** SpreadsheetApp.flush(). */
+  flush(): void;
+  scriptLock(): ProbeLock;
+  spreadsheetTimeZone(): string;
+  /** ScriptApp.getAuthorizationInfo(FULL, scopes): the status and the scopes granted among `scopes` (null when the platform does not say). */
+  authorization(scopes: readonly string[]): { status: string; granted: string[] | null };
+}

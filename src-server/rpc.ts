@@ -33,11 +33,14 @@ import type {
 import type { ExportFormat } from './domain/catalogue';
 import { gasApiKeyManager, type ApiKeyManager } from './gas/web-api';
 import { createGasApp } from './gas/context';
+import type { DiagnosticsReport } from './app/diagnostics';
+import { writeExportToTab, type ExportTabResult } from './app/export-tab';
+import { runGasDiagnostics } from './gas/probe';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: AppErrorDto };
 
 /** A surface the menu or a surface can open (the file name of its built HTML). */
-export type Surface = 'sidebar' | 'wizard' | 'manager' | 'calendar' | 'settings' | 'keys';
+export type Surface = 'sidebar' | 'wizard' | 'manager' | 'calendar' | 'settings' | 'keys' | 'diagnostics';
 
 /** The menu/dialog entry points main.ts defines (they need HtmlService); surfaces call them too. */
 export interface UiEntryPoints {
@@ -48,6 +51,7 @@ export interface UiEntryPoints {
   openCalendar(): void;
   openSettings(): void;
   openApiKeys(): void;
+  openDiagnostics(): void;
 }
 
 function toErrorDto(err: unknown): AppErrorDto {
@@ -235,4 +239,23 @@ export function schedulerOwner(): Result<SchedulerOwnerDto> {
 /** The calling user takes the schedule over (audited as scheduler.take_over). */
 export function takeOverScheduling(): Result<TakeOverDto> {
   return answer(({ app, actor }) => app.takeOverScheduling(actor));
+}
+
+// ---------------------------------------------------------------- export fallback and diagnostics
+
+/**
+ * Writes an export into a new tab of this spreadsheet (one line per row, plain text): the fallback
+ * when the dialog cannot download the file. Named after the format and the time in the script's zone.
+ */
+export function exportJobsToTab(format: ExportFormat, query: ListJobsQuery): Result<ExportTabResult> {
+  return answer(() => {
+    const gas = createGasApp();
+    const file = gas.app.exportJobs(format, query ?? {});
+    return writeExportToTab(gas.deps.spreadsheets, gas.deps.timeZones, file, gas.deps.clock.now(), gas.deps.identity.scriptTimeZone());
+  });
+}
+
+/** The menu's Diagnostics… dialog: checks every platform assumption here and reports (see app/diagnostics.ts). */
+export function runDiagnostics(): Result<DiagnosticsReport> {
+  return answer(() => runGasDiagnostics());
 }

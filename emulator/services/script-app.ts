@@ -1,4 +1,6 @@
-/** ScriptApp: time-driven triggers (with Apps Script's limits), project triggers, the web app URL. */
+/** ScriptApp: time-driven triggers (with Apps Script's limits), project triggers, the web app URL, authorization info. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GasException, MESSAGES } from './errors';
 import type { Scope } from './execution';
 import { enumOf, registerType } from './registry';
@@ -343,6 +345,39 @@ class ServiceFake implements Pick<GoogleAppsScript.Script.Service, 'getUrl' | 'i
 }
 registerType(ServiceFake, 'ScriptApp.Service');
 
+/**
+ * Class AuthorizationInfo (https://developers.google.com/apps-script/reference/script/authorization-info):
+ * the emulated user has granted every scope of the manifest (appsscript.json oauthScopes), so the status
+ * is NOT_REQUIRED and getAuthorizationUrl() is null; getAuthorizedScopes() lists the granted scopes, only
+ * those among the requested ones when a list was passed, as the reference describes.
+ */
+class AuthorizationInfoFake {
+  constructor(private readonly granted: string[]) {}
+  getAuthorizationStatus(): string {
+    return 'NOT_REQUIRED';
+  }
+  getAuthorizationUrl(): string | null {
+    return null;
+  }
+  getAuthorizedScopes(): string[] {
+    return [...this.granted];
+  }
+}
+registerType(AuthorizationInfoFake, 'ScriptApp.AuthorizationInfo');
+
+/** The manifest's oauthScopes (build/appsscript.json); none when the runtime runs inline code without one. */
+function manifestScopes(buildDir: string | null): string[] {
+  if (!buildDir) return [];
+  const path = join(buildDir, 'appsscript.json');
+  if (!existsSync(path)) return [];
+  try {
+    const scopes = (JSON.parse(readFileSync(path, 'utf8')) as { oauthScopes?: unknown }).oauthScopes;
+    return Array.isArray(scopes) ? scopes.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
 export class ScriptAppFake implements Pick<GoogleAppsScript.Script.ScriptApp, 'newTrigger' | 'getProjectTriggers' | 'deleteTrigger' | 'getService' | 'getScriptId' | 'getOAuthToken'> {
   constructor(private readonly scope: Scope) {}
 
@@ -378,10 +413,17 @@ export class ScriptAppFake implements Pick<GoogleAppsScript.Script.ScriptApp, 'n
   getOAuthToken(): string {
     return 'emulator-oauth-token';
   }
+  getAuthorizationInfo(authMode: unknown, oAuthScopes?: string[]): AuthorizationInfoFake {
+    if (authMode === undefined || authMode === null) throw new GasException('Invalid argument: authMode');
+    const granted = manifestScopes(this.scope.world.config.buildDir);
+    const requested = Array.isArray(oAuthScopes) ? oAuthScopes.map(String) : null;
+    return new AuthorizationInfoFake(requested ? granted.filter((s) => requested.includes(s)) : granted);
+  }
 }
 registerType(ScriptAppFake, 'ScriptApp', {
   EventType: enumOf('CLOCK', 'ON_OPEN', 'ON_EDIT', 'ON_FORM_SUBMIT', 'ON_CHANGE', 'ON_EVENT_UPDATED'),
   TriggerSource: enumOf('SPREADSHEETS', 'CLOCK', 'FORMS', 'DOCUMENTS', 'CALENDAR'),
   AuthMode: enumOf('NONE', 'CUSTOM_FUNCTION', 'LIMITED', 'FULL'),
+  AuthorizationStatus: enumOf('REQUIRED', 'NOT_REQUIRED'),
   WeekDay: enumOf('MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'),
 });

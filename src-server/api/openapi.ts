@@ -155,6 +155,17 @@ const OPERATIONS: Operation[] = [
     errors: [400, 401, 415, 422, 429],
   },
   {
+    method: 'post', path: '/diagnostics', operationId: 'diagnostics', tag: 'meta', auth: 'write',
+    summary: 'Run the platform self-test (Diagnostics)',
+    description:
+      'Checks on the platform every assumption the project relies on (signed bytes, the shape of a YouTube error, Intl time zones against ' +
+      'Utilities.formatDate, tab-name case rules, trigger visibility, lock and flush, property and mail quotas, OAuth scopes, time zones, ' +
+      'execution time) and answers each check as pass, warn or fail with the value observed; data.text is the report as plain text for a bug ' +
+      'report. It creates and removes a scratch tab and a one-off trigger and spends 1 YouTube quota unit. No body is needed.',
+    success: { status: 200, description: 'The report.', schema: ref('Diagnostics') },
+    errors: [401, 403, 429],
+  },
+  {
     method: 'get', path: '/openapi.json', operationId: 'openApi', tag: 'meta', auth: 'none',
     summary: 'This document (public: it holds no secret)',
     success: { status: 200, description: 'OpenAPI 3.1 document.', content: { 'application/json': { type: 'object' } } },
@@ -281,6 +292,20 @@ function componentSchemas(): Record<string, JsonSchema> {
       },
     },
     Audit: { type: 'object', properties: { at: str, actor: str, action: str, job_id: strOrNull, changes: str, id: str } },
+    Diagnostics: {
+      type: 'object',
+      required: ['generated_at', 'version', 'status', 'counts', 'checks', 'text'],
+      properties: {
+        generated_at: str, version: str, status: { enum: ['pass', 'warn', 'fail'] },
+        counts: { type: 'object', properties: { pass: int, warn: int, fail: int } },
+        environment: { type: 'object', properties: { user: str, runtime: str, script_time_zone: str, spreadsheet_time_zone: str, elapsed_ms: int } },
+        checks: arrayOf({
+          type: 'object',
+          properties: { id: str, title: str, status: { enum: ['pass', 'warn', 'fail'] }, observed: str, expected: str, note: str, ms: int },
+        }),
+        text: { type: 'string', description: 'The whole report as plain text, to paste into a bug report.' },
+      },
+    },
     BulkResult: {
       type: 'object',
       properties: {

@@ -3,6 +3,7 @@
  * document describes exactly these routes (a test compares both lists).
  */
 import type { Actor, HealthDto, ListJobsQuery, SchedulerApp } from '../app/contract';
+import { AppError } from '../app/contract';
 import type { ExportFormat } from '../domain/catalogue';
 import * as z from 'zod/mini';
 import { badRequest, issuesToFields, validationFailed } from './errors';
@@ -310,6 +311,17 @@ export const ROUTES: readonly Route[] = [
           key_id: principal.keyId,
         },
       };
+    },
+  },
+  {
+    // POST, write scope: the self-test creates and removes a scratch tab and a trigger and spends one
+    // YouTube quota unit, so a link (GET) must never start it.
+    method: 'POST',
+    path: '/diagnostics',
+    auth: 'write',
+    handle: (ctx) => {
+      if (!ctx.deps.diagnostics) throw new AppError(501, 'not_implemented', 'Diagnostics cannot run here.');
+      return { data: ctx.deps.diagnostics() };
     },
   },
   {

@@ -5,6 +5,7 @@
  * JSON envelope; the local server turns it into the real HTTP status.
  */
 import type { SchedulerApp } from '../app/contract';
+import type { DiagnosticsReport } from '../app/diagnostics';
 import type { Cache, Clock, Crypto, Logger, PropertyStore, ScriptLock } from '../ports';
 
 export type WireMethod = 'GET' | 'POST';
@@ -56,6 +57,8 @@ export interface ApiDeps {
   openApiDocument: () => string;
   /** The deployed web app's URL (from the gas/ adapter), for the OpenAPI servers list. */
   serviceUrl?: () => string | null;
+  /** The platform self-test (gas/probe.ts); absent where no platform can be probed. */
+  diagnostics?: () => DiagnosticsReport;
   limits?: Partial<ApiLimits>;
 }
 

@@ -10,6 +10,7 @@ import { AppContext } from '../app/context';
 import type { Actor, ApiKeyDto } from '../app/contract';
 import { rotateJwtSecret } from '../api/jwt';
 import { OPENAPI_DOCUMENT_FILE } from '../api/openapi-serve';
+import { runGasDiagnostics } from './probe';
 
 function serviceUrl(): string | null {
   try {
@@ -31,7 +32,7 @@ export function spreadsheetOwnerEmail(): string | null {
 export function gasApiDeps(): ApiDeps {
   const gas = createGasApp();
   const { properties, lock, cache, crypto, clock, logger } = gas.deps;
-  return { app: () => gas.app, properties, lock, cache, crypto, clock, logger, serviceUrl, openApiDocument };
+  return { app: () => gas.app, properties, lock, cache, crypto, clock, logger, serviceUrl, openApiDocument, diagnostics: runGasDiagnostics };
 }
 
 /** The document generated at build time, read from its project file (never parsed by other executions). */

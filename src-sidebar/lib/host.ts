@@ -75,15 +75,3 @@ export function useAdaptivePolling(fn: (previousMs: number) => Promise<number>, 
     return () => { stopped = true; if (timer) clearTimeout(timer); };
   }, [firstMs, active, restartKey]);
 }
-
-/** Saves text as a file (export). */
-export function download(filename: string, contentType: string, body: string): void {
-  const url = URL.createObjectURL(new Blob([body], { type: contentType }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}

@@ -64,7 +64,7 @@ async function closeDialog(): Promise<void> {
 test('the menu is the script\'s own, built by onOpen', async () => {
   await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
   const items = await page.getByRole('menuitem').allTextContents();
-  expect(items).toEqual(['Open scheduler', 'Job manager', 'New job…', 'Calendar', 'Run due jobs now', 'Sync this tab now', 'API keys…', 'Settings…', 'Repair triggers']);
+  expect(items).toEqual(['Open scheduler', 'Job manager', 'New job…', 'Calendar', 'Run due jobs now', 'Sync this tab now', 'API keys…', 'Settings…', 'Repair triggers', 'Diagnostics…']);
   await page.keyboard.press('Escape');
 });
 
@@ -156,6 +156,15 @@ test('see it on the calendar', async () => {
   await calendar.getByRole('grid').waitFor({ timeout: 30_000 });
   await calendar.locator('.chip', { hasText: 'Daily Sync' }).first().waitFor({ timeout: 30_000 });
   await expectAccessible(calendar);
+  await closeDialog();
+});
+
+test('Diagnostics… runs the platform self-test in the local runtime: every check passes', async () => {
+  await menu('Diagnostics…');
+  const diagnostics = await surfaceFrame('Diagnostics');
+  await diagnostics.getByText(/^Every check passed/).waitFor({ timeout: 60_000 });
+  expect(await diagnostics.locator('tbody .badge').allTextContents()).toEqual(Array(11).fill('Pass'));
+  await expectAccessible(diagnostics);
   await closeDialog();
 });
 

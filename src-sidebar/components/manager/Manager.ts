@@ -6,12 +6,14 @@
  * the user cannot see.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { BulkAction, JobDetailDto, JobDto, JobStatus, ListJobsQuery, SortOrder } from '../../../src-server/app/contract';
+import type { BulkAction, ExportFile, JobDetailDto, JobDto, JobStatus, ListJobsQuery, SortOrder } from '../../../src-server/app/contract';
 import type { ExportFormat } from '../../../src-server/domain/catalogue';
 import { html } from '../../lib/html';
 import { rpc, errorMessage } from '../../rpc';
 import { Badge, Empty, ErrorBanner, Loading, ZonedTime } from '../../lib/components';
-import { download, usePageVisible, usePolling } from '../../lib/host';
+import { usePageVisible, usePolling } from '../../lib/host';
+import { saveFile, type SaveOutcome } from '../../lib/export';
+import { ExportResult } from '../export/ExportResult';
 import { verifyNewChannels } from '../../lib/channels';
 import { humanError } from '../../lib/fields';
 import { ContextMenu, type MenuItem } from './ContextMenu';
@@ -31,6 +33,8 @@ const COLUMNS: { key: string; label: string; sortable: boolean }[] = [
 ];
 
 const PAGE_SIZES = [25, 50, 100, 200] as const;
+/** Numbers each export, so that a new one starts its result panel afresh. */
+let exportCount = 0;
 
 type Edit = { field: 'schedule_value' | 'channels'; value: string; error?: string; saving?: boolean };
 
@@ -53,6 +57,7 @@ export function Manager() {
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
+  const [exported, setExported] = useState<{ file: ExportFile; outcome: SaveOutcome; filters: ListJobsQuery; n: number } | null>(null);
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<JobStatus | ''>('');
   const [tag, setTag] = useState('');
@@ -188,8 +193,11 @@ export function Manager() {
     }
   }
 
+  // The download may be refused by the dialog's sandbox: ExportResult says what happened and offers
+  // the file with Copy, or the same export written to a new tab (same filters as the file).
   function exportAs(format: ExportFormat) {
-    rpc.exportJobs(format, query()).then((f) => download(f.filename, f.content_type, f.body), setError);
+    const filters = query();
+    rpc.exportJobs(format, filters).then((file) => setExported({ file, outcome: saveFile(file), filters, n: ++exportCount }), setError);
   }
 
   const menuItems = (job: JobDto): MenuItem[] => [
@@ -245,6 +253,8 @@ export function Manager() {
       <button class="small danger" disabled=${!sel.length || busy} onClick=${() => setConfirmDelete(sel)}>Delete</button>
       ${busy ? html`<span class="spinner" aria-label="Working"></span>` : null}
     </div>
+    ${exported ? html`<${ExportResult} key=${exported.n} file=${exported.file} outcome=${exported.outcome}
+      writeTab=${() => rpc.exportJobsToTab(exported.file.format, exported.filters)} onClose=${() => setExported(null)} />` : null}
     <${ErrorBanner} error=${error && humanError(error)} onRetry=${load} />
     ${notice ? html`<div class="banner info" role="status">${notice}</div>` : null}
     ${confirmDelete ? html`<div class="banner error" role="alertdialog" aria-labelledby="confirm-del">

@@ -257,6 +257,14 @@ describe('web API in the local runtime', () => {
     expect(api(runtime, 'GET', '/docs', { key: READ_KEY }).text).toContain('src="/__assets/swagger-ui/swagger-ui-bundle.js"');
   });
 
+  test('POST /diagnostics: write scope runs the self-test on the platform; read scope and GET are refused', () => {
+    const report = api(runtime, 'POST', '/diagnostics', { key: WRITE_KEY });
+    expect(report.json).toMatchObject({ ok: true, data: { status: 'pass', counts: { pass: 11, warn: 0, fail: 0 } } });
+    expect(report.json.data.text).toMatch(/^YouTube2Sheets Diagnostics — PASS/);
+    expect(api(runtime, 'POST', '/diagnostics', { key: READ_KEY }).json.error).toMatchObject({ status: 403, code: 'forbidden' });
+    expect(api(runtime, 'GET', '/diagnostics', { key: WRITE_KEY }).json.error).toMatchObject({ status: 405, code: 'method_not_allowed' });
+  });
+
   afterAll(() => {
     expect([...covered].sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
   });

@@ -299,7 +299,19 @@ describe('scopes derived from the route table (a new route cannot forget them)',
     expect(calls.filter((c) => MUTATING.has(c.name))).toEqual([]);
   });
 
-  test.each(ROUTES.filter((r) => requiredAuth(r) === 'write').map((r) => [label(r), r] as const))(
+  // POST /diagnostics changes no job data (it runs the platform self-test): tested on its own below.
+  const SELF_TEST = 'POST /diagnostics';
+
+  test('POST /diagnostics runs the self-test with a write key only', () => {
+    const { h } = recorded();
+    expect(h.call('POST', '/diagnostics').json.error).toMatchObject({ status: 401 });
+    expect(h.call('POST', '/diagnostics', { key: h.readKey }).json.error).toMatchObject({ status: 403 });
+    expect(h.diagnostics.runs).toBe(0);
+    expect(h.call('POST', '/diagnostics', { key: h.writeKey }).json).toMatchObject({ ok: true, data: { status: 'pass', text: 'report' } });
+    expect(h.diagnostics.runs).toBe(1);
+  });
+
+  test.each(ROUTES.filter((r) => requiredAuth(r) === 'write' && label(r) !== SELF_TEST).map((r) => [label(r), r] as const))(
     '%s with a write key changes data as that key: every change carries the api actor with the key id',
     (_name, route) => {
       const { h, calls } = recorded();

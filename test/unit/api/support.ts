@@ -393,6 +393,7 @@ export function createHarness(options: { properties?: MemoryProperties } = {}) {
   const app = new FakeApp(clock);
   const logged: unknown[] = [];
   let appOverride: (() => SchedulerApp) | null = null;
+  const diagnostics = { runs: 0 };
   const deps: ApiDeps = {
     app: () => (appOverride ? appOverride() : app),
     properties,
@@ -403,6 +404,11 @@ export function createHarness(options: { properties?: MemoryProperties } = {}) {
     logger: { info: () => undefined, warn: () => undefined, error: (_m, d) => logged.push(d) },
     serviceUrl: () => 'https://script.google.com/macros/s/ID/exec',
     openApiDocument: openApiTemplateText,
+    diagnostics: () => {
+      diagnostics.runs++;
+      const at = clock.now().toISOString();
+      return { generated_at: at, version: 'test', status: 'pass', counts: { pass: 0, warn: 0, fail: 0 }, environment: { user: 'o…@example.com', runtime: 'V8', script_time_zone: 'UTC', spreadsheet_time_zone: 'UTC', elapsed_ms: 0 }, checks: [], text: 'report' };
+    },
   };
   const keys = createApiKeyService({ properties, crypto, clock });
   const owner: Actor = { kind: 'user', email: 'owner@example.com' };
@@ -438,7 +444,7 @@ export function createHarness(options: { properties?: MemoryProperties } = {}) {
   }
 
   return {
-    clock, properties, lock, cache, crypto, app, deps, keys, owner, writeKey, readKey, logged, request, call,
+    clock, properties, lock, cache, crypto, app, deps, keys, owner, writeKey, readKey, logged, request, call, diagnostics,
     handle: (req: ApiRequest) => handleRequest(req, deps),
     setApp(factory: (() => SchedulerApp) | null) {
       appOverride = factory;

@@ -1,0 +1,4 @@
+import { mount } from '../lib/html';
+import { Diagnostics } from '../components/diagnostics/Diagnostics';
+
+mount('Diagnostics', Diagnostics);
