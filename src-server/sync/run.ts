@@ -31,7 +31,7 @@ import {
   type SyncState,
 } from './state';
 import { openTable, TableError, writeTable, type OpenTable, type RowWrite } from './table';
-import type { ChannelOutcome, SyncDeps, SyncErrorKind, SyncInput, SyncOutcome } from './types';
+import type { ChannelOutcome, PublishedVideo, SyncDeps, SyncErrorKind, SyncInput, SyncOutcome } from './types';
 
 /** Videos per playlistItems.list page and ids per videos.list call (the API's maximum). */
 export const PAGE_SIZE = 50;
@@ -95,6 +95,7 @@ class SyncRun {
   private earlierFailures = 0;
   private runRowsInserted = 0;
   private allChannelsRead = false;
+  private readonly published: PublishedVideo[] = [];
 
   constructor(
     private readonly input: SyncInput,
@@ -464,6 +465,11 @@ class SyncRun {
     }
     const result = writeTable(table, { mode, newRows, updates, replace, insertedEarlier: this.runRowsInserted });
     for (const rec of newRecs) this.jobs[rec.channel]!.added += 1;
+    const added = new Set(newRecs);
+    for (const rec of fresh) {
+      const publishedMs = Date.parse(rec.item?.publishedAt ?? '');
+      if (!Number.isNaN(publishedMs)) this.published.push({ channel: this.jobs[rec.channel]!.input, publishedMs, added: added.has(rec) });
+    }
     return result;
   }
 
@@ -505,7 +511,7 @@ class SyncRun {
     const failed = channels.filter((c) => !c.ok);
     const failedTotal = failed.length + this.earlierFailures;
     const complete = stop === null && state.cp === undefined;
-    const base = { complete, state, videosAdded: added, videosUpdated: updated, quotaUnits: this.units, channels };
+    const base = { complete, state, videosAdded: added, videosUpdated: updated, quotaUnits: this.units, channels, published: this.published };
     if (stop && (stop.kind === 'quota' || stop.kind === 'budget')) {
       return { ...base, status: 'deferred', error: { kind: stop.kind, message: stop.message }, deferUntil: quotaResetAt(this.deps.clock.now()).toISOString() };
     }
