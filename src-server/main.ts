@@ -181,4 +181,6 @@ global.saveSettings = rpc.saveSettings;
 global.listApiKeys = rpc.listApiKeys;
 global.createApiKey = rpc.createApiKey;
 global.revokeApiKey = rpc.revokeApiKey;
+global.suggestSchedule = rpc.suggestSchedule;
+global.jobInsights = rpc.jobInsights;
 // ==== end sidebar RPC ====

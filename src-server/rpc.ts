@@ -27,6 +27,9 @@ import type {
   SchedulerApp,
   Settings,
   SidebarViewDto,
+  ScheduleSuggestionDto,
+  JobInsightsDto,
+  SuggestScheduleRequest,
 } from './app/contract';
 import type { ExportFormat } from './domain/catalogue';
 import { gasApiKeyManager, type ApiKeyManager } from './gas/web-api';
@@ -215,4 +218,16 @@ export function revokeApiKey(id: string): Result<ApiKeyDto> {
 /** Creating and revoking write an audit row (key.create / key.revoke, actor user:<email>). */
 function keys(ctx: RpcContext): ApiKeyManager {
   return gasApiKeyManager(ctx.actor);
+}
+
+// ---------------------------------------------------------------- schedule intelligence
+
+/** The wizard's "Suggest a schedule": may spend 1 unit per channel no job has read yet. */
+export function suggestSchedule(request: SuggestScheduleRequest): Result<ScheduleSuggestionDto> {
+  return answer(({ app }) => app.suggestSchedule(request));
+}
+
+/** A job's upload patterns, freshness, anomalies and a cheaper schedule with the same freshness. */
+export function jobInsights(id: string): Result<JobInsightsDto> {
+  return answer(({ app }) => app.jobInsights(id));
 }

@@ -18,6 +18,7 @@ import {
   ImportQuerySchema,
   ListJobsQuerySchema,
   RunsQuerySchema,
+  SuggestQuerySchema,
   TokenBodySchema,
   VersionQuerySchema,
 } from './schemas';
@@ -340,6 +341,23 @@ export const ROUTES: readonly Route[] = [
       const local = assets !== SWAGGER_UI_CDN;
       return { raw: { status: 200, contentType: 'text/html', body: renderDocsPage(buildOpenApiDocument(servers(ctx, local)), assets) } };
     },
+  },
+  {
+    // A query: it changes nothing but the quota meter (one playlist page per channel no job has read).
+    method: 'GET',
+    path: '/schedule/suggest',
+    auth: 'read',
+    handle: (ctx) => {
+      const q = parseWith(SuggestQuerySchema, ctx.req.query);
+      const channels = q.channels.split(',').map((c) => c.trim()).filter(Boolean);
+      return { data: app(ctx).suggestSchedule({ channels, target_delay_minutes: q.target_delay_minutes, ...(q.timezone ? { timezone: q.timezone } : {}) }) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/jobs/{id}/insights',
+    auth: 'read',
+    handle: (ctx) => ({ data: app(ctx).jobInsights(id(ctx)) }),
   },
 ];
 

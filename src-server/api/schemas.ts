@@ -61,3 +61,9 @@ export const ImportBodySchema = z.strictObject({
   format: z.optional(z.enum(['json', 'yaml'])),
   content: z.string().check(z.minLength(1)),
 });
+
+export const SuggestQuerySchema = z.object({
+  channels: z.string().check(z.minLength(1), z.maxLength(10_000)),
+  timezone: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  target_delay_minutes: z.coerce.number().check(z.int(), z.minimum(15), z.maximum(10080)),
+});

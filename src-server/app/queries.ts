@@ -13,6 +13,7 @@ import { progressKey, type MonitorProgress } from './runner';
 import { isExecuted, runInstant, windowStats } from './stats';
 import { plannerInputs } from './tick';
 import { toJobRow, withScheduleText, type JobRow } from './views';
+import { allAnomalies, anomalyDtos, freshnessBoard, freshnessDto } from './insights';
 
 /** Every job as a list row (no schedule text: see withScheduleText). */
 export function allJobRows(loaded: Loaded, now: Date): JobRow[] {
@@ -48,6 +49,8 @@ export function jobDetail(ctx: AppContext, loaded: Loaded, job: JobRecord, now: 
     next_runs: nextRuns(job.config, now, 5, { anchor: new Date(job.created_at) }).map((d) => d.toISOString()),
     recent_runs: recent,
     conflicts: conflictsFor(ctx, loaded, { id: job.id, config: job.config }, now),
+    freshness: freshnessDto(loaded.state(job.id).insight, now.getTime()),
+    anomalies: anomalyDtos(job, loaded.state(job.id)),
   };
 }
 
@@ -179,6 +182,8 @@ export function monitorView(ctx: AppContext, loaded: Loaded, now: Date): Monitor
     quota: { used_today: quota.used, daily_budget: loaded.settings.daily_quota_budget },
     last_24h: summary.last_24h,
     recent_problems: summary.recent_problems,
+    freshness: freshnessBoard(loaded, now.getTime()),
+    anomalies: allAnomalies(loaded).slice(0, 5),
   };
 }
 
