@@ -102,7 +102,7 @@ function percentileOf(sorted: readonly number[], p: number): number | null {
 }
 
 /**
- * Follows a schedule over past uploads: each is written by the first run at least LISTING_LAG after
+ * Follows a schedule over past uploads (an interval counts from `anchorMs`: pass one before them): each is written by the first run at least LISTING_LAG after
  * it is published, RUN_LATENESS later. Uses the real occurrence engine (zones, DST, anchors).
  */
 export function replaySchedule(schedule: ScheduleFields, uploads: readonly number[], targetDelayMinutes: number, anchorMs: number): ReplayResult {
@@ -311,8 +311,9 @@ export function formatDelay(minutes: number): string {
     const m = Math.round(minutes % 60);
     return m ? `${h} h ${m} min` : `${h} h`;
   }
-  const d = Math.floor(minutes / DAY_MINUTES);
-  const h = Math.round((minutes % DAY_MINUTES) / 60);
+  const hours = Math.round(minutes / 60);
+  const d = Math.floor(hours / 24);
+  const h = hours % 24;
   return h ? `${d} d ${h} h` : `${d} d`;
 }
 
@@ -384,7 +385,7 @@ export function suggestSchedule(input: SuggestInput): Suggestion {
       const type = days.length === 7 ? 'daily' : 'weekly';
       const value = type === 'daily' ? times : `${days.map((d) => DAY_SHORT[d]!.toUpperCase()).join(',')}@${times}`;
       // The search works on wall clocks; the replay on instants decides (a DST week can differ).
-      const ok = fitted.every((p) => (replaySchedule(fields(type, value), p.recent, target, input.nowMs).share ?? 1) >= share - 1e-9);
+      const ok = fitted.every((p) => (replaySchedule(fields(type, value), p.recent, target, 0).share ?? 1) >= share - 1e-9);
       if (ok) chosen = { type, value, runsPerWeek: plan.cost, basis: 'pattern', times: plan.times.length };
     }
   }
@@ -395,7 +396,7 @@ export function suggestSchedule(input: SuggestInput): Suggestion {
     label: p.c.label,
     pattern: p.pattern,
     ignored: p.ignored,
-    ...replaySchedule(schedule, p.recent, target, input.nowMs),
+    ...replaySchedule(schedule, p.recent, target, 0),
   }));
   const shares = channels.filter((v) => !v.ignored && v.share !== null).map((v) => v.share!);
   const lowest = shares.length ? Math.min(...shares) : null;
@@ -448,13 +449,17 @@ export interface CurrentComparison {
  * How the job's schedule does on its channels' uploads, and what the same freshness would cost with
  * a fitted schedule.
  */
-export function compareWithCurrent(schedule: ScheduleFields, anchorMs: number, channels: readonly ChannelUploads[], nowMs: number, unitsPerRun: number): CurrentComparison {
-  const runsPerWeek = runsPerWeekOf(schedule, anchorMs, nowMs);
+export function compareWithCurrent(job: ScheduleFields, anchorMs: number, channels: readonly ChannelUploads[], nowMs: number, unitsPerRun: number): CurrentComparison {
+  const runsPerWeek = runsPerWeekOf(job, anchorMs, nowMs);
+  // The replay asks how the schedule's pattern does on past uploads: its bounds and an interval's
+  // anchor (only a phase) play no part.
+  const schedule: ScheduleFields = { ...job, start_at: null, end_at: null };
+  anchorMs = 0;
   const recent = channels.map((c) => recentUploads(c.uploads, nowMs, SEARCH_UPLOADS)).filter((u) => u.length >= MIN_PATTERN_UPLOADS);
   const all = recent.flat();
   const replay = replaySchedule(schedule, all, Number.POSITIVE_INFINITY, anchorMs);
   const perChannelP90 = recent.map((u) => replaySchedule(schedule, u, Number.POSITIVE_INFINITY, anchorMs).p90DelayMinutes);
-  const current = { runsPerWeek, share: null as number | null, p90DelayMinutes: replay.p90DelayMinutes, schedule_text: describeSchedule(schedule) };
+  const current = { runsPerWeek, share: null as number | null, p90DelayMinutes: replay.p90DelayMinutes, schedule_text: describeSchedule(job) };
   if (recent.length === 0 || perChannelP90.some((p) => p === null)) return { current, targetDelayMinutes: null, suggestion: null, factor: null, hint: null };
   const worst = Math.max(...(perChannelP90 as number[]));
   const target = Math.min(MAX_TARGET_MINUTES, Math.max(MIN_TARGET_MINUTES, Math.ceil(worst / 5) * 5));
