@@ -3,7 +3,7 @@
  * stored, or its occurrence would run again once the lease expires (at most once). So when the full
  * write does not fit, it is retried with what can be rebuilt left out (sync checkpoints: the next run
  * re-reads those videos and the key column dedupes them; runtime, last-tick and quota figures) and the
- * job states shortened (error texts, channel titles, last run). The run rows say so, and health
+ * job states shortened (error texts, channel titles, last run, insights). The run rows say so, and health
  * reports the store as full.
  */
 import { AppError, type RunDto } from './contract';
@@ -30,7 +30,8 @@ function compactions(state: JobState): JobState[] {
     last_run: state.last_run ? { ...state.last_run, error: short(state.last_run.error) } : null,
   };
   const second: JobState = { ...first, channel_titles: {}, last_run: first.last_run ? { ...first.last_run, error: null } : null };
-  const third: JobState = { ...second, last_run: null, last_error: null };
+  // Insights (upload times, freshness) are rebuilt by later runs: the last resort drops them too.
+  const third: JobState = { ...second, last_run: null, last_error: null, insight: undefined };
   return [first, second, third];
 }
 
