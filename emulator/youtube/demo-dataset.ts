@@ -8,7 +8,7 @@
  * exist), @shortsonly (no long videos: UULF does not exist), @retrotech (legacy username
  * RetroTechLegacy), @formulalab (titles that look like formulas), @privatemix (private, deleted and
  * unlisted items), @emptychannel (no uploads), @weeklyshow (Tuesdays and Thursdays between 16:00 and
- * 18:00 New York time, DST included, continuing for ten weeks after the default start: the schedule
+ * 17:45 New York time, DST included, continuing for ten weeks after the default start: the schedule
  * suggestion's demo channel).
  */
 import { createHash } from 'node:crypto';
@@ -196,7 +196,7 @@ function weeklyShow(): DatasetChannel {
   for (let t = Date.UTC(fy, fm - 1, fd); t <= Date.UTC(ty, tm - 1, td); t += 86_400_000) {
     const date = new Date(t);
     if (date.getUTCDay() !== 2 && date.getUTCDay() !== 4) continue;
-    const localMinute = 16 * 60 + Math.floor(rand() * 120);
+    const localMinute = 16 * 60 + 30 + Math.floor(rand() * 75);
     const offset = newYorkOffsetMinutes(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
     const published = new Date(t + (localMinute - offset) * 60_000);
     const views = Math.floor(2_000 + rand() ** 2 * 400_000);

@@ -172,6 +172,8 @@ interface Plan {
   times: number[]; // slot indexes
   days: number; // bit mask
   cost: number;
+  /** Weighted share of uploads brought in: among plans of one cost, the higher wins. */
+  covered: number;
 }
 
 const ALL_DAYS = 0x7f;
@@ -241,6 +243,14 @@ class Search {
     return times;
   }
 
+  coveredWeight(times: readonly number[], days: number): number {
+    let sum = 0;
+    this.unionMasks(times).forEach((m, i) => {
+      if (m & days) sum += this.points[i]!.weight;
+    });
+    return sum;
+  }
+
   /** Greedy days for given times; null when even every day does not satisfy. */
   chooseDays(times: readonly number[]): number | null {
     const masks = this.unionMasks(times);
@@ -277,10 +287,14 @@ class Search {
       const days = this.chooseDays(times);
       if (days === null) return false;
       const cost = bits(days) * times.length;
-      if (found.best && cost >= found.best.cost) return false;
-      found.best = { times: [...times].sort((a, b) => a - b), days, cost };
+      const covered = this.coveredWeight(times, days);
+      const best = found.best;
+      if (best && (cost > best.cost || (cost === best.cost && covered <= best.covered + 1e-9))) return false;
+      found.best = { times: [...times].sort((a, b) => a - b), days, cost, covered };
       return true;
     };
+    // One run time a day is the common answer: every quarter hour is tried, not only the greedy's.
+    for (let slot = 0; slot < SLOTS_PER_DAY; slot++) consider([slot]);
     for (let k = 1; k <= chosen.length; k++) consider(chosen.slice(0, k));
     // Drop times the others make unnecessary (the greedy order can leave an early, wide one behind).
     for (let improved = true; improved && found.best && found.best.times.length > 1; ) {
