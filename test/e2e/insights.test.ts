@@ -64,7 +64,7 @@ test('the wizard suggests a schedule from @weeklyshow\'s uploads, with a heatmap
   await wizard.getByRole('button', { name: 'Suggest a schedule' }).click();
   const explanation = wizard.getByTestId('suggest-explanation');
   await explanation.waitFor({ timeout: 30_000 });
-  expect(await explanation.textContent()).toMatch(/^@weeklyshow uploads mostly Tue and Thu 16:00–18:00 New York time; syncing Tue and Thu at 1[78]:\d\d gets 9\d % of videos within 2 h for 4 units a week/);
+  expect(await explanation.textContent()).toMatch(/^@weeklyshow uploads mostly Tue and Thu 16:00–18:00 New York time; syncing Tue and Thu at 1[78]:\d\d gets (9\d|100) % of videos within 2 h for 4 units a week/);
 
   const heatmap = wizard.getByRole('table', { name: /Uploads by day and hour, America\/New_York time/ });
   expect(await heatmap.getByRole('rowheader').allTextContents()).toEqual(['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']);
@@ -72,8 +72,9 @@ test('the wizard suggests a schedule from @weeklyshow\'s uploads, with a heatmap
   const tuesday16 = heatmap.getByRole('cell', { name: /^Tuesday 16:00–17:00: \d+ uploads$/ });
   expect(Number(await tuesday16.textContent())).toBeGreaterThan(5);
   expect(await heatmap.getByRole('cell', { name: 'Monday 16:00–17:00: 0 uploads' }).textContent()).toBe('');
+  await page.mouse.move(0, 0); // a hovered button's shade is not what is checked here
   const violations = await seriousAxeViolations(wizard);
-  expect(violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
 
   await wizard.getByRole('button', { name: 'Use this schedule' }).click();
   expect(await wizard.getByRole('radio', { name: 'weekly' }).isChecked()).toBe(true);
