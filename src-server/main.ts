@@ -241,4 +241,6 @@ global.schedulerOwner = rpc.schedulerOwner;
 global.takeOverScheduling = rpc.takeOverScheduling;
 global.exportJobsToTab = rpc.exportJobsToTab;
 global.runDiagnostics = rpc.runDiagnostics;
+global.suggestSchedule = rpc.suggestSchedule;
+global.jobInsights = rpc.jobInsights;
 // ==== end sidebar RPC ====

@@ -29,6 +29,9 @@ import type {
   Settings,
   SidebarViewDto,
   TakeOverDto,
+  ScheduleSuggestionDto,
+  JobInsightsDto,
+  SuggestScheduleRequest,
 } from './app/contract';
 import type { ExportFormat } from './domain/catalogue';
 import { gasApiKeyManager, type ApiKeyManager } from './gas/web-api';
@@ -258,4 +261,16 @@ export function exportJobsToTab(format: ExportFormat, query: ListJobsQuery): Res
 /** The menu's Diagnostics… dialog: checks every platform assumption here and reports (see app/diagnostics.ts). */
 export function runDiagnostics(): Result<DiagnosticsReport> {
   return answer(() => runGasDiagnostics());
+}
+
+// ---------------------------------------------------------------- schedule intelligence
+
+/** The wizard's "Suggest a schedule": may spend 1 unit per channel no job has read yet. */
+export function suggestSchedule(request: SuggestScheduleRequest): Result<ScheduleSuggestionDto> {
+  return answer(({ app }) => app.suggestSchedule(request));
+}
+
+/** A job's upload patterns, freshness, anomalies and a cheaper schedule with the same freshness. */
+export function jobInsights(id: string): Result<JobInsightsDto> {
+  return answer(({ app }) => app.jobInsights(id));
 }

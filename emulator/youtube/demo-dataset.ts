@@ -7,7 +7,9 @@
  * public, no Shorts: a first sync costs 1 + 24 + 24 units), @tinycooking (no Shorts: UUSH does not
  * exist), @shortsonly (no long videos: UULF does not exist), @retrotech (legacy username
  * RetroTechLegacy), @formulalab (titles that look like formulas), @privatemix (private, deleted and
- * unlisted items), @emptychannel (no uploads).
+ * unlisted items), @emptychannel (no uploads), @weeklyshow (Tuesdays and Thursdays between 16:00 and
+ * 17:45 New York time, DST included, continuing for ten weeks after the default start: the schedule
+ * suggestion's demo channel).
  */
 import { createHash } from 'node:crypto';
 import type { DatasetChannel, DatasetPrivacy, DatasetVideo, YouTubeDataset } from './dataset';
@@ -167,7 +169,61 @@ export const DEMO_CHANNELS = {
   formulas: { handle: '@formulalab', id: channelIdFor('@formulalab'), videos: FORMULA_LIKE_TITLES.length },
   privateMix: { handle: '@privatemix', id: channelIdFor('@privatemix'), videos: 10 },
   empty: { handle: '@emptychannel', id: channelIdFor('@emptychannel'), videos: 0 },
+  weekly: { handle: '@weeklyshow', id: channelIdFor('@weeklyshow') },
 } as const;
+
+/** @weeklyshow: Tue and Thu uploads from WEEKLY_SHOW.from to WEEKLY_SHOW.to (dates in New York). */
+export const WEEKLY_SHOW = { from: '2025-06-03', to: '2026-03-19', zone: 'America/New_York' } as const;
+
+/** New York's UTC offset in minutes on a date (US rules since 2007: second Sunday of March to first Sunday of November). */
+function newYorkOffsetMinutes(year: number, month: number, day: number): number {
+  const nthSunday = (m: number, n: number): number => {
+    const first = new Date(Date.UTC(year, m - 1, 1)).getUTCDay();
+    return 1 + ((7 - first) % 7) + (n - 1) * 7;
+  };
+  const start = nthSunday(3, 2);
+  const end = nthSunday(11, 1);
+  const dst = (month > 3 && month < 11) || (month === 3 && day > start) || (month === 11 && day < end);
+  return dst ? -240 : -300;
+}
+
+function weeklyShow(): DatasetChannel {
+  const rand = seededRandom('@weeklyshow');
+  const videos: DatasetVideo[] = [];
+  const [fy, fm, fd] = WEEKLY_SHOW.from.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = WEEKLY_SHOW.to.split('-').map(Number) as [number, number, number];
+  let index = 0;
+  for (let t = Date.UTC(fy, fm - 1, fd); t <= Date.UTC(ty, tm - 1, td); t += 86_400_000) {
+    const date = new Date(t);
+    if (date.getUTCDay() !== 2 && date.getUTCDay() !== 4) continue;
+    const localMinute = 16 * 60 + 30 + Math.floor(rand() * 75);
+    const offset = newYorkOffsetMinutes(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
+    const published = new Date(t + (localMinute - offset) * 60_000);
+    const views = Math.floor(2_000 + rand() ** 2 * 400_000);
+    videos.push({
+      id: seededId(`video:@weeklyshow:${index++}`, 11),
+      title: `Weekly Show episode ${index}`,
+      description: 'Synthetic demo video of a channel with a weekly rhythm.',
+      publishedAt: published.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      durationSeconds: 600 + Math.floor(rand() * 1200),
+      views,
+      likes: Math.floor(views * 0.03),
+      comments: Math.floor(views * 0.001),
+      tags: ['show'],
+      categoryId: '24',
+    });
+  }
+  return {
+    id: DEMO_CHANNELS.weekly.id,
+    title: 'Weekly Show',
+    handle: '@weeklyshow',
+    description: 'A synthetic channel that uploads on Tuesdays and Thursdays in the late afternoon, New York time.',
+    publishedAt: '2019-05-01T15:00:00Z',
+    country: 'US',
+    subscriberCount: 91_000,
+    videos: videos.reverse(),
+  };
+}
 
 /** @mkbhd: scheduled uploads after the emulator's default start (2026-01-05T12:00Z), one a week. */
 export const MKBHD_SCHEDULED = { count: 8, firstAt: '2026-01-08T17:00:00Z' } as const;
@@ -215,6 +271,7 @@ export function buildDemoDataset(): YouTubeDataset {
     makeChannel({ handle: '@formulalab', title: 'Formula Lab', videos: FORMULA_LIKE_TITLES.length, titles: FORMULA_LIKE_TITLES, spacingHours: 72 }),
     makeChannel({ handle: '@privatemix', title: 'Private Mix', videos: 10, privateEvery: 3, deletedEvery: 5, unlistedEvery: 7, shortsEvery: 4 }),
     makeChannel({ handle: '@emptychannel', title: 'Empty Channel', videos: 0, subscriberCount: 3 }),
+    weeklyShow(),
   ];
   return { version: 1, channels };
 }

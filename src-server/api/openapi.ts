@@ -28,7 +28,7 @@ interface Operation {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'jobs' | 'runs' | 'audit' | 'auth' | 'meta';
+  tag: 'jobs' | 'runs' | 'audit' | 'auth' | 'meta' | 'insights';
   /** 'none': no credential needed; 'key': an API key only. */
   auth: 'none' | 'read' | 'write' | 'key';
   pathId?: boolean;
@@ -177,6 +177,23 @@ const OPERATIONS: Operation[] = [
     success: { status: 200, description: 'HTML page.', content: { 'text/html': { type: 'string' } } },
     errors: [401, 429],
   },
+  {
+    method: 'get', path: '/schedule/suggest', operationId: 'suggestSchedule', tag: 'insights', auth: 'read', query: apiSchemas().suggestQuery,
+    summary: 'Suggest the cheapest schedule for channels and a target delay',
+    description:
+      'Reads each channel\'s upload pattern (publish times from the jobs\' own runs, else a cached look-up, else one playlistItems.list page: 1 unit; never search.list) ' +
+      'and returns the cheapest daily, weekly or interval schedule that brings 90 % of each channel\'s uploads into the sheet within target_delay_minutes, replayed on the real schedule engine, ' +
+      'with the expected daily quota, a day × hour heatmap per channel in the zone, and one sentence explaining it. channels: comma separated (1–50); timezone: default the settings\' zone; target_delay_minutes: 15 to 10080.',
+    success: { status: 200, description: 'The suggestion.', schema: ref('ScheduleSuggestion') },
+    errors: [401, 422, 429],
+  },
+  {
+    method: 'get', path: '/jobs/{id}/insights', operationId: 'jobInsights', tag: 'insights', auth: 'read', pathId: true,
+    summary: 'A job\'s upload patterns, freshness, anomalies, and what the same freshness would cost',
+    description: 'From what the job\'s runs recorded (no YouTube call): heatmaps in the job\'s zone, freshness (median and p90 delay from publish to sheet over 25–30 days), current anomalies, and the cheapest schedule giving 90 % of videos the freshness the current schedule gives them.',
+    success: { status: 200, description: 'The insights.', schema: ref('JobInsights') },
+    errors: [401, 404, 429],
+  },
 ];
 
 /** "GET /jobs/{id}" for every documented operation (the route-table test compares this list). */
@@ -264,7 +281,10 @@ function componentSchemas(): Record<string, JsonSchema> {
         ref('Job'),
         {
           type: 'object',
-          properties: { next_runs: arrayOf(str), recent_runs: arrayOf(ref('Run')), conflicts: arrayOf(ref('ConflictWarning')) },
+          properties: {
+            next_runs: arrayOf(str), recent_runs: arrayOf(ref('Run')), conflicts: arrayOf(ref('ConflictWarning')),
+            freshness: ref('Freshness'), anomalies: arrayOf(ref('Anomaly')),
+          },
         },
       ],
     },
@@ -278,7 +298,7 @@ function componentSchemas(): Record<string, JsonSchema> {
         generated_at: str,
         jobs: { type: 'object', additionalProperties: int },
         overall: arrayOf(ref('WindowStats')),
-        per_job: arrayOf({ type: 'object', properties: { job_id: str, job_name: str, windows: arrayOf(ref('WindowStats')) } }),
+        per_job: arrayOf({ type: 'object', properties: { job_id: str, job_name: str, windows: arrayOf(ref('WindowStats')), freshness: ref('Freshness') } }),
       },
     },
     Health: {
@@ -288,7 +308,39 @@ function componentSchemas(): Record<string, JsonSchema> {
         status: { enum: ['ok', 'warning', 'error'] }, checked_at: str,
         triggers: { type: 'object' }, last_tick: { type: 'object' }, youtube_quota: { type: 'object' },
         trigger_runtime: { type: 'object' }, property_store: { type: 'object' },
-        failing_jobs: arrayOf({ type: 'object' }), timezones: arrayOf({ type: 'object' }), warnings: arrayOf(str),
+        failing_jobs: arrayOf({ type: 'object' }), anomalies: arrayOf(ref('Anomaly')), timezones: arrayOf({ type: 'object' }), warnings: arrayOf(str),
+      },
+    },
+    Freshness: { type: 'object', properties: { window_days: int, samples: int, median_minutes: numOrNull, p90_minutes: numOrNull } },
+    Anomaly: {
+      type: 'object',
+      properties: { job_id: str, job_name: str, kind: { enum: ['channel_silent', 'run_units', 'run_duration', 'freshness'] }, message: str, at: str },
+    },
+    UploadPattern: {
+      type: 'object',
+      properties: {
+        channel: str, uploads: int,
+        heatmap: { type: 'array', items: arrayOf(int), description: 'heatmap[day][hour]: day 0 = Sunday, hour 0–23 in the zone.' },
+        per_week: { type: 'number' }, regularity: { type: 'number', minimum: 0, maximum: 1 }, summary: str, last_upload_at: strOrNull,
+        source: { enum: ['job', 'cache', 'youtube', 'none'] }, met_share: numOrNull, median_delay_minutes: numOrNull, error: str,
+      },
+    },
+    ScheduleSuggestion: {
+      type: 'object',
+      properties: {
+        timezone: str, target_delay_minutes: int, schedule_type: { enum: ['daily', 'weekly', 'interval'] }, schedule_value: str, schedule_text: str,
+        basis: { enum: ['pattern', 'interval'] }, runs_per_week: { type: 'number' }, units_per_run: { type: 'number' }, expected_daily_units: { type: 'number' },
+        met_share: numOrNull, hourly: { type: 'object', properties: { runs_per_week: { type: 'number' }, expected_daily_units: { type: 'number' } } },
+        explanation: str, heatmap: { type: 'array', items: arrayOf(int) }, channels: arrayOf(ref('UploadPattern')), quota_units_spent: int,
+      },
+    },
+    JobInsights: {
+      type: 'object',
+      properties: {
+        job_id: str, job_name: str, timezone: str, freshness: ref('Freshness'), anomalies: arrayOf(ref('Anomaly')),
+        heatmap: { type: 'array', items: arrayOf(int) }, channels: arrayOf(ref('UploadPattern')),
+        current: { type: 'object', properties: { schedule_text: str, runs_per_week: { type: 'number' }, met_share: numOrNull, p90_delay_minutes: numOrNull } },
+        suggestion: { anyOf: [ref('ScheduleSuggestion'), { type: 'null' }] }, less_often_factor: numOrNull, hint: strOrNull,
       },
     },
     Audit: { type: 'object', properties: { at: str, actor: str, action: str, job_id: strOrNull, changes: str, id: str } },
@@ -423,6 +475,7 @@ function openApiTemplate(): JsonSchema {
       { name: 'audit', description: 'Who changed what' },
       { name: 'auth', description: 'Access tokens' },
       { name: 'meta', description: 'Health and documentation' },
+      { name: 'insights', description: 'Upload patterns, schedule suggestions, freshness and anomalies (docs/insights.md)' },
     ],
     paths,
     components: {

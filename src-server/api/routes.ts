@@ -344,6 +344,23 @@ export const ROUTES: readonly Route[] = [
       return { raw: { status: 200, contentType: 'text/html', body: renderDocsPage(withServers(ctx.deps.openApiDocument(), servers(ctx, local)), assets) } };
     },
   },
+  {
+    // A query: it changes nothing but the quota meter (one playlist page per channel no job has read).
+    method: 'GET',
+    path: '/schedule/suggest',
+    auth: 'read',
+    handle: (ctx) => {
+      const q = parseWith(apiSchemas().suggestQuery, ctx.req.query);
+      const channels = q.channels.split(',').map((c) => c.trim()).filter(Boolean);
+      return { data: app(ctx).suggestSchedule({ channels, target_delay_minutes: q.target_delay_minutes, ...(q.timezone ? { timezone: q.timezone } : {}) }) };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/jobs/{id}/insights',
+    auth: 'read',
+    handle: (ctx) => ({ data: app(ctx).jobInsights(id(ctx)) }),
+  },
 ];
 
 // ---------------------------------------------------------------- matching

@@ -63,7 +63,12 @@ function buildApiSchemas() {
     format: z.optional(z.enum(['json', 'yaml'])),
     content: z.string().check(z.minLength(1)),
   });
-  return { listJobsQuery, exportQuery, runsQuery, auditQuery, versionQuery, importQuery, bulkBody, tokenBody, importBody };
+  const suggestQuery = z.object({
+    channels: z.string().check(z.minLength(1), z.maxLength(10_000)),
+    timezone: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+    target_delay_minutes: z.coerce.number().check(z.int(), z.minimum(15), z.maximum(10080)),
+  });
+  return { listJobsQuery, exportQuery, runsQuery, auditQuery, versionQuery, importQuery, bulkBody, tokenBody, importBody, suggestQuery };
 }
 
 export type ApiSchemas = ReturnType<typeof buildApiSchemas>;

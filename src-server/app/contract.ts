@@ -65,6 +65,8 @@ export interface JobDetailDto extends JobDto {
   next_runs: string[]; // next 5 occurrences
   recent_runs: RunDto[]; // newest first, up to 10
   conflicts: ConflictWarningDto[];
+  freshness?: FreshnessDto;
+  anomalies?: AnomalyDto[];
 }
 
 export interface Page<T> {
@@ -112,7 +114,90 @@ export interface StatsDto {
   generated_at: string;
   jobs: { total: number; active: number; paused: number; disabled: number; failing: number };
   overall: WindowStats[];
-  per_job: { job_id: string; job_name: string; windows: WindowStats[] }[];
+  per_job: { job_id: string; job_name: string; windows: WindowStats[]; freshness?: FreshnessDto }[];
+}
+
+// ---------------------------------------------------------------- schedule intelligence (docs/insights.md)
+
+/** Publish-to-sheet delay of the videos a job added, over the last 25–30 days. */
+export interface FreshnessDto {
+  window_days: number;
+  samples: number;
+  median_minutes: number | null;
+  p90_minutes: number | null;
+}
+
+export interface AnomalyDto {
+  job_id: string;
+  job_name: string;
+  kind: 'channel_silent' | 'run_units' | 'run_duration' | 'freshness';
+  message: string;
+  at: string;
+}
+
+/** A channel's uploads by day and hour in the job's zone, and how a schedule does on them. */
+export interface UploadPatternDto {
+  channel: string;
+  /** Uploads the pattern is made of (the newest, last 26 weeks). */
+  uploads: number;
+  /** heatmap[day][hour]: day 0 = Sunday, hours 0–23 local to the zone. */
+  heatmap: number[][];
+  per_week: number;
+  /** 0..1: how much more than chance the uploads keep to their busiest hours. */
+  regularity: number;
+  summary: string;
+  last_upload_at: string | null;
+  /** Where the publish times came from: the job's runs, a cached look-up, one YouTube call (1 unit), or nowhere. */
+  source: 'job' | 'cache' | 'youtube' | 'none';
+  /** Share of these uploads the schedule brings in within the target, replayed. */
+  met_share: number | null;
+  median_delay_minutes: number | null;
+  error?: string;
+}
+
+export interface SuggestScheduleRequest {
+  channels: string[];
+  /** Default: the settings' zone. */
+  timezone?: string;
+  /** How late a new video may reach the sheet, 15 min to 7 days. */
+  target_delay_minutes: number;
+}
+
+export interface ScheduleSuggestionDto {
+  timezone: string;
+  target_delay_minutes: number;
+  schedule_type: 'daily' | 'weekly' | 'interval';
+  schedule_value: string;
+  schedule_text: string;
+  /** pattern: fitted to the uploads; interval: an interval just under the target. */
+  basis: 'pattern' | 'interval';
+  runs_per_week: number;
+  units_per_run: number;
+  expected_daily_units: number;
+  /** The lowest replayed share of a channel's uploads brought in within the target. */
+  met_share: number | null;
+  hourly: { runs_per_week: number; expected_daily_units: number };
+  explanation: string;
+  /** All channels together. */
+  heatmap: number[][];
+  channels: UploadPatternDto[];
+  quota_units_spent: number;
+}
+
+export interface JobInsightsDto {
+  job_id: string;
+  job_name: string;
+  timezone: string;
+  freshness: FreshnessDto;
+  anomalies: AnomalyDto[];
+  heatmap: number[][];
+  channels: UploadPatternDto[];
+  current: { schedule_text: string; runs_per_week: number; met_share: number | null; p90_delay_minutes: number | null };
+  /** The cheapest schedule with the current schedule's freshness (90 % within target_delay_minutes). */
+  suggestion: ScheduleSuggestionDto | null;
+  /** Current runs ÷ suggested runs. */
+  less_often_factor: number | null;
+  hint: string | null;
 }
 
 export type HealthLevel = 'ok' | 'warning' | 'error';
@@ -139,6 +224,8 @@ export interface HealthDto {
   trigger_runtime: { used_ms_24h: number; budget_ms: number; idle_estimate_ms_24h?: number };
   property_store: { used_bytes: number; limit_bytes: number; largest_value_bytes: number; value_limit_bytes: number };
   failing_jobs: { job_id: string; job_name: string; consecutive_failures: number; last_error: string | null }[];
+  /** Found at each job's last run (docs/insights.md). */
+  anomalies?: AnomalyDto[];
   timezones: { zone: string; ok: boolean; intl_offset: string; apps_script_offset: string }[];
   warnings: string[];
 }
@@ -211,6 +298,9 @@ export interface MonitorDto {
   last_24h: MonitorWindowDto;
   /** Failed and partial runs of the same 24 h, newest first, at most 5. */
   recent_problems: MonitorProblemRunDto[];
+  /** Jobs' freshness (least fresh first, at most 5) and current anomalies (docs/insights.md). */
+  freshness?: (FreshnessDto & { job_id: string; job_name: string })[];
+  anomalies?: AnomalyDto[];
 }
 
 export interface MonitorWindowDto {
@@ -367,4 +457,8 @@ export interface SchedulerApp {
   schedulerOwner(): SchedulerOwnerDto;
   /** The current user becomes the trigger owner (audited); the previous owner's triggers remove themselves when they next fire. */
   takeOverScheduling(actor: Actor): TakeOverDto;
+  /** The cheapest schedule for channels and a target delay (may spend 1 unit per channel never read). */
+  suggestSchedule(request: unknown): ScheduleSuggestionDto;
+  /** A job's upload patterns, freshness, anomalies, and what the same freshness would cost. */
+  jobInsights(id: string): JobInsightsDto;
 }

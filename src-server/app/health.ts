@@ -9,6 +9,7 @@ import { idleTickEstimateMs, readRuntime, TRIGGER_RUNTIME_BUDGET_MS } from './ru
 import { KEYS, STORE_LIMIT_BYTES, storeUsage, VALUE_LIMIT_BYTES } from './store';
 import { DEAD_AFTER_INTERVALS, isTriggerRepair, ownerStatus, readTriggerRecord } from './triggers';
 import { checkZones } from './tz-check';
+import { allAnomalies } from './insights';
 
 /** Above this share of the 500 KB the store counts as full: a run's state may no longer fit. */
 export const STORE_FULL_RATIO = 0.95;
@@ -111,6 +112,12 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
   }
   if (failing.length > 0) raise('warning', `${failing.length} job(s) failing: ${failing.map((f) => f.job_name).join(', ')}.`);
 
+  const anomalies = allAnomalies(loaded);
+  if (anomalies.length > 0) {
+    const jobs = [...new Set(anomalies.map((a) => a.job_name))];
+    raise('warning', `${anomalies.length} anomal${anomalies.length === 1 ? 'y' : 'ies'} in ${jobs.length} job(s): ${anomalies.slice(0, 3).map((a) => `${a.job_name}: ${a.message}`).join(' ')}${anomalies.length > 3 ? ' …' : ''}`);
+  }
+
   const timezones = checkZones(ctx.deps.timeZones, zones, now);
   for (const z of timezones) {
     if (!z.ok) raise('error', `Time zone ${z.zone}: Intl says ${z.intl_offset} but Apps Script says ${z.apps_script_offset}; schedules in this zone may run at the wrong local time.`);
@@ -131,6 +138,7 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
     trigger_runtime: { used_ms_24h: runtimeMs, budget_ms: TRIGGER_RUNTIME_BUDGET_MS, idle_estimate_ms_24h: idleMs },
     property_store: { used_bytes: usage.used_bytes, limit_bytes: STORE_LIMIT_BYTES, largest_value_bytes: usage.largest_value_bytes, value_limit_bytes: VALUE_LIMIT_BYTES },
     failing_jobs: failing,
+    anomalies,
     timezones,
     warnings,
   };

@@ -30,6 +30,7 @@ import { AppContext, configDiff, type Loaded } from './context';
 import type { AppDeps } from './deps';
 import { exportFile } from './export';
 import { healthReport, overdueInstant } from './health';
+import { createInsights, freshnessDto } from './insights';
 import {
   bulkApply,
   checkVersion,
@@ -197,6 +198,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
 
   const channels = createChannelChecks(ctx);
   const { refuseMissingChannels, saveChecked } = channels;
+  const insights = createInsights(ctx, channels.check);
 
   const app: SchedulerApp = {
     createJob(input, actor) {
@@ -363,7 +365,12 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
           failing: jobs.filter((j) => j.status === 'failing').length,
         },
         overall: allWindows(runs, now.getTime()),
-        per_job: jobs.map((j) => ({ job_id: j.id, job_name: j.config.name, windows: allWindows(byJob.get(j.id) ?? [], now.getTime()) })),
+        per_job: jobs.map((j) => ({
+          job_id: j.id,
+          job_name: j.config.name,
+          windows: allWindows(byJob.get(j.id) ?? [], now.getTime()),
+          freshness: freshnessDto(loaded.state(j.id).insight, now.getTime()),
+        })),
       };
     },
 
@@ -534,6 +541,14 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
         const repaired = storeWake(ctx, loaded, now, wakeKeepingOverdue(loaded, now));
         return { owner: view.you, previous_owner: view.owner, reason, repaired };
       });
+    },
+
+    suggestSchedule(request) {
+      return insights.suggest(request);
+    },
+
+    jobInsights(id) {
+      return insights.jobInsights(id);
     },
   };
   return app;

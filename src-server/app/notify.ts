@@ -4,21 +4,24 @@
  * every successful run, at most one an hour). At most one failure mail and one success mail per job per
  * hour (a 5-minute job would otherwise spend the 100 daily recipients by itself), and never beyond the
  * remaining MailApp recipients quota. Recovery mails are not throttled: they follow a failure.
+ * Anomaly mails (when asked) list what is new since the last one, at most one an hour per job.
  */
+import type { Anomaly } from '../domain/anomalies';
 import type { JobConfig } from '../domain/job';
 import type { Logger, Mailer, MailMessage } from '../ports';
 import type { RunDto } from './contract';
 
 export const FAILURE_MAIL_INTERVAL_MS = 3_600_000;
 export const SUCCESS_MAIL_INTERVAL_MS = 3_600_000;
+export const ANOMALY_MAIL_INTERVAL_MS = 3_600_000;
 
 /** The least time between two mails of an event for one job (0: not throttled). */
-const MAIL_INTERVAL_MS: Record<MailEvent, number> = { failure: FAILURE_MAIL_INTERVAL_MS, success: SUCCESS_MAIL_INTERVAL_MS, recovery: 0 };
+const MAIL_INTERVAL_MS: Record<MailEvent, number> = { failure: FAILURE_MAIL_INTERVAL_MS, success: SUCCESS_MAIL_INTERVAL_MS, recovery: 0, anomaly: ANOMALY_MAIL_INTERVAL_MS };
 
 /** The job-state field that remembers the last mail of each throttled event. */
-export const LAST_MAIL_FIELD = { failure: 'last_failure_mail_at', success: 'last_success_mail_at' } as const;
+export const LAST_MAIL_FIELD = { failure: 'last_failure_mail_at', success: 'last_success_mail_at', anomaly: 'last_anomaly_mail_at' } as const;
 
-export type MailEvent = 'failure' | 'recovery' | 'success';
+export type MailEvent = 'failure' | 'recovery' | 'success' | 'anomaly';
 
 export interface MailRequest {
   event: MailEvent;
@@ -27,6 +30,8 @@ export interface MailRequest {
   run: RunDto;
   nextAttempt: string | null;
   spreadsheetUrl: string;
+  /** For 'anomaly': what was found. */
+  anomalies?: readonly Anomaly[];
 }
 
 export function recipients(config: JobConfig, fallback: string): string[] {
@@ -41,13 +46,16 @@ export function composeMail(req: MailRequest, to: string[]): MailMessage {
       ? `[YouTube2Sheets] "${name}" failed`
       : req.event === 'recovery'
         ? `[YouTube2Sheets] "${name}" recovered`
-        : `[YouTube2Sheets] "${name}" succeeded`;
+        : req.event === 'anomaly'
+          ? `[YouTube2Sheets] "${name}": ${req.anomalies?.length === 1 ? 'an anomaly' : `${req.anomalies?.length ?? 0} anomalies`}`
+          : `[YouTube2Sheets] "${name}" succeeded`;
   const lines = [
     `Job: ${name} (${req.jobId})`,
     `Run: ${req.run.run_id} (${req.run.trigger}), status ${req.run.status}`,
     req.run.scheduled_for ? `Scheduled for: ${req.run.scheduled_for}` : null,
     `Finished: ${req.run.finished_at ?? 'n/a'}`,
     req.event === 'failure' ? `Error: ${req.run.error ?? 'unknown error'}` : null,
+    ...(req.event === 'anomaly' ? (req.anomalies ?? []).map((a) => `Anomaly: ${a.message}`) : []),
     req.event !== 'failure' ? `Videos added: ${req.run.videos_added}, updated: ${req.run.videos_updated}` : null,
     `Next attempt: ${req.nextAttempt ?? 'none scheduled'}`,
     `Spreadsheet: ${req.spreadsheetUrl}`,

@@ -15,6 +15,7 @@ import type { MonitorProgress } from './runner';
 import { isExecuted, runInstant, windowStats } from './stats';
 import { plannerInputs } from './tick';
 import { toJobRow, withScheduleText, type JobRow } from './views';
+import { allAnomalies, anomalyDtos, freshnessBoard, freshnessDto } from './insights';
 
 /** Every job as a list row (no schedule text: see withScheduleText). */
 export function allJobRows(loaded: Loaded, now: Date): JobRow[] {
@@ -50,6 +51,8 @@ export function jobDetail(ctx: AppContext, loaded: Loaded, job: JobRecord, now: 
     next_runs: nextRuns(job.config, now, 5, { anchor: new Date(job.created_at) }).map((d) => d.toISOString()),
     recent_runs: recent,
     conflicts: conflictsFor(ctx, loaded, { id: job.id, config: job.config }, now),
+    freshness: freshnessDto(loaded.state(job.id).insight, now.getTime()),
+    anomalies: anomalyDtos(job, loaded.state(job.id)),
   };
 }
 
@@ -200,6 +203,8 @@ export function monitorView(ctx: AppContext, loaded: Loaded, now: Date, cached?:
     quota,
     last_24h: summary.last_24h,
     recent_problems: summary.recent_problems,
+    freshness: freshnessBoard(loaded, now.getTime()),
+    anomalies: allAnomalies(loaded).slice(0, 5),
   };
 }
 

@@ -8,6 +8,7 @@ import type { JobConfig } from '../domain/job';
 import type { PlannerJobState } from '../domain/planner';
 import type { RunDto } from './contract';
 import type { JobTable } from './job-table';
+import type { JobInsight } from './insight-record';
 import { KEYS, type PropertySnapshot } from './store';
 
 export interface JobRecord {
@@ -65,6 +66,9 @@ export interface JobState {
   channel_titles: Record<string, string>;
   /** Missed occurrences not yet in the run history (see PendingMissed). */
   pending_missed?: PendingMissed[];
+  /** Upload patterns, freshness, run history and anomalies (app/insight-record.ts). */
+  insight?: JobInsight;
+  last_anomaly_mail_at?: string | null;
 }
 
 export function emptyJobState(): JobState {

@@ -14,6 +14,7 @@ import type { SyncOutcome, SyncProgress } from '../sync/types';
 import type { RunDto } from './contract';
 import type { AppContext, Loaded } from './context';
 import { LAST_MAIL_FIELD, sendJobMail, type MailEvent } from './notify';
+import { markMailed, observeExecution, observeRunEnd } from './insight-record';
 import { addQuota, ExecutionQuotaMeter } from './quota';
 import { leaseActive, type ActiveRun, type JobRecord, type JobState } from './records';
 import { tabKey } from '../domain/tab-key';
@@ -221,6 +222,7 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
     quota_units: claim.run.quota_units + (outcome?.quotaUnits ?? 0),
   };
   if (job && ownsLease && outcome && !ex.notStarted) loaded.setSyncState(claim.jobId, outcome.state);
+  const insight = job && ownsLease && outcome && !ex.notStarted ? observeExecution(state.insight, job.config.channels, outcome.published, Date.parse(ex.finishedAt ?? now.toISOString())) : state.insight;
 
   if (runContinues(ex)) {
     if (job && ownsLease) {
@@ -234,6 +236,7 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
         ...state,
         planner: { ...state.planner, lease: { ...lease, until: now.toISOString() } },
         active,
+        insight,
       });
     }
     return null;
@@ -289,6 +292,8 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
     last_success_at: status === 'succeeded' || status === 'partial' ? row.finished_at : state.last_success_at,
     channel_titles: titles,
   };
+  const ended = observeRunEnd(insight, job.config.channels, {}, row, now.getTime());
+  next.insight = ended.insight;
   // Mail: failure once no retry follows (quota deferrals are not failures), recovery, success.
   const exhausted = status === 'failed' && !planner.retry_at;
   const events: MailEvent[] = [];
@@ -309,6 +314,14 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
       now.getTime(),
     );
     if (sent.sent && lastMailField) next[lastMailField] = now.toISOString();
+  }
+  if (ended.fresh.length > 0 && job.config.notify_on.includes('anomaly')) {
+    const req = { event: 'anomaly' as const, jobId: job.id, config: job.config, run: row, nextAttempt: planner.retry_at ?? nextScheduled(job.config, job.created_at, now), spreadsheetUrl: ctx.spreadsheetUrl(), anomalies: ended.fresh };
+    const sent = sendJobMail(ctx.deps.mailer, ctx.deps.logger, req, loaded.settings.notification_email, state.last_anomaly_mail_at ?? null, now.getTime());
+    if (sent.sent) {
+      next.insight = markMailed(ended.insight, ended.fresh);
+      next.last_anomaly_mail_at = now.toISOString();
+    }
   }
   loaded.setState(claim.jobId, next);
   return row;

@@ -50,7 +50,7 @@ export const DEFAULT_STATS_REFRESH: StatsRefreshPolicy = 'daily';
 export const CATCH_UP_POLICIES = ['latest', 'all', 'none'] as const;
 export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
 
-export const NOTIFY_EVENTS = ['failure', 'success', 'recovery'] as const;
+export const NOTIFY_EVENTS = ['failure', 'success', 'recovery', 'anomaly'] as const;
 export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
 
 export const RUN_STATUSES = ['succeeded', 'failed', 'partial', 'missed', 'skipped', 'deferred'] as const;

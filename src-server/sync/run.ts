@@ -53,7 +53,7 @@ import {
   type SyncState,
 } from './state';
 import { openTable, TableError, writeTable, type OpenTable, type RowWrite } from './table';
-import type { ChannelOutcome, SyncDeps, SyncErrorKind, SyncInput, SyncOutcome } from './types';
+import type { ChannelOutcome, PublishedVideo, SyncDeps, SyncErrorKind, SyncInput, SyncOutcome } from './types';
 import { DEFAULT_STATS_REFRESH } from '../domain/catalogue';
 
 /** Videos per playlistItems.list page and ids per videos.list call (the API's maximum). */
@@ -137,6 +137,7 @@ class SyncRun {
   /** The run refreshes statistics in this execution (policy due, every channel read, upsert). */
   private refreshing = false;
   private readonly runTag: string;
+  private readonly published: PublishedVideo[] = [];
 
   constructor(
     private readonly input: SyncInput,
@@ -628,6 +629,11 @@ class SyncRun {
     }
     const result = writeTable(table, { mode, newRows, updates, replace, insertedEarlier: this.runRowsInserted });
     for (const rec of newRecs) this.jobs[rec.channel]!.added += 1;
+    const added = new Set(newRecs);
+    for (const rec of fresh) {
+      const publishedMs = Date.parse(rec.item?.publishedAt ?? '');
+      if (!Number.isNaN(publishedMs)) this.published.push({ channel: this.jobs[rec.channel]!.input, publishedMs, added: added.has(rec) });
+    }
     return result;
   }
 
@@ -693,6 +699,7 @@ class SyncRun {
       refreshUnits: this.refreshUnits,
       unchangedChannels: this.unchangedCount(),
       channels,
+      published: this.published,
     };
     if (stop && (stop.kind === 'quota' || stop.kind === 'budget')) {
       return { ...base, status: 'deferred', error: { kind: stop.kind, message: stop.message }, deferUntil: quotaResetAt(this.deps.clock.now()).toISOString() };

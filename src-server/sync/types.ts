@@ -58,6 +58,13 @@ export interface ChannelOutcome {
   error: string | null;
 }
 
+/** A public video this execution read: the channel as the job names it, its publish time, whether the run added its row. */
+export interface PublishedVideo {
+  channel: string;
+  publishedMs: number;
+  added: boolean;
+}
+
 export interface SyncOutcome {
   status: SyncStatus;
   /** false: a checkpoint is kept in `state`; call runSync again (next execution) to resume. */
@@ -75,4 +82,6 @@ export interface SyncOutcome {
   error: { kind: SyncErrorKind; message: string } | null;
   /** ISO instant of the quota reset (midnight Pacific) when quota or budget stopped the run. */
   deferUntil: string | null;
+  /** The videos written or seen by this execution (upload patterns and freshness, docs/insights.md). */
+  published?: PublishedVideo[];
 }

@@ -5,6 +5,7 @@ import { html } from '../../lib/html';
 import { rpc } from '../../rpc';
 import { Badge, ErrorBanner, Loading, ZonedTime } from '../../lib/components';
 import { fmtDuration, fmtInt } from '../../lib/format';
+import { JobInsightsPanel } from '../insights/JobInsights';
 
 /** `refresh` changes when the job list reloads (run now, bulk action, auto-refresh): reload too. */
 export function RowDetail({ id, version, refresh = 0 }: { id: string; version: number; refresh?: number }) {
@@ -24,6 +25,7 @@ export function RowDetail({ id, version, refresh = 0 }: { id: string; version: n
       <h3>Next runs</h3>
       <ul class="plain">${job.next_runs.length ? job.next_runs.map((r) => html`<li key=${r}><${ZonedTime} iso=${r} timeZone=${tz} /></li>`) : html`<li class="muted">None</li>`}</ul>
       ${job.conflicts.map((c) => html`<div class="banner warn" key=${c.job_id + c.at}>${c.message}</div>`)}
+      <${JobInsightsPanel} job=${job} />
     </div>
     <div>
       <h3>Recent runs</h3>

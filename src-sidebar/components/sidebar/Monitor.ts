@@ -7,6 +7,7 @@ import type { MonitorDto } from '../../../src-server/app/contract';
 import { html } from '../../lib/html';
 import { fmtDuration, fmtInt, fmtPercent, fmtRelative } from '../../lib/format';
 import { Badge, Empty } from '../../lib/components';
+import { fmtMinutes } from '../insights/Heatmap';
 
 function Progress({ value, max, label, warn }: { value: number; max: number | null; label: string; warn?: boolean }) {
   const pct = max && max > 0 ? Math.min(100, Math.round((value / max) * 100)) : null;
@@ -59,5 +60,19 @@ export function Monitor({ data }: { data: MonitorDto }) {
           <div class="small issue">${f.error ?? (f.status === 'partial' ? 'Some channels could not be synced (the job manager shows which).' : f.status)}</div>
         </li>`)}</ul>`}
     ${problemCount > problems.length ? html`<p class="small muted">The ${problems.length} newest of ${problemCount} failed or partial runs.</p>` : null}
+    <h2>Freshness (30 days)</h2>
+    ${!data.freshness?.length
+      ? html`<${Empty}>No new video measured yet: freshness counts videos published after a job's previous run.</${Empty}>`
+      : html`<ul class="list" aria-label="Freshness by job, least fresh first" data-testid="monitor-freshness">${data.freshness.map((f) => html`<li key=${f.job_id}>
+          <div class="spread"><strong class="ellipsis">${f.job_name}</strong><span class="small">p90 ${fmtMinutes(f.p90_minutes)}</span></div>
+          <div class="small muted">median ${fmtMinutes(f.median_minutes)} from publish to sheet · ${fmtInt(f.samples)} video${f.samples === 1 ? '' : 's'}</div>
+        </li>`)}</ul>`}
+    <h2>Anomalies</h2>
+    ${!data.anomalies?.length
+      ? html`<${Empty}>Nothing unusual: channels upload as they used to, runs cost and last what they used to.</${Empty}>`
+      : html`<ul class="list" aria-label="Anomalies" data-testid="monitor-anomalies">${data.anomalies.map((a) => html`<li key=${a.job_id + a.kind + a.at}>
+          <div class="spread"><strong class="ellipsis">${a.job_name}</strong><span class="small muted">${fmtRelative(a.at, now)}</span></div>
+          <div class="small issue">${a.message}</div>
+        </li>`)}</ul>`}
   </div>`;
 }

@@ -6,9 +6,10 @@ import { fmtDateTime, fmtInt, fmtZonedDateTime, viewerZone } from '../../lib/for
 import { zoneOptions } from '../../lib/zones';
 import {
   CATCH_UP_POLICIES, COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, STATS_REFRESH_POLICIES, VIDEO_FILTERS, WEEKDAYS,
-  scheduleValue, toConfig, type Form,
+  scheduleValue, splitList, toConfig, type Form,
 } from './form';
 import { channelBadge, earlierSameChannel } from './channel-checks';
+import { SuggestPanel } from '../insights/Suggest';
 
 export interface StepProps {
   form: Form;
@@ -76,6 +77,7 @@ export function ScheduleStep({ form, set, issues, preview, previewing, showConfl
   const daysIssue = t === 'weekly' && form.weekdays.length === 0 ? issues.schedule_value : undefined;
   const valueIssue = daysIssue ? undefined : issues.schedule_value;
   return html`<div>
+    <${SuggestPanel} channels=${splitList(form.channels)} timezone=${form.timezone} onApply=${set} />
     <fieldset>
       <legend>Repeats</legend>
       <div class="checks" role="radiogroup" aria-label="Schedule type">

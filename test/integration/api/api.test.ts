@@ -242,6 +242,19 @@ describe('web API in the local runtime', () => {
     expect(api(runtime, 'GET', '/jobs/stats', { key: WRITE_KEY }).json.ok).toBe(true);
   });
 
+  test('schedule intelligence: a suggestion for the demo channels, a job\'s insights, freshness in the stats', () => {
+    const suggest = api(runtime, 'GET', '/schedule/suggest', { key: READ_KEY, query: { channels: '@weeklyshow', timezone: 'America/New_York', target_delay_minutes: '120' } });
+    expect(suggest.json.ok).toBe(true);
+    expect(suggest.json.data).toMatchObject({ schedule_type: 'weekly', schedule_value: expect.stringMatching(/^TUE,THU@1[78]:\d\d$/), runs_per_week: 2, quota_units_spent: 1 });
+    expect(suggest.json.data.explanation).toMatch(/^@weeklyshow uploads mostly Tue and Thu 16:00–18:00 New York time; syncing Tue and Thu at/);
+    expect(suggest.json.data.heatmap[2][16] + suggest.json.data.heatmap[2][17]).toBeGreaterThan(10);
+    const created = api(runtime, 'POST', '/jobs', { key: WRITE_KEY, body: { ...DAILY_SYNC, name: 'Show', channels: ['@weeklyshow'], target_sheet_id: '', target_tab_name: 'Show' } });
+    const id = created.json.data.id as string;
+    const insights = api(runtime, 'GET', `/jobs/${id}/insights`, { key: READ_KEY });
+    expect(insights.json.data).toMatchObject({ job_id: id, freshness: { samples: 0 }, anomalies: [] });
+    expect(api(runtime, 'GET', '/jobs/stats', { key: READ_KEY }).json.data.per_job.find((j: { job_id: string }) => j.job_id === id).freshness).toMatchObject({ window_days: 30 });
+  });
+
   test('openapi.json and the docs page', () => {
     const doc = api(runtime, 'GET', '/openapi.json', { key: READ_KEY });
     expect(JSON.parse(doc.text)).toMatchObject({ openapi: '3.1.0', paths: { '/jobs': {} } });

@@ -241,6 +241,10 @@ describe('rate limiting', () => {
 
 describe('scopes derived from the route table (a new route cannot forget them)', () => {
   const MUTATING = new Set(['createJob', 'updateJob', 'patchJob', 'deleteJob', 'pauseJob', 'resumeJob', 'enableJob', 'disableJob', 'runNow', 'bulk', 'importJobs', 'updateSettings', 'tick', 'ensureTriggers']);
+  /** Routes whose query is required. */
+  const QUERIES: Record<string, Record<string, string>> = {
+    'GET /schedule/suggest': { channels: '@mkbhd', target_delay_minutes: '120' },
+  };
   const BODIES: Record<string, unknown> = {
     'POST /jobs': DAILY_SYNC,
     'PUT /jobs/{id}': DAILY_SYNC,
@@ -284,7 +288,7 @@ describe('scopes derived from the route table (a new route cannot forget them)',
 
   test.each(ROUTES.map((r) => [label(r), r] as const))('%s: no credential is 401 (open routes excepted), and nothing changes', (_name, route) => {
     const { h, calls } = recorded();
-    const { json, response } = h.call(route.method, concrete(route.path), { body: BODIES[label(route)] });
+    const { json, response } = h.call(route.method, concrete(route.path), { body: BODIES[label(route)], query: QUERIES[label(route)] });
     // Health answers an envelope; the documentation answers the document or the page itself.
     if (requiredAuth(route) === 'none') expect(json.ok ?? response.status === 200).toBe(true);
     else expect(json.error).toMatchObject({ status: 401, code: 'unauthorized' });
@@ -293,7 +297,7 @@ describe('scopes derived from the route table (a new route cannot forget them)',
 
   test.each(ROUTES.map((r) => [label(r), r] as const))('%s with a read key: 403 on write routes, and never a change', (_name, route) => {
     const { h, calls } = recorded();
-    const { json, response } = h.call(route.method, concrete(route.path), { key: h.readKey, body: BODIES[label(route)] });
+    const { json, response } = h.call(route.method, concrete(route.path), { key: h.readKey, body: BODIES[label(route)], query: QUERIES[label(route)] });
     if (requiredAuth(route) === 'write') expect(json.error).toMatchObject({ status: 403, code: 'forbidden' });
     else expect(response.status).toBe(200); // export and openapi.json answer with the file itself
     expect(calls.filter((c) => MUTATING.has(c.name))).toEqual([]);
@@ -317,7 +321,7 @@ describe('scopes derived from the route table (a new route cannot forget them)',
       const { h, calls } = recorded();
       const keyId = h.keys.list().find((k) => k.name === 'writer')!.id;
       const auditsBefore = h.app.audits.length;
-      const { json } = h.call(route.method, concrete(route.path), { key: h.writeKey, body: BODIES[label(route)] });
+      const { json } = h.call(route.method, concrete(route.path), { key: h.writeKey, body: BODIES[label(route)], query: QUERIES[label(route)] });
       expect(json.ok).toBe(true);
       const changes = calls.filter((c) => MUTATING.has(c.name));
       expect(changes.length).toBeGreaterThan(0);

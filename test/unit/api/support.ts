@@ -354,6 +354,26 @@ export class FakeApp implements SchedulerApp {
   takeOverScheduling(): never {
     throw new Error('not used');
   }
+  suggestSchedule(request: unknown) {
+    this.record('suggestSchedule', request);
+    const empty = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+    return {
+      timezone: 'UTC', target_delay_minutes: 120, schedule_type: 'weekly' as const, schedule_value: 'TUE,THU@18:00', schedule_text: 'Every Tuesday and Thursday at 18:00 (UTC)',
+      basis: 'pattern' as const, runs_per_week: 2, units_per_run: 2, expected_daily_units: 0.6, met_share: 0.95,
+      hourly: { runs_per_week: 168, expected_daily_units: 48 }, explanation: 'fake', heatmap: empty, channels: [], quota_units_spent: 0,
+    };
+  }
+  jobInsights(id: string) {
+    this.record('jobInsights', id);
+    const job = this.jobs.get(id);
+    if (!job) throw new AppError(404, 'job_not_found', `No job with id ${id}`);
+    return {
+      job_id: id, job_name: job.dto.config.name, timezone: job.dto.config.timezone,
+      freshness: { window_days: 30, samples: 0, median_minutes: null, p90_minutes: null }, anomalies: [],
+      heatmap: [], channels: [], current: { schedule_text: '', runs_per_week: 7, met_share: null, p90_delay_minutes: null },
+      suggestion: null, less_often_factor: null, hint: null,
+    };
+  }
 }
 
 export const DAILY_SYNC = {
