@@ -64,7 +64,7 @@ async function closeDialog(): Promise<void> {
 test('the menu is the script\'s own, built by onOpen', async () => {
   await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
   const items = await page.getByRole('menuitem').allTextContents();
-  expect(items).toEqual(['Open scheduler', 'Job manager', 'New job…', 'Calendar', 'Run due jobs now', 'Sync this tab now', 'API keys…', 'Settings…', 'Repair triggers', 'Diagnostics…']);
+  expect(items).toEqual(['Open scheduler', 'Job manager', 'New job…', 'Calendar', 'Run due jobs now', 'Sync this tab now', 'API keys…', 'Settings…', 'Repair triggers', 'Take over scheduling', 'Diagnostics…']);
   await page.keyboard.press('Escape');
 });
 

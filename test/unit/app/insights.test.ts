@@ -5,9 +5,8 @@
  */
 import { createSchedulerApp } from '../../../src-server/app';
 import type { Actor } from '../../../src-server/app/contract';
-import { KEYS } from '../../../src-server/app/store';
 import type { YouTubeVideo } from '../../../src-server/ports';
-import { createFakeWorld, resetCalls, type FakeWorld } from './fakes';
+import { createFakeWorld, resetCalls, storedRows, type FakeWorld } from './fakes';
 
 const owner: Actor = { kind: 'user', email: 'owner@example.com' };
 const CHANNEL_ID = 'UCshow0000000000000000000';
@@ -62,7 +61,7 @@ describe('freshness', () => {
     expect(app(world).monitor().freshness).toEqual([{ job_id: job.id, job_name: 'Show hourly', ...detail.freshness }]);
 
     // Kept small: the state holds a digest, not a row per video.
-    const state = world.properties.data[KEYS.state(job.id)]!;
+    const state = JSON.stringify(storedRows(world).get(job.id)!.state);
     expect(JSON.parse(state).insight.fr.flatMap((p: [number, number[]]) => p[1]).reduce((s: number, c: number) => s + c, 0)).toBe(2);
     expect(state.length).toBeLessThan(3000);
   });
@@ -131,7 +130,7 @@ describe('suggestion', () => {
     expect(first.explanation).toMatch(/^@show uploads mostly Tue and Thu 21:00–22:00 UTC; syncing Tue and Thu at 2\d:\d\d gets 100 % of videos within 2 h for 4 units a week/);
     expect(world.calls['youtube.listPlaylistItems']).toBe(1);
     expect(world.calls['youtube.listChannels']).toBe(1);
-    expect(JSON.parse(world.properties.data[KEYS.quota]!).used).toBe(2);
+    expect(JSON.parse(world.properties.data['meta:quota']!).used).toBe(2);
 
     resetCalls(world.calls);
     const again = app(world).suggestSchedule({ channels: ['@show'], timezone: 'UTC', target_delay_minutes: 120 });
