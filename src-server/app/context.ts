@@ -52,7 +52,8 @@ export class Loaded {
   /** The jobs tab, read on first use (settings, keys and health figures do not need it). */
   get table(): JobTable {
     if (!this.tableCache) {
-      this.tableCache = JobTable.load(this.spreadsheets);
+      const mark = this.logMark();
+      this.tableCache = JobTable.load(this.spreadsheets, (journal) => !isPending(readJournal(journal), mark));
       // An install from before the jobs tab: its jobs move over in the next commit (legacy keys win
       // over rows a killed migration wrote, so repeating it is harmless).
       if (legacyKeys(this.snapshot).length > 0) migrateLegacy(this.snapshot, this.tableCache);
@@ -313,7 +314,7 @@ export class AppContext {
     const orphan: Journal = { c: tag, runs: [], audit: [], dropped };
     const table = loaded.tableLoaded() ? loaded.table : null;
     const target = (jobId: string | null): Journal => {
-      if (!jobId || !table || !table.rowIds().includes(jobId)) return orphan;
+      if (!jobId || !table || !table.hasRow(jobId)) return orphan;
       let j = byJob.get(jobId);
       if (!j) {
         j = { c: tag, runs: [], audit: [] };

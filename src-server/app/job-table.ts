@@ -13,7 +13,7 @@
  * A row's journal travels in the same setValues as the state it describes: an execution killed after
  * that write and before the log append leaves the rows in the journal, and the next execution that
  * holds the lock appends them (see journal.ts). A deleted job leaves a tombstone row (id and journal
- * only) until its journal is known to be appended; then the row is free for the next new job.
+ * only) until its journal is known to be appended; then a new job may take the row.
  */
 import { RESERVED_TAB_PREFIX } from '../domain/job';
 import type { SheetTab, Spreadsheets } from '../ports';
@@ -48,13 +48,18 @@ export class JobTable {
   private readonly rows: Row[] = [];
   private readonly byId = new Map<string, Row>();
   private lastSheetRow = 1;
+  /** Blank rows (freed tombstones) a new job may take, in sheet order. */
+  private readonly blankRows: Row[] = [];
   /** Changed cells per row: column index → new text. */
   private readonly staged = new Map<Row, Map<number, string>>();
 
   private constructor(private readonly spreadsheets: Spreadsheets) {}
 
-  /** Reads columns A–D of every row in one getValues (plus opening the tab). */
-  static load(spreadsheets: Spreadsheets): JobTable {
+  /**
+   * Reads columns A–D of every row in one getValues (plus opening the tab). `journalDone(text)` says
+   * whether a tombstone's journal is known to be appended: such rows are reused by new jobs.
+   */
+  static load(spreadsheets: Spreadsheets, journalDone: (journal: string) => boolean = () => false): JobTable {
     const table = new JobTable(spreadsheets);
     const tab = spreadsheets.getTab(null, JOBS_TAB);
     if (!tab) return table;
@@ -67,7 +72,11 @@ export class JobTable {
       const cells = [0, 1, 2, 3].map((c) => cellString(raw[c]));
       const row: Row = { sheetRow: i + 2, cells };
       table.rows.push(row);
-      if (cells[0] && !table.byId.has(cells[0])) table.byId.set(cells[0], row);
+      if (!cells[0]) table.blankRows.push(row);
+      else if (!table.byId.has(cells[0])) {
+        table.byId.set(cells[0], row);
+        if (!cells[1] && journalDone(cells[3] ?? '')) table.blankRows.push(row);
+      }
     });
     return table;
   }
@@ -82,6 +91,11 @@ export class JobTable {
   /** Ids of every row with an id (live jobs and tombstones). */
   rowIds(): string[] {
     return [...this.byId.keys()];
+  }
+
+  /** Whether a row (live job or tombstone) carries this id. */
+  hasRow(id: string): boolean {
+    return this.byId.has(id);
   }
 
   has(id: string): boolean {
@@ -131,17 +145,6 @@ export class JobTable {
     this.set(id, 'sync', '');
   }
 
-  /** Frees a tombstone whose journal is known to be appended: the row is blanked for reuse. */
-  free(id: string): void {
-    const row = this.byId.get(id);
-    if (!row || row.cells[1]) return;
-    for (const column of ['definition', 'state', 'journal', 'sync'] as const) this.set(id, column, '');
-    this.set(id, 'journal', '');
-    row.cells[0] = '';
-    this.staged.get(row)!.set(COLUMN_INDEX.id, '');
-    this.byId.delete(id);
-  }
-
   hasChanges(): boolean {
     return this.staged.size > 0;
   }
@@ -182,7 +185,6 @@ export class JobTable {
       tab.writeValues(block.rows[0]!.sheetRow, block.firstColumn + 1, values, formats);
       calls++;
     }
-    for (const row of this.staged.keys()) if (row.sheetRow > this.lastSheetRow) this.lastSheetRow = row.sheetRow;
     this.staged.clear();
     return calls;
   }
@@ -202,20 +204,18 @@ export class JobTable {
   }
 
   private newRow(id: string): Row {
-    // Reuse a blank row (a freed tombstone) before growing the table.
-    let row = this.rows.find((r) => r.cells[0] === '' && !this.staged.has(r));
-    if (row) {
-      row.cells = [id, '', '', ''];
-      row.sync = '';
-    } else {
-      const sheetRow = Math.max(this.lastSheetRow, ...this.rows.map((r) => r.sheetRow)) + 1;
-      row = { sheetRow, cells: [id, '', '', ''], sync: '' };
-      this.rows.push(row);
-      this.lastSheetRow = Math.max(this.lastSheetRow, sheetRow);
-    }
+    // Reuse a blank row (or a tombstone whose rows are appended) that this change leaves alone.
+    const index = this.blankRows.findIndex((r) => !this.staged.has(r));
+    const reused = index >= 0 ? this.blankRows.splice(index, 1)[0]! : null;
+    if (reused?.cells[0]) this.byId.delete(reused.cells[0]);
+    if (!reused) this.lastSheetRow += 1;
+    const row: Row = reused ?? { sheetRow: this.lastSheetRow, cells: [], sync: '' };
+    if (!reused) this.rows.push(row);
+    row.cells = [id, '', '', ''];
+    row.sync = '';
     this.byId.set(id, row);
-    const changes = new Map<number, string>([[COLUMN_INDEX.id, id]]);
-    this.staged.set(row, changes);
+    // Every cell is written anew: a reused row may hold an old state, journal or sync.
+    this.staged.set(row, new Map<number, string>(reused ? [[0, id], [1, ''], [2, ''], [3, ''], [4, '']] : [[0, id]]));
     return row;
   }
 }

@@ -16,8 +16,8 @@ export interface LockDeps {
 
 /**
  * Runs `work` holding the script lock. Sheet writes made under the lock are flushed before it is
- * released (Lock.releaseLock's reference: call SpreadsheetApp.flush() first), so the next holder reads
- * them: Apps Script buffers writes, and a history append placed by lastRow() would otherwise land on
+ * released through the Spreadsheets port's flush() (the platform's lock reference asks for a flush
+ * before release), so the next holder reads them: spreadsheet writes are buffered, and a history append placed by lastRow() would otherwise land on
  * rows not yet committed. The flush runs even when `work` throws (what it wrote stays written).
  */
 export function withLock<T>(deps: LockDeps, work: () => T, waitMs = LOCK_WAIT_MS): T {

@@ -151,3 +151,45 @@ describe('killed executions', () => {
     }
   });
 });
+
+describe('rows of deleted jobs', () => {
+  test('a deleted job keeps its row while its rows wait to be appended, then a new job takes it', () => {
+    const w = world();
+    const app = createSchedulerApp(w.deps);
+    const first = app.createJob(daily, owner).job;
+    app.deleteJob(first.id, owner);
+    const table = () => w.spreadsheets.tab('_y2s_jobs')!.rows;
+    expect(table()).toHaveLength(2); // header + the tombstone
+    expect(String(table()[1]![0])).toBe(first.id);
+    const second = app.createJob({ ...daily, name: 'Second' }, owner).job;
+    // The tombstone's rows were appended (the mark covers them): the new job took its row.
+    expect(table()).toHaveLength(2);
+    expect(String(table()[1]![0])).toBe(second.id);
+    expect(table()[1]![4]).toBe('');
+    expect(auditActions(w)).toEqual(['job.create', 'job.delete', 'job.create']);
+  });
+
+  test('a tombstone whose journal is not appended yet is not reused', () => {
+    const w = world();
+    const real = w.spreadsheets;
+    let broken = false;
+    const deps = {
+      ...w.deps,
+      spreadsheets: Object.assign(Object.create(real) as typeof real, {
+        getTab: (id: string | null, tab: string) => {
+          if (broken && tab === '_y2s_audit') throw new Error('protected');
+          return real.getTab(id, tab);
+        },
+      }),
+    };
+    const job = createSchedulerApp(deps).createJob(daily, owner).job;
+    broken = true;
+    createSchedulerApp(deps).deleteJob(job.id, owner); // its job.delete row waits in the tombstone
+    broken = false;
+    w.lock.held = false;
+    const second = createSchedulerApp(deps).createJob({ ...daily, name: 'Second' }, owner).job;
+    expect(storedRows(w).has(second.id)).toBe(true);
+    expect(storedRows(w).has(job.id)).toBe(true); // the tombstone kept its own row
+    expect(auditActions(w)).toEqual(['job.create', 'job.delete', 'job.create']);
+  });
+});
