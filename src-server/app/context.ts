@@ -9,7 +9,7 @@ import type { Actor, AuditDto, RunDto, Settings } from './contract';
 import { AppError } from './contract';
 import type { AppDeps } from './deps';
 import { JobTable, MAX_JOBS } from './job-table';
-import { auditKey, encodeJournal, isPending, missingRows, readJournal, type Journal } from './journal';
+import { auditKey, encodeJournal, isPending, journalDone, missingRows, readJournal, type Journal } from './journal';
 import { withLock } from './lock';
 import { actorLabel, createLogs, type Logs } from './logs';
 import { readSpool } from './log-spool';
@@ -53,7 +53,7 @@ export class Loaded {
   get table(): JobTable {
     if (!this.tableCache) {
       const mark = this.logMark();
-      this.tableCache = JobTable.load(this.spreadsheets, (journal) => !isPending(readJournal(journal), mark));
+      this.tableCache = JobTable.load(this.spreadsheets, (journal) => journalDone(journal, mark));
       // An install from before the jobs tab: its jobs move over in the next commit (legacy keys win
       // over rows a killed migration wrote, so repeating it is harmless).
       if (legacyKeys(this.snapshot).length > 0) migrateLegacy(this.snapshot, this.tableCache);
@@ -163,7 +163,10 @@ export class Loaded {
       out.maxTag = Math.max(out.maxTag, journal.c);
     };
     add(readJournal(this.snapshot.get(KEYS.journal)));
-    for (const id of this.table.rowIds()) add(readJournal(this.table.get(id, 'journal')));
+    for (const id of this.table.rowIds()) {
+      const raw = this.table.get(id, 'journal');
+      if (!journalDone(raw, mark)) add(readJournal(raw));
+    }
     // Rows from the spool of the layout before journals.
     const spool = readSpool(this.snapshot.get(KEYS.logSpool));
     if (spool) {

@@ -53,14 +53,17 @@ export class JobTable {
   /** Changed cells per row: column index → new text. */
   private readonly staged = new Map<Row, Map<number, string>>();
 
-  private constructor(private readonly spreadsheets: Spreadsheets) {}
+  private constructor(
+    private readonly spreadsheets: Spreadsheets,
+    private readonly journalDone: (journal: string) => boolean,
+  ) {}
 
   /**
    * Reads columns A–D of every row in one getValues (plus opening the tab). `journalDone(text)` says
    * whether a tombstone's journal is known to be appended: such rows are reused by new jobs.
    */
   static load(spreadsheets: Spreadsheets, journalDone: (journal: string) => boolean = () => false): JobTable {
-    const table = new JobTable(spreadsheets);
+    const table = new JobTable(spreadsheets, journalDone);
     const tab = spreadsheets.getTab(null, JOBS_TAB);
     if (!tab) return table;
     table.tab = tab;
@@ -135,6 +138,12 @@ export class JobTable {
       this.staged.set(row, changes);
     }
     changes.set(index, text);
+    // A journal already appended is cleared with the row's next write (it would be read for nothing).
+    const journal = row.cells[COLUMN_INDEX.journal];
+    if (column !== 'journal' && journal && !changes.has(COLUMN_INDEX.journal) && this.journalDone(journal)) {
+      row.cells[COLUMN_INDEX.journal] = '';
+      changes.set(COLUMN_INDEX.journal, '');
+    }
   }
 
   /** Removes a job: its row keeps only the id and the journal (a tombstone) until that is appended. */

@@ -39,6 +39,19 @@ export function readJournal(raw: string | null | undefined): Journal | null {
   }
 }
 
+/** The commit number of a stored journal, read without parsing the rows (tables read thousands). */
+export function journalTag(raw: string): number | null {
+  const match = /^\{"c":(\d+)/.exec(raw);
+  return match ? Number(match[1]) : null;
+}
+
+/** True when the stored journal is empty or known to be appended (its commit is at or below the mark). */
+export function journalDone(raw: string, mark: number): boolean {
+  if (!raw) return true;
+  const tag = journalTag(raw) ?? readJournal(raw)?.c ?? null;
+  return tag === null || tag <= mark;
+}
+
 /** True when the journal holds rows whose append is not known to have happened. */
 export function isPending(journal: Journal | null, mark: number): journal is Journal {
   return !!journal && journal.c > mark && (journal.runs.length > 0 || journal.audit.length > 0 || (journal.dropped ?? 0) > 0);

@@ -193,3 +193,24 @@ describe('rows of deleted jobs', () => {
     expect(auditActions(w)).toEqual(['job.create', 'job.delete', 'job.create']);
   });
 });
+
+describe('journals already appended', () => {
+  test('are cleared with the row\'s next write, so busy ticks do not read them again', () => {
+    const w = world();
+    const app = createSchedulerApp(w.deps);
+    const { job } = app.createJob(daily, owner);
+    expect(storedRows(w).get(job.id)!.journal).toMatchObject({ audit: [{ action: 'job.create' }] });
+    // A claim writes the state only, and clears the appended journal in the same write.
+    w.clock.set('2026-01-05T14:00:30Z');
+    const calls = { writes: 0 };
+    const tab = w.spreadsheets.tab('_y2s_jobs')!;
+    const write = tab.writeValues.bind(tab);
+    tab.writeValues = (...args) => (calls.writes++, write(...args));
+    createSchedulerApp(w.deps).tick();
+    const row = storedRows(w).get(job.id)!;
+    // The record phase journaled the run row; the create row is no longer carried.
+    expect((row.journal as { audit: unknown[]; runs: unknown[] }).audit).toEqual([]);
+    expect((row.journal as { runs: { status: string }[] }).runs.map((r) => r.status)).toEqual(['succeeded']);
+    expect(calls.writes).toBe(2); // one write per locked phase
+  });
+});
