@@ -18,6 +18,7 @@
  * the 9 KB of a Script Property and far under the 50,000 characters of a sheet cell.
  */
 import type { ChannelRef } from '../domain/channels';
+import { utf8Length } from '../domain/text';
 
 /**
  * One channel of the job: [channelId, watermarkVideoId, watermarkTime36, flags, uploadsId,
@@ -199,35 +200,8 @@ export function runTag(runId: string): string {
   return runId.length <= MAX_RUN_TAG ? runId : `#${fingerprint(runId)}`;
 }
 
-export function utf8Bytes(text: string): number {
-  let n = 0;
-  for (const ch of text) {
-    const c = ch.codePointAt(0)!;
-    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-  }
-  return n;
-}
-
-/** Cuts text to at most `maxBytes` UTF-8 bytes, on a character boundary, marking the cut with '…'. */
-export function truncateUtf8(text: string, maxBytes: number): string {
-  if (utf8Bytes(text) <= maxBytes) return text;
-  let out = '';
-  let used = 0;
-  for (const ch of text) {
-    const size = utf8Bytes(ch);
-    if (used + size + 3 > maxBytes) break;
-    out += ch;
-    used += size;
-  }
-  return `${out}…`;
-}
-
-/**
- * Cuts text so that its JSON string form (quotes excluded) takes at most `maxBytes` UTF-8 bytes:
- * quotes, backslashes and control characters count as JSON writes them. Marks a cut with '…'.
- */
-export function truncateJson(text: string, maxBytes: number): string {
-  const size = (ch: string): number => utf8Bytes(JSON.stringify(ch)) - 2;
+/** Cuts text so that `size` of it (summed per character) is at most `maxBytes`, marking a cut with '…' (3 bytes). */
+function cutTo(text: string, maxBytes: number, size: (ch: string) => number): string {
   let total = 0;
   for (const ch of text) total += size(ch);
   if (total <= maxBytes) return text;
@@ -240,6 +214,19 @@ export function truncateJson(text: string, maxBytes: number): string {
     used += s;
   }
   return `${out}…`;
+}
+
+/** Cuts text to at most `maxBytes` UTF-8 bytes, on a character boundary, marking the cut with '…'. */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  return cutTo(text, maxBytes, utf8Length);
+}
+
+/**
+ * Cuts text so that its JSON string form (quotes excluded) takes at most `maxBytes` UTF-8 bytes:
+ * quotes, backslashes and control characters count as JSON writes them. Marks a cut with '…'.
+ */
+export function truncateJson(text: string, maxBytes: number): string {
+  return cutTo(text, maxBytes, (ch) => utf8Length(JSON.stringify(ch)) - 2);
 }
 
 export function toBase36Seconds(iso: string): string | undefined {

@@ -38,20 +38,7 @@ export function usePageVisible(): boolean {
  * so a slow server never gets overlapping polls.
  */
 export function usePolling(fn: () => Promise<unknown>, ms: number, active: boolean): void {
-  const latest = useRef(fn);
-  latest.current = fn;
-  useEffect(() => {
-    if (!active) return;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const loop = () => {
-      timer = setTimeout(() => {
-        latest.current().catch(() => undefined).finally(() => { if (!stopped) loop(); });
-      }, ms);
-    };
-    loop();
-    return () => { stopped = true; if (timer) clearTimeout(timer); };
-  }, [ms, active]);
+  useAdaptivePolling(() => fn().then(() => ms), ms, active);
 }
 
 /**
