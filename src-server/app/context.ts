@@ -43,10 +43,10 @@ export class Loaded {
 
   constructor(
     readonly snapshot: PropertySnapshot,
-    scriptTimeZone: string,
+    defaultZone: string | (() => string),
     private readonly spreadsheets: AppDeps['spreadsheets'],
   ) {
-    this.settings = readSettings(snapshot, scriptTimeZone);
+    this.settings = readSettings(snapshot, defaultZone);
   }
 
   /** The jobs tab, read on first use (settings, keys and health figures do not need it). */
@@ -223,7 +223,7 @@ export class AppContext {
   private zone: string | null = null;
 
   load(): Loaded {
-    return new Loaded(PropertySnapshot.load(this.deps.properties), this.defaultTimeZone(), this.deps.spreadsheets);
+    return new Loaded(PropertySnapshot.load(this.deps.properties), () => this.defaultTimeZone(), this.deps.spreadsheets);
   }
 
   /** Lock, load, work, commit (store, journal, log append), unlock. */

@@ -22,9 +22,11 @@ export function defaultSettings(scriptTimeZone: string): Settings {
   };
 }
 
-export function readSettings(snapshot: PropertySnapshot, scriptTimeZone: string): Settings {
+/** The stored settings over the defaults; `defaultZone` is asked only when no zone is stored (a service call). */
+export function readSettings(snapshot: PropertySnapshot, defaultZone: string | (() => string)): Settings {
   const stored = snapshot.json<Partial<Settings>>(KEYS.settings) ?? {};
-  return { ...defaultSettings(scriptTimeZone), ...stored };
+  const zone = stored.default_timezone ?? (typeof defaultZone === 'function' ? defaultZone() : defaultZone);
+  return { ...defaultSettings(zone), ...stored };
 }
 
 const EMAIL_RE = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
