@@ -17,6 +17,8 @@ import { createRuntime, type RuntimeSnapshot } from '../index';
 import type { TriggerTiming } from '../services/script-app';
 import { workspaceRoutes } from '../workspace/routes';
 import { loadDatasetFile, type YouTubeDataset } from '../youtube/dataset';
+// Static, not import(): `npm start` runs under tsx's CommonJS hook, which a dynamic import() bypasses.
+import { buildAll } from '../../scripts/build';
 
 export const ROOT = resolve(__dirname, '../..');
 
@@ -76,7 +78,6 @@ export async function main(options: CliOptions, log: (line: string) => void = co
     const reason = staleReason(ROOT, buildDir);
     if (reason) {
       log(`Building (${reason})…`);
-      const { buildAll } = await import('../../scripts/build');
       await buildAll(buildDir);
     }
   }

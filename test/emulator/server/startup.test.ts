@@ -2,7 +2,7 @@
  * `npm start` as a user meets it: a bad flag value stops it with a clear message and a non-zero exit
  * (issue 12); a signal always saves the state before the process ends (issue 16, point 7).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,9 +57,9 @@ describe('a bad flag value stops npm start (in-process)', () => {
 });
 
 /** `npm start -- args` in its own process group, as a user runs it. */
-function npmStart(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function npmStart(args: string[], cwd = ROOT): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let output = '';
-  const child = spawn('npm', ['start', '--', ...args], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn('npm', ['start', '--', ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
@@ -165,3 +165,22 @@ describe('npm start as a process', () => {
     }
   }, 90_000);
 });
+
+describe('npm start on a fresh clone (no build/ yet)', () => {
+  it('builds the bundle first, then serves', async () => {
+    // A checkout of the tracked files without build/ (node_modules linked): what `git clone && npm install` leaves.
+    const clone = join(dir, 'clone');
+    execFileSync('bash', ['-c', `mkdir -p "${clone}" && git -C "${ROOT}" ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "${clone}" && ln -s "${join(ROOT, 'node_modules')}" "${join(clone, 'node_modules')}"`]);
+    expect(existsSync(join(clone, 'build'))).toBe(false);
+    const run = npmStart(['--port', '0', '--speed', '0', '--fresh', '--state', join(dir, 'state.json')], clone);
+    try {
+      await waitFor('the banner', () => (run.output().includes('Web app') ? true : run.output().includes('Error') ? false : null), 120_000);
+      expect(run.output()).toContain('Building (');
+      expect(run.output()).not.toMatch(/ERR_MODULE_NOT_FOUND|Error/);
+      expect(existsSync(join(clone, 'build', 'Code.js'))).toBe(true);
+    } finally {
+      killGroup(run.child);
+    }
+  }, 150_000);
+});
+
