@@ -250,7 +250,8 @@ function isTimeZone(zone: string): boolean {
 
 export class SheetFake implements Pick<GasSheet,
   'getName' | 'setName' | 'getSheetId' | 'getIndex' | 'getLastRow' | 'getLastColumn' | 'getMaxRows' | 'getMaxColumns' | 'getRange' |
-  'getDataRange' | 'appendRow' | 'insertRowsAfter' | 'insertRowsBefore' | 'deleteRows' | 'clear' | 'clearContents' | 'hideSheet' |
+  'getDataRange' | 'appendRow' | 'insertRowsAfter' | 'insertRowsBefore' | 'insertColumnsAfter' | 'insertColumnsBefore' | 'deleteRows' |
+  'clear' | 'clearContents' | 'hideSheet' |
   'showSheet' | 'isSheetHidden' | 'setFrozenRows' | 'getFrozenRows' | 'activate' | 'getParent'> {
   constructor(
     readonly _ssId: string,
@@ -344,6 +345,24 @@ export class SheetFake implements Pick<GasSheet,
       const rows = sheet.rows;
       if (after < rows.length) rows.splice(after, 0, ...Array.from({ length: n }, () => [] as (Cell | undefined)[]));
       sheet.maxRows += n;
+    });
+  }
+  insertColumnsAfter(afterPosition: number, howMany: number): GasSheet {
+    this.#insertColumns(int(afterPosition, 'afterPosition'), int(howMany, 'howMany'));
+    return gas(this);
+  }
+  insertColumnsBefore(beforePosition: number, howMany: number): GasSheet {
+    this.#insertColumns(int(beforePosition, 'beforePosition') - 1, int(howMany, 'howMany'));
+    return gas(this);
+  }
+  #insertColumns(after: number, n: number): void {
+    // Same bounds rule as rows (the platform's message for columns is modelled on the rows' one).
+    if (after < 0 || after > this._data.maxCols || n < 1) throw new GasException('Those columns are out of bounds.');
+    this.#write((sheet) => {
+      for (const row of sheet.rows) {
+        if (row && after < row.length) row.splice(after, 0, ...Array.from({ length: n }, (): Cell | undefined => undefined));
+      }
+      sheet.maxCols += n;
     });
   }
   deleteRows(rowPosition: number, howMany: number): void {

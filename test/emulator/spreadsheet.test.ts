@@ -62,6 +62,15 @@ describe('SpreadsheetApp', () => {
     ]);
   });
 
+  it('inserts columns: cells to the right move over and the grid widens', () => {
+    const r = evaluate(`var sh = SpreadsheetApp.getActive().insertSheet('Wide'); sh.appendRow(['a', 'b', 'c']);
+      var before = sh.getMaxColumns(); sh.insertColumnsAfter(1, 2); sh.insertColumnsBefore(1, 1);
+      var out = [before, sh.getMaxColumns(), sh.getRange(1, 1, 1, 6).getValues()[0]];
+      try { sh.insertColumnsAfter(sh.getMaxColumns() + 1, 1); } catch (e) { out.push(e.message); }
+      return out;`);
+    expect(r.value).toEqual([26, 29, ['', 'a', '', '', 'b', 'c'], 'Those columns are out of bounds.']);
+  });
+
   it('opens spreadsheets by id and url, and refuses unknown ids', () => {
     const rt = scriptRuntime(`function open(id) { return SpreadsheetApp.openById(id).getName(); }
       function byUrl(u) { return SpreadsheetApp.openByUrl(u).getId(); }`);
