@@ -123,6 +123,8 @@ export interface SheetTab {
   readonly spreadsheetId: string;
   lastRow(): number;
   lastColumn(): number;
+  /** Rows of the sheet's grid (getMaxRows), content or not. */
+  gridRows(): number;
   /** getRange(row, col, numRows, numCols).getValues(); numRows 0 returns []. Dates come back as Date. */
   readValues(row: number, col: number, numRows: number, numCols: number): unknown[][];
   /**
@@ -134,6 +136,8 @@ export interface SheetTab {
    * them), so they are not set again.
    */
   writeValues(row: number, col: number, values: unknown[][], numberFormats?: string[][], options?: { withinGrid?: boolean; formatsInPlace?: boolean }): void;
+  /** Sets number formats on a block without writing values (one setNumberFormats). */
+  setNumberFormats(row: number, col: number, numberFormats: string[][]): void;
   /** Clears contents from `fromRow` to the end of the sheet. */
   clearFrom(fromRow: number): void;
   /** Deletes rows [fromRow, fromRow + count). */

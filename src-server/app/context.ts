@@ -13,6 +13,7 @@ import { auditKey, encodeJournal, isPending, journalDone, missingRows, readJourn
 import { withLock } from './lock';
 import { actorLabel, createLogs, type Logs } from './logs';
 import { readSpool } from './log-spool';
+import type { TableEnd } from './sheet-table';
 import {
   legacyKeys,
   migrateLegacy,
@@ -28,6 +29,12 @@ import {
 } from './records';
 import { readSettings } from './settings';
 import { KEYS, PropertySnapshot, VALUE_LIMIT_BYTES } from './store';
+
+/** Where the hidden log tabs end, remembered with the log mark (sheet-table.ts). */
+interface LogEnds {
+  runs?: TableEnd;
+  audit?: TableEnd;
+}
 
 /** Journal sizes: a job row's journal cell, and the property for rows about no stored job. */
 const ROW_JOURNAL_BYTES = 40_000;
@@ -284,16 +291,20 @@ export class AppContext {
     if (loaded.tableLoaded()) loaded.table.commit();
     this.commitProperties(loaded, options.keepPropertiesOnFull ?? false);
     if (!hasRows || !appendable) return;
+    // The tabs' remembered ends hold only when no earlier commit died mid-append.
+    const trusted = !recovered || recovered.maxTag <= loaded.logMark();
+    const known = trusted ? (loaded.snapshot.json<LogEnds>(KEYS.logEnds) ?? {}) : {};
+    const ends: LogEnds = { ...known };
     try {
-      this.logs.runs.appendNow(runs, loaded.settings.run_history_rows);
-      this.logs.audit.appendNow(audit, loaded.settings.audit_rows);
+      if (runs.length > 0) ends.runs = this.logs.runs.appendNow(runs, loaded.settings.run_history_rows, known.runs ?? null) ?? undefined;
+      if (audit.length > 0) ends.audit = this.logs.audit.appendNow(audit, loaded.settings.audit_rows, known.audit ?? null) ?? undefined;
     } catch (err) {
       // The rows wait in their journals; the next locked execution appends them.
       this.deps.logger.error(`Run history and audit rows could not be written (${err instanceof Error ? err.message : String(err)}); kept in the journal for the next write.`);
       return;
     }
     try {
-      this.deps.properties.setMany({ [KEYS.logMark]: String(tag) });
+      this.deps.properties.setMany({ [KEYS.logMark]: String(tag), [KEYS.logEnds]: JSON.stringify(ends) });
     } catch (err) {
       // Not marked: the next locked execution finds the rows appended and only moves the mark.
       this.deps.logger.warn(`Log mark not stored: ${err instanceof Error ? err.message : String(err)}`);

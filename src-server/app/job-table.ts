@@ -48,6 +48,8 @@ export class JobTable {
   private readonly rows: Row[] = [];
   private readonly byId = new Map<string, Row>();
   private lastSheetRow = 1;
+  /** The last row with content when the table was read: rows up to it exist in the grid, formatted. */
+  private loadedLastRow = 1;
   /** Blank rows (freed tombstones) a new job may take, in sheet order. */
   private readonly blankRows: Row[] = [];
   /** Changed cells per row: column index → new text. */
@@ -69,6 +71,7 @@ export class JobTable {
     table.tab = tab;
     const last = tab.lastRow();
     table.lastSheetRow = Math.max(1, last);
+    table.loadedLastRow = table.lastSheetRow;
     if (last < 2) return table;
     const values = tab.readValues(2, 1, last - 1, HEAD_COLUMNS);
     values.forEach((raw, i) => {
@@ -191,7 +194,10 @@ export class JobTable {
         return out;
       });
       const formats = values.map((r) => r.map(() => '@'));
-      tab.writeValues(block.rows[0]!.sheetRow, block.firstColumn + 1, values, formats);
+      // Rows that existed are rewritten: inside the grid, their cells formatted when first written
+      // (a JSON text is never read as a number, date or formula anyway).
+      const rewrite = block.rows.every((r) => r.sheetRow <= this.loadedLastRow);
+      tab.writeValues(block.rows[0]!.sheetRow, block.firstColumn + 1, values, formats, rewrite ? { withinGrid: true, formatsInPlace: true } : undefined);
       calls++;
     }
     this.staged.clear();

@@ -7,7 +7,7 @@ import type { RunStatus, RunTrigger } from '../domain/catalogue';
 import { RUN_STATUSES, RUN_TRIGGERS } from '../domain/catalogue';
 import type { Spreadsheets } from '../ports';
 import type { Actor, AuditDto, RunDto } from './contract';
-import { cellNumber, cellText, cellTextOrNull, SheetTable, type TableCodec } from './sheet-table';
+import { cellNumber, cellText, cellTextOrNull, SheetTable, type TableCodec, type TableEnd } from './sheet-table';
 
 export const RUNS_TAB = `${RESERVED_TAB_PREFIX}runs`;
 export const AUDIT_TAB = `${RESERVED_TAB_PREFIX}audit`;
@@ -135,9 +135,9 @@ export class BufferedLog<T> {
     return this.pending.splice(0, this.pending.length);
   }
 
-  /** Appends records in one write (trimming to `keep`); throws when the append fails. */
-  appendNow(records: readonly T[], keep: number): void {
-    this.table.append(records, keep);
+  /** Appends records in one write (trimming to `keep`); throws when the append fails. Returns the tab's end. */
+  appendNow(records: readonly T[], keep: number, known: TableEnd | null = null): TableEnd | null {
+    return this.table.append(records, keep, known);
   }
 }
 

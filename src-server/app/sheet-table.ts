@@ -19,8 +19,23 @@ export function rotationSlack(keep: number): number {
   return Math.max(20, Math.ceil(keep / 10));
 }
 
+/**
+ * Where a log tab ends: its last row with content (the header counts) and its grid's rows. Kept in a
+ * property after each append (under the lock, like the append itself), so that the next append writes
+ * at once, with no call to find the end or to check the grid.
+ */
+export interface TableEnd {
+  last: number;
+  grid: number;
+}
+
+/** Rows added to a full grid at a time, so that growing is rare. */
+export const GRID_GROWTH_ROWS = 500;
+
 export class SheetTable<T> {
   private tab: SheetTab | null = null;
+  /** True when this execution created the tab (a remembered end then belongs to a deleted tab). */
+  private created = false;
   private rows: T[] | null = null;
 
   constructor(
@@ -41,6 +56,7 @@ export class SheetTable<T> {
     tab.writeValues(1, 1, [[...this.codec.columns]]);
     tab.setFrozenRows(1);
     this.tab = tab;
+    this.created = true;
     return tab;
   }
 
@@ -77,19 +93,38 @@ export class SheetTable<T> {
     return out;
   }
 
-  /** Appends in one write, then trims to the newest `keep` rows when past the slack. */
-  append(records: readonly T[], keep: number): void {
-    if (records.length === 0) return;
+  /**
+   * Appends in one write, then trims to the newest `keep` rows when past the slack. With `known` (the
+   * end remembered after the last append) the write needs no call to find the end or check the grid.
+   * Returns the end after the append, to remember.
+   */
+  append(records: readonly T[], keep: number, known: TableEnd | null = null): TableEnd | null {
+    if (records.length === 0) return known;
     const tab = this.open(true);
-    if (!tab) return;
-    const last = Math.max(1, tab.lastRow());
+    if (!tab) return known;
+    const end = known && !this.created ? known : null;
+    const last = Math.max(1, end ? end.last : tab.lastRow());
+    let grid = end ? end.grid : tab.gridRows();
     const values = records.map((r) => this.codec.toRow(r));
-    const formats = values.map(() => this.codec.columns.map((c) => (this.codec.textColumns.has(c) ? '@' : '0')));
-    tab.writeValues(last + 1, 1, values, formats);
-    const dataRows = last - 1 + records.length;
+    const rowFormat = this.codec.columns.map((c) => (this.codec.textColumns.has(c) ? '@' : '0'));
+    const formats = values.map(() => rowFormat);
+    // The rows below the data carry the columns' formats (set when the grid grew, or once now for
+    // a tab whose end was not remembered), so an append is one write.
+    if (!end && grid > last + records.length) tab.setNumberFormats(last + records.length + 1, 1, Array.from({ length: grid - last - records.length }, () => rowFormat));
+    if (last + records.length > grid) {
+      const more = Math.max(GRID_GROWTH_ROWS, last + records.length - grid);
+      tab.insertRowsAfter(grid, more);
+      tab.setNumberFormats(grid + 1, 1, Array.from({ length: more }, () => rowFormat));
+      grid += more;
+    }
+    // The first append without a remembered end lets the adapter check the columns and set the formats.
+    tab.writeValues(last + 1, 1, values, formats, end ? { withinGrid: true, formatsInPlace: true } : undefined);
+    let dataRows = last - 1 + records.length;
     if (dataRows > keep + rotationSlack(keep)) {
       try {
         tab.deleteRows(2, dataRows - keep);
+        grid -= dataRows - keep;
+        dataRows = keep;
       } catch {
         // The rows are written: a failed trim must not make the caller write them again. The next
         // append trims (the table only stays over its limit until then).
@@ -99,6 +134,7 @@ export class SheetTable<T> {
       this.rows.push(...records);
       if (this.rows.length > keep + rotationSlack(keep)) this.rows.splice(0, this.rows.length - keep);
     }
+    return { last: dataRows + 1, grid };
   }
 }
 

@@ -45,6 +45,7 @@ function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string, w
     },
     lastRow: () => sheet.getLastRow(),
     lastColumn: () => sheet.getLastColumn(),
+    gridRows: () => size().rows,
     readValues(row, col, numRows, numCols) {
       if (numRows <= 0 || numCols <= 0) return [];
       return sheet.getRange(row, col, numRows, numCols).getValues();
@@ -58,6 +59,13 @@ function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string, w
       const range = sheet.getRange(row, col, numRows, numCols);
       if (numberFormats && !options?.formatsInPlace) range.setNumberFormats(numberFormats);
       range.setValues(values.map((r, i) => r.map((v, j) => literalCell(v, numberFormats?.[i]?.[j]))));
+    },
+    setNumberFormats(row, col, numberFormats) {
+      const numRows = numberFormats.length;
+      const numCols = numberFormats[0]?.length ?? 0;
+      if (numRows === 0 || numCols === 0) return;
+      wrote();
+      sheet.getRange(row, col, numRows, numCols).setNumberFormats(numberFormats);
     },
     clearFrom(fromRow) {
       const last = sheet.getLastRow();
@@ -121,11 +129,12 @@ export function createSpreadsheets(): Spreadsheets {
   // second), but getSheetByName is observed to match case-sensitively: a miss is retried against
   // the names of all tabs, so the tab found is the one Sheets would refuse to create again.
   const tabKey = (spreadsheetId: string | null, tabName: string): string => `${spreadsheetId ?? ''}\n${tabName.toLowerCase()}`;
-  const findSheet = (ss: GasSpreadsheet, tabName: string): GasSheet | null => {
+  const findSheet = (ss: GasSpreadsheet, tabName: string): { sheet: GasSheet; name: string } | null => {
     const exact = ss.getSheetByName(tabName);
-    if (exact) return exact;
+    if (exact) return { sheet: exact, name: tabName };
     const wanted = tabName.toLowerCase();
-    return ss.getSheets().find((s) => s.getName().toLowerCase() === wanted) ?? null;
+    const sheet = ss.getSheets().find((s) => s.getName().toLowerCase() === wanted);
+    return sheet ? { sheet, name: sheet.getName() } : null;
   };
 
   return {
@@ -137,9 +146,9 @@ export function createSpreadsheets(): Spreadsheets {
       const known = tabs.get(key);
       if (known) return known;
       const { ss, id } = open(spreadsheetId);
-      const sheet = findSheet(ss, tabName);
-      if (!sheet) return null;
-      const tab = wrapSheet(sheet, id, sheet.getName(), markDirty);
+      const found = findSheet(ss, tabName);
+      if (!found) return null;
+      const tab = wrapSheet(found.sheet, id, found.name, markDirty);
       tabs.set(key, tab);
       return tab;
     },

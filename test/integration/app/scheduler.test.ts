@@ -273,8 +273,9 @@ test('service calls: a busy tick lists triggers once, mints one id, opens no mai
   expect(c['Utilities.getUuid']).toBe(1);
   expect(c['SpreadsheetApp.Spreadsheet.getUrl']).toBeUndefined(); // no mail asked for
   expect(c['SpreadsheetApp.Spreadsheet.getId']).toBe(1);
-  // Grid size is read once per tab written (A, B, the run history, the jobs tab), not once per write.
-  expect(c['SpreadsheetApp.Sheet.getMaxRows']).toBe(4);
+  // Grid size is read once per tab written (A, B, the run history's first append), not once per write;
+  // the jobs tab's rows are rewritten inside its grid.
+  expect(c['SpreadsheetApp.Sheet.getMaxRows']).toBe(3);
   const health = rt.run('testCall', 'health', []);
   expect(health.calls['PropertiesService.Properties.getProperties']).toBe(1);
   const sidebar = rt.run('testCall', 'sidebarView', []);
@@ -299,4 +300,38 @@ test('runs of one tick each keep their own start, end and duration', () => {
   const mid = rows.find((r) => r.job_id === big)!;
   const tiny = rows.find((r) => r.job_id === small)!;
   expect(Number(mid.duration_ms)).toBeGreaterThan(Number(tiny.duration_ms)); // 1,200 videos take longer than 12
+});
+
+test('run now: the hidden history and audit tabs cost four calls (open each, one write each), and a remembered end survives a killed append', () => {
+  const rt = runtime('2026-01-05T12:00:00Z');
+  const id = createJob(rt, DAILY);
+  const runNow = () => {
+    const r = rt.scriptRun('runJobNow', id);
+    expect(r.value).toMatchObject({ ok: true });
+    return r.calls;
+  };
+  runNow(); // the first append of each tab learns where it ends
+  const c = runNow();
+  // Jobs tab: opened once, its end read by each locked phase, its row written by each (claim, record).
+  // History and audit tabs: opened once each, one write each, no call to find their end or format.
+  expect(c['SpreadsheetApp.Spreadsheet.getSheetByName']).toBe(3);
+  expect(c['SpreadsheetApp.Sheet.getLastRow']).toBe(2);
+  expect(c['SpreadsheetApp.Range.setValues']).toBe(4);
+  expect((c['SpreadsheetApp.Range.setNumberFormats'] ?? 0) + (c['SpreadsheetApp.Sheet.getMaxRows'] ?? 0)).toBe(0);
+
+  // An execution killed after its history append and before it stored the new end and mark: the
+  // next one finds its journal pending, so it appends after the real end, overwriting nothing.
+  const before = runRows(rt).length;
+  const props = rt.properties.script;
+  const mark = props['meta:log_mark']!;
+  const ends = props['meta:log_ends']!;
+  runNow();
+  props['meta:log_mark'] = mark;
+  props['meta:log_ends'] = ends;
+  runNow();
+  const rows = runRows(rt);
+  expect(rows).toHaveLength(before + 2);
+  expect(new Set(rows.map((r) => r.run_id)).size).toBe(rows.length);
+  const audit = tabRows(rt, '_y2s_audit').slice(1).filter((r) => r[2] === 'job.run_now');
+  expect(audit).toHaveLength(4);
 });

@@ -132,6 +132,11 @@ export class FakeTab implements SheetTab {
     this.count('sheet.lastColumn');
     return this.rows.reduce((m, r) => Math.max(m, r.length), 0);
   }
+  /** The fake's grid grows with what is written: a new sheet's 1,000 rows, or more. */
+  gridRows(): number {
+    this.count('sheet.gridRows');
+    return Math.max(1000, this.rows.length);
+  }
   readValues(row: number, col: number, numRows: number, numCols: number): unknown[][] {
     this.count('sheet.readValues');
     const out: unknown[][] = [];
@@ -142,6 +147,9 @@ export class FakeTab implements SheetTab {
       out.push(line);
     }
     return out;
+  }
+  setNumberFormats(): void {
+    this.count('sheet.setNumberFormats');
   }
   writeValues(row: number, col: number, values: unknown[][]): void {
     this.count('sheet.writeValues');

@@ -202,6 +202,10 @@ export class FakeTab implements SheetTab {
     for (let r = this.grid.length; r > 0; r--) if ((this.grid[r - 1] ?? []).some((v) => v !== '' && v !== undefined && v !== null)) return r;
     return 0;
   }
+  gridRows(): number {
+    this.book.hit('gridRows');
+    return Math.max(1000, this.grid.length);
+  }
   lastColumn(): number {
     this.book.hit('lastColumn');
     return Math.max(0, ...this.grid.map((row) => row.reduce<number>((m, v, i) => (v !== '' && v !== undefined ? i + 1 : m), 0)));
@@ -226,6 +230,13 @@ export class FakeTab implements SheetTab {
       });
     });
     for (let i = 0; i < this.grid.length; i++) this.grid[i] ??= [];
+  }
+  setNumberFormats(row: number, col: number, numberFormats: string[][]): void {
+    this.book.hit('setNumberFormats');
+    numberFormats.forEach((line, r) => {
+      const fmt = (this.formats[row - 1 + r] ??= []);
+      line.forEach((f, c) => (fmt[col - 1 + c] = f));
+    });
   }
   clearFrom(fromRow: number): void {
     this.book.hit('clearFrom');
