@@ -1,10 +1,11 @@
 /**
  * The ONE gate every service call of sandboxed code goes through: it resolves the handle, counts the
- * call as `Service.Class.method`, lets the modelled latency pass on the virtual clock, enforces the
+ * call as `Service.Class.method`, lets the modelled latency pass on the virtual clock (plus, for
+ * Spreadsheet reads and writes, the part that grows with the cells and text moved), enforces the
  * 6-minute and daily-trigger-runtime limits, converts arguments and results between the wire form and
  * host values, and reports errors as Apps Script does.
  */
-import { latencyOf } from '../latency';
+import { latencyOf, volumeLatency } from '../latency';
 import { WIRE_DATE, WIRE_FN, WIRE_REF, type SandboxBridge, type WireError, type WireResult } from '../sandbox';
 import { CacheServiceFake } from './cache';
 import { ContentServiceFake } from './content';
@@ -22,6 +23,7 @@ import { SessionFake } from './session';
 import { SpreadsheetAppFake } from './spreadsheet';
 import { UrlFetchAppFake } from './url-fetch';
 import { UtilitiesFake } from './utilities';
+import { readVolume, writeVolume } from './volume';
 import type { World } from './world';
 
 /**
@@ -135,8 +137,14 @@ export class Host {
       this.spend(exec, latencyOf(this.world.latency, name));
       checkAuthorized(exec, name);
       const args = wireArgs.map((a) => this.decode(a, exec));
+      // A write's volume passes before it applies (a write cut off by the time limit never happens).
+      const written = writeVolume(target, method, args);
+      if (written) this.spend(exec, volumeLatency(this.world.latency, written));
       const fn = (target as Record<string, unknown>)[method] as (...a: unknown[]) => unknown;
-      return { v: this.encode(fn.apply(target, args), exec) };
+      const result = fn.apply(target, args);
+      const read = readVolume(target, method, result);
+      if (read) this.spend(exec, volumeLatency(this.world.latency, read));
+      return { v: this.encode(result, exec) };
     } catch (err) {
       if (err instanceof WouldBlock) throw err;
       return { e: this.wireError(err, exec) };
