@@ -56,6 +56,9 @@ export class Loaded {
     this.settings = readSettings(snapshot, defaultZone);
   }
 
+  /** Properties to delete once the table is written (the layout before the jobs tab). */
+  readonly deleteAfterTable: string[] = [];
+
   /** The jobs tab, read on first use (settings, keys and health figures do not need it). */
   get table(): JobTable {
     if (!this.tableCache) {
@@ -63,9 +66,14 @@ export class Loaded {
       this.tableCache = JobTable.load(this.spreadsheets, (journal) => journalDone(journal, mark));
       // An install from before the jobs tab: its jobs move over in the next commit (legacy keys win
       // over rows a killed migration wrote, so repeating it is harmless).
-      if (legacyKeys(this.snapshot).length > 0) migrateLegacy(this.snapshot, this.tableCache);
+      if (legacyKeys(this.snapshot).length > 0) this.deleteAfterTable.push(...migrateLegacy(this.snapshot, this.tableCache));
     }
     return this.tableCache;
+  }
+
+  /** Takes this execution's copy of the table (still what is stored: see AppContext.locked). */
+  adoptTable(table: JobTable): void {
+    this.tableCache = table;
   }
 
   /** Whether the table was read by this execution. */
@@ -242,10 +250,22 @@ export class AppContext {
     });
   }
 
-  /** Lock and load; the caller commits. */
+  /**
+   * Lock and load; the caller commits. When the last write of the jobs tab was this execution's own
+   * (the revision it set is still the stored one), its copy of the table is reused: a busy tick's
+   * record phase does not read every job again.
+   */
   locked<T>(work: (loaded: Loaded) => T): T {
-    return withLock(this.deps, () => work(this.load()));
+    return withLock(this.deps, () => {
+      const loaded = this.load();
+      const mine = this.ownTable;
+      if (mine && loaded.snapshot.get(KEYS.tableRev) === mine.rev && legacyKeys(loaded.snapshot).length === 0) loaded.adoptTable(mine.table);
+      return work(loaded);
+    });
   }
+
+  /** The table as this execution last wrote it, with the revision that write set. */
+  private ownTable: { rev: string; table: JobTable } | null = null;
 
   /**
    * Writes a locked phase's changes: the buffered log rows go into the journals of the rows they
@@ -286,10 +306,21 @@ export class AppContext {
       // Everything pending was found appended already: only the mark moves.
       loaded.snapshot.set(KEYS.logMark, String(recovered.maxTag));
     }
-    if (loaded.snapshot.get(KEYS.logSpool) !== null) loaded.snapshot.delete(KEYS.logSpool);
+    const afterTable = [...loaded.deleteAfterTable];
+    if (loaded.snapshot.get(KEYS.logSpool) !== null) afterTable.push(KEYS.logSpool);
 
-    if (loaded.tableLoaded()) loaded.table.commit();
+    // Properties first, with the table's new revision: an execution killed before the table write
+    // leaves a revision no copy holds, so nobody reuses a copy that misses a write.
+    this.ownTable = null;
+    const table = loaded.tableLoaded() ? loaded.table : null;
+    const writesTable = !!table && table.hasChanges();
+    const rev = writesTable ? this.newId('t') : loaded.snapshot.get(KEYS.tableRev);
+    if (writesTable) loaded.snapshot.set(KEYS.tableRev, rev!);
     this.commitProperties(loaded, options.keepPropertiesOnFull ?? false);
+    if (table) table.commit();
+    // What the table now holds (jobs, spooled rows) may leave the properties.
+    if (afterTable.length > 0) this.deps.properties.deleteMany(afterTable);
+    if (table && rev) this.ownTable = { rev, table };
     if (!hasRows || !appendable) return;
     // The tabs' remembered ends hold only when no earlier commit died mid-append.
     const trusted = !recovered || recovered.maxTag <= loaded.logMark();

@@ -130,8 +130,11 @@ export function legacyKeys(snapshot: PropertySnapshot): string[] {
   return LEGACY_PREFIXES.flatMap((prefix) => snapshot.keys(prefix));
 }
 
-/** Copies the legacy per-job properties into the table and stages their deletion. */
-export function migrateLegacy(snapshot: PropertySnapshot, table: JobTable): number {
+/**
+ * Copies the legacy per-job properties into the table; returns the keys to delete once the table is
+ * written (deleting them first could lose a job to an execution killed in between).
+ */
+export function migrateLegacy(snapshot: PropertySnapshot, table: JobTable): string[] {
   const ids = snapshot.keys('job:').map((k) => k.slice(4));
   for (const id of ids) {
     const job = snapshot.get(KEYS.job(id));
@@ -141,8 +144,7 @@ export function migrateLegacy(snapshot: PropertySnapshot, table: JobTable): numb
     const sync = snapshot.get(KEYS.sync(id));
     if (sync !== null) table.set(id, 'sync', sync);
   }
-  for (const key of legacyKeys(snapshot)) snapshot.delete(key);
-  return ids.length;
+  return legacyKeys(snapshot);
 }
 
 /** True while the job's lease is running (an execution may be working on it). */

@@ -30,6 +30,8 @@ export const KEYS = {
   journal: 'meta:journal',
   /** The last commit whose log rows are known to be appended (journal.ts). */
   logMark: 'meta:log_mark',
+  /** Bumped before every write of the jobs tab: an execution whose own write is the last may reuse its copy. */
+  tableRev: 'meta:table_rev',
   /** Where the run-history and audit tabs end (sheet-table.ts TableEnd), kept with the mark. */
   logEnds: 'meta:log_ends',
 } as const;

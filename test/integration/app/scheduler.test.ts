@@ -312,10 +312,11 @@ test('run now: the hidden history and audit tabs cost four calls (open each, one
   };
   runNow(); // the first append of each tab learns where it ends
   const c = runNow();
-  // Jobs tab: opened once, its end read by each locked phase, its row written by each (claim, record).
+  // Jobs tab: opened once, read by the claim phase (the record phase reuses that copy), its row written
+  // by each phase (claim, record).
   // History and audit tabs: opened once each, one write each, no call to find their end or format.
   expect(c['SpreadsheetApp.Spreadsheet.getSheetByName']).toBe(3);
-  expect(c['SpreadsheetApp.Sheet.getLastRow']).toBe(2);
+  expect(c['SpreadsheetApp.Sheet.getLastRow']).toBe(1);
   expect(c['SpreadsheetApp.Range.setValues']).toBe(4);
   expect((c['SpreadsheetApp.Range.setNumberFormats'] ?? 0) + (c['SpreadsheetApp.Sheet.getMaxRows'] ?? 0)).toBe(0);
 

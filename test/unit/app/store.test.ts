@@ -161,7 +161,8 @@ describe('rows of deleted jobs', () => {
     const table = () => w.spreadsheets.tab('_y2s_jobs')!.rows;
     expect(table()).toHaveLength(2); // header + the tombstone
     expect(String(table()[1]![0])).toBe(first.id);
-    const second = app.createJob({ ...daily, name: 'Second' }, owner).job;
+    // A later execution (this one reuses its own copy of the table, read before the delete).
+    const second = createSchedulerApp(w.deps).createJob({ ...daily, name: 'Second' }, owner).job;
     // The tombstone's rows were appended (the mark covers them): the new job took its row.
     expect(table()).toHaveLength(2);
     expect(String(table()[1]![0])).toBe(second.id);
