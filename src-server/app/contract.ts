@@ -292,7 +292,9 @@ export interface ChannelCheck {
 /** Live view for the sidebar monitor (polled every 2 s while a run is in progress, up to 30 s when idle): one cache read (app/monitor-record.ts). */
 export interface MonitorDto {
   now: string;
+  /** Runs in progress, oldest first, at most 20 (running_total counts them all). */
   running: { job_id: string; job_name: string; run_id: string; started_at: string; processed: number; expected: number | null; phase: string }[];
+  running_total?: number;
   quota: { used_today: number; daily_budget: number };
   /** Runs that ended in the last 24 h, counted as the run statistics count them (a partial run is not a success). */
   last_24h: MonitorWindowDto;
@@ -321,9 +323,15 @@ export interface MonitorProblemRunDto {
   error: string | null;
 }
 
-/** The sidebar's one-RPC view. */
+/** The sidebar's one-RPC view (bounded at any job count: docs/operations.md "Payloads"). */
 export interface SidebarViewDto {
+  /**
+   * The jobs that matter now, at most 20: every job while there are no more than 20, else the running
+   * ones, the failing ones, then the next due. The rest: listJobs pages (search, status filter).
+   */
   jobs: JobDto[];
+  /** Every job counted by status. */
+  summary?: JobCountsDto;
   monitor: MonitorDto;
   next_runs: { job_id: string; job_name: string; at: string }[];
   health: Pick<HealthDto, 'status' | 'warnings'>;
@@ -356,15 +364,59 @@ export interface TakeOverDto {
   repaired: string[];
 }
 
+export type CalendarKind = 'scheduled' | 'succeeded' | 'failed' | 'missed' | 'partial' | 'skipped' | 'deferred';
+
+export interface CalendarEntryDto {
+  job_id: string;
+  job_name: string;
+  at: string;
+  kind: CalendarKind;
+}
+
 export interface CalendarDay {
   date: string; // YYYY-MM-DD in the viewer's zone
-  entries: {
-    job_id: string;
-    job_name: string;
-    at: string;
-    kind: 'scheduled' | 'succeeded' | 'failed' | 'missed' | 'partial' | 'skipped' | 'deferred';
-  }[];
+  /** The day's first occurrences by time (at most 3: the chips); calendarDay lists them all. */
+  entries: CalendarEntryDto[];
   run_count: number;
+  /** Every occurrence of the day (scheduled ones and run-history rows). */
+  total?: number;
+  /** The same, by kind (kinds with none are left out). */
+  counts?: Partial<Record<CalendarKind, number>>;
+}
+
+/** One day of the calendar, a page at a time (calendarDay). */
+export interface CalendarDayPageDto extends Page<CalendarEntryDto & { paused: boolean }> {
+  date: string;
+  time_zone: string;
+  run_count: number;
+}
+
+/** Jobs counted by status (the sidebar's summary). */
+export interface JobCountsDto {
+  total: number;
+  by_status: Record<JobStatus, number>;
+}
+
+/** A job as a picker lists it (the wizard's "Run after"). */
+export interface JobChoiceDto {
+  id: string;
+  name: string;
+  status: JobStatus;
+}
+
+export interface JobChoicesQuery {
+  /** Part of the name, case-insensitive ('' or absent: every job, by name). */
+  q?: string;
+  /** Jobs always listed (e.g. the one chosen now), whether they match or not. */
+  ids?: string[];
+  /** Default 20, at most 50. */
+  limit?: number;
+}
+
+export interface JobChoicesDto {
+  items: JobChoiceDto[];
+  /** How many jobs match q (items holds at most `limit` of them, plus the ids asked for). */
+  total: number;
 }
 
 export interface CalendarDto {
@@ -448,6 +500,10 @@ export interface SchedulerApp {
   sidebarView(): SidebarViewDto;
   monitor(): MonitorDto;
   calendar(month: string, timeZone: string): CalendarDto;
+  /** One day of the calendar, every occurrence, a page at a time. */
+  calendarDay(date: string, timeZone: string, query?: { page?: number; page_size?: number }): CalendarDayPageDto;
+  /** Jobs by name for a picker: bounded, searched on the server. */
+  jobChoices(query: JobChoicesQuery): JobChoicesDto;
   /** The trigger handler's use case: plan, claim, run within budget, record, re-arm triggers. */
   /** `event.triggerUid`: the trigger that fired it (ticks of triggers that are not the owner's remove that trigger and stop). */
   tick(event?: { triggerUid?: string }): { ran: number; next_wake_at: string | null };

@@ -110,7 +110,11 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
       failing.push({ job_id: job.id, job_name: job.config.name, consecutive_failures: failures, last_error: state.last_error });
     }
   }
-  if (failing.length > 0) raise('warning', `${failing.length} job(s) failing: ${failing.map((f) => f.job_name).join(', ')}.`);
+  // Names the first few: the warning travels in every sidebar answer, which stays small at any job count.
+  if (failing.length > 0) {
+    const named = failing.slice(0, 5).map((f) => f.job_name).join(', ');
+    raise('warning', `${failing.length} job(s) failing: ${named}${failing.length > 5 ? ` and ${failing.length - 5} more (job manager, status failing)` : ''}.`);
+  }
 
   const anomalies = allAnomalies(loaded);
   if (anomalies.length > 0) {
