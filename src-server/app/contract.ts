@@ -333,7 +333,8 @@ export interface SidebarViewDto {
   /** Every job counted by status. */
   summary?: JobCountsDto;
   monitor: MonitorDto;
-  next_runs: { job_id: string; job_name: string; at: string }[];
+  /** The job's zone: its times are shown there. */
+  next_runs: { job_id: string; job_name: string; at: string; timezone?: string }[];
   health: Pick<HealthDto, 'status' | 'warnings'>;
   settings: Settings;
   user_email: string;

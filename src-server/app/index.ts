@@ -474,7 +474,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       const jobs = sidebarFocus(rows).map(withScheduleText);
       const next = rows
         .filter((j) => j.next_run_at)
-        .map((j) => ({ job_id: j.id, job_name: j.config.name, at: j.next_run_at! }))
+        .map((j) => ({ job_id: j.id, job_name: j.config.name, at: j.next_run_at!, timezone: j.config.timezone }))
         .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
         .slice(0, 10);
       const report = healthReport(ctx, loaded, now, repaired, true);

@@ -133,14 +133,19 @@ const byNextRun = (a: JobRow, b: JobRow): number => (a.next_run_at! < b.next_run
 
 /**
  * The jobs that matter now, at most `limit`: all of them (by name) while there are no more; else the
- * running ones, then the failing ones, then the next due, in that order.
+ * running ones, then the failing ones, then the next due, in that order (then the others by name
+ * when fewer than `limit` need attention).
  */
 export function sidebarFocus(rows: readonly JobRow[], limit = SIDEBAR_JOBS): JobRow[] {
   if (rows.length <= limit) return [...rows].sort(byName);
   const running = rows.filter((r) => r.status === 'running').sort(byName);
   const failing = rows.filter((r) => r.status === 'failing').sort((a, b) => b.consecutive_failures - a.consecutive_failures || byName(a, b));
   const due = rows.filter((r) => r.status === 'active' && r.next_run_at !== null).sort(byNextRun);
-  return [...running, ...failing, ...due].slice(0, limit);
+  const focus = [...running, ...failing, ...due].slice(0, limit);
+  if (focus.length === limit) return focus;
+  // Few jobs need attention: the others (paused, disabled, completed) by name fill the list.
+  const taken = new Set(focus.map((r) => r.id));
+  return [...focus, ...rows.filter((r) => !taken.has(r.id)).sort(byName).slice(0, limit - focus.length)];
 }
 
 export const CHOICES_DEFAULT = 20;

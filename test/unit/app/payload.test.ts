@@ -48,6 +48,13 @@ describe('sidebar focus', () => {
     expect(focus.some((r) => r.status === 'paused')).toBe(false);
   });
 
+  test('when few jobs need attention, the others fill the list by name', () => {
+    const rows = [row('r', 'Runner', 'running', null), ...Array.from({ length: 30 }, (_, i) => row(`p${i}`, `Paused ${String(i).padStart(2, '0')}`, 'paused', null))];
+    const focus = sidebarFocus(rows);
+    expect(focus).toHaveLength(SIDEBAR_JOBS);
+    expect(focus.slice(0, 3).map((r) => r.id)).toEqual(['r', 'p0', 'p1']);
+  });
+
   test('counts by status cover every job', () => {
     const counts = countByStatus([row('a', 'A', 'active', null), row('b', 'B', 'active', null), row('c', 'C', 'failing', null)]);
     expect(counts).toEqual({ total: 3, by_status: { active: 2, running: 0, failing: 1, paused: 0, disabled: 0, completed: 0 } });
