@@ -59,6 +59,8 @@ export interface JobDto {
   /** Channels resolved so far: input as typed -> title (for the UI); absent until first run. */
   channel_titles: Record<string, string>;
   schedule_text: string; // "Every day at 09:00 (America/New_York)"
+  /** Present while the job waits for the YouTube quota reset because the day's budget cannot cover it. */
+  deferral?: { reason: 'quota_budget'; until: string; message: string };
 }
 
 export interface JobDetailDto extends JobDto {
@@ -227,7 +229,31 @@ export interface HealthDto {
   /** Found at each job's last run (docs/insights.md). */
   anomalies?: AnomalyDto[];
   timezones: { zone: string; ok: boolean; intl_offset: string; apps_script_offset: string }[];
+  /** How close the install is to each daily limit, with the day's projected use (docs/operations.md). */
+  limits?: LimitsDto;
   warnings: string[];
+}
+
+/** The platform's daily limits: used, projected, and what the scheduler defers to stay within them. */
+export interface LimitsDto {
+  youtube_units: {
+    used_today: number;
+    /** Used + the remaining occurrences until the reset × each job's recent units per run. */
+    projected_today: number;
+    /** What the day should end at once the deferred jobs wait. */
+    planned_today: number;
+    daily_budget: number;
+    project_limit: number;
+    resets_at: string;
+    /** Jobs deferred to the reset, highest priority first (at most 20 listed; deferred_total counts all). */
+    /** units: what its runs until the reset would take (0: its due run already waits for the reset). */
+    deferred_jobs: { job_id: string; job_name: string; priority: number; units: number }[];
+    deferred_total: number;
+  };
+  /** Apps Script cannot tell a consumer account from a Workspace one: both limits are shown. */
+  trigger_runtime: { used_ms_24h: number; projected_ms_24h: number; consumer_limit_ms: number; workspace_limit_ms: number };
+  /** Per user, for all of their scripts: this project needs 2 (heartbeat and precise). */
+  triggers: { used: number; limit: number };
 }
 
 export interface AuditDto {
@@ -303,6 +329,8 @@ export interface MonitorDto {
   /** Jobs' freshness (least fresh first, at most 5) and current anomalies (docs/insights.md). */
   freshness?: (FreshnessDto & { job_id: string; job_name: string })[];
   anomalies?: AnomalyDto[];
+  /** The daily limits with the day's projection (as health reports them), when the monitor was rebuilt from the store. */
+  limits?: LimitsDto;
 }
 
 export interface MonitorWindowDto {

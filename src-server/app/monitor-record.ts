@@ -42,6 +42,8 @@ export interface MonitorRecord {
   last_24h: MonitorWindowDto | null;
   recent_problems: MonitorProblemRunDto[];
   running: MonitorEntry[];
+  /** The daily limits with the day's projection, from the last rebuild. */
+  limits?: MonitorDto['limits'];
 }
 
 export function emptyMonitorRecord(): MonitorRecord {
@@ -103,6 +105,7 @@ export function monitorFromRecord(rec: MonitorRecord | null, nowMs: number): Mon
     quota: rec.quota,
     last_24h: rec.last_24h,
     recent_problems: rec.recent_problems,
+    ...(rec.limits ? { limits: rec.limits } : {}),
   };
 }
 

@@ -4,6 +4,10 @@ import { compileSchedule, nextRuns } from '../domain/schedule';
 import { instantOfWallTime, daysInMonth } from '../domain/timezone';
 import { isValidTimeZone } from '../domain/timezone';
 import type { JobConfig } from '../domain/job';
+import { YOUTUBE_DAILY_QUOTA } from '../domain/catalogue';
+import { limitsDto, projectStoredDay, waitingForReset } from './quota-projection';
+import { readTriggerRecord } from './triggers';
+import type { LimitsDto } from './contract';
 import type { CalendarDay, CalendarDayPageDto, CalendarDto, CalendarEntryDto, ConflictWarningDto, JobDetailDto, JobDto, MonitorDto, MonitorProblemRunDto, MonitorWindowDto, RunDto } from './contract';
 import { AppError } from './contract';
 import { nextRunAt, type AppContext, type Loaded } from './context';
@@ -245,8 +249,9 @@ export function monitorView(ctx: AppContext, loaded: Loaded, now: Date, cached?:
   const quota = { used_today: readQuota(loaded.snapshot, now).used, daily_budget: loaded.settings.daily_quota_budget };
   const running = mergeRunning(runningFromStore(loaded, nowMs), rec, nowMs);
   const validUntil = Math.min(nowMs + MONITOR_RECORD_MAX_AGE_MS, quotaResetAt(now).getTime(), summary.changes_at);
+  const limits = monitorLimits(loaded, now);
   try {
-    writeMonitorRecord(cache, { v: 3, valid_until: validUntil, quota, last_24h: summary.last_24h, recent_problems: summary.recent_problems, running });
+    writeMonitorRecord(cache, { v: 3, valid_until: validUntil, quota, last_24h: summary.last_24h, recent_problems: summary.recent_problems, running, ...(limits ? { limits } : {}) });
   } catch {
     // best effort: the next poll rebuilds
   }
@@ -259,7 +264,18 @@ export function monitorView(ctx: AppContext, loaded: Loaded, now: Date, cached?:
     recent_problems: summary.recent_problems,
     freshness: freshnessBoard(loaded, now.getTime()),
     anomalies: allAnomalies(loaded).slice(0, 5),
+    ...(limits ? { limits } : {}),
   };
+}
+
+/** The daily limits for the monitor (as health shows them); left out if the projection fails. */
+function monitorLimits(loaded: Loaded, now: Date): LimitsDto | null {
+  try {
+    const record = readTriggerRecord(loaded.snapshot);
+    return limitsDto(projectStoredDay(loaded, now), now, YOUTUBE_DAILY_QUOTA, (record.heartbeat ? 1 : 0) + (record.precise ? 1 : 0), waitingForReset(loaded, now));
+  } catch {
+    return null;
+  }
 }
 
 /** The monitor for a poll: one cache read when the record can answer, else rebuilt from the store. */

@@ -37,6 +37,9 @@ export function toJobRow(job: JobRecord, state: JobState, nextRunAt: string | nu
     last_run: state.last_run,
     consecutive_failures: state.planner.consecutive_failures ?? 0,
     channel_titles: { ...state.channel_titles },
+    ...(state.budget_deferral && Date.parse(state.budget_deferral.until) > nowMs
+      ? { deferral: { reason: 'quota_budget' as const, until: state.budget_deferral.until, message: state.budget_deferral.message } }
+      : {}),
   };
 }
 
