@@ -156,3 +156,29 @@ test('calendar: a busy day shows its count and the first chips; the day panel pa
   expect(errors).toEqual([]);
   await page.close();
 });
+
+test('monitor: the daily limits with the projected day and the jobs deferred to the reset', async () => {
+  const backend = createMockBackend();
+  backend.override('monitorView', () => ({
+    ...(backend.original('monitorView') as object),
+    limits: {
+      youtube_units: {
+        used_today: 9_400, projected_today: 10_600, planned_today: 9_950, daily_budget: 10_000, project_limit: 10_000, resets_at: '2026-01-15T08:00:00Z',
+        deferred_jobs: [{ job_id: 'j_shorts', job_name: 'Shorts tracker', priority: 2, units: 650 }], deferred_total: 1,
+      },
+      trigger_runtime: { used_ms_24h: 40 * 60_000, projected_ms_24h: 95 * 60_000, consumer_limit_ms: 90 * 60_000, workspace_limit_ms: 6 * 3_600_000 },
+      triggers: { used: 2, limit: 20 },
+    },
+  }));
+  const { page, errors } = await open('sidebar', [300, 900], backend);
+  await page.getByRole('tab', { name: 'Monitor' }).click();
+  const limits = page.getByTestId('limits');
+  await limits.getByText('10,600 of 10,000').waitFor();
+  await limits.getByText(/1 lowest-priority job\(s\) wait for the reset so the budget holds: Shorts tracker \(priority 2\)/).waitFor();
+  await limits.getByText('95 min').waitFor();
+  await limits.getByText(/90 min a day for a consumer account, 6 h for Workspace/).waitFor();
+  await limits.getByText('2 of 20').waitFor();
+  await expectAccessible(page);
+  expect(errors).toEqual([]);
+  await page.close();
+});
