@@ -28,7 +28,7 @@ function setup() {
 }
 
 test('over the budget, the tick runs the highest priority and defers the others to the reset, visibly', () => {
-  const { world, app, ids } = setup();
+  const { world, app } = setup();
   world.clock.set('2026-01-05T14:00:30Z');
   // 95 of 100 units used: room for one first run (about 3 units), not three.
   world.properties.data[KEYS.quota] = JSON.stringify({ day: '2026-01-05', used: 95, deferred_until: null });
