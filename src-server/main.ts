@@ -9,6 +9,7 @@ import { handleRequest } from './api/router';
 import { requestFromEvent } from './api/event';
 import * as webApi from './gas/web-api';
 import { createGasApp } from './gas/context';
+import * as boot from './boot';
 
 declare const global: Record<string, unknown>;
 
@@ -52,7 +53,8 @@ function showDialog_(name: rpc.Surface, title: string, width: number, height: nu
 }
 
 function openSidebar(): void {
-  SpreadsheetApp.getUi().showSidebar(surface_('sidebar').setTitle('YouTube2Sheets'));
+  // The first view travels with the page (boot.ts): no second execution before anything shows.
+  SpreadsheetApp.getUi().showSidebar(surface_('sidebar', boot.sidebarBoot() as Record<string, unknown> | undefined).setTitle('YouTube2Sheets'));
 }
 
 /**
@@ -70,18 +72,18 @@ function authorisedAction_(): void {
 
 function openJobManager(): void {
   authorisedAction_();
-  showDialog_('manager', 'Job manager', 1100, 680);
+  showDialog_('manager', 'Job manager', 1100, 680, boot.managerBoot() as Record<string, unknown> | undefined);
 }
 
 function openWizard(jobId?: string): void {
   authorisedAction_();
   const editing = typeof jobId === 'string' && jobId !== '';
-  showDialog_('wizard', editing ? 'Edit job' : 'New job', 720, 640, editing ? { jobId } : undefined);
+  showDialog_('wizard', editing ? 'Edit job' : 'New job', 720, 640, boot.wizardBoot(editing ? jobId : undefined) as Record<string, unknown>);
 }
 
 function openCalendar(): void {
   authorisedAction_();
-  showDialog_('calendar', 'Calendar', 960, 680);
+  showDialog_('calendar', 'Calendar', 960, 680, boot.calendarBoot() as Record<string, unknown> | undefined);
 }
 
 function openSettings(): void {
@@ -243,4 +245,6 @@ global.exportJobsToTab = rpc.exportJobsToTab;
 global.runDiagnostics = rpc.runDiagnostics;
 global.suggestSchedule = rpc.suggestSchedule;
 global.jobInsights = rpc.jobInsights;
+global.calendarDay = rpc.calendarDay;
+global.jobChoices = rpc.jobChoices;
 // ==== end sidebar RPC ====

@@ -13,6 +13,7 @@ import type {
   AppErrorDto,
   BulkAction,
   BulkResult,
+  CalendarDayPageDto,
   CalendarDto,
   ChannelCheck,
   ConflictWarningDto,
@@ -31,6 +32,8 @@ import type {
   TakeOverDto,
   ScheduleSuggestionDto,
   JobInsightsDto,
+  JobChoicesDto,
+  JobChoicesQuery,
   SuggestScheduleRequest,
 } from './app/contract';
 import type { ExportFormat } from './domain/catalogue';
@@ -100,8 +103,9 @@ export function monitorView(): Result<MonitorDto> {
   return answer(({ app }) => app.monitor());
 }
 
+/** At most RPC_MAX_PAGE_SIZE jobs a page (the answer's page_size says the size used): an answer stays small. */
 export function listJobs(query: ListJobsQuery): Result<Page<JobDto>> {
-  return answer(({ app }) => app.listJobs(query ?? {}));
+  return answer(({ app }) => app.listJobs(rpcPage(query ?? {})));
 }
 
 export function getJob(id: string): Result<JobDetailDto> {
@@ -273,4 +277,27 @@ export function suggestSchedule(request: SuggestScheduleRequest): Result<Schedul
 /** A job's upload patterns, freshness, anomalies and a cheaper schedule with the same freshness. */
 export function jobInsights(id: string): Result<JobInsightsDto> {
   return answer(({ app }) => app.jobInsights(id));
+}
+
+// ---------------------------------------------------------------- bounded views (docs/operations.md "Payloads")
+
+/**
+ * Jobs a listJobs page holds through google.script.run (about 1.2 KB a job: 50 keep an answer near
+ * 60 KB). The web API pages up to 200.
+ */
+export const RPC_MAX_PAGE_SIZE = 50;
+
+function rpcPage(query: ListJobsQuery): ListJobsQuery {
+  const size = query.page_size === undefined ? undefined : Number(query.page_size);
+  return size !== undefined && Number.isFinite(size) && size > RPC_MAX_PAGE_SIZE ? { ...query, page_size: RPC_MAX_PAGE_SIZE } : query;
+}
+
+/** One day of the calendar in full (the month view carries counts and the first few per day). */
+export function calendarDay(date: string, timeZone: string, page?: number): Result<CalendarDayPageDto> {
+  return answer(({ app }) => app.calendarDay(date, timeZone, { page: page ?? 1 }));
+}
+
+/** The wizard's "Run after" picker: jobs by name, searched on the server. */
+export function jobChoices(query: JobChoicesQuery): Result<JobChoicesDto> {
+  return answer(({ app }) => app.jobChoices(query ?? {}));
 }

@@ -59,6 +59,8 @@ export interface JobDto {
   /** Channels resolved so far: input as typed -> title (for the UI); absent until first run. */
   channel_titles: Record<string, string>;
   schedule_text: string; // "Every day at 09:00 (America/New_York)"
+  /** Present while the job waits for the YouTube quota reset because the day's budget cannot cover it. */
+  deferral?: { reason: 'quota_budget'; until: string; message: string };
 }
 
 export interface JobDetailDto extends JobDto {
@@ -227,7 +229,31 @@ export interface HealthDto {
   /** Found at each job's last run (docs/insights.md). */
   anomalies?: AnomalyDto[];
   timezones: { zone: string; ok: boolean; intl_offset: string; apps_script_offset: string }[];
+  /** How close the install is to each daily limit, with the day's projected use (docs/operations.md). */
+  limits?: LimitsDto;
   warnings: string[];
+}
+
+/** The platform's daily limits: used, projected, and what the scheduler defers to stay within them. */
+export interface LimitsDto {
+  youtube_units: {
+    used_today: number;
+    /** Used + the remaining occurrences until the reset × each job's recent units per run. */
+    projected_today: number;
+    /** What the day should end at once the deferred jobs wait. */
+    planned_today: number;
+    daily_budget: number;
+    project_limit: number;
+    resets_at: string;
+    /** Jobs deferred to the reset, highest priority first (at most 20 listed; deferred_total counts all). */
+    /** units: what its runs until the reset would take (0: its due run already waits for the reset). */
+    deferred_jobs: { job_id: string; job_name: string; priority: number; units: number }[];
+    deferred_total: number;
+  };
+  /** Apps Script cannot tell a consumer account from a Workspace one: both limits are shown. */
+  trigger_runtime: { used_ms_24h: number; projected_ms_24h: number; consumer_limit_ms: number; workspace_limit_ms: number };
+  /** Per user, for all of their scripts: this project needs 2 (heartbeat and precise). */
+  triggers: { used: number; limit: number };
 }
 
 export interface AuditDto {
@@ -292,7 +318,9 @@ export interface ChannelCheck {
 /** Live view for the sidebar monitor (polled every 2 s while a run is in progress, up to 30 s when idle): one cache read (app/monitor-record.ts). */
 export interface MonitorDto {
   now: string;
+  /** Runs in progress, oldest first, at most 20 (running_total counts them all). */
   running: { job_id: string; job_name: string; run_id: string; started_at: string; processed: number; expected: number | null; phase: string }[];
+  running_total?: number;
   quota: { used_today: number; daily_budget: number };
   /** Runs that ended in the last 24 h, counted as the run statistics count them (a partial run is not a success). */
   last_24h: MonitorWindowDto;
@@ -301,6 +329,8 @@ export interface MonitorDto {
   /** Jobs' freshness (least fresh first, at most 5) and current anomalies (docs/insights.md). */
   freshness?: (FreshnessDto & { job_id: string; job_name: string })[];
   anomalies?: AnomalyDto[];
+  /** The daily limits with the day's projection (as health reports them), when the monitor was rebuilt from the store. */
+  limits?: LimitsDto;
 }
 
 export interface MonitorWindowDto {
@@ -321,11 +351,18 @@ export interface MonitorProblemRunDto {
   error: string | null;
 }
 
-/** The sidebar's one-RPC view. */
+/** The sidebar's one-RPC view (bounded at any job count: docs/operations.md "Payloads"). */
 export interface SidebarViewDto {
+  /**
+   * The jobs that matter now, at most 20: every job while there are no more than 20, else the running
+   * ones, the failing ones, then the next due. The rest: listJobs pages (search, status filter).
+   */
   jobs: JobDto[];
+  /** Every job counted by status. */
+  summary?: JobCountsDto;
   monitor: MonitorDto;
-  next_runs: { job_id: string; job_name: string; at: string }[];
+  /** The job's zone: its times are shown there. */
+  next_runs: { job_id: string; job_name: string; at: string; timezone?: string }[];
   health: Pick<HealthDto, 'status' | 'warnings'>;
   settings: Settings;
   user_email: string;
@@ -356,15 +393,59 @@ export interface TakeOverDto {
   repaired: string[];
 }
 
+export type CalendarKind = 'scheduled' | 'succeeded' | 'failed' | 'missed' | 'partial' | 'skipped' | 'deferred';
+
+export interface CalendarEntryDto {
+  job_id: string;
+  job_name: string;
+  at: string;
+  kind: CalendarKind;
+}
+
 export interface CalendarDay {
   date: string; // YYYY-MM-DD in the viewer's zone
-  entries: {
-    job_id: string;
-    job_name: string;
-    at: string;
-    kind: 'scheduled' | 'succeeded' | 'failed' | 'missed' | 'partial' | 'skipped' | 'deferred';
-  }[];
+  /** The day's first occurrences by time (at most 3: the chips); calendarDay lists them all. */
+  entries: CalendarEntryDto[];
   run_count: number;
+  /** Every occurrence of the day (scheduled ones and run-history rows). */
+  total?: number;
+  /** The same, by kind (kinds with none are left out). */
+  counts?: Partial<Record<CalendarKind, number>>;
+}
+
+/** One day of the calendar, a page at a time (calendarDay). */
+export interface CalendarDayPageDto extends Page<CalendarEntryDto & { paused: boolean }> {
+  date: string;
+  time_zone: string;
+  run_count: number;
+}
+
+/** Jobs counted by status (the sidebar's summary). */
+export interface JobCountsDto {
+  total: number;
+  by_status: Record<JobStatus, number>;
+}
+
+/** A job as a picker lists it (the wizard's "Run after"). */
+export interface JobChoiceDto {
+  id: string;
+  name: string;
+  status: JobStatus;
+}
+
+export interface JobChoicesQuery {
+  /** Part of the name, case-insensitive ('' or absent: every job, by name). */
+  q?: string;
+  /** Jobs always listed (e.g. the one chosen now), whether they match or not. */
+  ids?: string[];
+  /** Default 20, at most 50. */
+  limit?: number;
+}
+
+export interface JobChoicesDto {
+  items: JobChoiceDto[];
+  /** How many jobs match q (items holds at most `limit` of them, plus the ids asked for). */
+  total: number;
 }
 
 export interface CalendarDto {
@@ -448,6 +529,10 @@ export interface SchedulerApp {
   sidebarView(): SidebarViewDto;
   monitor(): MonitorDto;
   calendar(month: string, timeZone: string): CalendarDto;
+  /** One day of the calendar, every occurrence, a page at a time. */
+  calendarDay(date: string, timeZone: string, query?: { page?: number; page_size?: number }): CalendarDayPageDto;
+  /** Jobs by name for a picker: bounded, searched on the server. */
+  jobChoices(query: JobChoicesQuery): JobChoicesDto;
   /** The trigger handler's use case: plan, claim, run within budget, record, re-arm triggers. */
   /** `event.triggerUid`: the trigger that fired it (ticks of triggers that are not the owner's remove that trigger and stop). */
   tick(event?: { triggerUid?: string }): { ran: number; next_wake_at: string | null };

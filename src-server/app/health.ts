@@ -10,6 +10,7 @@ import { KEYS, STORE_LIMIT_BYTES, storeUsage, VALUE_LIMIT_BYTES } from './store'
 import { DEAD_AFTER_INTERVALS, isTriggerRepair, ownerStatus, readTriggerRecord } from './triggers';
 import { checkZones } from './tz-check';
 import { allAnomalies } from './insights';
+import { limitsDto, projectStoredDay, waitingForReset } from './quota-projection';
 
 /** Above this share of the 500 KB the store counts as full: a run's state may no longer fit. */
 export const STORE_FULL_RATIO = 0.95;
@@ -110,12 +111,36 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
       failing.push({ job_id: job.id, job_name: job.config.name, consecutive_failures: failures, last_error: state.last_error });
     }
   }
-  if (failing.length > 0) raise('warning', `${failing.length} job(s) failing: ${failing.map((f) => f.job_name).join(', ')}.`);
+  // Names the first few: the warning travels in every sidebar answer, which stays small at any job count.
+  if (failing.length > 0) {
+    const named = failing.slice(0, 5).map((f) => f.job_name).join(', ');
+    raise('warning', `${failing.length} job(s) failing: ${named}${failing.length > 5 ? ` and ${failing.length - 5} more (job manager, status failing)` : ''}.`);
+  }
 
   const anomalies = allAnomalies(loaded);
   if (anomalies.length > 0) {
     const jobs = [...new Set(anomalies.map((a) => a.job_name))];
     raise('warning', `${anomalies.length} anomal${anomalies.length === 1 ? 'y' : 'ies'} in ${jobs.length} job(s): ${anomalies.slice(0, 3).map((a) => `${a.job_name}: ${a.message}`).join(' ')}${anomalies.length > 3 ? ' …' : ''}`);
+  }
+
+  // The day ahead against each daily limit (app/quota-projection.ts); what the scheduler defers to stay within.
+  const limits = limitsDto(projectStoredDay(loaded, now), now, YOUTUBE_DAILY_QUOTA, triggers.total, waitingForReset(loaded, now));
+  const yt = limits.youtube_units;
+  if (yt.deferred_total > 0) {
+    const named = yt.deferred_jobs.slice(0, 5).map((d) => `${d.job_name} (priority ${d.priority})`).join(', ');
+    raise(
+      'warning',
+      `The day's YouTube budget cannot cover every job (${yt.used_today} units used, ${yt.projected_today} projected, budget ${yt.daily_budget}): ${yt.deferred_total} lowest-priority job(s) wait for the quota reset at ${yt.resets_at}: ` +
+        `${named}${yt.deferred_total > 5 ? ` and ${yt.deferred_total - 5} more` : ''}. See docs/operations.md "Past one project's quotas".`,
+    );
+  }
+  const rt = limits.trigger_runtime;
+  if (rt.projected_ms_24h >= 0.8 * rt.consumer_limit_ms) {
+    raise(
+      'warning',
+      `Triggers are projected to run about ${Math.round(rt.projected_ms_24h / 60_000)} min in the next 24 h: ${rt.projected_ms_24h >= rt.consumer_limit_ms ? 'over' : 'near'} the 90-min daily limit of a consumer account ` +
+        `(a Workspace account has ${rt.workspace_limit_ms / 3_600_000} h). See docs/operations.md "Past one project's quotas".`,
+    );
   }
 
   const timezones = checkZones(ctx.deps.timeZones, zones, now);
@@ -140,6 +165,7 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
     failing_jobs: failing,
     anomalies,
     timezones,
+    limits,
     warnings,
   };
 }

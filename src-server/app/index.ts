@@ -47,7 +47,7 @@ import {
 import { quotaResetAt } from '../sync/quota-day';
 import { drainMissed } from './missed';
 import { readQuota } from './quota';
-import { allJobRows, calendarGrid, conflictsFor, invalidateMonitor, jobDetail, jobDto, monitorPoll, monitorView } from './queries';
+import { allJobRows, calendarDayPage, calendarGrid, conflictsFor, invalidateMonitor, jobDetail, jobDto, monitorPoll, monitorView } from './queries';
 import { leaseActive, type JobRecord } from './records';
 import { claimPlanned, manualRun, recordExecuted, tabHolder } from './runner';
 import { tabLabel } from '../domain/tab-key';
@@ -55,7 +55,7 @@ import { applySettingsPatch } from './settings';
 import { allWindows } from './stats';
 import { KEYS } from './store';
 import { computeNextWake, NOTHING_DUE, runTick, runClaims, storeWake } from './tick';
-import { filterJobs, newestFirst, pageOf, sortJobs, withScheduleText, type JobRow } from './views';
+import { countByStatus, filterJobs, jobChoices as pickJobs, newestFirst, pageOf, sidebarFocus, sortJobs, withScheduleText, type JobRow } from './views';
 import { checkFiringTrigger, ownerStatus, readTriggerRecord } from './triggers';
 
 export type { AppDeps } from './deps';
@@ -469,15 +469,18 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       // Opening the sidebar repairs the triggers (onOpen cannot: simple triggers run in LIMITED mode).
       const { repaired, loaded } = repairedView();
       const now = ctx.now();
-      const jobs = sortJobs(allJobRows(loaded, now), 'name', 'asc').map(withScheduleText);
-      const next = jobs
+      // Bounded at any job count: the jobs that matter now and counts; listJobs pages the rest.
+      const rows = allJobRows(loaded, now);
+      const jobs = sidebarFocus(rows).map(withScheduleText);
+      const next = rows
         .filter((j) => j.next_run_at)
-        .map((j) => ({ job_id: j.id, job_name: j.config.name, at: j.next_run_at! }))
-        .sort((a, b) => (a.at < b.at ? -1 : 1))
+        .map((j) => ({ job_id: j.id, job_name: j.config.name, at: j.next_run_at!, timezone: j.config.timezone }))
+        .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
         .slice(0, 10);
       const report = healthReport(ctx, loaded, now, repaired, true);
       return {
         jobs,
+        summary: countByStatus(rows),
         monitor: monitorView(ctx, loaded, now),
         next_runs: next,
         health: { status: report.status, warnings: report.warnings },
@@ -496,6 +499,15 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     calendar(month, timeZone) {
       const loaded = ctx.load();
       return calendarGrid(loaded, ctx.logs.runs.all(), month, timeZone || loaded.settings.default_timezone, ctx.now());
+    },
+
+    calendarDay(date, timeZone, query) {
+      const loaded = ctx.load();
+      return calendarDayPage(loaded, ctx.logs.runs.all(), date, timeZone || loaded.settings.default_timezone, ctx.now(), query?.page, query?.page_size);
+    },
+
+    jobChoices(query) {
+      return pickJobs(allJobRows(ctx.load(), ctx.now()), query ?? {});
     },
 
     tick(event) {

@@ -42,6 +42,8 @@ export interface MonitorRecord {
   last_24h: MonitorWindowDto | null;
   recent_problems: MonitorProblemRunDto[];
   running: MonitorEntry[];
+  /** The daily limits with the day's projection, from the last rebuild. */
+  limits?: MonitorDto['limits'];
 }
 
 export function emptyMonitorRecord(): MonitorRecord {
@@ -97,10 +99,13 @@ export function monitorFromRecord(rec: MonitorRecord | null, nowMs: number): Mon
   if (rec.running.some((e) => !(nowMs - Date.parse(e.updated_at) <= PROGRESS_TRUST_MS))) return null;
   return {
     now: new Date(nowMs).toISOString(),
-    running: rec.running.map(({ updated_at: _updated, ...progress }) => progress),
+    // The monitor lists at most 20 (queries.ts MONITOR_RUNNING); the record holds at most MAX_ENTRIES.
+    running: rec.running.slice(0, 20).map(({ updated_at: _updated, ...progress }) => progress),
+    running_total: rec.running.length,
     quota: rec.quota,
     last_24h: rec.last_24h,
     recent_problems: rec.recent_problems,
+    ...(rec.limits ? { limits: rec.limits } : {}),
   };
 }
 

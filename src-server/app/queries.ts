@@ -1,10 +1,14 @@
 /** Read-side helpers: job DTOs for a loaded snapshot, job detail, calendar grid, monitor. */
 import { findConflicts } from '../domain/planner';
-import { nextRuns } from '../domain/schedule';
-import { wallTimeAt, instantOfWallTime, daysInMonth } from '../domain/timezone';
+import { compileSchedule, nextRuns } from '../domain/schedule';
+import { instantOfWallTime, daysInMonth } from '../domain/timezone';
 import { isValidTimeZone } from '../domain/timezone';
 import type { JobConfig } from '../domain/job';
-import type { CalendarDay, CalendarDto, ConflictWarningDto, JobDetailDto, JobDto, MonitorDto, MonitorProblemRunDto, MonitorWindowDto, RunDto } from './contract';
+import { YOUTUBE_DAILY_QUOTA } from '../domain/catalogue';
+import { limitsDto, projectStoredDay, waitingForReset } from './quota-projection';
+import { readTriggerRecord } from './triggers';
+import type { LimitsDto } from './contract';
+import type { CalendarDay, CalendarDayPageDto, CalendarDto, CalendarEntryDto, ConflictWarningDto, JobDetailDto, JobDto, MonitorDto, MonitorProblemRunDto, MonitorWindowDto, RunDto } from './contract';
 import { AppError } from './contract';
 import { nextRunAt, type AppContext, type Loaded } from './context';
 import { readQuota } from './quota';
@@ -14,7 +18,7 @@ import { leaseActive, type JobRecord } from './records';
 import type { MonitorProgress } from './runner';
 import { isExecuted, runInstant, windowStats } from './stats';
 import { plannerInputs } from './tick';
-import { toJobRow, withScheduleText, type JobRow } from './views';
+import { pageOf, toJobRow, withScheduleText, type JobRow } from './views';
 import { allAnomalies, anomalyDtos, freshnessBoard, freshnessDto } from './insights';
 
 /** Every job as a list row (no schedule text: see withScheduleText). */
@@ -57,46 +61,54 @@ export function jobDetail(ctx: AppContext, loaded: Loaded, job: JobRecord, now: 
 }
 
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const DATE_RE = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const MAX_SCHEDULED_PER_JOB = 750;
+/** Occurrences a calendar day carries in the month view (the chips); calendarDay lists them all. */
+export const CALENDAR_CHIPS = 3;
+export const CALENDAR_DAY_PAGE = 100;
 
-function localDate(zone: string, ms: number): string {
-  const w = wallTimeAt(zone, ms);
-  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+function checkZone(timeZone: string): void {
+  if (!isValidTimeZone(timeZone)) throw new AppError(422, 'validation_failed', 'time_zone: expected an IANA time zone', [{ path: 'time_zone', message: 'unknown time zone' }]);
 }
 
-/** Month grid in the viewer's zone: scheduled occurrences ahead, run history behind. */
-export function calendarGrid(loaded: Loaded, runs: readonly RunDto[], month: string, timeZone: string, now: Date): CalendarDto {
-  const m = MONTH_RE.exec(month ?? '');
-  if (!m) throw new AppError(422, 'validation_failed', 'month: expected YYYY-MM, e.g. 2026-03', [{ path: 'month', message: 'expected YYYY-MM' }]);
-  if (!isValidTimeZone(timeZone)) throw new AppError(422, 'validation_failed', 'time_zone: expected an IANA time zone', [{ path: 'time_zone', message: 'unknown time zone' }]);
-  const year = Number(m[1]);
-  const mon = Number(m[2]);
-  const count = daysInMonth(year, mon);
-  const startMs = instantOfWallTime(timeZone, { year, month: mon, day: 1, hour: 0, minute: 0 });
-  const endMs = instantOfWallTime(timeZone, { year: mon === 12 ? year + 1 : year, month: mon === 12 ? 1 : mon + 1, day: 1, hour: 0, minute: 0 });
-  const days = new Map<string, CalendarDay>();
-  for (let d = 1; d <= count; d++) {
-    const date = `${month}-${String(d).padStart(2, '0')}`;
-    days.set(date, { date, entries: [], run_count: 0 });
+/** The instants where each day of a span of local dates starts (one more than the days: the end). */
+function dayStarts(timeZone: string, year: number, month: number, firstDay: number, days: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i <= days; i++) {
+    const d = new Date(Date.UTC(year, month - 1, firstDay + i));
+    out.push(instantOfWallTime(timeZone, { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: 0, minute: 0 }));
   }
+  return out;
+}
+
+/** Index of the day holding `t` (starts ascending, t within [starts[0], starts[last])). */
+function dayIndex(starts: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = starts.length - 2;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const entryOrder = (a: CalendarEntryDto, b: CalendarEntryDto): number => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.job_name.localeCompare(b.job_name) || a.job_id.localeCompare(b.job_id));
+
+/**
+ * Every occurrence in [startMs, endMs): scheduled ones from now on (enabled, unpaused jobs; at most
+ * MAX_SCHEDULED_PER_JOB a job) and run-history rows before. `visit` gets each with its instant.
+ */
+function eachOccurrence(loaded: Loaded, runs: readonly RunDto[], startMs: number, endMs: number, now: Date, visit: (entry: CalendarEntryDto, t: number, paused: boolean, executed: boolean) => void): void {
+  const from = Math.max(startMs - 1, now.getTime());
   for (const job of loaded.jobs()) {
-    if (!job.config.enabled || job.paused) continue;
-    const from = new Date(Math.max(startMs - 1, now.getTime()));
-    let cursor = from;
-    let taken = 0;
-    while (taken < MAX_SCHEDULED_PER_JOB) {
-      const batch = nextRuns(job.config, cursor, 50, { anchor: new Date(job.created_at) });
-      let done = batch.length < 50;
-      for (const at of batch) {
-        if (at.getTime() >= endMs) {
-          done = true;
-          break;
-        }
-        days.get(localDate(timeZone, at.getTime()))?.entries.push({ job_id: job.id, job_name: job.config.name, at: at.toISOString(), kind: 'scheduled' });
-        taken++;
-      }
-      if (done || batch.length === 0) break;
-      cursor = batch[batch.length - 1]!;
+    if (!job.config.enabled || job.paused || from >= endMs) continue;
+    const schedule = compileSchedule(job.config, { anchor: new Date(job.created_at) });
+    if (!schedule) continue;
+    let t = schedule.next(from);
+    for (let taken = 0; t !== null && t < endMs && taken < MAX_SCHEDULED_PER_JOB; taken++) {
+      visit({ job_id: job.id, job_name: job.config.name, at: new Date(t).toISOString(), kind: 'scheduled' }, t, false, false);
+      t = schedule.next(t);
     }
   }
   for (const run of runs) {
@@ -104,17 +116,62 @@ export function calendarGrid(loaded: Loaded, runs: readonly RunDto[], month: str
     if (!at) continue;
     const t = Date.parse(at);
     if (!(t >= startMs && t < endMs)) continue;
-    const day = days.get(localDate(timeZone, t));
-    if (!day) continue;
-    day.entries.push({ job_id: run.job_id, job_name: run.job_name, at, kind: run.status });
-    if (isExecuted(run)) day.run_count++;
+    visit({ job_id: run.job_id, job_name: run.job_name, at, kind: run.status }, t, loaded.job(run.job_id)?.paused ?? false, isExecuted(run));
   }
-  for (const day of days.values()) day.entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return { month, time_zone: timeZone, days: [...days.values()] };
+}
+
+/**
+ * Month grid in the viewer's zone: per day the count of occurrences (scheduled ones ahead, run
+ * history behind) by kind and the first CALENDAR_CHIPS of them; calendarDay lists a day in full.
+ */
+export function calendarGrid(loaded: Loaded, runs: readonly RunDto[], month: string, timeZone: string, now: Date): CalendarDto {
+  const m = MONTH_RE.exec(month ?? '');
+  if (!m) throw new AppError(422, 'validation_failed', 'month: expected YYYY-MM, e.g. 2026-03', [{ path: 'month', message: 'expected YYYY-MM' }]);
+  checkZone(timeZone);
+  const year = Number(m[1]);
+  const mon = Number(m[2]);
+  const count = daysInMonth(year, mon);
+  const starts = dayStarts(timeZone, year, mon, 1, count);
+  const days: Required<CalendarDay>[] = [];
+  for (let d = 1; d <= count; d++) days.push({ date: `${month}-${String(d).padStart(2, '0')}`, entries: [], run_count: 0, total: 0, counts: {} });
+  eachOccurrence(loaded, runs, starts[0]!, starts[count]!, now, (entry, t, _paused, executed) => {
+    const day = days[dayIndex(starts, t)]!;
+    day.total++;
+    day.counts[entry.kind] = (day.counts[entry.kind] ?? 0) + 1;
+    if (executed) day.run_count++;
+    // Keep the first few by time: insert in order, drop the last past the limit.
+    const chips = day.entries;
+    if (chips.length === CALENDAR_CHIPS && entryOrder(entry, chips[chips.length - 1]!) >= 0) return;
+    let i = chips.length;
+    while (i > 0 && entryOrder(entry, chips[i - 1]!) < 0) i--;
+    chips.splice(i, 0, entry);
+    if (chips.length > CALENDAR_CHIPS) chips.pop();
+  });
+  return { month, time_zone: timeZone, days };
+}
+
+/** One day of the calendar in full, ordered by time, a page at a time; each entry says whether its job is paused. */
+export function calendarDayPage(loaded: Loaded, runs: readonly RunDto[], date: string, timeZone: string, now: Date, page?: number, pageSize?: number): CalendarDayPageDto {
+  const m = DATE_RE.exec(date ?? '');
+  if (!m || Number(m[3]) > daysInMonth(Number(m[1]), Number(m[2]))) {
+    throw new AppError(422, 'validation_failed', 'date: expected YYYY-MM-DD, e.g. 2026-03-09', [{ path: 'date', message: 'expected YYYY-MM-DD' }]);
+  }
+  checkZone(timeZone);
+  const starts = dayStarts(timeZone, Number(m[1]), Number(m[2]), Number(m[3]), 1);
+  const entries: (CalendarEntryDto & { paused: boolean })[] = [];
+  let runCount = 0;
+  eachOccurrence(loaded, runs, starts[0]!, starts[1]!, now, (entry, _t, paused, executed) => {
+    entries.push({ ...entry, paused });
+    if (executed) runCount++;
+  });
+  entries.sort(entryOrder);
+  return { ...pageOf(entries, page, pageSize, CALENDAR_DAY_PAGE), date, time_zone: timeZone, run_count: runCount };
 }
 
 const MONITOR_WINDOW_MS = 86_400_000;
 const MONITOR_PROBLEMS = 5;
+/** Runs in progress the monitor lists (running_total counts them all). */
+export const MONITOR_RUNNING = 20;
 
 interface MonitorSummary {
   last_24h: MonitorWindowDto;
@@ -192,20 +249,33 @@ export function monitorView(ctx: AppContext, loaded: Loaded, now: Date, cached?:
   const quota = { used_today: readQuota(loaded.snapshot, now).used, daily_budget: loaded.settings.daily_quota_budget };
   const running = mergeRunning(runningFromStore(loaded, nowMs), rec, nowMs);
   const validUntil = Math.min(nowMs + MONITOR_RECORD_MAX_AGE_MS, quotaResetAt(now).getTime(), summary.changes_at);
+  const limits = monitorLimits(loaded, now);
   try {
-    writeMonitorRecord(cache, { v: 3, valid_until: validUntil, quota, last_24h: summary.last_24h, recent_problems: summary.recent_problems, running });
+    writeMonitorRecord(cache, { v: 3, valid_until: validUntil, quota, last_24h: summary.last_24h, recent_problems: summary.recent_problems, running, ...(limits ? { limits } : {}) });
   } catch {
     // best effort: the next poll rebuilds
   }
   return {
     now: now.toISOString(),
-    running: running.map(({ updated_at: _updated, ...progress }) => progress),
+    running: running.slice(0, MONITOR_RUNNING).map(({ updated_at: _updated, ...progress }) => progress),
+    running_total: running.length,
     quota,
     last_24h: summary.last_24h,
     recent_problems: summary.recent_problems,
     freshness: freshnessBoard(loaded, now.getTime()),
     anomalies: allAnomalies(loaded).slice(0, 5),
+    ...(limits ? { limits } : {}),
   };
+}
+
+/** The daily limits for the monitor (as health shows them); left out if the projection fails. */
+function monitorLimits(loaded: Loaded, now: Date): LimitsDto | null {
+  try {
+    const record = readTriggerRecord(loaded.snapshot);
+    return limitsDto(projectStoredDay(loaded, now), now, YOUTUBE_DAILY_QUOTA, (record.heartbeat ? 1 : 0) + (record.precise ? 1 : 0), waitingForReset(loaded, now));
+  } catch {
+    return null;
+  }
 }
 
 /** The monitor for a poll: one cache read when the record can answer, else rebuilt from the store. */

@@ -69,6 +69,8 @@ export interface JobState {
   /** Upload patterns, freshness, run history and anomalies (app/insight-record.ts). */
   insight?: JobInsight;
   last_anomaly_mail_at?: string | null;
+  /** Set when the day's YouTube budget could not cover this job's runs: it waits for the reset (app/quota-projection.ts). */
+  budget_deferral?: { until: string; message: string; at: string } | null;
 }
 
 export function emptyJobState(): JobState {

@@ -17,6 +17,7 @@ import { claimPlanned, deferredBeforeStart, tabHolder, execute, manualRun, recor
 import { addRuntime } from './runtime-meter';
 import { KEYS } from './store';
 import { reconcileTriggers } from './triggers';
+import { deferOverBudget } from './quota-projection';
 
 /**
  * Runs one tick claims: as many as the rest of its time budget fits at the recent average run time
@@ -163,6 +164,9 @@ function claimDue(ctx: AppContext, loaded: Loaded, now: Date, sheetId: string): 
     quotaDeferredUntil: quota.deferred_until ? new Date(quota.deferred_until) : null,
     activeSpreadsheetId: sheetId,
   });
+  // Past the day's YouTube budget: the lowest-priority due runs wait for the reset (visibly), rather
+  // than some run at random meeting the budget mid-way.
+  deferOverBudget(loaded, now, result);
   const stored = loaded.snapshot.get(KEYS.nextDue);
   const storedMs = stored && stored !== NOTHING_DUE ? Date.parse(stored) : NaN;
   const lagMs = Number.isNaN(storedMs) ? null : Math.max(0, now.getTime() - storedMs);

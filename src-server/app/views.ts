@@ -1,6 +1,6 @@
 /** JobRecord + JobState -> the DTOs of the contract; listing with filters, sort and pages. */
 import { describeSchedule } from '../domain/schedule';
-import type { JobDto, JobStatus, ListJobsQuery, Page } from './contract';
+import type { JobChoiceDto, JobChoicesDto, JobChoicesQuery, JobCountsDto, JobDto, JobStatus, ListJobsQuery, Page } from './contract';
 import { AppError } from './contract';
 import { leaseActive, type JobRecord, type JobState } from './records';
 
@@ -37,6 +37,9 @@ export function toJobRow(job: JobRecord, state: JobState, nextRunAt: string | nu
     last_run: state.last_run,
     consecutive_failures: state.planner.consecutive_failures ?? 0,
     channel_titles: { ...state.channel_titles },
+    ...(state.budget_deferral && Date.parse(state.budget_deferral.until) > nowMs
+      ? { deferral: { reason: 'quota_budget' as const, until: state.budget_deferral.until, message: state.budget_deferral.message } }
+      : {}),
   };
 }
 
@@ -113,4 +116,57 @@ export function sortJobs<T extends JobRow>(jobs: T[], sort: string | undefined, 
 
 export function newestFirst<T>(rows: readonly T[]): T[] {
   return [...rows].reverse();
+}
+
+// ---------------------------------------------------------------- bounded views (docs/operations.md "Payloads")
+
+/** Jobs the sidebar lists at once; the rest come from listJobs pages on demand. */
+export const SIDEBAR_JOBS = 20;
+
+const STATUSES: JobStatus[] = ['active', 'running', 'failing', 'paused', 'disabled', 'completed'];
+
+export function countByStatus(rows: readonly JobRow[]): JobCountsDto {
+  const by_status = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+  for (const row of rows) by_status[row.status]++;
+  return { total: rows.length, by_status };
+}
+
+const byName = (a: JobRow, b: JobRow): number => a.config.name.localeCompare(b.config.name) || a.id.localeCompare(b.id);
+const byNextRun = (a: JobRow, b: JobRow): number => (a.next_run_at! < b.next_run_at! ? -1 : a.next_run_at! > b.next_run_at! ? 1 : byName(a, b));
+
+/**
+ * The jobs that matter now, at most `limit`: all of them (by name) while there are no more; else the
+ * running ones, then the failing ones, then the next due, in that order (then the others by name
+ * when fewer than `limit` need attention).
+ */
+export function sidebarFocus(rows: readonly JobRow[], limit = SIDEBAR_JOBS): JobRow[] {
+  if (rows.length <= limit) return [...rows].sort(byName);
+  const running = rows.filter((r) => r.status === 'running').sort(byName);
+  const failing = rows.filter((r) => r.status === 'failing').sort((a, b) => b.consecutive_failures - a.consecutive_failures || byName(a, b));
+  const due = rows.filter((r) => r.status === 'active' && r.next_run_at !== null).sort(byNextRun);
+  const focus = [...running, ...failing, ...due].slice(0, limit);
+  if (focus.length === limit) return focus;
+  // Few jobs need attention: the others (paused, disabled, completed) by name fill the list.
+  const taken = new Set(focus.map((r) => r.id));
+  return [...focus, ...rows.filter((r) => !taken.has(r.id)).sort(byName).slice(0, limit - focus.length)];
+}
+
+export const CHOICES_DEFAULT = 20;
+export const CHOICES_MAX = 50;
+
+/** A picker's answer: jobs whose name holds `q`, by name, at most `limit`, plus the `ids` asked for. */
+export function jobChoices(rows: readonly Pick<JobRow, 'id' | 'config' | 'status'>[], query: JobChoicesQuery): JobChoicesDto {
+  const limit = query.limit === undefined ? CHOICES_DEFAULT : Math.trunc(Number(query.limit));
+  if (!Number.isFinite(limit) || limit < 1 || limit > CHOICES_MAX) {
+    throw new AppError(422, 'validation_failed', `limit: must be a whole number from 1 to ${CHOICES_MAX}`, [{ path: 'limit', message: `must be from 1 to ${CHOICES_MAX}` }]);
+  }
+  if (query.q !== undefined && typeof query.q !== 'string') throw new AppError(422, 'validation_failed', 'q: must be text', [{ path: 'q', message: 'must be text' }]);
+  const needle = (query.q ?? '').trim().toLowerCase();
+  const wanted = new Set(Array.isArray(query.ids) ? query.ids.filter((id): id is string => typeof id === 'string') : []);
+  const matches = rows.filter((r) => !needle || r.config.name.toLowerCase().includes(needle));
+  const choice = (r: Pick<JobRow, 'id' | 'config' | 'status'>): JobChoiceDto => ({ id: r.id, name: r.config.name, status: r.status });
+  const cmp = (a: Pick<JobRow, 'id' | 'config'>, b: Pick<JobRow, 'id' | 'config'>) => a.config.name.localeCompare(b.config.name) || a.id.localeCompare(b.id);
+  const shown = [...matches].sort(cmp).slice(0, limit);
+  const extra = rows.filter((r) => wanted.has(r.id) && !shown.includes(r));
+  return { items: [...shown, ...extra].map(choice), total: matches.length };
 }

@@ -11,7 +11,8 @@ import type { ExportFormat } from '../../../src-server/domain/catalogue';
 import { html } from '../../lib/html';
 import { rpc, errorMessage } from '../../rpc';
 import { Badge, Empty, ErrorBanner, Loading, ZonedTime } from '../../lib/components';
-import { usePageVisible, usePolling } from '../../lib/host';
+import { bootData, usePageVisible, usePolling } from '../../lib/host';
+import type { ManagerBoot } from '../../../src-server/boot';
 import { saveFile, type SaveOutcome } from '../../lib/export';
 import { ExportResult } from '../export/ExportResult';
 import { verifyNewChannels } from '../../lib/channels';
@@ -32,7 +33,8 @@ const COLUMNS: { key: string; label: string; sortable: boolean }[] = [
   { key: 'priority', label: 'Priority', sortable: true },
 ];
 
-const PAGE_SIZES = [25, 50, 100, 200] as const;
+/** google.script.run pages hold at most 50 jobs (rpc.ts RPC_MAX_PAGE_SIZE): an answer stays small at any job count. */
+const PAGE_SIZES = [25, 50] as const;
 /** Numbers each export, so that a new one starts its result panel afresh. */
 let exportCount = 0;
 
@@ -53,8 +55,10 @@ const scheduleText = (job: JobDto): string =>
 const splitChannels = (text: string): string[] => text.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean);
 
 export function Manager() {
-  const [jobs, setJobs] = useState<JobDto[] | null>(null);
-  const [total, setTotal] = useState(0);
+  // The first page comes with the page (boot JSON) when the dialog opened it with the default query.
+  const [boot] = useState(() => bootData<ManagerBoot>());
+  const [jobs, setJobs] = useState<JobDto[] | null>(boot.jobs?.items ?? null);
+  const [total, setTotal] = useState(boot.jobs?.total ?? 0);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
   const [exported, setExported] = useState<{ file: ExportFile; outcome: SaveOutcome; filters: ListJobsQuery; n: number } | null>(null);
@@ -118,7 +122,10 @@ export function Manager() {
     }
   }, [filterKey, page]);
 
+  const bootShown = useRef(!!boot.jobs);
   useEffect(() => {
+    // The boot page answers the first query (name ascending, page 1 of 50): no second execution for it.
+    if (bootShown.current) { bootShown.current = false; if (!q && !status && !tag && sort.key === 'name' && sort.order === 'asc' && page === 1 && pageSize === boot.query?.page_size) return; }
     const t = setTimeout(() => void load(), q ? 250 : 0);
     return () => clearTimeout(t);
   }, [load]);

@@ -8,6 +8,7 @@ import { html } from '../../lib/html';
 import { fmtDuration, fmtInt, fmtPercent, fmtRelative } from '../../lib/format';
 import { Badge, Empty } from '../../lib/components';
 import { fmtMinutes } from '../insights/Heatmap';
+import { Limits } from './Limits';
 
 function Progress({ value, max, label, warn }: { value: number; max: number | null; label: string; warn?: boolean }) {
   const pct = max && max > 0 ? Math.min(100, Math.round((value / max) * 100)) : null;
@@ -47,6 +48,7 @@ export function Monitor({ data }: { data: MonitorDto }) {
     <h2>YouTube quota today</h2>
     <${Progress} value=${data.quota.used_today} max=${data.quota.daily_budget} label="Quota used today" warn=${quotaRatio > 0.8} />
     <div class="small muted">${fmtInt(data.quota.used_today)} of ${fmtInt(data.quota.daily_budget)} units</div>
+    ${data.limits ? html`<${Limits} limits=${data.limits} />` : null}
     <h2>Success rate (24 h)</h2>
     <div class="stat"><div class="value">${fmtPercent(w.success_rate)}</div>
       <div class="label">of the runs that ended in the last 24 h; a partial run is not a success</div></div>

@@ -6,8 +6,10 @@ import { rpc, errorMessage } from '../../rpc';
 import { fmtInt, fmtPercent, fmtRelative, fmtZonedDateTime, viewerZone } from '../../lib/format';
 import { Badge, Empty, ErrorBanner, Loading, ZonedTime } from '../../lib/components';
 import { MONITOR_POLL, nextMonitorDelay } from '../../lib/backoff';
-import { useAdaptivePolling, usePageVisible, usePolling } from '../../lib/host';
+import { bootData, useAdaptivePolling, usePageVisible, usePolling } from '../../lib/host';
 import { Monitor } from './Monitor';
+import { useMoreJobs } from './MoreJobs';
+import type { SidebarBoot } from '../../../src-server/boot';
 
 type Tab = 'overview' | 'monitor';
 
@@ -74,8 +76,10 @@ function SchedulerOwner({ owner, now, onTakenOver }: { owner: SchedulerOwnerDto;
 const zoneOf = (jobs: JobDto[], id: string): string => jobs.find((j) => j.id === id)?.config.timezone ?? viewerZone();
 
 export function Sidebar() {
-  const [view, setView] = useState<SidebarViewDto | null>(null);
-  const [monitor, setMonitor] = useState<MonitorDto | null>(null);
+  // The first view comes with the page (boot JSON); later ones from sidebarView.
+  const [view, setView] = useState<SidebarViewDto | null>(() => bootData<SidebarBoot>().sidebar ?? null);
+  const [monitor, setMonitor] = useState<MonitorDto | null>(() => view?.monitor ?? null);
+  const more = useMoreJobs(view);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string>('');
   const [busy, setBusy] = useState<Record<string, boolean>>({});
@@ -92,7 +96,7 @@ export function Sidebar() {
       setError(err);
     }
   }, []);
-  useEffect(() => { void load(); }, [load]);
+  useEffect(() => { if (!view) void load(); }, [load]);
   // The overview refreshes every 30 s while it is shown and the page visible (like the job manager).
   usePolling(load, 30_000, tab === 'overview' && visible);
 
@@ -153,7 +157,7 @@ export function Sidebar() {
     ${view && tab === 'overview' ? html`<section id="panel-overview" role="tabpanel" aria-labelledby="tab-overview">
       <div class="stats">
         <div class="stat"><div class="value">${view.next_runs[0] ? fmtRelative(view.next_runs[0].at, now) : '—'}</div><div class="label">Next run${view.next_runs[0] ? ` · ${view.next_runs[0].job_name}` : ''}</div></div>
-        <div class="stat"><div class="value">${m?.running.length ?? 0}</div><div class="label">Running</div></div>
+        <div class="stat"><div class="value">${m?.running_total ?? m?.running.length ?? 0}</div><div class="label">Running</div></div>
         <div class="stat"><div class="value">${fmtInt(m?.quota.used_today)}</div><div class="label">Quota used of ${fmtInt(m?.quota.daily_budget)}</div></div>
         <div class="stat"><div class="value">${fmtPercent(m?.last_24h.success_rate)}</div><div class="label">Success rate (24 h)</div></div>
       </div>
@@ -168,11 +172,12 @@ export function Sidebar() {
         <button class="link" onClick=${() => rpc.openSettings()}>Settings</button>
         <button class="link" onClick=${() => rpc.openApiKeys()}>API keys</button>
       </div>
-      <h2>Jobs (${view.jobs.length})</h2>
+      <h2>Jobs (${more.total})</h2>
       ${view.jobs.length === 0
         ? html`<${Empty}><p>No jobs yet.</p><p>Create one to pull a channel's videos into a tab on a schedule.</p></${Empty}>`
-        : html`<ul class="list" aria-label="Jobs">${view.jobs.map((j) => html`<${JobItem} key=${j.id} job=${j} busy=${!!busy[j.id]} now=${now} onAction=${onAction} />`)}</ul>`}
-      ${view.next_runs.length > 0 ? html`<h2>Next runs</h2><ul class="list small">${view.next_runs.slice(0, 5).map((r) => html`<li key=${r.job_id + r.at}><div class="spread"><span class="ellipsis">${r.job_name}</span><span class="muted nowrap"><${ZonedTime} iso=${r.at} timeZone=${zoneOf(view.jobs, r.job_id)} /></span></div></li>`)}</ul>` : null}
+        : html`<ul class="list" aria-label="Jobs">${more.jobs.map((j) => html`<${JobItem} key=${j.id} job=${j} busy=${!!busy[j.id]} now=${now} onAction=${onAction} />`)}</ul>`}
+      ${more.controls}
+      ${view.next_runs.length > 0 ? html`<h2>Next runs</h2><ul class="list small">${view.next_runs.slice(0, 5).map((r) => html`<li key=${r.job_id + r.at}><div class="spread"><span class="ellipsis">${r.job_name}</span><span class="muted nowrap"><${ZonedTime} iso=${r.at} timeZone=${r.timezone ?? zoneOf(view.jobs, r.job_id)} /></span></div></li>`)}</ul>` : null}
     </section>` : null}
     ${view && tab === 'monitor' && m ? html`<section id="panel-monitor" role="tabpanel" aria-labelledby="tab-monitor"><${Monitor} data=${m} /></section>` : null}
   </main>`;

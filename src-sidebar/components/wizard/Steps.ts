@@ -1,5 +1,5 @@
 /** The five steps of the job wizard; each gets the form, a setter and the issues of its fields. */
-import type { ChannelCheck, JobDto, SchedulePreview } from '../../../src-server/app/contract';
+import type { ChannelCheck, JobChoiceDto, SchedulePreview } from '../../../src-server/app/contract';
 import { html } from '../../lib/html';
 import { describedBy, Field, Loading } from '../../lib/components';
 import { fmtDateTime, fmtInt, fmtZonedDateTime, viewerZone } from '../../lib/format';
@@ -174,7 +174,16 @@ export function OutputStep({ form, set, issues, tabs, preview }: StepProps & { t
 
 // ---------------------------------------------------------------- 4 settings
 
-export function SettingsStep({ form, set, issues, jobs, editingId }: StepProps & { jobs: JobDto[]; editingId: string | null }) {
+/** The "Run after" choices: jobs found by name on the server (jobChoices), with how many match. */
+export interface DependsChoices {
+  items: JobChoiceDto[];
+  total: number;
+  query: string;
+  onQuery: (q: string) => void;
+}
+
+export function SettingsStep({ form, set, issues, choices, editingId }: StepProps & { choices: DependsChoices; editingId: string | null }) {
+  const listed = choices.items.filter((j) => j.id !== editingId);
   return html`<div>
     <div class="row top">
       <div class="grow"><${Text} id="f-priority" label="Priority (1–10)" type="number" min="1" max="10" value=${form.priority} issue=${issues.priority} onInput=${(v: string) => set({ priority: v })} /></div>
@@ -195,10 +204,13 @@ export function SettingsStep({ form, set, issues, jobs, editingId }: StepProps &
     </div></fieldset>
     <${Text} id="f-tags" label="Tags" hint="Comma separated" value=${form.tags} issue=${issues.tags} onInput=${(v: string) => set({ tags: v })} />
     <${Field} id="f-depends" label="Run after (depends on)" issue=${issues.depends_on}>
+      <input type="search" id="f-depends-q" aria-label="Find the job to run after" placeholder="Find a job by name" value=${choices.query}
+        onInput=${(e: InputEv) => choices.onQuery((e.currentTarget as HTMLInputElement).value)} />
       <select id="f-depends" value=${form.depends_on} onChange=${(e: InputEv) => set({ depends_on: val(e) })}>
         <option value="">No dependency</option>
-        ${jobs.filter((j) => j.id !== editingId).map((j) => html`<option key=${j.id} value=${j.id}>${j.config.name}</option>`)}
+        ${listed.map((j) => html`<option key=${j.id} value=${j.id}>${j.name}</option>`)}
       </select>
+      ${choices.total > listed.length ? html`<div class="hint muted small" role="status">${choices.total} jobs match: the first ${listed.length} by name are listed; type to narrow.</div>` : null}
     </${Field}>
     <label class="check"><input type="checkbox" checked=${form.enabled} onChange=${(e: InputEv) => set({ enabled: (e.currentTarget as HTMLInputElement).checked })} /> Enabled</label>
   </div>`;

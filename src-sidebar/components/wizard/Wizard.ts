@@ -3,7 +3,8 @@
  * messages (previewSchedule / checkChannels / createJob field issues), live preview, edit mode.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ChannelCheck, ConflictWarningDto, JobDetailDto, JobDto, SchedulePreview } from '../../../src-server/app/contract';
+import type { ChannelCheck, ConflictWarningDto, JobChoicesDto, JobDetailDto, SchedulePreview } from '../../../src-server/app/contract';
+import type { WizardBoot } from '../../../src-server/boot';
 import { html } from '../../lib/html';
 import { rpc, RpcError } from '../../rpc';
 import { ErrorBanner, Loading } from '../../lib/components';
@@ -17,7 +18,8 @@ import { channelProblems } from './channel-checks';
 
 const STEPS = ['Channels', 'Schedule', 'Output', 'Settings', 'Review'] as const;
 
-export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone?: (job: JobDetailDto | null) => void }) {
+/** `boot`: what the opener sent with the page (the wizard dialog's boot JSON), used instead of a first round trip. */
+export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; onDone?: (job: JobDetailDto | null) => void; boot?: WizardBoot }) {
   const [form, setForm] = useState<Form>(() => emptyForm(viewerZone()));
   // The form as loaded (or as a new job starts): any difference is an unsaved change.
   const [pristine, setPristine] = useState<Form>(form);
@@ -30,7 +32,9 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(!!jobId);
   const [editing, setEditing] = useState<JobDetailDto | null>(null);
-  const [jobs, setJobs] = useState<JobDto[]>([]);
+  // "Run after": jobs found by name on the server, never the whole list.
+  const [choices, setChoices] = useState<JobChoicesDto>(() => boot?.choices ?? { items: [], total: 0 });
+  const [choiceQuery, setChoiceQuery] = useState('');
   const [checks, setChecks] = useState<ChannelCheck[] | null>(null);
   const [checking, setChecking] = useState(false);
   const [preview, setPreview] = useState<SchedulePreview | null>(null);
@@ -53,23 +57,41 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
   }, [step, sheetId]);
 
   useEffect(() => {
-    allJobs().then(setJobs).catch(() => undefined);
     if (!jobId) {
       // New jobs start in the spreadsheet's default zone (Settings).
-      rpc.getSettings().then((s) => {
+      const useSettings = (s: { default_timezone: string }) => {
         const zone = modernZone(s.default_timezone);
         if (!zone) return;
         setDefaultZone(zone);
         setForm((f) => (f.timezone === viewerZone() ? { ...f, timezone: zone } : f));
         setPristine((f) => ({ ...f, timezone: zone }));
-      }, () => undefined);
+      };
+      if (boot?.settings) useSettings(boot.settings);
+      else rpc.getSettings().then(useSettings, () => undefined);
       return;
     }
+    const show = (job: JobDetailDto) => { const loaded = fromJob(job, viewerZone()); setEditing(job); setForm(loaded); setPristine(loaded); };
+    if (boot?.job && boot.job.id === jobId) { show(boot.job); setLoading(false); return; }
     rpc.getJob(jobId)
-      .then((job) => { const loaded = fromJob(job, viewerZone()); setEditing(job); setForm(loaded); setPristine(loaded); })
+      .then(show)
       .catch(setError)
       .finally(() => setLoading(false));
   }, [jobId]);
+
+  // The picker's choices on the settings step: asked again as the search changes (after a pause in typing).
+  const choicesFrom = useRef<string | null>(boot?.choices ? '' : null);
+  useEffect(() => {
+    if (step !== 3) return;
+    const q = choiceQuery.trim();
+    if (choicesFrom.current === q) return;
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      rpc.jobChoices({ q, ids: form.depends_on ? [form.depends_on] : [] })
+        .then((answer) => { if (!cancelled) { choicesFrom.current = q; setChoices(answer); } })
+        .catch(() => undefined);
+    }, q ? 250 : 0);
+    return () => { cancelled = true; clearTimeout(timer); };
+  }, [step, choiceQuery]);
 
   const set = (patch: Partial<Form>) => {
     setForm((f) => ({ ...f, ...patch }));
@@ -272,7 +294,7 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
       ${step === 0 ? html`<${ChannelsStep} form=${form} set=${set} issues=${issues} checks=${checks} checking=${checking} onCheck=${runChecks} />` : null}
       ${step === 1 ? html`<${ScheduleStep} form=${form} set=${set} issues=${issues} preview=${preview} previewing=${previewing} showConflicts=${!!editing || reached > 2} />` : null}
       ${step === 2 ? html`<${OutputStep} form=${form} set=${set} issues=${issues} tabs=${tabs} preview=${previewKey === scheduleKey ? preview : null} />` : null}
-      ${step === 3 ? html`<${SettingsStep} form=${form} set=${set} issues=${issues} jobs=${jobs} editingId=${editing?.id ?? null} />` : null}
+      ${step === 3 ? html`<${SettingsStep} form=${form} set=${set} issues=${issues} choices=${{ ...choices, query: choiceQuery, onQuery: setChoiceQuery }} editingId=${editing?.id ?? null} />` : null}
       ${step === 4 ? html`<${ReviewStep} form=${form} preview=${preview} />` : null}
       ${step === 4 && Object.keys(issues).length ? html`<div class="banner error" role="alert"><ul>${Object.entries(issues).map(([k, v]) => html`<li key=${k}>${v}</li>`)}</ul></div>` : null}
       <div class="footer">
@@ -284,16 +306,6 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
       </div>
     </form>
   </main>`;
-}
-
-/** Every job (the depends-on choice), a page of 200 at a time. */
-async function allJobs(): Promise<JobDto[]> {
-  const out: JobDto[] = [];
-  for (let page = 1; ; page++) {
-    const answer = await rpc.listJobs({ page, page_size: 200, sort: 'name', order: 'asc' });
-    out.push(...answer.items);
-    if (answer.items.length === 0 || page * answer.page_size >= answer.total) return out;
-  }
 }
 
 /** What previewSchedule validates: the whole config typed so far (the server reports per field). */

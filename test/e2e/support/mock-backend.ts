@@ -71,6 +71,11 @@ export function createMockBackend() {
     recent_runs: [...manualRuns.filter((r) => r.job_id === j.id), ...[0, 1, 2, 3].map((i) => run(j, i, i === 1 ? 'failed' : 'succeeded'))],
     schedule_text: scheduleText(j), conflicts: [],
   });
+  /** A day's entries (1 to 3 jobs a day; days past the 13th are ahead: scheduled). */
+  const dayEntries = (date: string, i: number) => {
+    const kinds = ['succeeded', 'succeeded', 'failed', 'missed', 'scheduled'] as const;
+    return jobs.slice(0, 1 + (i % 3)).map((j, k) => ({ job_id: j.id, job_name: j.config.name, at: `${date}T${String(13 + k).padStart(2, '0')}:00:00Z`, kind: i >= 13 ? 'scheduled' : kinds[(i + k) % 4]! }));
+  };
   const find = (id: string) => {
     const j = jobs.find((x) => x.id === id);
     if (!j) throw Object.assign(new Error(`No job with id ${id}`), { dto: { status: 404, code: 'job_not_found', message: `No job with id ${id}` } });
@@ -80,14 +85,16 @@ export function createMockBackend() {
   /** Every listJobs query the surfaces made (paging checks). */
   const listQueries: ListJobsQuery[] = [];
   const fns: Record<string, Fn> = {
+    // Like the app: every job while there are at most 20, else 20 of them (the app picks those that matter now).
     sidebarView: (): SidebarViewDto => ({
-      jobs, monitor: monitor(), next_runs: jobs.map((j) => ({ job_id: j.id, job_name: j.config.name, at: j.next_run_at! })),
+      jobs: jobs.length <= 20 ? jobs : [...jobs].sort((a, b) => b.config.name.localeCompare(a.config.name)).slice(0, 20), monitor: monitor(), next_runs: jobs.map((j) => ({ job_id: j.id, job_name: j.config.name, at: j.next_run_at! })),
+      summary: { total: jobs.length, by_status: { active: 0, running: 0, failing: 0, paused: 0, disabled: 0, completed: 0, ...Object.fromEntries(['active', 'running', 'failing', 'paused', 'disabled', 'completed'].map((s) => [s, jobs.filter((j) => j.status === s).length])) } },
       health: { status: 'ok', warnings: [] }, settings, user_email: 'owner@example.com', spreadsheet_url: 'https://docs.google.com/spreadsheets/d/local',
     }),
     monitorView: monitor,
-    // Pages like the app: page_size 50 by default, at most 200; name search and name sort.
+    // Pages like the app through google.script.run: page_size 50 by default and at most; name search and name sort.
     listJobs: (query: ListJobsQuery = {}) => {
-      const size = Math.min(200, Math.max(1, query.page_size ?? 50));
+      const size = Math.min(50, Math.max(1, query.page_size ?? 50));
       const page = Math.max(1, query.page ?? 1);
       const text = query.q?.toLowerCase() ?? '';
       const matching = jobs.filter((j) => !text || j.config.name.toLowerCase().includes(text));
@@ -100,17 +107,30 @@ export function createMockBackend() {
       return { items, total: matching.length, page, page_size: size };
     },
     getJob: (id: string) => detail(find(id)),
+    // Compact like the app: per day the first three entries and the counts; calendarDay lists a day in full.
     calendarView: (month: string): CalendarDto => ({
       month, time_zone: 'America/New_York',
       days: Array.from({ length: 28 }, (_, i) => {
         const date = `${month}-${String(i + 1).padStart(2, '0')}`;
-        const kinds = ['succeeded', 'succeeded', 'failed', 'missed', 'scheduled'] as const;
-        return {
-          date, run_count: (i * 7) % 5,
-          entries: jobs.slice(0, 1 + (i % 3)).map((j, k) => ({ job_id: j.id, job_name: j.config.name, at: `${date}T${String(13 + k).padStart(2, '0')}:00:00Z`, kind: i >= 13 ? 'scheduled' : kinds[(i + k) % 4]! })),
-        };
+        const entries = dayEntries(date, i);
+        const counts: Record<string, number> = {};
+        for (const e of entries) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
+        return { date, run_count: (i * 7) % 5, entries: entries.slice(0, 3), total: entries.length, counts };
       }),
     }),
+    calendarDay: (date: string, _tz: string, page = 1) => {
+      const i = Number(date.slice(8)) - 1;
+      const items = i >= 0 && i < 28 ? dayEntries(date, i).map((e) => ({ ...e, paused: find(e.job_id).paused })) : [];
+      return { items: items.slice((page - 1) * 100, page * 100), total: items.length, page, page_size: 100, date, time_zone: 'America/New_York', run_count: (i * 7) % 5 };
+    },
+    // The wizard's Run-after picker: names containing q, by name, at most 20, plus the ids asked for.
+    jobChoices: (query: { q?: string; ids?: string[]; limit?: number } = {}) => {
+      const text = (query.q ?? '').trim().toLowerCase();
+      const matching = jobs.filter((j) => !text || j.config.name.toLowerCase().includes(text)).sort((a, b) => a.config.name.localeCompare(b.config.name));
+      const shown = matching.slice(0, query.limit ?? 20);
+      const extra = jobs.filter((j) => (query.ids ?? []).includes(j.id) && !shown.includes(j));
+      return { items: [...shown, ...extra].map((j) => ({ id: j.id, name: j.config.name, status: j.status })), total: matching.length };
+    },
     previewSchedule: (config: Record<string, unknown>) => ({
       ok: true, errors: config.name === '' ? [] : [], runs: [1, 2, 3, 4, 5].map((d) => iso(NOW + d * 86_400_000)),
       schedule_text: `Every day at ${String(config.schedule_value)} (${String(config.timezone)})`,

@@ -342,6 +342,12 @@ export class FakeApp implements SchedulerApp {
   calendar(): never {
     throw new Error('not used');
   }
+  calendarDay(): never {
+    throw new Error('not used');
+  }
+  jobChoices(): never {
+    throw new Error('not used');
+  }
   tick(): never {
     throw new Error('not used');
   }
