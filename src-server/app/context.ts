@@ -36,6 +36,9 @@ interface LogEnds {
   audit?: TableEnd;
 }
 
+/** A commit that journals rows in at least this many job rows clears them once appended. */
+const BULK_JOURNAL_CLEAR = 50;
+
 /** Journal sizes: a job row's journal cell, and the property for rows about no stored job. */
 const ROW_JOURNAL_BYTES = 40_000;
 const PROPERTY_JOURNAL_BYTES = VALUE_LIMIT_BYTES - 64;
@@ -301,7 +304,7 @@ export class AppContext {
     }
     const hasRows = runs.length > 0 || audit.length > 0 || carriedDropped > 0;
     const tag = Math.max(loaded.logMark(), recovered?.maxTag ?? 0) + 1;
-    if (hasRows) this.journal(loaded, tag, runs, audit, carriedDropped);
+    const journaled = hasRows ? this.journal(loaded, tag, runs, audit, carriedDropped) : [];
     if (recovered && recovered.maxTag > loaded.logMark() && !hasRows) {
       // Everything pending was found appended already: only the mark moves.
       loaded.snapshot.set(KEYS.logMark, String(recovered.maxTag));
@@ -339,6 +342,18 @@ export class AppContext {
     } catch (err) {
       // Not marked: the next locked execution finds the rows appended and only moves the mark.
       this.deps.logger.warn(`Log mark not stored: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    // A change of many jobs (an import, a bulk action) would leave its appended rows in every row it
+    // touched, read again by every busy tick: one more write (adjacent rows: one block) clears them.
+    if (table && journaled.length >= BULK_JOURNAL_CLEAR) {
+      try {
+        for (const id of journaled) table.set(id, 'journal', '');
+        table.commit();
+      } catch (err) {
+        this.ownTable = null;
+        this.deps.logger.warn(`Appended journals not cleared: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
   }
 
@@ -354,7 +369,7 @@ export class AppContext {
   }
 
   /** Stages each row into the journal of its job's row (live or tombstone), the rest into the property journal. */
-  private journal(loaded: Loaded, tag: number, runs: RunDto[], audit: AuditDto[], dropped: number): void {
+  private journal(loaded: Loaded, tag: number, runs: RunDto[], audit: AuditDto[], dropped: number): string[] {
     const byJob = new Map<string, Journal>();
     const orphan: Journal = { c: tag, runs: [], audit: [], dropped };
     const table = loaded.tableLoaded() ? loaded.table : null;
@@ -372,6 +387,7 @@ export class AppContext {
     for (const [jobId, j] of byJob) table!.set(jobId, 'journal', encodeJournal(j, ROW_JOURNAL_BYTES));
     if (orphan.runs.length > 0 || orphan.audit.length > 0 || dropped > 0) loaded.snapshot.set(KEYS.journal, encodeJournal(orphan, PROPERTY_JOURNAL_BYTES));
     else if (loaded.snapshot.get(KEYS.journal) !== null) loaded.snapshot.delete(KEYS.journal);
+    return [...byJob.keys()];
   }
 
   /** The recovered rows that the hidden tabs do not hold yet (a commit may have died after its append). */

@@ -215,3 +215,19 @@ describe('journals already appended', () => {
     expect(calls.writes).toBe(2); // one write per locked phase
   });
 });
+
+describe('a change of many jobs', () => {
+  test('clears its journals once their rows are appended, in one more write', () => {
+    const w = world();
+    const app = createSchedulerApp(w.deps);
+    const jobs = Array.from({ length: 60 }, (_, i) => ({ ...daily, name: `J${i}`, target_tab_name: `T${i}` }));
+    const tab = () => w.spreadsheets.tab('_y2s_jobs')!;
+    app.importJobs(JSON.stringify({ jobs }), 'json', owner);
+    const rows = [...storedRows(w).values()];
+    expect(rows).toHaveLength(60);
+    expect(rows.every((r) => r.journal === null)).toBe(true);
+    expect(auditActions(w).filter((a) => a === 'job.create')).toHaveLength(60);
+    // Writes of the tab: the header, the rows, then the cleared journals (adjacent rows: one block each).
+    expect(tab().writes).toBe(3); // the header, the rows, the journals
+  });
+});
