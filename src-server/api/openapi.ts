@@ -249,14 +249,14 @@ function componentSchemas(): Record<string, JsonSchema> {
       run_id: str, job_id: str, job_name: str, scheduled_for: strOrNull, started_at: strOrNull, finished_at: strOrNull,
       status: { enum: ['succeeded', 'failed', 'partial', 'missed', 'skipped', 'deferred'] },
       trigger: { enum: ['schedule', 'manual', 'api', 'retry', 'catch-up'] },
-      videos_added: int, videos_updated: int, quota_units: int, duration_ms: numOrNull, error: strOrNull,
+      videos_added: int, videos_updated: int, quota_units: int, refresh_units: int, duration_ms: numOrNull, error: strOrNull,
     },
   };
   const window: JsonSchema = {
     type: 'object',
     properties: {
       window: { enum: ['24h', '7d', '30d'] }, runs: int, succeeded: int, failed: int, partial: int, success_rate: numOrNull,
-      mean_duration_ms: numOrNull, p95_duration_ms: numOrNull, videos_written: int, quota_units: int,
+      mean_duration_ms: numOrNull, p95_duration_ms: numOrNull, videos_written: int, quota_units: int, refresh_units: int,
     },
   };
   const job: JsonSchema = {

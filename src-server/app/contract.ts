@@ -32,6 +32,8 @@ export interface RunDto {
   videos_added: number;
   videos_updated: number;
   quota_units: number;
+  /** Of quota_units, those spent refreshing the statistics of rows already in the tab (the job's stats_refresh). */
+  refresh_units?: number;
   duration_ms: number | null;
   error: string | null;
 }
@@ -110,6 +112,8 @@ export interface WindowStats {
   p95_duration_ms: number | null;
   videos_written: number;
   quota_units: number;
+  /** Of quota_units, those spent refreshing statistics rather than syncing new videos. */
+  refresh_units: number;
 }
 
 export interface StatsDto {

@@ -307,6 +307,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
           videos_added: run.videos_added + (executed.outcome?.videosAdded ?? 0),
           videos_updated: run.videos_updated + (executed.outcome?.videosUpdated ?? 0),
           quota_units: run.quota_units + (executed.outcome?.quotaUnits ?? 0),
+          refresh_units: (run.refresh_units ?? 0) + (executed.outcome?.refreshUnits ?? 0),
           duration_ms: executed.durationMs,
           error: 'Not finished within this execution: the next tick continues from the checkpoint.',
         };

@@ -26,9 +26,10 @@ const RUN_COLUMNS = [
   'quota_units',
   'duration_ms',
   'error',
+  'refresh_units',
 ] as const;
 
-const NUMERIC_RUN_COLUMNS = new Set(['videos_added', 'videos_updated', 'quota_units', 'duration_ms']);
+const NUMERIC_RUN_COLUMNS = new Set(['videos_added', 'videos_updated', 'quota_units', 'duration_ms', 'refresh_units']);
 
 const runCodec: TableCodec<RunDto> = {
   columns: RUN_COLUMNS,
@@ -47,6 +48,7 @@ const runCodec: TableCodec<RunDto> = {
     r.quota_units,
     r.duration_ms ?? '',
     r.error ?? '',
+    r.refresh_units ?? 0,
   ],
   fromRow: (row) => {
     const runId = cellText(row[0]);
@@ -68,6 +70,7 @@ const runCodec: TableCodec<RunDto> = {
       quota_units: cellNumber(row[10]),
       duration_ms: duration === '' ? null : cellNumber(duration),
       error: cellTextOrNull(row[12]),
+      refresh_units: cellNumber(row[13]),
     };
   },
 };

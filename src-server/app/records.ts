@@ -37,6 +37,8 @@ export interface ActiveRun {
   videos_added: number;
   videos_updated: number;
   quota_units: number;
+  /** Of quota_units, the statistics refresh's (absent in runs recorded before it was counted). */
+  refresh_units?: number;
   executions: number;
   /** Progress of earlier executions (monitor): playlist items read, and those expected when known. */
   processed?: number;

@@ -220,6 +220,7 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
     videos_added: claim.run.videos_added + (outcome?.videosAdded ?? 0),
     videos_updated: claim.run.videos_updated + (outcome?.videosUpdated ?? 0),
     quota_units: claim.run.quota_units + (outcome?.quotaUnits ?? 0),
+    refresh_units: (claim.run.refresh_units ?? 0) + (outcome?.refreshUnits ?? 0),
   };
   if (job && ownsLease && outcome && !ex.notStarted) loaded.setSyncState(claim.jobId, outcome.state);
   const insight = job && ownsLease && outcome && !ex.notStarted ? observeExecution(state.insight, job.config.channels, outcome.published, Date.parse(ex.finishedAt ?? now.toISOString())) : state.insight;

@@ -36,12 +36,14 @@ export function windowStats(runs: readonly RunDto[], window: WindowStats['window
   let partial = 0;
   let videos = 0;
   let units = 0;
+  let refresh = 0;
   const durations: number[] = [];
   for (const run of runs) {
     const at = runInstant(run);
     if (!(at >= sinceMs)) continue;
     // Units and videos count whatever the status: a deferred run may have written rows before it stopped.
     units += run.quota_units;
+    refresh += run.refresh_units ?? 0;
     videos += run.videos_added + run.videos_updated;
     if (!isExecuted(run)) continue;
     count++;
@@ -63,6 +65,7 @@ export function windowStats(runs: readonly RunDto[], window: WindowStats['window
     p95_duration_ms: percentile(durations, 95),
     videos_written: videos,
     quota_units: units,
+    refresh_units: refresh,
   };
 }
 

@@ -336,3 +336,32 @@ test('run now: the hidden history and audit tabs cost four calls (open each, one
   const audit = tabRows(rt, '_y2s_audit').slice(1).filter((r) => r[2] === 'job.run_now');
   expect(audit).toHaveLength(4);
 });
+
+test('units spent refreshing statistics are shown apart from new-video syncs: in the run, the history tab and stats', () => {
+  const rt = runtime('2026-01-05T12:00:00Z');
+  const id = createJob(rt, { ...DAILY, stats_refresh: 'every_run' });
+  const runNow = (): RunRowLike => {
+    const r = rt.scriptRun('runJobNow', id);
+    expect(r.value).toMatchObject({ ok: true });
+    return (r.value as { data: RunRowLike }).data;
+  };
+  runNow();
+  rt.clock.set(new Date('2026-01-05T12:10:00Z'));
+  const second = runNow();
+  expect(second.videos_added).toBe(0);
+  expect(second.refresh_units).toBe(1); // the newest rows' statistics: one videos.list
+  expect(second.quota_units).toBe(2); // with the page that found nothing new
+  const history = tabRows(rt, '_y2s_runs');
+  const column = history[0]!.indexOf('refresh_units');
+  expect(column).toBeGreaterThan(0);
+  expect(Number(history.at(-1)![column])).toBe(1);
+  const day = value<{ overall: { window: string; refresh_units: number; quota_units: number }[] }>(rt, 'stats').overall.find((w) => w.window === '24h')!;
+  expect(day.refresh_units).toBeGreaterThanOrEqual(1);
+  expect(day.refresh_units).toBeLessThan(day.quota_units);
+});
+
+interface RunRowLike {
+  videos_added: number;
+  quota_units: number;
+  refresh_units?: number;
+}
