@@ -64,6 +64,10 @@ const HANDLE_ONLY = new Set([
   'Session.getActiveUser',
 ]);
 
+const LOCK_TAKEN = new Set(['LockService.Lock.tryLock', 'LockService.Lock.waitLock']);
+/** Calls whose effect (or whose read) other executions' steps before the lock can meet. */
+const SEEN_BY_OTHERS = ['PropertiesService.Properties.', 'CacheService.Cache.', 'SpreadsheetApp.flush'];
+
 interface Scenario {
   path: Path;
   variant: Variant;
@@ -174,13 +178,24 @@ async function buildScenario(path: Path, variant: Variant): Promise<Scenario> {
   }
 }
 
-/** The distinct pause points: 1-based call numbers, a handle-only call folded into the call after it. */
+/**
+ * The distinct pause points (1-based call numbers). A point before a handle-only call is the point
+ * before the call after it. While A holds the script lock, B and C get no further than the lock
+ * (their pre-lock steps read and write only properties and the cache; sheet writes under A's lock
+ * reach the spreadsheet at its flush): there a point is distinct only right after A took the lock
+ * and after each call of A that touches what they see (properties, cache, flush).
+ */
 function distinctPoints(calls: string[]): number[] {
   const points: number[] = [];
+  let locked = false;
   calls.forEach((name, i) => {
     const previous = calls[i - 1];
-    if (i > 0 && previous !== undefined && HANDLE_ONLY.has(previous)) return; // same point as the one before
-    points.push(i + 1);
+    const distinct =
+      previous === undefined ||
+      (!HANDLE_ONLY.has(previous) && (!locked || LOCK_TAKEN.has(previous) || SEEN_BY_OTHERS.some((prefix) => previous.startsWith(prefix))));
+    if (distinct) points.push(i + 1);
+    if (LOCK_TAKEN.has(name)) locked = true;
+    if (name === 'LockService.Lock.releaseLock') locked = false;
   });
   return points;
 }
