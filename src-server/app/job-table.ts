@@ -142,6 +142,12 @@ export class JobTable {
     this.byId.delete(id);
   }
 
+  /** Whether this execution staged a change to the row of `id`. */
+  isStaged(id: string): boolean {
+    const row = this.byId.get(id);
+    return !!row && this.staged.has(row);
+  }
+
   hasChanges(): boolean {
     return this.staged.size > 0;
   }

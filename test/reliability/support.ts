@@ -129,6 +129,7 @@ export function historyRows(rt: Runtime): HistoryRow[] {
 
 export interface AuditRow {
   at: string;
+  actor: string;
   action: string;
   job_id: string;
   changes: string;
@@ -139,7 +140,7 @@ export function auditRows(rt: Runtime): AuditRow[] {
   return tabValues(rt, '_y2s_audit')
     .slice(1)
     .filter((r) => text(r[0]) !== '')
-    .map((r) => ({ at: text(r[0]), action: text(r[2]), job_id: text(r[3]), changes: text(r[4]), id: text(r[5]) }));
+    .map((r) => ({ at: text(r[0]), actor: text(r[1]), action: text(r[2]), job_id: text(r[3]), changes: text(r[4]), id: text(r[5]) }));
 }
 
 /** Values that occur more than once. */

@@ -1,0 +1,24 @@
+import { buildTestBundle, removeBundle, newRuntime, importKey, createJob, mustUseCase, OWNER, API_KEY, callsOf, jobRows, auditRows } from './support';
+test('calls', async () => {
+  const dir = await buildTestBundle();
+  const rt = newRuntime(dir, { start: '2026-01-05T12:00:00Z' });
+  importKey(rt);
+  const daily = { schedule_type: 'daily', timezone: 'UTC', target_sheet_id: '' };
+  const job = createJob(rt, { ...daily, name: 'Killed', channels: ['@alpha'], schedule_value: '09:00', target_tab_name: 'Videos' });
+  const other = createJob(rt, { ...daily, name: 'N', channels: ['@beta'], schedule_value: '18:00', target_tab_name: 'Other' });
+  mustUseCase(rt, 'runNow', job, OWNER);
+  const ev = { method: 'POST', pathInfo: `api/v1/jobs/${job}`, query: { key: API_KEY, _method: 'DELETE' }, body: '{}', contentType: 'application/json' } as const;
+  const copy = newRuntime(dir, { state: rt.snapshot() });
+  const calls: string[] = [];
+  await copy.webRequestAsync(ev, { beforeCall: (c) => void calls.push(c.name) });
+  await copy.close();
+  console.log(calls.map((c, i) => `${i + 1} ${c}`).join('\n'));
+  rt.killAt(29, { fn: 'doPost' });
+  rt.webRequest(ev);
+  console.log(JSON.stringify(jobRows(rt).map(r => [r.id, !!r.definition, r.journal])), JSON.stringify(rt.properties.script['meta:log_mark']), JSON.stringify(rt.properties.script['meta:journal']));
+  rt.clock.set(new Date('2026-01-06T09:08:00Z'));
+  const t = rt.execute('trigger', 'tick', [{}]);
+  console.log(t.logs, JSON.stringify(jobRows(rt).map(r => [r.id, !!r.definition, r.journal])), JSON.stringify(rt.properties.script['meta:log_mark']));
+  console.log(auditRows(rt).map(r => r.action + ' ' + r.job_id).join('\n'));
+  removeBundle(dir);
+}, 60000);
