@@ -273,8 +273,10 @@ test('service calls: a busy tick lists triggers once, mints one id, opens no mai
   expect(c['Utilities.getUuid']).toBe(1);
   expect(c['SpreadsheetApp.Spreadsheet.getUrl']).toBeUndefined(); // no mail asked for
   expect(c['SpreadsheetApp.Spreadsheet.getId']).toBe(1);
-  // Grid size is read once per tab written (A, B, the run history, the jobs tab), not once per write.
-  expect(c['SpreadsheetApp.Sheet.getMaxRows']).toBe(4);
+  // Grid size is read once per tab and locked phase that writes it (A, B, the run history, the jobs
+  // tab at the claim and again at the record: another execution may grow or trim a tab in between),
+  // not once per write.
+  expect(c['SpreadsheetApp.Sheet.getMaxRows']).toBe(5);
   const health = rt.run('testCall', 'health', []);
   expect(health.calls['PropertiesService.Properties.getProperties']).toBe(1);
   const sidebar = rt.run('testCall', 'sidebarView', []);
