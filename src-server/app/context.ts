@@ -329,9 +329,10 @@ export class AppContext {
     const nowMs = this.now().getTime();
     for (const id of table.rowIds()) {
       if (live.has(id) || journaled.has(id) || table.isStaged(id)) continue;
-      const journal = readJournal(table.get(id, 'journal'));
+      const journal: Journal | null = readJournal(table.get(id, 'journal'));
+      const entries = [...(journal?.runs ?? []).map((r) => r.finished_at ?? r.started_at ?? ''), ...(journal?.audit ?? []).map((a) => a.at)];
+      const times = entries.map((t) => Date.parse(t)).filter((t) => !Number.isNaN(t));
       if (isPending(journal, mark)) continue;
-      const times = [...(journal?.runs ?? []).map((r) => r.finished_at ?? r.started_at ?? ''), ...(journal?.audit ?? []).map((a) => a.at)].map((t) => Date.parse(t)).filter((t) => !Number.isNaN(t));
       if (times.length > 0 && nowMs - Math.max(...times) < TOMBSTONE_KEEP_MS) continue;
       table.free(id);
     }
