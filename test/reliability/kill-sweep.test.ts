@@ -69,7 +69,8 @@ function buildBase(outputMode: 'upsert' | 'append'): Base {
   const rt = newRuntime(dir, { start: '2026-01-05T12:00:00Z' });
   importKey(rt);
   mustUseCase(rt, 'updateSettings', { run_history_rows: 100, audit_rows: 100 }, OWNER);
-  const daily = { schedule_type: 'daily', timezone: 'UTC', target_sheet_id: '' };
+  // Statistics refreshed on every run: a killed run has rewritten rows in place as well as added some.
+  const daily = { schedule_type: 'daily', timezone: 'UTC', target_sheet_id: '', stats_refresh: 'every_run' };
   const job = createJob(rt, { ...daily, name: 'Killed', channels: ['@alpha'], schedule_value: '09:00', target_tab_name: 'Videos', output_mode: outputMode });
   const other = createJob(rt, { ...daily, name: 'Neighbour', channels: ['@beta'], schedule_value: '18:00', target_tab_name: 'Other' });
   mustUseCase(rt, 'runNow', job, OWNER);

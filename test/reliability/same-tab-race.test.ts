@@ -1,17 +1,21 @@
 /**
  * Same-tab race sweep (issue 16): jobs A (@alpha) and B (@beta) write one tab — named alike, or
  * differing only by case — both synced once, then new uploads on both channels. For every pause
- * point of A's scheduled run (each service call of its tick execution), A is held there while B runs
- * on one path (its own tick, run now through the API and through google.script.run, the menu's "Sync
- * this tab now", a retry, a catch-up after downtime); then A is released, everything finishes, both
- * jobs run once more, and the tab must hold every video of both channels exactly once with each
- * job's watermark on its channel's newest video. The built bundle runs in the local runtime, each
- * execution on its own worker thread; B's execution goes as far as it can while A is held (to its
- * end, or parked on the script lock A holds).
+ * point of A's run (each service call of its execution: a tick running A's scheduled occurrence, or
+ * an API "run now" of A), A is held there while B runs on one path (its own tick, run now through
+ * the API and through google.script.run, the menu's "Sync this tab now", a retry, a catch-up after
+ * downtime); then A is released, everything finishes, both jobs run once more, and the tab must hold
+ * every video of both channels exactly once with each job's watermark on its channel's newest video.
  *
- * Pause points: consecutive calls that only obtain a handle (a range, a builder, a service object)
- * read and write nothing, so holding A before them is the same point as holding it before the call
- * that follows; only the distinct points are tested. The table printed lists them per path.
+ * Meanwhile job C (another tab) runs now through the API, so the history and audit tabs grow and are
+ * trimmed between A's two locked phases: the spreadsheet has a long history at its retention, with
+ * grids ending at the last rows, and a row an earlier killed execution left in C's journal, which
+ * A's first locked phase appends. No earlier history or audit row may be lost, none written twice,
+ * no append may fail and no blank row may be left inside the log tabs.
+ *
+ * The built bundle runs in the local runtime with zero latency, each execution on its own worker
+ * thread; C's and then B's execution go as far as they can while A is held (to their end, or parked
+ * on the script lock A holds). Only distinct pause points are tested (see distinctPoints).
  */
 import type { ExecutionResult, Runtime, RuntimeSnapshot } from '../../emulator';
 import type { ServiceCallInfo } from '../../emulator';
@@ -49,6 +53,8 @@ const VARIANTS = [
   { name: 'case differs', tabB: 'shared' },
 ] as const;
 type Variant = (typeof VARIANTS)[number];
+/** How A's run starts: its scheduled occurrence in a tick, or a run now through the API. */
+type AMode = 'tick' | 'run now';
 
 /** Calls that only hand out an object: they read and change nothing (see the module comment). */
 const HANDLE_ONLY = new Set([
@@ -69,16 +75,17 @@ const LOCK_TAKEN = new Set(['LockService.Lock.tryLock', 'LockService.Lock.waitLo
 const SEEN_BY_OTHERS = ['PropertiesService.Properties.', 'CacheService.Cache.', 'SpreadsheetApp.flush'];
 
 interface Scenario {
+  aMode: AMode;
   path: Path;
   variant: Variant;
   snapshot: RuntimeSnapshot;
   a: string;
   b: string;
   c: string;
-  /** When A's tick runs, and when B's execution starts (while A is held). */
+  /** When A's run starts, and when B's execution starts (while A is held). */
   t0: number;
   t1: number;
-  /** The calls of A's tick run undisturbed, by name. */
+  /** The calls of A's execution run undisturbed, by name. */
   aCalls: string[];
   /** Ids of the history and audit rows stored at the start. */
   historyBefore: string[];
@@ -102,13 +109,16 @@ function jobOf(rt: Runtime, id: string) {
   return row;
 }
 
-async function buildScenario(path: Path, variant: Variant): Promise<Scenario> {
+async function buildScenario(aMode: AMode, path: Path, variant: Variant): Promise<Scenario> {
   const rt = newRuntime(dir, { start: '2026-01-05T12:00:00Z' });
   try {
     importKey(rt);
     mustUseCase(rt, 'updateSettings', { run_history_rows: 100, audit_rows: 100 }, OWNER);
-    const daily = { schedule_type: 'daily', timezone: 'UTC', target_sheet_id: '' };
-    const a = createJob(rt, { ...daily, name: 'A', channels: ['@alpha'], schedule_value: '09:00', target_tab_name: 'Shared' });
+    // Statistics refreshed on every run: a run rewrites the rows it finds at the positions it read
+    // (another writer shifting them meanwhile would make it overwrite the wrong rows).
+    const daily = { schedule_type: 'daily', timezone: 'UTC', target_sheet_id: '', stats_refresh: 'every_run' };
+    // A run now: A's own schedule stays out of the way too.
+    const a = createJob(rt, { ...daily, name: 'A', channels: ['@alpha'], schedule_value: aMode === 'tick' ? '09:00' : '09:20', target_tab_name: 'Shared' });
     const b = createJob(rt, {
       ...daily,
       name: 'B',
@@ -163,16 +173,16 @@ async function buildScenario(path: Path, variant: Variant): Promise<Scenario> {
     gridAtLastRow(rt, '_y2s_audit');
     rt.clock.set(t0);
     const snapshot = rt.snapshot();
-    // A's tick undisturbed: the pause points.
+    // A's execution undisturbed: the pause points.
     const probe = newRuntime(dir, { state: snapshot });
     const aCalls: string[] = [];
-    const ran = await probe.runAsync('tick', [], { kind: 'trigger', beforeCall: (c) => void aCalls.push(c.name) });
+    const ran = await startA(probe, aMode, a, (call) => void aCalls.push(call.name));
     await probe.close();
-    if (!ran.ok) throw new Error(`A's tick: ${ran.error?.message}`);
-    // Undisturbed, A's tick runs A's 09:00 occurrence and nothing of B's.
+    if (!ran.ok) throw new Error(`A's ${aMode}: ${ran.error?.message}`);
+    // Undisturbed, A's execution runs A (its 09:00 occurrence, or the API run) and nothing of B's.
     const ranJobs = historyRows(probe).filter((r) => Date.parse(r.started_at) >= t0).map((r) => `${r.job_id === a ? 'A' : 'B'} ${r.trigger} ${r.status}`);
-    if (ranJobs.join() !== 'A schedule succeeded') throw new Error(`A's tick ran ${ranJobs.join(', ')}`);
-    return { path, variant, snapshot, a, b, c, t0, t1, aCalls, historyBefore: historyRows(rt).map((r) => r.run_id), auditBefore: auditRows(rt).map((r) => r.id) };
+    if (ranJobs.join() !== `A ${aMode === 'tick' ? 'schedule' : 'api'} succeeded`) throw new Error(`A's ${aMode} ran ${ranJobs.join(', ')}`);
+    return { aMode, path, variant, snapshot, a, b, c, t0, t1, aCalls, historyBefore: historyRows(rt).map((r) => r.run_id), auditBefore: auditRows(rt).map((r) => r.id) };
   } finally {
     await rt.close();
   }
@@ -226,11 +236,15 @@ async function settledOrParked(rt: Runtime, executions: Promise<unknown>[]): Pro
   while (done + rt.world.locks.waiting() < executions.length) await new Promise((r) => setTimeout(r, 1));
 }
 
-function runNowByApi(rt: Runtime, id: string): Promise<ExecutionResult> {
+function runNowByApi(rt: Runtime, id: string, beforeCall?: (call: ServiceCallInfo) => Promise<void> | void): Promise<ExecutionResult> {
   // The answer's envelope replaces the execution's value (a TextOutput).
   return rt
-    .webRequestAsync({ method: 'POST', pathInfo: `api/v1/jobs/${id}/execute`, query: { key: API_KEY }, body: '{}', contentType: 'application/json' })
+    .webRequestAsync({ method: 'POST', pathInfo: `api/v1/jobs/${id}/execute`, query: { key: API_KEY }, body: '{}', contentType: 'application/json' }, { beforeCall })
     .then(({ result, response }) => ({ ...result, value: response?.json }));
+}
+
+function startA(rt: Runtime, mode: AMode, a: string, beforeCall: (call: ServiceCallInfo) => Promise<void> | void): Promise<ExecutionResult> {
+  return mode === 'tick' ? rt.runAsync('tick', [], { kind: 'trigger', beforeCall }) : runNowByApi(rt, a, beforeCall);
 }
 
 /**
@@ -263,7 +277,7 @@ async function sweepPoint(s: Scenario, point: number): Promise<PointResult> {
       reached();
       await gate;
     };
-    const runA = rt.runAsync('tick', [], { kind: 'trigger', beforeCall: holdA });
+    const runA = startA(rt, s.aMode, s.a, holdA);
     await Promise.race([atPoint, runA]);
     rt.clock.set(s.t1);
     // First C (another tab), then B, each as far as it can go while A is held.
@@ -274,7 +288,8 @@ async function sweepPoint(s: Scenario, point: number): Promise<PointResult> {
     release();
     const [ra, rb, rc] = await Promise.all([runA, runB, runC]);
     const logs = [...ra.logs, ...rb.logs, ...rc.logs];
-    if (!ra.ok) bad.push(`A's tick failed: ${ra.error?.message}`);
+    if (!ra.ok) bad.push(`A's ${s.aMode} failed: ${ra.error?.message}`);
+    if (s.aMode === 'run now' && !(ra.value as { ok?: boolean } | undefined)?.ok) bad.push(`A's API run now answered ${JSON.stringify(ra.value).slice(0, 200)}`);
     const cRun = (rc.value as { ok?: boolean; data?: { run_id: string; status: string } } | undefined)?.data;
     if (!rc.ok || cRun?.status !== 'succeeded') bad.push(`C's API run now: ${rc.error?.message ?? JSON.stringify(rc.value).slice(0, 200)}`);
     if (!rb.ok) bad.push(`B's ${s.path} failed: ${rb.error?.message}`);
@@ -337,8 +352,9 @@ async function sweepPoint(s: Scenario, point: number): Promise<PointResult> {
     // C's first run (journaled by the killed execution) and its run during the race are in the history.
     const cRows = history.filter((r) => r.job_id === s.c);
     if (cRows.length !== 2 + 0 || (cRun && !runIds.includes(cRun.run_id))) bad.push(`C has ${cRows.length} history row(s), expected 2`);
-    // A's 09:00 occurrence, run by its tick (or by a menu sync that ran A first: a run now serves it).
-    if (!history.some((r) => r.job_id === s.a && !onceMore.has(r.run_id) && r.status === 'succeeded' && Date.parse(r.started_at) >= s.t0)) bad.push(`A's 09:00 run is not in the history`);
+    // A's run (its 09:00 occurrence — or a menu sync that ran A first, a run now serving it — or its
+    // API run, at once or queued behind B) is in the history.
+    if (!history.some((r) => r.job_id === s.a && !onceMore.has(r.run_id) && r.status === 'succeeded' && Date.parse(r.started_at) >= s.t0)) bad.push(`A's run is not in the history`);
     if (!history.some((r) => !onceMore.has(r.run_id) && servedB(s, r))) bad.push(`B's ${s.path} never ran B`);
     if (process.env.SWEEP_DEBUG) console.log(JSON.stringify({ point, history, audit: auditRows(rt), b: jobOf(rt, s.b).state }, null, 1));
   } finally {
@@ -347,26 +363,28 @@ async function sweepPoint(s: Scenario, point: number): Promise<PointResult> {
   return { bad };
 }
 
-test('same-tab race: every distinct pause point of A × every path of B, two tab spellings → 0 bad points', async () => {
+test('same-tab race: every distinct pause point of A (tick, run now) × every path of B, two tab spellings → 0 bad points', async () => {
   const table: Record<string, string | number>[] = [];
   const failures: string[] = [];
-  for (const variant of VARIANTS) {
+  // A's tick with both tab spellings; A's API run now with the spelling that differs by case.
+  const combos = [...VARIANTS.map((variant) => ({ aMode: 'tick' as AMode, variant })), { aMode: 'run now' as AMode, variant: VARIANTS[1] }];
+  for (const { aMode, variant } of combos) {
     for (const path of PATHS) {
       if (process.env.SWEEP_PATH && process.env.SWEEP_PATH !== path) continue;
-      const s = await buildScenario(path, variant);
+      const s = await buildScenario(aMode, path, variant);
       const points = distinctPoints(s.aCalls).filter((_p, i) => !process.env.SWEEP_STRIDE || i % Number(process.env.SWEEP_STRIDE) === 0);
       let badPoints = 0;
       for (const p of points) {
         const { bad } = await sweepPoint(s, p);
         if (bad.length > 0) {
           badPoints++;
-          if (failures.length < 30) failures.push(`${variant.name} / ${path} / pause before call ${p} (${s.aCalls[p - 1]}): ${bad.join('; ')}`);
+          if (failures.length < 30) failures.push(`A ${aMode} / ${variant.name} / ${path} / pause before call ${p} (${s.aCalls[p - 1]}): ${bad.join('; ')}`);
         }
       }
-      table.push({ tab: variant.name, path, 'A calls': s.aCalls.length, 'pause points': points.length, 'bad points': badPoints });
+      table.push({ A: aMode, 'B tab': variant.name, 'B path': path, 'A calls': s.aCalls.length, 'pause points': points.length, 'bad points': badPoints });
     }
   }
-  printTable('same-tab race sweep: A (tick) held at each distinct pause point while B runs on each path', table);
+  printTable('same-tab race sweep: A held at each distinct pause point while B runs on each path (C appends on another tab)', table);
   if (failures.length) console.log(failures.join('\n'));
   expect(failures).toEqual([]);
 });
