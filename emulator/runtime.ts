@@ -97,6 +97,8 @@ export interface RunAsyncOptions {
   beforeCall?: (call: ServiceCallInfo) => Promise<void> | void;
   /** The user it runs as (default: the acting user). */
   user?: string;
+  /** Kill the execution as it is about to make this service call (1-based); see Runtime.killAt. */
+  killAtCall?: number;
 }
 
 export interface RuntimeSnapshot {
@@ -156,6 +158,7 @@ export class Runtime {
   #pool: WorkerPool | null = null;
   #running = new Set<Execution>();
   #actingUser: string;
+  #armedKill: { atCall: number; fn: string | null } | null = null;
 
   constructor(options: RuntimeOptions = {}) {
     const buildDir = options.buildDir ?? join(REPO_ROOT, 'build');
@@ -277,7 +280,25 @@ export class Runtime {
     // The web app runs as the user who deployed it (manifest executeAs USER_DEPLOYING): the default user.
     exec.user = kind === 'web' ? this.world.config.userEmail : user !== undefined ? this.#checkUser(user) : this.#actingUser;
     exec.authMode = kind === 'simpleTrigger' ? 'LIMITED' : 'FULL';
+    const armed = this.#armedKill;
+    if (armed && kind !== 'load' && (armed.fn === null || armed.fn === fn)) {
+      exec.killAtCall = armed.atCall;
+      this.#armedKill = null;
+    }
     return exec;
+  }
+
+  /**
+   * Fault injection: the next execution that starts (of `fn`, when given: a trigger's handler,
+   * doGet/doPost, a google.script.run function) is killed as it is about to make its `atCall`-th
+   * service call (1-based), the way the platform kills an execution at its time limit: the call is
+   * not made, the execution ends with "Exceeded maximum execution time" (`result.killed`), its locks
+   * are released and the spreadsheet writes it made before are kept (as for any execution that ends).
+   * One-shot; `killAt(null)` disarms.
+   */
+  killAt(atCall: number | null, options: { fn?: string } = {}): void {
+    if (atCall !== null && (!Number.isInteger(atCall) || atCall < 1)) throw new Error(`killAt: expected a call number >= 1, got ${atCall}`);
+    this.#armedKill = atCall === null ? null : { atCall, fn: options.fn ?? null };
   }
 
   /** Runs `fn` in-process in a fresh context and returns its result (synchronously); `user` defaults to the acting user. */
@@ -353,6 +374,7 @@ export class Runtime {
   runAsync<T = unknown>(fn: string, args: unknown[] = [], opts: RunAsyncOptions & { kind?: ExecutionKind; triggerUid?: string } = {}): Promise<ExecutionResult<T>> {
     this.#pool ??= new WorkerPool(this);
     const exec = this.#newExecution(opts.kind ?? 'run', fn, true, opts.triggerUid ?? null, opts.user);
+    if (opts.killAtCall !== undefined) exec.killAtCall = opts.killAtCall;
     this.#running.add(exec);
     return this.#pool.run(exec, args, opts.beforeCall).then((outcome) => this.finish<T>(exec, outcome));
   }

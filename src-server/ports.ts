@@ -169,7 +169,8 @@ export interface Spreadsheets {
    * Commits this execution's pending spreadsheet writes (SpreadsheetApp.flush()). Apps Script buffers
    * writes: other executions may not see them before a flush or the end of this execution, so call it
    * before releasing a lock that guarded sheet writes. No service call when nothing was written since
-   * the last flush.
+   * the last flush. Also forgets the grid sizes the tabs cached: once the lock is released, other
+   * executions may grow or trim the tabs.
    */
   flush(): void;
 }

@@ -196,13 +196,31 @@ export function syncTab(tabName: string): Result<{ message: string; runs: RunDto
       jobs.push(...batch.items);
       if (batch.items.length === 0 || page * batch.page_size >= batch.total) break;
     }
-    const mine = jobs.filter((j) => j.config.target_tab_name === tabName && !j.config.target_sheet_id);
+    // Tab names are unique ignoring case: a job writing "shared" writes the tab "Shared" too.
+    const wanted = tabName.trim().toLowerCase();
+    const mine = jobs.filter((j) => j.config.target_tab_name.trim().toLowerCase() === wanted && !j.config.target_sheet_id);
     if (mine.length === 0) return { message: `No job writes the tab “${tabName}”.`, runs: [] };
-    const runs = mine.map((j) => app.runNow(j.id, actor));
+    const runs: RunDto[] = [];
+    const running: string[] = [];
+    for (const j of mine) {
+      try {
+        runs.push(app.runNow(j.id, actor));
+      } catch (err) {
+        // A job whose run is under way is syncing the tab already: the others still run (or queue).
+        if ((err as { code?: unknown }).code !== 'job_running') throw err;
+        running.push(j.config.name);
+      }
+    }
     const added = runs.reduce((n, r) => n + r.videos_added, 0);
     const failed = runs.filter((r) => r.status === 'failed').length;
+    const queued = runs.filter((r) => r.status === 'deferred' && !r.run_id).length;
+    const notes = [
+      failed ? `${failed} failed` : '',
+      queued ? `${queued} queued behind a run on this tab (the next tick starts it)` : '',
+      running.length ? `already running: ${running.join(', ')}` : '',
+    ].filter(Boolean);
     return {
-      message: `Synced “${tabName}” with ${runs.length} job(s): ${added} video(s) added${failed ? `, ${failed} failed` : ''}.`,
+      message: `Synced “${tabName}” with ${runs.length} job(s): ${added} video(s) added${notes.length ? `, ${notes.join(', ')}` : ''}.`,
       runs,
     };
   });

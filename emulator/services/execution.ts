@@ -20,6 +20,13 @@ export class Execution {
   elapsedMs = 0;
   killed = false;
   killMessage: string | null = null;
+  /** Service calls made so far (answered or refused). */
+  callCount = 0;
+  /**
+   * Fault injection (Runtime.killAt): the platform kills this execution as it is about to make its
+   * `killAtCall`-th service call (1-based), as the 6-minute limit does; null: never.
+   */
+  killAtCall: number | null = null;
   readonly handles = new Map<number, object>();
   readonly #ids = new Map<object, number>();
   #nextHandle = 1;

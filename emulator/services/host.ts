@@ -126,6 +126,11 @@ export class Host {
   invoke(exec: Execution, id: number, method: string, wireArgs: unknown[], onCall?: (name: string) => void): WireResult {
     try {
       if (exec.killed) throw new GasException(exec.killMessage ?? MESSAGES.timeout);
+      exec.callCount++;
+      // An injected kill: the call is never made. The platform's kill cannot be caught; here the
+      // script sees an exception and every later call of the execution fails the same way, so nothing
+      // it does afterwards reaches a service (the runtime releases its locks when it ends).
+      if (exec.killAtCall !== null && exec.callCount >= exec.killAtCall) this.kill(exec, MESSAGES.timeout);
       const target = exec.handles.get(id);
       const type = target ? gasTypeOf(target) : undefined;
       if (!target || !type) throw new GasException('Invalid object: it does not belong to this execution.');

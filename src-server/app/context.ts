@@ -27,6 +27,7 @@ import {
   type JobRecord,
   type JobState,
 } from './records';
+import { LEASE_MS } from './runner';
 import { readSettings } from './settings';
 import { KEYS, PropertySnapshot, VALUE_LIMIT_BYTES } from './store';
 
@@ -39,6 +40,11 @@ interface LogEnds {
 /** A commit that journals rows in at least this many job rows clears them once appended. */
 const BULK_JOURNAL_CLEAR = 50;
 
+/**
+ * How long a deleted job's row outlives its newest history or audit row: a run's lease, so that a
+ * run claimed before the delete still records into the row, in the same write as its state.
+ */
+const TOMBSTONE_KEEP_MS = LEASE_MS;
 /** Journal sizes: a job row's journal cell, and the property for rows about no stored job. */
 const ROW_JOURNAL_BYTES = 40_000;
 const PROPERTY_JOURNAL_BYTES = VALUE_LIMIT_BYTES - 64;
@@ -304,7 +310,8 @@ export class AppContext {
     }
     const hasRows = runs.length > 0 || audit.length > 0 || carriedDropped > 0;
     const tag = Math.max(loaded.logMark(), recovered?.maxTag ?? 0) + 1;
-    const journaled = hasRows ? this.journal(loaded, tag, runs, audit, carriedDropped) : [];
+    const journaled = hasRows ? this.journal(loaded, tag, runs, audit, carriedDropped) : new Set<string>();
+    if (loaded.tableLoaded()) this.freeTombstones(loaded, journaled);
     if (recovered && recovered.maxTag > loaded.logMark() && !hasRows) {
       // Everything pending was found appended already: only the mark moves.
       loaded.snapshot.set(KEYS.logMark, String(recovered.maxTag));
@@ -325,9 +332,7 @@ export class AppContext {
     if (afterTable.length > 0) this.deps.properties.deleteMany(afterTable);
     if (table && rev) this.ownTable = { rev, table };
     if (!hasRows || !appendable) return;
-    // The tabs' remembered ends hold only when no earlier commit died mid-append.
-    const trusted = !recovered || recovered.maxTag <= loaded.logMark();
-    const known = trusted ? (loaded.snapshot.json<LogEnds>(KEYS.logEnds) ?? {}) : {};
+    const known = loaded.snapshot.json<LogEnds>(KEYS.logEnds) ?? {};
     const ends: LogEnds = { ...known };
     try {
       if (runs.length > 0) ends.runs = this.logs.runs.appendNow(runs, loaded.settings.run_history_rows, known.runs ?? null) ?? undefined;
@@ -346,7 +351,7 @@ export class AppContext {
     }
     // A change of many jobs (an import, a bulk action) would leave its appended rows in every row it
     // touched, read again by every busy tick: one more write (adjacent rows: one block) clears them.
-    if (table && journaled.length >= BULK_JOURNAL_CLEAR) {
+    if (table && journaled.size >= BULK_JOURNAL_CLEAR) {
       try {
         for (const id of journaled) table.set(id, 'journal', '');
         table.commit();
@@ -368,8 +373,32 @@ export class AppContext {
     }
   }
 
+  /**
+   * A deleted job's row is kept (id and journal only) until its last rows are known to be appended;
+   * the first commit after that blanks it, so nothing of the job outlives it (the row is reused by the
+   * next new job). A tombstone stays while its journal is pending, while this commit journals rows
+   * into it (they must travel in the same write as the change they record, not in a property written
+   * after the table), and in the commit that deletes the job (its job.delete row goes there). It also
+   * stays for a lease after its newest row: a run under way when the job was deleted records into it.
+   */
+  private freeTombstones(loaded: Loaded, journaled: ReadonlySet<string>): void {
+    const table = loaded.table;
+    const mark = loaded.logMark();
+    const live = new Set(table.jobIds());
+    const nowMs = this.now().getTime();
+    for (const id of table.rowIds()) {
+      if (live.has(id) || journaled.has(id) || table.isStaged(id)) continue;
+      const journal: Journal | null = readJournal(table.get(id, 'journal'));
+      const entries = [...(journal?.runs ?? []).map((r) => r.finished_at ?? r.started_at ?? ''), ...(journal?.audit ?? []).map((a) => a.at)];
+      const times = entries.map((t) => Date.parse(t)).filter((t) => !Number.isNaN(t));
+      if (isPending(journal, mark)) continue;
+      if (times.length > 0 && nowMs - Math.max(...times) < TOMBSTONE_KEEP_MS) continue;
+      table.free(id);
+    }
+  }
+
   /** Stages each row into the journal of its job's row (live or tombstone), the rest into the property journal. */
-  private journal(loaded: Loaded, tag: number, runs: RunDto[], audit: AuditDto[], dropped: number): string[] {
+  private journal(loaded: Loaded, tag: number, runs: RunDto[], audit: AuditDto[], dropped: number): Set<string> {
     const byJob = new Map<string, Journal>();
     const orphan: Journal = { c: tag, runs: [], audit: [], dropped };
     const table = loaded.tableLoaded() ? loaded.table : null;
@@ -387,7 +416,7 @@ export class AppContext {
     for (const [jobId, j] of byJob) table!.set(jobId, 'journal', encodeJournal(j, ROW_JOURNAL_BYTES));
     if (orphan.runs.length > 0 || orphan.audit.length > 0 || dropped > 0) loaded.snapshot.set(KEYS.journal, encodeJournal(orphan, PROPERTY_JOURNAL_BYTES));
     else if (loaded.snapshot.get(KEYS.journal) !== null) loaded.snapshot.delete(KEYS.journal);
-    return [...byJob.keys()];
+    return new Set(byJob.keys());
   }
 
   /** The recovered rows that the hidden tabs do not hold yet (a commit may have died after its append). */

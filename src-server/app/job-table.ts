@@ -62,7 +62,7 @@ export class JobTable {
 
   /**
    * Reads columns A–D of every row in one getValues (plus opening the tab). `journalDone(text)` says
-   * whether a tombstone's journal is known to be appended: such rows are reused by new jobs.
+   * whether a journal is known to be appended (it is then cleared with the row's next write).
    */
   static load(spreadsheets: Spreadsheets, journalDone: (journal: string) => boolean = () => false): JobTable {
     const table = new JobTable(spreadsheets, journalDone);
@@ -79,10 +79,7 @@ export class JobTable {
       const row: Row = { sheetRow: i + 2, cells };
       table.rows.push(row);
       if (!cells[0]) table.blankRows.push(row);
-      else if (!table.byId.has(cells[0])) {
-        table.byId.set(cells[0], row);
-        if (!cells[1] && journalDone(cells[3] ?? '')) table.blankRows.push(row);
-      }
+      else if (!table.byId.has(cells[0])) table.byId.set(cells[0], row);
     });
     return table;
   }
@@ -157,6 +154,23 @@ export class JobTable {
     this.set(id, 'sync', '');
   }
 
+  /** Frees a tombstone whose journal is known to be appended: the row is blanked for reuse. */
+  free(id: string): void {
+    const row = this.byId.get(id);
+    if (!row || row.cells[1]) return;
+    for (const column of ['definition', 'state', 'journal', 'sync'] as const) this.set(id, column, '');
+    row.cells[0] = '';
+    this.staged.get(row)!.set(COLUMN_INDEX.id, '');
+    this.byId.delete(id);
+    this.blankRows.push(row);
+  }
+
+  /** Whether this execution staged a change to the row of `id`. */
+  isStaged(id: string): boolean {
+    const row = this.byId.get(id);
+    return !!row && this.staged.has(row);
+  }
+
   hasChanges(): boolean {
     return this.staged.size > 0;
   }
@@ -219,7 +233,7 @@ export class JobTable {
   }
 
   private newRow(id: string): Row {
-    // Reuse a blank row (or a tombstone whose rows are appended) that this change leaves alone.
+    // Reuse a blank row (a freed tombstone) that this change leaves alone.
     const index = this.blankRows.findIndex((r) => !this.staged.has(r));
     const reused = index >= 0 ? this.blankRows.splice(index, 1)[0]! : null;
     if (reused?.cells[0]) this.byId.delete(reused.cells[0]);
@@ -229,7 +243,7 @@ export class JobTable {
     row.cells = [id, '', '', ''];
     row.sync = '';
     this.byId.set(id, row);
-    // Every cell is written anew: a reused row may hold an old state, journal or sync.
+    // Every cell is written anew (a freed row's cells are blank, but its blanking may not be written yet).
     this.staged.set(row, new Map<number, string>(reused ? [[0, id], [1, ''], [2, ''], [3, ''], [4, '']] : [[0, id]]));
     return row;
   }

@@ -21,8 +21,9 @@ export function rotationSlack(keep: number): number {
 
 /**
  * Where a log tab ends: its last row with content (the header counts) and its grid's rows. Kept in a
- * property after each append (under the lock, like the append itself), so that the next append writes
- * at once, with no call to find the end or to check the grid.
+ * property after each append (under the lock, like the append itself): while the tab's end is still
+ * the remembered one, the next append needs no grid check and no formats (the rows below the data
+ * carry them).
  */
 export interface TableEnd {
   last: number;
@@ -95,15 +96,17 @@ export class SheetTable<T> {
 
   /**
    * Appends in one write, then trims to the newest `keep` rows when past the slack. With `known` (the
-   * end remembered after the last append) the write needs no call to find the end or check the grid.
-   * Returns the end after the append, to remember.
+   * end remembered after the last append, still the tab's end) the write needs no grid check and no
+   * formats. Returns the end after the append, to remember.
    */
   append(records: readonly T[], keep: number, known: TableEnd | null = null): TableEnd | null {
     if (records.length === 0) return known;
     const tab = this.open(true);
     if (!tab) return known;
-    const end = known && !this.created ? known : null;
-    const last = Math.max(1, end ? end.last : tab.lastRow());
+    // The end is always read (one call): the hidden tabs can be edited by hand, and a remembered end
+    // that is wrong would write over rows. The remembered grid and formats hold while the end matches.
+    const last = Math.max(1, tab.lastRow());
+    const end = known && !this.created && known.last === last ? known : null;
     let grid = end ? end.grid : tab.gridRows();
     const values = records.map((r) => this.codec.toRow(r));
     const rowFormat = this.codec.columns.map((c) => (this.codec.textColumns.has(c) ? '@' : '0'));

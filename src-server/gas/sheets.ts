@@ -22,10 +22,18 @@ export function literalCell(value: unknown, numberFormat: string | undefined): u
   return FORMULA_LIKE.test(value) ? `'${value}` : value;
 }
 
-function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string, wrote: () => void): SheetTab {
+function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string, wrote: () => void, onForget: (forget: () => void) => void): SheetTab {
   // The grid size, read once and kept up to date by this wrapper's own inserts and deletes: a block
-  // write then costs no size calls after the first (tabs are written by one execution at a time).
+  // write then costs no size calls after the first. Only valid while no other execution can write
+  // the tab: the hidden tabs are written under the script lock, and between two locked phases of one
+  // execution (a tick's claim and record) another execution may append to or trim them. So the size
+  // is forgotten at every flush, which ends every locked section (withLock); a write after it reads
+  // the size again. (A stale size made an append insert rows in the middle of another execution's
+  // rows, or write past a grid that a trim had shrunk.)
   let grid: { rows: number; cols: number } | null = null;
+  onForget(() => {
+    grid = null;
+  });
   const size = (): { rows: number; cols: number } => (grid ??= { rows: sheet.getMaxRows(), cols: sheet.getMaxColumns() });
   const growGrid = (lastRow: number, lastCol: number): void => {
     const g = size();
@@ -125,6 +133,11 @@ export function createSpreadsheets(): Spreadsheets {
   let activeUrl: string | null = null;
   let activeZone: string | null = null;
   const tabs = new Map<string, SheetTab>();
+  // Each tab wrapper's "forget the cached grid size" (run at every flush).
+  const forgetSizes: (() => void)[] = [];
+  const remember = (forget: () => void): void => {
+    forgetSizes.push(forget);
+  };
   // Tab names are unique ignoring case ("Shared" and "shared" are one tab: insertSheet refuses the
   // second), but getSheetByName is observed to match case-sensitively: a miss is retried against
   // the names of all tabs, so the tab found is the one Sheets would refuse to create again.
@@ -148,7 +161,7 @@ export function createSpreadsheets(): Spreadsheets {
       const { ss, id } = open(spreadsheetId);
       const found = findSheet(ss, tabName);
       if (!found) return null;
-      const tab = wrapSheet(found.sheet, id, found.name, markDirty);
+      const tab = wrapSheet(found.sheet, id, found.name, markDirty, remember);
       tabs.set(key, tab);
       return tab;
     },
@@ -165,7 +178,7 @@ export function createSpreadsheets(): Spreadsheets {
       }
       markDirty();
       if (options?.hidden) sheet.hideSheet();
-      const tab = wrapSheet(sheet, id, tabName, markDirty);
+      const tab = wrapSheet(sheet, id, tabName, markDirty, remember);
       tabs.set(tabKey(spreadsheetId || null, tabName), tab);
       return tab;
     },
@@ -174,6 +187,7 @@ export function createSpreadsheets(): Spreadsheets {
       return ss.getSheets().map((s) => ({ name: s.getName(), hidden: s.isSheetHidden() }));
     },
     flush() {
+      for (const forget of forgetSizes) forget();
       if (!dirty) return;
       SpreadsheetApp.flush();
       dirty = false;

@@ -16,6 +16,37 @@ describe('execution limits', () => {
     expect(rt.properties.script.after).toBeUndefined();
   });
 
+  it('killAt: kills the next execution as it is about to make its n-th call; earlier writes stay, the lock is released', async () => {
+    const rt = scriptRuntime(`function work() {
+      var lock = LockService.getScriptLock();
+      lock.waitLock(1000);
+      var props = PropertiesService.getScriptProperties();
+      props.setProperty('first', '1');
+      SpreadsheetApp.getActive().getSheets()[0].getRange(1, 1).setValue('written');
+      props.setProperty('second', '2');
+      lock.releaseLock();
+      return 'done';
+    }
+    function locked() { var lock = LockService.getScriptLock(); return lock.tryLock(1); }`, { latency: { '*': 0 } });
+    // Calls: getScriptLock, waitLock, getScriptProperties, setProperty, getActive, getSheets, getRange, setValue, setProperty (9th).
+    rt.killAt(9, { fn: 'work' });
+    expect(rt.run('locked').value).toBe(true); // another function: not armed, lock free again after it
+    const r = rt.run('work');
+    expect(r).toMatchObject({ ok: false, killed: true, error: { name: 'Exception', message: 'Exceeded maximum execution time' } });
+    expect(rt.properties.script.first).toBe('1');
+    expect(rt.properties.script.second).toBeUndefined();
+    expect(rt.spreadsheets.values(rt.spreadsheetId, 'Sheet1')[0]![0]).toBe('written');
+    // Killed while holding the lock: released as the execution ended. One-shot: the next run completes.
+    expect(rt.run('locked').value).toBe(true);
+    expect(rt.run('work')).toMatchObject({ ok: true, value: 'done' });
+    // On a worker thread too.
+    const killed = await rt.runAsync('work', [], { killAtCall: 2 });
+    expect(killed).toMatchObject({ killed: true, calls: { 'LockService.getScriptLock': 1 } });
+    expect((await rt.runAsync('locked')).value).toBe(true);
+    await rt.close();
+    expect(() => rt.killAt(0)).toThrow(/call number/);
+  });
+
   it('counts modelled latency toward the 6 minutes', () => {
     const rt = scriptRuntime(`function chatty() { var s = SpreadsheetApp.getActive().getSheets()[0]; for (var i = 0; i < 5000; i++) s.getRange(1, 1).setValue(i); }`);
     const r = rt.run('chatty');

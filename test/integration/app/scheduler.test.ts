@@ -273,8 +273,8 @@ test('service calls: a busy tick lists triggers once, mints one id, opens no mai
   expect(c['Utilities.getUuid']).toBe(1);
   expect(c['SpreadsheetApp.Spreadsheet.getUrl']).toBeUndefined(); // no mail asked for
   expect(c['SpreadsheetApp.Spreadsheet.getId']).toBe(1);
-  // Grid size is read once per tab written (A, B, the run history's first append), not once per write;
-  // the jobs tab's rows are rewritten inside its grid.
+  // Grid size is read once per tab written (A, B, and the run history at its first append: then its
+  // grid is remembered), not once per write; the jobs tab's rows are rewritten inside its grid.
   expect(c['SpreadsheetApp.Sheet.getMaxRows']).toBe(3);
   const health = rt.run('testCall', 'health', []);
   expect(health.calls['PropertiesService.Properties.getProperties']).toBe(1);
@@ -302,7 +302,7 @@ test('runs of one tick each keep their own start, end and duration', () => {
   expect(Number(mid.duration_ms)).toBeGreaterThan(Number(tiny.duration_ms)); // 1,200 videos take longer than 12
 });
 
-test('run now: the hidden history and audit tabs cost four calls (open each, one write each), and a remembered end survives a killed append', () => {
+test('run now: the hidden history and audit tabs cost six calls (open, read the end, write: each), and a killed append overwrites nothing', () => {
   const rt = runtime('2026-01-05T12:00:00Z');
   const id = createJob(rt, DAILY);
   const runNow = () => {
@@ -313,15 +313,15 @@ test('run now: the hidden history and audit tabs cost four calls (open each, one
   runNow(); // the first append of each tab learns where it ends
   const c = runNow();
   // Jobs tab: opened once, read by the claim phase (the record phase reuses that copy), its row written
-  // by each phase (claim, record).
-  // History and audit tabs: opened once each, one write each, no call to find their end or format.
+  // by each phase (claim, record). History and audit tabs: opened once each, their end read and one
+  // write each; no grid check and no formats while the end is the remembered one.
   expect(c['SpreadsheetApp.Spreadsheet.getSheetByName']).toBe(3);
-  expect(c['SpreadsheetApp.Sheet.getLastRow']).toBe(1);
+  expect(c['SpreadsheetApp.Sheet.getLastRow']).toBe(3);
   expect(c['SpreadsheetApp.Range.setValues']).toBe(4);
   expect((c['SpreadsheetApp.Range.setNumberFormats'] ?? 0) + (c['SpreadsheetApp.Sheet.getMaxRows'] ?? 0)).toBe(0);
 
   // An execution killed after its history append and before it stored the new end and mark: the
-  // next one finds its journal pending, so it appends after the real end, overwriting nothing.
+  // next one reads the tab's real end, so it appends after it, overwriting nothing.
   const before = runRows(rt).length;
   const props = rt.properties.script;
   const mark = props['meta:log_mark']!;

@@ -153,21 +153,24 @@ describe('killed executions', () => {
 });
 
 describe('rows of deleted jobs', () => {
-  test('a deleted job keeps its row while its rows wait to be appended, then a new job takes it', () => {
+  test('a deleted job keeps its row while its rows wait to be appended and a run could still record, then a new job takes it', () => {
     const w = world();
-    const app = createSchedulerApp(w.deps);
-    const first = app.createJob(daily, owner).job;
-    app.deleteJob(first.id, owner);
+    const first = createSchedulerApp(w.deps).createJob(daily, owner).job;
+    createSchedulerApp(w.deps).deleteJob(first.id, owner);
     const table = () => w.spreadsheets.tab('_y2s_jobs')!.rows;
     expect(table()).toHaveLength(2); // header + the tombstone
     expect(String(table()[1]![0])).toBe(first.id);
-    // A later execution (this one reuses its own copy of the table, read before the delete).
-    const second = createSchedulerApp(w.deps).createJob({ ...daily, name: 'Second' }, owner).job;
-    // The tombstone's rows were appended (the mark covers them): the new job took its row.
-    expect(table()).toHaveLength(2);
-    expect(String(table()[1]![0])).toBe(second.id);
-    expect(table()[1]![4]).toBe('');
-    expect(auditActions(w)).toEqual(['job.create', 'job.delete', 'job.create']);
+    // Within a lease of its newest row the tombstone stays (a run claimed before the delete records into it).
+    createSchedulerApp(w.deps).createJob({ ...daily, name: 'Second' }, owner);
+    expect(String(table()[1]![0])).toBe(first.id);
+    // Past it, the next change frees the row, and a later new job takes it.
+    w.clock.set('2026-01-05T12:08:00Z');
+    createSchedulerApp(w.deps).createJob({ ...daily, name: 'Third' }, owner);
+    expect(String(table()[1]![0])).toBe('');
+    const fourth = createSchedulerApp(w.deps).createJob({ ...daily, name: 'Fourth' }, owner).job;
+    expect(String(table()[1]![0])).toBe(fourth.id);
+    expect(table()).toHaveLength(4);
+    expect(auditActions(w)).toEqual(['job.create', 'job.delete', 'job.create', 'job.create', 'job.create']);
   });
 
   test('a tombstone whose journal is not appended yet is not reused', () => {
