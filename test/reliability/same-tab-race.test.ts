@@ -160,8 +160,11 @@ async function buildScenario(aMode: AMode, path: Path, variant: Variant): Promis
     const runC = ['runNow', [c, OWNER]];
     const cCalls = await callsOf(dir, rt, 'testCall', runC);
     const stores = cCalls.flatMap((name, i) => (name === 'PropertiesService.Properties.setProperties' ? [i + 1] : []));
-    // The record phase stores state, appends, then stores the log mark: killed at the call after the state.
-    rt.killAt(stores.at(-2)! + 1, { fn: 'testCall' });
+    // The record phase writes the properties, then the jobs tab (state and journal), appends, then
+    // stores the log mark: killed at the call after its jobs-tab write.
+    const recordProperties = stores.at(-2)!;
+    const tableWrite = cCalls.findIndex((name, i) => i + 1 > recordProperties && name === 'SpreadsheetApp.Range.setValues') + 1;
+    rt.killAt(tableWrite + 1, { fn: 'testCall' });
     const killed = rt.run('testCall', ...runC);
     if (!killed.killed || !jobOf(rt, c).journal.includes('"runs":[{') || historyRows(rt).some((r) => r.job_id === c)) throw new Error('C was not killed between its record and its append');
     // A spreadsheet with a long history at its retention (100 rows, trimmed at 120): the runs tab
