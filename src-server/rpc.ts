@@ -11,6 +11,8 @@ import type {
   Actor,
   ApiKeyDto,
   AppErrorDto,
+  AuditDto,
+  AuditQuery,
   BulkAction,
   BulkResult,
   CalendarDto,
@@ -39,11 +41,12 @@ import { createGasApp } from './gas/context';
 import type { DiagnosticsReport } from './app/diagnostics';
 import { writeExportToTab, type ExportTabResult } from './app/export-tab';
 import { runGasDiagnostics } from './gas/probe';
+import { activateTab, webAppUrl } from './gas/ui-tabs';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: AppErrorDto };
 
 /** A surface the menu or a surface can open (the file name of its built HTML). */
-export type Surface = 'sidebar' | 'wizard' | 'manager' | 'calendar' | 'settings' | 'keys' | 'diagnostics';
+export type Surface = 'sidebar' | 'wizard' | 'manager' | 'calendar' | 'settings' | 'keys' | 'diagnostics' | 'audit';
 
 /** The menu/dialog entry points main.ts defines (they need HtmlService); surfaces call them too. */
 export interface UiEntryPoints {
@@ -55,6 +58,8 @@ export interface UiEntryPoints {
   openSettings(): void;
   openApiKeys(): void;
   openDiagnostics(): void;
+  /** The audit log viewer; with a job id, filtered to that job. */
+  openAuditLog(jobId?: string): void;
 }
 
 function toErrorDto(err: unknown): AppErrorDto {
@@ -273,4 +278,82 @@ export function suggestSchedule(request: SuggestScheduleRequest): Result<Schedul
 /** A job's upload patterns, freshness, anomalies and a cheaper schedule with the same freshness. */
 export function jobInsights(id: string): Result<JobInsightsDto> {
   return answer(({ app }) => app.jobInsights(id));
+}
+
+// ---------------------------------------------------------------- UX: open a tab, API base URL, audit viewer, calendar in one call
+
+/**
+ * "Open the tab" after a run: a tab of this spreadsheet becomes the active sheet; a tab of another
+ * spreadsheet is answered as its URL (the surface opens it). `opened` is false when the tab does not
+ * exist yet (the job has not written it).
+ */
+export function openJobTab(jobId: string): Result<{ tab: string; url: string | null; opened: boolean }> {
+  return answer(({ app }) => {
+    const job = app.getJob(jobId);
+    const tab = job.config.target_tab_name;
+    if (job.config.target_sheet_id) {
+      return { tab, url: `https://docs.google.com/spreadsheets/d/${encodeURIComponent(job.config.target_sheet_id)}/edit`, opened: false };
+    }
+    const shown = activateTab(tab);
+    return shown ? { tab: shown.tab, url: shown.url, opened: true } : { tab, url: null, opened: false };
+  });
+}
+
+/** What the keys dialog shows for HTTP clients: the API's base URL (null until deployed as a web app). */
+export function apiInfo(): Result<{ base_url: string | null }> {
+  return answer(() => {
+    const url = webAppUrl();
+    return { base_url: url ? `${url.replace(/\/+$/, '')}/api/v1` : null };
+  });
+}
+
+export type AuditLogPage = Page<AuditDto> & { actors: string[]; actions: string[]; jobs: { id: string; name: string }[] };
+
+/**
+ * The audit log viewer: a page of rows (newest first) with filters by job, actor and action, and the
+ * choices of each filter (actors and actions of the newest 200 rows, plus the current filter's value).
+ */
+export function auditLog(query: AuditQuery): Result<AuditLogPage> {
+  return answer(({ app }) => {
+    const q = query ?? {};
+    const page = app.audit(q);
+    const recent = app.audit({ page: 1, page_size: 200 }).items;
+    const distinct = (values: string[]) => [...new Set(values.filter(Boolean))].sort();
+    const jobs = app.listJobs({ page: 1, page_size: 200, sort: 'name', order: 'asc' }).items.map((j) => ({ id: j.id, name: j.config.name }));
+    return {
+      ...page,
+      actors: distinct([...recent.map((a) => a.actor), q.actor ?? '']),
+      actions: distinct([...recent.map((a) => a.action), q.action ?? '']),
+      jobs,
+    };
+  });
+}
+
+export type CalendarStartDto = CalendarDto & {
+  now: string;
+  jobs: { id: string; name: string; paused: boolean; timezone: string }[];
+  /** The zone the jobs share, or the spreadsheet's default zone when they differ ("job zone" mode). */
+  job_zone: string;
+};
+
+/**
+ * The calendar's first view (and each refresh) in one round trip: the month (`month` null: the
+ * server's current month in the zone), the server's clock, and the jobs' paused state and zones.
+ * `timeZone` null: the jobs' zone (job_zone).
+ */
+export function calendarStart(month: string | null, timeZone: string | null): Result<CalendarStartDto> {
+  return answer(({ app }) => {
+    const jobs = app.listJobs({ page: 1, page_size: 200 }).items;
+    const zones = [...new Set(jobs.map((j) => j.config.timezone))];
+    const jobZone = zones.length === 1 ? zones[0]! : app.getSettings().default_timezone;
+    const zone = timeZone || jobZone;
+    const now = app.monitor().now;
+    const current = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit' }).format(new Date(now)).slice(0, 7);
+    return {
+      ...app.calendar(month || current, zone),
+      now,
+      job_zone: jobZone,
+      jobs: jobs.map((j) => ({ id: j.id, name: j.config.name, paused: j.paused, timezone: j.config.timezone })),
+    };
+  });
 }

@@ -245,6 +245,8 @@ export interface AuditQuery {
   page_size?: number;
   job_id?: string;
   action?: string;
+  /** 'user:alice@example.com', 'api:k_…', 'system' (as the rows name the actor). */
+  actor?: string;
   since?: string;
 }
 

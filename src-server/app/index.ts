@@ -387,7 +387,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       if (q.since && Number.isNaN(since)) throw new AppError(422, 'validation_failed', 'since: expected an ISO date-time', [{ path: 'since', message: 'expected an ISO date-time' }]);
       const rows = ctx.logs.audit
         .all()
-        .filter((a) => (!q.job_id || a.job_id === q.job_id) && (!q.action || a.action === q.action) && (since === null || Date.parse(a.at) >= since));
+        .filter((a) => (!q.job_id || a.job_id === q.job_id) && (!q.action || a.action === q.action) && (!q.actor || a.actor === q.actor) && (since === null || Date.parse(a.at) >= since));
       return pageOf(newestFirst(rows), q.page, q.page_size);
     },
 

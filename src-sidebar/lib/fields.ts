@@ -5,6 +5,7 @@
  */
 import type { JobConfig } from '../../src-server/domain/job';
 import type { Settings } from '../../src-server/app/contract';
+import type { Column, OutputMode } from '../../src-server/domain/catalogue';
 import { RpcError } from '../rpc';
 
 /** The label each job field has in the wizard (typed: a new schema field must be named here). */
@@ -92,3 +93,16 @@ export function humanFieldIssues(err: unknown, labels: Labels): Record<string, s
   if (!(err instanceof RpcError)) return {};
   return Object.fromEntries(Object.entries(err.fieldIssues()).map(([path, message]) => [path, humanIssue(path, message, labels)]));
 }
+
+/** Column names as people read them (the sheet's header row keeps the keys unless the job asks otherwise). */
+export const COLUMN_LABELS: Record<Column, string> = {
+  video_id: 'Video ID', title: 'Title', published_at: 'Published', url: 'URL', views: 'Views', likes: 'Likes', comments: 'Comments',
+  duration: 'Duration', channel: 'Channel', thumbnail: 'Thumbnail', tags: 'Tags', description: 'Description', is_short: 'Is Short',
+};
+
+/** Output modes: a name and one line on what a run does to the tab. */
+export const OUTPUT_MODE_TEXT: Record<OutputMode, { label: string; explain: string }> = {
+  upsert: { label: 'Update and add', explain: 'Each run updates the rows of videos already in the tab (found by Video ID) and adds new videos.' },
+  append: { label: 'Add new only', explain: 'Each run adds videos not in the tab yet; rows already written are never changed.' },
+  overwrite: { label: 'Replace all', explain: 'Each run clears the table and writes it again from scratch.' },
+};
