@@ -331,7 +331,7 @@ export function auditLog(query: AuditQuery): Result<AuditLogPage> {
 
 export type CalendarStartDto = CalendarDto & {
   now: string;
-  jobs: { id: string; name: string; paused: boolean; timezone: string }[];
+  jobs: { id: string; name: string; paused: boolean; timezone: string; tab: string }[];
   /** The zone the jobs share, or the spreadsheet's default zone when they differ ("job zone" mode). */
   job_zone: string;
 };
@@ -353,7 +353,7 @@ export function calendarStart(month: string | null, timeZone: string | null): Re
       ...app.calendar(month || current, zone),
       now,
       job_zone: jobZone,
-      jobs: jobs.map((j) => ({ id: j.id, name: j.config.name, paused: j.paused, timezone: j.config.timezone })),
+      jobs: jobs.map((j) => ({ id: j.id, name: j.config.name, paused: j.paused, timezone: j.config.timezone, tab: j.config.target_tab_name })),
     };
   });
 }

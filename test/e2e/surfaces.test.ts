@@ -262,6 +262,10 @@ test('settings and API keys: save, create shows the key once, revoke', async () 
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByText('Saved.').waitFor();
   await page.getByLabel('Key name').fill('CI');
+  // The scope has no default: without a choice the key is not created.
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await page.getByText('Scope: choose what the key may do').waitFor();
+  await page.getByRole('radio', { name: /^Read only/ }).check();
   await page.getByRole('button', { name: 'Create key' }).click();
   const secret = await page.getByLabel('New API key').inputValue();
   expect(secret).toMatch(/^y2s_k_/);

@@ -3,14 +3,18 @@
  * failed, missed …), month navigation, a heat tint by runs per day, and a day panel to manage jobs.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { CalendarDay, CalendarDto, JobDetailDto } from '../../../src-server/app/contract';
+import type { CalendarDay, JobDetailDto } from '../../../src-server/app/contract';
+import type { CalendarStartDto } from '../../../src-server/rpc';
 import { html } from '../../lib/html';
 import { rpc, errorMessage } from '../../rpc';
 import { ErrorBanner, Loading } from '../../lib/components';
-import { fmtTime, viewerZone } from '../../lib/format';
+import { fmtTime, viewerZone, zoneAbbrev } from '../../lib/format';
+import { usePageVisible, usePolling } from '../../lib/host';
+import { RunFeedback, useRunNow } from '../../lib/run';
+import { useZoneMode, ZoneSwitch } from '../../lib/zone-mode';
 import { Wizard } from '../wizard/Wizard';
 
-const KINDS = ['scheduled', 'succeeded', 'failed', 'missed', 'partial', 'skipped', 'deferred'] as const;
+const LEGEND: [string, string][] = [['succeeded', 'Succeeded'], ['partial', 'Partial'], ['missed', 'Missed'], ['failed', 'Failed'], ['scheduled', 'Scheduled']];
 const WEEK = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 const monthOf = (d: Date, tz: string): string =>
@@ -25,49 +29,59 @@ function shiftMonth(month: string, by: number): string {
 const monthTitle = (month: string): string =>
   new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T12:00:00Z`));
 
-/** 0..4 heat level from a day's run count relative to the month's busiest day. */
-const heat = (count: number, max: number): number => (count <= 0 || max <= 0 ? 0 : Math.min(4, Math.ceil((count / max) * 4)));
+
+/** A day's worst outcome: the day's tint and what the legend names. */
+const OUTCOME_ORDER = ['failed', 'missed', 'partial', 'succeeded'] as const;
+function dayOutcome(d: CalendarDay | undefined): string {
+  const kinds = new Set((d?.entries ?? []).map((e) => e.kind));
+  return OUTCOME_ORDER.find((k) => kinds.has(k)) ?? '';
+}
+/** Chips worth seeing first: problems, then runs that happened, then what is scheduled; by time within. */
+const CHIP_RANK: Record<string, number> = { failed: 0, missed: 1, partial: 2, deferred: 3, succeeded: 4, skipped: 5, scheduled: 6 };
+const CHIPS_PER_DAY = 3;
+const REFRESH_MS = 60_000;
 
 export function Calendar() {
-  const tz = viewerZone();
-  const [month, setMonth] = useState(() => monthOf(new Date(), tz));
-  const [data, setData] = useState<CalendarDto | null>(null);
+  const mode = useZoneMode();
+  const [month, setMonth] = useState<string | null>(null);
+  const [data, setData] = useState<CalendarStartDto | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [day, setDay] = useState<string | null>(null);
   const [notice, setNotice] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
+  const visible = usePageVisible();
+  const { runs, start, dismiss } = useRunNow();
+  // "Job zone": the zone the jobs share (else the spreadsheet's default), as the server answers it.
+  const tz = mode === 'mine' ? viewerZone() : data?.job_zone ?? viewerZone();
 
-  const [serverNow, setServerNow] = useState<Date | null>(null);
-  const [ready, setReady] = useState(false);
-  // Start at the server's month ("today" follows the server clock, which is virtual locally).
-  useEffect(() => {
-    rpc.monitorView()
-      .then((m) => { const d = new Date(m.now); setServerNow(d); setMonth(monthOf(d, tz)); }, () => undefined)
-      .finally(() => setReady(true));
-  }, []);
-
-  const [paused, setPaused] = useState<Record<string, boolean>>({});
+  // One round trip per view: the month (null: the server's current one), its clock and the jobs' state.
   const load = useCallback(async () => {
     try {
-      rpc.listJobs({ page_size: 200 }).then((p) => setPaused(Object.fromEntries(p.items.map((j) => [j.id, j.paused]))), () => undefined);
-      setData(await rpc.calendarView(month, tz));
+      const next = await rpc.calendarStart(month, mode === 'mine' ? viewerZone() : null);
+      setData(next);
+      if (month === null) setMonth(next.month);
       setError(null);
     } catch (err) {
       setError(err);
     }
-  }, [month]);
-  useEffect(() => { if (ready) { setData(null); void load(); } }, [load, ready]);
-
+  }, [month, mode]);
+  useEffect(() => { void load(); }, [load]);
+  // While open and visible: refreshed every minute (runs land, the schedule moves on).
+  usePolling(load, REFRESH_MS, visible && !editing);
+  const serverNow = data ? new Date(data.now) : null;
+  const paused = Object.fromEntries((data?.jobs ?? []).map((j) => [j.id, j.paused]));
+  const tabOf = (id: string): string => data?.jobs.find((j) => j.id === id)?.tab ?? '';
   /** Another month: the selected day belongs to the old one, so the day panel starts empty again. */
   const showMonth = (next: string) => { if (next !== month) setDay(null); setMonth(next); };
+  const shown = data && data.month === month ? data : null;
 
   if (editing) return html`<${Wizard} jobId=${editing} onDone=${(_j: JobDetailDto | null) => { setEditing(null); void load(); }} />`;
 
-  const byDate = new Map<string, CalendarDay>((data?.days ?? []).map((d) => [d.date, d]));
+  if (!month) return html`<main class="page calendar"><${ErrorBanner} error=${error && errorMessage(error)} onRetry=${load} />${error ? null : html`<${Loading} />`}</main>`;
+  const byDate = new Map<string, CalendarDay>((shown?.days ?? []).map((d) => [d.date, d]));
   const [y, m] = month.split('-').map(Number) as [number, number];
   const first = new Date(Date.UTC(y, m - 1, 1)).getUTCDay();
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const max = Math.max(0, ...(data?.days ?? []).map((d) => d.run_count));
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(serverNow ?? new Date());
   const cells: (string | null)[] = [...Array(first).fill(null), ...Array.from({ length: days }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`)];
   while (cells.length % 7) cells.push(null);
@@ -76,8 +90,9 @@ export function Calendar() {
 
   async function act(kind: 'run' | 'pause' | 'resume', jobId: string, name: string) {
     setNotice('');
+    setError(null);
     try {
-      if (kind === 'run') { const r = await rpc.runJobNow(jobId); setNotice(`${name}: ${r.status}, ${r.videos_added} added.`); }
+      if (kind === 'run') { await start(jobId); }
       else if (kind === 'pause') { await rpc.pauseJob(jobId); setNotice(`${name} paused.`); }
       else { await rpc.resumeJob(jobId); setNotice(`${name} resumed.`); }
       await load();
@@ -106,28 +121,29 @@ export function Calendar() {
         <button onClick=${() => showMonth(shiftMonth(month, 1))}>Next<span class="sr-only"> month</span> ›</button>
       </div>
     </div>
-    <div class="legend row small" aria-label="Legend">
-      ${KINDS.slice(0, 5).map((k) => html`<span key=${k} class="row"><span class=${`dot ${k}`} aria-hidden="true"></span>${k}</span>`)}
-      <span class="row">Runs per day: ${[0, 1, 2, 3, 4].map((h) => html`<span key=${h} class=${`heat-swatch h${h}`} aria-hidden="true"></span>`)}</span>
-      <span class="muted">Times in ${tz}</span>
+    <div class="spread cal-bar">
+      <ul class="legend small" aria-label="Legend: a day is tinted by its worst outcome">
+        ${LEGEND.map(([k, label]) => html`<li key=${k}><span class=${`swatch o-${k}`} aria-hidden="true"></span>${label}</li>`)}
+      </ul>
+      <${ZoneSwitch} jobZoneLabel=${`Job zone (${data?.job_zone ?? '…'})`} />
     </div>
-    <${ErrorBanner} error=${error && errorMessage(error)} onRetry=${load} />
-    ${notice ? html`<div class="banner info" role="status">${notice}</div>` : null}
+    ${error ? html`<${ErrorBanner} error=${errorMessage(error)} onRetry=${load} />` : notice ? html`<div class="banner info" role="status">${notice}</div>` : null}
     <div class="cal-layout">
       <div>
-        ${!data && !error ? html`<${Loading} />` : null}
-        ${data ? html`<table class="month" role="grid" aria-label=${`${monthTitle(month)} calendar`} onKeyDown=${onGridKey}>
+        ${!shown && !error ? html`<${Loading} />` : null}
+        ${shown ? html`<table class="month" role="grid" aria-label=${`${monthTitle(month)} calendar`} onKeyDown=${onGridKey}>
           <thead><tr>${WEEK.map((w) => html`<th scope="col" key=${w}>${w}</th>`)}</tr></thead>
           <tbody>${weeks.map((week, wi) => html`<tr key=${wi}>${week.map((date, di) => {
             if (!date) return html`<td key=${`e${di}`} class="blank"></td>`;
             const d = byDate.get(date);
-            const entries = d?.entries ?? [];
-            const label = ` ${monthTitle(month).split(' ')[0]}: ${entries.length} occurrence(s), ${d?.run_count ?? 0} run(s). `;
-            return html`<td key=${date} class=${`h${heat(d?.run_count ?? 0, max)}${date === today ? ' today' : ''}${date === day ? ' sel' : ''}`}>
+            const entries = [...(d?.entries ?? [])].sort((a, b) => (CHIP_RANK[a.kind] ?? 9) - (CHIP_RANK[b.kind] ?? 9) || a.at.localeCompare(b.at));
+            const outcome = dayOutcome(d);
+            const label = ` ${monthTitle(month).split(' ')[0]}: ${entries.length} occurrence(s), ${d?.run_count ?? 0} run(s)${outcome ? `, worst outcome ${outcome}` : ''}. `;
+            return html`<td key=${date} class=${`${outcome ? `o-${outcome}` : ''}${date === today ? ' today' : ''}${date === day ? ' sel' : ''}`}>
               <button id=${`d-${date}`} class="day" aria-pressed=${date === day} tabIndex=${date === (day ?? today) || (!day && di === 0 && wi === 0) ? 0 : -1} onClick=${() => setDay(date)}>
                 <span class="num">${Number(date.slice(8))}</span><span class="sr-only">${label}</span>
-                ${entries.slice(0, 3).map((e, i) => html`<span key=${i} class=${`chip ${e.kind}`}>${fmtTime(e.at, tz)} ${e.job_name}</span>`)}
-                ${entries.length > 3 ? html`<span class="more">+${entries.length - 3} more</span>` : null}
+                ${entries.slice(0, CHIPS_PER_DAY).map((e, i) => html`<span key=${i} class=${`chip ${e.kind}`} title=${`${fmtTime(e.at, tz)} ${e.job_name} — ${e.kind}`}><span class="t">${fmtTime(e.at, tz)}</span> ${e.job_name}</span>`)}
+                ${entries.length > CHIPS_PER_DAY ? html`<span class="more">+${entries.length - CHIPS_PER_DAY} more</span>` : null}
               </button></td>`;
           })}</tr>`)}</tbody></table>` : null}
       </div>
@@ -136,10 +152,11 @@ export function Calendar() {
           <h2>${new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`))}</h2>
           ${!selected || selected.entries.length === 0 ? html`<p class="muted">Nothing scheduled or run on this day.</p>` : html`<ul class="list">
             ${selected.entries.map((e, i) => html`<li key=${i}>
-              <div class="spread"><strong class="ellipsis">${e.job_name}</strong><span class=${`badge ${e.kind}`}>${e.kind}</span></div>
-              <div class="small muted">${fmtTime(e.at, tz)}</div>
+              <div class="spread"><strong class="ellipsis" title=${e.job_name}>${e.job_name}</strong><span class=${`badge ${e.kind}`}>${e.kind}</span></div>
+              <div class="small muted">${fmtTime(e.at, tz)} (${zoneAbbrev(e.at, tz)})</div>
+              ${runs[e.job_id] ? html`<${RunFeedback} view=${runs[e.job_id]} name=${e.job_name} jobId=${e.job_id} tab=${tabOf(e.job_id)} compact=${true} onDismiss=${() => dismiss(e.job_id)} />` : null}
               <div class="row" style="margin-top:4px">
-                <button class="small" onClick=${() => void act('run', e.job_id, e.job_name)} aria-label=${`Run now: ${e.job_name}`}>Run now</button>
+                <button class="small" disabled=${runs[e.job_id]?.kind === 'running'} onClick=${() => void act('run', e.job_id, e.job_name)} aria-label=${`Run now: ${e.job_name}`}>${runs[e.job_id]?.kind === 'running' ? 'Running…' : 'Run now'}</button>
                 ${paused[e.job_id]
                   ? html`<button class="small" onClick=${() => void act('resume', e.job_id, e.job_name)} aria-label=${`Resume ${e.job_name}`}>Resume</button>`
                   : html`<button class="small" onClick=${() => void act('pause', e.job_id, e.job_name)} aria-label=${`Pause ${e.job_name}`}>Pause</button>`}

@@ -77,6 +77,13 @@ export function createMockBackend() {
     return j;
   };
 
+  /** Audit rows, newest first (the viewer's filters and a job's history). */
+  const audit = [
+    { id: 'a_3', at: iso(NOW - 3600_000), actor: 'user:alice@example.com', action: 'job.update', job_id: 'j_daily1', changes: JSON.stringify({ schedule_value: ['08:00', '09:00'] }) },
+    { id: 'a_2', at: iso(NOW - 2 * 3600_000), actor: 'api:k_3f9a12c4', action: 'job.pause', job_id: 'j_weekly', changes: '{}' },
+    { id: 'a_1', at: iso(NOW - 86_400_000), actor: 'user:owner@example.com', action: 'job.create', job_id: 'j_daily1', changes: JSON.stringify({ name: [null, 'Daily Sync'] }) },
+    { id: 'a_0', at: iso(NOW - 2 * 86_400_000), actor: 'user:owner@example.com', action: 'settings.update', job_id: null, changes: JSON.stringify({ daily_quota_budget: [9000, 8000] }) },
+  ];
   /** Every listJobs query the surfaces made (paging checks). */
   const listQueries: ListJobsQuery[] = [];
   const fns: Record<string, Fn> = {
@@ -140,7 +147,7 @@ export function createMockBackend() {
       manualRuns.unshift(r);
       return r;
     },
-    bulkJobs: (action: string, ids: string[]) => ({ action, results: ids.map((id) => { if (action === 'pause') fns.pauseJob!(id as never); if (action === 'resume') fns.resumeJob!(id as never); return { id, ok: true }; }) }),
+    bulkJobs: (action: string, ids: string[]) => ({ action, results: ids.map((id) => { if (action === 'pause') fns.pauseJob!(id as never); if (action === 'resume') fns.resumeJob!(id as never); if (action === 'delete') fns.deleteJob!(id as never); if (action === 'enable') Object.assign(find(id), { status: 'active' }); return { id, ok: true }; }) }),
     exportJobs: (format: string) => ({ format, content_type: 'application/json', filename: `youtube2sheets-jobs.${format}`, body: JSON.stringify(jobs.map((j) => j.config)) }),
     runDueJobs: () => ({ ran: 0, next_wake_at: null }),
     getSettings: () => settings,
@@ -151,13 +158,30 @@ export function createMockBackend() {
       keys.unshift(key);
       return { key, secret: `y2s_${key.id}_mocksecretmocksecretmocksecret1` };
     },
+    // The calendar's one-call first view (rpc.calendarStart): the month, the clock and the jobs.
+    calendarStart: (month: string | null, zone: string | null) => ({
+      ...(fns.calendarView!((month ?? '2026-01') as never) as CalendarDto), time_zone: zone ?? 'America/New_York', now: iso(NOW), job_zone: 'America/New_York',
+      jobs: jobs.map((j) => ({ id: j.id, name: j.config.name, paused: j.paused, timezone: j.config.timezone, tab: j.config.target_tab_name })),
+    }),
+    openJobTab: (id: string) => ({ tab: find(id).config.target_tab_name, url: null, opened: true }),
+    apiInfo: () => ({ base_url: 'https://script.google.com/macros/s/MOCK/exec/api/v1' }),
+    auditLog: (query: { job_id?: string; actor?: string; action?: string; page?: number; page_size?: number } = {}) => {
+      const rows = audit.filter((a) => (!query.job_id || a.job_id === query.job_id) && (!query.actor || a.actor === query.actor) && (!query.action || a.action === query.action));
+      const size = query.page_size ?? 50;
+      const page = query.page ?? 1;
+      return {
+        items: rows.slice((page - 1) * size, page * size), total: rows.length, page, page_size: size,
+        actors: [...new Set(audit.map((a) => a.actor))].sort(), actions: [...new Set(audit.map((a) => a.action))].sort(),
+        jobs: jobs.map((j) => ({ id: j.id, name: j.config.name })),
+      };
+    },
     revokeApiKey: (id: string) => Object.assign(keys.find((k) => k.id === id)!, { revoked: true }),
   };
   /** Replacements of single functions by a test (e.g. a checkChannels that fails). */
   const overrides: Record<string, Fn> = {};
   /** Every server call with its arguments, in order. */
   const callLog: { fn: string; args: unknown[] }[] = [];
-  const ui = ['openSidebar', 'openJobManager', 'openWizard', 'openCalendar', 'openSettings', 'openApiKeys'];
+  const ui = ['openSidebar', 'openJobManager', 'openWizard', 'openCalendar', 'openSettings', 'openApiKeys', 'openAuditLog'];
   const opened: { fn: string; args: unknown[] }[] = [];
 
   return {
