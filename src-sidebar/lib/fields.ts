@@ -5,7 +5,7 @@
  */
 import type { JobConfig } from '../../src-server/domain/job';
 import type { Settings } from '../../src-server/app/contract';
-import type { Column, OutputMode } from '../../src-server/domain/catalogue';
+import { COLUMN_HEADERS, type Column, type OutputMode } from '../../src-server/domain/catalogue';
 import { RpcError } from '../rpc';
 
 /** The label each job field has in the wizard (typed: a new schema field must be named here). */
@@ -22,6 +22,7 @@ export const FIELD_LABELS: Record<keyof JobConfig, string> = {
   target_tab_name: 'Tab',
   output_mode: 'Mode',
   columns: 'Columns',
+  header_row: 'Header row',
   video_filter: 'Videos',
   stats_refresh: 'Refresh views, likes, comments',
   max_videos: 'Max videos per channel',
@@ -94,11 +95,8 @@ export function humanFieldIssues(err: unknown, labels: Labels): Record<string, s
   return Object.fromEntries(Object.entries(err.fieldIssues()).map(([path, message]) => [path, humanIssue(path, message, labels)]));
 }
 
-/** Column names as people read them (the sheet's header row keeps the keys unless the job asks otherwise). */
-export const COLUMN_LABELS: Record<Column, string> = {
-  video_id: 'Video ID', title: 'Title', published_at: 'Published', url: 'URL', views: 'Views', likes: 'Likes', comments: 'Comments',
-  duration: 'Duration', channel: 'Channel', thumbnail: 'Thumbnail', tags: 'Tags', description: 'Description', is_short: 'Is Short',
-};
+/** Column names as people read them (the catalogue's labels; a job's header row may use them too). */
+export const COLUMN_LABELS: Record<Column, string> = COLUMN_HEADERS;
 
 /** Output modes: a name and one line on what a run does to the tab. */
 export const OUTPUT_MODE_TEXT: Record<OutputMode, { label: string; explain: string }> = {

@@ -174,7 +174,12 @@ export function OutputStep({ form, set, issues, tabs, preview, writers, suggeste
     <fieldset><legend>Columns</legend><div class="checks">
       ${COLUMNS.map((c) => html`<label class="check" key=${c}><input type="checkbox" checked=${form.columns.includes(c)}
         onChange=${(e: InputEv) => set({ columns: toggle(form.columns, c, (e.currentTarget as HTMLInputElement).checked) })} /> ${COLUMN_LABELS[c]}</label>`)}
-    </div>${issues.columns ? html`<div class="issue" role="alert">${issues.columns}</div>` : null}</fieldset>
+    </div>${issues.columns ? html`<div class="issue" role="alert">${issues.columns}</div>` : null}
+    <label class="check header-choice"><input type="checkbox" checked=${form.header_row === 'labels'} aria-describedby="f-header-hint"
+      onChange=${(e: InputEv) => set({ header_row: (e.currentTarget as HTMLInputElement).checked ? 'labels' : 'keys' })} /> Header row in words</label>
+    <div class="hint small muted" id="f-header-hint">${form.header_row === 'labels'
+      ? `A new tab's first row reads ${form.columns.slice(0, 3).map((c) => COLUMN_LABELS[c]).join(', ')}…; either wording is recognised in a tab that exists.`
+      : `A new tab's first row reads ${form.columns.slice(0, 3).join(', ')}… (names formulas and scripts can rely on).`}</div></fieldset>
     <div class="row">
       <div class="field grow"><label for="f-filter">Videos</label>
         <select id="f-filter" value=${form.video_filter} onChange=${(e: InputEv) => set({ video_filter: val(e) as Form['video_filter'] })}>
@@ -238,6 +243,7 @@ export function ReviewStep({ form, preview }: { form: Form; preview: SchedulePre
     ['Tab', form.target_tab_name],
     ['Mode', OUTPUT_MODE_TEXT[form.output_mode].label],
     ['Columns', form.columns.map((c) => COLUMN_LABELS[c]).join(', ')],
+    ['Header row', form.header_row === 'labels' ? 'In words (Video ID, Title …)' : 'Column keys (video_id, title …)'],
     ['Videos', form.video_filter + (form.max_videos ? `, at most ${form.max_videos}` : '')],
     ...(form.output_mode === 'upsert' ? [['Statistics refresh', form.stats_refresh.replace('_', ' ')] as [string, string]] : []),
     ['Priority / retries', `${form.priority} / ${form.max_retries}`],

@@ -4,7 +4,7 @@
  */
 import {
   CATCH_UP_POLICIES, COLUMNS, DEFAULT_COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, STATS_REFRESH_POLICIES, VIDEO_FILTERS, WEEKDAYS,
-  type CatchUpPolicy, type Column, type NotifyEvent, type OutputMode, type ScheduleType, type StatsRefreshPolicy, type VideoFilter, type Weekday,
+  type CatchUpPolicy, type Column, type HeaderRow, type NotifyEvent, type OutputMode, type ScheduleType, type StatsRefreshPolicy, type VideoFilter, type Weekday,
 } from '../../../src-server/domain/catalogue';
 import type { JobDto, SchedulePreview } from '../../../src-server/app/contract';
 import { FIELD_LABELS, humanIssue } from '../../lib/fields';
@@ -40,6 +40,7 @@ export interface Form {
   share_tab: boolean;
   output_mode: OutputMode;
   columns: Column[];
+  header_row: HeaderRow;
   video_filter: VideoFilter;
   stats_refresh: StatsRefreshPolicy;
   max_videos: string;
@@ -62,7 +63,7 @@ export function emptyForm(timezone: string): Form {
     name: '', description: d.description, channels: '',
     schedule_type: 'daily', times: '09:00', weekdays: ['MON'], month_days: '1', interval_n: '6', interval_unit: 'h',
     cron: '0 9 * * 1-5', once_at: '', timezone, start_at: '', end_at: '',
-    sheet: 'this', target_sheet_id: d.target_sheet_id, target_tab_name: '', tab_choice: 'new', tab_auto: true, share_tab: false, output_mode: d.output_mode, columns: [...d.columns],
+    sheet: 'this', target_sheet_id: d.target_sheet_id, target_tab_name: '', tab_choice: 'new', tab_auto: true, share_tab: false, output_mode: d.output_mode, columns: [...d.columns], header_row: d.header_row,
     video_filter: d.video_filter, stats_refresh: d.stats_refresh, max_videos: String(d.max_videos),
     priority: String(d.priority), max_retries: String(d.max_retries), retry_backoff_minutes: String(d.retry_backoff_minutes),
     misfire_grace_minutes: String(d.misfire_grace_minutes), catch_up: d.catch_up,
@@ -100,6 +101,7 @@ export function toConfig(f: Form): Record<string, unknown> {
     target_tab_name: f.target_tab_name.trim(),
     output_mode: f.output_mode,
     columns: COLUMNS.filter((c) => f.columns.includes(c)),
+    header_row: f.header_row,
     video_filter: f.video_filter,
     stats_refresh: f.stats_refresh,
     priority: num(f.priority),
@@ -137,6 +139,7 @@ export function fromJob(job: JobDto, fallbackZone: string): Form {
     tab_choice: 'existing', tab_auto: false, share_tab: true,
     output_mode: (c.output_mode as OutputMode) ?? 'upsert',
     columns: (c.columns as Column[] | undefined) ?? [...DEFAULT_COLUMNS],
+    header_row: (c.header_row as HeaderRow | undefined) ?? 'keys',
     video_filter: (c.video_filter as VideoFilter) ?? 'all',
     stats_refresh: (c.stats_refresh as StatsRefreshPolicy) ?? JOB_DEFAULTS.stats_refresh,
     max_videos: str(c.max_videos), priority: str(c.priority ?? 5), max_retries: str(c.max_retries ?? 3),
@@ -185,7 +188,7 @@ export function boundToLocal(value: unknown, timeZone: string): string {
 export const STEP_FIELDS: string[][] = [
   ['name', 'description', 'channels'],
   ['schedule_type', 'schedule_value', 'timezone', 'start_at', 'end_at'],
-  ['target_sheet_id', 'target_tab_name', 'output_mode', 'columns', 'video_filter', 'stats_refresh', 'max_videos'],
+  ['target_sheet_id', 'target_tab_name', 'output_mode', 'columns', 'header_row', 'video_filter', 'stats_refresh', 'max_videos'],
   ['priority', 'max_retries', 'retry_backoff_minutes', 'misfire_grace_minutes', 'catch_up', 'notify_emails', 'notify_on', 'tags', 'depends_on', 'enabled'],
   [],
 ];
