@@ -33,7 +33,7 @@ export const CONTROL_LABELS: Record<ScheduleControl, string> = {
 
 /** The id of the element that gets focus and the issue for each control (Steps.ts renders them). */
 export const CONTROL_IDS: Record<ScheduleControl, string> = {
-  times: 'f-times', weekdays: 'f-day-MON', month_days: 'f-mdays', interval_n: 'f-every', cron: 'f-cron', once_at: 'f-once',
+  times: 'f-times', weekdays: 'f-day-SUN', month_days: 'f-mdays', interval_n: 'f-every', cron: 'f-cron', once_at: 'f-once',
 };
 
 const say = (control: ScheduleControl, text: string): ScheduleProblem => ({ control, message: `${CONTROL_LABELS[control]}: ${text}` });

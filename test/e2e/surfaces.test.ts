@@ -37,7 +37,7 @@ test('sidebar: summary, job list and actions; monitor polls only while its tab i
 
   await page.getByRole('button', { name: 'Run now: Daily Sync' }).click();
   // The run's outcome shows under its job.
-  const dailyItem = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Run now: Daily Sync' }) });
+  const dailyItem = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Edit Daily Sync' }) });
   await dailyItem.getByTestId('run-result').getByText(/Finished: 12 added/).waitFor();
 
   // Virtual timers: the 2 s polling is checked without waiting for real time.

@@ -2,7 +2,7 @@
  * The calendar: month grid with each day's occurrences coloured by kind (scheduled, succeeded,
  * failed, missed …), month navigation, a heat tint by runs per day, and a day panel to manage jobs.
  */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CalendarDay, JobDetailDto } from '../../../src-server/app/contract';
 import type { CalendarStartDto } from '../../../src-server/rpc';
 import { html } from '../../lib/html';
@@ -55,9 +55,12 @@ export function Calendar() {
   const tz = mode === 'mine' ? viewerZone() : data?.job_zone ?? viewerZone();
 
   // One round trip per view: the month (null: the server's current one), its clock and the jobs' state.
+  // The month and mode the shown data answers: the first answer names the month, which needs no second call.
+  const loadedKey = useRef('');
   const load = useCallback(async () => {
     try {
       const next = await rpc.calendarStart(month, mode === 'mine' ? viewerZone() : null);
+      loadedKey.current = `${next.month}|${mode}`;
       setData(next);
       if (month === null) setMonth(next.month);
       setError(null);
@@ -65,7 +68,7 @@ export function Calendar() {
       setError(err);
     }
   }, [month, mode]);
-  useEffect(() => { void load(); }, [load]);
+  useEffect(() => { if (loadedKey.current !== `${month}|${mode}`) void load(); }, [load]);
   // While open and visible: refreshed every minute (runs land, the schedule moves on).
   usePolling(load, REFRESH_MS, visible && !editing);
   const serverNow = data ? new Date(data.now) : null;
@@ -156,7 +159,7 @@ export function Calendar() {
               <div class="small muted">${fmtTime(e.at, tz)} (${zoneAbbrev(e.at, tz)})</div>
               ${runs[e.job_id] ? html`<${RunFeedback} view=${runs[e.job_id]} name=${e.job_name} jobId=${e.job_id} tab=${tabOf(e.job_id)} compact=${true} onDismiss=${() => dismiss(e.job_id)} />` : null}
               <div class="row" style="margin-top:4px">
-                <button class="small" disabled=${runs[e.job_id]?.kind === 'running'} onClick=${() => void act('run', e.job_id, e.job_name)} aria-label=${`Run now: ${e.job_name}`}>${runs[e.job_id]?.kind === 'running' ? 'Running…' : 'Run now'}</button>
+                <button class="small" disabled=${runs[e.job_id]?.kind === 'running'} onClick=${() => void act('run', e.job_id, e.job_name)} aria-label=${runs[e.job_id]?.kind === 'running' ? `Running: ${e.job_name}` : `Run now: ${e.job_name}`}>${runs[e.job_id]?.kind === 'running' ? 'Running…' : 'Run now'}</button>
                 ${paused[e.job_id]
                   ? html`<button class="small" onClick=${() => void act('resume', e.job_id, e.job_name)} aria-label=${`Resume ${e.job_name}`}>Resume</button>`
                   : html`<button class="small" onClick=${() => void act('pause', e.job_id, e.job_name)} aria-label=${`Pause ${e.job_name}`}>Pause</button>`}

@@ -32,7 +32,7 @@ function JobItem({ job, run, now, onAction, onDismiss }: {
       ${disabled
         ? html`<button class="small action" onClick=${() => onAction('enable', job)} aria-label=${`Enable ${name}`}>Enable</button>`
         : null}
-      <button class="small" disabled=${running} onClick=${() => onAction('run', job)} aria-label=${`Run now: ${name}`}>${running ? 'Running…' : 'Run now'}</button>
+      <button class="small" disabled=${running} onClick=${() => onAction('run', job)} aria-label=${running ? `Running: ${name}` : `Run now: ${name}`}>${running ? 'Running…' : 'Run now'}</button>
       ${disabled ? null : job.paused
         ? html`<button class="small" disabled=${running} onClick=${() => onAction('resume', job)} aria-label=${`Resume ${name}`}>Resume</button>`
         : html`<button class="small" disabled=${running} onClick=${() => onAction('pause', job)} aria-label=${`Pause ${name}`}>Pause</button>`}

@@ -196,15 +196,18 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
 
   // After a Next that found problems: focus goes to the first control marked invalid (once rendered).
   const focusIssue = useRef(false);
+  const [focusTick, setFocusTick] = useState(0);
   useLayoutEffect(() => {
     if (!focusIssue.current) return;
     const first = document.querySelector<HTMLElement>('form [aria-invalid="true"]');
     if (first) { focusIssue.current = false; first.focus(); }
-  });
+  }, [focusTick, issues, step]);
+  /** Asks for the focus move once the issues are rendered (a render is forced, so it surely happens). */
+  const focusFirstIssue = () => { focusIssue.current = true; setFocusTick((n) => n + 1); };
 
   async function next() {
     const ok = await validateStep();
-    if (!ok) focusIssue.current = true;
+    if (!ok) focusFirstIssue();
     if (ok) {
       const to = Math.min(STEPS.length - 1, step + 1);
       setStep(to);
@@ -215,7 +218,7 @@ export function Wizard({ jobId = null, onDone }: { jobId?: string | null; onDone
   /** Edit mode saves from any step: every step is validated first; the first at fault is shown. */
   async function saveFromAnyStep() {
     for (let s = 0; s < STEPS.length - 1; s++) {
-      if (!(await validateStep(s))) { focusIssue.current = true; setStep(s); return; }
+      if (!(await validateStep(s))) { focusFirstIssue(); setStep(s); return; }
     }
     await save();
   }
