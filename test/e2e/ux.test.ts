@@ -312,8 +312,30 @@ describe('calendar', () => {
     expect(await page.locator('td.o-failed').count()).toBeGreaterThan(0);
     expect(await page.locator('td.o-succeeded').count()).toBeGreaterThan(0);
     await expectAccessible(page);
-    expect(errors).toEqual([]);
     await page.close();
+
+    // A busy day: one chip per job (its occurrences counted), problems first, the rest as "+N more".
+    const busy = createMockBackend();
+    busy.override('calendarStart', ((month: string | null, zone: string | null) => {
+      const base = busy.original('calendarStart', month, zone) as { days: { date: string; entries: unknown[]; run_count: number }[] };
+      const day = base.days.find((d) => d.date === '2026-01-20')!;
+      const at = (h: number) => `2026-01-20T${String(h).padStart(2, '0')}:00:00Z`;
+      day.entries = [
+        ...[14, 18, 22].map((h) => ({ job_id: 'j_a', job_name: 'Hourly tracker', at: at(h), kind: 'scheduled' })),
+        ...['Beta', 'Gamma', 'Delta'].map((n, i) => ({ job_id: `j_${n}`, job_name: n, at: at(15 + i), kind: 'scheduled' })),
+        { job_id: 'j_f', job_name: 'Broken job', at: at(20), kind: 'failed' },
+      ];
+      return base;
+    }) as never);
+    const second = await surface('calendar', [960, 680], busy);
+    const cell = second.page.locator('td:has(#d-2026-01-20)');
+    await cell.locator('.chip').first().waitFor();
+    expect(await cell.locator('.chip').allTextContents()).toEqual(['Broken job', 'Hourly tracker ×3', 'Beta']);
+    expect(await cell.locator('.chip').first().getAttribute('title')).toBe('Broken job — failed: 15:00');
+    expect(await cell.locator('.more').textContent()).toBe('+2 more');
+    expect(second.errors).toEqual([]);
+    expect(errors).toEqual([]);
+    await second.page.close();
   });
 });
 

@@ -11,7 +11,7 @@ import { Empty, ErrorBanner, Loading, ZonedTime } from '../../lib/components';
 import { bootData, closeDialog } from '../../lib/host';
 import { humanError } from '../../lib/fields';
 import { viewerZone } from '../../lib/format';
-import { actionText, actorText, changesText } from './audit-text';
+import { actionText, actorText, changesText, namesFromRows } from './audit-text';
 
 const PAGE_SIZE = 50;
 
@@ -35,7 +35,14 @@ export function AuditLog() {
 
   const filter = (set: (v: string) => void) => (e: Event) => { set((e.currentTarget as HTMLSelectElement).value); setPage(1); };
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
-  const jobName = (id: string | null) => (id ? data?.jobs.find((j) => j.id === id)?.name ?? id : '—');
+  const gone = namesFromRows(data?.items ?? []);
+  const jobName = (id: string | null) => {
+    if (!id) return '—';
+    const live = data?.jobs.find((j) => j.id === id)?.name;
+    if (live) return live;
+    const name = gone.get(id);
+    return name ? `${name} (deleted)` : `${id} (deleted)`;
+  };
   const zone = viewerZone();
 
   return html`<main class="page audit">

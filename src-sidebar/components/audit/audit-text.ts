@@ -32,7 +32,8 @@ export function changesText(row: AuditDto): string {
   let changes: unknown;
   try { changes = JSON.parse(row.changes || '{}'); } catch { return row.changes; }
   if (!changes || typeof changes !== 'object') return '';
-  const labels: Record<string, string> = { ...FIELD_LABELS, ...SETTINGS_LABELS };
+  // Field labels where the row is about a job or the settings; other rows (keys, imports) keep plain words.
+  const labels: Record<string, string> = row.action.startsWith('job.') ? FIELD_LABELS : row.action.startsWith('settings.') ? SETTINGS_LABELS : {};
   const entries = Object.entries(changes as Record<string, unknown>);
   if (row.action === 'job.create') return '';
   return entries.map(([k, v]) => {
@@ -45,4 +46,18 @@ export function changesText(row: AuditDto): string {
 export function auditText(row: AuditDto): string {
   const changes = changesText(row);
   return `${actorText(row.actor)} ${actionText(row.action)}${changes ? ` (${changes})` : ''}`;
+}
+
+/** Names of jobs the rows mention, for jobs that no longer exist (a delete or a create row names them). */
+export function namesFromRows(rows: readonly AuditDto[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const row of rows) {
+    if (!row.job_id || out.has(row.job_id)) continue;
+    try {
+      const changes = JSON.parse(row.changes || '{}') as { name?: unknown };
+      const name = Array.isArray(changes.name) ? changes.name[1] ?? changes.name[0] : changes.name;
+      if (typeof name === 'string' && name) out.set(row.job_id, name);
+    } catch { /* not JSON: no name */ }
+  }
+  return out;
 }

@@ -141,12 +141,19 @@ export function Calendar() {
             const d = byDate.get(date);
             const entries = [...(d?.entries ?? [])].sort((a, b) => (CHIP_RANK[a.kind] ?? 9) - (CHIP_RANK[b.kind] ?? 9) || a.at.localeCompare(b.at));
             const outcome = dayOutcome(d);
+            // One chip per job and day (its most telling outcome, how many times): names stay readable.
+            const groups: { job_id: string; job_name: string; kind: string; times: string[] }[] = [];
+            for (const e of entries) {
+              const g = groups.find((x) => x.job_id === e.job_id);
+              if (g) g.times.push(fmtTime(e.at, tz));
+              else groups.push({ job_id: e.job_id, job_name: e.job_name, kind: e.kind, times: [fmtTime(e.at, tz)] });
+            }
             const label = ` ${monthTitle(month).split(' ')[0]}: ${entries.length} occurrence(s), ${d?.run_count ?? 0} run(s)${outcome ? `, worst outcome ${outcome}` : ''}. `;
             return html`<td key=${date} class=${`${outcome ? `o-${outcome}` : ''}${date === today ? ' today' : ''}${date === day ? ' sel' : ''}`}>
               <button id=${`d-${date}`} class="day" aria-pressed=${date === day} tabIndex=${date === (day ?? today) || (!day && di === 0 && wi === 0) ? 0 : -1} onClick=${() => setDay(date)}>
                 <span class="num">${Number(date.slice(8))}</span><span class="sr-only">${label}</span>
-                ${entries.slice(0, CHIPS_PER_DAY).map((e, i) => html`<span key=${i} class=${`chip ${e.kind}`} title=${`${fmtTime(e.at, tz)} ${e.job_name} — ${e.kind}`}><span class="t">${fmtTime(e.at, tz)}</span> ${e.job_name}</span>`)}
-                ${entries.length > CHIPS_PER_DAY ? html`<span class="more">+${entries.length - CHIPS_PER_DAY} more</span>` : null}
+                ${groups.slice(0, CHIPS_PER_DAY).map((g) => html`<span key=${g.job_id} class=${`chip ${g.kind}`} title=${`${g.job_name} — ${g.kind}: ${g.times.join(', ')}`}>${g.job_name}${g.times.length > 1 ? html`<span class="t"> ×${g.times.length}</span>` : null}</span>`)}
+                ${groups.length > CHIPS_PER_DAY ? html`<span class="more">+${groups.length - CHIPS_PER_DAY} more</span>` : null}
               </button></td>`;
           })}</tr>`)}</tbody></table>` : null}
       </div>

@@ -120,7 +120,7 @@ export function ScheduleStep({ form, set, issues, preview, previewing, showConfl
           issue=${issues.end_at} step=${form.end_at.length > 16 ? 1 : 60} onInput=${(v: string) => set({ end_at: v })} /></div>
       </div>
     </fieldset>
-    <h3>Next 5 runs <span class="muted small" title=${scheduleValue(form)}>${preview?.ok && preview.schedule_text ? preview.schedule_text : scheduleValue(form)}</span></h3>
+    <h3>Next 5 runs ${local ? null : html`<span class="muted small" title=${scheduleValue(form)}>${preview?.ok && preview.schedule_text ? preview.schedule_text : scheduleValue(form)}</span>`}</h3>
     <div aria-live="polite">
       ${previewing && !preview ? html`<${Loading} label="Computing…" />` : null}
       ${preview && preview.ok ? html`<table class="small" aria-label="Next runs"><thead><tr><th scope="col">#</th><th scope="col">Job zone (${form.timezone})</th>${viewer !== form.timezone ? html`<th scope="col">Your zone (${viewer})</th>` : null}</tr></thead>
