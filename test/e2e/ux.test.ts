@@ -425,9 +425,13 @@ describe('in the local workspace (the real bundle)', () => {
     await calendar.getByRole('radio', { name: /^Job zone/ }).check();
     await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).first().click();
     // And the sidebar follows the switch made in the calendar (opened again: it reads the stored choice).
+    // Closed first, so the frame found below is the new sidebar's, not the old one on its way out.
+    await page.getByRole('button', { name: 'Close sidebar' }).click();
+    await page.locator('iframe[title="YouTube2Sheets"]').waitFor({ state: 'detached' });
     await menu('Open scheduler');
     sidebar = await surfaceFrame('YouTube2Sheets');
-    expect(await sidebar.getByRole('radio', { name: 'Job zone' }).isChecked({ timeout: 30_000 })).toBe(true);
+    await sidebar.getByRole('radio', { name: 'Job zone' }).waitFor({ timeout: 30_000 });
+    expect(await sidebar.getByRole('radio', { name: 'Job zone' }).isChecked()).toBe(true);
 
     await menu('Audit log…');
     const audit = await surfaceFrame('Audit log');
