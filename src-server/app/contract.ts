@@ -63,6 +63,8 @@ export interface JobDto {
 
 export interface JobDetailDto extends JobDto {
   next_runs: string[]; // next 5 occurrences
+  /** A retry (or quota-deferred run) of this job that is due before or between them; null when none. */
+  pending_retry_at?: string | null;
   recent_runs: RunDto[]; // newest first, up to 10
   conflicts: ConflictWarningDto[];
   freshness?: FreshnessDto;

@@ -41,6 +41,11 @@ export function conflictsFor(ctx: AppContext, loaded: Loaded, candidate: { id?: 
   return findConflicts(candidate, plannerInputs(loaded).jobs, now, 7, { activeSpreadsheetId: sheetId });
 }
 
+/** A retry (or a quota-deferred run) the planner will start, when it is still ahead. */
+function pendingRetry(retryAt: string | null | undefined, now: Date): string | null {
+  return retryAt && Date.parse(retryAt) > now.getTime() ? retryAt : null;
+}
+
 export function jobDetail(ctx: AppContext, loaded: Loaded, job: JobRecord, now: Date, runs: readonly RunDto[] | null): JobDetailDto {
   const recent: RunDto[] = [];
   if (runs) {
@@ -49,6 +54,7 @@ export function jobDetail(ctx: AppContext, loaded: Loaded, job: JobRecord, now: 
   return {
     ...jobDto(loaded, job, now),
     next_runs: nextRuns(job.config, now, 5, { anchor: new Date(job.created_at) }).map((d) => d.toISOString()),
+    pending_retry_at: pendingRetry(loaded.state(job.id).planner.retry_at, now),
     recent_runs: recent,
     conflicts: conflictsFor(ctx, loaded, { id: job.id, config: job.config }, now),
     freshness: freshnessDto(loaded.state(job.id).insight, now.getTime()),

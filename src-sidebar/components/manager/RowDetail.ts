@@ -32,7 +32,9 @@ export function RowDetail({ id, version, refresh = 0 }: { id: string; version: n
     <div>
       <h3>Schedule</h3><p>${job.schedule_text}</p>
       <h3>Next runs</h3>
-      <ul class="plain">${job.next_runs.length ? job.next_runs.map((r) => html`<li key=${r}><${ZonedTime} iso=${r} timeZone=${tz} /></li>`) : html`<li class="muted">None</li>`}</ul>
+      <ul class="plain">
+        ${job.pending_retry_at ? html`<li key="retry"><${ZonedTime} iso=${job.pending_retry_at} timeZone=${tz} /> <span class="badge partial">retry</span></li>` : null}
+        ${job.next_runs.length ? job.next_runs.map((r) => html`<li key=${r}><${ZonedTime} iso=${r} timeZone=${tz} /></li>`) : job.pending_retry_at ? null : html`<li class="muted">None</li>`}</ul>
       ${job.conflicts.map((c) => html`<div class="banner warn" key=${c.job_id + c.at}>${c.message}</div>`)}
       <${JobInsightsPanel} job=${job} />
     </div>
