@@ -220,6 +220,65 @@ describe('live run feedback', () => {
   });
 });
 
+describe('sidebar, settings and keys', () => {
+  test('a disabled job offers Enable (not Pause); the quota card names the budget', async () => {
+    const backend = createMockBackend();
+    backend.override('sidebarView', () => {
+      const view = backend.original('sidebarView') as { jobs: { id: string; status: string }[] };
+      return { ...view, jobs: view.jobs.map((j) => (j.id === 'j_shorts' ? { ...j, status: 'disabled' } : j)) };
+    });
+    const { page, errors } = await surface('sidebar', [300, 860], backend);
+    const item = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Edit Shorts tracker' }) });
+    await item.getByRole('button', { name: 'Enable Shorts tracker' }).waitFor();
+    expect(await item.getByRole('button', { name: 'Pause Shorts tracker' }).count()).toBe(0);
+    expect(await page.getByText('YouTube units used of your 8,000 budget').count()).toBe(1);
+    await expectAccessible(page);
+    await item.getByRole('button', { name: 'Enable Shorts tracker' }).click();
+    await page.getByText('Shorts tracker is enabled again.').waitFor();
+    expect(calls(backend, 'bulkJobs').map((c) => c.args)).toEqual([['enable', ['j_shorts']]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('settings: Save at the bottom, closing with unsaved changes asks first', async () => {
+    const { page, errors, backend } = await surface('settings', [600, 640]);
+    await page.getByLabel('Daily YouTube quota budget').fill('7000');
+    await page.getByText('Unsaved changes').waitFor();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    const prompt = page.getByRole('alertdialog', { name: 'Discard changes?' });
+    await prompt.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep editing');
+    await expectAccessible(page);
+    await prompt.getByRole('button', { name: 'Keep editing' }).click();
+    // Save sits in the footer, in view without scrolling.
+    const save = page.getByRole('button', { name: 'Save settings' });
+    const box = (await save.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(640);
+    await save.click();
+    await page.getByText('Saved.').waitFor();
+    expect((calls(backend, 'saveSettings')[0]!.args[0] as { daily_quota_budget: number }).daily_quota_budget).toBe(7000);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  test('keys dialog: one heading, the base URL and a copyable curl -L example', async () => {
+    const { page, errors } = await surface('keys', [640, 480]);
+    await page.getByLabel('Base URL').waitFor();
+    expect(await page.getByLabel('Base URL').inputValue()).toBe('https://script.google.com/macros/s/MOCK/exec/api/v1');
+    expect(await page.getByLabel(/^Example call/).inputValue()).toBe('curl -L "https://script.google.com/macros/s/MOCK/exec/api/v1/jobs?key=YOUR_KEY"');
+    expect(await page.getByRole('heading', { name: 'API keys' }).evaluateAll((hs) => hs.filter((h) => (h as HTMLElement).offsetParent !== null && getComputedStyle(h).position !== 'absolute').length)).toBe(0);
+    await expectAccessible(page);
+    await page.getByLabel('Key name').fill('Zapier');
+    await page.getByRole('radio', { name: /^Read and write/ }).check();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = await page.getByLabel('New API key').inputValue();
+    expect(await page.getByLabel(/^Example call/).inputValue()).toContain(`key=${secret}"`);
+    await expectAccessible(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('job manager', () => {
   test('delete names the jobs and can be undone within the session; one banner at a time', async () => {
     const { page, errors, backend } = await surface('manager', [1100, 680]);
