@@ -113,6 +113,7 @@ const SURFACE_TITLES: Record<string, string> = {
   calendar: 'Calendar',
   settings: 'Settings',
   diagnostics: 'Diagnostics',
+  audit: 'Audit log',
 };
 
 export async function buildAll(outDir = join(ROOT, 'build')): Promise<BuildResult> {

@@ -9,6 +9,8 @@ import type { Page } from 'playwright-core';
 import { buildAll, ROOT } from './build';
 import { launchChromium } from '../test/e2e/support/browser';
 import { startDevServer } from '../test/e2e/support/dev-server';
+import { openSurface } from '../test/e2e/support/browser';
+import { createMockBackend } from '../test/e2e/support/mock-backend';
 
 /** Sizes as main.ts opens them (the sidebar's height is the window's). */
 export const SURFACE_SIZES: Record<string, [number, number]> = {
@@ -18,6 +20,7 @@ export const SURFACE_SIZES: Record<string, [number, number]> = {
   calendar: [960, 680],
   settings: [600, 640],
   keys: [640, 480],
+  audit: [960, 640],
 };
 
 async function post(base: string, path: string, body: unknown): Promise<unknown> {
@@ -82,6 +85,18 @@ async function main(): Promise<void> {
         await page.getByRole('tab', { name: 'Monitor' }).click();
         await shoot(page, join(outDir, 'sidebar-monitor.png'));
       }
+      if (surface === 'manager') {
+        // Delete names the jobs; after it, one banner with Undo (used, so the seed stays whole).
+        await page.getByRole('button', { name: 'Cancel' }).click().catch(() => undefined);
+        await page.getByRole('checkbox', { name: 'Select Shorts tracker' }).check();
+        await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Delete' }).click();
+        await shoot(page, join(outDir, 'manager-delete.png'));
+        await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+        await page.getByRole('button', { name: 'Undo' }).waitFor({ timeout: 30_000 });
+        await shoot(page, join(outDir, 'manager-undo.png'));
+        await page.getByRole('button', { name: 'Undo' }).click();
+        await page.getByText(/^Restored/).waitFor({ timeout: 30_000 });
+      }
       if (surface === 'wizard') {
         await page.getByLabel('Job name').fill('Evening uploads');
         await page.getByLabel('Channels').fill('@mkbhd');
@@ -90,18 +105,71 @@ async function main(): Promise<void> {
         await page.getByLabel('Times').fill('09:00,18:30');
         await page.waitForTimeout(800);
         await shoot(page, join(outDir, 'wizard-schedule.png'));
-        // Step 3: the tab "Videos" is Daily Sync's too: the conflict shows once the tab is chosen.
+        // A time the field refuses: the message is on the field, which has focus.
+        await page.getByLabel('Times').fill('25:61');
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page.locator('#f-times-issue').waitFor({ timeout: 30_000 });
+        await shoot(page, join(outDir, 'wizard-schedule-error.png'));
+        await page.getByRole('radio', { name: 'cron' }).check();
+        await page.getByLabel('Cron expression').fill('30 8 * * 1-5');
+        await page.getByTestId('cron-words').getByText(/Monday through Friday/).waitFor({ timeout: 30_000 });
+        await shoot(page, join(outDir, 'wizard-cron.png'));
+        await page.getByRole('radio', { name: 'daily' }).check();
+        await page.getByLabel('Times').fill('18:30');
+        await page.waitForTimeout(800);
+        // Step 3: a new tab named after the channel; then "Videos", which Daily Sync writes: marked, a choice to make.
         await page.getByRole('button', { name: 'Next' }).click();
         await page.getByText('Step 3 of 5: Output').waitFor({ timeout: 30_000 });
-        await page.getByLabel('New tab name').fill('Videos').catch(() => undefined);
-        await page.locator('.banner.warn').first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+        await page.waitForTimeout(800);
         await shoot(page, join(outDir, 'wizard-output.png'));
+        await page.getByRole('radio', { name: 'Existing tab' }).check();
+        await page.getByLabel('Tab', { exact: true }).selectOption('Videos');
+        await page.getByRole('button', { name: 'Next' }).click();
+        await page.getByText(/^Shared tab: tick the box/).waitFor({ timeout: 30_000 });
+        await shoot(page, join(outDir, 'wizard-output-shared.png'));
+        await page.getByRole('radio', { name: 'New tab' }).check();
+        for (const step of ['Step 4 of 5: Settings', 'Step 5 of 5: Review']) {
+          await page.getByRole('button', { name: 'Next' }).click();
+          await page.getByText(step).waitFor({ timeout: 30_000 });
+        }
+        await shoot(page, join(outDir, 'wizard-review.png'));
+        await page.getByRole('button', { name: 'Create job' }).click();
+        await page.getByText('Job created').waitFor({ timeout: 30_000 });
+        await page.getByRole('button', { name: 'Run now and open the tab' }).click();
+        await page.getByTestId('run-result').waitFor({ timeout: 60_000 });
+        await shoot(page, join(outDir, 'wizard-done.png'));
+      }
+      if (surface === 'keys') {
+        await page.getByLabel('Key name').fill('Zapier');
+        await page.getByRole('radio', { name: /^Read and write/ }).check();
+        await page.getByRole('button', { name: 'Create key' }).click();
+        await page.getByLabel('New API key').waitFor({ timeout: 30_000 });
+        await shoot(page, join(outDir, 'keys-created.png'));
       }
       await page.close();
     }
-    // The local workspace with the sidebar open.
+    // Live run states need a run that takes a while: the in-memory backend answers Run now after 4 s.
+    {
+      const backend = createMockBackend();
+      const page = await chromium.browser.newPage();
+      await page.setViewportSize({ width: 300, height: 860 });
+      await openSurface(page, 'sidebar', (fn, args) => (fn === 'runJobNow'
+        ? new Promise((resolve) => setTimeout(() => resolve(backend.scriptRun(fn, args)), 4000))
+        : backend.scriptRun(fn, args)));
+      await page.getByRole('button', { name: 'Run now: Daily Sync' }).click();
+      await page.getByText(/150 of 400 videos/).waitFor({ timeout: 10_000 });
+      await shoot(page, join(outDir, 'sidebar-running.png'));
+      backend.override('runJobNow', ((id: string) => ({ ...(backend.original('runJobNow', id) as object), status: 'failed', videos_added: 0, error: 'YouTube channels.list failed: channels.list: Backend Error' })) as never);
+      await page.getByTestId('run-result').waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: 'Run now: Shorts tracker' }).click();
+      await page.locator('[data-kind=failed]').waitFor({ timeout: 10_000 });
+      await page.locator('[data-kind=failed] summary').click();
+      await shoot(page, join(outDir, 'sidebar-run-results.png'));
+      await page.close();
+    }
+    // The local workspace with the sidebar open, at 1280×720, then its dialogs at that size.
     const page = await chromium.browser.newPage();
-    await page.setViewportSize({ width: 1440, height: 860 });
+    await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto(`${server.url}/`);
     await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
     await page.getByRole('menuitem', { name: 'Open scheduler' }).click();
@@ -109,13 +177,23 @@ async function main(): Promise<void> {
     await page.getByRole('tab', { name: 'Videos' }).click();
     await page.waitForTimeout(1500);
     await shoot(page, join(outDir, 'workspace.png'));
-    // A dialog: focus is inside it (Tab cycles there, Escape closes it).
-    await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
-    await page.getByRole('menuitem', { name: 'Settings…' }).click();
-    await page.locator('iframe[title="Settings"]').waitFor();
-    await page.waitForTimeout(800);
-    await page.keyboard.press('Tab');
-    await shoot(page, join(outDir, 'workspace-dialog.png'));
+    for (const [item, title, file] of [
+      ['Settings…', 'Settings', 'workspace-dialog.png'],
+      ['Job manager', 'Job manager', 'workspace-manager.png'],
+      ['Calendar', 'Calendar', 'workspace-calendar.png'],
+      ['New job…', 'New job', 'workspace-wizard.png'],
+      ['API keys…', 'API keys', 'workspace-keys.png'],
+      ['Audit log…', 'Audit log', 'workspace-audit.png'],
+    ] as const) {
+      await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
+      await page.getByRole('menuitem', { name: item }).click();
+      await page.locator(`iframe[title="${title}"]`).waitFor();
+      await page.waitForTimeout(1500);
+      if (item === 'Settings…') await page.keyboard.press('Tab'); // focus is inside the dialog
+      await shoot(page, join(outDir, file));
+      await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).first().click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+    }
     await page.close();
   } finally {
     await chromium.close();

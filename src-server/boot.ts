@@ -4,8 +4,7 @@
  * so the page needs no second execution to show something. Each is the answer of the RPC the page
  * would call (the same bounded DTOs); a failure leaves it out and the page asks as before.
  */
-import type { CalendarDto, JobChoicesDto, JobDetailDto, JobDto, Page, Settings, SidebarViewDto } from './app/contract';
-import { wallTimeAt } from './domain/timezone';
+import type { CalendarStartDto, JobChoicesDto, JobDetailDto, JobDto, Page, Settings, SidebarViewDto } from './app/contract';
 import { createGasApp } from './gas/context';
 
 export interface SidebarBoot {
@@ -15,8 +14,8 @@ export interface SidebarBoot {
 export interface CalendarBoot {
   /** The server's clock (virtual in the local runtime): "today". */
   now: string;
-  /** The current month in the settings' default zone (the page uses it when the viewer is in that zone). */
-  calendar: CalendarDto;
+  /** The current month in the jobs' zone (calendarStart(null, null)): the page uses it in "job zone" mode, or when the viewer is in that zone. */
+  calendar: CalendarStartDto;
 }
 
 export interface WizardBoot {
@@ -51,12 +50,8 @@ export function sidebarBoot(): SidebarBoot | undefined {
 
 export function calendarBoot(): CalendarBoot | undefined {
   return attempt(() => {
-    const gas = createGasApp();
-    const now = gas.deps.clock.now();
-    const zone = gas.getSettings().default_timezone;
-    const w = wallTimeAt(zone, now.getTime());
-    const month = `${w.year}-${String(w.month).padStart(2, '0')}`;
-    return { now: now.toISOString(), calendar: gas.calendar(month, zone) };
+    const calendar = createGasApp().calendarStart(null, null);
+    return { now: calendar.now, calendar };
   });
 }
 

@@ -31,6 +31,7 @@ function onOpen(_e?: GoogleAppsScript.Events.SheetsOnOpen): void {
     .addItem('Repair triggers', 'repairTriggersNow')
     .addItem('Take over scheduling', 'takeOverSchedulingNow')
     .addItem('Diagnostics…', 'openDiagnostics')
+    .addItem('Audit log…', 'openAuditLog')
     .addToUi();
 }
 
@@ -101,6 +102,11 @@ function openDiagnostics(): void {
   showDialog_('diagnostics', 'Diagnostics', 760, 640);
 }
 
+/** Menu "Audit log…" (and the sidebar's link, the manager's per-job history): who changed what, with filters. */
+function openAuditLog(jobId?: string): void {
+  showDialog_('audit', 'Audit log', 960, 640, typeof jobId === 'string' && jobId !== '' ? { jobId } : undefined);
+}
+
 function runDueJobsNow(): void {
   const result = rpc.runDueJobs();
   SpreadsheetApp.getUi().alert(result.ok ? `Ran ${result.data.ran} due job(s).` : `Could not run due jobs: ${result.error.message}`);
@@ -154,7 +160,7 @@ function takeOverSchedulingNow(): void {
 }
 
 // The surfaces call these through google.script.run too; the type keeps them in step with the client.
-const uiEntryPoints: rpc.UiEntryPoints = { openSidebar, openJobManager, openWizard, openCalendar, openSettings, openApiKeys, openDiagnostics };
+const uiEntryPoints: rpc.UiEntryPoints = { openSidebar, openJobManager, openWizard, openCalendar, openSettings, openApiKeys, openDiagnostics, openAuditLog };
 
 global.onOpen = onOpen;
 global.onInstall = onInstall;
@@ -165,6 +171,7 @@ global.openCalendar = uiEntryPoints.openCalendar;
 global.openSettings = uiEntryPoints.openSettings;
 global.openApiKeys = uiEntryPoints.openApiKeys;
 global.openDiagnostics = uiEntryPoints.openDiagnostics;
+global.openAuditLog = uiEntryPoints.openAuditLog;
 global.runDueJobsNow = runDueJobsNow;
 global.syncActiveTab = syncActiveTab;
 global.repairTriggersNow = repairTriggersNow;
@@ -247,4 +254,9 @@ global.suggestSchedule = rpc.suggestSchedule;
 global.jobInsights = rpc.jobInsights;
 global.calendarDay = rpc.calendarDay;
 global.jobChoices = rpc.jobChoices;
+global.openJobTab = rpc.openJobTab;
+global.apiInfo = rpc.apiInfo;
+global.auditLog = rpc.auditLog;
+global.calendarStart = rpc.calendarStart;
+global.tabWriters = rpc.tabWriters;
 // ==== end sidebar RPC ====

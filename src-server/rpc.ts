@@ -11,9 +11,12 @@ import type {
   Actor,
   ApiKeyDto,
   AppErrorDto,
+  AuditDto,
+  AuditQuery,
   BulkAction,
   BulkResult,
   CalendarDayPageDto,
+  CalendarStartDto,
   CalendarDto,
   ChannelCheck,
   ConflictWarningDto,
@@ -35,6 +38,8 @@ import type {
   JobChoicesDto,
   JobChoicesQuery,
   SuggestScheduleRequest,
+  TabWritersDto,
+  TabWritersQuery,
 } from './app/contract';
 import type { ExportFormat } from './domain/catalogue';
 import { gasApiKeyManager, type ApiKeyManager } from './gas/web-api';
@@ -42,11 +47,12 @@ import { createGasApp } from './gas/context';
 import type { DiagnosticsReport } from './app/diagnostics';
 import { writeExportToTab, type ExportTabResult } from './app/export-tab';
 import { runGasDiagnostics } from './gas/probe';
+import { activateTab, webAppUrl } from './gas/ui-tabs';
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: AppErrorDto };
 
 /** A surface the menu or a surface can open (the file name of its built HTML). */
-export type Surface = 'sidebar' | 'wizard' | 'manager' | 'calendar' | 'settings' | 'keys' | 'diagnostics';
+export type Surface = 'sidebar' | 'wizard' | 'manager' | 'calendar' | 'settings' | 'keys' | 'diagnostics' | 'audit';
 
 /** The menu/dialog entry points main.ts defines (they need HtmlService); surfaces call them too. */
 export interface UiEntryPoints {
@@ -58,6 +64,8 @@ export interface UiEntryPoints {
   openSettings(): void;
   openApiKeys(): void;
   openDiagnostics(): void;
+  /** The audit log viewer; with a job id, filtered to that job. */
+  openAuditLog(jobId?: string): void;
 }
 
 function toErrorDto(err: unknown): AppErrorDto {
@@ -318,4 +326,79 @@ export function calendarDay(date: string, timeZone: string, page?: number): Resu
 /** The wizard's "Run after" picker: jobs by name, searched on the server. */
 export function jobChoices(query: JobChoicesQuery): Result<JobChoicesDto> {
   return answer(({ app }) => app.jobChoices(query ?? {}));
+}
+
+// ---------------------------------------------------------------- UX: open a tab, API base URL, audit viewer, calendar in one call
+
+/**
+ * "Open the tab" after a run: a tab of this spreadsheet becomes the active sheet; a tab of another
+ * spreadsheet is answered as its URL (the surface opens it). `opened` is false when the tab does not
+ * exist yet (the job has not written it).
+ */
+export function openJobTab(jobId: string): Result<{ tab: string; url: string | null; opened: boolean }> {
+  return answer(({ app }) => {
+    const job = app.getJob(jobId);
+    const tab = job.config.target_tab_name;
+    if (job.config.target_sheet_id) {
+      return { tab, url: `https://docs.google.com/spreadsheets/d/${encodeURIComponent(job.config.target_sheet_id)}/edit`, opened: false };
+    }
+    const shown = activateTab(tab);
+    return shown ? { tab: shown.tab, url: shown.url, opened: true } : { tab, url: null, opened: false };
+  });
+}
+
+/** What the keys dialog shows for HTTP clients: the API's base URL (null until deployed as a web app). */
+export function apiInfo(): Result<{ base_url: string | null }> {
+  return answer(() => {
+    const url = webAppUrl();
+    return { base_url: url ? `${url.replace(/\/+$/, '')}/api/v1` : null };
+  });
+}
+
+export type AuditLogPage = Page<AuditDto> & { actors: string[]; actions: string[]; jobs: { id: string; name: string }[] };
+
+/** Rows the audit viewer's filter choices come from (the newest ones). */
+const AUDIT_CHOICE_ROWS = 200;
+
+/**
+ * The audit log viewer: a page of rows (newest first) with filters by job, actor and action, and the
+ * choices of each filter, from the newest 200 rows plus the current filter's value: `jobs` names the
+ * existing jobs those rows and the page mention (bounded by the rows, never the whole job list).
+ */
+export function auditLog(query: AuditQuery): Result<AuditLogPage> {
+  return answer(({ app }) => {
+    // At most RPC_MAX_PAGE_SIZE rows a page, as listJobs (a created job's row carries its config).
+    const asked = query ?? {};
+    const size = asked.page_size === undefined ? undefined : Number(asked.page_size);
+    const q = size !== undefined && Number.isFinite(size) && size > RPC_MAX_PAGE_SIZE ? { ...asked, page_size: RPC_MAX_PAGE_SIZE } : asked;
+    const page = app.audit(q);
+    const recent = app.audit({ page: 1, page_size: AUDIT_CHOICE_ROWS }).items;
+    const distinct = (values: string[]) => [...new Set(values.filter(Boolean))].sort();
+    // The filter's job first, then the page's, then the newest rows' (a job-choices call holds 400 ids).
+    const ids = [...new Set([q.job_id ?? '', ...page.items.map((a) => a.job_id ?? ''), ...recent.map((a) => a.job_id ?? '')].filter(Boolean))].slice(0, 400);
+    const named = ids.length ? app.jobChoices({ ids, only_ids: true }).items : [];
+    return {
+      ...page,
+      actors: distinct([...recent.map((a) => a.actor), q.actor ?? '']),
+      actions: distinct([...recent.map((a) => a.action), q.action ?? '']),
+      jobs: named.map((j) => ({ id: j.id, name: j.name })).sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  });
+}
+
+export type { CalendarStartDto };
+
+/**
+ * The calendar's first view (and each refresh) in one round trip: the month (`month` null: the
+ * server's current month in the zone) as compact days (counts, one chip per job, at most 3), the
+ * server's clock and the jobs' zone. `timeZone` null: the jobs' zone (job_zone). The selected day
+ * comes in full from calendarDay (with each job's paused state and tab).
+ */
+export function calendarStart(month: string | null, timeZone: string | null): Result<CalendarStartDto> {
+  return answer(({ app }) => app.calendarStart(month, timeZone));
+}
+
+/** The wizard's output step: tabs other jobs write in a spreadsheet, the ones asked about first (bounded). */
+export function tabWriters(query: TabWritersQuery): Result<TabWritersDto> {
+  return answer(({ app }) => app.tabWriters(query ?? {}));
 }

@@ -36,6 +36,8 @@ export interface SpreadsheetsLike {
   values(spreadsheetId: string, sheetName: string): unknown[][];
   formulas?(spreadsheetId: string, sheetName: string): string[][];
   numberFormats?(spreadsheetId: string, sheetName: string): string[][];
+  /** What the cells show (dates in the spreadsheet's zone). */
+  displayValues?(spreadsheetId: string, sheetName: string): string[][];
 }
 
 export interface DevRuntime {

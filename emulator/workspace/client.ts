@@ -8,7 +8,10 @@ export {};
 interface MenuEntry { caption?: string; functionName?: string; separator?: boolean; items?: MenuEntry[] }
 interface State {
   now: string;
-  spreadsheet: { id: string; name: string; tabs: { name: string; hidden: boolean; rowCount: number; values: (string | number | boolean)[][] }[] } | null;
+  spreadsheet: {
+    id: string; name: string; activeTab?: string | null;
+    tabs: { name: string; hidden: boolean; rowCount: number; frozenRows?: number; align?: string[]; values: (string | number | boolean)[][] }[];
+  } | null;
   menus: { caption: string; items: MenuEntry[] }[];
   eventCount: number;
   events: { index: number; kind: string; title: string; message: string; width: number | null; height: number | null }[];
@@ -23,6 +26,8 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
 
 let seenEvents = -1;
 let activeTab = '';
+/** The runtime's active sheet as last seen: when it changes (a script activated a tab, or the page was reloaded) the page follows. */
+let serverActive = '';
 let lastGridKey = '';
 let lastMenusKey = '';
 const lastRowCounts: Record<string, number> = {};
@@ -111,6 +116,11 @@ function columnName(i: number): string {
 
 function drawTabs(state: State): void {
   const tabs = (state.spreadsheet?.tabs ?? []).filter((t) => !t.hidden);
+  const active = state.spreadsheet?.activeTab ?? '';
+  if (active && active !== serverActive) {
+    serverActive = active;
+    if (tabs.some((t) => t.name === active)) { activeTab = active; lastGridKey = ''; }
+  }
   if (!tabs.some((t) => t.name === activeTab)) activeTab = tabs[0]?.name ?? '';
   const bar = $('tabs');
   const key = tabs.map((t) => t.name).join('\u0000') + '|' + activeTab;
@@ -120,12 +130,12 @@ function drawTabs(state: State): void {
       const b = el('button', { type: 'button', textContent: t.name });
       b.setAttribute('role', 'tab');
       b.setAttribute('aria-selected', String(t.name === activeTab));
-      b.addEventListener('click', () => { activeTab = t.name; lastGridKey = ''; draw(lastState!); pendingActivation = json('/__workspace/activate', { tab: t.name }).catch(() => undefined); });
+      b.addEventListener('click', () => { activeTab = t.name; serverActive = t.name; lastGridKey = ''; draw(lastState!); pendingActivation = json('/__workspace/activate', { tab: t.name }).catch(() => undefined); });
       return b;
     }));
   }
   const tab = tabs.find((t) => t.name === activeTab);
-  const gridKey = `${activeTab}|${tab?.rowCount}|${JSON.stringify(tab?.values.slice(0, 3))}|${JSON.stringify(tab?.values[tab.values.length - 1] ?? null)}`;
+  const gridKey = `${activeTab}|${tab?.rowCount}|${tab?.frozenRows ?? 0}|${JSON.stringify(tab?.values.slice(0, 3))}|${JSON.stringify(tab?.values[tab.values.length - 1] ?? null)}`;
   if (gridKey === lastGridKey) return;
   lastGridKey = gridKey;
   const grid = $('grid');
@@ -141,10 +151,14 @@ function drawTabs(state: State): void {
   const body = el('tbody');
   for (let r = 0; r < rows; r++) {
     const values = tab.values[r] ?? [];
-    const tr = el('tr', r >= before && r < tab.rowCount && r > 0 ? { className: 'fresh' } : {}, el('th', { className: 'rh', textContent: String(r + 1) }));
+    // Rows the sheet freezes (the header row a job asks for) stay in view while the grid scrolls.
+    const frozen = r < (tab.frozenRows ?? 0);
+    const classes = [r >= before && r < tab.rowCount && r > 0 ? 'fresh' : '', frozen ? 'frozen' : '', frozen && r === (tab.frozenRows ?? 0) - 1 ? 'frozen-last' : ''].filter(Boolean).join(' ');
+    const tr = el('tr', classes ? { className: classes } : {}, el('th', { className: 'rh', textContent: String(r + 1) }));
+    const align = tab.align?.[r] ?? '';
     for (let c = 0; c < width; c++) {
       const v = values[c];
-      tr.append(el('td', { className: typeof v === 'number' ? 'num' : '', textContent: v === undefined ? '' : String(v), title: v === undefined ? '' : String(v) }));
+      tr.append(el('td', { className: typeof v === 'number' || align[c] === 'r' ? 'num' : '', textContent: v === undefined ? '' : String(v), title: v === undefined ? '' : String(v) }));
     }
     body.append(tr);
   }

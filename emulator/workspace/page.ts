@@ -55,6 +55,9 @@ table.sheet th{background:#f8f9fa;color:#5f6368;font-weight:400;border:1px solid
 table.sheet th.rh{position:sticky;left:0;width:46px;z-index:2}
 table.sheet td{border:1px solid #e2e3e3;height:21px;padding:0 4px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:220px;min-width:90px}
 table.sheet td.num{text-align:right}
+table.sheet tr.frozen td,table.sheet tr.frozen th.rh{position:sticky;top:23px;z-index:1;background:#fff}
+table.sheet tr.frozen th.rh{z-index:2;background:#f8f9fa}
+table.sheet tr.frozen-last td,table.sheet tr.frozen-last th{border-bottom:3px solid #c0c0c0}
 table.sheet tr.fresh td{background:#e6f4ea;transition:background 2s}
 .empty-sheet{padding:24px;color:#5f6368}
 .sidebar{width:301px;flex:none;border-left:1px solid #dadce0;background:#fff;display:flex;flex-direction:column}
@@ -74,7 +77,8 @@ button.x{border:0;background:none;font-size:16px;cursor:pointer;color:#5f6368;wi
 .alert-body{padding:8px 24px;white-space:pre-wrap;max-width:480px}
 .alert-foot{display:flex;justify-content:flex-end;padding:16px 24px}
 .alert-foot button{background:#1a73e8;color:#fff;border:0;border-radius:4px;height:36px;padding:0 24px;font:500 14px Roboto,Arial,sans-serif;cursor:pointer}
-.toast{position:fixed;left:64px;bottom:52px;z-index:45;background:#323232;color:#fff;padding:10px 16px;border-radius:4px;opacity:0;transition:opacity .2s;pointer-events:none}
+/* z-index under the dialogs' backdrop (40): a toast never covers a dialog */
+.toast{position:fixed;left:64px;bottom:52px;z-index:35;background:#323232;color:#fff;padding:10px 16px;border-radius:4px;opacity:0;transition:opacity .2s;pointer-events:none}
 .toast.on{opacity:1}
 .focus-guard{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 :focus-visible{outline:2px solid #1a73e8;outline-offset:2px}

@@ -67,17 +67,26 @@ export function workspaceRoutes(options: WorkspaceOptions): Route[] {
         const ui = uiOf(runtime);
         const spreadsheets = runtime.spreadsheets.list();
         const bound = spreadsheets[0];
+        const store = runtime.spreadsheets as unknown as { get?(id: string): { activeSheetId: unknown; sheets: { id: unknown; name: string; frozenRows?: number }[] } | undefined };
+        const data = bound ? store.get?.(bound.id) : undefined;
         const tabs = (bound?.sheets ?? []).map((sheet) => {
           const values = runtime.spreadsheets.values(bound!.id, sheet.name);
           const formats = runtime.spreadsheets.numberFormats?.(bound!.id, sheet.name) ?? [];
+          // Dates as the spreadsheet shows them: in its own time zone, by the cell's number format.
+          const shown = runtime.spreadsheets.displayValues?.(bound!.id, sheet.name) ?? [];
+          const rows = values.slice(0, maxRows);
           return {
             name: sheet.name, hidden: sheet.hidden, rowCount: values.length,
-            values: values.slice(0, maxRows).map((row, r) => row.map((v, c) => cellText(v, formats[r]?.[c]))),
+            frozenRows: data?.sheets.find((s) => s.name === sheet.name)?.frozenRows ?? 0,
+            values: rows.map((row, r) => row.map((v, c) => (isDate(v) && shown[r]?.[c] ? shown[r]![c]! : cellText(v, formats[r]?.[c])))),
+            // Per row, one letter per cell: r = right-aligned (numbers, dates, durations, as Sheets aligns them).
+            align: rows.map((row) => row.map((v) => (typeof v === 'number' || isDate(v) ? 'r' : 'l')).join('')),
           };
         });
+        const active = data?.sheets.find((s) => s.id === data.activeSheetId)?.name ?? null;
         ctx.json(200, {
           now: runtime.clock.now().toISOString(),
-          spreadsheet: bound ? { id: bound.id, name: bound.name, tabs } : null,
+          spreadsheet: bound ? { id: bound.id, name: bound.name, tabs, activeTab: active } : null,
           menus: ui.menus,
           eventCount: ui.events.length,
           // New UI events only; their HTML is fetched from /__workspace/ui/<index>.
@@ -125,6 +134,8 @@ export function workspaceRoutes(options: WorkspaceOptions): Route[] {
     },
   ];
 }
+
+const isDate = (v: unknown): boolean => v instanceof Date || (!!v && typeof v === 'object' && 'date' in (v as Record<string, unknown>));
 
 /** A cell as Sheets displays it (a few number formats; the page never renders it as HTML). */
 function cellText(value: unknown, format?: string): string | number | boolean {

@@ -67,6 +67,8 @@ export interface JobDto {
 
 export interface JobDetailDto extends JobDto {
   next_runs: string[]; // next 5 occurrences
+  /** A retry (or quota-deferred run) of this job that is due before or between them; null when none. */
+  pending_retry_at?: string | null;
   recent_runs: RunDto[]; // newest first, up to 10
   conflicts: ConflictWarningDto[];
   freshness?: FreshnessDto;
@@ -275,6 +277,8 @@ export interface AuditQuery {
   page_size?: number;
   job_id?: string;
   action?: string;
+  /** 'user:alice@example.com', 'api:k_…', 'system' (as the rows name the actor). */
+  actor?: string;
   since?: string;
 }
 
@@ -415,10 +419,24 @@ export interface CalendarDay {
   total?: number;
   /** The same, by kind (kinds with none are left out). */
   counts?: Partial<Record<CalendarKind, number>>;
+  /** The month grid's chips: one per job (its most telling occurrence), at most 3, problems first. */
+  chips?: CalendarChipDto[];
+  /** Jobs with an occurrence on the day (chips shows at most 3 of them). */
+  jobs?: number;
+}
+
+/** A job's occurrences on a day as one chip: the most telling kind (failed, missed, partial … scheduled), the first time, how many. */
+export interface CalendarChipDto {
+  job_id: string;
+  job_name: string;
+  kind: CalendarKind;
+  /** The day's first occurrence of the job. */
+  at: string;
+  count: number;
 }
 
 /** One day of the calendar, a page at a time (calendarDay). */
-export interface CalendarDayPageDto extends Page<CalendarEntryDto & { paused: boolean }> {
+export interface CalendarDayPageDto extends Page<CalendarEntryDto & { paused: boolean; tab: string }> {
   date: string;
   time_zone: string;
   run_count: number;
@@ -444,6 +462,10 @@ export interface JobChoicesQuery {
   ids?: string[];
   /** Default 20, at most 50. */
   limit?: number;
+  /** q names the whole name (trimmed, case ignored), e.g. "is this name taken?". */
+  exact?: boolean;
+  /** Only the ids asked for (no search): names of known jobs, at most 400 ids. */
+  only_ids?: boolean;
 }
 
 export interface JobChoicesDto {
@@ -456,6 +478,36 @@ export interface CalendarDto {
   month: string; // YYYY-MM
   time_zone: string;
   days: CalendarDay[];
+}
+
+/** The calendar's first view (and each refresh) in one round trip: a month, the server's clock, the jobs' zone. */
+export type CalendarStartDto = CalendarDto & {
+  now: string;
+  /** The zone the jobs share, or the spreadsheet's default zone when they differ ("job zone" mode). */
+  job_zone: string;
+};
+
+/** A tab other jobs write (the wizard's output step): its writers' names (at most 3) and how many write it. */
+export interface TabWriterDto {
+  tab: string;
+  writers: string[];
+  count: number;
+}
+
+export interface TabWritersQuery {
+  /** The spreadsheet the tabs belong to ('' or absent: this one). */
+  sheet_id?: string;
+  /** The job being edited (its own tab is not "another job's"). */
+  except_id?: string | null;
+  /** Tabs asked about (listed first whether or not they are within the cap), at most 200. */
+  names?: string[];
+}
+
+export interface TabWritersDto {
+  /** The tabs asked about that jobs write, then others by name, at most 200 in all. */
+  items: TabWriterDto[];
+  /** Distinct tabs jobs write in that spreadsheet. */
+  total: number;
 }
 
 export interface ApiKeyDto {
@@ -537,6 +589,10 @@ export interface SchedulerApp {
   calendarDay(date: string, timeZone: string, query?: { page?: number; page_size?: number }): CalendarDayPageDto;
   /** Jobs by name for a picker: bounded, searched on the server. */
   jobChoices(query: JobChoicesQuery): JobChoicesDto;
+  /** The calendar month (null: the current one in the zone) with the server's clock; zone null: the jobs' zone. */
+  calendarStart(month: string | null, timeZone: string | null): CalendarStartDto;
+  /** Tabs other jobs write, bounded (the wizard's output step). */
+  tabWriters(query: TabWritersQuery): TabWritersDto;
   /** The trigger handler's use case: plan, claim, run within budget, record, re-arm triggers. */
   /** `event.triggerUid`: the trigger that fired it (ticks of triggers that are not the owner's remove that trigger and stop). */
   tick(event?: { triggerUid?: string }): { ran: number; next_wake_at: string | null };

@@ -25,6 +25,7 @@ import type {
   TakeOverDto,
 } from './contract';
 import { AppError } from './contract';
+import { isValidTimeZone, wallTimeAt } from '../domain/timezone';
 import { createChannelChecks } from './channel-checks';
 import { AppContext, configDiff, type Loaded } from './context';
 import type { AppDeps } from './deps';
@@ -55,7 +56,7 @@ import { applySettingsPatch } from './settings';
 import { allWindows } from './stats';
 import { KEYS } from './store';
 import { computeNextWake, NOTHING_DUE, runTick, runClaims, storeWake } from './tick';
-import { countByStatus, filterJobs, jobChoices as pickJobs, newestFirst, pageOf, sidebarFocus, sortJobs, withScheduleText, type JobRow } from './views';
+import { countByStatus, filterJobs, jobChoices as pickJobs, newestFirst, pageOf, sidebarFocus, sortJobs, tabWriters as writersOfTabs, withScheduleText, type JobRow } from './views';
 import { checkFiringTrigger, ownerStatus, readTriggerRecord } from './triggers';
 
 export type { AppDeps } from './deps';
@@ -388,7 +389,7 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       if (q.since && Number.isNaN(since)) throw new AppError(422, 'validation_failed', 'since: expected an ISO date-time', [{ path: 'since', message: 'expected an ISO date-time' }]);
       const rows = ctx.logs.audit
         .all()
-        .filter((a) => (!q.job_id || a.job_id === q.job_id) && (!q.action || a.action === q.action) && (since === null || Date.parse(a.at) >= since));
+        .filter((a) => (!q.job_id || a.job_id === q.job_id) && (!q.action || a.action === q.action) && (!q.actor || a.actor === q.actor) && (since === null || Date.parse(a.at) >= since));
       return pageOf(newestFirst(rows), q.page, q.page_size);
     },
 
@@ -509,6 +510,27 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
 
     jobChoices(query) {
       return pickJobs(allJobRows(ctx.load(), ctx.now()), query ?? {});
+    },
+
+    calendarStart(month, timeZone) {
+      const loaded = ctx.load();
+      const now = ctx.now();
+      // "Job zone": the zone every job shares, else the spreadsheet's default zone.
+      let shared: string | null | undefined;
+      for (const job of loaded.jobs()) {
+        if (shared === undefined) shared = job.config.timezone;
+        else if (shared !== job.config.timezone) { shared = null; break; }
+      }
+      const jobZone = shared || loaded.settings.default_timezone;
+      const zone = timeZone || jobZone;
+      if (!isValidTimeZone(zone)) throw new AppError(422, 'validation_failed', 'time_zone: expected an IANA time zone', [{ path: 'time_zone', message: 'unknown time zone' }]);
+      const w = wallTimeAt(zone, now.getTime());
+      const current = `${w.year}-${String(w.month).padStart(2, '0')}`;
+      return { ...calendarGrid(loaded, ctx.logs.runs.all(), month || current, zone, now), now: now.toISOString(), job_zone: jobZone };
+    },
+
+    tabWriters(query) {
+      return writersOfTabs(ctx.load().jobs(), query ?? {});
     },
 
     tick(event) {

@@ -8,7 +8,7 @@ import { YOUTUBE_DAILY_QUOTA } from '../domain/catalogue';
 import { limitsDto, projectStoredDay, waitingForReset } from './quota-projection';
 import { readTriggerRecord } from './triggers';
 import type { LimitsDto } from './contract';
-import type { CalendarDay, CalendarDayPageDto, CalendarDto, CalendarEntryDto, ConflictWarningDto, JobDetailDto, JobDto, MonitorDto, MonitorProblemRunDto, MonitorWindowDto, RunDto } from './contract';
+import type { CalendarChipDto, CalendarDay, CalendarDayPageDto, CalendarDto, CalendarEntryDto, ConflictWarningDto, JobDetailDto, JobDto, MonitorDto, MonitorProblemRunDto, MonitorWindowDto, RunDto } from './contract';
 import { AppError } from './contract';
 import { nextRunAt, type AppContext, type Loaded } from './context';
 import { readQuota } from './quota';
@@ -45,6 +45,11 @@ export function conflictsFor(ctx: AppContext, loaded: Loaded, candidate: { id?: 
   return findConflicts(candidate, plannerInputs(loaded).jobs, now, 7, { activeSpreadsheetId: sheetId });
 }
 
+/** A retry (or a quota-deferred run) the planner will start, when it is still ahead. */
+function pendingRetry(retryAt: string | null | undefined, now: Date): string | null {
+  return retryAt && Date.parse(retryAt) > now.getTime() ? retryAt : null;
+}
+
 export function jobDetail(ctx: AppContext, loaded: Loaded, job: JobRecord, now: Date, runs: readonly RunDto[] | null): JobDetailDto {
   const recent: RunDto[] = [];
   if (runs) {
@@ -53,6 +58,7 @@ export function jobDetail(ctx: AppContext, loaded: Loaded, job: JobRecord, now: 
   return {
     ...jobDto(loaded, job, now),
     next_runs: nextRuns(job.config, now, 5, { anchor: new Date(job.created_at) }).map((d) => d.toISOString()),
+    pending_retry_at: pendingRetry(loaded.state(job.id).planner.retry_at, now),
     recent_runs: recent,
     conflicts: conflictsFor(ctx, loaded, { id: job.id, config: job.config }, now),
     freshness: freshnessDto(loaded.state(job.id).insight, now.getTime()),
@@ -92,6 +98,11 @@ function dayIndex(starts: readonly number[], t: number): number {
   }
   return lo;
 }
+
+/** A chip's kind is its job's most telling occurrence of the day: problems, then runs that happened, then what is scheduled. */
+const CHIP_RANK: Record<CalendarChipDto['kind'], number> = { failed: 0, missed: 1, partial: 2, deferred: 3, succeeded: 4, skipped: 5, scheduled: 6 };
+const chipOrder = (a: CalendarChipDto, b: CalendarChipDto): number =>
+  CHIP_RANK[a.kind] - CHIP_RANK[b.kind] || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || a.job_name.localeCompare(b.job_name) || a.job_id.localeCompare(b.job_id);
 
 const entryOrder = (a: CalendarEntryDto, b: CalendarEntryDto): number => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.job_name.localeCompare(b.job_name) || a.job_id.localeCompare(b.job_id));
 
@@ -133,9 +144,19 @@ export function calendarGrid(loaded: Loaded, runs: readonly RunDto[], month: str
   const count = daysInMonth(year, mon);
   const starts = dayStarts(timeZone, year, mon, 1, count);
   const days: Required<CalendarDay>[] = [];
-  for (let d = 1; d <= count; d++) days.push({ date: `${month}-${String(d).padStart(2, '0')}`, entries: [], run_count: 0, total: 0, counts: {} });
+  for (let d = 1; d <= count; d++) days.push({ date: `${month}-${String(d).padStart(2, '0')}`, entries: [], run_count: 0, total: 0, counts: {}, chips: [], jobs: 0 });
+  // One chip per job and day while the month is read; each day keeps its CALENDAR_CHIPS most telling.
+  const perJob = days.map(() => new Map<string, CalendarChipDto>());
   eachOccurrence(loaded, runs, starts[0]!, starts[count]!, now, (entry, t, _paused, executed) => {
-    const day = days[dayIndex(starts, t)]!;
+    const index = dayIndex(starts, t);
+    const day = days[index]!;
+    const chip = perJob[index]!.get(entry.job_id);
+    if (!chip) perJob[index]!.set(entry.job_id, { job_id: entry.job_id, job_name: entry.job_name, kind: entry.kind, at: entry.at, count: 1 });
+    else {
+      chip.count++;
+      if (CHIP_RANK[entry.kind] < CHIP_RANK[chip.kind]) chip.kind = entry.kind;
+      if (entry.at < chip.at) chip.at = entry.at;
+    }
     day.total++;
     day.counts[entry.kind] = (day.counts[entry.kind] ?? 0) + 1;
     if (executed) day.run_count++;
@@ -146,6 +167,11 @@ export function calendarGrid(loaded: Loaded, runs: readonly RunDto[], month: str
     while (i > 0 && entryOrder(entry, chips[i - 1]!) < 0) i--;
     chips.splice(i, 0, entry);
     if (chips.length > CALENDAR_CHIPS) chips.pop();
+  });
+  days.forEach((day, i) => {
+    const jobs = [...perJob[i]!.values()];
+    day.jobs = jobs.length;
+    day.chips = jobs.sort(chipOrder).slice(0, CALENDAR_CHIPS);
   });
   return { month, time_zone: timeZone, days };
 }
@@ -158,10 +184,11 @@ export function calendarDayPage(loaded: Loaded, runs: readonly RunDto[], date: s
   }
   checkZone(timeZone);
   const starts = dayStarts(timeZone, Number(m[1]), Number(m[2]), Number(m[3]), 1);
-  const entries: (CalendarEntryDto & { paused: boolean })[] = [];
+  const entries: (CalendarEntryDto & { paused: boolean; tab: string })[] = [];
   let runCount = 0;
   eachOccurrence(loaded, runs, starts[0]!, starts[1]!, now, (entry, _t, paused, executed) => {
-    entries.push({ ...entry, paused });
+    // The job's tab: "Open the tab" after a Run now from the day panel ('' for a deleted job).
+    entries.push({ ...entry, paused, tab: loaded.job(entry.job_id)?.config.target_tab_name ?? '' });
     if (executed) runCount++;
   });
   entries.sort(entryOrder);

@@ -1,6 +1,6 @@
 /** JobRecord + JobState -> the DTOs of the contract; listing with filters, sort and pages. */
 import { describeSchedule } from '../domain/schedule';
-import type { JobChoiceDto, JobChoicesDto, JobChoicesQuery, JobCountsDto, JobDto, JobStatus, ListJobsQuery, Page } from './contract';
+import type { JobChoiceDto, JobChoicesDto, JobChoicesQuery, JobCountsDto, JobDto, JobStatus, ListJobsQuery, Page, TabWriterDto, TabWritersDto, TabWritersQuery } from './contract';
 import { AppError } from './contract';
 import { leaseActive, type JobRecord, type JobState } from './records';
 
@@ -153,6 +153,8 @@ export function sidebarFocus(rows: readonly JobRow[], limit = SIDEBAR_JOBS): Job
 
 export const CHOICES_DEFAULT = 20;
 export const CHOICES_MAX = 50;
+/** Ids a picker may ask for by id (the audit viewer names the jobs of its newest 200 rows and a page). */
+export const CHOICES_MAX_IDS = 400;
 
 /** A picker's answer: jobs whose name holds `q`, by name, at most `limit`, plus the `ids` asked for. */
 export function jobChoices(rows: readonly Pick<JobRow, 'id' | 'config' | 'status'>[], query: JobChoicesQuery): JobChoicesDto {
@@ -162,11 +164,42 @@ export function jobChoices(rows: readonly Pick<JobRow, 'id' | 'config' | 'status
   }
   if (query.q !== undefined && typeof query.q !== 'string') throw new AppError(422, 'validation_failed', 'q: must be text', [{ path: 'q', message: 'must be text' }]);
   const needle = (query.q ?? '').trim().toLowerCase();
-  const wanted = new Set(Array.isArray(query.ids) ? query.ids.filter((id): id is string => typeof id === 'string') : []);
-  const matches = rows.filter((r) => !needle || r.config.name.toLowerCase().includes(needle));
+  const ids = Array.isArray(query.ids) ? query.ids.filter((id): id is string => typeof id === 'string') : [];
+  if (ids.length > CHOICES_MAX_IDS) throw new AppError(422, 'validation_failed', `ids: at most ${CHOICES_MAX_IDS}`, [{ path: 'ids', message: `at most ${CHOICES_MAX_IDS}` }]);
+  const wanted = new Set(ids);
+  const named = (r: Pick<JobRow, 'config'>): boolean => (query.exact ? r.config.name.trim().toLowerCase() === needle : r.config.name.toLowerCase().includes(needle));
+  const matches = query.only_ids ? [] : rows.filter((r) => !needle || named(r));
   const choice = (r: Pick<JobRow, 'id' | 'config' | 'status'>): JobChoiceDto => ({ id: r.id, name: r.config.name, status: r.status });
   const cmp = (a: Pick<JobRow, 'id' | 'config'>, b: Pick<JobRow, 'id' | 'config'>) => a.config.name.localeCompare(b.config.name) || a.id.localeCompare(b.id);
   const shown = [...matches].sort(cmp).slice(0, limit);
   const extra = rows.filter((r) => wanted.has(r.id) && !shown.includes(r));
   return { items: [...shown, ...extra].map(choice), total: matches.length };
+}
+
+/** Tabs a wizard's answer lists (the ones asked about first). */
+export const TAB_WRITERS_MAX = 200;
+const WRITER_NAMES = 3;
+
+/**
+ * Tabs other jobs write in one spreadsheet (case ignored, the job `exceptId` left out): the tabs asked
+ * about first, then the others by name, at most TAB_WRITERS_MAX, each with up to three writers' names.
+ */
+export function tabWriters(rows: readonly Pick<JobRow, 'id' | 'config'>[], query: TabWritersQuery): TabWritersDto {
+  const names = Array.isArray(query.names) ? query.names.filter((n): n is string => typeof n === 'string') : [];
+  if (names.length > TAB_WRITERS_MAX) throw new AppError(422, 'validation_failed', `names: at most ${TAB_WRITERS_MAX}`, [{ path: 'names', message: `at most ${TAB_WRITERS_MAX}` }]);
+  const sheet = (typeof query.sheet_id === 'string' ? query.sheet_id : '').trim();
+  const byTab = new Map<string, TabWriterDto>();
+  for (const r of rows) {
+    if (r.id === query.except_id || (r.config.target_sheet_id || '').trim() !== sheet) continue;
+    const key = r.config.target_tab_name.trim().toLowerCase();
+    const entry = byTab.get(key) ?? { tab: r.config.target_tab_name.trim(), writers: [], count: 0 };
+    entry.count++;
+    entry.writers.push(r.config.name);
+    byTab.set(key, entry);
+  }
+  const asked = [...new Set(names.map((n) => n.trim().toLowerCase()))].flatMap((k) => (byTab.has(k) ? [byTab.get(k)!] : []));
+  const askedKeys = new Set(asked.map((e) => e.tab.toLowerCase()));
+  const others = [...byTab.values()].filter((e) => !askedKeys.has(e.tab.toLowerCase())).sort((a, b) => a.tab.localeCompare(b.tab));
+  const items = [...asked, ...others].slice(0, TAB_WRITERS_MAX).map((e) => ({ ...e, writers: [...e.writers].sort((a, b) => a.localeCompare(b)).slice(0, WRITER_NAMES) }));
+  return { items, total: byTab.size };
 }

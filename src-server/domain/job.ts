@@ -9,6 +9,7 @@ import {
   CATCH_UP_POLICIES,
   COLUMNS,
   DEFAULT_COLUMNS,
+  HEADER_ROWS,
   NOTIFY_EVENTS,
   OUTPUT_MODES,
   SCHEDULE_TYPES,
@@ -201,6 +202,10 @@ function jobShape() {
     columns: doc(
       z._default(uniqueArray(z.enum(COLUMNS, { error: need(`must be one of ${COLUMNS.join(', ')}`) }), 1, COLUMNS.length, 'columns'), () => [...DEFAULT_COLUMNS]),
       'Columns to write, in order. upsert needs video_id; append and overwrite need video_id or url.',
+    ),
+    header_row: doc(
+      z._default(z.enum(HEADER_ROWS, { error: need(`must be one of ${HEADER_ROWS.join(', ')}`) }), 'keys'),
+      'What a new tab\'s header row says: keys (video_id, published_at …) or labels (Video ID, Published …). Either is recognised in an existing tab.',
     ),
     video_filter: doc(z._default(z.enum(VIDEO_FILTERS, { error: need(`must be one of ${VIDEO_FILTERS.join(', ')}`) }), 'all'), 'all videos, long-form only, or Shorts only.'),
     stats_refresh: doc(

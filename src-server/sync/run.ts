@@ -181,7 +181,7 @@ class SyncRun {
     let table: OpenTable | null = null;
     const open = (topRows?: number): OpenTable | null => {
       this.progress('opening the tab');
-      return openTable(this.deps.sheets, this.config.target_sheet_id, this.config.target_tab_name, this.config.columns, topRows);
+      return openTable(this.deps.sheets, this.config.target_sheet_id, this.config.target_tab_name, this.config.columns, topRows, this.config.header_row);
     };
     if (this.willSurelyWrite(replace, startIndex)) {
       try {

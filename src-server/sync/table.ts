@@ -14,8 +14,8 @@
  * - overwrite: the table is replaced, newest first (a run cut over several executions replaces the
  *   table in its first execution and adds below it in the next ones).
  */
-import type { Column, OutputMode } from '../domain/catalogue';
-import { COLUMNS } from '../domain/catalogue';
+import type { Column, HeaderRow, OutputMode } from '../domain/catalogue';
+import { COLUMN_HEADERS, COLUMNS } from '../domain/catalogue';
 import type { SheetTab, Spreadsheets } from '../ports';
 import { formatRow, videoIdFromUrl } from './columns';
 
@@ -50,7 +50,7 @@ function describeTab(tabName: string, sheetId: string): string {
  * With `topRows` (a refresh of existing rows, nothing to add) only the header and that many rows are
  * read, in one call, and a missing tab is not created (null: nothing to refresh).
  */
-export function openTable(sheets: Spreadsheets, sheetId: string, tabName: string, columns: readonly Column[], topRows?: number): OpenTable | null {
+export function openTable(sheets: Spreadsheets, sheetId: string, tabName: string, columns: readonly Column[], topRows?: number, headerRow: HeaderRow = 'keys'): OpenTable | null {
   let tab = sheets.getTab(sheetId || null, tabName);
   let created = false;
   let lastRow = 0;
@@ -62,7 +62,7 @@ export function openTable(sheets: Spreadsheets, sheetId: string, tabName: string
     lastRow = tab.lastRow();
   }
   if (lastRow === 0) {
-    tab.writeValues(1, 1, [[...columns]], [columns.map(() => '@')]);
+    tab.writeValues(1, 1, [columns.map((c) => (headerRow === 'labels' ? COLUMN_HEADERS[c] : c))], [columns.map(() => '@')]);
     tab.setFrozenRows(1);
     lastRow = 1;
   } else {
@@ -115,12 +115,16 @@ function checkHeader(tab: SheetTab, columns: readonly Column[], where: string): 
   checkHeaderRow(tab.readValues(1, 1, 1, width)[0] ?? [], columns, where);
 }
 
+const LABELS = new Set<string>(Object.values(COLUMN_HEADERS));
+
 function checkHeaderRow(row: readonly unknown[], columns: readonly Column[], where: string): void {
   const header = row.map((v) => String(v ?? '').trim());
   const ours = header.slice(0, columns.length);
   // Cells after the job's columns may hold the user's own columns, but not one of ours.
-  const strayOurs = header.slice(columns.length).filter((h) => (COLUMNS as readonly string[]).includes(h));
-  const matches = ours.every((h, i) => h === columns[i]) && strayOurs.length === 0;
+  // Each column is recognised by its key or its label (the job's header_row decides only what a new tab gets).
+  const isOurs = (h: string) => (COLUMNS as readonly string[]).includes(h) || LABELS.has(h);
+  const strayOurs = header.slice(columns.length).filter(isOurs);
+  const matches = ours.every((h, i) => h === columns[i] || h === COLUMN_HEADERS[columns[i]!]) && strayOurs.length === 0;
   if (!matches) {
     const found = header.filter((h) => h !== '').join(', ') || '(empty)';
     throw new TableError(

@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { html } from './html';
 import { fmtZonedDateTime } from './format';
+import { displayZone, useZoneMode } from './zone-mode';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return html`<div class="loading" role="status"><span class="spinner" aria-hidden="true"></span>${label}</div>`;
@@ -45,8 +46,12 @@ export function describedBy(id: string, hint?: string, issue?: string): Record<s
   return attrs;
 }
 
-/** An instant shown in a job's zone with the zone's short name; the IANA zone is in the tooltip. */
+/**
+ * An instant of a job, shown in the job's zone or the viewer's (the remembered zone switch), with the
+ * zone's short name; the IANA zone is in the tooltip.
+ */
 export function ZonedTime({ iso, timeZone }: { iso: string | null | undefined; timeZone: string }) {
+  const zone = displayZone(useZoneMode(), timeZone);
   if (!iso) return html`<span class="muted">—</span>`;
-  return html`<time datetime=${iso} title=${`Time in ${timeZone}`}>${fmtZonedDateTime(iso, timeZone)}</time>`;
+  return html`<time datetime=${iso} title=${`Time in ${zone}`}>${fmtZonedDateTime(iso, zone)}</time>`;
 }

@@ -5,6 +5,7 @@
  */
 import type { JobConfig } from '../../src-server/domain/job';
 import type { Settings } from '../../src-server/app/contract';
+import { COLUMN_HEADERS, type Column, type OutputMode } from '../../src-server/domain/catalogue';
 import { RpcError } from '../rpc';
 
 /** The label each job field has in the wizard (typed: a new schema field must be named here). */
@@ -21,6 +22,7 @@ export const FIELD_LABELS: Record<keyof JobConfig, string> = {
   target_tab_name: 'Tab',
   output_mode: 'Mode',
   columns: 'Columns',
+  header_row: 'Header row',
   video_filter: 'Videos',
   stats_refresh: 'Refresh views, likes, comments',
   max_videos: 'Max videos per channel',
@@ -92,3 +94,13 @@ export function humanFieldIssues(err: unknown, labels: Labels): Record<string, s
   if (!(err instanceof RpcError)) return {};
   return Object.fromEntries(Object.entries(err.fieldIssues()).map(([path, message]) => [path, humanIssue(path, message, labels)]));
 }
+
+/** Column names as people read them (the catalogue's labels; a job's header row may use them too). */
+export const COLUMN_LABELS: Record<Column, string> = COLUMN_HEADERS;
+
+/** Output modes: a name and one line on what a run does to the tab. */
+export const OUTPUT_MODE_TEXT: Record<OutputMode, { label: string; explain: string }> = {
+  upsert: { label: 'Update and add', explain: 'Each run updates the rows of videos already in the tab (found by Video ID) and adds new videos.' },
+  append: { label: 'Add new only', explain: 'Each run adds videos not in the tab yet; rows already written are never changed.' },
+  overwrite: { label: 'Replace all', explain: 'Each run clears the table and writes it again from scratch.' },
+};

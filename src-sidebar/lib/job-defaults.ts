@@ -14,6 +14,7 @@ export const JOB_DEFAULTS = {
   target_sheet_id: '',
   output_mode: 'upsert',
   columns: [...DEFAULT_COLUMNS],
+  header_row: 'keys',
   video_filter: 'all',
   stats_refresh: 'daily',
   max_videos: 500,

@@ -112,7 +112,7 @@ describe('wizard', () => {
     expect(await page.getByText(/must not be empty/).count()).toBe(0);
 
     await page.getByLabel('Date and time').fill('2025-01-01T09:00');
-    await page.getByText('Schedule: This schedule has no run after now: 2025-01-01 09:00 (America/New_York) is in the past').waitFor();
+    await page.getByText('Date and time: This schedule has no run after now: 2025-01-01 09:00 (America/New_York) is in the past').waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.waitForTimeout(300);
     expect(await page.getByText('Step 2 of 5: Schedule').count()).toBe(1);
@@ -193,7 +193,9 @@ describe('job manager', () => {
     const { page } = await surface('manager', [1100, 680]);
     const cell = page.getByRole('button', { name: /Edit schedule of Daily Sync/ });
     await cell.waitFor();
-    expect(await cell.textContent()).toBe('Every day at 09:00 (America/New_York)');
+    // The words, then a pencil (decoration, hidden from assistive technology) that says the cell is editable.
+    expect(await cell.locator('.cell-text').textContent()).toBe('Every day at 09:00 (America/New_York)');
+    expect(await cell.locator('.pencil[aria-hidden=true]').count()).toBe(1);
     expect(await cell.getAttribute('title')).toBe('daily 09:00');
     await cell.click();
     expect(await page.getByLabel('Schedule of Daily Sync').inputValue()).toBe('09:00');
@@ -259,6 +261,7 @@ describe('settings and API keys', () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     await page.getByText('Key name: give the key a name, e.g. "Zapier"').waitFor();
     await page.getByLabel('Key name').fill('x'.repeat(61));
+    await page.getByRole('radio', { name: /^Read only/ }).check();
     await page.getByRole('button', { name: 'Create key' }).click();
     await page.getByText('Key name: must be at most 60 characters').waitFor();
     expect(await page.getByText(/^name:/).count()).toBe(0);

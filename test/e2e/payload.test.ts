@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { launchChromium, openSurface, seriousAxeViolations, type LaunchedBrowser } from './support/browser';
-import { createMockBackend } from './support/mock-backend';
+import { createMockBackend, dayChips } from './support/mock-backend';
 
 jest.setTimeout(120_000);
 
@@ -124,11 +124,14 @@ test('calendar: a busy day shows its count and the first chips; the day panel pa
   const backend = createMockBackend();
   const names = Array.from({ length: 250 }, (_, i) => `Job ${String(i).padStart(3, '0')}`);
   const busyMonth = (month: string) => {
-    const base = backend.original('calendarView', month) as { days: { date: string; entries: unknown[]; total: number; counts: Record<string, number> }[] };
+    const base = backend.original('calendarView', month) as { days: { date: string; entries: unknown[]; total: number; counts: Record<string, number>; chips: unknown[]; jobs: number }[] };
     const day = base.days.find((d) => d.date === `${month}-20`)!;
-    day.entries = names.slice(0, 3).map((n, i) => ({ job_id: 'j_daily1', job_name: n, at: `${month}-20T14:0${i}:00Z`, kind: 'scheduled' }));
+    day.entries = names.slice(0, 3).map((n, i) => ({ job_id: `j_busy${i}`, job_name: n, at: `${month}-20T14:0${i}:00Z`, kind: 'scheduled' }));
     day.total = 250;
     day.counts = { scheduled: 250 };
+    // 250 jobs once each: a chip for each of the first three, the other 247 jobs counted.
+    day.chips = dayChips(day.entries as Parameters<typeof dayChips>[0]);
+    day.jobs = 250;
     // In the viewer's zone (the browser's is this process's): the page uses the boot's month as is.
     return { ...base, time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone };
   };

@@ -36,7 +36,9 @@ test('sidebar: summary, job list and actions; monitor polls only while its tab i
   await expectAccessible(page);
 
   await page.getByRole('button', { name: 'Run now: Daily Sync' }).click();
-  await page.getByText(/Daily Sync: 12 added/).waitFor();
+  // The run's outcome shows under its job.
+  const dailyItem = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Edit Daily Sync' }) });
+  await dailyItem.getByTestId('run-result').getByText(/Finished: 12 added/).waitFor();
 
   // Virtual timers: the 2 s polling is checked without waiting for real time.
   const polls = () => calls.filter((c) => c === 'monitorView').length;
@@ -106,11 +108,17 @@ test('wizard: every step is accessible, channel problems are shown per field, th
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Next' }).click();
   await page.getByText('Step 3 of 5: Output').waitFor();
-  // "Videos" exists in this spreadsheet: it is offered as an existing tab.
-  // Chosen once the spreadsheet's tabs have arrived (an effect after the first render).
-  await page.getByRole('radio', { name: 'Existing tab', checked: true }).waitFor({ timeout: 5_000 }).catch(() => undefined);
-  expect(await page.getByRole('radio', { name: 'Existing tab' }).isChecked()).toBe(true);
-  expect(await page.getByLabel('Tab', { exact: true }).inputValue()).toBe('Videos');
+  // A new tab named after the channel is the default (no other job writes it).
+  expect(await page.getByRole('radio', { name: 'New tab' }).isChecked()).toBe(true);
+  await page.waitForFunction(() => (document.getElementById('f-tab') as HTMLInputElement | null)?.value === 'Marques Brownlee', null, { timeout: 5_000 });
+  expect(await page.getByLabel('New tab name').inputValue()).toBe('Marques Brownlee');
+  await expectAccessible(page);
+  // Existing tab: the first one no job writes is chosen; tabs other jobs write are marked.
+  await page.getByRole('radio', { name: 'Existing tab' }).check();
+  expect(await page.getByLabel('Tab', { exact: true }).inputValue()).toBe('Sheet1');
+  expect(await page.getByRole('option', { name: 'Videos — written by Daily Sync' }).count()).toBe(1);
+  await page.getByLabel('Tab', { exact: true }).selectOption('Videos');
+  await page.getByTestId('shared-tab').waitFor();
   await expectAccessible(page);
   await page.getByRole('radio', { name: 'New tab' }).check();
   await page.getByLabel('New tab name').fill('Daily');
@@ -253,6 +261,10 @@ test('settings and API keys: save, create shows the key once, revoke', async () 
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByText('Saved.').waitFor();
   await page.getByLabel('Key name').fill('CI');
+  // The scope has no default: without a choice the key is not created.
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await page.getByText('Scope: choose what the key may do').waitFor();
+  await page.getByRole('radio', { name: /^Read only/ }).check();
   await page.getByRole('button', { name: 'Create key' }).click();
   const secret = await page.getByLabel('New API key').inputValue();
   expect(secret).toMatch(/^y2s_k_/);

@@ -150,7 +150,12 @@ describe('wizard', () => {
 
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByText('Step 3 of 5: Output').waitFor();
+    // The default is a new tab named after the channel: nothing to warn about.
+    await page.waitForFunction(() => (document.getElementById('f-tab') as HTMLInputElement | null)?.value === 'Marques Brownlee');
+    expect(await page.getByText(/Daily Sync also writes/).count()).toBe(0);
     // The existing tab "Videos" is chosen: its conflict shows here.
+    await page.getByRole('radio', { name: 'Existing tab' }).check();
+    await page.getByLabel('Tab', { exact: true }).selectOption('Videos');
     await page.getByText('Daily Sync also writes “Videos” within the same hour (Thu, Jan 15, 09:00 EST, as this job): one of them will wait for the other.').waitFor();
     await page.getByRole('radio', { name: 'New tab' }).check();
     await page.getByLabel('New tab name').fill('Daily');
@@ -158,6 +163,8 @@ describe('wizard', () => {
     await page.getByRole('radio', { name: 'Existing tab' }).check();
     await page.getByLabel('Tab', { exact: true }).selectOption('Videos');
     await page.getByText(/Daily Sync also writes/).waitFor();
+    // Writing into a tab another job writes is an explicit choice.
+    await page.getByRole('checkbox', { name: /Write into this tab together with Daily Sync/ }).check();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByText('Step 4 of 5: Settings').waitFor();
     // Back on the schedule step, the chosen tab's conflict is shown.

@@ -64,7 +64,7 @@ async function closeDialog(): Promise<void> {
 test('the menu is the script\'s own, built by onOpen', async () => {
   await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
   const items = await page.getByRole('menuitem').allTextContents();
-  expect(items).toEqual(['Open scheduler', 'Job manager', 'New job…', 'Calendar', 'Run due jobs now', 'Sync this tab now', 'API keys…', 'Settings…', 'Repair triggers', 'Take over scheduling', 'Diagnostics…']);
+  expect(items).toEqual(['Open scheduler', 'Job manager', 'New job…', 'Calendar', 'Run due jobs now', 'Sync this tab now', 'API keys…', 'Settings…', 'Repair triggers', 'Take over scheduling', 'Diagnostics…', 'Audit log…']);
   await page.keyboard.press('Escape');
 });
 
@@ -102,7 +102,11 @@ test('create the "Daily Sync" job through the wizard', async () => {
 
   await wizard.getByRole('button', { name: 'Next' }).click();
   await wizard.getByText('Step 3 of 5: Output').waitFor({ timeout: 30_000 });
-  expect(await wizard.getByLabel('New tab name').inputValue()).toBe('Videos'); // no such tab yet
+  // A new tab named after the channel is the default; this walkthrough names it "Videos" (no such tab yet).
+  expect(await wizard.getByRole('radio', { name: 'New tab' }).isChecked()).toBe(true);
+  await wizard.waitForFunction(() => ((document.getElementById('f-tab') as HTMLInputElement | null)?.value ?? '') !== '', null, { timeout: 30_000 });
+  expect(await wizard.getByLabel('New tab name').inputValue()).toMatch(/\S/);
+  await wizard.getByLabel('New tab name').fill('Videos');
   await expectAccessible(wizard);
   await wizard.getByRole('button', { name: 'Next' }).click();
   await wizard.getByText('Step 4 of 5: Settings').waitFor({ timeout: 30_000 });
@@ -173,7 +177,7 @@ test('create and revoke an API key', async () => {
   const keys = await surfaceFrame('API keys');
   await expectAccessible(keys);
   await keys.getByLabel('Key name').fill('CI key');
-  await keys.getByLabel('Scope').selectOption('write');
+  await keys.getByRole('radio', { name: /^Read and write/ }).check();
   await keys.getByRole('button', { name: 'Create key' }).click();
   const secret = await keys.getByLabel('New API key').inputValue({ timeout: 30_000 });
   expect(secret).toMatch(/^y2s_k_[0-9a-f]{8}_/);

@@ -1,18 +1,23 @@
 /**
- * The calendar: month grid with each day's occurrences coloured by kind (scheduled, succeeded,
- * failed, missed …), month navigation, a heat tint by runs per day, and a day panel to manage jobs.
+ * The calendar: month grid with a chip per job and day coloured by its most telling occurrence
+ * (failed, missed … scheduled), days tinted by their worst outcome, month navigation, and a day panel
+ * to manage jobs. Bounded at any job count (docs/operations.md "Payloads"): the month carries per-day
+ * counts and at most three chips (calendarStart, or the page's boot JSON); the selected day comes in
+ * full from calendarDay, a page at a time.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { CalendarDay, CalendarDayPageDto, CalendarDto, JobDetailDto } from '../../../src-server/app/contract';
+import type { CalendarDay, CalendarDayPageDto, CalendarStartDto, JobDetailDto } from '../../../src-server/app/contract';
 import type { CalendarBoot } from '../../../src-server/boot';
 import { html } from '../../lib/html';
 import { rpc, errorMessage } from '../../rpc';
 import { ErrorBanner, Loading } from '../../lib/components';
-import { fmtInt, fmtTime, viewerZone } from '../../lib/format';
-import { bootData } from '../../lib/host';
+import { fmtInt, fmtTime, viewerZone, zoneAbbrev } from '../../lib/format';
+import { bootData, usePageVisible, usePolling } from '../../lib/host';
+import { RunFeedback, useRunNow } from '../../lib/run';
+import { useZoneMode, ZoneSwitch } from '../../lib/zone-mode';
 import { Wizard } from '../wizard/Wizard';
 
-const KINDS = ['scheduled', 'succeeded', 'failed', 'missed', 'partial', 'skipped', 'deferred'] as const;
+const LEGEND: [string, string][] = [['succeeded', 'Succeeded'], ['partial', 'Partial'], ['missed', 'Missed'], ['failed', 'Failed'], ['scheduled', 'Scheduled']];
 const WEEK = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 const monthOf = (d: Date, tz: string): string =>
@@ -27,33 +32,57 @@ function shiftMonth(month: string, by: number): string {
 const monthTitle = (month: string): string =>
   new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T12:00:00Z`));
 
-/** 0..4 heat level from a day's run count relative to the month's busiest day. */
-const heat = (count: number, max: number): number => (count <= 0 || max <= 0 ? 0 : Math.min(4, Math.ceil((count / max) * 4)));
+
+/** A day's worst outcome (from its counts by kind): the day's tint and what the legend names. */
+const OUTCOME_ORDER = ['failed', 'missed', 'partial', 'succeeded'] as const;
+function dayOutcome(d: CalendarDay | undefined): string {
+  return OUTCOME_ORDER.find((k) => (d?.counts?.[k] ?? 0) > 0) ?? '';
+}
+const REFRESH_MS = 60_000;
+
+/** The opener's month (calendarStart(null, null): the jobs' zone); an older boot without job_zone was made in its own zone. */
+function bootStart(boot: Partial<CalendarBoot>): CalendarStartDto | null {
+  const cal = boot.calendar;
+  const now = cal?.now ?? boot.now;
+  return cal && now ? { ...cal, now, job_zone: cal.job_zone ?? cal.time_zone } : null;
+}
 
 export function Calendar() {
-  const tz = viewerZone();
-  // The opener sends the server's clock and this month in the spreadsheet's zone (boot JSON): used
-  // as is when the viewer is in that zone, so the page needs no second execution to show it.
-  const [boot] = useState(() => bootData<CalendarBoot>());
-  const bootNow = boot.now ? new Date(boot.now) : null;
-  const [month, setMonth] = useState(() => monthOf(bootNow ?? new Date(), tz));
-  const [data, setData] = useState<CalendarDto | null>(() => (boot.calendar && boot.calendar.time_zone === tz && bootNow && boot.calendar.month === monthOf(bootNow, tz) ? boot.calendar : null));
+  const mode = useZoneMode();
+  // The opener sends this month in the jobs' zone with the server's clock (boot JSON): shown as is in
+  // "job zone" mode (or when the viewer is in that zone), so the page needs no second execution.
+  const [first] = useState(() => {
+    const start = bootStart(bootData<CalendarBoot>());
+    return start && (mode === 'job' || start.time_zone === viewerZone()) ? start : null;
+  });
+  const [month, setMonth] = useState<string | null>(first?.month ?? null);
+  const [data, setData] = useState<CalendarStartDto | null>(first);
   const [error, setError] = useState<unknown>(null);
   const [day, setDay] = useState<string | null>(null);
   const [notice, setNotice] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
+  const visible = usePageVisible();
+  const { runs, start, dismiss } = useRunNow();
+  // "Job zone": the zone the jobs share (else the spreadsheet's default), as the server answers it.
+  const tz = mode === 'mine' ? viewerZone() : data?.job_zone ?? viewerZone();
 
-  const [serverNow, setServerNow] = useState<Date | null>(bootNow);
-  const [ready, setReady] = useState(!!bootNow);
-  // Start at the server's month ("today" follows the server clock, which is virtual locally).
-  useEffect(() => {
-    if (bootNow) return;
-    rpc.monitorView()
-      .then((m) => { const d = new Date(m.now); setServerNow(d); setMonth(monthOf(d, tz)); }, () => undefined)
-      .finally(() => setReady(true));
-  }, []);
+  // One round trip per view: the month (null: the server's current one), its clock and the jobs' state.
+  // The month and mode the shown data answers: the first answer names the month, which needs no second call.
+  const loadedKey = useRef(first ? `${first.month}|${mode}` : '');
+  const load = useCallback(async () => {
+    try {
+      const next = await rpc.calendarStart(month, mode === 'mine' ? viewerZone() : null);
+      loadedKey.current = `${next.month}|${mode}`;
+      setData(next);
+      if (month === null) setMonth(next.month);
+      setError(null);
+    } catch (err) {
+      setError(err);
+    }
+  }, [month, mode]);
+  useEffect(() => { if (loadedKey.current !== `${month}|${mode}`) void load(); }, [load]);
 
-  // The selected day in full, a page at a time (the month carries counts and the first few per day).
+  // The selected day in full, a page at a time (the month carries counts and the first chips per day).
   const [dayPage, setDayPage] = useState<CalendarDayPageDto | null>(null);
   const [dayLoading, setDayLoading] = useState(false);
   const dayTicket = useRef(0);
@@ -70,37 +99,28 @@ export function Calendar() {
     } finally {
       if (mine === dayTicket.current) setDayLoading(false);
     }
-  }, []);
+  }, [tz]);
   useEffect(() => { void loadDay(day); }, [day, loadDay]);
 
-  const load = useCallback(async () => {
-    try {
-      setData(await rpc.calendarView(month, tz));
-      setError(null);
-    } catch (err) {
-      setError(err);
-    }
-  }, [month]);
-  const [first, setFirst] = useState(true);
-  useEffect(() => {
-    if (!ready) return;
-    // The boot month is shown as sent; any other month (or zone) is asked for.
-    if (first && data && data.month === month) { setFirst(false); return; }
-    setFirst(false);
-    setData(null);
-    void load();
-  }, [load, ready]);
-
+  // While open and visible: refreshed every minute (runs land, the schedule moves on); the day panel
+  // too while it shows its first page (a longer listing stays as the user paged it).
+  const refresh = useCallback(async () => {
+    await load();
+    if (day && (!dayPage || dayPage.page === 1)) await loadDay(day);
+  }, [load, loadDay, day, dayPage]);
+  usePolling(refresh, REFRESH_MS, visible && !editing);
+  const serverNow = data ? new Date(data.now) : null;
   /** Another month: the selected day belongs to the old one, so the day panel starts empty again. */
   const showMonth = (next: string) => { if (next !== month) setDay(null); setMonth(next); };
+  const shown = data && data.month === month ? data : null;
 
   if (editing) return html`<${Wizard} jobId=${editing} onDone=${(_j: JobDetailDto | null) => { setEditing(null); void load(); void loadDay(day); }} />`;
 
-  const byDate = new Map<string, CalendarDay>((data?.days ?? []).map((d) => [d.date, d]));
+  if (!month) return html`<main class="page calendar"><${ErrorBanner} error=${error && errorMessage(error)} onRetry=${load} />${error ? null : html`<${Loading} />`}</main>`;
+  const byDate = new Map<string, CalendarDay>((shown?.days ?? []).map((d) => [d.date, d]));
   const [y, m] = month.split('-').map(Number) as [number, number];
   const firstWeekday = new Date(Date.UTC(y, m - 1, 1)).getUTCDay();
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const max = Math.max(0, ...(data?.days ?? []).map((d) => d.run_count));
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(serverNow ?? new Date());
   const cells: (string | null)[] = [...Array(firstWeekday).fill(null), ...Array.from({ length: days }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`)];
   while (cells.length % 7) cells.push(null);
@@ -109,8 +129,9 @@ export function Calendar() {
 
   async function act(kind: 'run' | 'pause' | 'resume', jobId: string, name: string) {
     setNotice('');
+    setError(null);
     try {
-      if (kind === 'run') { const r = await rpc.runJobNow(jobId); setNotice(`${name}: ${r.status}, ${r.videos_added} added.`); }
+      if (kind === 'run') { await start(jobId); }
       else if (kind === 'pause') { await rpc.pauseJob(jobId); setNotice(`${name} paused.`); }
       else { await rpc.resumeJob(jobId); setNotice(`${name} resumed.`); }
       await Promise.all([load(), loadDay(day)]);
@@ -139,29 +160,32 @@ export function Calendar() {
         <button onClick=${() => showMonth(shiftMonth(month, 1))}>Next<span class="sr-only"> month</span> ›</button>
       </div>
     </div>
-    <div class="legend row small" aria-label="Legend">
-      ${KINDS.slice(0, 5).map((k) => html`<span key=${k} class="row"><span class=${`dot ${k}`} aria-hidden="true"></span>${k}</span>`)}
-      <span class="row">Runs per day: ${[0, 1, 2, 3, 4].map((h) => html`<span key=${h} class=${`heat-swatch h${h}`} aria-hidden="true"></span>`)}</span>
-      <span class="muted">Times in ${tz}</span>
+    <div class="spread cal-bar">
+      <ul class="legend small" aria-label="Legend: a day is tinted by its worst outcome">
+        ${LEGEND.map(([k, label]) => html`<li key=${k}><span class=${`swatch o-${k}`} aria-hidden="true"></span>${label}</li>`)}
+      </ul>
+      <${ZoneSwitch} jobZoneLabel=${`Job zone (${data?.job_zone ?? '…'})`} />
     </div>
-    <${ErrorBanner} error=${error && errorMessage(error)} onRetry=${load} />
-    ${notice ? html`<div class="banner info" role="status">${notice}</div>` : null}
+    ${error ? html`<${ErrorBanner} error=${errorMessage(error)} onRetry=${load} />` : notice ? html`<div class="banner info" role="status">${notice}</div>` : null}
     <div class="cal-layout">
       <div>
-        ${!data && !error ? html`<${Loading} />` : null}
-        ${data ? html`<table class="month" role="grid" aria-label=${`${monthTitle(month)} calendar`} onKeyDown=${onGridKey}>
+        ${!shown && !error ? html`<${Loading} />` : null}
+        ${shown ? html`<table class="month" role="grid" aria-label=${`${monthTitle(month)} calendar`} onKeyDown=${onGridKey}>
           <thead><tr>${WEEK.map((w) => html`<th scope="col" key=${w}>${w}</th>`)}</tr></thead>
           <tbody>${weeks.map((week, wi) => html`<tr key=${wi}>${week.map((date, di) => {
             if (!date) return html`<td key=${`e${di}`} class="blank"></td>`;
             const d = byDate.get(date);
-            const entries = d?.entries ?? [];
-            const count = d?.total ?? entries.length;
-            const label = ` ${monthTitle(month).split(' ')[0]}: ${count} occurrence(s), ${d?.run_count ?? 0} run(s). `;
-            return html`<td key=${date} class=${`h${heat(d?.run_count ?? 0, max)}${date === today ? ' today' : ''}${date === day ? ' sel' : ''}`}>
+            const outcome = dayOutcome(d);
+            // One chip per job and day (its most telling outcome, how many times), as the server ranks
+            // them (problems first): names stay readable; the day's other jobs are "+N more".
+            const chips = d?.chips ?? [];
+            const hidden = Math.max(0, (d?.jobs ?? chips.length) - chips.length);
+            const label = ` ${monthTitle(month).split(' ')[0]}: ${d?.total ?? 0} occurrence(s) of ${d?.jobs ?? 0} job(s), ${d?.run_count ?? 0} run(s)${outcome ? `, worst outcome ${outcome}` : ''}. `;
+            return html`<td key=${date} class=${`${outcome ? `o-${outcome}` : ''}${date === today ? ' today' : ''}${date === day ? ' sel' : ''}`}>
               <button id=${`d-${date}`} class="day" aria-pressed=${date === day} tabIndex=${date === (day ?? today) || (!day && di === 0 && wi === 0) ? 0 : -1} onClick=${() => setDay(date)}>
                 <span class="num">${Number(date.slice(8))}</span><span class="sr-only">${label}</span>
-                ${entries.slice(0, 3).map((e, i) => html`<span key=${i} class=${`chip ${e.kind}`}>${fmtTime(e.at, tz)} ${e.job_name}</span>`)}
-                ${count > Math.min(3, entries.length) ? html`<span class="more">+${fmtInt(count - Math.min(3, entries.length))} more</span>` : null}
+                ${chips.map((c) => html`<span key=${c.job_id} class=${`chip ${c.kind}`} title=${c.count > 1 ? `${c.job_name} — ${c.kind}: ${c.count} times from ${fmtTime(c.at, tz)}` : `${c.job_name} — ${c.kind}: ${fmtTime(c.at, tz)}`}>${c.job_name}${c.count > 1 ? html`<span class="t"> ×${c.count}</span>` : null}</span>`)}
+                ${hidden > 0 ? html`<span class="more">+${fmtInt(hidden)} more</span>` : null}
               </button></td>`;
           })}</tr>`)}</tbody></table>` : null}
       </div>
@@ -170,10 +194,11 @@ export function Calendar() {
           <h2>${new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`))}</h2>
           ${!selected ? html`<${Loading} label="Loading the day…" />` : selected.total === 0 ? html`<p class="muted">Nothing scheduled or run on this day.</p>` : html`<ul class="list">
             ${selected.items.map((e, i) => html`<li key=${i}>
-              <div class="spread"><strong class="ellipsis">${e.job_name}</strong><span class=${`badge ${e.kind}`}>${e.kind}</span></div>
-              <div class="small muted">${fmtTime(e.at, tz)}</div>
+              <div class="spread"><strong class="ellipsis" title=${e.job_name}>${e.job_name}</strong><span class=${`badge ${e.kind}`}>${e.kind}</span></div>
+              <div class="small muted">${fmtTime(e.at, tz)} (${zoneAbbrev(e.at, tz)})</div>
+              ${runs[e.job_id] ? html`<${RunFeedback} view=${runs[e.job_id]} name=${e.job_name} jobId=${e.job_id} tab=${e.tab} compact=${true} onDismiss=${() => dismiss(e.job_id)} />` : null}
               <div class="row" style="margin-top:4px">
-                <button class="small" onClick=${() => void act('run', e.job_id, e.job_name)} aria-label=${`Run now: ${e.job_name}`}>Run now</button>
+                <button class="small" disabled=${runs[e.job_id]?.kind === 'running'} onClick=${() => void act('run', e.job_id, e.job_name)} aria-label=${runs[e.job_id]?.kind === 'running' ? `Running: ${e.job_name}` : `Run now: ${e.job_name}`}>${runs[e.job_id]?.kind === 'running' ? 'Running…' : 'Run now'}</button>
                 ${e.paused
                   ? html`<button class="small" onClick=${() => void act('resume', e.job_id, e.job_name)} aria-label=${`Resume ${e.job_name}`}>Resume</button>`
                   : html`<button class="small" onClick=${() => void act('pause', e.job_id, e.job_name)} aria-label=${`Pause ${e.job_name}`}>Pause</button>`}

@@ -20,6 +20,7 @@ import { humanError } from '../../lib/fields';
 import { ContextMenu, type MenuItem } from './ContextMenu';
 import { RowDetail } from './RowDetail';
 import { Wizard } from '../wizard/Wizard';
+import { ZoneSwitch } from '../../lib/zone-mode';
 
 const STATUSES: JobStatus[] = ['active', 'paused', 'disabled', 'running', 'failing', 'completed'];
 const COLUMNS: { key: string; label: string; sortable: boolean }[] = [
@@ -52,6 +53,7 @@ function scheduleLabel(job: JobDto): string {
 /** The server's words for the schedule when the list carries them (JobDto.schedule_text), else the raw value. */
 const scheduleText = (job: JobDto): string =>
   (job as JobDto & { schedule_text?: string }).schedule_text || `${job.config.schedule_type} ${job.config.schedule_value}`;
+const isConflict = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 'version_conflict';
 const splitChannels = (text: string): string[] => text.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean);
 
 export function Manager() {
@@ -71,6 +73,8 @@ export function Manager() {
   const [edits, setEdits] = useState<Record<string, Edit>>({});
   const [menu, setMenu] = useState<{ x: number; y: number; job: JobDto } | null>(null);
   const [confirmDelete, setConfirmDelete] = useState<string[] | null>(null);
+  // Jobs deleted in this session, kept to restore them (Undo): their configs as they were.
+  const [undo, setUndo] = useState<{ configs: JobDto['config'][]; names: string[] } | null>(null);
   const [wizard, setWizard] = useState<{ jobId: string | null } | null>(null);
   const [busy, setBusy] = useState(false);
   const [pageSize, setPageSize] = useState<number>(50);
@@ -155,10 +159,16 @@ export function Manager() {
         await load();
         return;
       }
+      const before = action === 'delete' ? (jobs ?? []).filter((j) => ids.includes(j.id)) : [];
       const res = await rpc.bulkJobs(action, ids);
       const failed = res.results.filter((r) => !r.ok);
+      if (action === 'delete') {
+        const gone = before.filter((j) => res.results.some((r) => r.ok && r.id === j.id));
+        setUndo(gone.length ? { configs: gone.map((j) => j.config), names: gone.map((j) => j.config.name) } : null);
+      } else setUndo(null);
       const verb = { pause: 'Paused', resume: 'Resumed', enable: 'Enabled', disable: 'Disabled', delete: 'Deleted', run_now: 'Ran' }[action];
-      setNotice(`${verb} ${res.results.length - failed.length} of ${res.results.length} job(s).${failed.length ? ` Failed: ${failed.map((f) => `${f.id} (${f.error?.message ?? 'error'})`).join(', ')}` : ''}`);
+      const nameOf = (id: string) => jobs?.find((j) => j.id === id)?.config.name ?? id;
+      setNotice(`${verb} ${res.results.length - failed.length} of ${res.results.length} job(s)${action === 'delete' && failed.length < res.results.length ? `: ${res.results.filter((r) => r.ok).map((r) => `“${nameOf(r.id)}”`).join(', ')}` : ''}.${failed.length ? ` Failed: ${failed.map((f) => `${nameOf(f.id)} (${f.error?.message ?? 'error'})`).join(', ')}` : ''}`);
       if (action === 'delete') setSelected(new Set());
       await load();
     } catch (err) {
@@ -166,6 +176,27 @@ export function Manager() {
     } finally {
       setBusy(false);
     }
+  }
+
+  /** Undo of a delete: each job is created again from its config (a new id; its run history stays with the old one). */
+  async function restore() {
+    if (!undo) return;
+    setBusy(true);
+    const restored: string[] = [];
+    const failed: string[] = [];
+    for (const config of undo.configs) {
+      try {
+        await rpc.createJob({ ...config, depends_on: config.depends_on ?? null });
+        restored.push(`“${config.name}”`);
+      } catch (err) {
+        failed.push(`“${config.name}” (${humanError(err)})`);
+      }
+    }
+    setUndo(null);
+    setError(null);
+    setNotice(`Restored ${restored.join(', ') || 'nothing'}${failed.length ? `; could not restore ${failed.join(', ')}` : ''}. Their run history is not restored.`);
+    setBusy(false);
+    await load();
   }
 
   async function saveEdit(job: JobDto) {
@@ -196,6 +227,7 @@ export function Manager() {
       setNotice(`Saved “${job.config.name}”.${caveat}`);
       await load();
     } catch (err) {
+      if (isConflict(err)) { setEdits((e) => ({ ...e, [job.id]: { ...edit, saving: false } })); setNotice(''); setError(err); return; }
       refuse(humanError(err));
     }
   }
@@ -229,11 +261,15 @@ export function Manager() {
   }
 
   const ids = jobs?.map((j) => j.id) ?? [];
+  const namesOf = (list: string[]): string => {
+    const names = list.map((id) => `“${jobs?.find((j) => j.id === id)?.config.name ?? id}”`);
+    return names.length <= 3 ? names.join(names.length === 2 ? ' and ' : ', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+  };
   const allSelected = ids.length > 0 && ids.every((id) => selected.has(id));
   const sel = [...selected];
 
   return html`<main class="page manager">
-    <h1 class="sr-only">Job manager</h1><div class="spread"><span class="muted">Every job of this spreadsheet</span>
+    <h1 class="sr-only">Job manager</h1><div class="spread"><div class="row"><span class="muted">Every job of this spreadsheet</span><${ZoneSwitch} /></div>
       <div class="row">
         <button class="action" onClick=${() => setWizard({ jobId: null })}>New job</button>
         <button onClick=${() => void load()} aria-label="Refresh">Refresh</button>
@@ -262,12 +298,15 @@ export function Manager() {
     </div>
     ${exported ? html`<${ExportResult} key=${exported.n} file=${exported.file} outcome=${exported.outcome}
       writeTab=${() => rpc.exportJobsToTab(exported.file.format, exported.filters)} onClose=${() => setExported(null)} />` : null}
-    <${ErrorBanner} error=${error && humanError(error)} onRetry=${load} />
-    ${notice ? html`<div class="banner info" role="status">${notice}</div>` : null}
-    ${confirmDelete ? html`<div class="banner error" role="alertdialog" aria-labelledby="confirm-del">
-      <span id="confirm-del">Delete ${confirmDelete.length} job(s)? Their tabs are kept.</span>
+    ${confirmDelete ? html`<div class="banner error" role="alertdialog" aria-labelledby="confirm-del" aria-describedby="confirm-del-text">
+      <strong id="confirm-del">Delete ${namesOf(confirmDelete)}?</strong> <span id="confirm-del-text">Their tabs and rows are kept. You can undo this until you close the job manager.</span>
       <div class="row" style="margin-top:8px"><button class="danger action small" onClick=${() => { const d = confirmDelete; setConfirmDelete(null); void bulk('delete', d); }}>Delete</button>
-      <button class="small" onClick=${() => setConfirmDelete(null)}>Cancel</button></div></div>` : null}
+      <button class="small" onClick=${() => setConfirmDelete(null)}>Cancel</button></div></div>`
+    : error ? (isConflict(error)
+      ? html`<div class="banner error" role="alert">Someone changed this job after the list was loaded, so this change was not saved. Reload to see the current version, then try again.
+          <button class="link" onClick=${() => { setEdits({}); void load(); }}>Reload</button></div>`
+      : html`<${ErrorBanner} error=${humanError(error)} onRetry=${load} />`)
+    : notice ? html`<div class="banner info" role="status">${notice}${undo ? html` <button class="link" disabled=${busy} onClick=${() => void restore()}>Undo</button>` : null}</div>` : null}
     ${jobs === null && !error ? html`<${Loading} />` : null}
     ${jobs && jobs.length === 0 ? html`<${Empty}>${q || status || tag ? 'No job matches these filters.' : 'No jobs yet. Create one with “New job”.'}</${Empty}>` : null}
     ${jobs && jobs.length > 0 ? html`<div class="table-wrap"><table aria-label="Jobs" aria-rowcount=${total}>
@@ -277,7 +316,7 @@ export function Manager() {
         <th scope="col" style="width:32px"><span class="sr-only">Details</span></th>
         ${COLUMNS.map((c) => html`<th scope="col" key=${c.key} aria-sort=${sort.key === c.key ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}>
           ${c.sortable ? html`<button class="sort" onClick=${() => toggleSort(c.key)}>${c.label} <span aria-hidden="true" class="sort-ind">${sort.key === c.key ? (sort.order === 'asc' ? '▲' : '▼') : '↕'}</span></button>` : c.label}</th>`)}
-        <th scope="col"><span class="sr-only">Actions</span></th>
+        <th scope="col" class="actions-col"><span class="sr-only">Actions</span></th>
       </tr></thead>
       <tbody>${jobs.map((job) => {
         const edit = edits[job.id];
@@ -309,16 +348,16 @@ export function Manager() {
         <tr key=${job.id} class=${selected.has(job.id) ? 'selected' : ''} onContextMenu=${(e: MouseEvent) => { e.preventDefault(); setMenu({ x: e.clientX, y: e.clientY, job }); }} onKeyDown=${onRowKey(job)}>
           <td><input type="checkbox" aria-label=${`Select ${name}`} checked=${selected.has(job.id)} onChange=${() => setSelected((s) => toggle(s, job.id))} /></td>
           <td><button class="icon small expander" aria-expanded=${isOpen} aria-label=${`${isOpen ? 'Hide' : 'Show'} runs of ${name}`} onClick=${() => setExpanded((s) => toggle(s, job.id))}>${isOpen ? '▾' : '▸'}</button></td>
-          <td><strong>${name}</strong>${job.config.tags.length ? html`<div class="small muted">${job.config.tags.join(', ')}</div>` : null}</td>
-          <td><${Badge} kind=${job.status} />${job.consecutive_failures > 0 ? html`<div class="small issue">${job.consecutive_failures} failure(s)</div>` : null}</td>
+          <td class="name-col"><div class="one-line" title=${job.config.tags.length ? `${name} · tags: ${job.config.tags.join(', ')}` : name}><strong>${name}</strong>${job.config.tags.length ? html` <span class="small muted">${job.config.tags.join(', ')}</span>` : null}</div></td>
+          <td class="nowrap"><${Badge} kind=${job.status} />${job.consecutive_failures > 0 ? html` <span class="small issue">${job.consecutive_failures} failure(s)</span>` : null}</td>
           <td>${editor('schedule_value', `Schedule of ${name}`) ?? html`<button class="link cell-edit" id=${editButtonId(job.id, 'schedule_value')} title=${`${job.config.schedule_type} ${job.config.schedule_value}`}
-            aria-label=${`Edit schedule of ${name}: ${scheduleLabel(job)}`} onClick=${() => startEdit('schedule_value')}>${scheduleText(job)}</button>`}</td>
-          <td>${editor('channels', `Channels of ${name}`) ?? html`<button class="link cell-edit" id=${editButtonId(job.id, 'channels')} aria-label=${`Edit channels of ${name}: ${job.config.channels.map((c: string) => job.channel_titles[c] ?? c).join(', ')}`} onClick=${() => startEdit('channels')}>${job.config.channels.map((c) => job.channel_titles[c] ?? c).join(', ')}</button>`}</td>
-          <td>${job.config.target_tab_name}</td>
+            aria-label=${`Edit schedule of ${name}: ${scheduleLabel(job)}`} onClick=${() => startEdit('schedule_value')}><span class="cell-text">${scheduleText(job)}</span><span class="pencil" aria-hidden="true">✎</span></button>`}</td>
+          <td>${editor('channels', `Channels of ${name}`) ?? html`<button class="link cell-edit" id=${editButtonId(job.id, 'channels')} aria-label=${`Edit channels of ${name}: ${job.config.channels.map((c: string) => job.channel_titles[c] ?? c).join(', ')}`} onClick=${() => startEdit('channels')} title=${job.config.channels.map((c: string) => job.channel_titles[c] ?? c).join(', ')}><span class="cell-text">${job.config.channels.map((c) => job.channel_titles[c] ?? c).join(', ')}</span><span class="pencil" aria-hidden="true">✎</span></button>`}</td>
+          <td class="tab-col"><div class="one-line" title=${job.config.target_tab_name}>${job.config.target_tab_name}</div></td>
           <td><${ZonedTime} iso=${job.next_run_at} timeZone=${job.config.timezone} /></td>
-          <td>${job.last_run ? html`<${Badge} kind=${job.last_run.status} /> <div class="small muted"><${ZonedTime} iso=${job.last_run.finished_at ?? job.last_run.started_at} timeZone=${job.config.timezone} /></div>` : html`<span class="muted">never</span>`}</td>
-          <td>${job.config.priority}</td>
-          <td><button class="icon small" id=${actionsButtonId(job.id)} aria-haspopup="menu" aria-label=${`Actions for ${name}`} onClick=${(e: MouseEvent) => { const r = (e.currentTarget as HTMLElement).getBoundingClientRect(); setMenu({ x: r.left - 120, y: r.bottom, job }); }}>⋮</button></td>
+          <td class="nowrap">${job.last_run ? html`<${Badge} kind=${job.last_run.status} /> <span class="small muted"><${ZonedTime} iso=${job.last_run.finished_at ?? job.last_run.started_at} timeZone=${job.config.timezone} /></span>` : html`<span class="muted">never</span>`}</td>
+          <td class="num">${job.config.priority}</td>
+          <td class="actions-col"><button class="icon small" id=${actionsButtonId(job.id)} aria-haspopup="menu" aria-label=${`Actions for ${name}`} onClick=${(e: MouseEvent) => { const r = (e.currentTarget as HTMLElement).getBoundingClientRect(); setMenu({ x: r.left - 120, y: r.bottom, job }); }}>⋮</button></td>
         </tr>
         ${isOpen ? html`<tr class="detail" key=${`${job.id}-detail`}><td colspan=${COLUMNS.length + 3}><${RowDetail} id=${job.id} version=${job.version} refresh=${loads} /></td></tr>` : null}`;
       })}</tbody></table></div>` : null}

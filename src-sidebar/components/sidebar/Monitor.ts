@@ -4,19 +4,13 @@
  * the others synced, is not a success) and that window's failed and partial runs, newest first.
  */
 import type { MonitorDto } from '../../../src-server/app/contract';
+import { YOUTUBE_DAILY_QUOTA } from '../../../src-server/domain/catalogue';
 import { html } from '../../lib/html';
 import { fmtDuration, fmtInt, fmtPercent, fmtRelative } from '../../lib/format';
 import { Badge, Empty } from '../../lib/components';
+import { Progress, readableError } from '../../lib/run';
 import { fmtMinutes } from '../insights/Heatmap';
 import { Limits } from './Limits';
-
-function Progress({ value, max, label, warn }: { value: number; max: number | null; label: string; warn?: boolean }) {
-  const pct = max && max > 0 ? Math.min(100, Math.round((value / max) * 100)) : null;
-  return html`<div class=${warn ? 'progress warn' : 'progress'} role="progressbar" aria-label=${label}
-      aria-valuemin="0" aria-valuemax=${max ?? undefined} aria-valuenow=${value}>
-    <span style=${{ width: `${pct ?? 100}%`, opacity: pct == null ? 0.35 : 1 }}></span>
-  </div>`;
-}
 
 /** "12 runs: 10 succeeded, 1 failed, 1 partial" — the figures behind the rate. */
 function countsText(w: MonitorDto['last_24h']): string {
@@ -25,8 +19,14 @@ function countsText(w: MonitorDto['last_24h']): string {
   return `${fmtInt(w.runs)} ${w.runs === 1 ? 'run' : 'runs'}: ${parts.join(', ')}`;
 }
 
+/** Said once: with no run at all, the counts line above already says so and this section says nothing new. */
 function noProblemText(w: MonitorDto['last_24h']): string {
-  return w.runs === 0 ? 'No run ended in the last 24 h.' : 'No run failed or was partial in the last 24 h.';
+  return w.runs === 0 ? 'Nothing to report.' : 'No run failed or was partial in the last 24 h.';
+}
+
+/** The budget is this spreadsheet's own ceiling; YouTube's limit is per Cloud project, shared with anything else using it. */
+export function quotaExplained(budget: number): string {
+  return `Your budget is ${fmtInt(budget)} units a day, set in Settings; YouTube allows the whole Cloud project ${fmtInt(YOUTUBE_DAILY_QUOTA)}, shared with anything else that uses it. Counts reset at midnight Pacific time.`;
 }
 
 export function Monitor({ data }: { data: MonitorDto }) {
@@ -48,6 +48,7 @@ export function Monitor({ data }: { data: MonitorDto }) {
     <h2>YouTube quota today</h2>
     <${Progress} value=${data.quota.used_today} max=${data.quota.daily_budget} label="Quota used today" warn=${quotaRatio > 0.8} />
     <div class="small muted">${fmtInt(data.quota.used_today)} of ${fmtInt(data.quota.daily_budget)} units</div>
+    <p class="small muted">${quotaExplained(data.quota.daily_budget)}</p>
     ${data.limits ? html`<${Limits} limits=${data.limits} />` : null}
     <h2>Success rate (24 h)</h2>
     <div class="stat"><div class="value">${fmtPercent(w.success_rate)}</div>
@@ -59,7 +60,8 @@ export function Monitor({ data }: { data: MonitorDto }) {
       : html`<ul class="list" aria-label="Recent failures (24 h)">${problems.map((f) => html`<li key=${f.run_id}>
           <div class="spread"><strong class="ellipsis">${f.job_name}</strong><span class="small muted">${fmtRelative(f.at, now)}</span></div>
           <${Badge} kind=${f.status} />
-          <div class="small issue">${f.error ?? (f.status === 'partial' ? 'Some channels could not be synced (the job manager shows which).' : f.status)}</div>
+          <div class="small issue">${f.status === 'partial' ? 'Some channels could not be synced.' : readableError(f.error ?? '')}</div>
+          ${f.error ? html`<details class="small"><summary>Details</summary><div class="mono raw">${f.error}</div></details>` : null}
         </li>`)}</ul>`}
     ${problemCount > problems.length ? html`<p class="small muted">The ${problems.length} newest of ${problemCount} failed or partial runs.</p>` : null}
     <h2>Freshness (30 days)</h2>

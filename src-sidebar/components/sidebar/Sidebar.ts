@@ -7,24 +7,37 @@ import { fmtInt, fmtPercent, fmtRelative, fmtZonedDateTime, viewerZone } from '.
 import { Badge, Empty, ErrorBanner, Loading, ZonedTime } from '../../lib/components';
 import { MONITOR_POLL, nextMonitorDelay } from '../../lib/backoff';
 import { bootData, useAdaptivePolling, usePageVisible, usePolling } from '../../lib/host';
-import { Monitor } from './Monitor';
+import { Monitor, quotaExplained } from './Monitor';
 import { useMoreJobs } from './MoreJobs';
 import type { SidebarBoot } from '../../../src-server/boot';
+import { RunFeedback, useRunNow, type RunView } from '../../lib/run';
+import { displayZone, useZoneMode, ZoneSwitch } from '../../lib/zone-mode';
 
 type Tab = 'overview' | 'monitor';
 
-function JobItem({ job, busy, now, onAction }: { job: JobDto; busy: boolean; now: number; onAction: (a: 'run' | 'pause' | 'resume' | 'edit', job: JobDto) => void }) {
+type JobAction = 'run' | 'pause' | 'resume' | 'enable' | 'edit';
+
+function JobItem({ job, run, now, onAction, onDismiss }: {
+  job: JobDto; run: RunView | undefined; now: number; onAction: (a: JobAction, job: JobDto) => void; onDismiss: () => void;
+}) {
   const name = job.config.name;
+  const running = run?.kind === 'running';
+  const disabled = job.status === 'disabled';
+  const zone = displayZone(useZoneMode(), job.config.timezone);
   return html`<li>
-    <div class="spread"><strong class="ellipsis" title=${name}>${name}</strong><${Badge} kind=${job.status} /></div>
+    <div class="spread"><strong class="ellipsis" title=${name}>${name}</strong><${Badge} kind=${running ? 'running' : job.status} /></div>
     <div class="small muted ellipsis">${job.config.target_tab_name} · next ${job.next_run_at
-      ? html`<time datetime=${job.next_run_at} title=${`${fmtZonedDateTime(job.next_run_at, job.config.timezone)} (${job.config.timezone})`}>${fmtRelative(job.next_run_at, now)}</time>`
+      ? html`<time datetime=${job.next_run_at} title=${fmtZonedDateTime(job.next_run_at, zone)}>${fmtRelative(job.next_run_at, now)}</time>`
       : '—'}</div>
+    ${run ? html`<${RunFeedback} view=${run} name=${name} jobId=${job.id} tab=${job.config.target_tab_name} compact=${true} onDismiss=${running ? undefined : onDismiss} />` : null}
     <div class="row" style="margin-top:6px">
-      <button class="small" disabled=${busy} onClick=${() => onAction('run', job)} aria-label=${`Run now: ${name}`}>${busy ? 'Running…' : 'Run now'}</button>
-      ${job.paused
-        ? html`<button class="small" disabled=${busy} onClick=${() => onAction('resume', job)} aria-label=${`Resume ${name}`}>Resume</button>`
-        : html`<button class="small" disabled=${busy} onClick=${() => onAction('pause', job)} aria-label=${`Pause ${name}`}>Pause</button>`}
+      ${disabled
+        ? html`<button class="small action" onClick=${() => onAction('enable', job)} aria-label=${`Enable ${name}`}>Enable</button>`
+        : null}
+      <button class="small" disabled=${running} onClick=${() => onAction('run', job)} aria-label=${running ? `Running: ${name}` : `Run now: ${name}`}>${running ? 'Running…' : 'Run now'}</button>
+      ${disabled ? null : job.paused
+        ? html`<button class="small" disabled=${running} onClick=${() => onAction('resume', job)} aria-label=${`Resume ${name}`}>Resume</button>`
+        : html`<button class="small" disabled=${running} onClick=${() => onAction('pause', job)} aria-label=${`Pause ${name}`}>Pause</button>`}
       <button class="small" onClick=${() => onAction('edit', job)} aria-label=${`Edit ${name}`}>Edit</button>
     </div>
   </li>`;
@@ -82,7 +95,6 @@ export function Sidebar() {
   const more = useMoreJobs(view);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string>('');
-  const [busy, setBusy] = useState<Record<string, boolean>>({});
   const [tab, setTab] = useState<Tab>('overview');
   const visible = usePageVisible();
 
@@ -109,24 +121,21 @@ export function Sidebar() {
     return nextMonitorDelay(previousMs, next.running.length);
   }, MONITOR_POLL.activeMs, tab === 'monitor' && visible, pollRestart);
 
-  async function onAction(action: 'run' | 'pause' | 'resume' | 'edit', job: JobDto) {
+  const { runs, start, dismiss } = useRunNow(setMonitor);
+  async function onAction(action: JobAction, job: JobDto) {
     if (action === 'edit') { void rpc.openWizard(job.id); return; }
-    setBusy((b) => ({ ...b, [job.id]: true }));
     setNotice('');
+    setError(null);
     try {
       if (action === 'run') {
         setPollRestart((n) => n + 1);
-        const run = await rpc.runJobNow(job.id);
-        setNotice(run.status === 'succeeded'
-          ? `${job.config.name}: ${run.videos_added} added, ${run.videos_updated} updated.`
-          : `${job.config.name}: ${run.status}${run.error ? ` — ${run.error}` : ''}`);
+        await start(job.id);
       } else if (action === 'pause') await rpc.pauseJob(job.id);
+      else if (action === 'enable') { await rpc.bulkJobs('enable', [job.id]); setNotice(`${job.config.name} is enabled again.`); }
       else await rpc.resumeJob(job.id);
       await load();
     } catch (err) {
       setError(err);
-    } finally {
-      setBusy((b) => ({ ...b, [job.id]: false }));
     }
   }
 
@@ -142,6 +151,11 @@ export function Sidebar() {
     }
   };
 
+  // Runs the monitor reports and runs started here that it has not reported yet.
+  const runningIds = new Set([...(m?.running ?? []).map((r) => r.job_id), ...Object.entries(runs).filter(([, r]) => r.kind === 'running').map(([id]) => id)]);
+  // The monitor lists at most 20 runs and counts them all (running_total): the larger figure is shown.
+  const runningCount = Math.max(m?.running_total ?? 0, runningIds.size);
+  const banner = error ? null : notice;
   return html`<main class="page">
     <h1 class="sr-only">YouTube2Sheets</h1>
     <div class="health">
@@ -152,13 +166,13 @@ export function Sidebar() {
       <button role="tab" id="tab-monitor" aria-controls="panel-monitor" aria-selected=${tab === 'monitor'} tabIndex=${tab === 'monitor' ? 0 : -1} onClick=${selectTab('monitor')}>Monitor</button>
     </div>
     <${ErrorBanner} error=${error && errorMessage(error)} onRetry=${load} />
-    ${notice ? html`<div class="banner info" role="status">${notice}</div>` : null}
+    ${banner ? html`<div class="banner info" role="status">${banner}</div>` : null}
     ${!view && !error ? html`<${Loading} />` : null}
     ${view && tab === 'overview' ? html`<section id="panel-overview" role="tabpanel" aria-labelledby="tab-overview">
       <div class="stats">
         <div class="stat"><div class="value">${view.next_runs[0] ? fmtRelative(view.next_runs[0].at, now) : '—'}</div><div class="label">Next run${view.next_runs[0] ? ` · ${view.next_runs[0].job_name}` : ''}</div></div>
-        <div class="stat"><div class="value">${m?.running_total ?? m?.running.length ?? 0}</div><div class="label">Running</div></div>
-        <div class="stat"><div class="value">${fmtInt(m?.quota.used_today)}</div><div class="label">Quota used of ${fmtInt(m?.quota.daily_budget)}</div></div>
+        <div class="stat"><div class="value" data-testid="running-count">${runningCount}</div><div class="label">Running</div></div>
+        <div class="stat" title=${quotaExplained(m?.quota.daily_budget ?? 0)}><div class="value">${fmtInt(m?.quota.used_today)}</div><div class="label">YouTube units used of your ${fmtInt(m?.quota.daily_budget)} budget</div></div>
         <div class="stat"><div class="value">${fmtPercent(m?.last_24h.success_rate)}</div><div class="label">Success rate (24 h)</div></div>
       </div>
       ${view.scheduler ? html`<${SchedulerOwner} owner=${view.scheduler} now=${now} onTakenOver=${(message: string) => { setNotice(message); void load(); }} />` : null}
@@ -171,13 +185,14 @@ export function Sidebar() {
         <button class="link" onClick=${() => rpc.openCalendar()}>Calendar</button>
         <button class="link" onClick=${() => rpc.openSettings()}>Settings</button>
         <button class="link" onClick=${() => rpc.openApiKeys()}>API keys</button>
+        <button class="link" onClick=${() => rpc.openAuditLog()}>Audit log</button>
       </div>
       <h2>Jobs (${more.total})</h2>
       ${view.jobs.length === 0
-        ? html`<${Empty}><p>No jobs yet.</p><p>Create one to pull a channel's videos into a tab on a schedule.</p></${Empty}>`
-        : html`<ul class="list" aria-label="Jobs">${more.jobs.map((j) => html`<${JobItem} key=${j.id} job=${j} busy=${!!busy[j.id]} now=${now} onAction=${onAction} />`)}</ul>`}
+        ? html`<${Empty}>No jobs yet: create one to pull a channel's videos into a tab on a schedule.</${Empty}>`
+        : html`<ul class="list" aria-label="Jobs">${more.jobs.map((j) => html`<${JobItem} key=${j.id} job=${j} run=${runs[j.id]} now=${now} onAction=${onAction} onDismiss=${() => dismiss(j.id)} />`)}</ul>`}
       ${more.controls}
-      ${view.next_runs.length > 0 ? html`<h2>Next runs</h2><ul class="list small">${view.next_runs.slice(0, 5).map((r) => html`<li key=${r.job_id + r.at}><div class="spread"><span class="ellipsis">${r.job_name}</span><span class="muted nowrap"><${ZonedTime} iso=${r.at} timeZone=${r.timezone ?? zoneOf(view.jobs, r.job_id)} /></span></div></li>`)}</ul>` : null}
+      ${view.next_runs.length > 0 ? html`<h2>Next runs</h2><${ZoneSwitch} /><ul class="list small" aria-label="Next runs">${view.next_runs.slice(0, 5).map((r) => html`<li key=${r.job_id + r.at}><div class="spread"><span class="ellipsis">${r.job_name}</span><span class="muted nowrap"><${ZonedTime} iso=${r.at} timeZone=${r.timezone ?? zoneOf(view.jobs, r.job_id)} /></span></div></li>`)}</ul>` : null}
     </section>` : null}
     ${view && tab === 'monitor' && m ? html`<section id="panel-monitor" role="tabpanel" aria-labelledby="tab-monitor"><${Monitor} data=${m} /></section>` : null}
   </main>`;

@@ -10,6 +10,8 @@ import {
 } from './form';
 import { channelBadge, earlierSameChannel } from './channel-checks';
 import { SuggestPanel } from '../insights/Suggest';
+import { COLUMN_LABELS, OUTPUT_MODE_TEXT } from '../../lib/fields';
+import { checkSchedule, controlOf, describeCron, type ScheduleControl } from '../../lib/schedule-check';
 
 export interface StepProps {
   form: Form;
@@ -34,13 +36,14 @@ function toggle<T>(list: T[], item: T, on: boolean): T[] {
 
 // ---------------------------------------------------------------- 1 channels
 
-export function ChannelsStep({ form, set, issues, checks, checking, onCheck }: StepProps & {
-  checks: ChannelCheck[] | null; checking: boolean; onCheck: () => void;
+export function ChannelsStep({ form, set, issues, checks, checking, onCheck, sameName }: StepProps & {
+  checks: ChannelCheck[] | null; checking: boolean; onCheck: () => void; sameName: string | null;
 }) {
   const hint = 'One per line: @handle, a channel URL, or a UC… channel id.';
   const earlier = checks ? earlierSameChannel(checks) : [];
   return html`<div>
-    <${Text} id="f-name" label="Job name" value=${form.name} issue=${issues.name} onInput=${(v: string) => set({ name: v })} required autoComplete="off" />
+    <${Text} id="f-name" label="Job name" value=${form.name} issue=${issues.name} onInput=${(v: string) => set({ name: v })} required autoComplete="off"
+      hint=${sameName ? `Another job is called “${sameName}” already: a different name keeps lists, the calendar and mails clear.` : undefined} />
     <${Field} id="f-channels" label="Channels" hint=${hint} issue=${issues.channels}>
       <textarea id="f-channels" value=${form.channels} rows="4" onInput=${(e: InputEv) => set({ channels: val(e) })} ...${describedBy('f-channels', hint, issues.channels)}></textarea>
     </${Field}>
@@ -73,9 +76,12 @@ export function Conflicts({ preview }: { preview: SchedulePreview | null }) {
 export function ScheduleStep({ form, set, issues, preview, previewing, showConflicts }: StepProps & { preview: SchedulePreview | null; previewing: boolean; showConflicts: boolean }) {
   const t = form.schedule_type;
   const viewer = viewerZone();
-  // Weekly without a day: the issue belongs under the Days control.
-  const daysIssue = t === 'weekly' && form.weekdays.length === 0 ? issues.schedule_value : undefined;
-  const valueIssue = daysIssue ? undefined : issues.schedule_value;
+  // The schedule's issue is shown on the control it is about (Times, Days, Every, Cron expression …).
+  const local = checkSchedule(form);
+  const control = local?.control ?? controlOf(form);
+  const issueOf = (c: ScheduleControl) => (control === c ? issues.schedule_value : undefined);
+  const cronWords = t === 'cron' ? describeCron(form.cron) : null;
+  const daysIssue = t === 'weekly' ? issueOf('weekdays') : undefined;
   return html`<div>
     <${SuggestPanel} channels=${splitList(form.channels)} timezone=${form.timezone} onApply=${set} />
     <fieldset>
@@ -85,20 +91,21 @@ export function ScheduleStep({ form, set, issues, preview, previewing, showConfl
           <input type="radio" name="schedule_type" value=${type} checked=${t === type} onChange=${() => set({ schedule_type: type })} /> ${type}</label>`)}
       </div>
     </fieldset>
-    ${t === 'weekly' ? html`<fieldset><legend>Days</legend><div class="checks">
-      ${WEEKDAYS.map((d) => html`<label class="check" key=${d}><input type="checkbox" checked=${form.weekdays.includes(d)}
+    ${t === 'weekly' ? html`<fieldset aria-describedby=${daysIssue ? 'f-days-issue' : undefined}><legend>Days</legend><div class="checks">
+      ${WEEKDAYS.map((d, i) => html`<label class="check" key=${d}><input type="checkbox" id=${`f-day-${d}`} checked=${form.weekdays.includes(d)}
+        aria-invalid=${daysIssue && i === 0 ? 'true' : undefined} aria-describedby=${daysIssue && i === 0 ? 'f-days-issue' : undefined}
         onChange=${(e: InputEv) => set({ weekdays: WEEKDAYS.filter((w) => (w === d ? (e.currentTarget as HTMLInputElement).checked : form.weekdays.includes(w))) })} /> ${d}</label>`)}
-    </div>${daysIssue ? html`<div class="issue" role="alert">${daysIssue}</div>` : null}</fieldset>` : null}
-    ${t === 'monthly' ? html`<${Text} id="f-mdays" label="Days of the month" hint="e.g. 1,15 or last" value=${form.month_days} onInput=${(v: string) => set({ month_days: v })} />` : null}
-    ${t === 'daily' || t === 'weekly' || t === 'monthly' ? html`<${Text} id="f-times" label="Times" hint="HH:MM, several separated by commas (09:00,17:30)" value=${form.times} onInput=${(v: string) => set({ times: v })} />` : null}
+    </div>${daysIssue ? html`<div class="issue" id="f-days-issue" role="alert">${daysIssue}</div>` : null}</fieldset>` : null}
+    ${t === 'monthly' ? html`<${Text} id="f-mdays" label="Days of the month" hint="Numbers from 1 to 31 or the word last, separated by commas: 1,15 or last" value=${form.month_days} issue=${issueOf('month_days')} onInput=${(v: string) => set({ month_days: v })} />` : null}
+    ${t === 'daily' || t === 'weekly' || t === 'monthly' ? html`<${Text} id="f-times" label="Times" hint="24-hour clock, several separated by commas: 09:00 or 09:00,17:30" value=${form.times} issue=${issueOf('times')} onInput=${(v: string) => set({ times: v })} />` : null}
     ${t === 'interval' ? html`<div class="row top">
-      <div class="grow"><${Text} id="f-every" label="Every" type="number" min="1" value=${form.interval_n} onInput=${(v: string) => set({ interval_n: v })} /></div>
+      <div class="grow"><${Text} id="f-every" label="Every" type="number" min="1" value=${form.interval_n} issue=${issueOf('interval_n')} onInput=${(v: string) => set({ interval_n: v })} /></div>
       <div class="field"><label for="f-unit">Unit</label><select id="f-unit" value=${form.interval_unit} onChange=${(e: InputEv) => set({ interval_unit: val(e) as Form['interval_unit'] })}>
         <option value="m">minutes</option><option value="h">hours</option><option value="d">days</option></select></div>
     </div>` : null}
-    ${t === 'cron' ? html`<${Text} id="f-cron" label="Cron expression" hint="minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5" value=${form.cron} onInput=${(v: string) => set({ cron: v })} />` : null}
-    ${t === 'once' ? html`<${Text} id="f-once" label="Date and time" type="datetime-local" value=${form.once_at} onInput=${(v: string) => set({ once_at: v })} />` : null}
-    ${valueIssue ? html`<div class="issue" role="alert">${valueIssue}</div>` : null}
+    ${t === 'cron' ? html`<${Text} id="f-cron" label="Cron expression" hint="Five parts: minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5" value=${form.cron} issue=${issueOf('cron')} onInput=${(v: string) => set({ cron: v })} autoComplete="off" spellcheck=${false} />
+      <p class="cron-words small" aria-live="polite" data-testid="cron-words">${cronWords ? html`Runs: <strong>${cronWords}</strong> (${form.timezone})` : null}</p>` : null}
+    ${t === 'once' ? html`<${Text} id="f-once" label="Date and time" type="datetime-local" value=${form.once_at} issue=${issueOf('once_at')} onInput=${(v: string) => set({ once_at: v })} />` : null}
     <${Field} id="f-tz" label="Time zone" issue=${issues.timezone}>
       <select id="f-tz" value=${form.timezone} onChange=${(e: InputEv) => set({ timezone: val(e) })} ...${describedBy('f-tz', undefined, issues.timezone)}>
         ${zoneOptions(form.timezone).map((z) => html`<option key=${z} value=${z}>${z}</option>`)}
@@ -113,7 +120,7 @@ export function ScheduleStep({ form, set, issues, preview, previewing, showConfl
           issue=${issues.end_at} step=${form.end_at.length > 16 ? 1 : 60} onInput=${(v: string) => set({ end_at: v })} /></div>
       </div>
     </fieldset>
-    <h3>Next 5 runs <span class="muted small" title=${scheduleValue(form)}>${preview?.ok && preview.schedule_text ? preview.schedule_text : scheduleValue(form)}</span></h3>
+    <h3>Next 5 runs ${local ? null : html`<span class="muted small" title=${scheduleValue(form)}>${preview?.ok && preview.schedule_text ? preview.schedule_text : scheduleValue(form)}</span>`}</h3>
     <div aria-live="polite">
       ${previewing && !preview ? html`<${Loading} label="Computing…" />` : null}
       ${preview && preview.ok ? html`<table class="small" aria-label="Next runs"><thead><tr><th scope="col">#</th><th scope="col">Job zone (${form.timezone})</th>${viewer !== form.timezone ? html`<th scope="col">Your zone (${viewer})</th>` : null}</tr></thead>
@@ -125,8 +132,13 @@ export function ScheduleStep({ form, set, issues, preview, previewing, showConfl
 
 // ---------------------------------------------------------------- 3 output
 
-export function OutputStep({ form, set, issues, tabs, preview }: StepProps & { tabs: string[]; preview: SchedulePreview | null }) {
-  const isNewTab = !tabs.includes(form.target_tab_name);
+export function OutputStep({ form, set, issues, tabs, preview, writers, suggested }: StepProps & {
+  tabs: string[]; preview: SchedulePreview | null; writers: Map<string, string[]>; suggested: string;
+}) {
+  const isNewTab = form.tab_choice === 'new';
+  const owners = writers.get(form.target_tab_name.trim().toLowerCase()) ?? [];
+  const freeTab = tabs.find((t) => !writers.has(t.toLowerCase())) ?? tabs[0] ?? '';
+  const newHint = form.tab_auto && suggested ? 'Named after the channel; created on the first run with a header row of the chosen columns.' : 'Created on the first run with a header row of the chosen columns.';
   return html`<div>
     <fieldset><legend>Spreadsheet</legend><div class="checks">
       <label class="check"><input type="radio" name="sheet" checked=${form.sheet === 'this'} onChange=${() => set({ sheet: 'this' })} /> This spreadsheet</label>
@@ -134,28 +146,40 @@ export function OutputStep({ form, set, issues, tabs, preview }: StepProps & { t
     </div></fieldset>
     ${form.sheet === 'other' ? html`<${Text} id="f-sheet" label="Spreadsheet id or URL" value=${form.target_sheet_id} issue=${issues.target_sheet_id} onInput=${(v: string) => set({ target_sheet_id: v })} />` : null}
     <fieldset><legend>Tab</legend><div class="checks">
-      <label class="check"><input type="radio" name="tabkind" checked=${!isNewTab} disabled=${tabs.length === 0}
-        onChange=${() => set({ target_tab_name: tabs[0] ?? form.target_tab_name })} /> Existing tab</label>
       <label class="check"><input type="radio" name="tabkind" checked=${isNewTab}
-        onChange=${() => set({ target_tab_name: tabs.includes(form.target_tab_name) ? '' : form.target_tab_name })} /> New tab</label>
+        onChange=${() => set({ tab_choice: 'new', target_tab_name: suggested, tab_auto: true, share_tab: false })} /> New tab</label>
+      <label class="check"><input type="radio" name="tabkind" checked=${!isNewTab} disabled=${tabs.length === 0}
+        onChange=${() => set({ tab_choice: 'existing', target_tab_name: freeTab, tab_auto: false, share_tab: false })} /> Existing tab</label>
     </div></fieldset>
     ${isNewTab
-      ? html`<${Text} id="f-tab" label="New tab name" hint="Created with a header row of the chosen columns on the first run." value=${form.target_tab_name} issue=${issues.target_tab_name}
-          onInput=${(v: string) => set({ target_tab_name: v })} autoComplete="off" />`
-      : html`<${Field} id="f-tab" label="Tab" hint="Its header row must match the chosen columns." issue=${issues.target_tab_name}>
-          <select id="f-tab" value=${form.target_tab_name} onChange=${(e: InputEv) => set({ target_tab_name: val(e) })} ...${describedBy('f-tab', 'x', issues.target_tab_name)}>
-            ${tabs.map((t) => html`<option key=${t} value=${t}>${t}</option>`)}
+      ? html`<${Text} id="f-tab" label="New tab name" hint=${newHint} value=${form.target_tab_name} issue=${issues.target_tab_name}
+          onInput=${(v: string) => set({ target_tab_name: v, tab_auto: false, share_tab: false })} autoComplete="off" />`
+      : html`<${Field} id="f-tab" label="Tab" hint="Its header row must match the chosen columns. Tabs another job writes are marked." issue=${issues.target_tab_name}>
+          <select id="f-tab" value=${form.target_tab_name} onChange=${(e: InputEv) => set({ target_tab_name: val(e), share_tab: false })} ...${describedBy('f-tab', 'x', issues.target_tab_name)}>
+            ${tabs.map((t) => { const w = writers.get(t.toLowerCase()); return html`<option key=${t} value=${t}>${w ? `${t} — written by ${w.join(', ')}` : t}</option>`; })}
           </select></${Field}>`}
+    ${owners.length && form.target_tab_name.trim() ? html`<div class="shared-tab" data-testid="shared-tab">
+      <p class="small" id="f-share-note"><strong>“${form.target_tab_name.trim()}” is written by ${owners.join(', ')}.</strong> Rows of both jobs would mix in one tab, whatever the hour.</p>
+      <label class="check"><input type="checkbox" id="f-share" checked=${form.share_tab} onChange=${(e: InputEv) => set({ share_tab: (e.currentTarget as HTMLInputElement).checked })}
+        aria-invalid=${issues.share_tab ? 'true' : undefined} aria-describedby=${['f-share-note', issues.share_tab ? 'f-share-issue' : ''].filter(Boolean).join(' ')} />
+        Write into this tab together with ${owners.join(', ')}</label>
+      ${issues.share_tab ? html`<div class="issue" id="f-share-issue" role="alert">${issues.share_tab}</div>` : null}
+    </div>` : null}
     <div aria-live="polite">${form.target_tab_name.trim() ? html`<${Conflicts} preview=${preview} />` : null}</div>
-    <fieldset><legend>Mode</legend><div class="checks">
-      ${OUTPUT_MODES.map((m) => html`<label class="check" key=${m}><input type="radio" name="mode" checked=${form.output_mode === m} onChange=${() => set({ output_mode: m })} /> ${m}</label>`)}
+    <fieldset><legend>Mode</legend><div class="modes">
+      ${OUTPUT_MODES.map((m) => html`<label class="check mode-choice" key=${m}><input type="radio" name="mode" checked=${form.output_mode === m} onChange=${() => set({ output_mode: m })} aria-describedby=${`f-mode-${m}`} />
+        <span><strong>${OUTPUT_MODE_TEXT[m].label}</strong> <span class="small muted" id=${`f-mode-${m}`}>${OUTPUT_MODE_TEXT[m].explain}</span></span></label>`)}
     </div>
-    <div class="hint muted small">${form.output_mode === 'upsert' ? 'Update rows by video id, add new ones.' : form.output_mode === 'append' ? 'Add only new videos, never a duplicate.' : 'Replace the whole table each run.'}</div>
     ${issues.output_mode ? html`<div class="issue">${issues.output_mode}</div>` : null}</fieldset>
     <fieldset><legend>Columns</legend><div class="checks">
       ${COLUMNS.map((c) => html`<label class="check" key=${c}><input type="checkbox" checked=${form.columns.includes(c)}
-        onChange=${(e: InputEv) => set({ columns: toggle(form.columns, c, (e.currentTarget as HTMLInputElement).checked) })} /> ${c}</label>`)}
-    </div>${issues.columns ? html`<div class="issue" role="alert">${issues.columns}</div>` : null}</fieldset>
+        onChange=${(e: InputEv) => set({ columns: toggle(form.columns, c, (e.currentTarget as HTMLInputElement).checked) })} /> ${COLUMN_LABELS[c]}</label>`)}
+    </div>${issues.columns ? html`<div class="issue" role="alert">${issues.columns}</div>` : null}
+    <label class="check header-choice"><input type="checkbox" checked=${form.header_row === 'labels'} aria-describedby="f-header-hint"
+      onChange=${(e: InputEv) => set({ header_row: (e.currentTarget as HTMLInputElement).checked ? 'labels' : 'keys' })} /> Header row in words</label>
+    <div class="hint small muted" id="f-header-hint">${form.header_row === 'labels'
+      ? `A new tab's first row reads ${form.columns.slice(0, 3).map((c) => COLUMN_LABELS[c]).join(', ')}…; either wording is recognised in a tab that exists.`
+      : `A new tab's first row reads ${form.columns.slice(0, 3).join(', ')}… (names formulas and scripts can rely on).`}</div></fieldset>
     <div class="row">
       <div class="field grow"><label for="f-filter">Videos</label>
         <select id="f-filter" value=${form.video_filter} onChange=${(e: InputEv) => set({ video_filter: val(e) as Form['video_filter'] })}>
@@ -229,8 +253,9 @@ export function ReviewStep({ form, preview }: { form: Form; preview: SchedulePre
     ['Next run', preview?.runs[0] ? fmtZonedDateTime(preview.runs[0], form.timezone) : '—'],
     ['Spreadsheet', form.sheet === 'this' ? 'This spreadsheet' : form.target_sheet_id],
     ['Tab', form.target_tab_name],
-    ['Mode', form.output_mode],
-    ['Columns', form.columns.join(', ')],
+    ['Mode', OUTPUT_MODE_TEXT[form.output_mode].label],
+    ['Columns', form.columns.map((c) => COLUMN_LABELS[c]).join(', ')],
+    ['Header row', form.header_row === 'labels' ? 'In words (Video ID, Title …)' : 'Column keys (video_id, title …)'],
     ['Videos', form.video_filter + (form.max_videos ? `, at most ${form.max_videos}` : '')],
     ...(form.output_mode === 'upsert' ? [['Statistics refresh', form.stats_refresh.replace('_', ' ')] as [string, string]] : []),
     ['Priority / retries', `${form.priority} / ${form.max_retries}`],

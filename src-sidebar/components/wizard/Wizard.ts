@@ -2,8 +2,8 @@
  * The job wizard: five steps with an indicator, per-step validation with the server's schema
  * messages (previewSchedule / checkChannels / createJob field issues), live preview, edit mode.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ChannelCheck, ConflictWarningDto, JobChoicesDto, JobDetailDto, SchedulePreview } from '../../../src-server/app/contract';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ChannelCheck, ConflictWarningDto, JobChoicesDto, JobDetailDto, SchedulePreview, TabWritersDto } from '../../../src-server/app/contract';
 import type { WizardBoot } from '../../../src-server/boot';
 import { html } from '../../lib/html';
 import { rpc, RpcError } from '../../rpc';
@@ -12,7 +12,8 @@ import { closeDialog } from '../../lib/host';
 import { fmtZonedDateTime, viewerZone } from '../../lib/format';
 import { modernZone } from '../../lib/zones';
 import { FIELD_LABELS, humanError } from '../../lib/fields';
-import { emptyForm, fieldOfFormKey, fromJob, issuesByField, scheduleIssues, scheduleValue, splitList, STEP_FIELDS, stepOfPath, toConfig, type Form } from './form';
+import { emptyForm, fieldOfFormKey, fromJob, issuesByField, scheduleIssues, scheduleValue, splitList, STEP_FIELDS, stepOfPath, suggestTabName, toConfig, writersMap, type Form } from './form';
+import { openJobTab, RunFeedback, useRunNow } from '../../lib/run';
 import { ChannelsStep, OutputStep, ReviewStep, ScheduleStep, SettingsStep } from './Steps';
 import { channelProblems } from './channel-checks';
 
@@ -44,6 +45,8 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
   const [previewing, setPreviewing] = useState(false);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<{ job: JobDetailDto; warnings: ConflictWarningDto[] } | null>(null);
+  const { runs, start } = useRunNow();
+  const [opened, setOpened] = useState('');
   const heading = useRef<HTMLHeadingElement>(null);
   // Live issues show for the fields the user changed, or all of a step once Next was pressed there
   // (switching the schedule type starts its value afresh). Refs: the preview's answer reads the latest.
@@ -55,6 +58,42 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
     if (step !== 2) return;
     rpc.listTabs(sheetId).then(setTabs, () => setTabs([]));
   }, [step, sheetId]);
+  // Tabs other jobs write (this job excepted), asked of the server (bounded: the spreadsheet's tabs and
+  // the typed name first, at most 200), and the new tab's name suggested from the channels.
+  const [writerAnswer, setWriterAnswer] = useState<{ key: string; names: Set<string>; answer: TabWritersDto } | null>(null);
+  const writers = useMemo(() => writersMap(writerAnswer?.answer ?? null), [writerAnswer]);
+  const targetKey = form.target_tab_name.trim().toLowerCase();
+  useEffect(() => {
+    if (step !== 2) return;
+    const key = JSON.stringify([sheetId, editing?.id ?? null, tabs]);
+    const fresh = writerAnswer?.key === key;
+    // A name the answer may not cover (past its cap) is asked about on its own, after a pause in typing.
+    const unknownName = !!targetKey && fresh && writerAnswer.answer.total > writerAnswer.answer.items.length && !writers.has(targetKey) && !writerAnswer.names.has(targetKey);
+    if (fresh && !unknownName) return;
+    let cancelled = false;
+    const names = [...tabs, form.target_tab_name.trim()].filter(Boolean).slice(0, 200);
+    const timer = setTimeout(() => {
+      rpc.tabWriters({ sheet_id: sheetId, except_id: editing?.id ?? null, names })
+        .then((answer) => { if (!cancelled) setWriterAnswer({ key, names: new Set([...(fresh ? writerAnswer.names : []), ...names.map((n) => n.toLowerCase())]), answer }); })
+        .catch(() => undefined);
+    }, fresh ? 250 : 0);
+    return () => { cancelled = true; clearTimeout(timer); };
+  }, [step, sheetId, editing, tabs, targetKey, writerAnswer]);
+  const titles = useMemo(() => new Map((checks ?? []).filter((c) => c.ok && c.title).map((c) => [c.input, c.title!])), [checks]);
+  const suggested = useMemo(() => {
+    const taken = new Set([...tabs.map((t) => t.toLowerCase()), ...writers.keys()]);
+    return suggestTabName(splitList(form.channels), titles, taken);
+  }, [form.channels, titles, tabs, writers]);
+  // A new tab's name follows the suggestion until the user types one.
+  useEffect(() => {
+    if (form.tab_choice === 'new' && form.tab_auto && form.target_tab_name !== suggested) setForm((f) => ({ ...f, target_tab_name: suggested }));
+  }, [suggested, form.tab_choice, form.tab_auto]);
+  // An edited job's tab: "existing" when the spreadsheet has it, else "new" (not created yet).
+  useEffect(() => {
+    if (!editing || tabs.length === 0) return;
+    const exists = tabs.some((t) => t.toLowerCase() === form.target_tab_name.trim().toLowerCase());
+    setForm((f) => ({ ...f, tab_choice: exists ? 'existing' : 'new', target_tab_name: exists ? tabs.find((t) => t.toLowerCase() === f.target_tab_name.trim().toLowerCase())! : f.target_tab_name }));
+  }, [tabs, editing]);
 
   useEffect(() => {
     if (!jobId) {
@@ -92,6 +131,20 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
     }, q ? 250 : 0);
     return () => { cancelled = true; clearTimeout(timer); };
   }, [step, choiceQuery]);
+
+  // The name asked of the server (jobChoices, whole name) after a pause in typing: never the job list.
+  const [sameNamed, setSameNamed] = useState<{ name: string; other: string | null } | null>(null);
+  const nameKey = form.name.trim().toLowerCase();
+  useEffect(() => {
+    if (step !== 0 || !nameKey || sameNamed?.name === nameKey) return;
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      rpc.jobChoices({ q: nameKey, exact: true, limit: 2 })
+        .then((answer) => { if (!cancelled) setSameNamed({ name: nameKey, other: answer.items.find((j) => j.id !== editing?.id)?.name ?? null }); })
+        .catch(() => undefined);
+    }, 300);
+    return () => { cancelled = true; clearTimeout(timer); };
+  }, [step, nameKey, editing]);
 
   const set = (patch: Partial<Form>) => {
     setForm((f) => ({ ...f, ...patch }));
@@ -167,6 +220,13 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
     if (s === 0 && !form.name.trim()) local.name = `${FIELD_LABELS.name}: give the job a name`;
     if (s === 2 && form.columns.length === 0) local.columns = `${FIELD_LABELS.columns}: choose at least one column`;
     if (s === 2 && !form.target_tab_name.trim()) local.target_tab_name = `${FIELD_LABELS.target_tab_name}: name the tab to write`;
+    const tabName = form.target_tab_name.trim().toLowerCase();
+    if (s === 2 && tabName && form.tab_choice === 'new' && tabs.some((t) => t.toLowerCase() === tabName)) {
+      local.target_tab_name = `New tab name: a tab called “${form.target_tab_name.trim()}” exists already; choose Existing tab to write into it, or another name`;
+    }
+    if (s === 2 && tabName && writers.has(tabName) && !form.share_tab) {
+      local.share_tab = `Shared tab: tick the box to write into a tab ${writers.get(tabName)!.join(', ')} writes too, or choose a new tab`;
+    }
     // An empty id would mean "this spreadsheet": the other one must be named.
     if (s === 2 && form.sheet === 'other' && !form.target_sheet_id.trim()) local.target_sheet_id = `${FIELD_LABELS.target_sheet_id}: enter the other spreadsheet's id or URL, or choose This spreadsheet`;
     if (s === 0) {
@@ -189,8 +249,21 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
     return ok && Object.keys(found).length === 0;
   }
 
+  // After a Next that found problems: focus goes to the first control marked invalid (once rendered).
+  const focusIssue = useRef(false);
+  const [focusTick, setFocusTick] = useState(0);
+  useLayoutEffect(() => {
+    if (!focusIssue.current) return;
+    const first = document.querySelector<HTMLElement>('form [aria-invalid="true"]');
+    if (first) { focusIssue.current = false; first.focus(); }
+  }, [focusTick, issues, step]);
+  /** Asks for the focus move once the issues are rendered (a render is forced, so it surely happens). */
+  const focusFirstIssue = () => { focusIssue.current = true; setFocusTick((n) => n + 1); };
+
   async function next() {
-    if (await validateStep()) {
+    const ok = await validateStep();
+    if (!ok) focusFirstIssue();
+    if (ok) {
       const to = Math.min(STEPS.length - 1, step + 1);
       setStep(to);
       setReached((r) => Math.max(r, to));
@@ -200,7 +273,7 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
   /** Edit mode saves from any step: every step is validated first; the first at fault is shown. */
   async function saveFromAnyStep() {
     for (let s = 0; s < STEPS.length - 1; s++) {
-      if (!(await validateStep(s))) { setStep(s); return; }
+      if (!(await validateStep(s))) { focusFirstIssue(); setStep(s); return; }
     }
     await save();
   }
@@ -232,7 +305,7 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
     document.title = pageTitle;
     return () => { document.title = before; };
   }, [pageTitle]);
-  const dirty = !saved && JSON.stringify(form) !== JSON.stringify(pristine);
+  const dirty = !saved && JSON.stringify(toConfig(form)) !== JSON.stringify(toConfig(pristine));
   /** Cancel / Escape: unsaved changes are only thrown away once the user says so. */
   const requestClose = () => { if (dirty) setConfirmingClose(true); else done(null); };
   useEffect(() => { if (confirmingClose) keepEditing.current?.focus(); }, [confirmingClose]);
@@ -258,17 +331,31 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
     return () => { document.removeEventListener('keydown', onKey); window.removeEventListener('y2s:beforeclose', onBeforeClose); };
   }, []);
 
+  // Another job with the same name (case ignored): allowed, but said, since lists and mails name jobs.
+  const sameName = sameNamed && sameNamed.name === form.name.trim().toLowerCase() ? sameNamed.other : null;
+
   if (loading) return html`<main class="page"><${Loading} label="Loading the job…" /></main>`;
 
   if (saved) {
+    const job = saved.job;
+    const runView = runs[job.id];
+    const runAndOpen = async () => {
+      const view = await start(job.id);
+      if (view.kind === 'succeeded' || view.kind === 'partial' || view.kind === 'continuing') {
+        setOpened(await openJobTab(job.id).catch((err: unknown) => humanError(err)));
+      }
+    };
     return html`<main class="page">
       <h1 tabIndex="-1" ref=${heading}>${editing ? 'Job saved' : 'Job created'}</h1>
       <div class="banner ok" role="status">“${saved.job.config.name}” is ${editing ? 'saved' : 'scheduled'}. ${saved.job.schedule_text}</div>
       ${saved.job.next_run_at ? html`<p>Next run: <time datetime=${saved.job.next_run_at} title=${`Time in ${saved.job.config.timezone}`}>${fmtZonedDateTime(saved.job.next_run_at, saved.job.config.timezone)}</time></p>` : null}
       ${saved.warnings.map((w) => html`<div class="banner warn" key=${w.job_id + w.at}>${w.message}</div>`)}
+      ${runView ? html`<${RunFeedback} view=${runView} name=${job.config.name} jobId=${job.id} tab=${job.config.target_tab_name} />` : null}
+      ${opened ? html`<p class="small" role="status">${opened}</p>` : null}
       <div class="footer">
-        ${editing ? null : html`<button onClick=${() => { const fresh = emptyForm(defaultZone); setSaved(null); setForm(fresh); setPristine(fresh); setStep(0); setReached(0); setChecks(null); setPreview(null); }}>Create another</button>`}
-        <button class="action" onClick=${() => done(saved.job)}>Done</button>
+        ${editing ? null : html`<button onClick=${() => { const fresh = emptyForm(defaultZone); setSaved(null); setOpened(''); setForm(fresh); setPristine(fresh); setStep(0); setReached(0); setChecks(null); setPreview(null); }}>Create another</button>`}
+        <button class=${runView ? '' : 'action'} disabled=${runView?.kind === 'running'} onClick=${() => void runAndOpen()}>${runView?.kind === 'running' ? 'Running…' : runView ? 'Run again' : 'Run now and open the tab'}</button>
+        <button class=${runView && runView.kind !== 'running' ? 'action' : ''} onClick=${() => done(saved.job)}>Done</button>
       </div>
     </main>`;
   }
@@ -291,9 +378,9 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
         <button type="button" class="action small" ref=${keepEditing} onClick=${() => { setConfirmingClose(false); heading.current?.focus(); }}>Keep editing</button>
       </div></div>` : null}
     <form onSubmit=${(e: Event) => { e.preventDefault(); void (step === 4 ? save() : next()); }} novalidate>
-      ${step === 0 ? html`<${ChannelsStep} form=${form} set=${set} issues=${issues} checks=${checks} checking=${checking} onCheck=${runChecks} />` : null}
+      ${step === 0 ? html`<${ChannelsStep} form=${form} set=${set} issues=${issues} checks=${checks} checking=${checking} onCheck=${runChecks} sameName=${sameName} />` : null}
       ${step === 1 ? html`<${ScheduleStep} form=${form} set=${set} issues=${issues} preview=${preview} previewing=${previewing} showConflicts=${!!editing || reached > 2} />` : null}
-      ${step === 2 ? html`<${OutputStep} form=${form} set=${set} issues=${issues} tabs=${tabs} preview=${previewKey === scheduleKey ? preview : null} />` : null}
+      ${step === 2 ? html`<${OutputStep} form=${form} set=${set} issues=${issues} tabs=${tabs} preview=${previewKey === scheduleKey ? preview : null} writers=${writers} suggested=${suggested} />` : null}
       ${step === 3 ? html`<${SettingsStep} form=${form} set=${set} issues=${issues} choices=${{ ...choices, query: choiceQuery, onQuery: setChoiceQuery }} editingId=${editing?.id ?? null} />` : null}
       ${step === 4 ? html`<${ReviewStep} form=${form} preview=${preview} />` : null}
       ${step === 4 && Object.keys(issues).length ? html`<div class="banner error" role="alert"><ul>${Object.entries(issues).map(([k, v]) => html`<li key=${k}>${v}</li>`)}</ul></div>` : null}

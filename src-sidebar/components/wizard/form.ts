@@ -4,12 +4,13 @@
  */
 import {
   CATCH_UP_POLICIES, COLUMNS, DEFAULT_COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, STATS_REFRESH_POLICIES, VIDEO_FILTERS, WEEKDAYS,
-  type CatchUpPolicy, type Column, type NotifyEvent, type OutputMode, type ScheduleType, type StatsRefreshPolicy, type VideoFilter, type Weekday,
+  type CatchUpPolicy, type Column, type HeaderRow, type NotifyEvent, type OutputMode, type ScheduleType, type StatsRefreshPolicy, type VideoFilter, type Weekday,
 } from '../../../src-server/domain/catalogue';
-import type { JobDto, SchedulePreview } from '../../../src-server/app/contract';
+import type { JobDto, SchedulePreview, TabWritersDto } from '../../../src-server/app/contract';
 import { FIELD_LABELS, humanIssue } from '../../lib/fields';
 import { JOB_DEFAULTS } from '../../lib/job-defaults';
 import { modernZone } from '../../lib/zones';
+import { checkSchedule, rewordServerIssue } from '../../lib/schedule-check';
 
 export { CATCH_UP_POLICIES, COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, STATS_REFRESH_POLICIES, VIDEO_FILTERS, WEEKDAYS };
 
@@ -31,8 +32,15 @@ export interface Form {
   sheet: 'this' | 'other';
   target_sheet_id: string;
   target_tab_name: string;
+  /** UI only: a new tab (named here) or one of the spreadsheet's tabs. */
+  tab_choice: 'new' | 'existing';
+  /** UI only: the tab name is still the one suggested from the channel (it follows the channels until edited). */
+  tab_auto: boolean;
+  /** UI only: the user chose to write into a tab another job writes too. */
+  share_tab: boolean;
   output_mode: OutputMode;
   columns: Column[];
+  header_row: HeaderRow;
   video_filter: VideoFilter;
   stats_refresh: StatsRefreshPolicy;
   max_videos: string;
@@ -55,7 +63,7 @@ export function emptyForm(timezone: string): Form {
     name: '', description: d.description, channels: '',
     schedule_type: 'daily', times: '09:00', weekdays: ['MON'], month_days: '1', interval_n: '6', interval_unit: 'h',
     cron: '0 9 * * 1-5', once_at: '', timezone, start_at: '', end_at: '',
-    sheet: 'this', target_sheet_id: d.target_sheet_id, target_tab_name: 'Videos', output_mode: d.output_mode, columns: [...d.columns],
+    sheet: 'this', target_sheet_id: d.target_sheet_id, target_tab_name: '', tab_choice: 'new', tab_auto: true, share_tab: false, output_mode: d.output_mode, columns: [...d.columns], header_row: d.header_row,
     video_filter: d.video_filter, stats_refresh: d.stats_refresh, max_videos: String(d.max_videos),
     priority: String(d.priority), max_retries: String(d.max_retries), retry_backoff_minutes: String(d.retry_backoff_minutes),
     misfire_grace_minutes: String(d.misfire_grace_minutes), catch_up: d.catch_up,
@@ -93,6 +101,7 @@ export function toConfig(f: Form): Record<string, unknown> {
     target_tab_name: f.target_tab_name.trim(),
     output_mode: f.output_mode,
     columns: COLUMNS.filter((c) => f.columns.includes(c)),
+    header_row: f.header_row,
     video_filter: f.video_filter,
     stats_refresh: f.stats_refresh,
     priority: num(f.priority),
@@ -126,8 +135,11 @@ export function fromJob(job: JobDto, fallbackZone: string): Form {
     schedule_type: (c.schedule_type as ScheduleType) ?? 'daily',
     target_sheet_id: str(c.target_sheet_id), sheet: c.target_sheet_id ? 'other' : 'this',
     target_tab_name: str(c.target_tab_name),
+    // An edited job keeps its tab: existing (Wizard corrects it once the tabs are known), shared as before.
+    tab_choice: 'existing', tab_auto: false, share_tab: true,
     output_mode: (c.output_mode as OutputMode) ?? 'upsert',
     columns: (c.columns as Column[] | undefined) ?? [...DEFAULT_COLUMNS],
+    header_row: (c.header_row as HeaderRow | undefined) ?? 'keys',
     video_filter: (c.video_filter as VideoFilter) ?? 'all',
     stats_refresh: (c.stats_refresh as StatsRefreshPolicy) ?? JOB_DEFAULTS.stats_refresh,
     max_videos: str(c.max_videos), priority: str(c.priority ?? 5), max_retries: str(c.max_retries ?? 3),
@@ -176,7 +188,7 @@ export function boundToLocal(value: unknown, timeZone: string): string {
 export const STEP_FIELDS: string[][] = [
   ['name', 'description', 'channels'],
   ['schedule_type', 'schedule_value', 'timezone', 'start_at', 'end_at'],
-  ['target_sheet_id', 'target_tab_name', 'output_mode', 'columns', 'video_filter', 'stats_refresh', 'max_videos'],
+  ['target_sheet_id', 'target_tab_name', 'output_mode', 'columns', 'header_row', 'video_filter', 'stats_refresh', 'max_videos'],
   ['priority', 'max_retries', 'retry_backoff_minutes', 'misfire_grace_minutes', 'catch_up', 'notify_emails', 'notify_on', 'tags', 'depends_on', 'enabled'],
   [],
 ];
@@ -211,13 +223,50 @@ export function fieldOfFormKey(key: string): string {
  */
 export function scheduleIssues(form: Form, p: SchedulePreview): Record<string, string> {
   const own = p.errors.filter((e) => STEP_FIELDS[1]?.includes(e.path.split(/[.[]/)[0] ?? ''));
-  const out = issuesByField(own);
-  if (form.schedule_type === 'weekly' && form.weekdays.length === 0) out.schedule_value = 'Days: choose at least one day';
+  const out = issuesByField(own.filter((e) => !e.path.startsWith('schedule_value')));
+  // The schedule value: the browser's own check first (it names the control), else the server's words reworded.
+  const local = checkSchedule(form);
+  const server = own.find((e) => e.path.startsWith('schedule_value'));
+  if (local) out.schedule_value = local.message;
+  else if (server) out.schedule_value = rewordServerIssue(form, server.message.startsWith('schedule_value') ? server.message : `schedule_value: ${server.message}`).message;
   if (p.ok && p.runs.length === 0 && Object.keys(out).length === 0) {
     const none = 'This schedule has no run after now';
-    if (form.schedule_type === 'once') out.schedule_value = `${FIELD_LABELS.schedule_value}: ${none}: ${form.once_at.replace('T', ' ')} (${form.timezone}) is in the past`;
+    if (form.schedule_type === 'once') out.schedule_value = `Date and time: ${none}: ${form.once_at.replace('T', ' ')} (${form.timezone}) is in the past`;
     else if (form.end_at) out.end_at = `${FIELD_LABELS.end_at}: ${none}: it ends ${form.end_at.replace('T', ' ')} (${form.timezone})`;
     else out.schedule_value = `${FIELD_LABELS.schedule_value}: ${none}`;
   }
   return out;
+}
+
+/**
+ * Tabs other jobs write, from the server's answer (rpc.tabWriters): lower-cased tab name → the
+ * writers' names, "N more" closing a list the answer cut.
+ */
+export function writersMap(answer: TabWritersDto | null): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const t of answer?.items ?? []) {
+    out.set(t.tab.trim().toLowerCase(), t.count > t.writers.length ? [...t.writers, `${t.count - t.writers.length} more`] : [...t.writers]);
+  }
+  return out;
+}
+
+/** A channel's name for a tab: its title once checked, else the handle or id as typed. */
+function channelName(input: string, titles: Map<string, string>): string {
+  const title = titles.get(input);
+  if (title) return title;
+  const handle = /@[\w.-]+/.exec(input)?.[0];
+  return (handle ?? input.replace(/^https?:\/\/(www\.)?youtube\.com\/(channel\/)?/i, '')).replace(/^@/, '');
+}
+
+/**
+ * A new tab's name from the channels ("Marques Brownlee", "Marques Brownlee +2"), made unique against
+ * `taken` (lower-cased names of tabs that exist or that other jobs write) with " 2", " 3" ….
+ */
+export function suggestTabName(channels: readonly string[], titles: Map<string, string>, taken: ReadonlySet<string>): string {
+  if (channels.length === 0) return '';
+  const first = channelName(channels[0]!, titles).replace(/[\[\]*?:/\\']/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) || 'Videos';
+  const base = channels.length > 1 ? `${first} +${channels.length - 1}` : first;
+  let name = base;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base} ${n}`;
+  return name;
 }

@@ -4,6 +4,8 @@
  * client (shim, wrapper, states), and screenshots when no dev server is available.
  */
 import type {
+  CalendarChipDto,
+  CalendarKind,
   ApiKeyDto, CalendarDto, JobDetailDto, JobDto, ListJobsQuery, MonitorDto, RunDto, Settings, SidebarViewDto,
 } from '../../../src-server/app/contract';
 
@@ -42,6 +44,18 @@ function makeJob(id: string, name: string, channels: string[], type: string, val
 export function appError(dto: { status: number; code: string; message: string; details?: unknown }): Error {
   return Object.assign(new Error(dto.message), { dto });
 }
+
+/** One chip per job and day (its most telling kind, first time, count), problems first, like the app's calendar grid. */
+const CHIP_RANK: Record<string, number> = { failed: 0, missed: 1, partial: 2, deferred: 3, succeeded: 4, skipped: 5, scheduled: 6 };
+export const dayChips = (entries: { job_id: string; job_name: string; at: string; kind: string }[]): CalendarChipDto[] => {
+  const byJob = new Map<string, CalendarChipDto>();
+  for (const e of entries) {
+    const c = byJob.get(e.job_id);
+    if (!c) byJob.set(e.job_id, { job_id: e.job_id, job_name: e.job_name, at: e.at, kind: e.kind as CalendarKind, count: 1 });
+    else { c.count++; if (CHIP_RANK[e.kind]! < CHIP_RANK[c.kind]!) c.kind = e.kind as CalendarKind; if (e.at < c.at) c.at = e.at; }
+  }
+  return [...byJob.values()].sort((a, b) => CHIP_RANK[a.kind]! - CHIP_RANK[b.kind]! || a.at.localeCompare(b.at));
+};
 
 export function createMockBackend() {
   const jobs: JobDto[] = [
@@ -82,6 +96,13 @@ export function createMockBackend() {
     return j;
   };
 
+  /** Audit rows, newest first (the viewer's filters and a job's history). */
+  const audit = [
+    { id: 'a_3', at: iso(NOW - 3600_000), actor: 'user:alice@example.com', action: 'job.update', job_id: 'j_daily1', changes: JSON.stringify({ schedule_value: ['08:00', '09:00'] }) },
+    { id: 'a_2', at: iso(NOW - 2 * 3600_000), actor: 'api:k_3f9a12c4', action: 'job.pause', job_id: 'j_weekly', changes: '{}' },
+    { id: 'a_1', at: iso(NOW - 86_400_000), actor: 'user:owner@example.com', action: 'job.create', job_id: 'j_daily1', changes: JSON.stringify({ name: [null, 'Daily Sync'] }) },
+    { id: 'a_0', at: iso(NOW - 2 * 86_400_000), actor: 'user:owner@example.com', action: 'settings.update', job_id: null, changes: JSON.stringify({ daily_quota_budget: [9000, 8000] }) },
+  ];
   /** Every listJobs query the surfaces made (paging checks). */
   const listQueries: ListJobsQuery[] = [];
   const fns: Record<string, Fn> = {
@@ -107,7 +128,8 @@ export function createMockBackend() {
       return { items, total: matching.length, page, page_size: size };
     },
     getJob: (id: string) => detail(find(id)),
-    // Compact like the app: per day the first three entries and the counts; calendarDay lists a day in full.
+    // Compact like the app: per day the first three entries, the counts and one chip per job (at most
+    // three, problems first); calendarDay lists a day in full.
     calendarView: (month: string): CalendarDto => ({
       month, time_zone: 'America/New_York',
       days: Array.from({ length: 28 }, (_, i) => {
@@ -115,18 +137,20 @@ export function createMockBackend() {
         const entries = dayEntries(date, i);
         const counts: Record<string, number> = {};
         for (const e of entries) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
-        return { date, run_count: (i * 7) % 5, entries: entries.slice(0, 3), total: entries.length, counts };
+        const chips = dayChips(entries);
+        return { date, run_count: (i * 7) % 5, entries: entries.slice(0, 3), total: entries.length, counts, chips: chips.slice(0, 3), jobs: chips.length };
       }),
     }),
     calendarDay: (date: string, _tz: string, page = 1) => {
       const i = Number(date.slice(8)) - 1;
-      const items = i >= 0 && i < 28 ? dayEntries(date, i).map((e) => ({ ...e, paused: find(e.job_id).paused })) : [];
+      const items = i >= 0 && i < 28 ? dayEntries(date, i).map((e) => ({ ...e, paused: find(e.job_id).paused, tab: find(e.job_id).config.target_tab_name })) : [];
       return { items: items.slice((page - 1) * 100, page * 100), total: items.length, page, page_size: 100, date, time_zone: 'America/New_York', run_count: (i * 7) % 5 };
     },
     // The wizard's Run-after picker: names containing q, by name, at most 20, plus the ids asked for.
-    jobChoices: (query: { q?: string; ids?: string[]; limit?: number } = {}) => {
+    jobChoices: (query: { q?: string; ids?: string[]; limit?: number; exact?: boolean; only_ids?: boolean } = {}) => {
       const text = (query.q ?? '').trim().toLowerCase();
-      const matching = jobs.filter((j) => !text || j.config.name.toLowerCase().includes(text)).sort((a, b) => a.config.name.localeCompare(b.config.name));
+      const named = (j: JobDto) => (query.exact ? j.config.name.trim().toLowerCase() === text : j.config.name.toLowerCase().includes(text));
+      const matching = jobs.filter((j) => !query.only_ids && (!text || named(j))).sort((a, b) => a.config.name.localeCompare(b.config.name));
       const shown = matching.slice(0, query.limit ?? 20);
       const extra = jobs.filter((j) => (query.ids ?? []).includes(j.id) && !shown.includes(j));
       return { items: [...shown, ...extra].map((j) => ({ id: j.id, name: j.config.name, status: j.status })), total: matching.length };
@@ -160,7 +184,7 @@ export function createMockBackend() {
       manualRuns.unshift(r);
       return r;
     },
-    bulkJobs: (action: string, ids: string[]) => ({ action, results: ids.map((id) => { if (action === 'pause') fns.pauseJob!(id as never); if (action === 'resume') fns.resumeJob!(id as never); return { id, ok: true }; }) }),
+    bulkJobs: (action: string, ids: string[]) => ({ action, results: ids.map((id) => { if (action === 'pause') fns.pauseJob!(id as never); if (action === 'resume') fns.resumeJob!(id as never); if (action === 'delete') fns.deleteJob!(id as never); if (action === 'enable') Object.assign(find(id), { status: 'active' }); return { id, ok: true }; }) }),
     exportJobs: (format: string) => ({ format, content_type: 'application/json', filename: `youtube2sheets-jobs.${format}`, body: JSON.stringify(jobs.map((j) => j.config)) }),
     runDueJobs: () => ({ ran: 0, next_wake_at: null }),
     getSettings: () => settings,
@@ -171,13 +195,43 @@ export function createMockBackend() {
       keys.unshift(key);
       return { key, secret: `y2s_${key.id}_mocksecretmocksecretmocksecret1` };
     },
+    // The calendar's one-call first view (rpc.calendarStart): the compact month, the clock and the jobs' zone.
+    calendarStart: (month: string | null, zone: string | null) => ({
+      ...(fns.calendarView!((month ?? '2026-01') as never) as CalendarDto), time_zone: zone ?? 'America/New_York', now: iso(NOW), job_zone: 'America/New_York',
+    }),
+    // The wizard's output step: tabs other jobs write in that spreadsheet (the asked ones first), three writers named.
+    tabWriters: (query: { sheet_id?: string; except_id?: string | null; names?: string[] } = {}) => {
+      const byTab = new Map<string, { tab: string; writers: string[]; count: number }>();
+      for (const j of jobs) {
+        if (j.id === query.except_id || (j.config.target_sheet_id || '') !== (query.sheet_id ?? '')) continue;
+        const key = j.config.target_tab_name.toLowerCase();
+        const t = byTab.get(key) ?? { tab: j.config.target_tab_name, writers: [], count: 0 };
+        t.count++;
+        if (t.writers.length < 3) t.writers.push(j.config.name);
+        byTab.set(key, t);
+      }
+      return { items: [...byTab.values()].slice(0, 200), total: byTab.size };
+    },
+    openJobTab: (id: string) => ({ tab: find(id).config.target_tab_name, url: null, opened: true }),
+    apiInfo: () => ({ base_url: 'https://script.google.com/macros/s/MOCK/exec/api/v1' }),
+    auditLog: (query: { job_id?: string; actor?: string; action?: string; page?: number; page_size?: number } = {}) => {
+      const rows = audit.filter((a) => (!query.job_id || a.job_id === query.job_id) && (!query.actor || a.actor === query.actor) && (!query.action || a.action === query.action));
+      const size = query.page_size ?? 50;
+      const page = query.page ?? 1;
+      return {
+        items: rows.slice((page - 1) * size, page * size), total: rows.length, page, page_size: size,
+        actors: [...new Set(audit.map((a) => a.actor))].sort(), actions: [...new Set(audit.map((a) => a.action))].sort(),
+        // Like the app: the existing jobs the newest rows mention (never the whole list).
+        jobs: jobs.filter((j) => audit.some((a) => a.job_id === j.id) || j.id === query.job_id).map((j) => ({ id: j.id, name: j.config.name })),
+      };
+    },
     revokeApiKey: (id: string) => Object.assign(keys.find((k) => k.id === id)!, { revoked: true }),
   };
   /** Replacements of single functions by a test (e.g. a checkChannels that fails). */
   const overrides: Record<string, Fn> = {};
   /** Every server call with its arguments, in order. */
   const callLog: { fn: string; args: unknown[] }[] = [];
-  const ui = ['openSidebar', 'openJobManager', 'openWizard', 'openCalendar', 'openSettings', 'openApiKeys'];
+  const ui = ['openSidebar', 'openJobManager', 'openWizard', 'openCalendar', 'openSettings', 'openApiKeys', 'openAuditLog'];
   const opened: { fn: string; args: unknown[] }[] = [];
 
   return {

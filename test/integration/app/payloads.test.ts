@@ -125,6 +125,38 @@ describe(`${JOBS.toLocaleString('en-US')} jobs`, () => {
     expect(sizes.jobChoices).toBeLessThan(LIMIT);
   });
 
+  test('the calendar in one round trip (calendarStart): a job per chip, the other jobs counted, the jobs\' zone', () => {
+    const start = rpc<{ month: string; now: string; job_zone: string; time_zone: string; days: { date: string; jobs: number; chips: { job_name: string; kind: string; count: number }[] }[] }>('calendarStart', 'calendarStart', null, null);
+    expect(start).toMatchObject({ month: '2026-01', job_zone: 'America/New_York', time_zone: 'America/New_York' });
+    const tenth = start.days.find((d) => d.date === '2026-01-10')!;
+    expect(tenth.jobs).toBe(JOBS);
+    expect(tenth.chips).toHaveLength(3);
+    // The 6th: the 20 failed runs come first (problems before successes and schedule).
+    const sixth = start.days.find((d) => d.date === '2026-01-06')!;
+    expect(sixth.chips.map((c) => c.kind)).toEqual(['failed', 'failed', 'failed']);
+    expect(sizes.calendarStart).toBeLessThan(LIMIT);
+    const day = rpc<{ items: { paused: boolean; tab: string; job_name: string }[] }>('calendarDay with tabs', 'calendarDay', '2026-01-10', 'America/New_York', 1);
+    expect(day.items[0]!.tab).toBe(`Tab ${Number(day.items[0]!.job_name.slice(4))}`);
+  });
+
+  test('the wizard\'s output step: tabs other jobs write, the asked ones first, at most 200', () => {
+    const answer = rpc<{ items: { tab: string; writers: string[]; count: number }[]; total: number }>('tabWriters', 'tabWriters', { names: ['Tab 9999', 'No such tab'] });
+    expect(answer.total).toBe(JOBS);
+    expect(answer.items).toHaveLength(200);
+    expect(answer.items[0]).toEqual({ tab: 'Tab 9999', writers: ['Job 09999'], count: 1 });
+    expect(sizes.tabWriters).toBeLessThan(LIMIT);
+    // "Is this name taken?": the whole name, on the server.
+    const same = rpc<{ items: { name: string }[]; total: number }>('jobChoices exact', 'jobChoices', { q: 'job 04200', exact: true, limit: 2 });
+    expect(same).toEqual({ items: [expect.objectContaining({ name: 'Job 04200' })], total: 1 });
+  });
+
+  test('the audit viewer names only the jobs its rows mention', () => {
+    const page = rpc<{ items: unknown[]; jobs: unknown[] }>('auditLog', 'auditLog', { page: 1, page_size: 50 });
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.jobs.length).toBeLessThanOrEqual(400);
+    expect(sizes.auditLog).toBeLessThan(LIMIT);
+  });
+
   test('the monitor poll', () => {
     const monitor = rpc<{ last_24h: { runs: number; failed: number } }>('monitorView', 'monitorView');
     expect(monitor.last_24h).toMatchObject({ runs: 40, failed: 20 });

@@ -348,6 +348,12 @@ export class FakeApp implements SchedulerApp {
   jobChoices(): never {
     throw new Error('not used');
   }
+  calendarStart(): never {
+    throw new Error('not used');
+  }
+  tabWriters(): never {
+    throw new Error('not used');
+  }
   tick(): never {
     throw new Error('not used');
   }

@@ -106,6 +106,20 @@ describe('failure mail after a permanent error', () => {
     expect(world.mailer.sent.map((m) => m.subject)).toEqual(['[YouTube2Sheets] "Gone" failed', '[YouTube2Sheets] "Gone" failed']);
   });
 
+  test("a job's detail shows its pending retry next to the schedule's next runs (the manager's expanded row)", () => {
+    const world = setup();
+    const { job } = execution(world).createJob({ ...every5m, name: 'Flaky', schedule_value: '6h', max_retries: 2, retry_backoff_minutes: 10 }, owner);
+    expect(execution(world).getJob(job.id).pending_retry_at).toBeNull();
+    const unavailable = () => new YouTubeApiError('Backend Error', 'playlistItems.list', 503, 'backendError', 'transient');
+    world.youtube.failures.push(unavailable(), unavailable(), unavailable(), unavailable(), unavailable(), unavailable());
+    tickAt(world, '2026-01-05T18:00:30Z');
+    const detail = execution(world).getJob(job.id);
+    expect(detail.pending_retry_at).not.toBeNull();
+    const retryAt = Date.parse(detail.pending_retry_at!);
+    expect(retryAt).toBeGreaterThan(Date.parse('2026-01-05T18:00:30Z'));
+    expect(retryAt).toBeLessThan(Date.parse(detail.next_runs[0]!)); // before the schedule's next occurrence
+  });
+
   test('a transient error mails nothing until its retries are exhausted', () => {
     const world = setup();
     execution(world).createJob({ ...every5m, name: 'Flaky', schedule_value: '6h', max_retries: 1, retry_backoff_minutes: 1, notify_on: ['failure'] }, owner);

@@ -7,6 +7,7 @@ import { createSchedulerApp } from '../../../src-server/app';
 import type { Actor, JobStatus } from '../../../src-server/app/contract';
 import { countByStatus, jobChoices, sidebarFocus, SIDEBAR_JOBS, type JobRow } from '../../../src-server/app/views';
 import { createFakeWorld } from './fakes';
+import { YouTubeApiError } from '../../../src-server/ports';
 
 const owner: Actor = { kind: 'user', email: 'owner@example.com' };
 
@@ -80,6 +81,14 @@ describe('job choices (the "Run after" picker)', () => {
     expect(found.total).toBe(10);
   });
 
+  test('a whole name (is it taken?) and names of known ids only', () => {
+    expect(jobChoices(rows, { q: ' JOB 042 ', exact: true }).items.map((c) => c.name)).toEqual(['Job 042']);
+    expect(jobChoices(rows, { q: 'Job 04', exact: true })).toEqual({ items: [], total: 0 });
+    const named = jobChoices(rows, { ids: [rows[5]!.id, 'gone'], only_ids: true });
+    expect(named).toEqual({ items: [expect.objectContaining({ id: rows[5]!.id })], total: 0 });
+    expect(() => jobChoices(rows, { ids: Array.from({ length: 401 }, (_, i) => `j${i}`), only_ids: true })).toThrow(/ids: at most 400/);
+  });
+
   test('a bad limit is refused naming the field', () => {
     expect(() => jobChoices(rows, { limit: 500 })).toThrow(/limit: must be a whole number from 1 to 50/);
     expect(() => jobChoices(rows, { limit: 0 })).toThrow(/limit/);
@@ -134,6 +143,48 @@ describe('calendar', () => {
     expect(tokyo.total).toBe(150);
     expect(tokyo.items[0]!.at).toBe('2026-01-09T15:00:00.000Z');
     expect(new Set(tokyo.items.map((e) => e.at))).toEqual(new Set(['2026-01-09T15:00:00.000Z', '2026-01-09T16:00:00.000Z', '2026-01-10T13:00:00.000Z']));
+  });
+
+  test('the month carries one chip per job and day (most telling kind, first time, count), at most three, and the day\'s job count', () => {
+    const { app } = world(5);
+    app.createJob({ name: 'Every 6 hours', channels: ['@mkbhd'], schedule_type: 'interval', schedule_value: '6h', target_tab_name: 'Six', timezone: 'America/New_York' }, owner);
+    const day = app.calendar('2026-01', 'America/New_York').days.find((d) => d.date === '2026-01-10')!;
+    expect(day.total).toBe(9);
+    expect(day.jobs).toBe(6);
+    expect(day.chips).toHaveLength(3);
+    const six = app.calendarDay('2026-01-10', 'America/New_York').items.filter((e) => e.job_name === 'Every 6 hours');
+    expect(six).toHaveLength(4);
+    // By first time: the interval job's first run of the day comes before 08:00.
+    expect(day.chips![0]).toEqual({ job_id: six[0]!.job_id, job_name: 'Every 6 hours', kind: 'scheduled', at: six[0]!.at, count: 4 });
+    expect(day.chips!.slice(1).map((c) => [c.job_name, c.count])).toEqual([['Job 000', 1], ['Job 004', 1]]);
+    // Each day entry names its job's tab (Open the tab after a Run now from the day panel).
+    expect(six.every((e) => e.tab === 'Six')).toBe(true);
+  });
+
+  test('a day\'s problems come first among its chips', () => {
+    const { w, app } = world(4);
+    w.clock.set('2026-01-10T12:00:00Z');
+    const failing = app.createJob({ name: 'Zz broken', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '07:00', target_tab_name: 'Broken', timezone: 'America/New_York', max_retries: 0 }, owner);
+    // Job 000 succeeds at 07:30 New York, Zz broken fails at 07:40: by time alone the success would lead.
+    w.clock.set('2026-01-11T12:30:00Z');
+    const first = app.listJobs({ q: 'Job 000' }).items[0]!;
+    expect(app.runNow(first.id, owner).status).toBe('succeeded');
+    w.clock.set('2026-01-11T12:40:00Z');
+    w.youtube.failures.push(new YouTubeApiError('Channel gone', 'channels.list', 404, 'channelNotFound', 'permanent'));
+    expect(app.runNow(failing.job.id, owner).status).toBe('failed');
+    const day = app.calendar('2026-01', 'America/New_York').days.find((d) => d.date === '2026-01-11')!;
+    expect(day.chips!.map((c) => [c.job_name, c.kind])).toEqual([['Zz broken', 'failed'], ['Job 000', 'succeeded'], ['Job 001', 'scheduled']]);
+    expect(day.jobs).toBe(5);
+  });
+
+  test('calendarStart: the current month in the jobs\' zone with the server clock; mixed zones use the default zone', () => {
+    const { app } = world(3);
+    const start = app.calendarStart(null, null);
+    expect(start).toMatchObject({ month: '2026-01', time_zone: 'America/New_York', job_zone: 'America/New_York', now: '2026-01-05T12:00:00.000Z' });
+    expect(app.calendarStart('2026-02', 'Asia/Tokyo')).toMatchObject({ month: '2026-02', time_zone: 'Asia/Tokyo', job_zone: 'America/New_York' });
+    app.createJob({ name: 'Tokyo', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'T', timezone: 'Asia/Tokyo' }, owner);
+    expect(app.calendarStart(null, null).job_zone).toBe(app.getSettings().default_timezone);
+    expect(() => app.calendarStart(null, 'Mars/Olympus')).toThrow(/time_zone/);
   });
 
   test('bad dates and zones are refused naming the field', () => {

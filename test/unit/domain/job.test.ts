@@ -36,6 +36,7 @@ describe('parseJobConfig', () => {
     expect(valid(SPEC_BODY)).toEqual({
       ...SPEC_BODY,
       description: '',
+      header_row: 'keys',
       timezone: 'America/New_York',
       start_at: null,
       end_at: null,

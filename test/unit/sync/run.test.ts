@@ -216,6 +216,33 @@ describe('writing', () => {
     expect(typeof row[4]).toBe('boolean');
   });
 
+  test('header_row labels: a new tab gets the labels; the key column is still found and rows are upserted, not added twice', () => {
+    const e = env([alpha(4)], { columns: ['video_id', 'title', 'views'], header_row: 'labels' });
+    runToCompletion(e);
+    const tab = e.sheets.tab('Videos');
+    expect(tab.grid[0]).toEqual(['Video ID', 'Title', 'Views']);
+    expect(tab.rows()).toHaveLength(4);
+    runToCompletion(e);
+    expect(e.sheets.tab('Videos').rows()).toHaveLength(4);
+  });
+
+  test('either wording of the header is recognised in an existing tab; a label in the wrong place is still refused', () => {
+    // A tab made by hand with a mixed header (labels and keys) in the job's column order: the job writes into it.
+    const mixed = env([alpha(3)], { columns: ['video_id', 'title', 'views'] });
+    const tab = mixed.sheets.createTab(null, 'Videos');
+    tab.writeValues(1, 1, [['Video ID', 'title', 'Views']], [['@', '@', '@']]);
+    const [ok] = runToCompletion(mixed);
+    expect(ok!.status).toBe('succeeded');
+    expect(mixed.sheets.tab('Videos').rows()).toHaveLength(3);
+    // Labels in another order are other columns: refused, nothing written.
+    const swapped = env([alpha(3)], { columns: ['video_id', 'title', 'views'] });
+    swapped.sheets.createTab(null, 'Videos').writeValues(1, 1, [['Title', 'Video ID', 'views']], [['@', '@', '@']]);
+    const [bad] = runToCompletion(swapped);
+    expect(bad!.status).toBe('failed');
+    expect(bad!.error!.message).toMatch(/the header row is "Title, Video ID, views"/);
+    expect(swapped.sheets.tab('Videos').rows()).toHaveLength(0);
+  });
+
   test('formula-looking titles are handed to the sheet as text in text-formatted cells', () => {
     const titles = ['=IMPORTXML("http://x","//a")', '+1 (555)', '-5 reasons', '@everyone', "'quoted"];
     const ch: FakeChannel = { ...alpha(5) };
