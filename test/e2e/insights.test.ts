@@ -11,6 +11,7 @@ import type { Frame, Page } from 'playwright-core';
 import { main } from '../../emulator/server/cli';
 import { parseArgs } from '../../emulator/server/args';
 import { launchChromium, seriousAxeViolations, type LaunchedBrowser } from './support/browser';
+import { clickMenu, surfaceFrameOf } from './support/workspace-page';
 
 jest.setTimeout(240_000);
 
@@ -40,17 +41,9 @@ async function api(path: string): Promise<any> { // eslint-disable-line @typescr
   return (await fetch(`${url}/exec/api/v1${path}${sep}key=${KEY}`)).json();
 }
 
-async function menu(item: string): Promise<void> {
-  await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
-  await page.getByRole('menuitem', { name: item }).click();
-}
+const menu = (item: string): Promise<void> => clickMenu(page, item);
 
-async function surfaceFrame(title: string): Promise<Frame> {
-  const handle = await page.locator(`iframe[title="${title}"]`).elementHandle({ timeout: 30_000 });
-  const frame = await handle!.contentFrame();
-  await frame!.locator('main').waitFor();
-  return frame!;
-}
+const surfaceFrame = (title: string): Promise<Frame> => surfaceFrameOf(page, title);
 
 test('the wizard suggests a schedule from @weeklyshow\'s uploads, with a heatmap, and puts it in the form', async () => {
   await menu('New job…');

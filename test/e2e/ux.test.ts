@@ -9,6 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import { launchChromium, openSurface, seriousAxeViolations, type LaunchedBrowser } from './support/browser';
 import { createMockBackend, dayChips } from './support/mock-backend';
 import { startDevServer, type RunningServer } from './support/dev-server';
+import { clickMenu, surfaceFrameOf } from './support/workspace-page';
 
 jest.setTimeout(180_000);
 
@@ -343,7 +344,12 @@ describe('audit log viewer', () => {
     await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Audit log"] tbody tr').length === 1);
     await page.getByLabel('Who').selectOption('');
     await page.getByLabel('What').selectOption('settings.update');
-    await table.getByText('Daily YouTube quota budget: 9000 → 8000').waitFor();
+    // The settings row is in the unfiltered list too, and the earlier filter also showed one row: wait
+    // for exactly that row alone.
+    await page.waitForFunction(() => {
+      const rows = document.querySelectorAll('table[aria-label="Audit log"] tbody tr');
+      return rows.length === 1 && (rows[0]!.textContent ?? '').includes('Daily YouTube quota budget: 9000 → 8000');
+    });
     expect(await table.locator('tbody tr').count()).toBe(1);
     await page.getByLabel('What').selectOption('');
     await page.getByLabel('Job').selectOption('j_weekly');
@@ -412,19 +418,8 @@ describe('in the local workspace (the real bundle)', () => {
   });
   afterAll(async () => { await page?.close(); await server?.stop(); });
 
-  async function menu(item: string) {
-    await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
-    await page.getByRole('menuitem', { name: item }).click();
-  }
-  async function surfaceFrame(title: string): Promise<Frame> {
-    for (let i = 0; i < 100; i++) {
-      const handle = await page.locator(`iframe[title="${title}"]`).last().elementHandle({ timeout: 30_000 });
-      const frame = await handle?.contentFrame();
-      if (frame) { await frame.locator('main').waitFor(); return frame; }
-      await page.waitForTimeout(100);
-    }
-    throw new Error(`no frame ${title}`);
-  }
+  const menu = (item: string): Promise<void> => clickMenu(page, item);
+  const surfaceFrame = (title: string): Promise<Frame> => surfaceFrameOf(page, title);
 
   test('create a job with its own new tab, "Run now and open the tab": the workspace shows that tab, header frozen, numbers right-aligned', async () => {
     await menu('New job…');

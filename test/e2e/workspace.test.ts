@@ -6,6 +6,7 @@
 import type { Frame, Page } from 'playwright-core';
 import { launchChromium, seriousAxeViolations, type LaunchedBrowser } from './support/browser';
 import { startDevServer, type RunningServer } from './support/dev-server';
+import { clickMenu, surfaceFrameOf } from './support/workspace-page';
 
 jest.setTimeout(240_000);
 
@@ -27,18 +28,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function menu(item: string): Promise<void> {
-  await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
-  await page.getByRole('menuitem', { name: item }).click();
-}
+const menu = (item: string): Promise<void> => clickMenu(page, item);
 
-/** The frame of the sidebar/dialog iframe with this title, once its surface has rendered. */
-async function surfaceFrame(title: string): Promise<Frame> {
-  const handle = await page.locator(`iframe[title="${title}"]`).elementHandle({ timeout: 30_000 });
-  const frame = await handle!.contentFrame();
-  await frame!.locator('main').waitFor();
-  return frame!;
-}
+const surfaceFrame = (title: string): Promise<Frame> => surfaceFrameOf(page, title);
 
 async function expectAccessible(frame: Frame): Promise<void> {
   const violations = await seriousAxeViolations(frame);
