@@ -1,5 +1,5 @@
 /**
- * Two counters in fixed one-minute windows (starting on the minute of the clock), kept in CacheService
+ * Two counters in fixed one-minute windows  (starting on the minute of the clock), kept in the Cache port
  * and read and written only under the script lock (auth.ts), so simultaneous requests cannot both read
  * the same count: the limits hold exactly under concurrency.
  *
@@ -16,7 +16,7 @@
  *   stored beyond the window and no key is ever disabled.
  *
  * Cache entries may be evicted early: an evicted counter starts again at 0 (more requests let through,
- * never fewer). CacheService is used rather than Script Properties so that neither requests nor an
+ * never fewer). The cache is used rather than the property store so that neither requests nor an
  * attacker's failures spend the daily property-write quota the scheduler needs.
  */
 import { AppError } from '../app/contract';

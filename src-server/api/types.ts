@@ -1,7 +1,7 @@
 /**
  * The web API's request and response, independent of Apps Script's event objects: main.ts builds an
  * ApiRequest from doGet/doPost's event (see event.ts) and turns the ApiResponse into ContentService
- * or HtmlService output. Apps Script cannot set HTTP status codes, so the status also travels in the
+ * or HTML output. Apps Script cannot set HTTP status codes, so the status also travels in the
  * JSON envelope; the local server turns it into the real HTTP status.
  */
 import type { SchedulerApp } from '../app/contract';

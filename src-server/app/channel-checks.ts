@@ -21,7 +21,7 @@ const channelCacheKey = (input: string): string => CHANNEL_CACHE_PREFIX + (tryNo
 
 /**
  * Channels a check resolved in the last hours, by ChannelRef key: one cache read, no YouTube call.
- * CacheService may have dropped any of them; the sync looks those up itself.
+ * The cache (Cache port) may have dropped any of them; the sync looks those up itself.
  */
 export function knownChannelsFromCache(cache: Cache, refKeys: readonly string[]): Map<string, KnownChannel> {
   const out = new Map<string, KnownChannel>();

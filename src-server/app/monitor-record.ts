@@ -1,5 +1,5 @@
 /**
- * The monitor's cached record: one CacheService entry holding everything the sidebar monitor shows
+ * The monitor's cached record: one entry of the Cache port holding everything the sidebar monitor shows
  * (runs in progress, quota, the 24 h figures), so that a poll costs one cache read instead of an
  * execution that reads the store and the run log.
  *
@@ -24,7 +24,7 @@ export const MONITOR_RECORD_KEY = 'y2s:monitor:v3';
 export const MONITOR_RECORD_MAX_AGE_MS = 5 * 60_000;
 /** A progress entry older than this is confirmed against the store before it is shown again. */
 export const PROGRESS_TRUST_MS = 20_000;
-/** CacheService keeps entries at most 6 hours; validity is decided by the record's own fields. */
+/** The cache keeps entries at most 6 hours; validity is decided by the record's own fields. */
 const RECORD_TTL_SECONDS = 21_600;
 /** More runs than this at once cannot happen (about 30 simultaneous executions per user). */
 const MAX_ENTRIES = 60;

@@ -3,7 +3,7 @@
  * last retry of a transient one), recovery (first success after such a failure), success (when asked,
  * every successful run, at most one an hour). At most one failure mail and one success mail per job per
  * hour (a 5-minute job would otherwise spend the 100 daily recipients by itself), and never beyond the
- * remaining MailApp recipients quota. Recovery mails are not throttled: they follow a failure.
+ * remaining mail recipients quota (the Mailer port). Recovery mails are not throttled: they follow a failure.
  * Anomaly mails (when asked) list what is new since the last one, at most one an hour per job.
  */
 import type { Anomaly } from '../domain/anomalies';
