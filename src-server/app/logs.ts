@@ -12,7 +12,8 @@ import { cellNumber, cellText, cellTextOrNull, SheetTable, type TableCodec, type
 export const RUNS_TAB = `${RESERVED_TAB_PREFIX}runs`;
 export const AUDIT_TAB = `${RESERVED_TAB_PREFIX}audit`;
 
-const RUN_COLUMNS = [
+/** The run-history tab's columns, in order (tests and tools read rows by these names). */
+export const RUN_COLUMNS = [
   'run_id',
   'job_id',
   'job_name',
@@ -75,7 +76,8 @@ const runCodec: TableCodec<RunDto> = {
   },
 };
 
-const AUDIT_COLUMNS = ['at', 'actor', 'action', 'job_id', 'changes', 'id'] as const;
+/** The audit tab's columns, in order. */
+export const AUDIT_COLUMNS = ['at', 'actor', 'action', 'job_id', 'changes', 'id'] as const;
 
 const auditCodec: TableCodec<AuditDto> = {
   columns: AUDIT_COLUMNS,

@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildServerBundle, ROOT } from '../../../scripts/build';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../../emulator';
+import { AUDIT_COLUMNS, RUN_COLUMNS } from '../../../src-server/app/logs';
+
+/** Column index by name in the hidden tabs (the project's own column lists). */
+const indexOf = <C extends string>(columns: readonly C[]) => Object.fromEntries(columns.map((c, i) => [c, i])) as Record<C, number>;
+const RUN = indexOf(RUN_COLUMNS);
+const AUDIT = indexOf(AUDIT_COLUMNS);
 
 export async function buildTestBundle(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'y2s-app-'));
@@ -53,20 +59,23 @@ function text(v: unknown): string {
 
 export function runRows(rt: Runtime): RunRow[] {
   const values = rt.spreadsheets.sheet(rt.spreadsheetId, '_y2s_runs') ? rt.spreadsheets.values(rt.spreadsheetId, '_y2s_runs') : [];
-  return values.slice(1).filter((r) => text(r[0]) !== '').map((r) => ({
-    run_id: text(r[0]),
-    job_id: text(r[1]),
-    scheduled_for: text(r[3]),
-    started_at: text(r[4]),
-    finished_at: text(r[5]),
-    status: text(r[6]),
-    trigger: text(r[7]),
-    duration_ms: text(r[11]),
-    error: text(r[12]),
+  return values.slice(1).filter((r) => text(r[RUN.run_id]) !== '').map((r) => ({
+    run_id: text(r[RUN.run_id]),
+    job_id: text(r[RUN.job_id]),
+    scheduled_for: text(r[RUN.scheduled_for]),
+    started_at: text(r[RUN.started_at]),
+    finished_at: text(r[RUN.finished_at]),
+    status: text(r[RUN.status]),
+    trigger: text(r[RUN.trigger]),
+    duration_ms: text(r[RUN.duration_ms]),
+    error: text(r[RUN.error]),
   }));
 }
 
 export function auditRows(rt: Runtime): { at: string; actor: string; action: string; job_id: string; changes: string }[] {
   const values = rt.spreadsheets.sheet(rt.spreadsheetId, '_y2s_audit') ? rt.spreadsheets.values(rt.spreadsheetId, '_y2s_audit') : [];
-  return values.slice(1).filter((r) => text(r[0]) !== '').map((r) => ({ at: text(r[0]), actor: text(r[1]), action: text(r[2]), job_id: text(r[3]), changes: text(r[4]) }));
+  return values
+    .slice(1)
+    .filter((r) => text(r[AUDIT.at]) !== '')
+    .map((r) => ({ at: text(r[AUDIT.at]), actor: text(r[AUDIT.actor]), action: text(r[AUDIT.action]), job_id: text(r[AUDIT.job_id]), changes: text(r[AUDIT.changes]) }));
 }

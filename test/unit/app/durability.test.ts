@@ -5,8 +5,9 @@
 import { MONITOR_RECORD_KEY } from '../../../src-server/app/monitor-record';
 import { createSchedulerApp } from '../../../src-server/app';
 import type { Actor } from '../../../src-server/app/contract';
-import { RUNS_TAB } from '../../../src-server/app/logs';
+import { RUN_COLUMNS, RUNS_TAB } from '../../../src-server/app/logs';
 import { createFakeWorld, resetCalls, storedRows, type FakeWorld } from './fakes';
+const RUN = Object.fromEntries(RUN_COLUMNS.map((c, i) => [c, i])) as Record<(typeof RUN_COLUMNS)[number], number>;
 
 const owner: Actor = { kind: 'user', email: 'owner@example.com' };
 const daily = { name: 'Daily Sync', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Videos' };
@@ -21,11 +22,11 @@ const execution = (world: FakeWorld) => createSchedulerApp(world.deps);
 
 function runRows(world: FakeWorld): { run_id: string; scheduled_for: string; status: string; trigger: string; error: string }[] {
   return (world.spreadsheets.tab(RUNS_TAB)?.rows.slice(1) ?? []).map((r) => ({
-    run_id: String(r[0]),
-    scheduled_for: String(r[3]),
-    status: String(r[6]),
-    trigger: String(r[7]),
-    error: String(r[12]),
+    run_id: String(r[RUN.run_id]),
+    scheduled_for: String(r[RUN.scheduled_for]),
+    status: String(r[RUN.status]),
+    trigger: String(r[RUN.trigger]),
+    error: String(r[RUN.error]),
   }));
 }
 

@@ -1,7 +1,8 @@
 import { createSchedulerApp } from '../../../src-server/app';
 import type { Actor } from '../../../src-server/app/contract';
-import { RUNS_TAB } from '../../../src-server/app/logs';
+import { RUN_COLUMNS, RUNS_TAB } from '../../../src-server/app/logs';
 import { createFakeWorld, resetCalls, type FakeWorld, storedRows } from './fakes';
+const RUN = Object.fromEntries(RUN_COLUMNS.map((c, i) => [c, i])) as Record<(typeof RUN_COLUMNS)[number], number>;
 
 const owner: Actor = { kind: 'user', email: 'owner@example.com' };
 const base = {
@@ -26,10 +27,10 @@ function execution(world: FakeWorld) {
 
 function runs(world: FakeWorld): { status: string; trigger: string; scheduled_for: string; error: string }[] {
   return (world.spreadsheets.tab(RUNS_TAB)?.rows.slice(1) ?? []).map((r) => ({
-    scheduled_for: String(r[3]),
-    status: String(r[6]),
-    trigger: String(r[7]),
-    error: String(r[12]),
+    scheduled_for: String(r[RUN.scheduled_for]),
+    status: String(r[RUN.status]),
+    trigger: String(r[RUN.trigger]),
+    error: String(r[RUN.error]),
   }));
 }
 
@@ -165,10 +166,10 @@ describe('run now past the time budget', () => {
     expect(execution(world).tick().ran).toBe(1);
     expect(runs(world)).toEqual([expect.objectContaining({ status: 'succeeded', trigger: 'manual' })]);
     const row = world.spreadsheets.tab(RUNS_TAB)!.rows[1]!;
-    expect(row[0]).toBe(pending.run_id);
+    expect(row[RUN.run_id]).toBe(pending.run_id);
     // The first execution never started the work: the run started with the tick that did it.
-    expect(row[4]).toBe('2026-01-05T12:01:00.000Z');
-    expect(Number(row[11])).toBe(Date.parse(String(row[5])) - Date.parse(String(row[4])));
+    expect(row[RUN.started_at]).toBe('2026-01-05T12:01:00.000Z');
+    expect(Number(row[RUN.duration_ms])).toBe(Date.parse(String(row[RUN.finished_at])) - Date.parse(String(row[RUN.started_at])));
   });
 });
 
