@@ -1,8 +1,8 @@
 /**
  * The job schema's defaults (src-server/domain/job.ts), for forms that start a new job. Importing the
  * schema would put zod into every surface that shows a wizard, so the values are restated here,
- * type-checked against the schema's output type; test/e2e/job-defaults.test.ts compares them with
- * what the schema fills in.
+ * type-checked against the schema's output type; a test (test/e2e/walkthrough.test.ts) compares
+ * them with what the schema fills in.
  */
 import type { JobConfig } from '../../src-server/domain/job';
 import { DEFAULT_COLUMNS } from '../../src-server/domain/catalogue';

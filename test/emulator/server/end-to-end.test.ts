@@ -32,7 +32,8 @@ describe('npm start (in-process)', () => {
       expect(lines.join('\n')).toContain('(fresh)');
       const health = await fetch(`${url}/exec/api/v1/jobs/health`);
       expect(health.headers.get('content-type')).toMatch(/^application\/json/);
-      expect(((await health.json()) as { ok?: unknown }).ok).toBeDefined();
+      // The open health answer: an envelope with the status only (no job names or errors).
+      expect(await health.json()).toMatchObject({ ok: true, data: { status: expect.stringMatching(/^(ok|warning|error)$/), checked_at: expect.any(String) } });
       const opened = await post(`${url}/__emulator/run`, { fn: 'onOpen' });
       expect(opened.json).toMatchObject({ ok: true, killed: false });
       const moved = await post(`${url}/__emulator/advance`, { ms: 3_600_000 });
