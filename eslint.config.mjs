@@ -7,6 +7,47 @@ const APPS_SCRIPT_GLOBALS = [
   'DriveApp', 'DocumentApp', 'Browser',
 ].map((name) => ({ name, message: `${name} is an Apps Script global: use it only in src-server/gas/ behind a port.` }));
 
+// Layers of src-server, lowest first: domain <- ports.ts <- sync <- app <- api. A layer imports only
+// the layers below it (and libraries); gas/ implements the ports and holds the composition; main.ts,
+// rpc.ts and boot.ts are the entry points, imported by nobody but main.ts. Outside sync/, the engine
+// is reached through its barrel (sync/index.ts) only. Each rule matches relative specifiers: a file in
+// a layer folder reaches another layer as '../<layer>' (ports as '../ports').
+const layer = (name, message) => ({ regex: `^(\\.\\./)+${name}(/.*)?$`, message });
+const ENTRY_POINTS = layer('(main|rpc|boot)', 'main.ts, rpc.ts and boot.ts are entry points: nothing imports them.');
+const SYNC_INNER = {
+  regex: '^(\\.\\./)+sync/.+$',
+  message: 'Import the sync engine through its barrel (../sync), not its inner files.',
+};
+const LAYER_RULES = [
+  {
+    files: ['src-server/domain/**/*.ts'],
+    banned: [layer('(ports|sync|app|api|gas|lazy)', 'domain/ is the lowest layer: it imports only itself and libraries.')],
+  },
+  {
+    files: ['src-server/ports.ts'],
+    banned: [{ regex: '^\\./(?!domain/)', message: 'ports.ts may import domain/ types only.' }],
+  },
+  {
+    files: ['src-server/sync/**/*.ts'],
+    banned: [layer('(app|api|gas|lazy)', 'sync/ may import domain/ and ports only: move what it needs down.')],
+  },
+  {
+    files: ['src-server/app/**/*.ts'],
+    banned: [layer('(api|gas|lazy)', 'app/ may import domain/, ports, sync/ and itself.'), SYNC_INNER],
+  },
+  {
+    files: ['src-server/api/**/*.ts'],
+    banned: [layer('(sync|gas|lazy)', 'api/ may import domain/, ports, app/ and itself.'), SYNC_INNER],
+  },
+  {
+    files: ['src-server/gas/**/*.ts'],
+    banned: [SYNC_INNER],
+  },
+].map(({ files, banned }) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns: [...banned, ENTRY_POINTS] }] },
+}));
+
 export default tseslint.config(
   { ignores: ['build/**', 'node_modules/**', '.local/**', 'coverage/**', 'screenshots/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   ...tseslint.configs.recommended,
@@ -34,4 +75,5 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'bench/**/*.ts', 'emulator/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  ...LAYER_RULES,
 );

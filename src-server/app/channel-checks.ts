@@ -5,14 +5,12 @@
  * a handle checked when the job was made is not looked up again.
  */
 import { tryNormalizeChannelInput } from '../domain/channels';
-import { isMissingChannel, resolveChannels } from '../sync';
-import { quotaResetAt } from '../sync/quota-day';
+import { isMissingChannel, resolveChannels, quotaResetAt, type KnownChannel } from '../sync';
 import type { ChannelCheck } from './contract';
 import { AppError } from './contract';
 import type { AppContext, Loaded } from './context';
 import { addQuota, readQuota } from './quota';
 import type { Cache } from '../ports';
-import type { KnownChannel } from '../sync';
 
 const CHANNEL_CACHE_TTL = 6 * 3600;
 const CHANNEL_CACHE_PREFIX = 'y2s:ch:';

@@ -4,7 +4,7 @@
  */
 import type { JobConfig } from '../domain/job';
 import { nextRuns } from '../domain/schedule';
-import { normalizeSyncState, type SyncState } from '../sync/state';
+import { normalizeSyncState, type SyncState } from '../sync';
 import type { Actor, AuditDto, RunDto, Settings } from './contract';
 import { AppError } from './contract';
 import type { AppDeps } from './deps';

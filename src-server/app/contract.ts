@@ -9,6 +9,7 @@ import type {
   RunStatus,
   RunTrigger,
 } from '../domain/catalogue';
+import type { ChannelCheck } from '../domain/channels';
 import type { JobConfig } from '../domain/job';
 
 /** Who asked: audit rows and notifications name them. */
@@ -313,15 +314,8 @@ export interface SchedulePreview {
   conflicts: ConflictWarningDto[];
 }
 
-export interface ChannelCheck {
-  input: string;
-  ok: boolean;
-  channel_id: string | null;
-  title: string | null;
-  video_count: number | null;
-  thumbnail_url: string | null;
-  error: string | null;
-}
+/** Defined in domain/ so the sync engine, which answers channel checks, needs nothing from app/. */
+export type { ChannelCheck };
 
 /** Live view for the sidebar monitor (polled every 2 s while a run is in progress, up to 30 s when idle): one cache read (app/monitor-record.ts). */
 export interface MonitorDto {

@@ -1,6 +1,6 @@
 /** Health report: triggers, last tick and lag, quotas and their clocks, store usage, failing jobs, time zones. */
 import { YOUTUBE_DAILY_QUOTA } from '../domain/catalogue';
-import { quotaResetAt } from '../sync/quota-day';
+import { quotaResetAt } from '../sync';
 import type { HealthDto, HealthLevel } from './contract';
 import type { AppContext, Loaded } from './context';
 import { readQuota } from './quota';

@@ -45,7 +45,7 @@ import {
   replaceConfig,
   toggleJob,
 } from './jobs';
-import { quotaResetAt } from '../sync/quota-day';
+import { quotaResetAt } from '../sync';
 import { drainMissed } from './missed';
 import { readQuota } from './quota';
 import { allJobRows, calendarDayPage, calendarGrid, conflictsFor, invalidateMonitor, jobDetail, jobDto, monitorPoll, monitorView } from './queries';

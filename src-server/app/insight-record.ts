@@ -7,7 +7,7 @@
 import { freshnessAnomaly, pushRun, runAnomalies, silenceAnomaly, type Anomaly, type RunHistory } from '../domain/anomalies';
 import { addDelays, pruneDigest, runDelays, type FreshnessDigest } from '../domain/freshness';
 import { decodeUploads, mergeUploads } from '../domain/upload-pattern';
-import type { PublishedVideo } from '../sync/types';
+import type { PublishedVideo } from '../sync';
 import type { RunDto } from './contract';
 
 /** Publish times kept per job, shared among its channels (at least 12, at most 60 each). */

@@ -11,7 +11,7 @@ import { describeSchedule } from '../domain/schedule';
 import { isValidTimeZone } from '../domain/timezone';
 import { addHeatmaps, decodeUploads, encodeUploads, PATTERN_MAX_UPLOADS } from '../domain/upload-pattern';
 import { YouTubeApiError } from '../ports';
-import { quotaResetAt } from '../sync/quota-day';
+import { quotaResetAt } from '../sync';
 import type { AnomalyDto, ChannelCheck, FreshnessDto, JobInsightsDto, ScheduleSuggestionDto, UploadPatternDto } from './contract';
 import { AppError } from './contract';
 import type { AppContext, Loaded } from './context';

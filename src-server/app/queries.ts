@@ -12,7 +12,7 @@ import type { CalendarChipDto, CalendarDay, CalendarDayPageDto, CalendarDto, Cal
 import { AppError } from './contract';
 import { nextRunAt, type AppContext, type Loaded } from './context';
 import { readQuota } from './quota';
-import { quotaResetAt } from '../sync/quota-day';
+import { quotaResetAt } from '../sync';
 import { invalidateMonitorRecord, mergeRunning, monitorFromRecord, MONITOR_RECORD_MAX_AGE_MS, readMonitorRecord, writeMonitorRecord, type MonitorRecord } from './monitor-record';
 import { leaseActive, type JobRecord } from './records';
 import type { MonitorProgress } from './runner';

@@ -8,7 +8,7 @@ import { projectDay, type DeferredJob, type ProjectionJob, type QuotaProjection 
 import type { TickPlan } from '../domain/planner';
 import { stateOnDeferred } from '../domain/run-state';
 import { compileSchedule } from '../domain/schedule';
-import { quotaResetAt } from '../sync/quota-day';
+import { quotaResetAt } from '../sync';
 import type { LimitsDto } from './contract';
 import type { Loaded } from './context';
 import { readQuota } from './quota';

@@ -5,8 +5,7 @@
  * the lock when results are recorded (so concurrent executions add up instead of overwriting).
  */
 import type { YouTubeMethod } from '../domain/catalogue';
-import { pacificDay } from '../sync/quota-day';
-import type { QuotaMeter } from '../sync/types';
+import { pacificDay, type QuotaMeter } from '../sync';
 import { KEYS, type PropertySnapshot } from './store';
 
 export interface QuotaRecord {

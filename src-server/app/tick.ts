@@ -7,7 +7,7 @@
  */
 import { plan, type PlannerJob, type PlannerJobState } from '../domain/planner';
 import { stateOnDeferred, stateOnMissed } from '../domain/run-state';
-import type { SyncOutcome } from '../sync/types';
+import type { SyncOutcome } from '../sync';
 import type { RunDto } from './contract';
 import type { AppContext, Loaded } from './context';
 import { drainMissed, withPendingMissed } from './missed';

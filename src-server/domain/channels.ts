@@ -70,3 +70,14 @@ export function normalizeChannelInput(input: string): ChannelRef {
 export function channelLabel(ref: ChannelRef): string {
   return ref.kind === 'handle' ? `@${ref.handle}` : ref.kind === 'id' ? ref.id : `user/${ref.username}`;
 }
+
+/** One channel input checked against YouTube: what the wizard shows (JSON-safe, crosses the RPC boundary). */
+export interface ChannelCheck {
+  input: string;
+  ok: boolean;
+  channel_id: string | null;
+  title: string | null;
+  video_count: number | null;
+  thumbnail_url: string | null;
+  error: string | null;
+}

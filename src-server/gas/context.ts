@@ -16,7 +16,7 @@ import { createSpreadsheets } from './sheets';
 import { createGasTriggers } from './triggers';
 import { createYamlReader } from './yaml';
 import { createYouTubeApi } from './youtube';
-import { shareReads } from '../sync/shared-reads';
+import { shareReads } from '../sync';
 
 /** The use cases, plus the ports (for the API's key store) and the caller's email (audit actor). */
 export interface GasApp extends SchedulerApp {

@@ -3,8 +3,7 @@
  * (forHandle) and legacy usernames (forUsername) one call each. An input matching nothing is a
  * permanent, named error ("@nosuch: no such channel"); other inputs are unaffected.
  */
-import type { ChannelCheck } from '../app/contract';
-import { channelLabel, tryNormalizeChannelInput, CHANNEL_INPUT_HINT, type ChannelRef } from '../domain/channels';
+import { channelLabel, tryNormalizeChannelInput, CHANNEL_INPUT_HINT, type ChannelCheck, type ChannelRef } from '../domain/channels';
 import { YouTubeApiError, type ChannelLookup, type YouTubeApi, type YouTubeChannel } from '../ports';
 
 export const MAX_IDS_PER_CALL = 50;
