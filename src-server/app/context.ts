@@ -24,10 +24,10 @@ import {
   writeJob,
   writeState,
   leaseActive,
+  LEASE_MS,
   type JobRecord,
   type JobState,
 } from './records';
-import { LEASE_MS } from './runner';
 import { readSettings } from './settings';
 import { KEYS, PropertySnapshot, VALUE_LIMIT_BYTES } from './store';
 

@@ -16,7 +16,17 @@
  */
 import type { Cache } from '../ports';
 import type { MonitorDto, MonitorProblemRunDto, MonitorWindowDto } from './contract';
-import type { MonitorProgress } from './runner';
+
+/** A run in progress as the monitor shows it. */
+export interface MonitorProgress {
+  job_id: string;
+  job_name: string;
+  run_id: string;
+  started_at: string;
+  processed: number;
+  expected: number | null;
+  phase: string;
+}
 
 /** Versioned: a record of an older shape is never read as this one. */
 export const MONITOR_RECORD_KEY = 'y2s:monitor:v3';

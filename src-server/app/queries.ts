@@ -1,5 +1,5 @@
 /** Read-side helpers: job DTOs for a loaded snapshot, job detail, calendar grid, monitor. */
-import { findConflicts } from '../domain/planner';
+import { findConflicts } from '../domain/conflicts';
 import { compileSchedule, nextRuns } from '../domain/schedule';
 import { instantOfWallTime, daysInMonth } from '../domain/timezone';
 import { isValidTimeZone } from '../domain/timezone';
@@ -15,7 +15,7 @@ import { readQuota } from './quota';
 import { quotaResetAt } from '../sync';
 import { invalidateMonitorRecord, mergeRunning, monitorFromRecord, MONITOR_RECORD_MAX_AGE_MS, readMonitorRecord, writeMonitorRecord, type MonitorRecord } from './monitor-record';
 import { leaseActive, type JobRecord } from './records';
-import type { MonitorProgress } from './runner';
+import type { MonitorProgress } from './monitor-record';
 import { isExecuted, runInstant, windowStats } from './stats';
 import { plannerInputs } from './tick';
 import { pageOf, toJobRow, withScheduleText, type JobRow } from './views';

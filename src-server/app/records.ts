@@ -151,6 +151,9 @@ export function migrateLegacy(snapshot: PropertySnapshot, table: JobTable): stri
   return legacyKeys(snapshot);
 }
 
+/** An execution may live 6 minutes; a lease outlives it with a margin, then the run is resumable. */
+export const LEASE_MS = 7 * 60_000;
+
 /** True while the job's lease is running (an execution may be working on it). */
 export function leaseActive(state: JobState, nowMs: number): boolean {
   const until = state.planner.lease?.until;

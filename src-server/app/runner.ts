@@ -14,13 +14,15 @@ import type { AppContext, Loaded } from './context';
 import { LAST_MAIL_FIELD, sendJobMail, type MailEvent } from './notify';
 import { markMailed, observeExecution, observeRunEnd } from './insight-record';
 import { addQuota, ExecutionQuotaMeter } from './quota';
-import { leaseActive, type ActiveRun, type JobRecord, type JobState } from './records';
+import { LEASE_MS, leaseActive, type ActiveRun, type JobRecord, type JobState } from './records';
+
+export { LEASE_MS } from './records';
 import { tabKey } from '../domain/tab-key';
 import { knownChannelsFromCache } from './channel-checks';
-import { reportProgress } from './monitor-record';
+import { reportProgress, type MonitorProgress } from './monitor-record';
 
-/** An execution may live 6 minutes; a lease outlives it with a margin, then the run is resumable. */
-export const LEASE_MS = 7 * 60_000;
+export type { MonitorProgress } from './monitor-record';
+
 /** No run starts after this much of the execution is used; runSync gets it as its deadline. */
 export const WORK_BUDGET_MS = 270_000;
 export const MAX_ERROR_CHARS = 1_000;
@@ -50,15 +52,6 @@ export interface Executed {
   expected?: number | null;
 }
 
-export interface MonitorProgress {
-  job_id: string;
-  job_name: string;
-  run_id: string;
-  started_at: string;
-  processed: number;
-  expected: number | null;
-  phase: string;
-}
 
 /** Claims a planned run for this execution: lease, handled occurrence, the active run record. */
 export function claimPlanned(ctx: AppContext, loaded: Loaded, run: PlannedRun): Claimed | null {

@@ -29,7 +29,6 @@ import type { JobConfig } from './job';
 import { compileSchedule, type CompiledSchedule } from './schedule';
 import { tabKey, tabLabel } from './tab-key';
 
-export { findConflicts, type ConflictWarning } from './conflicts';
 export { isTransient, retryDelayMs, type RunErrorKind } from './retry';
 
 const MINUTE_MS = 60_000;

@@ -1,4 +1,5 @@
-import { findConflicts, type PlannerJob } from '../../../src-server/domain/planner';
+import { findConflicts } from '../../../src-server/domain/conflicts';
+import type { PlannerJob } from '../../../src-server/domain/planner';
 import { parseJobConfig, type JobConfigInput } from '../../../src-server/domain/job';
 import { zoneLabel, zonedDateTime, zonedTime } from '../../../src-server/domain/zoned-text';
 

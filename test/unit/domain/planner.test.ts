@@ -1,5 +1,6 @@
 import { parseJobConfig, type JobConfigInput } from '../../../src-server/domain/job';
-import { findConflicts, plan, type PlannerJob, type PlannerJobState } from '../../../src-server/domain/planner';
+import { findConflicts } from '../../../src-server/domain/conflicts';
+import { plan, type PlannerJob, type PlannerJobState } from '../../../src-server/domain/planner';
 import { retryDelayMs, isTransient } from '../../../src-server/domain/retry';
 import { stateAfterRun, stateOnClaim, stateOnDeferred, stateOnMissed, stateOnResume } from '../../../src-server/domain/run-state';
 
