@@ -9,7 +9,10 @@ import type {
   RunStatus,
   RunTrigger,
 } from '../domain/catalogue';
+import type { ChannelCheckReason } from '../domain/channels';
 import type { JobConfig } from '../domain/job';
+
+export { CHANNEL_CHECK_REASONS, isFinalChannelReason, type ChannelCheckReason } from '../domain/channels';
 
 /** Who asked: audit rows and notifications name them. */
 export type Actor =
@@ -321,6 +324,8 @@ export interface ChannelCheck {
   video_count: number | null;
   thumbnail_url: string | null;
   error: string | null;
+  /** Null when ok; else why, as a code (domain/channels.ts CHANNEL_CHECK_REASONS): clients decide by it, never by `error`. */
+  reason: ChannelCheckReason | null;
 }
 
 /** Live view for the sidebar monitor (polled every 2 s while a run is in progress, up to 30 s when idle): one cache read (app/monitor-record.ts). */
