@@ -2,13 +2,15 @@
  * Errors of the web API. Everything the router refuses is an AppError (the same class the use cases
  * throw), so one mapping turns both into the error envelope.
  */
-import { AppError, type AppErrorDto } from '../app/contract';
+import { AppError, type AppErrorDto, type ChannelCheckReason } from '../app/contract';
 import { formatKb } from '../app/bytes';
 import { STORE_LIMIT_BYTES, VALUE_LIMIT_BYTES } from '../app/store';
 
 export interface FieldIssue {
   path: string;
   message: string;
+  /** A channel a check refused: why, as a code (domain/channels.ts). */
+  reason?: ChannelCheckReason;
 }
 
 export function badRequest(message: string, details?: unknown): AppError {

@@ -6,6 +6,7 @@
  * OPERATIONS is written independently of the route table; a test proves both list the same routes.
  */
 import * as z from 'zod/mini';
+import { CHANNEL_CHECK_REASONS } from '../domain/channels';
 import { jobConfigSchema } from '../domain/job';
 import { withServers, type ServerEntry } from './openapi-serve';
 import { BULK_ACTIONS, JOB_STATUSES, apiSchemas } from './schemas';
@@ -376,7 +377,19 @@ function componentSchemas(): Record<string, JsonSchema> {
     ErrorBody: {
       type: 'object',
       required: ['status', 'code', 'message'],
-      properties: { status: int, code: str, message: str, details: {} },
+      properties: {
+        status: int, code: str, message: str,
+        details: { description: 'Free-form; for validation_failed an array of FieldIssue, for rate_limited { retry_after }.' },
+      },
+    },
+    FieldIssue: {
+      type: 'object',
+      required: ['path', 'message'],
+      properties: {
+        path: { type: 'string', description: "The field, e.g. 'schedule_value' or 'channels.2'." },
+        message: { type: 'string', description: 'For people; may be reworded: decide by reason.' },
+        reason: { enum: [...CHANNEL_CHECK_REASONS], description: "A channel a check refused: why (not_found: YouTube knows no such channel)." },
+      },
     },
     ErrorEnvelope: {
       type: 'object',

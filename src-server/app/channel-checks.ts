@@ -126,7 +126,7 @@ export function createChannelChecks(ctx: AppContext) {
     const missing = outcome.checks.filter(isMissingChannel);
     if (missing.length === 0) return outcome; // its units are recorded with the change
     recordCheckQuota(outcome);
-    const issues = missing.map((c) => ({ path: `channels.${channels.indexOf(c.input)}`, message: c.error ?? `${c.input}: no such channel` }));
+    const issues = missing.map((c) => ({ path: `channels.${channels.indexOf(c.input)}`, message: c.error ?? `${c.input}: no such channel`, reason: 'not_found' as const }));
     throw new AppError(422, 'validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
   };
 
@@ -157,8 +157,12 @@ export function createChannelChecks(ctx: AppContext) {
     }
     return list.map((input) => {
       const hit = cached[channelCacheKey(input)];
-      if (hit !== undefined) return { ...(JSON.parse(hit) as ChannelCheck), input };
-      return fresh.find((c) => c.input === input) ?? { input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error: 'not checked' };
+      // Only found channels are cached; an entry written before reasons existed has none.
+      if (hit !== undefined) {
+        const cachedCheck = JSON.parse(hit) as ChannelCheck;
+        return { ...cachedCheck, input, reason: cachedCheck.reason ?? null };
+      }
+      return fresh.find((c) => c.input === input) ?? { input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error: 'not checked', reason: 'not_checked' };
     });
   };
 

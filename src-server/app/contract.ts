@@ -12,6 +12,8 @@ import type {
 import type { ChannelCheck } from '../domain/channels';
 import type { JobConfig } from '../domain/job';
 
+export { CHANNEL_CHECK_REASONS, isFinalChannelReason, type ChannelCheckReason } from '../domain/channels';
+
 /** Who asked: audit rows and notifications name them. */
 export type Actor =
   | { kind: 'user'; email: string }

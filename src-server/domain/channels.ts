@@ -71,6 +71,21 @@ export function channelLabel(ref: ChannelRef): string {
   return ref.kind === 'handle' ? `@${ref.handle}` : ref.kind === 'id' ? ref.id : `user/${ref.username}`;
 }
 
+/**
+ * Why a channel check found no usable channel, as a code the clients decide by (the message is for
+ * people and may be reworded). Final answers: not_found (YouTube knows no such channel), invalid (the
+ * input is no channel reference). The lookup could not give one: lookup_refused (YouTube refused it,
+ * e.g. forbidden), quota (the daily budget or YouTube's quota is used up), unavailable (YouTube could
+ * not be reached), not_checked (the check stopped before this input).
+ */
+export const CHANNEL_CHECK_REASONS = ['not_found', 'invalid', 'lookup_refused', 'quota', 'unavailable', 'not_checked'] as const;
+export type ChannelCheckReason = (typeof CHANNEL_CHECK_REASONS)[number];
+
+/** Whether a reason is a final answer about the channel (a change naming it is refused), not a check that could not be made. */
+export function isFinalChannelReason(reason: ChannelCheckReason | null | undefined): boolean {
+  return reason === 'not_found' || reason === 'invalid';
+}
+
 /** One channel input checked against YouTube: what the wizard shows (JSON-safe, crosses the RPC boundary). */
 export interface ChannelCheck {
   input: string;
@@ -80,4 +95,6 @@ export interface ChannelCheck {
   video_count: number | null;
   thumbnail_url: string | null;
   error: string | null;
+  /** Null when ok; else why, as a code (CHANNEL_CHECK_REASONS): clients decide by it, never by `error`. */
+  reason: ChannelCheckReason | null;
 }

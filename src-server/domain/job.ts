@@ -19,7 +19,7 @@ import {
   type NotifyEvent,
   type ScheduleType,
 } from './catalogue';
-import { CHANNEL_INPUT_HINT, tryNormalizeChannelInput, type ChannelRef } from './channels';
+import { CHANNEL_INPUT_HINT, tryNormalizeChannelInput, type ChannelCheckReason, type ChannelRef } from './channels';
 import { parseLocalDateTime, parseScheduleValue, SCHEDULE_EXPECTATIONS } from './schedule-grammar';
 import { isValidTimeZone } from './timezone';
 
@@ -49,6 +49,8 @@ export const JOB_LIMITS = {
 export interface FieldIssue {
   path: string;
   message: string;
+  /** A channel a check refused: why, as a code (clients decide by it, not by `message`). */
+  reason?: ChannelCheckReason;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };

@@ -3,14 +3,14 @@
  * (forHandle) and legacy usernames (forUsername) one call each. An input matching nothing is a
  * permanent, named error ("@nosuch: no such channel"); other inputs are unaffected.
  */
-import { channelLabel, tryNormalizeChannelInput, CHANNEL_INPUT_HINT, type ChannelCheck, type ChannelRef } from '../domain/channels';
+import { channelLabel, tryNormalizeChannelInput, CHANNEL_INPUT_HINT, type ChannelCheck, type ChannelCheckReason, type ChannelRef } from '../domain/channels';
 import { YouTubeApiError, type ChannelLookup, type YouTubeApi, type YouTubeChannel } from '../ports';
 
 export const MAX_IDS_PER_CALL = 50;
 
 export type Resolution =
   | { ok: true; channel: YouTubeChannel }
-  | { ok: false; permanent: true; error: string };
+  | { ok: false; permanent: true; error: string; reason: Extract<ChannelCheckReason, 'not_found' | 'lookup_refused'> };
 
 /** Performs one channels.list call; the sync engine passes its metered caller. */
 export type ChannelsCaller = (lookup: ChannelLookup) => YouTubeChannel[];
@@ -21,7 +21,7 @@ export function notFoundMessage(ref: ChannelRef): string {
 
 /** Whether a channel check found that the channel does not exist (not merely unchecked). */
 export function isMissingChannel(check: ChannelCheck): boolean {
-  return !check.ok && check.channel_id === null && (check.error ?? '').endsWith(': no such channel');
+  return !check.ok && check.reason === 'not_found';
 }
 
 export function invalidInputMessage(input: string): string {
@@ -38,7 +38,9 @@ export function resolveRefs(refs: readonly ChannelRef[], call: ChannelsCaller, o
     ok: false,
     permanent: true,
     error: `${channelLabel(ref)}: ${err.code === 404 ? 'no such channel' : `YouTube refused the lookup (${err.reason || err.code})`}`,
+    reason: err.code === 404 ? 'not_found' : 'lookup_refused',
   });
+  const notFound = (ref: ChannelRef): Resolution => ({ ok: false, permanent: true, error: notFoundMessage(ref), reason: 'not_found' });
 
   const idRefs = refs.filter((r): r is Extract<ChannelRef, { kind: 'id' }> => r.kind === 'id');
   const ids = [...new Set(idRefs.map((r) => r.id))];
@@ -58,7 +60,7 @@ export function resolveRefs(refs: readonly ChannelRef[], call: ChannelsCaller, o
     for (const ref of idRefs) {
       if (!batch.includes(ref.id)) continue;
       const channel = byId.get(ref.id);
-      out.set(ref, channel ? { ok: true, channel } : { ok: false, permanent: true, error: notFoundMessage(ref) });
+      out.set(ref, channel ? { ok: true, channel } : notFound(ref));
     }
   }
 
@@ -67,7 +69,7 @@ export function resolveRefs(refs: readonly ChannelRef[], call: ChannelsCaller, o
     const lookup: ChannelLookup = ref.kind === 'handle' ? { forHandle: `@${ref.handle}` } : { forUsername: ref.username };
     try {
       const channel = call(lookup)[0];
-      out.set(ref, channel ? { ok: true, channel } : { ok: false, permanent: true, error: notFoundMessage(ref) });
+      out.set(ref, channel ? { ok: true, channel } : notFound(ref));
     } catch (err) {
       if (err instanceof YouTubeApiError && err.kind === 'permanent') out.set(ref, permanent(ref, err));
       else throw err;
@@ -95,7 +97,7 @@ export function resolveChannels(inputs: readonly string[], youtube: YouTubeApi, 
   const refs = inputs.map((input) => tryNormalizeChannelInput(input));
   const valid = refs.filter((r): r is ChannelRef => r !== null);
   const resolved = new Map<ChannelRef, Resolution>();
-  let failure: string | null = null;
+  let failure: { error: string; reason: ChannelCheckReason } | null = null;
   try {
     resolveRefs(valid, (lookup) => {
       if (options.canSpend && !options.canSpend(1)) throw new BudgetStop();
@@ -110,20 +112,20 @@ export function resolveChannels(inputs: readonly string[], youtube: YouTubeApi, 
       }
     }, resolved);
   } catch (err) {
-    if (err instanceof BudgetStop) failure = options.refusedMessage ?? 'the daily YouTube quota budget is used up until midnight Pacific time';
+    if (err instanceof BudgetStop) failure = { error: options.refusedMessage ?? 'the daily YouTube quota budget is used up until midnight Pacific time', reason: 'quota' };
     else if (err instanceof YouTubeApiError && err.kind === 'quota') {
       options.onQuotaExceeded?.();
-      failure = 'the YouTube quota is used up until midnight Pacific time';
-    } else failure = `YouTube could not be reached (${err instanceof Error ? err.message : String(err)}); try again`;
+      failure = { error: 'the YouTube quota is used up until midnight Pacific time', reason: 'quota' };
+    } else failure = { error: `YouTube could not be reached (${err instanceof Error ? err.message : String(err)}); try again`, reason: 'unavailable' };
   }
   // Inputs resolved before a stop keep their answers; the others say why they were not checked.
   return inputs.map((input, i) => {
     const ref = refs[i] ?? null;
-    const base: ChannelCheck = { input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error: null };
-    if (!ref) return { ...base, error: invalidInputMessage(input) };
+    const base: ChannelCheck = { input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error: null, reason: null };
+    if (!ref) return { ...base, error: invalidInputMessage(input), reason: 'invalid' };
     const r = resolved.get(ref);
-    if (!r) return { ...base, error: failure ?? `${channelLabel(ref)}: not checked` };
-    if (!r.ok) return { ...base, error: r.error };
+    if (!r) return { ...base, ...(failure ?? { error: `${channelLabel(ref)}: not checked`, reason: 'not_checked' }) };
+    if (!r.ok) return { ...base, error: r.error, reason: r.reason };
     const c = r.channel;
     return { ...base, ok: true, channel_id: c.id, title: c.title, video_count: c.videoCount, thumbnail_url: c.thumbnailUrl };
   });

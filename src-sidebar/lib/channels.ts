@@ -1,16 +1,16 @@
 /**
  * Checking channels before a change is saved: a channel YouTube says does not exist (or an input that
  * is not a channel at all) is refused with its own message ("@nosuch: no such channel"); a check that
- * could not be made (quota, network) does not block the change, the caller says so instead.
+ * could not be made (quota, network) does not block the change, the caller says so instead. Decided by
+ * the check's `reason` code, never by its message text.
  */
 import type { ChannelCheck } from '../../src-server/app/contract';
+import { isFinalChannelReason } from '../../src-server/domain/channels';
 import { errorMessage, rpc } from '../rpc';
 
 /** The check's answer is final: the channel does not exist, or the input is no channel reference. */
 export function isRefusedChannel(check: ChannelCheck): boolean {
-  if (check.ok) return false;
-  const error = check.error ?? '';
-  return error.endsWith(': no such channel') || error.includes(': not a channel');
+  return !check.ok && isFinalChannelReason(check.reason);
 }
 
 export interface ChannelVerdict {
@@ -25,12 +25,16 @@ export async function verifyNewChannels(previous: readonly string[], next: reado
   const added = [...new Set(next.filter((c) => !previous.includes(c)))];
   if (added.length === 0) return { refused: [], unchecked: [] };
   try {
-    const checks = await rpc.checkChannels(added);
-    return {
-      refused: checks.filter(isRefusedChannel).map((c) => c.error ?? `${c.input}: no such channel`),
-      unchecked: checks.filter((c) => !c.ok && !isRefusedChannel(c)).map((c) => c.error ?? `${c.input}: not checked`),
-    };
+    return channelVerdict(await rpc.checkChannels(added));
   } catch (err) {
     return { refused: [], unchecked: [errorMessage(err)] };
   }
+}
+
+/** The verdict of a check's answers: refused channels block the change, unchecked ones are only said. */
+export function channelVerdict(checks: readonly ChannelCheck[]): ChannelVerdict {
+  return {
+    refused: checks.filter(isRefusedChannel).map((c) => c.error ?? `${c.input}: no such channel`),
+    unchecked: checks.filter((c) => !c.ok && !isRefusedChannel(c)).map((c) => c.error ?? `${c.input}: not checked`),
+  };
 }

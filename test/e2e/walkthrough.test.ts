@@ -69,7 +69,7 @@ describe('job manager inline edit', () => {
     const backend = createMockBackend();
     backend.override('checkChannels', (inputs: string[]) => inputs.map((input) => ({
       input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null,
-      error: 'the daily YouTube quota budget (settings) is used up until midnight Pacific time',
+      error: 'the daily YouTube quota budget (settings) is used up until midnight Pacific time', reason: 'quota',
     })));
     const { page, errors } = await surface('manager', [1100, 680], backend);
     await page.getByRole('button', { name: /^Edit channels of Daily Sync/ }).click();

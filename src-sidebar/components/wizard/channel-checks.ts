@@ -30,7 +30,7 @@ export function channelProblems(checks: readonly ChannelCheck[]): string[] {
 /** The badge of a line that is not a usable channel of its own, or null. */
 export function channelBadge(check: ChannelCheck, earlier: string | null): { kind: string; label: string } | null {
   if (check.ok) return earlier == null ? null : { kind: 'partial', label: 'duplicate' };
-  if ((check.error ?? '').endsWith(': no such channel')) return { kind: 'failed', label: 'not found' };
+  if (check.reason === 'not_found') return { kind: 'failed', label: 'not found' };
   if (isRefusedChannel(check)) return { kind: 'failed', label: 'invalid' };
   return { kind: 'partial', label: 'not checked' };
 }

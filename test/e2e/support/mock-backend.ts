@@ -162,11 +162,11 @@ export function createMockBackend() {
     }),
     // "@nosuch…" does not exist, text with a space is no channel reference; any form of mkbhd is one channel.
     checkChannels: (inputs: string[]) => inputs.map((input) => {
-      const fail = (error: string) => ({ input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error });
-      if (input.includes('nosuch')) return fail(`${input}: no such channel`);
-      if (/\s/.test(input)) return fail(`${input}: not a channel (use @handle, a channel URL or a UC… id)`);
+      const fail = (error: string, reason: string) => ({ input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error, reason });
+      if (input.includes('nosuch')) return fail(`${input}: no such channel`, 'not_found');
+      if (/\s/.test(input)) return fail(`${input}: not a channel (use @handle, a channel URL or a UC… id)`, 'invalid');
       const mkbhd = /mkbhd|UCBJycsmduvYEL83R_U4JriQ/i.test(input);
-      return { input, ok: true, channel_id: mkbhd ? 'UCBJycsmduvYEL83R_U4JriQ' : `UC_${input.replace(/\W/g, '')}`, title: mkbhd ? 'Marques Brownlee' : input, video_count: 1650, thumbnail_url: null, error: null };
+      return { input, ok: true, channel_id: mkbhd ? 'UCBJycsmduvYEL83R_U4JriQ' : `UC_${input.replace(/\W/g, '')}`, title: mkbhd ? 'Marques Brownlee' : input, video_count: 1650, thumbnail_url: null, error: null, reason: null };
     }),
     listTabs: () => ['Sheet1', 'Videos', 'Competitors', 'Shorts'],
     createJob: (config: Record<string, unknown>) => {

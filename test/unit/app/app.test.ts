@@ -84,14 +84,14 @@ describe('job definitions', () => {
     const err = errorOf(() => app.createJob({ ...daily, channels: ['@mkbhd', '@nosuch', 'UCnotachannel00000000000'] }, owner));
     expect(err).toMatchObject({ status: 422, code: 'validation_failed' });
     expect(err.details).toEqual([
-      { path: 'channels.1', message: '@nosuch: no such channel' },
-      { path: 'channels.2', message: 'UCnotachannel00000000000: no such channel' },
+      { path: 'channels.1', message: '@nosuch: no such channel', reason: 'not_found' },
+      { path: 'channels.2', message: 'UCnotachannel00000000000: no such channel', reason: 'not_found' },
     ]);
     expect(Object.keys(world.properties.data).filter((k) => k.startsWith('job:'))).toEqual([]);
     expect(app.health().youtube_quota.used_today).toBe(3); // the refused check's units are still metered
 
     const { job } = app.createJob(daily, owner);
-    expect(errorOf(() => app.patchJob(job.id, { channels: ['@mkbhd', '@typo'] }, owner)).details).toEqual([{ path: 'channels.1', message: '@typo: no such channel' }]);
+    expect(errorOf(() => app.patchJob(job.id, { channels: ['@mkbhd', '@typo'] }, owner)).details).toEqual([{ path: 'channels.1', message: '@typo: no such channel', reason: 'not_found' }]);
     expect(errorOf(() => app.updateJob(job.id, { ...daily, channels: ['@typo'] }, owner)).message).toBe('channels.0: @typo: no such channel');
     expect(app.getJob(job.id).config.channels).toEqual(['@mkbhd']);
     expect(app.patchJob(job.id, { channels: ['@mkbhd', '@veritasium'] }, owner).job.config.channels).toEqual(['@mkbhd', '@veritasium']);
@@ -249,6 +249,7 @@ describe('job definitions', () => {
     const [check] = app.checkChannels(['@mkbhd']);
     expect(check!.ok).toBe(false);
     expect(check!.error).toMatch(/quota is used up/);
+    expect(check!.reason).toBe('quota');
     const health = app.health();
     expect(health.youtube_quota.deferred_until).toBe('2026-01-06T08:00:00.000Z');
     expect(health.warnings.join(' ')).toMatch(/quota exhausted/i);
@@ -258,7 +259,8 @@ describe('job definitions', () => {
     expect(world.calls['youtube.listChannels']).toBeUndefined();
     // After the reset, checks work and are metered.
     world.clock.set('2026-01-06T08:00:30Z');
-    expect(app.checkChannels(['@mkbhd'])[0]!.ok).toBe(true);
+    expect(app.checkChannels(['@mkbhd'])[0]).toMatchObject({ ok: true, reason: null });
+    expect(app.checkChannels(['@mkbhd', 'not a channel!'])).toMatchObject([{ ok: true, reason: null }, { ok: false, reason: 'invalid' }]); // the first from the cache
     expect(app.health().youtube_quota.used_today).toBe(1);
     // The budget setting holds for checks too.
     app.updateSettings({ daily_quota_budget: 1 }, owner);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CHANNEL_TITLE_BYTES, MAX_SYNC_STATE_BYTES, normalizeSyncState, pacificDay, quotaResetAt, resolveChannels, type ChannelEntry, type SyncState } from '../../../src-server/sync';
+import { CHANNEL_TITLE_BYTES, MAX_SYNC_STATE_BYTES, normalizeSyncState, pacificDay, quotaResetAt, isMissingChannel, resolveChannels, type ChannelEntry, type SyncState } from '../../../src-server/sync';
 import { compactEntry, MAX_PAGE_TOKEN, MAX_RUN_TAG, slotOf, truncateJson, truncateUtf8 } from '../../../src-server/sync/state';
 import { YouTubeApiError } from '../../../src-server/ports';
 import { channelId, makeVideos, type FakeChannel } from './fakes';
@@ -206,5 +206,41 @@ describe('resolveChannels (wizard)', () => {
     expect(later[1]!.error).toMatch(/quota is used up/);
     expect(charged).toBe(1);
     expect(told).toEqual(['quota']);
+  });
+});
+
+describe('channel check reasons (codes the clients decide by, not the message)', () => {
+  const chans: FakeChannel[] = [{ id: channelId('known'), title: 'Known', handle: '@known', videos: makeVideos('kk', 2) }];
+
+  test('each outcome carries its code: null when found, not_found, invalid, quota after a budget stop', () => {
+    const { youtube } = env(chans);
+    let spent = 0;
+    const checks = resolveChannels(['@known', '@nosuch', channelId('gone'), 'not a channel!', '@later'], youtube, (u) => (spent += u), { canSpend: (u) => spent + u <= 3 });
+    expect(checks.map((c) => c.reason)).toEqual([null, 'not_found', 'not_found', 'invalid', 'quota']);
+    const stopped = resolveChannels(['@known'], youtube, undefined, { canSpend: () => false });
+    expect(stopped[0]).toMatchObject({ ok: false, reason: 'quota' });
+  });
+
+  test('a quotaExceeded answer is quota, an outage is unavailable, a refused lookup is lookup_refused, a 404 is not_found', () => {
+    const answer = (err: Error) => {
+      const { youtube } = env(chans);
+      youtube.beforeCall = () => {
+        throw err;
+      };
+      return resolveChannels(['@known'], youtube)[0]!;
+    };
+    expect(answer(new YouTubeApiError('q', 'channels.list', 403, 'quotaExceeded', 'quota')).reason).toBe('quota');
+    expect(answer(new YouTubeApiError('down', 'channels.list', 503, 'backendError', 'transient')).reason).toBe('unavailable');
+    expect(answer(new Error('Connection reset')).reason).toBe('unavailable');
+    const refused = answer(new YouTubeApiError('no', 'channels.list', 403, 'forbidden', 'permanent'));
+    expect(refused).toMatchObject({ reason: 'lookup_refused', error: '@known: YouTube refused the lookup (forbidden)' });
+    expect(answer(new YouTubeApiError('gone', 'channels.list', 404, 'channelNotFound', 'permanent'))).toMatchObject({ reason: 'not_found', error: '@known: no such channel' });
+  });
+
+  test('isMissingChannel reads the code: a reworded message does not change the verdict', () => {
+    const base = { input: '@x', ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null };
+    expect(isMissingChannel({ ...base, error: 'gone for good', reason: 'not_found' })).toBe(true);
+    expect(isMissingChannel({ ...base, error: '@x: no such channel', reason: 'unavailable' })).toBe(false);
+    expect(isMissingChannel({ ...base, error: '@x: not a channel', reason: 'invalid' })).toBe(false);
   });
 });
