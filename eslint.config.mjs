@@ -7,6 +7,11 @@ const APPS_SCRIPT_GLOBALS = [
   'DriveApp', 'DocumentApp', 'Browser',
 ].map((name) => ({ name, message: `${name} is an Apps Script global: use it only in src-server/gas/ behind a port.` }));
 
+// What Apps Script's V8 runtime does not have (a call would throw at run time, not in the emulator's tests only).
+const SERVER_MISSING_GLOBALS = ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'setImmediate', 'fetch', 'process', 'Buffer', 'window', 'document'].map(
+  (name) => ({ name, message: `${name} does not exist in Apps Script.` }),
+);
+
 // Layers of src-server, lowest first: domain <- ports.ts <- sync <- app <- api. A layer imports only
 // the layers below it (and libraries); gas/ implements the ports and holds the composition; main.ts,
 // rpc.ts and boot.ts are the entry points, imported by nobody but main.ts. Outside sync/, the engine
@@ -58,12 +63,17 @@ export default tseslint.config(
     },
   },
   {
+    // The server runs in Apps Script: no Node or browser timers, fetch, process or Buffer anywhere in it.
     files: ['src-server/**/*.ts'],
-    ignores: ['src-server/gas/**', 'src-server/main.ts'],
-    rules: { 'no-restricted-globals': ['error', ...APPS_SCRIPT_GLOBALS] },
+    rules: { 'no-restricted-globals': ['error', ...SERVER_MISSING_GLOBALS] },
   },
   {
-    // The server runs in Apps Script: no Node or browser timers, fetch, require or process.
+    files: ['src-server/**/*.ts'],
+    ignores: ['src-server/gas/**', 'src-server/main.ts'],
+    rules: { 'no-restricted-globals': ['error', ...APPS_SCRIPT_GLOBALS, ...SERVER_MISSING_GLOBALS] },
+  },
+  {
+    // Nor require (a call, not a global).
     files: ['src-server/**/*.ts'],
     rules: {
       'no-restricted-syntax': ['error',
@@ -74,6 +84,16 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'emulator/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Promises (the sidebar's google.script.run calls, the dev server, the tests): none is forgotten.
+    files: ['src-sidebar/**/*.ts', 'emulator/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+    },
   },
   ...LAYER_RULES,
 );

@@ -55,7 +55,7 @@ export function useAdaptivePolling(fn: (previousMs: number) => Promise<number>, 
     let timer: ReturnType<typeof setTimeout> | undefined;
     const loop = (ms: number) => {
       timer = setTimeout(() => {
-        latest.current(ms).catch(() => ms).then((next) => { if (!stopped) loop(next); });
+        void latest.current(ms).catch(() => ms).then((next) => { if (!stopped) loop(next); });
       }, ms);
     };
     loop(firstMs);
