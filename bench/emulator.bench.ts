@@ -56,7 +56,8 @@ export default async function bench(): Promise<BenchRow[]> {
     },
     { name: 'Code.js size (gzip, for information)', value: +(gzipSync(source).length / 1024).toFixed(1), unit: 'KB' },
   ];
-  for (const [name, size] of lazyFiles()) rows.push({ name: `project file ${name} (read only when needed)`, value: +(size / 1024).toFixed(1), unit: 'KB' });
+  for (const [name, size] of lazyFiles())
+    rows.push({ name: `project file ${name} (read only when needed)`, value: +(size / 1024).toFixed(1), unit: 'KB' });
 
   // Compiling without V8's code cache, as a cold Apps Script execution would (a fresh Script each time),
   // then evaluating in a fresh context: what every execution pays before its entry point runs.

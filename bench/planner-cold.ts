@@ -6,7 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { plan, type PlannerJob, type PlannerJobState } from '../src-server/domain/planner';
 
-const input = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { jobs: PlannerJob[]; states: Record<string, PlannerJobState>; now: string };
+const input = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as {
+  jobs: PlannerJob[];
+  states: Record<string, PlannerJobState>;
+  now: string;
+};
 const now = new Date(input.now);
 const start = performance.now();
 plan(input.jobs, input.states, now, { maxRuns: 50 });

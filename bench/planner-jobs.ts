@@ -2,7 +2,16 @@
 import { parseJobConfig, type JobConfig } from '../src-server/domain/job';
 import type { PlannerJob } from '../src-server/domain/planner';
 
-const ZONES = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Asia/Tokyo'];
+const ZONES = [
+  'America/New_York',
+  'Europe/London',
+  'Australia/Sydney',
+  'Asia/Kolkata',
+  'UTC',
+  'America/Los_Angeles',
+  'Europe/Berlin',
+  'Asia/Tokyo',
+];
 const SCHEDULES: [JobConfig['schedule_type'], string][] = [
   ['daily', '09:00'],
   ['daily', '06:30,18:30'],

@@ -77,11 +77,30 @@ async function coldProcessMs(jobs: PlannerJob[], states: Record<string, PlannerJ
 
 /** 10,000 daily jobs with 10,000 different schedules (minute of the day x zone): nothing shared. */
 function distinctJobs(template: PlannerJob[]): PlannerJob[] {
-  const zones = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'UTC', 'America/Los_Angeles', 'Europe/Berlin', 'Asia/Tokyo'];
+  const zones = [
+    'America/New_York',
+    'Europe/London',
+    'Australia/Sydney',
+    'Asia/Kolkata',
+    'UTC',
+    'America/Los_Angeles',
+    'Europe/Berlin',
+    'Asia/Tokyo',
+  ];
   return template.map((job, i) => {
     const minute = Math.floor(i / zones.length) % 1440;
     const hhmm = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-    return { ...job, config: { ...job.config, schedule_type: 'daily', schedule_value: hhmm, timezone: zones[i % zones.length]!, start_at: null, end_at: null } };
+    return {
+      ...job,
+      config: {
+        ...job.config,
+        schedule_type: 'daily',
+        schedule_value: hhmm,
+        timezone: zones[i % zones.length]!,
+        start_at: null,
+        end_at: null,
+      },
+    };
   });
 }
 
@@ -101,7 +120,8 @@ export default async function bench(): Promise<BenchRow[]> {
   for (const job of jobs) down[job.id] = { last_scheduled_for: new Date(now.getTime() - 2 * 86_400_000).toISOString() };
   const downMs = timeMs(() => plan(jobs, down, now, { maxRuns: 50 }), 3, true);
 
-  const schemaImport = "import { parseJobConfig } from './src-server/domain/job';\nconsole.log(parseJobConfig({}, { defaultTimezone: 'UTC' }));\n";
+  const schemaImport =
+    "import { parseJobConfig } from './src-server/domain/job';\nconsole.log(parseJobConfig({}, { defaultTimezone: 'UTC' }));\n";
   const mini = await bundleBytes(schemaImport);
   const full = await bundleBytes(schemaImport, true);
   const scheduling = await bundleBytes(

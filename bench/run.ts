@@ -34,8 +34,7 @@ async function main(): Promise<void> {
   const table = rows.map(({ suite, row }) => [suite, row.name, format(row.value), row.unit, row.goal ?? '']);
   const header = ['suite', 'measure', 'value', 'unit', 'goal'];
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of table) console.log(line(r));

@@ -40,7 +40,9 @@ function total(calls: Record<string, number>): number {
 }
 
 function lockCalls(calls: Record<string, number>): number {
-  return Object.entries(calls).filter(([name]) => name.startsWith('LockService')).reduce((n, [, c]) => n + c, 0);
+  return Object.entries(calls)
+    .filter(([name]) => name.startsWith('LockService'))
+    .reduce((n, [, c]) => n + c, 0);
 }
 
 /** N daily jobs: the first DUE at 09:00 UTC, the others spread over 10:00–23:59 in a few zones' worth of times. */
@@ -63,7 +65,8 @@ export function benchJobs(n: number, due = DUE): Record<string, unknown>[] {
 function tabBytes(rt: Runtime): number {
   const values = rt.spreadsheets.sheet(rt.spreadsheetId, '_y2s_jobs') ? rt.spreadsheets.values(rt.spreadsheetId, '_y2s_jobs') : [];
   let bytes = 0;
-  for (const row of values.slice(1)) for (const v of row) bytes += Buffer.byteLength(v instanceof Date ? v.toISOString() : String(v ?? ''), 'utf8');
+  for (const row of values.slice(1))
+    for (const v of row) bytes += Buffer.byteLength(v instanceof Date ? v.toISOString() : String(v ?? ''), 'utf8');
   return bytes;
 }
 
@@ -83,10 +86,16 @@ async function measure(dir: string, n: number): Promise<Figures> {
   try {
     if (!rt.run('importLocalApiKey_', KEY, { name: 'bench', scope: 'read' }).ok) throw new Error('bench: API key not imported');
     const t0 = Date.now();
-    const imported = rt.run<{ value?: { created: string[] }; error?: { message: string } }>('testCall', 'importJobs', [JSON.stringify(benchJobs(n)), 'json', '$owner']);
+    const imported = rt.run<{ value?: { created: string[] }; error?: { message: string } }>('testCall', 'importJobs', [
+      JSON.stringify(benchJobs(n)),
+      'json',
+      '$owner',
+    ]);
     const importWallMs = Date.now() - t0;
-    if (!imported.ok || imported.value?.error) throw new Error(`bench: import of ${n} failed: ${imported.error?.message ?? imported.value?.error?.message}`);
-    if (imported.value?.value?.created.length !== n) throw new Error(`bench: import created ${imported.value?.value?.created.length}, not ${n}`);
+    if (!imported.ok || imported.value?.error)
+      throw new Error(`bench: import of ${n} failed: ${imported.error?.message ?? imported.value?.error?.message}`);
+    if (imported.value?.value?.created.length !== n)
+      throw new Error(`bench: import created ${imported.value?.value?.created.length}, not ${n}`);
 
     rt.clock.set(new Date('2026-01-05T08:00:00Z'));
     const idle = rt.run('tick');
@@ -160,15 +169,30 @@ export default async function bench(): Promise<BenchRow[]> {
     { name: 'idle tick: lock calls', value: each((x) => String(x.idleLockCalls)), unit: 'calls', goal: '0' },
     { name: `busy tick (${DUE} due): runs completed`, value: each((x) => String(x.busyRuns)), unit: 'runs', goal: String(DUE) },
     { name: `busy tick (${DUE} due): service calls`, value: each((x) => int(x.busyCalls)), unit: 'calls', goal: 'same at every N' },
-    { name: `busy tick (${DUE} due): getValues calls`, value: each((x) => String(x.busyTableReads)), unit: 'calls', goal: 'same at every N' },
-    { name: `busy tick (${DUE} due): modelled time`, value: each((x) => sec(x.busyMs)), unit: 's', goal: `< ${sec(WORK_BUDGET_MS)} (work budget)` },
+    {
+      name: `busy tick (${DUE} due): getValues calls`,
+      value: each((x) => String(x.busyTableReads)),
+      unit: 'calls',
+      goal: 'same at every N',
+    },
+    {
+      name: `busy tick (${DUE} due): modelled time`,
+      value: each((x) => sec(x.busyMs)),
+      unit: 's',
+      goal: `< ${sec(WORK_BUDGET_MS)} (work budget)`,
+    },
     {
       name: `busy tick: modelled time added per 1,000 stored jobs / share of the budget at ${int(SIZES[SIZES.length - 1]!)}`,
       value: `${sec(extraPerThousand)} / ${(busyShare * 100).toFixed(0)} %`,
       unit: 's / %',
     },
     { name: 'GET /jobs (first page): payload / modelled time', value: each((x) => `${kb(x.listBytes)} KB ${sec(x.listMs)} s`), unit: '' },
-    { name: 'sidebarView: payload / modelled time', value: each((x) => `${kb(x.sidebarBytes)} KB ${sec(x.sidebarMs)} s`), unit: '', goal: 'payload < 64 KB' },
+    {
+      name: 'sidebarView: payload / modelled time',
+      value: each((x) => `${kb(x.sidebarBytes)} KB ${sec(x.sidebarMs)} s`),
+      unit: '',
+      goal: 'payload < 64 KB',
+    },
     { name: 'bench wall time per size (this machine)', value: each((x) => sec(x.wallMs)), unit: 's' },
   ];
 }

@@ -115,7 +115,12 @@ export default async function bench(): Promise<BenchRow[]> {
     out.push(...rows('second sync, nothing new (upsert)', 2, ours(mid), naive(midNaive, '@midchannel', 5000)));
 
     const now = mid.rt.clock.now().getTime();
-    const fresh = [1, 2, 3].map((i) => ({ id: `benchnew000${i}`, title: `New ${i}`, publishedAt: new Date(now - i * 1000).toISOString(), durationSeconds: 500 }));
+    const fresh = [1, 2, 3].map((i) => ({
+      id: `benchnew000${i}`,
+      title: `New ${i}`,
+      publishedAt: new Date(now - i * 1000).toISOString(),
+      durationSeconds: 500,
+    }));
     mid.rt.youtube.addVideos(DEMO_CHANNELS.mid.id, fresh);
     midNaive.youtube.addVideos(DEMO_CHANNELS.mid.id, fresh);
     out.push(...rows('3 new videos (upsert)', 2, ours(mid), naive(midNaive, '@midchannel', 5000)));
@@ -129,7 +134,9 @@ export default async function bench(): Promise<BenchRow[]> {
     const big = new SyncDriver(dir, { channels: ['@bigchannel'], max_videos: 20000 });
     const bigVisible = big.rt.youtube.getDataset().channels.find((c) => c.id === DEMO_CHANNELS.big.id)!.videos.length;
     const pages = Math.ceil(bigVisible / 50);
-    out.push(...rows('5,000-video channel', 1 + pages + pages, ours(big), naive(createRuntime({ code: NAIVE_SOURCE }), '@bigchannel', 20000)));
+    out.push(
+      ...rows('5,000-video channel', 1 + pages + pages, ours(big), naive(createRuntime({ code: NAIVE_SOURCE }), '@bigchannel', 20000)),
+    );
     return out;
   } finally {
     removeBundle(dir);

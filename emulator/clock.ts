@@ -26,7 +26,8 @@ export class VirtualClock {
   /** Sets the clock to an instant. Moving backwards is refused: executions, quotas and triggers assume time only moves on. */
   set(when: Date | string | number): void {
     const ms = toMs(when);
-    if (ms < this.nowMs()) throw new RangeError(`VirtualClock.set: ${new Date(ms).toISOString()} is before now (${this.now().toISOString()})`);
+    if (ms < this.nowMs())
+      throw new RangeError(`VirtualClock.set: ${new Date(ms).toISOString()} is before now (${this.now().toISOString()})`);
     this.#move(ms);
   }
 

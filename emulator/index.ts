@@ -14,7 +14,16 @@ export {
 } from './runtime';
 export { VirtualClock } from './clock';
 export { CallCounter } from './calls';
-export { DEFAULT_LATENCY, latencyOf, makeLatencyTable, zeroLatency, VOLUME, volumeLatency, type LatencyTable, type Volume } from './latency';
+export {
+  DEFAULT_LATENCY,
+  latencyOf,
+  makeLatencyTable,
+  zeroLatency,
+  VOLUME,
+  volumeLatency,
+  type LatencyTable,
+  type Volume,
+} from './latency';
 export type { ServiceCallInfo } from './worker/pool';
 export type { ExecutionKind } from './services/execution';
 export { EXECUTION_LIMIT_MS } from './services/execution';

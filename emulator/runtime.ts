@@ -104,7 +104,14 @@ export interface RunAsyncOptions {
 export interface RuntimeSnapshot {
   version: 1;
   now: string;
-  config: { scriptId: string; userEmail: string; editors?: string[]; scriptTimeZone: string; activeSpreadsheetId: string; account: Account };
+  config: {
+    scriptId: string;
+    userEmail: string;
+    editors?: string[];
+    scriptTimeZone: string;
+    activeSpreadsheetId: string;
+    account: Account;
+  };
   properties: { script: Record<string, string>; user: Record<string, string>; document: Record<string, string> };
   /** User properties and trigger runtime of users other than the default one. */
   otherUsers?: Record<string, { properties: Record<string, string>; triggerRuntime: { used: number; windowStart: string | null } }>;
@@ -127,7 +134,8 @@ function recordView(map: Map<string, string>): Record<string, string> {
     deleteProperty: (_t, k) => (typeof k === 'string' ? (map.delete(k), true) : false),
     has: (_t, k) => typeof k === 'string' && map.has(k),
     ownKeys: () => [...map.keys()],
-    getOwnPropertyDescriptor: (_t, k) => (typeof k === 'string' && map.has(k) ? { value: map.get(k), enumerable: true, configurable: true, writable: true } : undefined),
+    getOwnPropertyDescriptor: (_t, k) =>
+      typeof k === 'string' && map.has(k) ? { value: map.get(k), enumerable: true, configurable: true, writable: true } : undefined,
   });
 }
 
@@ -179,7 +187,9 @@ export class Runtime {
     }
     const scriptTimeZone = state?.config.scriptTimeZone ?? options.scriptTimeZone ?? readTimeZone(buildDir) ?? 'America/New_York';
     const scriptId = state?.config.scriptId ?? '1EmulatorScriptId000000000000000000000000000000000000000';
-    const youtube = options.youtube ?? (state ? YouTubeFake.fromJSON(state.youtube) : new YouTubeFake(options.dataset ? { dataset: options.dataset } : {}));
+    const youtube =
+      options.youtube ??
+      (state ? YouTubeFake.fromJSON(state.youtube) : new YouTubeFake(options.dataset ? { dataset: options.dataset } : {}));
     this.world = new World(
       this.clock,
       makeLatencyTable(options.latency),
@@ -269,7 +279,8 @@ export class Runtime {
   }
 
   #checkUser(user: string): string {
-    if (!this.world.users.includes(user)) throw new Error(`user: ${JSON.stringify(user)} is not a user of this spreadsheet (${this.world.users.join(', ')})`);
+    if (!this.world.users.includes(user))
+      throw new Error(`user: ${JSON.stringify(user)} is not a user of this spreadsheet (${this.world.users.join(', ')})`);
     return user;
   }
 
@@ -302,7 +313,13 @@ export class Runtime {
   }
 
   /** Runs `fn` in-process in a fresh context and returns its result (synchronously); `user` defaults to the acting user. */
-  execute<T = unknown>(kind: ExecutionKind, fn: string, args: unknown[], triggerUid: string | null = null, user?: string): ExecutionResult<T> {
+  execute<T = unknown>(
+    kind: ExecutionKind,
+    fn: string,
+    args: unknown[],
+    triggerUid: string | null = null,
+    user?: string,
+  ): ExecutionResult<T> {
     const exec = this.#newExecution(kind, fn, false, triggerUid, user);
     this.#running.add(exec);
     let outcome: SandboxOutcome;
@@ -365,13 +382,28 @@ export class Runtime {
     const event = { authMode: 'LIMITED', source: { id: this.world.config.activeSpreadsheetId }, user: { email: '' } };
     if (!this.functions().includes(fn)) {
       const now = this.clock.now();
-      return { ok: true, killed: false, startedAt: now, finishedAt: now, calls: {}, logs: [], elapsedMs: 0, kind: 'simpleTrigger', fn, user: user ?? this.#actingUser };
+      return {
+        ok: true,
+        killed: false,
+        startedAt: now,
+        finishedAt: now,
+        calls: {},
+        logs: [],
+        elapsedMs: 0,
+        kind: 'simpleTrigger',
+        fn,
+        user: user ?? this.#actingUser,
+      };
     }
     return this.execute('simpleTrigger', fn, [event], null, user);
   }
 
   /** Same, on a worker thread: several may overlap; service calls are answered here, by the state owner. */
-  runAsync<T = unknown>(fn: string, args: unknown[] = [], opts: RunAsyncOptions & { kind?: ExecutionKind; triggerUid?: string } = {}): Promise<ExecutionResult<T>> {
+  runAsync<T = unknown>(
+    fn: string,
+    args: unknown[] = [],
+    opts: RunAsyncOptions & { kind?: ExecutionKind; triggerUid?: string } = {},
+  ): Promise<ExecutionResult<T>> {
     this.#pool ??= new WorkerPool(this);
     const exec = this.#newExecution(opts.kind ?? 'run', fn, true, opts.triggerUid ?? null, opts.user);
     if (opts.killAtCall !== undefined) exec.killAtCall = opts.killAtCall;
@@ -390,7 +422,8 @@ export class Runtime {
     if (!this.#functions) {
       const exec = this.#newExecution('load', '(load)', false);
       this.#functions = listGlobalFunctions(this.code, this.host.bridge(exec), this.timeoutMs);
-      if (Object.keys(exec.calls).length > 0) throw new Error(`emulator: loading the script made service calls: ${Object.keys(exec.calls).join(', ')}`);
+      if (Object.keys(exec.calls).length > 0)
+        throw new Error(`emulator: loading the script made service calls: ${Object.keys(exec.calls).join(', ')}`);
     }
     return this.#functions;
   }
@@ -426,7 +459,11 @@ export class Runtime {
     const results: ExecutionResult[] = [];
     const inflight = new Set<Promise<void>>();
     const startDue = (): void => {
-      for (let due = this.world.triggers.nextDue(Math.min(target, this.clock.nowMs())); due; due = this.world.triggers.nextDue(Math.min(target, this.clock.nowMs()))) {
+      for (
+        let due = this.world.triggers.nextDue(Math.min(target, this.clock.nowMs()));
+        due;
+        due = this.world.triggers.nextDue(Math.min(target, this.clock.nowMs()))
+      ) {
         const started: Promise<void> = this.#fireAsync(due).then((r) => {
           results.push(r);
           inflight.delete(started);
@@ -546,7 +583,19 @@ export class Runtime {
   #scriptRunArgs<T>(fn: string, args: unknown[], user?: string): unknown[] | ExecutionResult<T> {
     const refuse = (message: string, name = 'TypeError'): ExecutionResult<T> => {
       const now = this.clock.now();
-      return { ok: false, error: { name, message }, killed: false, startedAt: now, finishedAt: now, calls: {}, logs: [], elapsedMs: 0, kind: 'scriptRun', fn, user: user ?? this.#actingUser };
+      return {
+        ok: false,
+        error: { name, message },
+        killed: false,
+        startedAt: now,
+        finishedAt: now,
+        calls: {},
+        logs: [],
+        elapsedMs: 0,
+        kind: 'scriptRun',
+        fn,
+        user: user ?? this.#actingUser,
+      };
     };
     if (fn.endsWith('_') || !this.functions().includes(fn)) return refuse(`google.script.run.${fn} is not a function`);
     try {
@@ -563,17 +612,37 @@ export class Runtime {
     const caches = {} as RuntimeSnapshot['caches'];
     for (const name of ['script', 'user', 'document'] as const) {
       const out: Record<string, { value: string; expiresAt: string }> = {};
-      for (const [k, e] of w.caches[name].entries) if (e.expiresAtMs > this.clock.nowMs()) out[k] = { value: e.value, expiresAt: new Date(e.expiresAtMs).toISOString() };
+      for (const [k, e] of w.caches[name].entries)
+        if (e.expiresAtMs > this.clock.nowMs()) out[k] = { value: e.value, expiresAt: new Date(e.expiresAtMs).toISOString() };
       caches[name] = out;
     }
     const snap: RuntimeSnapshot = {
       version: 1,
       now: this.clock.now().toISOString(),
-      config: { scriptId: w.config.scriptId, userEmail: w.config.userEmail, editors: w.config.editors, scriptTimeZone: w.config.scriptTimeZone, activeSpreadsheetId: w.config.activeSpreadsheetId, account: w.config.account },
-      properties: { script: Object.fromEntries(w.properties.script), user: Object.fromEntries(w.properties.user), document: Object.fromEntries(w.properties.document) },
-      otherUsers: Object.fromEntries([...w.otherUsers].map(([email, u]) => [email, { properties: Object.fromEntries(u.properties), triggerRuntime: u.triggerRuntime.toJSON() }])),
+      config: {
+        scriptId: w.config.scriptId,
+        userEmail: w.config.userEmail,
+        editors: w.config.editors,
+        scriptTimeZone: w.config.scriptTimeZone,
+        activeSpreadsheetId: w.config.activeSpreadsheetId,
+        account: w.config.account,
+      },
+      properties: {
+        script: Object.fromEntries(w.properties.script),
+        user: Object.fromEntries(w.properties.user),
+        document: Object.fromEntries(w.properties.document),
+      },
+      otherUsers: Object.fromEntries(
+        [...w.otherUsers].map(([email, u]) => [
+          email,
+          { properties: Object.fromEntries(u.properties), triggerRuntime: u.triggerRuntime.toJSON() },
+        ]),
+      ),
       caches,
-      spreadsheets: w.spreadsheets.list().map((ss) => ({ ...ss, sheets: ss.sheets.map((s) => ({ ...s, rows: s.rows.map((row) => (row ?? []).map((c) => (c ? cellToJSON(c) : null))) })) })),
+      spreadsheets: w.spreadsheets.list().map((ss) => ({
+        ...ss,
+        sheets: ss.sheets.map((s) => ({ ...s, rows: s.rows.map((row) => (row ?? []).map((c) => (c ? cellToJSON(c) : null))) })),
+      })),
       triggers: this.triggers,
       nextTriggerUid: w.triggers.nextUid,
       mail: { sent: [...w.mail.sent], quota: w.mail.quota.toJSON() },
@@ -590,7 +659,8 @@ export class Runtime {
     w.config.activeSpreadsheetId = s.config.activeSpreadsheetId;
     for (const name of ['script', 'user', 'document'] as const) {
       for (const [k, v] of Object.entries(s.properties[name])) w.properties[name].set(k, v);
-      for (const [k, e] of Object.entries(s.caches[name])) w.caches[name].entries.set(k, { value: e.value, expiresAtMs: Date.parse(e.expiresAt) } satisfies CacheEntry);
+      for (const [k, e] of Object.entries(s.caches[name]))
+        w.caches[name].entries.set(k, { value: e.value, expiresAtMs: Date.parse(e.expiresAt) } satisfies CacheEntry);
     }
     w.spreadsheets.restore(s.spreadsheets);
     w.triggers.list.push(...s.triggers.map((t) => triggerFromInfo(t, w.config.userEmail)));
@@ -656,10 +726,13 @@ function formPairs(text: string): [string, string][] {
       throw new WebRequestError(`Malformed percent-encoding in the form body: ${JSON.stringify(s.slice(0, 100))}`);
     }
   };
-  return text.split('&').filter(Boolean).map((part) => {
-    const eq = part.indexOf('=');
-    return eq < 0 ? [dec(part), ''] : [dec(part.slice(0, eq)), dec(part.slice(eq + 1))];
-  });
+  return text
+    .split('&')
+    .filter(Boolean)
+    .map((part) => {
+      const eq = part.indexOf('=');
+      return eq < 0 ? [dec(part), ''] : [dec(part.slice(0, eq)), dec(part.slice(eq + 1))];
+    });
 }
 
 /** The doGet/doPost event: parameter (first values), parameters (all), queryString, pathInfo, contentLength, postData. */
@@ -712,7 +785,9 @@ function clientArg(v: unknown, path: string, seen: Set<object>): unknown {
   if (typeof v !== 'object') return v;
   if (seen.has(v)) throw new Error(`Failed due to illegal value in property: ${path}`);
   seen.add(v);
-  const out = Array.isArray(v) ? v.map((x, i) => clientArg(x, String(i), seen)) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clientArg(x, k, seen)]));
+  const out = Array.isArray(v)
+    ? v.map((x, i) => clientArg(x, String(i), seen))
+    : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clientArg(x, k, seen)]));
   seen.delete(v);
   return out;
 }

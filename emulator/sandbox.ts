@@ -48,9 +48,7 @@ export interface CompiledCode {
   readonly source: string;
 }
 
-export type SandboxOutcome =
-  | { ok: true; value: unknown }
-  | { ok: false; error: WireError; timedOut: boolean };
+export type SandboxOutcome = { ok: true; value: unknown } | { ok: false; error: WireError; timedOut: boolean };
 
 const PRELUDE_SOURCE = String.raw`(function (bridge, REF, DATE, FN) {
   'use strict';

@@ -47,7 +47,6 @@ export async function buildServerBundle(entry: string, outfile: string, minify =
   await build(options);
 }
 
-
 /** Bundles one src-server/lazy/ entry as script text for a project file (see the header). */
 export async function buildLazyModule(entry: string): Promise<string> {
   const result = await build({
@@ -122,9 +121,7 @@ export async function buildAll(outDir = join(ROOT, 'build')): Promise<BuildResul
   try {
     await buildServerBundle(join(ROOT, 'src-server/main.ts'), join(tmp, 'Code.js'));
     const surfacesDir = join(ROOT, 'src-sidebar/surfaces');
-    const surfaces = existsSync(surfacesDir)
-      ? readdirSync(surfacesDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
-      : [];
+    const surfaces = existsSync(surfacesDir) ? readdirSync(surfacesDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')) : [];
     for (const file of surfaces) {
       const name = basename(file, '.ts');
       const html = await buildSurfaceHtml(join(surfacesDir, file), SURFACE_TITLES[name] ?? name);

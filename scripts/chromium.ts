@@ -46,7 +46,7 @@ async function unpackSparticuz(): Promise<{ executablePath: string; args: string
     return JSON.parse(stdout) as { executablePath: string; args: string[] };
   } catch (err) {
     throw new Error(
-      'No Chromium found: set CHROMIUM_PATH, install Debian\'s chromium, or run npm install so that the ' +
+      "No Chromium found: set CHROMIUM_PATH, install Debian's chromium, or run npm install so that the " +
         `@sparticuz/chromium devDependency can unpack its build (${err instanceof Error ? err.message : String(err)})`,
     );
   }

@@ -13,7 +13,10 @@ const ROOT = resolve(__dirname, '..');
 export const JOB_CONFIG_SCHEMA_PATH = join(ROOT, 'src-server/api/schemas/job_config_schema.json');
 
 export function jobConfigJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(jobConfigSchema(), { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(jobConfigSchema(), { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   // timezone's real default is the script's zone, known only at run time ('UTC' is the schema's
   // fallback when parsed without a context): the file documents it in words, not as a default.
   const properties = schema.properties as Record<string, Record<string, unknown>>;

@@ -26,16 +26,41 @@ export const SURFACE_SIZES: Record<string, [number, number]> = {
 async function post(base: string, path: string, body: unknown): Promise<unknown> {
   const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const json = (await res.json()) as { ok?: boolean; value?: { ok: boolean; data?: unknown; error?: { message: string } } };
-  if (path.endsWith('script-run') && !(json.ok && json.value?.ok)) throw new Error(`${JSON.stringify(body).slice(0, 80)}: ${JSON.stringify(json).slice(0, 300)}`);
+  if (path.endsWith('script-run') && !(json.ok && json.value?.ok))
+    throw new Error(`${JSON.stringify(body).slice(0, 80)}: ${JSON.stringify(json).slice(0, 300)}`);
   return json.value?.data ?? json;
 }
 
 async function seed(base: string): Promise<void> {
   const run = (fn: string, ...args: unknown[]) => post(base, '/__emulator/script-run', { fn, args });
   const make = async (config: Record<string, unknown>) => ((await run('createJob', config)) as { job: { id: string } }).job.id;
-  const daily = await make({ name: 'Daily Sync', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_sheet_id: '', target_tab_name: 'Videos' });
-  const weekly = await make({ name: 'Competitors weekly', channels: ['@mkbhd'], schedule_type: 'weekly', schedule_value: 'MON,THU@07:30', target_tab_name: 'Competitors', output_mode: 'append', tags: ['research'] });
-  await make({ name: 'Shorts tracker', channels: ['@mkbhd'], schedule_type: 'interval', schedule_value: '6h', target_tab_name: 'Shorts', video_filter: 'shorts', priority: 7, tags: ['shorts'] });
+  const daily = await make({
+    name: 'Daily Sync',
+    channels: ['@mkbhd'],
+    schedule_type: 'daily',
+    schedule_value: '09:00',
+    target_sheet_id: '',
+    target_tab_name: 'Videos',
+  });
+  const weekly = await make({
+    name: 'Competitors weekly',
+    channels: ['@mkbhd'],
+    schedule_type: 'weekly',
+    schedule_value: 'MON,THU@07:30',
+    target_tab_name: 'Competitors',
+    output_mode: 'append',
+    tags: ['research'],
+  });
+  await make({
+    name: 'Shorts tracker',
+    channels: ['@mkbhd'],
+    schedule_type: 'interval',
+    schedule_value: '6h',
+    target_tab_name: 'Shorts',
+    video_filter: 'shorts',
+    priority: 7,
+    tags: ['shorts'],
+  });
   await run('runJobNow', daily);
   // A few days of scheduled runs for the calendar and the stats.
   await post(base, '/__emulator/advance', { ms: 3 * 86_400_000 });
@@ -61,7 +86,11 @@ async function main(): Promise<void> {
       await page.setViewportSize({ width, height });
       await page.goto(`${server.url}/__workspace/surface/${surface}`);
       await page.locator('main').waitFor();
-      await page.locator('.loading').first().waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
+      await page
+        .locator('.loading')
+        .first()
+        .waitFor({ state: 'detached', timeout: 30_000 })
+        .catch(() => undefined);
       if (surface === 'manager') {
         await page.getByRole('checkbox', { name: 'Select Daily Sync' }).check();
         await page.getByRole('button', { name: 'Show runs of Daily Sync' }).click();
@@ -87,7 +116,10 @@ async function main(): Promise<void> {
       }
       if (surface === 'manager') {
         // Delete names the jobs; after it, one banner with Undo (used, so the seed stays whole).
-        await page.getByRole('button', { name: 'Cancel' }).click().catch(() => undefined);
+        await page
+          .getByRole('button', { name: 'Cancel' })
+          .click()
+          .catch(() => undefined);
         await page.getByRole('checkbox', { name: 'Select Shorts tracker' }).check();
         await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Delete' }).click();
         await shoot(page, join(outDir, 'manager-delete.png'));
@@ -112,7 +144,10 @@ async function main(): Promise<void> {
         await shoot(page, join(outDir, 'wizard-schedule-error.png'));
         await page.getByRole('radio', { name: 'cron' }).check();
         await page.getByLabel('Cron expression').fill('30 8 * * 1-5');
-        await page.getByTestId('cron-words').getByText(/Monday through Friday/).waitFor({ timeout: 30_000 });
+        await page
+          .getByTestId('cron-words')
+          .getByText(/Monday through Friday/)
+          .waitFor({ timeout: 30_000 });
         await shoot(page, join(outDir, 'wizard-cron.png'));
         await page.getByRole('radio', { name: 'daily' }).check();
         await page.getByLabel('Times').fill('18:30');
@@ -153,13 +188,20 @@ async function main(): Promise<void> {
       const backend = createMockBackend();
       const page = await chromium.browser.newPage();
       await page.setViewportSize({ width: 300, height: 860 });
-      await openSurface(page, 'sidebar', (fn, args) => (fn === 'runJobNow'
-        ? new Promise((resolve) => setTimeout(() => resolve(backend.scriptRun(fn, args)), 4000))
-        : backend.scriptRun(fn, args)));
+      await openSurface(page, 'sidebar', (fn, args) =>
+        fn === 'runJobNow'
+          ? new Promise((resolve) => setTimeout(() => resolve(backend.scriptRun(fn, args)), 4000))
+          : backend.scriptRun(fn, args),
+      );
       await page.getByRole('button', { name: 'Run now: Daily Sync' }).click();
       await page.getByText(/150 of 400 videos/).waitFor({ timeout: 10_000 });
       await shoot(page, join(outDir, 'sidebar-running.png'));
-      backend.override('runJobNow', ((id: string) => ({ ...(backend.original('runJobNow', id) as object), status: 'failed', videos_added: 0, error: 'YouTube channels.list failed: channels.list: Backend Error' })) as never);
+      backend.override('runJobNow', ((id: string) => ({
+        ...(backend.original('runJobNow', id) as object),
+        status: 'failed',
+        videos_added: 0,
+        error: 'YouTube channels.list failed: channels.list: Backend Error',
+      })) as never);
       await page.getByTestId('run-result').waitFor({ timeout: 10_000 });
       await page.getByRole('button', { name: 'Run now: Shorts tracker' }).click();
       await page.locator('[data-kind=failed]').waitFor({ timeout: 10_000 });

@@ -55,7 +55,9 @@ function showDialog_(name: rpc.Surface, title: string, width: number, height: nu
 
 function openSidebar(): void {
   // The first view travels with the page (boot.ts): no second execution before anything shows.
-  SpreadsheetApp.getUi().showSidebar(surface_('sidebar', boot.sidebarBoot() as Record<string, unknown> | undefined).setTitle('YouTube2Sheets'));
+  SpreadsheetApp.getUi().showSidebar(
+    surface_('sidebar', boot.sidebarBoot() as Record<string, unknown> | undefined).setTitle('YouTube2Sheets'),
+  );
 }
 
 /**
@@ -79,7 +81,13 @@ function openJobManager(): void {
 function openWizard(jobId?: string): void {
   authorisedAction_();
   const editing = typeof jobId === 'string' && jobId !== '';
-  showDialog_('wizard', editing ? 'Edit job' : 'New job', 720, 640, boot.wizardBoot(editing ? jobId : undefined) as Record<string, unknown>);
+  showDialog_(
+    'wizard',
+    editing ? 'Edit job' : 'New job',
+    720,
+    640,
+    boot.wizardBoot(editing ? jobId : undefined) as Record<string, unknown>,
+  );
 }
 
 function openCalendar(): void {
@@ -160,7 +168,16 @@ function takeOverSchedulingNow(): void {
 }
 
 // The surfaces call these through google.script.run too; the type keeps them in step with the client.
-const uiEntryPoints: rpc.UiEntryPoints = { openSidebar, openJobManager, openWizard, openCalendar, openSettings, openApiKeys, openDiagnostics, openAuditLog };
+const uiEntryPoints: rpc.UiEntryPoints = {
+  openSidebar,
+  openJobManager,
+  openWizard,
+  openCalendar,
+  openSettings,
+  openApiKeys,
+  openDiagnostics,
+  openAuditLog,
+};
 
 global.onOpen = onOpen;
 global.onInstall = onInstall;

@@ -135,7 +135,13 @@ export interface SheetTab {
    * size check; `formatsInPlace` — the cells already have `numberFormats` (values are still written by
    * them), so they are not set again.
    */
-  writeValues(row: number, col: number, values: unknown[][], numberFormats?: string[][], options?: { withinGrid?: boolean; formatsInPlace?: boolean }): void;
+  writeValues(
+    row: number,
+    col: number,
+    values: unknown[][],
+    numberFormats?: string[][],
+    options?: { withinGrid?: boolean; formatsInPlace?: boolean },
+  ): void;
   /** Sets number formats on a block without writing values (one setNumberFormats). */
   setNumberFormats(row: number, col: number, numberFormats: string[][]): void;
   /** Clears contents from `fromRow` to the end of the sheet. */
@@ -177,14 +183,20 @@ export interface Spreadsheets {
 
 /** insertSheet refused the name: the spreadsheet has a tab of that name, in some case. Permanent. */
 export class TabExistsError extends Error {
-  constructor(message: string, readonly tabName: string) {
+  constructor(
+    message: string,
+    readonly tabName: string,
+  ) {
     super(message);
     this.name = 'TabExistsError';
   }
 }
 
 export class SpreadsheetAccessError extends Error {
-  constructor(message: string, readonly spreadsheetId: string) {
+  constructor(
+    message: string,
+    readonly spreadsheetId: string,
+  ) {
     super(message);
     this.name = 'SpreadsheetAccessError';
   }

@@ -375,7 +375,9 @@ export function auditLog(query: AuditQuery): Result<AuditLogPage> {
     const recent = app.audit({ page: 1, page_size: AUDIT_CHOICE_ROWS }).items;
     const distinct = (values: string[]) => [...new Set(values.filter(Boolean))].sort();
     // The filter's job first, then the page's, then the newest rows' (a job-choices call holds 400 ids).
-    const ids = [...new Set([q.job_id ?? '', ...page.items.map((a) => a.job_id ?? ''), ...recent.map((a) => a.job_id ?? '')].filter(Boolean))].slice(0, 400);
+    const ids = [
+      ...new Set([q.job_id ?? '', ...page.items.map((a) => a.job_id ?? ''), ...recent.map((a) => a.job_id ?? '')].filter(Boolean)),
+    ].slice(0, 400);
     const named = ids.length ? app.jobChoices({ ids, only_ids: true }).items : [];
     return {
       ...page,

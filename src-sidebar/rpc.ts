@@ -83,7 +83,10 @@ export function call(name: string, args: unknown[]): Promise<unknown> {
 }
 
 export const rpc: Rpc = new Proxy({} as Rpc, {
-  get: (_target, name) => (...args: unknown[]) => call(String(name), args),
+  get:
+    (_target, name) =>
+    (...args: unknown[]) =>
+      call(String(name), args),
 });
 
 export function errorMessage(err: unknown): string {

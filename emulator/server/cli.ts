@@ -22,9 +22,19 @@ import { buildAll } from '../../scripts/build';
 
 export const ROOT = resolve(__dirname, '../..');
 
-type CreateRuntime = (options: { buildDir?: string; state?: RuntimeSnapshot; dataset?: YouTubeDataset; triggerTiming?: TriggerTiming }) => DevRuntime;
+type CreateRuntime = (options: {
+  buildDir?: string;
+  state?: RuntimeSnapshot;
+  dataset?: YouTubeDataset;
+  triggerTiming?: TriggerTiming;
+}) => DevRuntime;
 
-export function runtimeFactory(create: CreateRuntime, buildDir: string, dataset: YouTubeDataset | null, triggerTiming: TriggerTiming = 'exact'): RuntimeFactory {
+export function runtimeFactory(
+  create: CreateRuntime,
+  buildDir: string,
+  dataset: YouTubeDataset | null,
+  triggerTiming: TriggerTiming = 'exact',
+): RuntimeFactory {
   return ({ state, dataset: override }) => {
     const chosen = override ?? dataset ?? undefined;
     if (state === undefined) return create({ buildDir, triggerTiming, ...(chosen ? { dataset: chosen } : {}) });
@@ -51,9 +61,13 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
   const where = `${host}:${port}`;
   switch (err.code) {
     case 'EADDRINUSE':
-      return new StartupError(`--port ${port}: ${where} is already in use (another npm start?). Stop it, or choose another port with --port N (0 = any free port).`);
+      return new StartupError(
+        `--port ${port}: ${where} is already in use (another npm start?). Stop it, or choose another port with --port N (0 = any free port).`,
+      );
     case 'EACCES':
-      return new StartupError(`--port ${port}: not permitted to listen on ${where}; ports below 1024 need privileges, choose --port 1024 or above.`);
+      return new StartupError(
+        `--port ${port}: not permitted to listen on ${where}; ports below 1024 need privileges, choose --port 1024 or above.`,
+      );
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
@@ -111,7 +125,9 @@ export async function main(options: CliOptions, log: (line: string) => void = co
   const refused = keyStatus.filter((k) => k.status === 'failed');
   if (refused.length > 0) {
     await session.runtime.close?.();
-    throw new StartupError(refused.map((k) => `--api-key ${maskKey(k.key)}: refused — ${k.message ?? 'the key could not be stored'}`).join('\n'));
+    throw new StartupError(
+      refused.map((k) => `--api-key ${maskKey(k.key)}: refused — ${k.message ?? 'the key could not be stored'}`).join('\n'),
+    );
   }
   session.on('replaced', prepareRuntime);
 
@@ -144,7 +160,11 @@ export async function main(options: CliOptions, log: (line: string) => void = co
   }
   // Saving and the clock start only once the server runs: a failed start never overwrites the state file.
   const saver = autoSave(session, options.statePath, { onError: (err) => log(`Could not save state: ${(err as Error).message}`) });
-  const loop = startClockLoop(session, { speed: options.speed, overlap, onError: (err) => log(`Trigger loop error: ${(err as Error).message}`) });
+  const loop = startClockLoop(session, {
+    speed: options.speed,
+    overlap,
+    onError: (err) => log(`Trigger loop error: ${(err as Error).message}`),
+  });
 
   const stateNote = saved ? `restored (saved ${saved.savedAt})` : 'fresh';
   log(
@@ -160,7 +180,11 @@ export async function main(options: CliOptions, log: (line: string) => void = co
       `  Triggers       ${overlap ? `fire late (seed ${options.triggerSeed}) and overlap, as in Apps Script (--exact-triggers: on time)` : 'fire exactly on time, one after another'}`,
       `  State          ${relative(process.cwd(), options.statePath) || options.statePath}  (${stateNote})`,
       ...keyStatus.map((k) => `  API key        ${maskKey(k.key)}: ${k.status}${k.message ? ` — ${k.message}` : ''}`),
-      ...(options.openApi ? [`  Open API       requests without credentials act with ${maskKey(options.apiKeys[0]!)} (--open-api), e.g. curl ${server.url}/api/v1/jobs`] : []),
+      ...(options.openApi
+        ? [
+            `  Open API       requests without credentials act with ${maskKey(options.apiKeys[0]!)} (--open-api), e.g. curl ${server.url}/api/v1/jobs`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );

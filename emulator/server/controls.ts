@@ -193,7 +193,8 @@ export function controlRoutes(options: ControlOptions = {}): Route[] {
         if (body.to !== undefined) {
           const to = new Date(String(body.to));
           if (Number.isNaN(to.getTime())) throw new HttpError(400, 'to: expected an ISO date-time');
-          if (to.getTime() < runtime.clock.now().getTime()) throw new HttpError(400, `to: ${to.toISOString()} is before now (${runtime.clock.now().toISOString()})`);
+          if (to.getTime() < runtime.clock.now().getTime())
+            throw new HttpError(400, `to: ${to.toISOString()} is before now (${runtime.clock.now().toISOString()})`);
           results = runtime.advanceTo(to);
         } else if (typeof body.ms === 'number' && Number.isFinite(body.ms) && body.ms >= 0) {
           results = runtime.advance(body.ms);
@@ -211,7 +212,9 @@ export function controlRoutes(options: ControlOptions = {}): Route[] {
       handle: async (ctx) => {
         const body = await ctx.jsonBody();
         if (!ctx.session.canReset) throw new HttpError(501, 'reset needs a runtime factory (start the server with createRuntime)');
-        const runtime = ctx.session.reset(body.dataset !== undefined ? { dataset: datasetFromBody({ dataset: body.dataset }, projectDir) } : {});
+        const runtime = ctx.session.reset(
+          body.dataset !== undefined ? { dataset: datasetFromBody({ dataset: body.dataset }, projectDir) } : {},
+        );
         ctx.json(200, { now: runtime.clock.now().toISOString(), reset: true });
       },
     },
@@ -288,7 +291,9 @@ export function controlRoutes(options: ControlOptions = {}): Route[] {
         const runtime = ctx.session.runtime;
         const user = userOf(runtime, body);
         const result =
-          options.overlap && runtime.runAsync ? await runtime.runAsync(fn, args, { user }) : asUser(runtime, user, () => runtime.run(fn, ...args));
+          options.overlap && runtime.runAsync
+            ? await runtime.runAsync(fn, args, { user })
+            : asUser(runtime, user, () => runtime.run(fn, ...args));
         ctx.session.executed('run', fn, result);
         ctx.json(200, executionJson(result));
       },
@@ -306,7 +311,12 @@ export function controlRoutes(options: ControlOptions = {}): Route[] {
             ? await runtime.scriptRunAsync(fn, args, { user })
             : asUser(runtime, user, () => runtime.scriptRun(fn, ...args));
         ctx.session.executed('script-run', fn, result);
-        ctx.json(200, result.ok ? { ok: true, value: toJsonSafe(result.value) ?? null } : { ok: false, error: result.error ?? { name: 'Error', message: 'Exceeded maximum execution time' } });
+        ctx.json(
+          200,
+          result.ok
+            ? { ok: true, value: toJsonSafe(result.value) ?? null }
+            : { ok: false, error: result.error ?? { name: 'Error', message: 'Exceeded maximum execution time' } },
+        );
       },
     },
     {

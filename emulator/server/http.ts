@@ -103,7 +103,16 @@ function webAppRoute(openApiKey: string | null, isLocal: (headers: IncomingHttpH
       const openKey = openApiKey !== null && isLocal(ctx.req.headers) ? openApiKey : null;
       const request = toWebRequest(ctx.req.method ?? 'GET', ctx.url, pathInfo, ctx.req.headers, body, openKey);
       if (!request) {
-        ctx.send(405, { allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS', 'content-type': JSON_TYPE }, JSON.stringify(apiErrorBody(405, `${ctx.req.method} is not allowed: Apps Script web apps answer GET and POST only (the local server also maps PUT, PATCH, DELETE and HEAD).`)));
+        ctx.send(
+          405,
+          { allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS', 'content-type': JSON_TYPE },
+          JSON.stringify(
+            apiErrorBody(
+              405,
+              `${ctx.req.method} is not allowed: Apps Script web apps answer GET and POST only (the local server also maps PUT, PATCH, DELETE and HEAD).`,
+            ),
+          ),
+        );
         return;
       }
       let executed;
@@ -134,7 +143,11 @@ function assetsRoute(): Route {
       if (!dir || !file || !file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
         return ctx.json(404, { error: `no asset ${name}` });
       }
-      ctx.send(200, { 'content-type': STATIC_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'max-age=3600' }, readFileSync(file));
+      ctx.send(
+        200,
+        { 'content-type': STATIC_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'max-age=3600' },
+        readFileSync(file),
+      );
     },
   };
 }

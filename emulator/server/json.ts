@@ -68,7 +68,9 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       }
       chunks.push(chunk);
     });
-    req.on('end', () => (over ? reject(new HttpError(413, `request body over ${limit} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('end', () =>
+      over ? reject(new HttpError(413, `request body over ${limit} bytes`)) : resolve(Buffer.concat(chunks).toString('utf8')),
+    );
     req.on('error', reject);
     req.on('close', () => reject(new HttpError(400, 'request closed before its body ended')));
   });

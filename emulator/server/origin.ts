@@ -65,11 +65,13 @@ export function sameOriginCheck(boundHost: string, port: () => number): SameOrig
   };
   const refusal = (headers: IncomingHttpHeaders): string | null => {
     const host = single(headers, 'host');
-    if (!ours(host)) return `Host ${JSON.stringify(host ?? '')} is not this server: the emulator controls and the workspace answer only requests to ${[...names].map((n) => `${n}:${port()}`).join(', ')}`;
+    if (!ours(host))
+      return `Host ${JSON.stringify(host ?? '')} is not this server: the emulator controls and the workspace answer only requests to ${[...names].map((n) => `${n}:${port()}`).join(', ')}`;
     const origin = single(headers, 'origin');
     if (origin === undefined) return null;
     const m = /^http:\/\/(.+)$/i.exec(origin);
-    if (!m || !ours(m[1])) return `Origin ${JSON.stringify(origin)} is not this server: the emulator controls and the workspace answer only this server's own pages`;
+    if (!m || !ours(m[1]))
+      return `Origin ${JSON.stringify(origin)} is not this server: the emulator controls and the workspace answer only this server's own pages`;
     return null;
   };
   return { refusal, isLocal: (headers) => refusal(headers) === null };

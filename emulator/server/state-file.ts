@@ -36,7 +36,11 @@ export interface AutoSave {
   readonly saves: number;
 }
 
-export function autoSave(session: DevSession, path: string, options: { debounceMs?: number; onError?: (err: unknown) => void } = {}): AutoSave {
+export function autoSave(
+  session: DevSession,
+  path: string,
+  options: { debounceMs?: number; onError?: (err: unknown) => void } = {},
+): AutoSave {
   let dirty = false;
   let timer: NodeJS.Timeout | null = null;
   let saves = 0;

@@ -48,7 +48,8 @@ export function toWebRequest(
   if (bearer && query.access_token === undefined) query.access_token = bearer[1]!;
   // --open-api: a request with no credential anywhere (query, header, or a JSON body's key/access_token
   // fields, which the web app reads itself) acts with the local key.
-  if (openApiKey && query.key === undefined && query.access_token === undefined && !/"(?:key|access_token)"\s*:/.test(body)) query.key = openApiKey;
+  if (openApiKey && query.key === undefined && query.access_token === undefined && !/"(?:key|access_token)"\s*:/.test(body))
+    query.key = openApiKey;
 
   let webMethod: 'GET' | 'POST';
   if (upper === 'GET' || upper === 'HEAD') webMethod = 'GET';

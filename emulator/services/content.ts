@@ -17,7 +17,10 @@ export const MIME_TYPES: Record<string, string> = {
   XML: 'application/xml',
 };
 
-export class TextOutputFake implements Pick<GasTextOutput, 'getContent' | 'setContent' | 'append' | 'clear' | 'getMimeType' | 'setMimeType' | 'downloadAsFile' | 'getFileName'> {
+export class TextOutputFake implements Pick<
+  GasTextOutput,
+  'getContent' | 'setContent' | 'append' | 'clear' | 'getMimeType' | 'setMimeType' | 'downloadAsFile' | 'getFileName'
+> {
   #mimeType = 'TEXT';
   #fileName: string | null = null;
   constructor(private content: string) {}

@@ -6,9 +6,24 @@ import { enumOf, registerType } from './registry';
 type GasHtmlOutput = GoogleAppsScript.HTML.HtmlOutput;
 const self = (v: object): GasHtmlOutput => v as unknown as GasHtmlOutput;
 
-export class HtmlOutputFake implements Pick<GasHtmlOutput,
-  'getContent' | 'setContent' | 'append' | 'appendUntrusted' | 'clear' | 'setTitle' | 'getTitle' | 'setWidth' | 'getWidth' | 'setHeight' |
-  'getHeight' | 'setXFrameOptionsMode' | 'addMetaTag' | 'setSandboxMode' | 'setFaviconUrl'> {
+export class HtmlOutputFake implements Pick<
+  GasHtmlOutput,
+  | 'getContent'
+  | 'setContent'
+  | 'append'
+  | 'appendUntrusted'
+  | 'clear'
+  | 'setTitle'
+  | 'getTitle'
+  | 'setWidth'
+  | 'getWidth'
+  | 'setHeight'
+  | 'getHeight'
+  | 'setXFrameOptionsMode'
+  | 'addMetaTag'
+  | 'setSandboxMode'
+  | 'setFaviconUrl'
+> {
   _xFrameOptionsMode = 'DEFAULT';
   readonly _metaTags: { name: string; content: string }[] = [];
   #title = '';
@@ -101,7 +116,10 @@ export class HtmlTemplateFake implements Pick<GoogleAppsScript.HTML.HtmlTemplate
 }
 registerType(HtmlTemplateFake, 'HtmlService.HtmlTemplate', undefined, ['evaluate']);
 
-export class HtmlServiceFake implements Pick<GoogleAppsScript.HTML.HtmlService, 'createHtmlOutput' | 'createHtmlOutputFromFile' | 'createTemplate' | 'createTemplateFromFile'> {
+export class HtmlServiceFake implements Pick<
+  GoogleAppsScript.HTML.HtmlService,
+  'createHtmlOutput' | 'createHtmlOutputFromFile' | 'createTemplate' | 'createTemplateFromFile'
+> {
   constructor(private readonly scope: Scope) {}
 
   #file(filename: string): string {

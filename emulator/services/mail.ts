@@ -50,7 +50,11 @@ export class RollingQuota {
     this.used += n;
   }
   toJSON(): { limit: number; used: number; windowStart: string | null } {
-    return { limit: this.limit, used: this.used, windowStart: this.windowStartMs === null ? null : new Date(this.windowStartMs).toISOString() };
+    return {
+      limit: this.limit,
+      used: this.used,
+      windowStart: this.windowStartMs === null ? null : new Date(this.windowStartMs).toISOString(),
+    };
   }
   restore(j: { used: number; windowStart: string | null }): void {
     this.used = j.used;
@@ -70,7 +74,10 @@ const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 
 function recipients(list: string | undefined): string[] {
   if (!list) return [];
-  const all = String(list).split(',').map((s) => s.trim()).filter(Boolean);
+  const all = String(list)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const r of all) if (!EMAIL.test(r)) throw new GasException(`Invalid email: ${r}`);
   return all;
 }
@@ -81,8 +88,15 @@ export class MailAppFake implements Pick<GoogleAppsScript.Mail.MailApp, 'sendEma
   sendEmail(...args: unknown[]): void {
     let m: Partial<SentMail> & Record<string, unknown>;
     if (args.length === 1 && args[0] && typeof args[0] === 'object') m = { ...(args[0] as Record<string, unknown>) };
-    else if (args.length === 4 && typeof args[3] === 'string') m = { to: String(args[0]), replyTo: String(args[1]), subject: String(args[2]), body: String(args[3]) };
-    else if (args.length >= 3) m = { ...((args[3] as Record<string, unknown> | undefined) ?? {}), to: String(args[0]), subject: String(args[1]), body: String(args[2]) };
+    else if (args.length === 4 && typeof args[3] === 'string')
+      m = { to: String(args[0]), replyTo: String(args[1]), subject: String(args[2]), body: String(args[3]) };
+    else if (args.length >= 3)
+      m = {
+        ...((args[3] as Record<string, unknown> | undefined) ?? {}),
+        to: String(args[0]),
+        subject: String(args[1]),
+        body: String(args[2]),
+      };
     else throw new GasException("The parameters don't match the method signature for MailApp.sendEmail.");
     const to = recipients(m.to as string | undefined);
     const all = [...to, ...recipients(m.cc as string | undefined), ...recipients(m.bcc as string | undefined)];

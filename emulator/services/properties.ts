@@ -35,7 +35,8 @@ function checkKey(key: unknown): string {
 
 /** Applies a batch of writes only when every entry and the resulting store fit. */
 function writeAll(store: Map<string, string>, entries: [string, string][], deleteAllOthers: boolean): void {
-  for (const [k, v] of entries) if (entrySize(k, v) > PROPERTY_VALUE_LIMIT_BYTES) throw new GasException(MESSAGES.argumentTooLarge('value'));
+  for (const [k, v] of entries)
+    if (entrySize(k, v) > PROPERTY_VALUE_LIMIT_BYTES) throw new GasException(MESSAGES.argumentTooLarge('value'));
   const next = deleteAllOthers ? new Map<string, string>() : new Map(store);
   for (const [k, v] of entries) next.set(k, v);
   if (storeSize(next) > PROPERTY_STORE_LIMIT_BYTES) throw new GasException(MESSAGES.propertyStoreFull);
@@ -77,7 +78,10 @@ export class PropertiesFake implements GoogleAppsScript.Properties.Properties {
 }
 registerType(PropertiesFake, 'PropertiesService.Properties');
 
-export class PropertiesServiceFake implements Pick<GoogleAppsScript.Properties.PropertiesService, 'getScriptProperties' | 'getUserProperties' | 'getDocumentProperties'> {
+export class PropertiesServiceFake implements Pick<
+  GoogleAppsScript.Properties.PropertiesService,
+  'getScriptProperties' | 'getUserProperties' | 'getDocumentProperties'
+> {
   constructor(private readonly scope: Scope) {}
 
   getScriptProperties(): GoogleAppsScript.Properties.Properties {

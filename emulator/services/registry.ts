@@ -20,7 +20,11 @@ export function registerType(
   ownPropsFor?: string[],
 ): void {
   const methods: string[] = [];
-  for (let proto = cls.prototype as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+  for (
+    let proto = cls.prototype as object | null;
+    proto && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto) as object | null
+  ) {
     for (const key of Object.getOwnPropertyNames(proto)) {
       if (key === 'constructor' || key.startsWith('_') || methods.includes(key)) continue;
       const desc = Object.getOwnPropertyDescriptor(proto, key);

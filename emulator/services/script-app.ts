@@ -54,8 +54,15 @@ export interface TriggerInfo {
 export function triggerInfo(t: TriggerRecord): TriggerInfo {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
-    uid: t.uid, handler: t.handler, schedule: t.schedule, owner: t.owner, intervalMs: t.intervalMs, nextAt: iso(t.nextAtMs), fireAt: iso(t.fireAtMs),
-    createdAt: new Date(t.createdAtMs).toISOString(), lastFiredAt: iso(t.lastFiredAtMs),
+    uid: t.uid,
+    handler: t.handler,
+    schedule: t.schedule,
+    owner: t.owner,
+    intervalMs: t.intervalMs,
+    nextAt: iso(t.nextAtMs),
+    fireAt: iso(t.fireAtMs),
+    createdAt: new Date(t.createdAtMs).toISOString(),
+    lastFiredAt: iso(t.lastFiredAtMs),
   };
 }
 
@@ -64,8 +71,16 @@ export function triggerFromInfo(i: TriggerInfo, defaultOwner: string): TriggerRe
   const ms = (s: string | null | undefined) => (s === null || s === undefined ? null : Date.parse(s));
   const nextAtMs = ms(i.nextAt);
   return {
-    uid: i.uid, handler: i.handler, schedule: i.schedule, owner: i.owner ?? defaultOwner, intervalMs: i.intervalMs, nextAtMs,
-    fireAtMs: i.fireAt === undefined ? nextAtMs : ms(i.fireAt), offsetMs: 0, createdAtMs: Date.parse(i.createdAt), lastFiredAtMs: ms(i.lastFiredAt),
+    uid: i.uid,
+    handler: i.handler,
+    schedule: i.schedule,
+    owner: i.owner ?? defaultOwner,
+    intervalMs: i.intervalMs,
+    nextAtMs,
+    fireAtMs: i.fireAt === undefined ? nextAtMs : ms(i.fireAt),
+    offsetMs: 0,
+    createdAtMs: Date.parse(i.createdAt),
+    lastFiredAtMs: ms(i.lastFiredAt),
   };
 }
 
@@ -133,7 +148,8 @@ export class TriggerStore {
   /** The earliest trigger firing at or before `nowMs` (ties: creation order). */
   nextDue(nowMs: number): TriggerRecord | undefined {
     let best: TriggerRecord | undefined;
-    for (const t of this.list) if (t.fireAtMs !== null && t.fireAtMs <= nowMs && (!best || t.fireAtMs < (best.fireAtMs as number))) best = t;
+    for (const t of this.list)
+      if (t.fireAtMs !== null && t.fireAtMs <= nowMs && (!best || t.fireAtMs < (best.fireAtMs as number))) best = t;
     return best;
   }
 
@@ -181,7 +197,10 @@ export class TriggerStore {
   }
 }
 
-class TriggerFake implements Pick<GoogleAppsScript.Script.Trigger, 'getUniqueId' | 'getHandlerFunction' | 'getEventType' | 'getTriggerSource' | 'getTriggerSourceId'> {
+class TriggerFake implements Pick<
+  GoogleAppsScript.Script.Trigger,
+  'getUniqueId' | 'getHandlerFunction' | 'getEventType' | 'getTriggerSource' | 'getTriggerSourceId'
+> {
   constructor(readonly _record: TriggerRecord) {}
   getUniqueId(): string {
     return this._record.uid;
@@ -204,7 +223,20 @@ registerType(TriggerFake, 'ScriptApp.Trigger');
 type GasClockBuilder = GoogleAppsScript.Script.ClockTriggerBuilder;
 const builder = (v: object): GasClockBuilder => v as unknown as GasClockBuilder;
 
-class ClockTriggerBuilderFake implements Pick<GasClockBuilder, 'after' | 'at' | 'everyMinutes' | 'everyHours' | 'everyDays' | 'everyWeeks' | 'atHour' | 'nearMinute' | 'inTimezone' | 'onWeekDay' | 'create'> {
+class ClockTriggerBuilderFake implements Pick<
+  GasClockBuilder,
+  | 'after'
+  | 'at'
+  | 'everyMinutes'
+  | 'everyHours'
+  | 'everyDays'
+  | 'everyWeeks'
+  | 'atHour'
+  | 'nearMinute'
+  | 'inTimezone'
+  | 'onWeekDay'
+  | 'create'
+> {
   #schedule: TriggerSchedule | null = null;
   #intervalMs: number | null = null;
   #atMs: number | null = null;
@@ -286,8 +318,13 @@ class ClockTriggerBuilderFake implements Pick<GasClockBuilder, 'after' | 'at' | 
     for (let t = start; t < start + 8 * DAY + 2 * HOUR; t += 15 * MINUTE) {
       const d = new Date(t);
       if (Number(formatDate(d, this.#timeZone, 'H')) !== hour) continue;
-      if (this.#weekDay !== null && formatDate(d, this.#timeZone, 'EEEE').toUpperCase() !== ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'][this.#weekDay]) continue;
-      const hourStart = t - (Number(formatDate(d, this.#timeZone, 'm')) * MINUTE);
+      if (
+        this.#weekDay !== null &&
+        formatDate(d, this.#timeZone, 'EEEE').toUpperCase() !==
+          ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'][this.#weekDay]
+      )
+        continue;
+      const hourStart = t - Number(formatDate(d, this.#timeZone, 'm')) * MINUTE;
       const at = hourStart + this.#minute * MINUTE;
       if (at > nowMs) return at;
     }
@@ -296,7 +333,10 @@ class ClockTriggerBuilderFake implements Pick<GasClockBuilder, 'after' | 'at' | 
 
   create(): GoogleAppsScript.Script.Trigger {
     const { world } = this.scope;
-    if (this.#schedule === null) throw new GasException('Invalid argument: the trigger has no schedule (call everyMinutes, everyHours, everyDays, everyWeeks, at or after first).');
+    if (this.#schedule === null)
+      throw new GasException(
+        'Invalid argument: the trigger has no schedule (call everyMinutes, everyHours, everyDays, everyWeeks, at or after first).',
+      );
     // Quotas page: "Triggers 20 / user / script": only this user's triggers count.
     if (world.triggers.of(this.scope.exec.user).length >= MAX_TRIGGERS_PER_USER) throw new GasException(MESSAGES.tooManyTriggers);
     const now = world.clock.nowMs();
@@ -378,7 +418,10 @@ function manifestScopes(buildDir: string | null): string[] {
   }
 }
 
-export class ScriptAppFake implements Pick<GoogleAppsScript.Script.ScriptApp, 'newTrigger' | 'getProjectTriggers' | 'deleteTrigger' | 'getService' | 'getScriptId' | 'getOAuthToken'> {
+export class ScriptAppFake implements Pick<
+  GoogleAppsScript.Script.ScriptApp,
+  'newTrigger' | 'getProjectTriggers' | 'deleteTrigger' | 'getService' | 'getScriptId' | 'getOAuthToken'
+> {
   constructor(private readonly scope: Scope) {}
 
   newTrigger(functionName: string): GoogleAppsScript.Script.TriggerBuilder {

@@ -18,7 +18,10 @@ export class UserFake implements Pick<GoogleAppsScript.Base.User, 'getEmail'> {
 }
 registerType(UserFake, 'Session.User');
 
-export class SessionFake implements Pick<GoogleAppsScript.Base.Session, 'getActiveUser' | 'getEffectiveUser' | 'getScriptTimeZone' | 'getTemporaryActiveUserKey' | 'getActiveUserLocale'> {
+export class SessionFake implements Pick<
+  GoogleAppsScript.Base.Session,
+  'getActiveUser' | 'getEffectiveUser' | 'getScriptTimeZone' | 'getTemporaryActiveUserKey' | 'getActiveUserLocale'
+> {
   constructor(private readonly scope: Scope) {}
 
   getActiveUser(): GoogleAppsScript.Base.User {

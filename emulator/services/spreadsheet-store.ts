@@ -78,7 +78,14 @@ export class SpreadsheetStore {
   create(name = 'Untitled spreadsheet', options: { id?: string; timeZone?: string; sheetNames?: string[] } = {}): SpreadsheetData {
     this.#counter += 1;
     const id = options.id ?? `1EmU${String(this.#counter).padStart(4, '0')}${'x'.repeat(36)}`;
-    const ss: SpreadsheetData = { id, name, timeZone: options.timeZone ?? this.defaultTimeZone, sheets: [], activeSheetId: 0, nextSheetId: 0 };
+    const ss: SpreadsheetData = {
+      id,
+      name,
+      timeZone: options.timeZone ?? this.defaultTimeZone,
+      sheets: [],
+      activeSheetId: 0,
+      nextSheetId: 0,
+    };
     for (const sheetName of options.sheetNames ?? ['Sheet1']) this.addSheet(ss, sheetName);
     ss.activeSheetId = ss.sheets[0]?.id ?? 0;
     this.byId.set(id, ss);
@@ -87,7 +94,15 @@ export class SpreadsheetStore {
 
   addSheet(ss: SpreadsheetData, name: string, index = ss.sheets.length): SheetData {
     // The first sheet has gid 0 as in Sheets; later ones count up.
-    const sheet: SheetData = { id: ss.nextSheetId, name, hidden: false, frozenRows: 0, maxRows: DEFAULT_ROWS, maxCols: DEFAULT_COLS, rows: [] };
+    const sheet: SheetData = {
+      id: ss.nextSheetId,
+      name,
+      hidden: false,
+      frozenRows: 0,
+      maxRows: DEFAULT_ROWS,
+      maxCols: DEFAULT_COLS,
+      rows: [],
+    };
     ss.nextSheetId += 1;
     ss.sheets.splice(index, 0, sheet);
     return sheet;
@@ -159,7 +174,8 @@ export function cellToJSON(cell: Cell): JSONCell {
 
 function reviveCell(c: JSONCell): Cell {
   const v = c.v as unknown;
-  if (v && typeof v === 'object' && !(v instanceof Date) && 'date' in v) return { ...c, v: new Date(String((v as { date: string }).date)) } as Cell;
+  if (v && typeof v === 'object' && !(v instanceof Date) && 'date' in v)
+    return { ...c, v: new Date(String((v as { date: string }).date)) } as Cell;
   return c as Cell;
 }
 
@@ -206,7 +222,8 @@ function readUsed<T>(sheet: SheetData, pick: (c: Cell | undefined) => T): T[][] 
 export function displayOf(cell: Cell | undefined, timeZone: string): string {
   if (!cell) return '';
   const v: CellValue = cell.v;
-  if (v instanceof Date) return formatDate(v, timeZone, cell.nf && /[yd]/.test(cell.nf) ? javaPatternFromSheets(cell.nf) : 'M/d/yyyy H:mm:ss');
+  if (v instanceof Date)
+    return formatDate(v, timeZone, cell.nf && /[yd]/.test(cell.nf) ? javaPatternFromSheets(cell.nf) : 'M/d/yyyy H:mm:ss');
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (typeof v === 'number') {
     const nf = cell.nf ?? 'General';
@@ -214,7 +231,9 @@ export function displayOf(cell: Cell | undefined, timeZone: string): string {
     if (fixed) {
       const digits = fixed[1]?.length ?? 0;
       const n = fixed[2] ? v * 100 : v;
-      const text = nf.includes(',') ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : n.toFixed(digits);
+      const text = nf.includes(',')
+        ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+        : n.toFixed(digits);
       return text + (fixed[2] ?? '');
     }
     return String(v);
@@ -224,7 +243,10 @@ export function displayOf(cell: Cell | undefined, timeZone: string): string {
 
 /** Sheets date formats ('yyyy-mm-dd hh:mm') differ from Java's only in minutes vs months. */
 function javaPatternFromSheets(nf: string): string {
-  const java = nf.replace(/(h+[^a-z]*)mm/gi, '$1%%MIN%%').replace(/m/g, 'M').replace(/%%MIN%%/g, 'mm');
+  const java = nf
+    .replace(/(h+[^a-z]*)mm/gi, '$1%%MIN%%')
+    .replace(/m/g, 'M')
+    .replace(/%%MIN%%/g, 'mm');
   // Sheets' "hh" is the 24-hour clock unless the format has AM/PM; Java's "hh" is 1-12.
   return /am\/pm|a\/p/i.test(nf) ? java.replace(/AM\/PM|A\/P/gi, 'a') : java.replace(/h/g, 'H');
 }

@@ -79,10 +79,33 @@ function writeCell(sheet: SheetData, ri: number, ci: number, update: (old: Cell 
 
 // ------------------------------------------------------------------ Range
 
-export class RangeFake implements Pick<GasRange,
-  'getValues' | 'setValues' | 'getValue' | 'setValue' | 'getDisplayValues' | 'getDisplayValue' | 'getFormulas' | 'getFormula' |
-  'setFormula' | 'setNumberFormat' | 'setNumberFormats' | 'getNumberFormats' | 'getNumberFormat' | 'clearContent' | 'clear' |
-  'getRow' | 'getColumn' | 'getNumRows' | 'getNumColumns' | 'getLastRow' | 'getLastColumn' | 'getA1Notation' | 'offset' | 'getSheet'> {
+export class RangeFake implements Pick<
+  GasRange,
+  | 'getValues'
+  | 'setValues'
+  | 'getValue'
+  | 'setValue'
+  | 'getDisplayValues'
+  | 'getDisplayValue'
+  | 'getFormulas'
+  | 'getFormula'
+  | 'setFormula'
+  | 'setNumberFormat'
+  | 'setNumberFormats'
+  | 'getNumberFormats'
+  | 'getNumberFormat'
+  | 'clearContent'
+  | 'clear'
+  | 'getRow'
+  | 'getColumn'
+  | 'getNumRows'
+  | 'getNumColumns'
+  | 'getLastRow'
+  | 'getLastColumn'
+  | 'getA1Notation'
+  | 'offset'
+  | 'getSheet'
+> {
   constructor(
     private readonly ssId: string,
     private readonly sheetId: number,
@@ -114,7 +137,8 @@ export class RangeFake implements Pick<GasRange,
   #write(update: (old: Cell | undefined, r: number, c: number) => Cell | undefined): void {
     const g = this.g;
     writeSheet(this.scope, this.ssId, this.sheetId, (sheet) => {
-      for (let r = 0; r < g.numRows; r++) for (let c = 0; c < g.numCols; c++) writeCell(sheet, g.row - 1 + r, g.col - 1 + c, (old) => update(old, r, c));
+      for (let r = 0; r < g.numRows; r++)
+        for (let c = 0; c < g.numCols; c++) writeCell(sheet, g.row - 1 + r, g.col - 1 + c, (old) => update(old, r, c));
     });
   }
 
@@ -147,7 +171,9 @@ export class RangeFake implements Pick<GasRange,
 
   setValues(values: unknown[][]): GasRange {
     if (!Array.isArray(values) || !values.every((row) => Array.isArray(row))) {
-      throw new GasException(`The parameters (${describeArg(values)}) don't match the method signature for SpreadsheetApp.Range.setValues.`);
+      throw new GasException(
+        `The parameters (${describeArg(values)}) don't match the method signature for SpreadsheetApp.Range.setValues.`,
+      );
     }
     if (values.length !== this.g.numRows) throw new GasException(MESSAGES.rowsMismatch(values.length, this.g.numRows));
     for (const row of values) {
@@ -175,7 +201,8 @@ export class RangeFake implements Pick<GasRange,
       throw new GasException(MESSAGES.rowsMismatch(Array.isArray(numberFormats) ? numberFormats.length : 0, this.g.numRows));
     }
     for (const row of numberFormats) {
-      if (!Array.isArray(row) || row.length !== this.g.numCols) throw new GasException(MESSAGES.columnsMismatch(Array.isArray(row) ? row.length : 0, this.g.numCols));
+      if (!Array.isArray(row) || row.length !== this.g.numCols)
+        throw new GasException(MESSAGES.columnsMismatch(Array.isArray(row) ? row.length : 0, this.g.numCols));
     }
     const formats = numberFormats.map((row) => row.map(String));
     this.#write((old, r, c) => ({ ...(old ?? { v: '' }), nf: formats[r]![c]! }));
@@ -245,14 +272,36 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-
 // ------------------------------------------------------------------ Sheet
 
-export class SheetFake implements Pick<GasSheet,
-  'getName' | 'setName' | 'getSheetId' | 'getIndex' | 'getLastRow' | 'getLastColumn' | 'getMaxRows' | 'getMaxColumns' | 'getRange' |
-  'getDataRange' | 'appendRow' | 'insertRowsAfter' | 'insertRowsBefore' | 'insertColumnsAfter' | 'insertColumnsBefore' | 'deleteRows' |
-  'clear' | 'clearContents' | 'hideSheet' |
-  'showSheet' | 'isSheetHidden' | 'setFrozenRows' | 'getFrozenRows' | 'activate' | 'getParent'> {
+export class SheetFake implements Pick<
+  GasSheet,
+  | 'getName'
+  | 'setName'
+  | 'getSheetId'
+  | 'getIndex'
+  | 'getLastRow'
+  | 'getLastColumn'
+  | 'getMaxRows'
+  | 'getMaxColumns'
+  | 'getRange'
+  | 'getDataRange'
+  | 'appendRow'
+  | 'insertRowsAfter'
+  | 'insertRowsBefore'
+  | 'insertColumnsAfter'
+  | 'insertColumnsBefore'
+  | 'deleteRows'
+  | 'clear'
+  | 'clearContents'
+  | 'hideSheet'
+  | 'showSheet'
+  | 'isSheetHidden'
+  | 'setFrozenRows'
+  | 'getFrozenRows'
+  | 'activate'
+  | 'getParent'
+> {
   constructor(
     readonly _ssId: string,
     readonly _sheetId: number,
@@ -307,8 +356,16 @@ export class SheetFake implements Pick<GasSheet,
       g = parseA1(a1OrRow, data.maxRows, data.maxCols);
       if (!g) throw new GasException('Range not found');
     } else {
-      if (column === undefined) throw new GasException(`The parameters (${describeArg(a1OrRow)}) don't match the method signature for SpreadsheetApp.Sheet.getRange.`);
-      g = { row: int(a1OrRow, 'row'), col: int(column, 'column'), numRows: numRows === undefined ? 1 : int(numRows, 'numRows'), numCols: numColumns === undefined ? 1 : int(numColumns, 'numColumns') };
+      if (column === undefined)
+        throw new GasException(
+          `The parameters (${describeArg(a1OrRow)}) don't match the method signature for SpreadsheetApp.Sheet.getRange.`,
+        );
+      g = {
+        row: int(a1OrRow, 'row'),
+        col: int(column, 'column'),
+        numRows: numRows === undefined ? 1 : int(numRows, 'numRows'),
+        numCols: numColumns === undefined ? 1 : int(numColumns, 'numColumns'),
+      };
     }
     return gas(new RangeFake(this._ssId, this._sheetId, checkGrid(data, g), this.scope));
   }
@@ -318,7 +375,10 @@ export class SheetFake implements Pick<GasSheet,
     return gas(new RangeFake(this._ssId, this._sheetId, g, this.scope));
   }
   appendRow(rowContents: unknown[]): GasSheet {
-    if (!Array.isArray(rowContents)) throw new GasException(`The parameters (${describeArg(rowContents)}) don't match the method signature for SpreadsheetApp.Sheet.appendRow.`);
+    if (!Array.isArray(rowContents))
+      throw new GasException(
+        `The parameters (${describeArg(rowContents)}) don't match the method signature for SpreadsheetApp.Sheet.appendRow.`,
+      );
     const values = rowContents.map((v) => (v instanceof Date ? new Date(v.getTime()) : v));
     // The row is found when the write is applied: appendRow is atomic in Sheets ("This operation is
     // atomic; it prevents issues where a user asks for the last row, and then writes to that row",
@@ -391,7 +451,8 @@ export class SheetFake implements Pick<GasSheet,
   }
   hideSheet(): GasSheet {
     const visible = this.ss.sheets.filter((s) => !s.hidden);
-    if (!this._data.hidden && visible.length <= 1) throw new GasException("Sorry, it is not possible to hide all the sheets in a document.");
+    if (!this._data.hidden && visible.length <= 1)
+      throw new GasException('Sorry, it is not possible to hide all the sheets in a document.');
     this.#write((sheet) => (sheet.hidden = true));
     return gas(this);
   }
@@ -425,9 +486,24 @@ registerType(SheetFake, 'SpreadsheetApp.Sheet');
 
 // ------------------------------------------------------------------ Spreadsheet
 
-export class SpreadsheetFake implements Pick<GasSpreadsheet,
-  'getId' | 'getUrl' | 'getName' | 'rename' | 'getSheets' | 'getSheetByName' | 'insertSheet' | 'deleteSheet' | 'getActiveSheet' |
-  'setActiveSheet' | 'getSpreadsheetTimeZone' | 'setSpreadsheetTimeZone' | 'toast' | 'getRange' | 'getNumSheets'> {
+export class SpreadsheetFake implements Pick<
+  GasSpreadsheet,
+  | 'getId'
+  | 'getUrl'
+  | 'getName'
+  | 'rename'
+  | 'getSheets'
+  | 'getSheetByName'
+  | 'insertSheet'
+  | 'deleteSheet'
+  | 'getActiveSheet'
+  | 'setActiveSheet'
+  | 'getSpreadsheetTimeZone'
+  | 'setSpreadsheetTimeZone'
+  | 'toast'
+  | 'getRange'
+  | 'getNumSheets'
+> {
   constructor(
     private readonly ssId: string,
     private readonly scope: Scope,
@@ -565,7 +641,13 @@ export class SpreadsheetFake implements Pick<GasSpreadsheet,
     writeSpreadsheet(this.scope, this.ssId, (ss) => (ss.timeZone = zone));
   }
   toast(msg: string, title?: string, timeoutSeconds?: number | null): void {
-    this.scope.world.ui.events.push({ kind: 'toast', title: title ?? '', message: String(msg), at: this.scope.world.clock.now().toISOString(), timeoutSeconds: timeoutSeconds ?? 5 });
+    this.scope.world.ui.events.push({
+      kind: 'toast',
+      title: title ?? '',
+      message: String(msg),
+      at: this.scope.world.clock.now().toISOString(),
+      timeoutSeconds: timeoutSeconds ?? 5,
+    });
   }
   getRange(a1Notation: string): GasRange {
     const text = String(a1Notation);
@@ -573,7 +655,10 @@ export class SpreadsheetFake implements Pick<GasSpreadsheet,
     const ss = this.ss;
     let data = ss.sheets.find((s) => s.id === ss.activeSheetId) ?? ss.sheets[0]!;
     if (bang >= 0) {
-      const name = text.slice(0, bang).replace(/^'(.*)'$/, '$1').replace(/''/g, "'");
+      const name = text
+        .slice(0, bang)
+        .replace(/^'(.*)'$/, '$1')
+        .replace(/''/g, "'");
       const found = ss.sheets.find((s) => s.name === name);
       if (!found) throw new GasException('Range not found');
       data = found;
@@ -663,11 +748,15 @@ const BUTTON_SET = enumOf('OK', 'OK_CANCEL', 'YES_NO', 'YES_NO_CANCEL');
 
 function htmlOf(output: unknown): HtmlOutputFake {
   const o = output as HtmlOutputFake | null;
-  if (!o || typeof o.getContent !== 'function' || typeof o.getTitle !== 'function') throw new GasException('Invalid argument: userInterface');
+  if (!o || typeof o.getContent !== 'function' || typeof o.getTitle !== 'function')
+    throw new GasException('Invalid argument: userInterface');
   return o;
 }
 
-export class UiFake implements Pick<GoogleAppsScript.Base.Ui, 'createMenu' | 'createAddonMenu' | 'showSidebar' | 'showModalDialog' | 'showModelessDialog' | 'alert' | 'prompt'> {
+export class UiFake implements Pick<
+  GoogleAppsScript.Base.Ui,
+  'createMenu' | 'createAddonMenu' | 'showSidebar' | 'showModalDialog' | 'showModelessDialog' | 'alert' | 'prompt'
+> {
   constructor(private readonly scope: Scope) {}
 
   #at(): string {
@@ -686,24 +775,50 @@ export class UiFake implements Pick<GoogleAppsScript.Base.Ui, 'createMenu' | 'cr
   }
   showSidebar(userInterface: GoogleAppsScript.HTML.HtmlOutput): void {
     const html = htmlOf(userInterface);
-    this.scope.world.ui.events.push({ kind: 'sidebar', title: html.getTitle(), html: html.getContent(), width: html.getWidth(), at: this.#at() });
+    this.scope.world.ui.events.push({
+      kind: 'sidebar',
+      title: html.getTitle(),
+      html: html.getContent(),
+      width: html.getWidth(),
+      at: this.#at(),
+    });
   }
   showModalDialog(userInterface: GoogleAppsScript.HTML.HtmlOutput, title: string): void {
     const html = htmlOf(userInterface);
-    this.scope.world.ui.events.push({ kind: 'modal', title: String(title), html: html.getContent(), width: html.getWidth(), height: html.getHeight(), at: this.#at() });
+    this.scope.world.ui.events.push({
+      kind: 'modal',
+      title: String(title),
+      html: html.getContent(),
+      width: html.getWidth(),
+      height: html.getHeight(),
+      at: this.#at(),
+    });
   }
   showModelessDialog(userInterface: GoogleAppsScript.HTML.HtmlOutput, title: string): void {
     const html = htmlOf(userInterface);
-    this.scope.world.ui.events.push({ kind: 'modeless', title: String(title), html: html.getContent(), width: html.getWidth(), height: html.getHeight(), at: this.#at() });
+    this.scope.world.ui.events.push({
+      kind: 'modeless',
+      title: String(title),
+      html: html.getContent(),
+      width: html.getWidth(),
+      height: html.getHeight(),
+      at: this.#at(),
+    });
   }
   alert(titleOrPrompt: string, promptOrButtons?: unknown, buttons?: unknown): GoogleAppsScript.Base.Button {
-    const [title, message, set] = buttons !== undefined ? [String(titleOrPrompt), String(promptOrButtons), String(buttons)] : ['', String(titleOrPrompt), promptOrButtons === undefined ? 'OK' : String(promptOrButtons)];
+    const [title, message, set] =
+      buttons !== undefined
+        ? [String(titleOrPrompt), String(promptOrButtons), String(buttons)]
+        : ['', String(titleOrPrompt), promptOrButtons === undefined ? 'OK' : String(promptOrButtons)];
     const { button } = this.#answer();
     this.scope.world.ui.events.push({ kind: 'alert', title, message, buttons: set, response: button, at: this.#at() });
     return button as unknown as GoogleAppsScript.Base.Button;
   }
   prompt(titleOrPrompt: string, promptOrButtons?: unknown, buttons?: unknown): GoogleAppsScript.Base.PromptResponse {
-    const [title, message, set] = buttons !== undefined ? [String(titleOrPrompt), String(promptOrButtons), String(buttons)] : ['', String(titleOrPrompt), promptOrButtons === undefined ? 'OK' : String(promptOrButtons)];
+    const [title, message, set] =
+      buttons !== undefined
+        ? [String(titleOrPrompt), String(promptOrButtons), String(buttons)]
+        : ['', String(titleOrPrompt), promptOrButtons === undefined ? 'OK' : String(promptOrButtons)];
     const { button, text } = this.#answer();
     this.scope.world.ui.events.push({ kind: 'prompt', title, message, buttons: set, response: button, text, at: this.#at() });
     return new PromptResponseFake(text, button);
@@ -713,7 +828,10 @@ registerType(UiFake, 'SpreadsheetApp.Ui', { Button: BUTTON, ButtonSet: BUTTON_SE
 
 // ------------------------------------------------------------------ SpreadsheetApp
 
-export class SpreadsheetAppFake implements Pick<GoogleAppsScript.Spreadsheet.SpreadsheetApp, 'getActive' | 'getActiveSpreadsheet' | 'openById' | 'openByUrl' | 'getUi' | 'flush' | 'create'> {
+export class SpreadsheetAppFake implements Pick<
+  GoogleAppsScript.Spreadsheet.SpreadsheetApp,
+  'getActive' | 'getActiveSpreadsheet' | 'openById' | 'openByUrl' | 'getUi' | 'flush' | 'create'
+> {
   constructor(private readonly scope: Scope) {}
 
   #open(id: string, method: string): GasSpreadsheet {

@@ -30,7 +30,10 @@ export class UrlFetchRegistry {
   }
 }
 
-export class HttpResponseFake implements Pick<GoogleAppsScript.URL_Fetch.HTTPResponse, 'getResponseCode' | 'getContentText' | 'getHeaders' | 'getAllHeaders'> {
+export class HttpResponseFake implements Pick<
+  GoogleAppsScript.URL_Fetch.HTTPResponse,
+  'getResponseCode' | 'getContentText' | 'getHeaders' | 'getAllHeaders'
+> {
   constructor(
     private readonly status: number,
     private readonly body: string,
@@ -67,14 +70,18 @@ export class UrlFetchAppFake implements Pick<GoogleAppsScript.URL_Fetch.UrlFetch
     const registry = this.scope.world.urlFetch;
     const entry = registry.handlers.find((h) => h.match(u));
     if (!entry) {
-      throw new GasException(`UrlFetchApp.fetch is not available in the emulator: no handler registered for ${u} (tests register one with runtime.urlFetch.register(prefix, handler)).`);
+      throw new GasException(
+        `UrlFetchApp.fetch is not available in the emulator: no handler registered for ${u} (tests register one with runtime.urlFetch.register(prefix, handler)).`,
+      );
     }
     registry.requests.push(req);
     const reply = entry.handler(req) ?? {};
     const status = reply.status ?? 200;
     const body = reply.body ?? '';
     if (status >= 400 && p.muteHttpExceptions !== true) {
-      throw new GasException(`Request failed for ${u} returned code ${status}. Truncated server response: ${body.slice(0, 200)} (use muteHttpExceptions option to examine full response)`);
+      throw new GasException(
+        `Request failed for ${u} returned code ${status}. Truncated server response: ${body.slice(0, 200)} (use muteHttpExceptions option to examine full response)`,
+      );
     }
     return new HttpResponseFake(status, body, reply.headers ?? {}) as unknown as GoogleAppsScript.URL_Fetch.HTTPResponse;
   }

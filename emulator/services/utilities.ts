@@ -37,15 +37,31 @@ function zoned(date: Date, tz: string): ZonedParts {
     const sign = fixed < 0 ? '-' : '+';
     const abs = Math.abs(fixed);
     return {
-      year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(),
-      second: d.getUTCSeconds(), ms: d.getUTCMilliseconds(), weekday: d.getUTCDay(), offsetMinutes: fixed,
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+      ms: d.getUTCMilliseconds(),
+      weekday: d.getUTCDay(),
+      offsetMinutes: fixed,
       shortName: fixed === 0 ? (/^UTC$/i.test(tz) ? 'UTC' : 'GMT') : `GMT${sign}${pad(Math.floor(abs / 60), 2)}:${pad(abs % 60, 2)}`,
     };
   }
   let f = formatters.get(tz);
   if (!f) {
     try {
-      f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone: tz,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
     } catch {
       throw new GasException(`Invalid argument: timeZone (${tz})`);
     }
@@ -53,7 +69,12 @@ function zoned(date: Date, tz: string): ZonedParts {
   }
   const parts: Record<string, number> = {};
   for (const p of f.formatToParts(date)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const y = parts.year ?? 1970, mo = parts.month ?? 1, d = parts.day ?? 1, h = parts.hour ?? 0, mi = parts.minute ?? 0, s = parts.second ?? 0;
+  const y = parts.year ?? 1970,
+    mo = parts.month ?? 1,
+    d = parts.day ?? 1,
+    h = parts.hour ?? 0,
+    mi = parts.minute ?? 0,
+    s = parts.second ?? 0;
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
   const offsetMinutes = Math.round((asUtc - (ms - (((ms % 1000) + 1000) % 1000))) / 60000);
   let nf = nameFormatters.get(tz);
@@ -62,7 +83,18 @@ function zoned(date: Date, tz: string): ZonedParts {
     nameFormatters.set(tz, nf);
   }
   const shortName = nf.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  return { year: y, month: mo, day: d, hour: h, minute: mi, second: s, ms: ((ms % 1000) + 1000) % 1000, weekday: new Date(Date.UTC(y, mo - 1, d)).getUTCDay(), offsetMinutes, shortName };
+  return {
+    year: y,
+    month: mo,
+    day: d,
+    hour: h,
+    minute: mi,
+    second: s,
+    ms: ((ms % 1000) + 1000) % 1000,
+    weekday: new Date(Date.UTC(y, mo - 1, d)).getUTCDay(),
+    offsetMinutes,
+    shortName,
+  };
 }
 
 function pad(n: number, width: number): string {
@@ -86,7 +118,7 @@ function offsetText(minutes: number, style: 'Z' | 'X' | 'XX' | 'XXX'): string {
 export function formatDate(date: Date, timeZone: string, pattern: string): string {
   const z = zoned(date, timeZone);
   let out = '';
-  for (let i = 0; i < pattern.length; ) {
+  for (let i = 0; i < pattern.length;) {
     const ch = pattern[i]!;
     if (ch === "'") {
       const end = pattern.indexOf("'", i + 1);
@@ -210,11 +242,20 @@ export function toBuffer(data: unknown, charset?: string, method = 'Utilities'):
 }
 
 const DIGESTS: Record<string, string> = { MD2: 'md2', MD5: 'md5', SHA_1: 'sha1', SHA_256: 'sha256', SHA_384: 'sha384', SHA_512: 'sha512' };
-const MACS: Record<string, string> = { HMAC_MD5: 'md5', HMAC_SHA_1: 'sha1', HMAC_SHA_256: 'sha256', HMAC_SHA_384: 'sha384', HMAC_SHA_512: 'sha512' };
+const MACS: Record<string, string> = {
+  HMAC_MD5: 'md5',
+  HMAC_SHA_1: 'sha1',
+  HMAC_SHA_256: 'sha256',
+  HMAC_SHA_384: 'sha384',
+  HMAC_SHA_512: 'sha512',
+};
 
 // ------------------------------------------------------------------ Blob
 
-export class BlobFake implements Pick<GoogleAppsScript.Base.Blob, 'getBytes' | 'getDataAsString' | 'getContentType' | 'setContentType' | 'getName' | 'setName' | 'setDataFromString' | 'copyBlob'> {
+export class BlobFake implements Pick<
+  GoogleAppsScript.Base.Blob,
+  'getBytes' | 'getDataAsString' | 'getContentType' | 'setContentType' | 'getName' | 'setName' | 'setDataFromString' | 'copyBlob'
+> {
   constructor(
     public _bytes: Buffer,
     private contentType: string | null,
@@ -253,39 +294,76 @@ registerType(BlobFake, 'Utilities.Blob');
 /** Utilities.sleep accepts at most 5 minutes. */
 export const SLEEP_MAX_MS = 300_000;
 
-export class UtilitiesFake implements Pick<GoogleAppsScript.Utilities.Utilities,
-  'formatDate' | 'computeDigest' | 'computeHmacSha256Signature' | 'computeHmacSignature' | 'base64Encode' | 'base64Decode' |
-  'base64EncodeWebSafe' | 'base64DecodeWebSafe' | 'newBlob' | 'getUuid' | 'sleep' | 'formatString'> {
+export class UtilitiesFake implements Pick<
+  GoogleAppsScript.Utilities.Utilities,
+  | 'formatDate'
+  | 'computeDigest'
+  | 'computeHmacSha256Signature'
+  | 'computeHmacSignature'
+  | 'base64Encode'
+  | 'base64Decode'
+  | 'base64EncodeWebSafe'
+  | 'base64DecodeWebSafe'
+  | 'newBlob'
+  | 'getUuid'
+  | 'sleep'
+  | 'formatString'
+> {
   constructor(private readonly scope: Scope) {}
 
   formatDate(date: GoogleAppsScript.Base.Date, timeZone: string, format: string): string {
-    if (!(date instanceof Date)) throw new GasException(`The parameters (${typeof date}, String, String) don't match the method signature for Utilities.formatDate.`);
+    if (!(date instanceof Date))
+      throw new GasException(`The parameters (${typeof date}, String, String) don't match the method signature for Utilities.formatDate.`);
     return formatDate(date, String(timeZone), String(format));
   }
   formatString(template: string, ...args: unknown[]): string {
     let i = 0;
     return String(template).replace(/%[sdf%]/g, (m) => (m === '%%' ? '%' : String(args[i++])));
   }
-  computeDigest(algorithm: GoogleAppsScript.Utilities.DigestAlgorithm, value: string | number[], charset?: GoogleAppsScript.Utilities.Charset): number[] {
+  computeDigest(
+    algorithm: GoogleAppsScript.Utilities.DigestAlgorithm,
+    value: string | number[],
+    charset?: GoogleAppsScript.Utilities.Charset,
+  ): number[] {
     const alg = DIGESTS[String(algorithm)];
     if (!alg) throw new GasException('Invalid argument: algorithm');
-    return toSignedBytes(createHash(alg).update(toBuffer(value, charset as unknown as string, 'Utilities.computeDigest')).digest());
+    return toSignedBytes(
+      createHash(alg)
+        .update(toBuffer(value, charset as unknown as string, 'Utilities.computeDigest'))
+        .digest(),
+    );
   }
   computeHmacSha256Signature(value: string | number[], key: string | number[], charset?: GoogleAppsScript.Utilities.Charset): number[] {
     const m = 'Utilities.computeHmacSha256Signature';
-    return toSignedBytes(createHmac('sha256', toBuffer(key, charset as unknown as string, m)).update(toBuffer(value, charset as unknown as string, m)).digest());
+    return toSignedBytes(
+      createHmac('sha256', toBuffer(key, charset as unknown as string, m))
+        .update(toBuffer(value, charset as unknown as string, m))
+        .digest(),
+    );
   }
-  computeHmacSignature(algorithm: GoogleAppsScript.Utilities.MacAlgorithm, value: string | number[], key: string | number[], charset?: GoogleAppsScript.Utilities.Charset): number[] {
+  computeHmacSignature(
+    algorithm: GoogleAppsScript.Utilities.MacAlgorithm,
+    value: string | number[],
+    key: string | number[],
+    charset?: GoogleAppsScript.Utilities.Charset,
+  ): number[] {
     const alg = MACS[String(algorithm)];
     if (!alg) throw new GasException('Invalid argument: algorithm');
     const m = 'Utilities.computeHmacSignature';
-    return toSignedBytes(createHmac(alg, toBuffer(key, charset as unknown as string, m)).update(toBuffer(value, charset as unknown as string, m)).digest());
+    return toSignedBytes(
+      createHmac(alg, toBuffer(key, charset as unknown as string, m))
+        .update(toBuffer(value, charset as unknown as string, m))
+        .digest(),
+    );
   }
   base64Encode(data: string | number[], charset?: GoogleAppsScript.Utilities.Charset): string {
     return toBuffer(data, charset as unknown as string, 'Utilities.base64Encode').toString('base64');
   }
   base64EncodeWebSafe(data: string | number[], charset?: GoogleAppsScript.Utilities.Charset): string {
-    return toBuffer(data, charset as unknown as string, 'Utilities.base64EncodeWebSafe').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+    return toBuffer(data, charset as unknown as string, 'Utilities.base64EncodeWebSafe')
+      .toString('base64')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
   }
   base64Decode(encoded: string): number[] {
     return toSignedBytes(decodeBase64(String(encoded), false));
@@ -294,7 +372,11 @@ export class UtilitiesFake implements Pick<GoogleAppsScript.Utilities.Utilities,
     return toSignedBytes(decodeBase64(String(encoded), true));
   }
   newBlob(data: string | number[], contentType?: string, name?: string): GoogleAppsScript.Base.Blob {
-    return new BlobFake(toBuffer(data ?? '', undefined, 'Utilities.newBlob'), contentType ?? null, name ?? null) as unknown as GoogleAppsScript.Base.Blob;
+    return new BlobFake(
+      toBuffer(data ?? '', undefined, 'Utilities.newBlob'),
+      contentType ?? null,
+      name ?? null,
+    ) as unknown as GoogleAppsScript.Base.Blob;
   }
   getUuid(): string {
     return randomUUID();

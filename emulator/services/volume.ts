@@ -8,7 +8,16 @@ import { RangeFake, SheetFake } from './spreadsheet';
 import { lastColumnOf, lastRowOf } from './spreadsheet-store';
 
 /** Range reads: the cells of the range, and the values handed back. */
-const RANGE_READS = new Set(['getValues', 'getDisplayValues', 'getFormulas', 'getNumberFormats', 'getValue', 'getDisplayValue', 'getFormula', 'getNumberFormat']);
+const RANGE_READS = new Set([
+  'getValues',
+  'getDisplayValues',
+  'getFormulas',
+  'getNumberFormats',
+  'getValue',
+  'getDisplayValue',
+  'getFormula',
+  'getNumberFormat',
+]);
 /** Range writes whose argument is the whole grid of values. */
 const RANGE_GRID_WRITES = new Set(['setValues', 'setNumberFormats']);
 /** Range writes of one value (or none) applied to every cell of the range. */

@@ -78,10 +78,15 @@ export class World {
 
   /** Per-user stores ('' — an anonymous caller — gets a store of its own, shared by all anonymous calls). */
   userStores(email: string): UserStores {
-    if (email === this.config.userEmail) return { properties: this.properties.user, cache: this.caches.user, triggerRuntime: this.triggerRuntime };
+    if (email === this.config.userEmail)
+      return { properties: this.properties.user, cache: this.caches.user, triggerRuntime: this.triggerRuntime };
     let stores = this.otherUsers.get(email);
     if (!stores) {
-      stores = { properties: new Map(), cache: new CacheStore(), triggerRuntime: new RollingQuota(TRIGGER_RUNTIME_PER_DAY_MS[this.config.account]) };
+      stores = {
+        properties: new Map(),
+        cache: new CacheStore(),
+        triggerRuntime: new RollingQuota(TRIGGER_RUNTIME_PER_DAY_MS[this.config.account]),
+      };
       this.otherUsers.set(email, stores);
     }
     return stores;

@@ -93,7 +93,13 @@ export class WorkerPool {
         const target = exec.handles.get(msg.id);
         if (beforeCall) {
           const typeName = target ? ((host.encode(target, exec) as { t?: string }).t ?? '') : '';
-          await beforeCall({ executionId: exec.id, fn: exec.fn, name: typeName ? `${typeName}.${msg.method}` : msg.method, method: msg.method, args: msg.args });
+          await beforeCall({
+            executionId: exec.id,
+            fn: exec.fn,
+            name: typeName ? `${typeName}.${msg.method}` : msg.method,
+            method: msg.method,
+            args: msg.args,
+          });
         }
         try {
           answer(host.invoke(exec, msg.id, msg.method, msg.args));

@@ -5,12 +5,26 @@
  */
 export {};
 
-interface MenuEntry { caption?: string; functionName?: string; separator?: boolean; items?: MenuEntry[] }
+interface MenuEntry {
+  caption?: string;
+  functionName?: string;
+  separator?: boolean;
+  items?: MenuEntry[];
+}
 interface State {
   now: string;
   spreadsheet: {
-    id: string; name: string; activeTab?: string | null;
-    tabs: { name: string; hidden: boolean; rowCount: number; frozenRows?: number; align?: string[]; values: (string | number | boolean)[][] }[];
+    id: string;
+    name: string;
+    activeTab?: string | null;
+    tabs: {
+      name: string;
+      hidden: boolean;
+      rowCount: number;
+      frozenRows?: number;
+      align?: string[];
+      values: (string | number | boolean)[][];
+    }[];
   } | null;
   menus: { caption: string; items: MenuEntry[] }[];
   eventCount: number;
@@ -18,7 +32,11 @@ interface State {
 }
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) => {
+const el = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: (Node | string)[]
+) => {
   const node = Object.assign(document.createElement(tag), props);
   for (const c of children) node.append(c);
   return node;
@@ -39,7 +57,12 @@ let pendingActivation: Promise<unknown> = Promise.resolve();
 let actingUser = '';
 
 async function json<T>(url: string, body?: unknown): Promise<T> {
-  const res = await fetch(url, body === undefined ? { cache: 'no-store' } : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(
+    url,
+    body === undefined
+      ? { cache: 'no-store' }
+      : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+  );
   return (await res.json()) as T;
 }
 
@@ -55,7 +78,11 @@ async function runMenuItem(fn: string, caption: string): Promise<void> {
   closeMenus();
   await pendingActivation;
   status(`Running “${caption}”…`);
-  const result = await json<{ ok: boolean; error?: { message: string } | null }>('/__emulator/run', { fn, args: [], ...(actingUser ? { user: actingUser } : {}) });
+  const result = await json<{ ok: boolean; error?: { message: string } | null }>('/__emulator/run', {
+    fn,
+    args: [],
+    ...(actingUser ? { user: actingUser } : {}),
+  });
   status(result.ok ? `“${caption}” finished` : `Script error: ${result.error?.message ?? 'unknown'}`);
   await refresh();
 }
@@ -70,8 +97,14 @@ function drawMenus(state: State): void {
   if (key === lastMenusKey) return;
   lastMenusKey = key;
   const bar = $('menubar');
-  bar.replaceChildren(...['File', 'Edit', 'View', 'Insert', 'Format', 'Data', 'Tools', 'Extensions', 'Help'].map((n) => el('span', { className: 'top-item fake', textContent: n })));
-  for (const l of bar.querySelectorAll('span')) { l.setAttribute('style', 'padding:3px 7px;font-size:14px'); }
+  bar.replaceChildren(
+    ...['File', 'Edit', 'View', 'Insert', 'Format', 'Data', 'Tools', 'Extensions', 'Help'].map((n) =>
+      el('span', { className: 'top-item fake', textContent: n }),
+    ),
+  );
+  for (const l of bar.querySelectorAll('span')) {
+    l.setAttribute('style', 'padding:3px 7px;font-size:14px');
+  }
   for (const menu of state.menus) {
     const wrap = el('div', { className: 'm' });
     const button = el('button', { className: 'top-item', type: 'button', textContent: menu.caption });
@@ -86,19 +119,34 @@ function drawMenus(state: State): void {
       const list = el('div', { className: 'dropdown' });
       list.setAttribute('role', 'menu');
       for (const item of menu.items) {
-        if (item.separator) { list.append(el('hr')); continue; }
+        if (item.separator) {
+          list.append(el('hr'));
+          continue;
+        }
         if (!item.functionName) continue;
         const b = el('button', { type: 'button', textContent: item.caption ?? '' });
         b.setAttribute('role', 'menuitem');
-        b.addEventListener('click', () => { lastOpener = button; void runMenuItem(item.functionName!, item.caption ?? ''); });
+        b.addEventListener('click', () => {
+          lastOpener = button;
+          void runMenuItem(item.functionName!, item.caption ?? '');
+        });
         list.append(b);
       }
       list.addEventListener('keydown', (ev) => {
         const items = [...list.querySelectorAll('button')];
         const i = items.indexOf(document.activeElement as HTMLButtonElement);
-        if (ev.key === 'ArrowDown') { ev.preventDefault(); items[(i + 1) % items.length]?.focus(); }
-        if (ev.key === 'ArrowUp') { ev.preventDefault(); items[(i - 1 + items.length) % items.length]?.focus(); }
-        if (ev.key === 'Escape') { closeMenus(); button.focus(); }
+        if (ev.key === 'ArrowDown') {
+          ev.preventDefault();
+          items[(i + 1) % items.length]?.focus();
+        }
+        if (ev.key === 'ArrowUp') {
+          ev.preventDefault();
+          items[(i - 1 + items.length) % items.length]?.focus();
+        }
+        if (ev.key === 'Escape') {
+          closeMenus();
+          button.focus();
+        }
       });
       wrap.append(list);
       list.querySelector('button')?.focus();
@@ -119,27 +167,41 @@ function drawTabs(state: State): void {
   const active = state.spreadsheet?.activeTab ?? '';
   if (active && active !== serverActive) {
     serverActive = active;
-    if (tabs.some((t) => t.name === active)) { activeTab = active; lastGridKey = ''; }
+    if (tabs.some((t) => t.name === active)) {
+      activeTab = active;
+      lastGridKey = '';
+    }
   }
   if (!tabs.some((t) => t.name === activeTab)) activeTab = tabs[0]?.name ?? '';
   const bar = $('tabs');
   const key = tabs.map((t) => t.name).join('\u0000') + '|' + activeTab;
   if (bar.dataset.key !== key) {
     bar.dataset.key = key;
-    bar.replaceChildren(...tabs.map((t) => {
-      const b = el('button', { type: 'button', textContent: t.name });
-      b.setAttribute('role', 'tab');
-      b.setAttribute('aria-selected', String(t.name === activeTab));
-      b.addEventListener('click', () => { activeTab = t.name; serverActive = t.name; lastGridKey = ''; draw(lastState!); pendingActivation = json('/__workspace/activate', { tab: t.name }).catch(() => undefined); });
-      return b;
-    }));
+    bar.replaceChildren(
+      ...tabs.map((t) => {
+        const b = el('button', { type: 'button', textContent: t.name });
+        b.setAttribute('role', 'tab');
+        b.setAttribute('aria-selected', String(t.name === activeTab));
+        b.addEventListener('click', () => {
+          activeTab = t.name;
+          serverActive = t.name;
+          lastGridKey = '';
+          draw(lastState!);
+          pendingActivation = json('/__workspace/activate', { tab: t.name }).catch(() => undefined);
+        });
+        return b;
+      }),
+    );
   }
   const tab = tabs.find((t) => t.name === activeTab);
   const gridKey = `${activeTab}|${tab?.rowCount}|${tab?.frozenRows ?? 0}|${JSON.stringify(tab?.values.slice(0, 3))}|${JSON.stringify(tab?.values[tab.values.length - 1] ?? null)}`;
   if (gridKey === lastGridKey) return;
   lastGridKey = gridKey;
   const grid = $('grid');
-  if (!tab) { grid.replaceChildren(el('div', { className: 'empty-sheet', textContent: 'No visible tab.' })); return; }
+  if (!tab) {
+    grid.replaceChildren(el('div', { className: 'empty-sheet', textContent: 'No visible tab.' }));
+    return;
+  }
   const before = lastRowCounts[tab.name] ?? tab.rowCount;
   lastRowCounts[tab.name] = tab.rowCount;
   const width = Math.max(8, ...tab.values.map((r) => r.length));
@@ -153,17 +215,32 @@ function drawTabs(state: State): void {
     const values = tab.values[r] ?? [];
     // Rows the sheet freezes (the header row a job asks for) stay in view while the grid scrolls.
     const frozen = r < (tab.frozenRows ?? 0);
-    const classes = [r >= before && r < tab.rowCount && r > 0 ? 'fresh' : '', frozen ? 'frozen' : '', frozen && r === (tab.frozenRows ?? 0) - 1 ? 'frozen-last' : ''].filter(Boolean).join(' ');
+    const classes = [
+      r >= before && r < tab.rowCount && r > 0 ? 'fresh' : '',
+      frozen ? 'frozen' : '',
+      frozen && r === (tab.frozenRows ?? 0) - 1 ? 'frozen-last' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     const tr = el('tr', classes ? { className: classes } : {}, el('th', { className: 'rh', textContent: String(r + 1) }));
     const align = tab.align?.[r] ?? '';
     for (let c = 0; c < width; c++) {
       const v = values[c];
-      tr.append(el('td', { className: typeof v === 'number' || align[c] === 'r' ? 'num' : '', textContent: v === undefined ? '' : String(v), title: v === undefined ? '' : String(v) }));
+      tr.append(
+        el('td', {
+          className: typeof v === 'number' || align[c] === 'r' ? 'num' : '',
+          textContent: v === undefined ? '' : String(v),
+          title: v === undefined ? '' : String(v),
+        }),
+      );
     }
     body.append(tr);
   }
   table.append(el('thead', {}, head), body);
-  const note = tab.rowCount > tab.values.length ? el('div', { className: 'empty-sheet', textContent: `Showing the first ${tab.values.length} of ${tab.rowCount} rows.` }) : '';
+  const note =
+    tab.rowCount > tab.values.length
+      ? el('div', { className: 'empty-sheet', textContent: `Showing the first ${tab.values.length} of ${tab.rowCount} rows.` })
+      : '';
   grid.replaceChildren(table, note);
 }
 
@@ -178,9 +255,14 @@ function openSidebar(index: number, title: string): void {
   $('sidebar-title').textContent = title || 'Sidebar';
   const frame = el('iframe', { src: `/__workspace/ui/${index}${userQuery()}`, title: title || 'Sidebar' });
   side.append(frame);
-  const close = () => { side.hidden = true; frame.remove(); };
+  const close = () => {
+    side.hidden = true;
+    frame.remove();
+  };
   $('sidebar-close').onclick = close;
-  frame.addEventListener('load', () => { if (frame.contentWindow) frames.set(frame.contentWindow, { kind: 'sidebar', close, frame }); });
+  frame.addEventListener('load', () => {
+    if (frame.contentWindow) frames.set(frame.contentWindow, { kind: 'sidebar', close, frame });
+  });
 }
 
 /**
@@ -191,7 +273,8 @@ let lastOpener: HTMLElement | null = null;
 /** Open modals, the top one last: everything outside the top one is inert. */
 const modalStack: HTMLElement[] = [];
 
-const TABBABLE = 'button:not([disabled]), iframe, a[href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const TABBABLE =
+  'button:not([disabled]), iframe, a[href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 function tabbables(root: ParentNode): HTMLElement[] {
   return [...root.querySelectorAll<HTMLElement>(TABBABLE)].filter((n) => !n.classList.contains('focus-guard') && !n.closest('[inert]'));
@@ -252,13 +335,21 @@ function openModal(title: string, content: HTMLElement, onClose?: () => void, re
     modalStack.splice(modalStack.indexOf(backdrop), 1);
     updateInert();
     onClose?.();
-    const back = opener?.isConnected ? opener : modalStack[modalStack.length - 1] ?? null;
-    if (back) { if (back.classList.contains('backdrop')) focusEdge(back, 'first'); else back.focus(); }
+    const back = opener?.isConnected ? opener : (modalStack[modalStack.length - 1] ?? null);
+    if (back) {
+      if (back.classList.contains('backdrop')) focusEdge(back, 'first');
+      else back.focus();
+    }
   };
   // ✕ (and Escape outside the surface) may be answered by the surface first (requestClose).
   const userClose = () => (requestClose ? requestClose(close) : close());
   x.addEventListener('click', userClose);
-  backdrop.addEventListener('keydown', (e) => { if (e.key === 'Escape' && !e.defaultPrevented) { e.preventDefault(); userClose(); } });
+  backdrop.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !e.defaultPrevented) {
+      e.preventDefault();
+      userClose();
+    }
+  });
   // The end guard sends focus to the first element, the start guard (Shift+Tab) to the last.
   box.append(guard('last'), el('div', { className: 'dialog-head' }, el('span', { textContent: title }), x), content, guard('first'));
   backdrop.append(box);
@@ -277,14 +368,34 @@ function openDialog(index: number, title: string, width: number | null, height: 
   // A loaded surface is asked (its shim answers "close" or "close-kept"); one that never answers is closed.
   const requestClose = (closeNow: () => void) => {
     const target = frame.contentWindow;
-    if (!target || !frames.has(target)) { closeNow(); return; }
+    if (!target || !frames.has(target)) {
+      closeNow();
+      return;
+    }
     clearTimeout(pending);
     pending = setTimeout(closeNow, 1500);
     target.postMessage({ source: 'y2s-workspace', type: 'close-request' }, '*');
   };
-  const close = openModal(title, frame, () => { clearTimeout(pending); void refresh(); }, requestClose);
+  const close = openModal(
+    title,
+    frame,
+    () => {
+      clearTimeout(pending);
+      void refresh();
+    },
+    requestClose,
+  );
   frame.addEventListener('load', () => {
-    if (frame.contentWindow) frames.set(frame.contentWindow, { kind: 'dialog', close, frame, keep: () => { clearTimeout(pending); frame.focus(); } });
+    if (frame.contentWindow)
+      frames.set(frame.contentWindow, {
+        kind: 'dialog',
+        close,
+        frame,
+        keep: () => {
+          clearTimeout(pending);
+          frame.focus();
+        },
+      });
     // Into the surface, unless the user has moved on from the close button meanwhile.
     const active = document.activeElement;
     if (frame.isConnected && (active === document.body || active?.classList.contains('x'))) frame.focus();
@@ -383,7 +494,9 @@ async function start(): Promise<void> {
   await refresh(); // past UI events are not replayed
   await setupUserSwitch();
   await openAsUser();
-  setInterval(() => { if (document.visibilityState === 'visible') void refresh(); }, 1500);
+  setInterval(() => {
+    if (document.visibilityState === 'visible') void refresh();
+  }, 1500);
 }
 
 void start();

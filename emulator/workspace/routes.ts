@@ -26,7 +26,10 @@ export interface WorkspaceOptions {
 
 type UiEventLike = { kind: string; title?: string; html?: string; width?: number; height?: number; message?: string; at?: string };
 type MenuLike = { caption: string; items: unknown[] };
-interface UiLogLike { menus: MenuLike[]; events: UiEventLike[] }
+interface UiLogLike {
+  menus: MenuLike[];
+  events: UiEventLike[];
+}
 
 /** The runtime's UI log (menus, sidebars, dialogs, alerts); absent on runtimes without one. */
 function uiOf(runtime: DevRuntime): UiLogLike {
@@ -38,8 +41,14 @@ let clientJs: string | null = null;
 function clientBundle(): string {
   // Bundled once per process from client.ts (esbuild is a dev dependency of the project).
   clientJs ??= buildSync({
-    entryPoints: [join(__dirname, 'client.ts')], bundle: true, write: false, format: 'iife', platform: 'browser',
-    target: ['chrome109'], minify: true, legalComments: 'none',
+    entryPoints: [join(__dirname, 'client.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome109'],
+    minify: true,
+    legalComments: 'none',
   }).outputFiles[0]!.text;
   return clientJs;
 }
@@ -67,7 +76,9 @@ export function workspaceRoutes(options: WorkspaceOptions): Route[] {
         const ui = uiOf(runtime);
         const spreadsheets = runtime.spreadsheets.list();
         const bound = spreadsheets[0];
-        const store = runtime.spreadsheets as unknown as { get?(id: string): { activeSheetId: unknown; sheets: { id: unknown; name: string; frozenRows?: number }[] } | undefined };
+        const store = runtime.spreadsheets as unknown as {
+          get?(id: string): { activeSheetId: unknown; sheets: { id: unknown; name: string; frozenRows?: number }[] } | undefined;
+        };
         const data = bound ? store.get?.(bound.id) : undefined;
         const tabs = (bound?.sheets ?? []).map((sheet) => {
           const values = runtime.spreadsheets.values(bound!.id, sheet.name);
@@ -76,7 +87,9 @@ export function workspaceRoutes(options: WorkspaceOptions): Route[] {
           const shown = runtime.spreadsheets.displayValues?.(bound!.id, sheet.name) ?? [];
           const rows = values.slice(0, maxRows);
           return {
-            name: sheet.name, hidden: sheet.hidden, rowCount: values.length,
+            name: sheet.name,
+            hidden: sheet.hidden,
+            rowCount: values.length,
             frozenRows: data?.sheets.find((s) => s.name === sheet.name)?.frozenRows ?? 0,
             values: rows.map((row, r) => row.map((v, c) => (isDate(v) && shown[r]?.[c] ? shown[r]![c]! : cellText(v, formats[r]?.[c])))),
             // Per row, one letter per cell: r = right-aligned (numbers, dates, durations, as Sheets aligns them).
@@ -91,7 +104,12 @@ export function workspaceRoutes(options: WorkspaceOptions): Route[] {
           eventCount: ui.events.length,
           // New UI events only; their HTML is fetched from /__workspace/ui/<index>.
           events: ui.events.slice(since).map((e, i) => ({
-            index: since + i, kind: e.kind, title: e.title ?? '', message: e.message ?? '', width: e.width ?? null, height: e.height ?? null,
+            index: since + i,
+            kind: e.kind,
+            title: e.title ?? '',
+            message: e.message ?? '',
+            width: e.width ?? null,
+            height: e.height ?? null,
           })),
           recent: ctx.session.recent.slice(-10),
         });
@@ -105,7 +123,9 @@ export function workspaceRoutes(options: WorkspaceOptions): Route[] {
         const { tab } = await ctx.jsonBody();
         const runtime = ctx.session.runtime;
         const bound = runtime.spreadsheets.list()[0];
-        const store = runtime.spreadsheets as unknown as { get?(id: string): { activeSheetId: unknown; sheets: { id: unknown; name: string }[] } | undefined };
+        const store = runtime.spreadsheets as unknown as {
+          get?(id: string): { activeSheetId: unknown; sheets: { id: unknown; name: string }[] } | undefined;
+        };
         const data = bound ? store.get?.(bound.id) : undefined;
         const sheet = data?.sheets.find((s) => s.name === tab);
         if (!data || !sheet) return ctx.json(404, { error: `no tab "${String(tab)}"` });
@@ -120,7 +140,11 @@ export function workspaceRoutes(options: WorkspaceOptions): Route[] {
       handle: (ctx) => {
         const event = uiOf(ctx.session.runtime).events[Number(ctx.params[0])];
         if (!event || typeof event.html !== 'string') return ctx.json(404, { error: `no sidebar or dialog #${ctx.params[0]}` });
-        ctx.send(200, { 'content-type': 'text/html; charset=utf-8', ...NO_STORE }, shimmed(event.html, event.kind, ctx.url.searchParams.get('user')));
+        ctx.send(
+          200,
+          { 'content-type': 'text/html; charset=utf-8', ...NO_STORE },
+          shimmed(event.html, event.kind, ctx.url.searchParams.get('user')),
+        );
       },
     },
     {
@@ -129,7 +153,11 @@ export function workspaceRoutes(options: WorkspaceOptions): Route[] {
       handle: (ctx) => {
         const file = join(options.buildDir, `${ctx.params[0]}.html`);
         if (!existsSync(file)) return ctx.json(404, { error: `no build/${ctx.params[0]}.html` });
-        ctx.send(200, { 'content-type': 'text/html; charset=utf-8', ...NO_STORE }, shimmed(readFileSync(file, 'utf8'), ctx.params[0] ?? '', ctx.url.searchParams.get('user')));
+        ctx.send(
+          200,
+          { 'content-type': 'text/html; charset=utf-8', ...NO_STORE },
+          shimmed(readFileSync(file, 'utf8'), ctx.params[0] ?? '', ctx.url.searchParams.get('user')),
+        );
       },
     },
   ];

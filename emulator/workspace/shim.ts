@@ -25,7 +25,8 @@ export function installScriptRunShim(options: ShimOptions): void {
   type Answer = { ok: boolean; value?: unknown; error?: { name?: string; message: string } | null };
   const w = window as unknown as Record<string, unknown>;
   const post = (message: Record<string, unknown>) => {
-    if (window.parent && window.parent !== window) window.parent.postMessage({ source: 'y2s-surface', surface: options.surface, ...message }, '*');
+    if (window.parent && window.parent !== window)
+      window.parent.postMessage({ source: 'y2s-surface', surface: options.surface, ...message }, '*');
   };
 
   function transport(fn: string, args: unknown[]): Promise<Answer> {
@@ -40,7 +41,12 @@ export function installScriptRunShim(options: ShimOptions): void {
     }).then((res) => res.json() as Promise<Answer>);
   }
 
-  interface Handlers { success?: (v: unknown, u: unknown) => void; failure?: (e: Error, u: unknown) => void; user?: unknown; hasUser?: boolean }
+  interface Handlers {
+    success?: (v: unknown, u: unknown) => void;
+    failure?: (e: Error, u: unknown) => void;
+    user?: unknown;
+    hasUser?: boolean;
+  }
 
   function runner(h: Handlers): unknown {
     const base: Record<string, unknown> = {

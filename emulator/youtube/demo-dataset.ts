@@ -57,7 +57,20 @@ export interface VideoSpec {
   startIndex?: number;
 }
 
-const TOPICS = ['Phone', 'Laptop', 'Headphones', 'Camera', 'Tablet', 'Smartwatch', 'Monitor', 'Keyboard', 'Drone', 'E-bike', 'Speaker', 'Router'];
+const TOPICS = [
+  'Phone',
+  'Laptop',
+  'Headphones',
+  'Camera',
+  'Tablet',
+  'Smartwatch',
+  'Monitor',
+  'Keyboard',
+  'Drone',
+  'E-bike',
+  'Speaker',
+  'Router',
+];
 const ADJECTIVES = ['Honest', 'Long-term', 'Quick', 'Deep-dive', 'Unboxing', 'Blind', 'Budget', 'Flagship', 'Weird', 'Retro'];
 const ENDINGS = ['review', 'test', 'after 6 months', 'vs the competition', 'teardown', 'first impressions', 'explained', 'worth it?'];
 
@@ -263,13 +276,49 @@ function mkbhd(): DatasetChannel {
 export function buildDemoDataset(): YouTubeDataset {
   const channels: DatasetChannel[] = [
     mkbhd(),
-    makeChannel({ handle: '@bigchannel', title: 'Big Channel (5,000 uploads)', videos: 5000, newestAt: '2024-12-30T12:00:00Z', spacingHours: 8, shortsEvery: 10, subscriberCount: 2_400_000 }),
-    makeChannel({ handle: '@midchannel', title: 'Mid Channel (1,200 uploads)', videos: 1200, newestAt: '2024-12-29T12:00:00Z', subscriberCount: 350_000 }),
+    makeChannel({
+      handle: '@bigchannel',
+      title: 'Big Channel (5,000 uploads)',
+      videos: 5000,
+      newestAt: '2024-12-30T12:00:00Z',
+      spacingHours: 8,
+      shortsEvery: 10,
+      subscriberCount: 2_400_000,
+    }),
+    makeChannel({
+      handle: '@midchannel',
+      title: 'Mid Channel (1,200 uploads)',
+      videos: 1200,
+      newestAt: '2024-12-29T12:00:00Z',
+      subscriberCount: 350_000,
+    }),
     makeChannel({ handle: '@tinycooking', title: 'Tiny Cooking', videos: 12, spacingHours: 24 * 14, subscriberCount: 840 }),
     makeChannel({ handle: '@shortsonly', title: 'Shorts Only', videos: 20, shortsEvery: 1, spacingHours: 48, subscriberCount: 12_000 }),
-    makeChannel({ handle: '@retrotech', username: 'RetroTechLegacy', title: 'Retro Tech', videos: 30, shortsEvery: 6, spacingHours: 24 * 10, publishedAt: '2007-06-01T12:00:00Z' }),
-    makeChannel({ handle: '@formulalab', title: 'Formula Lab', videos: FORMULA_LIKE_TITLES.length, titles: FORMULA_LIKE_TITLES, spacingHours: 72 }),
-    makeChannel({ handle: '@privatemix', title: 'Private Mix', videos: 10, privateEvery: 3, deletedEvery: 5, unlistedEvery: 7, shortsEvery: 4 }),
+    makeChannel({
+      handle: '@retrotech',
+      username: 'RetroTechLegacy',
+      title: 'Retro Tech',
+      videos: 30,
+      shortsEvery: 6,
+      spacingHours: 24 * 10,
+      publishedAt: '2007-06-01T12:00:00Z',
+    }),
+    makeChannel({
+      handle: '@formulalab',
+      title: 'Formula Lab',
+      videos: FORMULA_LIKE_TITLES.length,
+      titles: FORMULA_LIKE_TITLES,
+      spacingHours: 72,
+    }),
+    makeChannel({
+      handle: '@privatemix',
+      title: 'Private Mix',
+      videos: 10,
+      privateEvery: 3,
+      deletedEvery: 5,
+      unlistedEvery: 7,
+      shortsEvery: 4,
+    }),
     makeChannel({ handle: '@emptychannel', title: 'Empty Channel', videos: 0, subscriberCount: 3 }),
     weeklyShow(),
   ];

@@ -298,9 +298,13 @@ export class YouTubeFake {
     const fault = this.findFault(method, (k) => k !== 'slow');
     if (fault) faultUsed(fault);
     // Injected refusals are not charged (the quota, backend and rate-limit errors cost nothing).
-    const refusal = { quotaExceeded: youtubeErrors.quotaExceeded, backendError: youtubeErrors.backendError, forbidden: youtubeErrors.forbidden, rateLimit: youtubeErrors.rateLimitExceeded }[
-      fault?.spec.kind as 'quotaExceeded' | 'backendError' | 'forbidden' | 'rateLimit'
-    ] as ((m: YouTubeMethodName) => YouTubeServiceError) | undefined;
+    const refusal = {
+      quotaExceeded: youtubeErrors.quotaExceeded,
+      backendError: youtubeErrors.backendError,
+      forbidden: youtubeErrors.forbidden,
+      rateLimit: youtubeErrors.rateLimitExceeded,
+    }[fault?.spec.kind as 'quotaExceeded' | 'backendError' | 'forbidden' | 'rateLimit'] as
+      ((m: YouTubeMethodName) => YouTubeServiceError) | undefined;
     if (fault && refusal) {
       this.consume(fault);
       throw refusal(method);
@@ -330,7 +334,12 @@ export class YouTubeFake {
     if (typeof part !== 'string' || part.trim() === '') {
       throw youtubeErrors.missingRequiredParameter(method, 'Required parameter: part');
     }
-    const parts = new Set(part.split(',').map((p) => p.trim()).filter(Boolean));
+    const parts = new Set(
+      part
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    );
     const { supported, accepted } = PARTS[method];
     for (const p of parts) {
       if (!supported.includes(p) && !accepted.includes(p)) {
@@ -381,7 +390,12 @@ export class YouTubeFake {
       prevPageToken?: string;
       pageInfo: { totalResults: number; resultsPerPage: number };
       items: T[];
-    } = { kind, etag: etagOf(kind, String(total), String(paged.offset)), pageInfo: { totalResults: total, resultsPerPage: paged.size }, items: paged.items };
+    } = {
+      kind,
+      etag: etagOf(kind, String(total), String(paged.offset)),
+      pageInfo: { totalResults: total, resultsPerPage: paged.size },
+      items: paged.items,
+    };
     const end = paged.offset + paged.items.length;
     if (paged.size > 0 && end < total) response.nextPageToken = encodePageToken(end);
     if (paged.offset > 0) response.prevPageToken = encodePageToken(Math.max(0, paged.offset - paged.size));
@@ -411,7 +425,8 @@ export class YouTubeFake {
       if (entry) found = [entry];
     } else if (args.id !== undefined) {
       const ids = listArg(args, 'id') ?? [];
-      if (ids.length > MAX_IDS) throw youtubeErrors.invalidFilters(method, `The request specifies ${ids.length} ids; at most ${MAX_IDS} are allowed.`);
+      if (ids.length > MAX_IDS)
+        throw youtubeErrors.invalidFilters(method, `The request specifies ${ids.length} ids; at most ${MAX_IDS} are allowed.`);
       found = ids.map((id) => this.channelsById.get(id)).filter((e): e is ChannelEntry => e !== undefined);
     }
     const kind = 'youtube#channelListResponse';
@@ -534,7 +549,8 @@ export class YouTubeFake {
       throw youtubeErrors.invalidFilters(method, 'The fake supports videos.list by id only.');
     }
     if (!ids) throw youtubeErrors.missingRequiredParameter(method, 'No filter selected. Expected one of: chart, id, myRating');
-    if (ids.length > MAX_IDS) throw youtubeErrors.invalidFilters(method, `The request specifies ${ids.length} ids; at most ${MAX_IDS} are allowed.`);
+    if (ids.length > MAX_IDS)
+      throw youtubeErrors.invalidFilters(method, `The request specifies ${ids.length} ids; at most ${MAX_IDS} are allowed.`);
     const t = now.getTime();
     const items = ids
       .map((id) => this.videosById.get(id))
@@ -606,9 +622,16 @@ export class YouTubeFake {
     const before = stringArg(args, 'publishedBefore');
     const afterMs = after ? Date.parse(after) : -Infinity;
     const beforeMs = before ? Date.parse(before) : Infinity;
-    if (Number.isNaN(afterMs) || Number.isNaN(beforeMs)) throw youtubeErrors.invalidParameter(method, 'Invalid publishedAfter/publishedBefore');
+    if (Number.isNaN(afterMs) || Number.isNaN(beforeMs))
+      throw youtubeErrors.invalidParameter(method, 'Invalid publishedAfter/publishedBefore');
     const results: GoogleAppsScript.YouTube.Schema.SearchResult[] = [];
-    const snippetOf = (c: DatasetChannel, title: string, description: string, publishedAt: string, thumbs: GoogleAppsScript.YouTube.Schema.ThumbnailDetails) => ({
+    const snippetOf = (
+      c: DatasetChannel,
+      title: string,
+      description: string,
+      publishedAt: string,
+      thumbs: GoogleAppsScript.YouTube.Schema.ThumbnailDetails,
+    ) => ({
       publishedAt,
       channelId: c.id,
       title,
@@ -621,13 +644,26 @@ export class YouTubeFake {
     if (types.includes('channel') && !channelId && q) {
       for (const { channel: c } of this.channelsById.values()) {
         if (!c.title.toLowerCase().includes(q) && !(c.handle && normaliseHandle(c.handle).includes(q.replace(/^@/, '')))) continue;
-        const result: GoogleAppsScript.YouTube.Schema.SearchResult = { kind: 'youtube#searchResult', etag: etagOf('s', c.id), id: { kind: 'youtube#channel', channelId: c.id } };
-        if (parts.has('snippet')) result.snippet = snippetOf(c, c.title, c.description ?? '', c.publishedAt, thumbnails((s) => `https://yt3.ggpht.example/${c.id}/${s}.jpg`));
+        const result: GoogleAppsScript.YouTube.Schema.SearchResult = {
+          kind: 'youtube#searchResult',
+          etag: etagOf('s', c.id),
+          id: { kind: 'youtube#channel', channelId: c.id },
+        };
+        if (parts.has('snippet'))
+          result.snippet = snippetOf(
+            c,
+            c.title,
+            c.description ?? '',
+            c.publishedAt,
+            thumbnails((s) => `https://yt3.ggpht.example/${c.id}/${s}.jpg`),
+          );
         results.push(result);
       }
     }
     if (types.includes('video')) {
-      const sources = channelId ? [this.channelsById.get(channelId)].filter((e): e is ChannelEntry => e !== undefined) : [...this.channelsById.values()];
+      const sources = channelId
+        ? [this.channelsById.get(channelId)].filter((e): e is ChannelEntry => e !== undefined)
+        : [...this.channelsById.values()];
       let matches = sources
         .flatMap((s) => this.visible(s.entries, now))
         .filter((e) => !e.video.deleted && (e.video.privacy ?? 'public') === 'public')
@@ -635,12 +671,21 @@ export class YouTubeFake {
         .filter((e) => !q || e.video.title.toLowerCase().includes(q));
       const order = stringArg(args, 'order') ?? 'relevance';
       matches = [...matches].sort((a, b) =>
-        order === 'viewCount' ? (b.video.views ?? 0) - (a.video.views ?? 0) : order === 'title' ? a.video.title.localeCompare(b.video.title) : b.publishedMs - a.publishedMs,
+        order === 'viewCount'
+          ? (b.video.views ?? 0) - (a.video.views ?? 0)
+          : order === 'title'
+            ? a.video.title.localeCompare(b.video.title)
+            : b.publishedMs - a.publishedMs,
       );
       for (const e of matches) {
         const c = e.channel.channel;
-        const result: GoogleAppsScript.YouTube.Schema.SearchResult = { kind: 'youtube#searchResult', etag: etagOf('s', e.video.id), id: { kind: 'youtube#video', videoId: e.video.id } };
-        if (parts.has('snippet')) result.snippet = snippetOf(c, e.video.title, e.video.description ?? '', e.video.publishedAt, videoThumbnails(e.video.id));
+        const result: GoogleAppsScript.YouTube.Schema.SearchResult = {
+          kind: 'youtube#searchResult',
+          etag: etagOf('s', e.video.id),
+          id: { kind: 'youtube#video', videoId: e.video.id },
+        };
+        if (parts.has('snippet'))
+          result.snippet = snippetOf(c, e.video.title, e.video.description ?? '', e.video.publishedAt, videoThumbnails(e.video.id));
         results.push(result);
       }
     }

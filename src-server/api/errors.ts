@@ -64,7 +64,10 @@ const PLATFORM_ERRORS: readonly { pattern: RegExp; dto: AppErrorDto }[] = [
 export function toErrorDto(err: unknown): AppErrorDto {
   if (err instanceof AppError) return err.toDto();
   // Duck-typed: a platform exception need not be an Error of this realm.
-  const message = err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string' ? (err as { message: string }).message : null;
+  const message =
+    err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string'
+      ? (err as { message: string }).message
+      : null;
   const known = message === null ? undefined : PLATFORM_ERRORS.find((p) => p.pattern.test(message));
   if (known) return { ...known.dto };
   // A use case bundled separately may throw an AppError-shaped object of another class instance.

@@ -10,7 +10,8 @@ export interface WebAppEvent {
 
 export function requestFromEvent(e: WebAppEvent | undefined, method: WireMethod): ApiRequest {
   const parameters: Record<string, string[]> = {};
-  for (const [name, values] of Object.entries(e?.parameters ?? {})) parameters[name] = Array.isArray(values) ? values.map(String) : [String(values)];
+  for (const [name, values] of Object.entries(e?.parameters ?? {}))
+    parameters[name] = Array.isArray(values) ? values.map(String) : [String(values)];
   // Some callers (and older runtimes) fill only e.parameter.
   for (const [name, value] of Object.entries(e?.parameter ?? {})) if (!(name in parameters)) parameters[name] = [String(value)];
   const contents = e?.postData?.contents;

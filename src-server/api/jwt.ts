@@ -80,7 +80,12 @@ function sign(deps: TokenDeps, secret: string, signingInput: string): string {
   return deps.crypto.base64UrlEncode(deps.crypto.hmacSha256(secret, signingInput));
 }
 
-export function issueToken(deps: TokenDeps, keyId: string, scope: 'read' | 'write', lifetimeSeconds: number): { token: string; claims: TokenClaims } {
+export function issueToken(
+  deps: TokenDeps,
+  keyId: string,
+  scope: 'read' | 'write',
+  lifetimeSeconds: number,
+): { token: string; claims: TokenClaims } {
   const secret = ensureSecret(deps);
   const iat = Math.floor(deps.clock.now().getTime() / 1000);
   const claims: TokenClaims = { sub: keyId, scope, iat, exp: iat + lifetimeSeconds, iss: ISSUER };
@@ -127,7 +132,8 @@ export function verifyToken(deps: TokenDeps, token: string, maxLifetimeSeconds: 
   if (claims.exp <= now) throw unauthorized('Access token expired: request a new one at POST /auth/token.');
   const nbf = (claims as { nbf?: unknown }).nbf;
   if (nbf !== undefined && typeof nbf !== 'number') throw unauthorized('Malformed access token.');
-  if (typeof nbf === 'number' && nbf > now + NBF_SKEW_SECONDS) throw unauthorized('Access token refused: it is not valid yet (nbf is in the future).');
+  if (typeof nbf === 'number' && nbf > now + NBF_SKEW_SECONDS)
+    throw unauthorized('Access token refused: it is not valid yet (nbf is in the future).');
   // A token signed with the right secret but an over-long life, or issued in the future (beyond the
   // skew between executions), was not issued by us as it is: refuse it.
   if (claims.exp - claims.iat > maxLifetimeSeconds || claims.iat > now + IAT_SKEW_SECONDS) throw unauthorized('Access token refused.');

@@ -158,7 +158,9 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
         ]);
       }
       if (scope !== 'read' && scope !== 'write') {
-        throw new AppError(422, 'validation_failed', 'scope: must be read or write', [{ path: 'scope', message: 'must be one of read, write' }]);
+        throw new AppError(422, 'validation_failed', 'scope: must be read or write', [
+          { path: 'scope', message: 'must be one of read, write' },
+        ]);
       }
       let id = '';
       do id = `k_${bytesToHex(deps.crypto.randomBytes(4))}`;
@@ -224,7 +226,9 @@ export function createApiKeyService(deps: ApiKeyServiceDeps) {
      */
     importKey(presented: string, options: { name: string; scope: KeyScope; createdBy: string }): string {
       if (typeof presented !== 'string' || presented.length < 8 || presented.length > 256) {
-        throw new AppError(422, 'validation_failed', 'key: must have 8 to 256 characters', [{ path: 'key', message: 'must have 8 to 256 characters' }]);
+        throw new AppError(422, 'validation_failed', 'key: must have 8 to 256 characters', [
+          { path: 'key', message: 'must have 8 to 256 characters' },
+        ]);
       }
       const { id, secret } = keyIdOf(deps.crypto, presented);
       const existing = readRecord(id);

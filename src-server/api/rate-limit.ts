@@ -90,10 +90,15 @@ export function readCounters(cache: Cache, clock: Clock, claimedKeyId: string): 
       const key = requestsKey(keyId, window);
       const used = key === claimedKey ? count(read[claimedKey]) : count(cache.get(key));
       if (used >= limitPerMinute) {
-        throw new AppError(429, 'rate_limited', `Rate limit of ${limitPerMinute} requests a minute reached; retry in ${window.retryAfter} s.`, {
-          retry_after: window.retryAfter,
-          limit: limitPerMinute,
-        });
+        throw new AppError(
+          429,
+          'rate_limited',
+          `Rate limit of ${limitPerMinute} requests a minute reached; retry in ${window.retryAfter} s.`,
+          {
+            retry_after: window.retryAfter,
+            limit: limitPerMinute,
+          },
+        );
       }
       cache.put(key, String(used + 1), COUNTER_TTL_SECONDS);
     },

@@ -84,7 +84,11 @@ export function parseRequest(req: ApiRequest, limits: ApiLimits): ParsedRequest 
     if (type === FORM_TYPE) {
       // A form's fields arrive in e.parameters; a JSON text sent as a form is a client mistake.
       if (/^\s*[[{]/.test(body)) {
-        throw new AppError(415, 'unsupported_media_type', 'Send JSON bodies as application/json (or text/plain from browsers), not as a form.');
+        throw new AppError(
+          415,
+          'unsupported_media_type',
+          'Send JSON bodies as application/json (or text/plain from browsers), not as a form.',
+        );
       }
     } else if (JSON_TYPES.has(type)) {
       rawBody = body;

@@ -37,9 +37,14 @@ export function handleRequest(req: ApiRequest, deps: ApiDeps): ApiResponse {
     const match = matchRoute(parsed.method, parsed.path);
     if (!match) throw new AppError(404, 'not_found', `No route ${parsed.method} ${parsed.path} (see GET /api/v1/docs).`);
     if (!('route' in match)) {
-      throw new AppError(405, 'method_not_allowed', `${parsed.method} is not allowed on ${parsed.path}; allowed: ${match.allowed.join(', ')}.`, {
-        allowed: match.allowed,
-      });
+      throw new AppError(
+        405,
+        'method_not_allowed',
+        `${parsed.method} is not allowed on ${parsed.path}; allowed: ${match.allowed.join(', ')}.`,
+        {
+          allowed: match.allowed,
+        },
+      );
     }
     const { route, params } = match;
     const auth = requiredAuth(route);
@@ -54,7 +59,10 @@ export function handleRequest(req: ApiRequest, deps: ApiDeps): ApiResponse {
     const response = errorResponse(err);
     if (!(err instanceof AppError)) {
       // The caller gets no detail; the execution log keeps what is needed to fix it.
-      deps.logger?.error('api: unexpected error', err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { error: String(err) });
+      deps.logger?.error(
+        'api: unexpected error',
+        err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { error: String(err) },
+      );
     }
     return response;
   }

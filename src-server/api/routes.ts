@@ -44,8 +44,7 @@ interface RouteBase {
  * route declared 'read' or 'none', and requiredAuth() enforces the same rule at run time.
  */
 export type Route =
-  | (RouteBase & { method: 'GET'; auth: 'none' | 'read' })
-  | (RouteBase & { method: Exclude<HttpMethod, 'GET'>; auth: 'write' | 'key' });
+  (RouteBase & { method: 'GET'; auth: 'none' | 'read' }) | (RouteBase & { method: Exclude<HttpMethod, 'GET'>; auth: 'write' | 'key' });
 
 /** The credential a route needs, derived from its method: nothing but GET is ever open or read-only. */
 export function requiredAuth(route: { method: HttpMethod; auth: RouteAuth }): RouteAuth {
@@ -331,7 +330,11 @@ export const ROUTES: readonly Route[] = [
     auth: 'none',
     // Read on request only: the document costs nothing to the other routes.
     handle: (ctx) => ({
-      raw: { status: 200, contentType: 'application/json', body: JSON.stringify(withServers(ctx.deps.openApiDocument(), servers(ctx, false))) },
+      raw: {
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify(withServers(ctx.deps.openApiDocument(), servers(ctx, false))),
+      },
     }),
   },
   {
@@ -341,7 +344,13 @@ export const ROUTES: readonly Route[] = [
     handle: (ctx) => {
       const assets = docsAssetsBase(ctx.deps.properties.get(DOCS_ASSETS_PROPERTY));
       const local = assets !== SWAGGER_UI_CDN;
-      return { raw: { status: 200, contentType: 'text/html', body: renderDocsPage(withServers(ctx.deps.openApiDocument(), servers(ctx, local)), assets) } };
+      return {
+        raw: {
+          status: 200,
+          contentType: 'text/html',
+          body: renderDocsPage(withServers(ctx.deps.openApiDocument(), servers(ctx, local)), assets),
+        },
+      };
     },
   },
   {
@@ -351,8 +360,17 @@ export const ROUTES: readonly Route[] = [
     auth: 'read',
     handle: (ctx) => {
       const q = parseWith(apiSchemas().suggestQuery, ctx.req.query);
-      const channels = q.channels.split(',').map((c) => c.trim()).filter(Boolean);
-      return { data: app(ctx).suggestSchedule({ channels, target_delay_minutes: q.target_delay_minutes, ...(q.timezone ? { timezone: q.timezone } : {}) }) };
+      const channels = q.channels
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean);
+      return {
+        data: app(ctx).suggestSchedule({
+          channels,
+          target_delay_minutes: q.target_delay_minutes,
+          ...(q.timezone ? { timezone: q.timezone } : {}),
+        }),
+      };
     },
   },
   {

@@ -15,7 +15,8 @@ import type { Cache } from '../ports';
 const CHANNEL_CACHE_TTL = 6 * 3600;
 const CHANNEL_CACHE_PREFIX = 'y2s:ch:';
 /** By channel (ChannelRef key), so '@Name', 'youtube.com/@name' and the job's stored form share one entry. */
-const channelCacheKey = (input: string): string => CHANNEL_CACHE_PREFIX + (tryNormalizeChannelInput(input)?.key ?? input.trim().toLowerCase());
+const channelCacheKey = (input: string): string =>
+  CHANNEL_CACHE_PREFIX + (tryNormalizeChannelInput(input)?.key ?? input.trim().toLowerCase());
 
 /**
  * Channels a check resolved in the last hours, by ChannelRef key: one cache read, no YouTube call.
@@ -36,7 +37,11 @@ export function knownChannelsFromCache(cache: Cache, refKeys: readonly string[])
     try {
       const check = JSON.parse(raw) as Partial<ChannelCheck>;
       if (check.ok && typeof check.channel_id === 'string') {
-        out.set(key, { id: check.channel_id, title: typeof check.title === 'string' ? check.title : null, videoCount: typeof check.video_count === 'number' ? check.video_count : null });
+        out.set(key, {
+          id: check.channel_id,
+          title: typeof check.title === 'string' ? check.title : null,
+          videoCount: typeof check.video_count === 'number' ? check.video_count : null,
+        });
       }
     } catch {
       // an unreadable entry is looked up again
@@ -126,7 +131,11 @@ export function createChannelChecks(ctx: AppContext) {
     const missing = outcome.checks.filter(isMissingChannel);
     if (missing.length === 0) return outcome; // its units are recorded with the change
     recordCheckQuota(outcome);
-    const issues = missing.map((c) => ({ path: `channels.${channels.indexOf(c.input)}`, message: c.error ?? `${c.input}: no such channel`, reason: 'not_found' as const }));
+    const issues = missing.map((c) => ({
+      path: `channels.${channels.indexOf(c.input)}`,
+      message: c.error ?? `${c.input}: no such channel`,
+      reason: 'not_found' as const,
+    }));
     throw new AppError(422, 'validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues);
   };
 
@@ -162,7 +171,18 @@ export function createChannelChecks(ctx: AppContext) {
         const cachedCheck = JSON.parse(hit) as ChannelCheck;
         return { ...cachedCheck, input, reason: cachedCheck.reason ?? null };
       }
-      return fresh.find((c) => c.input === input) ?? { input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error: 'not checked', reason: 'not_checked' };
+      return (
+        fresh.find((c) => c.input === input) ?? {
+          input,
+          ok: false,
+          channel_id: null,
+          title: null,
+          video_count: null,
+          thumbnail_url: null,
+          error: 'not checked',
+          reason: 'not_checked',
+        }
+      );
     });
   };
 

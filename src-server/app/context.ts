@@ -268,7 +268,8 @@ export class AppContext {
     return withLock(this.deps, () => {
       const loaded = this.load();
       const mine = this.ownTable;
-      if (mine && loaded.snapshot.get(KEYS.tableRev) === mine.rev && legacyKeys(loaded.snapshot).length === 0) loaded.adoptTable(mine.table);
+      if (mine && loaded.snapshot.get(KEYS.tableRev) === mine.rev && legacyKeys(loaded.snapshot).length === 0)
+        loaded.adoptTable(mine.table);
       return work(loaded);
     });
   }
@@ -339,7 +340,9 @@ export class AppContext {
       if (audit.length > 0) ends.audit = this.logs.audit.appendNow(audit, loaded.settings.audit_rows, known.audit ?? null) ?? undefined;
     } catch (err) {
       // The rows wait in their journals; the next locked execution appends them.
-      this.deps.logger.error(`Run history and audit rows could not be written (${err instanceof Error ? err.message : String(err)}); kept in the journal for the next write.`);
+      this.deps.logger.error(
+        `Run history and audit rows could not be written (${err instanceof Error ? err.message : String(err)}); kept in the journal for the next write.`,
+      );
       return;
     }
     try {
@@ -389,7 +392,10 @@ export class AppContext {
     for (const id of table.rowIds()) {
       if (live.has(id) || journaled.has(id) || table.isStaged(id)) continue;
       const journal: Journal | null = readJournal(table.get(id, 'journal'));
-      const entries = [...(journal?.runs ?? []).map((r) => r.finished_at ?? r.started_at ?? ''), ...(journal?.audit ?? []).map((a) => a.at)];
+      const entries = [
+        ...(journal?.runs ?? []).map((r) => r.finished_at ?? r.started_at ?? ''),
+        ...(journal?.audit ?? []).map((a) => a.at),
+      ];
       const times = entries.map((t) => Date.parse(t)).filter((t) => !Number.isNaN(t));
       if (isPending(journal, mark)) continue;
       if (times.length > 0 && nowMs - Math.max(...times) < TOMBSTONE_KEEP_MS) continue;
@@ -414,15 +420,18 @@ export class AppContext {
     for (const row of runs) target(row.job_id).runs.push(row);
     for (const row of audit) target(row.job_id).audit.push(row);
     for (const [jobId, j] of byJob) table!.set(jobId, 'journal', encodeJournal(j, ROW_JOURNAL_BYTES));
-    if (orphan.runs.length > 0 || orphan.audit.length > 0 || dropped > 0) loaded.snapshot.set(KEYS.journal, encodeJournal(orphan, PROPERTY_JOURNAL_BYTES));
+    if (orphan.runs.length > 0 || orphan.audit.length > 0 || dropped > 0)
+      loaded.snapshot.set(KEYS.journal, encodeJournal(orphan, PROPERTY_JOURNAL_BYTES));
     else if (loaded.snapshot.get(KEYS.journal) !== null) loaded.snapshot.delete(KEYS.journal);
     return new Set(byJob.keys());
   }
 
   /** The recovered rows that the hidden tabs do not hold yet (a commit may have died after its append). */
   private notYetAppended(recovered: { runs: RunDto[]; audit: AuditDto[] }): { runs: RunDto[]; audit: AuditDto[] } {
-    const runs = recovered.runs.length > 0 ? missingRows(recovered.runs, this.logs.runs.tail(recovered.runs.length + 20), (r) => r.run_id) : [];
-    const audit = recovered.audit.length > 0 ? missingRows(recovered.audit, this.logs.audit.tail(recovered.audit.length + 20), auditKey) : [];
+    const runs =
+      recovered.runs.length > 0 ? missingRows(recovered.runs, this.logs.runs.tail(recovered.runs.length + 20), (r) => r.run_id) : [];
+    const audit =
+      recovered.audit.length > 0 ? missingRows(recovered.audit, this.logs.audit.tail(recovered.audit.length + 20), auditKey) : [];
     return { runs, audit };
   }
 

@@ -3,22 +3,14 @@
  * DTOs they return (ISO strings, no Date, no class instances: google.script.run passes plain values).
  * Implemented by createSchedulerApp() in app/; the API router and the sidebar code against this file.
  */
-import type {
-  ExportFormat,
-  HeartbeatMinutes,
-  RunStatus,
-  RunTrigger,
-} from '../domain/catalogue';
+import type { ExportFormat, HeartbeatMinutes, RunStatus, RunTrigger } from '../domain/catalogue';
 import type { ChannelCheck } from '../domain/channels';
 import type { JobConfig } from '../domain/job';
 
 export { CHANNEL_CHECK_REASONS, isFinalChannelReason, type ChannelCheckReason } from '../domain/channels';
 
 /** Who asked: audit rows and notifications name them. */
-export type Actor =
-  | { kind: 'user'; email: string }
-  | { kind: 'api'; key_id: string }
-  | { kind: 'system' };
+export type Actor = { kind: 'user'; email: string } | { kind: 'api'; key_id: string } | { kind: 'system' };
 
 /** A job's lifecycle state as shown to people. */
 export type JobStatus = 'active' | 'paused' | 'disabled' | 'running' | 'failing' | 'completed';
@@ -323,7 +315,15 @@ export type { ChannelCheck };
 export interface MonitorDto {
   now: string;
   /** Runs in progress, oldest first, at most 20 (running_total counts them all). */
-  running: { job_id: string; job_name: string; run_id: string; started_at: string; processed: number; expected: number | null; phase: string }[];
+  running: {
+    job_id: string;
+    job_name: string;
+    run_id: string;
+    started_at: string;
+    processed: number;
+    expected: number | null;
+    phase: string;
+  }[];
   running_total?: number;
   quota: { used_today: number; daily_budget: number };
   /** Runs that ended in the last 24 h, counted as the run statistics count them (a partial run is not a success). */

@@ -9,7 +9,11 @@
  * trigger) in `finally`, whatever failed, and a cleanup that fails turns the check into a failure that
  * names what to delete by hand.
  */
-import { dependencies as MANIFEST_DEPENDENCIES, oauthScopes as MANIFEST_SCOPES, runtimeVersion as MANIFEST_RUNTIME } from '../../appsscript.json';
+import {
+  dependencies as MANIFEST_DEPENDENCIES,
+  oauthScopes as MANIFEST_SCOPES,
+  runtimeVersion as MANIFEST_RUNTIME,
+} from '../../appsscript.json';
 import type { PlatformProbe, ProbedYouTubeError, TriggerInfo } from '../ports';
 import { AppContext } from './context';
 import { TICK_HANDLER, type AppDeps } from './deps';
@@ -143,13 +147,28 @@ export function checkSignedBytes(probe: PlatformProbe, sha256: (text: string) =>
   const observed = `base64Encode([-1]) → ${shown(minusOne)}; base64Encode([255]) → ${shown(unsigned)}; SHA-256("abc")[0] → ${digest.ok ? String(first) : shown(digest)}`;
   const expected = 'base64Encode([-1]) = "/w=="; [255] refused (or "/w=="); digests come back signed (-70)';
   if (!minusOne.ok || minusOne.value !== '/w==') {
-    return { status: 'fail', observed, expected, note: 'A -1 byte is not the byte 0xFF here: API key and token encoding would produce other strings than the project expects.' };
+    return {
+      status: 'fail',
+      observed,
+      expected,
+      note: 'A -1 byte is not the byte 0xFF here: API key and token encoding would produce other strings than the project expects.',
+    };
   }
   if (unsigned.ok && unsigned.value !== '/w==') {
-    return { status: 'fail', observed, expected, note: 'The number 255 was silently turned into another byte: anything passing 0..255 would be corrupted.' };
+    return {
+      status: 'fail',
+      observed,
+      expected,
+      note: 'The number 255 was silently turned into another byte: anything passing 0..255 would be corrupted.',
+    };
   }
   if (!digest.ok || first !== -70) {
-    return { status: 'warn', observed, expected, note: 'Digests do not come back as signed Java bytes. The project masks bytes with & 0xff, so it still works, but the emulator models them signed.' };
+    return {
+      status: 'warn',
+      observed,
+      expected,
+      note: 'Digests do not come back as signed Java bytes. The project masks bytes with & 0xff, so it still works, but the emulator models them signed.',
+    };
   }
   const note = unsigned.ok ? 'The platform accepts 255 as well; the emulator refuses it (the stricter reading).' : '';
   return { status: 'pass', observed, expected, note };
@@ -161,8 +180,15 @@ export function describeYouTubeError(e: ProbedYouTubeError): string {
 }
 
 export function judgeYouTubeError(e: ProbedYouTubeError | null): Verdict {
-  const expected = '404 playlistNotFound classified permanent (403 quotaExceeded classified quota when the quota is used up), with details.code and reason';
-  if (!e) return { status: 'fail', observed: 'the call succeeded', expected, note: 'A playlist that cannot exist was answered without an error; the UULF/UUSH fallback relies on a 404.' };
+  const expected =
+    '404 playlistNotFound classified permanent (403 quotaExceeded classified quota when the quota is used up), with details.code and reason';
+  if (!e)
+    return {
+      status: 'fail',
+      observed: 'the call succeeded',
+      expected,
+      note: 'A playlist that cannot exist was answered without an error; the UULF/UUSH fallback relies on a 404.',
+    };
   const observed = describeYouTubeError(e);
   const { kind, code } = e.classified;
   const quota = kind === 'quota' || /quota/i.test(e.detailsReason ?? '') || /quota/i.test(e.message);
@@ -178,9 +204,19 @@ export function judgeYouTubeError(e: ProbedYouTubeError | null): Verdict {
     };
   }
   if (!e.hasDetails || e.detailsCode === null || !e.detailsReason) {
-    return { status: 'warn', observed, expected, note: 'The error carries no details (undocumented field): the project classified it from the message text, which is localized.' };
+    return {
+      status: 'warn',
+      observed,
+      expected,
+      note: 'The error carries no details (undocumented field): the project classified it from the message text, which is localized.',
+    };
   }
-  return { status: 'pass', observed, expected, note: quota ? 'The quota is used up today: the shape was checked on the quotaExceeded error.' : '' };
+  return {
+    status: 'pass',
+    observed,
+    expected,
+    note: quota ? 'The quota is used up today: the shape was checked on the quotaExceeded error.' : '',
+  };
 }
 
 /** Three instants: now, and mid-January and mid-July of this year (both sides of DST everywhere). */
@@ -207,12 +243,17 @@ export function judgeZones(results: { at: Date; checks: ZoneCheck[] }[]): Verdic
       note: "Schedules are computed with Intl (croner): jobs in these zones would run at the wrong local time. Use another zone name for them, or report the platform's answer.",
     };
   }
-  return { status: 'pass', observed: `${zones.size} zone(s) × ${results.length} instants agree: ${[...zones].sort().join(', ')}`, expected };
+  return {
+    status: 'pass',
+    observed: `${zones.size} zone(s) × ${results.length} instants agree: ${[...zones].sort().join(', ')}`,
+    expected,
+  };
 }
 
 export function judgeScriptVsSpreadsheetZone(scriptZone: string, sheetZone: Attempt<string>): Verdict {
   const expected = 'two separate settings; schedules use each job’s own zone';
-  if (!sheetZone.ok) return { status: 'warn', observed: `script ${scriptZone}; spreadsheet zone unreadable (${sheetZone.error})`, expected };
+  if (!sheetZone.ok)
+    return { status: 'warn', observed: `script ${scriptZone}; spreadsheet zone unreadable (${sheetZone.error})`, expected };
   const observed = `script ${scriptZone}; spreadsheet ${sheetZone.value}`;
   if (sheetZone.value === scriptZone) return { status: 'pass', observed, expected };
   return {
@@ -280,14 +321,28 @@ export function checkTabCase(probe: PlatformProbe, seed: string): Verdict {
     const twin = attempt(() => probe.insertTab(upper));
     if (twin.ok) created.push(upper);
     const found = attempt(() => probe.findTab(upper));
-    const lookup = found.ok ? (found.value === null ? 'getSheetByName is case-sensitive' : `getSheetByName("${upper}") finds "${found.value}"`) : `getSheetByName threw (${found.error})`;
+    const lookup = found.ok
+      ? found.value === null
+        ? 'getSheetByName is case-sensitive'
+        : `getSheetByName("${upper}") finds "${found.value}"`
+      : `getSheetByName threw (${found.error})`;
     const observed = `insertSheet("${upper}") next to "${lower}" → ${twin.ok ? 'created a second tab' : `refused: ${clip(twin.error, 140)}`}; ${lookup}`;
     const expected = 'a name differing only by case is refused with "already exists"';
     if (twin.ok) {
-      return { status: 'fail', observed, expected, note: 'Tab names are case-sensitive here: jobs writing "Shared" and "shared" would write two tabs, and the project treats them as one.' };
+      return {
+        status: 'fail',
+        observed,
+        expected,
+        note: 'Tab names are case-sensitive here: jobs writing "Shared" and "shared" would write two tabs, and the project treats them as one.',
+      };
     }
     if (!/already exists/i.test(twin.error)) {
-      return { status: 'warn', observed, expected, note: 'Refused, but with a message the project does not recognise as a duplicate name: such failures may be retried as transient.' };
+      return {
+        status: 'warn',
+        observed,
+        expected,
+        note: 'Refused, but with a message the project does not recognise as a duplicate name: such failures may be retried as transient.',
+      };
     }
     return { status: 'pass', observed, expected };
   });
@@ -302,7 +357,12 @@ export function checkLockAndFlush(probe: PlatformProbe, seed: string, now: () =>
     const acquired = lock.tryLock(LOCK_WAIT_MS);
     const waited = now() - started;
     if (!acquired) {
-      return { status: 'warn', observed: `tryLock(${LOCK_WAIT_MS}) → false after ${waited} ms`, expected, note: 'Another execution held the script lock for 10 s: run Diagnostics again when the scheduler is idle.' };
+      return {
+        status: 'warn',
+        observed: `tryLock(${LOCK_WAIT_MS}) → false after ${waited} ms`,
+        expected,
+        note: 'Another execution held the script lock for 10 s: run Diagnostics again when the scheduler is idle.',
+      };
     }
     const marker = `diag ${seed}`;
     let held = false;
@@ -324,7 +384,12 @@ export function checkLockAndFlush(probe: PlatformProbe, seed: string, now: () =>
       `tryLock → true after ${waited} ms; hasLock → ${held}; flush() → ${flushed.ok ? 'ok' : `threw (${flushed.error})`}; ` +
       `read back → ${shown(readBack)}; after releaseLock hasLock → ${released.ok ? String(!released.value) : `threw (${released.error})`}`;
     if (!held || !flushed.ok || !readBack.ok || readBack.value !== marker || !released.ok || !released.value) {
-      return { status: 'fail', observed, expected, note: 'Sheet writes made under the lock may not be committed (or the lock not released) before the next execution reads them.' };
+      return {
+        status: 'fail',
+        observed,
+        expected,
+        note: 'Sheet writes made under the lock may not be committed (or the lock not released) before the next execution reads them.',
+      };
     }
     return { status: 'pass', observed, expected };
   });
@@ -342,7 +407,12 @@ export function checkTriggers(deps: Pick<AppDeps, 'triggers' | 'clock'>, facts: 
   const heartbeatVisible = facts.recordedHeartbeat ? listed.some((t) => t.id === facts.recordedHeartbeat) : null;
   const head = `${listed.length} trigger(s) visible to ${user} (${ticks} calling ${TICK_HANDLER})`;
   if (listed.length >= TRIGGER_LIMIT) {
-    return { status: 'fail', observed: head, expected, note: `This user has ${TRIGGER_LIMIT} triggers for this project (the per-user limit): the scheduler cannot arm its triggers. Delete unused ones (Extensions > Apps Script > Triggers).` };
+    return {
+      status: 'fail',
+      observed: head,
+      expected,
+      note: `This user has ${TRIGGER_LIMIT} triggers for this project (the per-user limit): the scheduler cannot arm its triggers. Delete unused ones (Extensions > Apps Script > Triggers).`,
+    };
   }
   // A one-off trigger far ahead: listed after creation, gone after deletion. Removed whatever happens.
   let probe: TriggerInfo | null = null;
@@ -363,11 +433,20 @@ export function checkTriggers(deps: Pick<AppDeps, 'triggers' | 'clock'>, facts: 
     }
   }
   const heartbeat =
-    heartbeatVisible === null ? 'no heartbeat recorded' : heartbeatVisible ? 'the recorded heartbeat is among them' : 'the recorded heartbeat is NOT among them';
+    heartbeatVisible === null
+      ? 'no heartbeat recorded'
+      : heartbeatVisible
+        ? 'the recorded heartbeat is among them'
+        : 'the recorded heartbeat is NOT among them';
   const observed = `${head}; ${heartbeat}; probe trigger listed after create: ${listedAfterCreate}, gone after delete: ${goneAfterDelete}`;
   if (!listedAfterCreate || !goneAfterDelete) {
     const note = goneAfterDelete ? '' : ` Delete the trigger ${probe?.id ?? ''} (${TICK_HANDLER}, one-off) by hand if it is still listed.`;
-    return { status: 'fail', observed, expected, note: `Triggers this user creates are not listed as expected: the trigger repair cannot see its own triggers.${note}` };
+    return {
+      status: 'fail',
+      observed,
+      expected,
+      note: `Triggers this user creates are not listed as expected: the trigger repair cannot see its own triggers.${note}`,
+    };
   }
   if (heartbeatVisible === false) {
     return {
@@ -393,7 +472,8 @@ export function checkProperties(deps: Pick<AppDeps, 'properties' | 'clock'>): Ve
     `${formatKb(usage.used_bytes)} of ${formatKb(STORE_LIMIT_BYTES)} (${percent} %) in ${Object.keys(all).length} key(s); ` +
     `largest entry ${formatKb(usage.largest_value_bytes)} of ${formatKb(VALUE_LIMIT_BYTES)}; one getProperties() took ${readMs} ms`;
   const expected = `under ${formatKb(STORE_LIMIT_BYTES)} per store and ${formatKb(VALUE_LIMIT_BYTES)} per entry (read only: nothing is written)`;
-  if (usage.used_bytes >= 0.95 * STORE_LIMIT_BYTES) return { status: 'fail', observed, expected, note: 'The property store is nearly full: new jobs and keys are refused.' };
+  if (usage.used_bytes >= 0.95 * STORE_LIMIT_BYTES)
+    return { status: 'fail', observed, expected, note: 'The property store is nearly full: new jobs and keys are refused.' };
   if (usage.used_bytes >= 0.8 * STORE_LIMIT_BYTES || usage.largest_value_bytes >= 0.9 * VALUE_LIMIT_BYTES) {
     return { status: 'warn', observed, expected, note: 'The property store is filling up.' };
   }
@@ -404,28 +484,54 @@ export function checkMailQuota(remaining: number): Verdict {
   const observed = `MailApp.getRemainingDailyQuota() → ${remaining}`;
   const expected = 'recipients left today (100 a day for consumer accounts, 1,500 for Workspace; read only: no mail is sent)';
   if (!Number.isFinite(remaining) || remaining < 0) return { status: 'fail', observed, expected, note: 'The mail quota cannot be read.' };
-  if (remaining === 0) return { status: 'warn', observed, expected, note: 'No failure mail can be sent until the quota rolls over (24 h after the first mail of the day).' };
+  if (remaining === 0)
+    return {
+      status: 'warn',
+      observed,
+      expected,
+      note: 'No failure mail can be sent until the quota rolls over (24 h after the first mail of the day).',
+    };
   return { status: 'pass', observed, expected };
 }
 
 export function judgeScopes(auth: { status: string; granted: string[] | null }, required: readonly string[] = REQUIRED_SCOPES): Verdict {
   const expected = `authorization NOT_REQUIRED and every manifest scope granted (${required.length})`;
-  const grantedText = auth.granted === null ? 'granted scopes not reported' : `${auth.granted.length} of ${required.length} manifest scopes granted`;
+  const grantedText =
+    auth.granted === null ? 'granted scopes not reported' : `${auth.granted.length} of ${required.length} manifest scopes granted`;
   const missing = auth.granted === null ? [] : required.filter((s) => !auth.granted!.includes(s));
   const observed = `status ${auth.status}; ${grantedText}${missing.length ? `; missing: ${missing.map((s) => s.replace('https://www.googleapis.com/auth/', '')).join(', ')}` : ''}`;
   if (missing.length > 0) {
-    return { status: 'fail', observed, expected, note: `Not granted: ${missing.map((s) => `${s.replace('https://www.googleapis.com/auth/', '')} (${SCOPE_USES[s] ?? 'used by the project'})`).join('; ')}. Run any menu item again and allow every permission.` };
+    return {
+      status: 'fail',
+      observed,
+      expected,
+      note: `Not granted: ${missing.map((s) => `${s.replace('https://www.googleapis.com/auth/', '')} (${SCOPE_USES[s] ?? 'used by the project'})`).join('; ')}. Run any menu item again and allow every permission.`,
+    };
   }
-  if (auth.status !== 'NOT_REQUIRED') return { status: 'fail', observed, expected, note: 'The script needs authorization again: run any menu item and allow every permission.' };
-  if (auth.granted === null) return { status: 'warn', observed, expected, note: 'The platform did not list the granted scopes, so partial consent cannot be ruled out.' };
+  if (auth.status !== 'NOT_REQUIRED')
+    return {
+      status: 'fail',
+      observed,
+      expected,
+      note: 'The script needs authorization again: run any menu item and allow every permission.',
+    };
+  if (auth.granted === null)
+    return {
+      status: 'warn',
+      observed,
+      expected,
+      note: 'The platform did not list the granted scopes, so partial consent cannot be ruled out.',
+    };
   return { status: 'pass', observed, expected };
 }
 
 export function judgeBudget(elapsedMs: number): Verdict {
   const observed = `this execution has run ${(elapsedMs / 1000).toFixed(1)} s`;
   const expected = `well under the ${EXECUTION_LIMIT_MS / 60_000} min execution limit; the scheduler starts no work after ${WORK_BUDGET_MS / 60_000} min`;
-  if (elapsedMs >= WORK_BUDGET_MS) return { status: 'fail', observed, expected, note: 'Service calls are so slow that a run would not fit its time budget.' };
-  if (elapsedMs >= SLOW_DIAGNOSTICS_MS) return { status: 'warn', observed, expected, note: 'Service calls are unusually slow: runs will do less per execution.' };
+  if (elapsedMs >= WORK_BUDGET_MS)
+    return { status: 'fail', observed, expected, note: 'Service calls are so slow that a run would not fit its time budget.' };
+  if (elapsedMs >= SLOW_DIAGNOSTICS_MS)
+    return { status: 'warn', observed, expected, note: 'Service calls are unusually slow: runs will do less per execution.' };
   return { status: 'pass', observed, expected };
 }
 
@@ -456,9 +562,22 @@ export function runDiagnostics(deps: DiagnosticsDeps, info: { version: string })
     try {
       verdict = work();
     } catch (err) {
-      verdict = { status: 'fail', observed: `threw: ${clip(errorText(err), 300)}`, expected: '', note: 'The check could not run to its end.' };
+      verdict = {
+        status: 'fail',
+        observed: `threw: ${clip(errorText(err), 300)}`,
+        expected: '',
+        note: 'The check could not run to its end.',
+      };
     }
-    checks.push({ id, title: TITLES[id] ?? id, status: verdict.status, observed: verdict.observed, expected: verdict.expected, note: verdict.note ?? '', ms: clockMs() - started });
+    checks.push({
+      id,
+      title: TITLES[id] ?? id,
+      status: verdict.status,
+      observed: verdict.observed,
+      expected: verdict.expected,
+      note: verdict.note ?? '',
+      ms: clockMs() - started,
+    });
   };
 
   const user = attempt(() => deps.identity.userEmail());
@@ -500,9 +619,16 @@ export function runDiagnostics(deps: DiagnosticsDeps, info: { version: string })
   });
   run('sheets.tab_case', () => {
     const verdict = checkTabCase(deps.probe, runSeed);
-    if (!swept.ok) return { ...verdict, note: [verdict.note, `Leftover scratch tabs could not be listed or removed (${swept.error}).`].filter(Boolean).join(' ') };
+    if (!swept.ok)
+      return {
+        ...verdict,
+        note: [verdict.note, `Leftover scratch tabs could not be listed or removed (${swept.error}).`].filter(Boolean).join(' '),
+      };
     if (swept.value.length === 0) return verdict;
-    return { ...verdict, observed: `${verdict.observed}; removed ${swept.value.length} scratch tab(s) an interrupted run left: ${swept.value.join(', ')}` };
+    return {
+      ...verdict,
+      observed: `${verdict.observed}; removed ${swept.value.length} scratch tab(s) an interrupted run left: ${swept.value.join(', ')}`,
+    };
   });
   run('lock.flush', () => checkLockAndFlush(deps.probe, runSeed, clockMs));
   run('triggers.visibility', () => {

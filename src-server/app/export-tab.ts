@@ -29,7 +29,11 @@ export function exportLines(body: string): string[] {
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   const long = lines.findIndex((l) => l.length > CELL_LIMIT_CHARS);
   if (long >= 0) {
-    throw new AppError(413, 'payload_too_large', `Line ${long + 1} of the export has ${lines[long]!.length} characters, more than a cell holds (${CELL_LIMIT_CHARS}); use the download or Copy instead.`);
+    throw new AppError(
+      413,
+      'payload_too_large',
+      `Line ${long + 1} of the export has ${lines[long]!.length} characters, more than a cell holds (${CELL_LIMIT_CHARS}); use the download or Copy instead.`,
+    );
   }
   return lines;
 }
@@ -43,9 +47,18 @@ export function writeExportToTab(
 ): ExportTabResult {
   const lines = exportLines(file.body);
   const stamp = timeZones.formatDate(now, timeZone, 'yyyy-MM-dd HH.mm.ss');
-  const name = exportTabName(file.format, stamp, spreadsheets.listTabs(null).map((t) => t.name));
+  const name = exportTabName(
+    file.format,
+    stamp,
+    spreadsheets.listTabs(null).map((t) => t.name),
+  );
   const tab = spreadsheets.createTab(null, name);
   // '@' (plain text): every line is stored as written, never read as a number, date or formula.
-  tab.writeValues(1, 1, lines.map((l) => [l]), lines.map(() => ['@']));
+  tab.writeValues(
+    1,
+    1,
+    lines.map((l) => [l]),
+    lines.map(() => ['@']),
+  );
   return { tab: name, rows: lines.length, filename: file.filename };
 }

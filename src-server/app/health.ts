@@ -50,7 +50,8 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
         `(more than ${DEAD_AFTER_INTERVALS * settings.heartbeat_minutes} min): ask them to open the sidebar, or take over (menu YouTube2Sheets > Take over scheduling).`,
     );
   }
-  if (!triggers.heartbeat && loaded.jobs().length > 0) raise('error', 'The heartbeat trigger is not installed: jobs will not run on schedule.');
+  if (!triggers.heartbeat && loaded.jobs().length > 0)
+    raise('error', 'The heartbeat trigger is not installed: jobs will not run on schedule.');
   const repairs = repaired.filter(isTriggerRepair);
   if (repairs.length > 0 && triggersChecked) raise('warning', `Triggers repaired: ${repairs.join('; ')}.`);
 
@@ -84,21 +85,31 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
 
   const quota = readQuota(loaded.snapshot, now);
   if (quota.deferred_until) raise('warning', `YouTube quota exhausted: YouTube work waits until ${quota.deferred_until}.`);
-  else if (quota.used >= 0.8 * settings.daily_quota_budget) raise('warning', `YouTube quota: ${quota.used} of ${settings.daily_quota_budget} units used today.`);
+  else if (quota.used >= 0.8 * settings.daily_quota_budget)
+    raise('warning', `YouTube quota: ${quota.used} of ${settings.daily_quota_budget} units used today.`);
 
   const runtimeMs = readRuntime(loaded.snapshot, now.getTime());
   const idleMs = idleTickEstimateMs(settings.heartbeat_minutes);
   if (runtimeMs + idleMs >= 0.8 * TRIGGER_RUNTIME_BUDGET_MS) {
-    raise('warning', `Triggers ran about ${Math.round((runtimeMs + idleMs) / 60_000)} min in 24 h (budget ${TRIGGER_RUNTIME_BUDGET_MS / 60_000} min), idle ticks estimated.`);
+    raise(
+      'warning',
+      `Triggers ran about ${Math.round((runtimeMs + idleMs) / 60_000)} min in 24 h (budget ${TRIGGER_RUNTIME_BUDGET_MS / 60_000} min), idle ticks estimated.`,
+    );
   }
 
   const usage = storeUsage(loaded.snapshot.current());
   const percent = Math.round((usage.used_bytes / STORE_LIMIT_BYTES) * 100);
   if (usage.used_bytes >= STORE_FULL_RATIO * STORE_LIMIT_BYTES) {
-    raise('error', `The property store is ${percent} % full (${formatKb(Math.max(0, STORE_LIMIT_BYTES - usage.used_bytes))} left): settings and API keys cannot be changed (jobs are stored in the hidden _y2s_jobs tab and keep running). Revoke unused API keys.`);
+    raise(
+      'error',
+      `The property store is ${percent} % full (${formatKb(Math.max(0, STORE_LIMIT_BYTES - usage.used_bytes))} left): settings and API keys cannot be changed (jobs are stored in the hidden _y2s_jobs tab and keep running). Revoke unused API keys.`,
+    );
   } else if (usage.used_bytes >= 0.8 * STORE_LIMIT_BYTES) raise('warning', `The property store is ${percent} % full.`);
   if (usage.largest_value_bytes >= 0.9 * VALUE_LIMIT_BYTES) {
-    raise('warning', `A stored value takes ${formatKb(usage.largest_value_bytes)} of the ${formatKb(VALUE_LIMIT_BYTES)} allowed per value `);
+    raise(
+      'warning',
+      `A stored value takes ${formatKb(usage.largest_value_bytes)} of the ${formatKb(VALUE_LIMIT_BYTES)} allowed per value `,
+    );
   }
 
   const failing: HealthDto['failing_jobs'] = [];
@@ -113,21 +124,36 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
   }
   // Names the first few: the warning travels in every sidebar answer, which stays small at any job count.
   if (failing.length > 0) {
-    const named = failing.slice(0, 5).map((f) => f.job_name).join(', ');
-    raise('warning', `${failing.length} job(s) failing: ${named}${failing.length > 5 ? ` and ${failing.length - 5} more (job manager, status failing)` : ''}.`);
+    const named = failing
+      .slice(0, 5)
+      .map((f) => f.job_name)
+      .join(', ');
+    raise(
+      'warning',
+      `${failing.length} job(s) failing: ${named}${failing.length > 5 ? ` and ${failing.length - 5} more (job manager, status failing)` : ''}.`,
+    );
   }
 
   const anomalies = allAnomalies(loaded);
   if (anomalies.length > 0) {
     const jobs = [...new Set(anomalies.map((a) => a.job_name))];
-    raise('warning', `${anomalies.length} anomal${anomalies.length === 1 ? 'y' : 'ies'} in ${jobs.length} job(s): ${anomalies.slice(0, 3).map((a) => `${a.job_name}: ${a.message}`).join(' ')}${anomalies.length > 3 ? ' …' : ''}`);
+    raise(
+      'warning',
+      `${anomalies.length} anomal${anomalies.length === 1 ? 'y' : 'ies'} in ${jobs.length} job(s): ${anomalies
+        .slice(0, 3)
+        .map((a) => `${a.job_name}: ${a.message}`)
+        .join(' ')}${anomalies.length > 3 ? ' …' : ''}`,
+    );
   }
 
   // The day ahead against each daily limit (app/quota-projection.ts); what the scheduler defers to stay within.
   const limits = limitsDto(projectStoredDay(loaded, now), now, YOUTUBE_DAILY_QUOTA, triggers.total, waitingForReset(loaded, now));
   const yt = limits.youtube_units;
   if (yt.deferred_total > 0) {
-    const named = yt.deferred_jobs.slice(0, 5).map((d) => `${d.job_name} (priority ${d.priority})`).join(', ');
+    const named = yt.deferred_jobs
+      .slice(0, 5)
+      .map((d) => `${d.job_name} (priority ${d.priority})`)
+      .join(', ');
     raise(
       'warning',
       `The day's YouTube budget cannot cover every job (${yt.used_today} units used, ${yt.projected_today} projected, budget ${yt.daily_budget}): ${yt.deferred_total} lowest-priority job(s) wait for the quota reset at ${yt.resets_at}: ` +
@@ -145,7 +171,11 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
 
   const timezones = checkZones(ctx.deps.timeZones, zones, now);
   for (const z of timezones) {
-    if (!z.ok) raise('error', `Time zone ${z.zone}: Intl says ${z.intl_offset} but Apps Script says ${z.apps_script_offset}; schedules in this zone may run at the wrong local time.`);
+    if (!z.ok)
+      raise(
+        'error',
+        `Time zone ${z.zone}: Intl says ${z.intl_offset} but Apps Script says ${z.apps_script_offset}; schedules in this zone may run at the wrong local time.`,
+      );
   }
 
   return {
@@ -161,7 +191,12 @@ export function healthReport(ctx: AppContext, loaded: Loaded, now: Date, repaire
       deferred_until: quota.deferred_until,
     },
     trigger_runtime: { used_ms_24h: runtimeMs, budget_ms: TRIGGER_RUNTIME_BUDGET_MS, idle_estimate_ms_24h: idleMs },
-    property_store: { used_bytes: usage.used_bytes, limit_bytes: STORE_LIMIT_BYTES, largest_value_bytes: usage.largest_value_bytes, value_limit_bytes: VALUE_LIMIT_BYTES },
+    property_store: {
+      used_bytes: usage.used_bytes,
+      limit_bytes: STORE_LIMIT_BYTES,
+      largest_value_bytes: usage.largest_value_bytes,
+      value_limit_bytes: VALUE_LIMIT_BYTES,
+    },
     failing_jobs: failing,
     anomalies,
     timezones,

@@ -48,7 +48,17 @@ import {
 import { quotaResetAt } from '../sync';
 import { drainMissed } from './missed';
 import { readQuota } from './quota';
-import { allJobRows, calendarDayPage, calendarGrid, conflictsFor, invalidateMonitor, jobDetail, jobDto, monitorPoll, monitorView } from './queries';
+import {
+  allJobRows,
+  calendarDayPage,
+  calendarGrid,
+  conflictsFor,
+  invalidateMonitor,
+  jobDetail,
+  jobDto,
+  monitorPoll,
+  monitorView,
+} from './queries';
 import { leaseActive, type JobRecord } from './records';
 import { claimPlanned, manualRun, recordExecuted, tabHolder } from './runner';
 import { tabLabel } from '../domain/tab-key';
@@ -56,7 +66,18 @@ import { applySettingsPatch } from './settings';
 import { allWindows } from './stats';
 import { KEYS } from './store';
 import { computeNextWake, NOTHING_DUE, runTick, runClaims, storeWake } from './tick';
-import { countByStatus, filterJobs, jobChoices as pickJobs, newestFirst, pageOf, sidebarFocus, sortJobs, tabWriters as writersOfTabs, withScheduleText, type JobRow } from './views';
+import {
+  countByStatus,
+  filterJobs,
+  jobChoices as pickJobs,
+  newestFirst,
+  pageOf,
+  sidebarFocus,
+  sortJobs,
+  tabWriters as writersOfTabs,
+  withScheduleText,
+  type JobRow,
+} from './views';
 import { checkFiringTrigger, ownerStatus, readTriggerRecord } from './triggers';
 
 export type { AppDeps } from './deps';
@@ -261,9 +282,14 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
         const quota = readQuota(loaded.snapshot, now);
         if (quota.deferred_until || quota.used >= loaded.settings.daily_quota_budget) {
           const until = quota.deferred_until ?? quotaResetAt(now).toISOString();
-          throw new AppError(429, 'quota_exhausted', `The YouTube quota is used up (${quota.used} of ${loaded.settings.daily_quota_budget} units today): YouTube work waits until ${until}.`, {
-            retry_at: until,
-          });
+          throw new AppError(
+            429,
+            'quota_exhausted',
+            `The YouTube quota is used up (${quota.used} of ${loaded.settings.daily_quota_budget} units today): YouTube work waits until ${until}.`,
+            {
+              retry_at: until,
+            },
+          );
         }
         const planned = manualRun(id, job.config, triggerFor(actor), now, sheetId());
         const holder = tabHolder(loaded, planned.tab_key, id, now.getTime(), sheetId());
@@ -272,7 +298,13 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
           loaded.setState(id, { ...state, requested: { trigger: triggerFor(actor), at: now.toISOString() } });
           ctx.audit(actor, 'job.run_now', id, { queued: true, tab_busy_with: holder.id });
           refreshWake(loaded);
-          return { queuedBehind: holder, jobName: job.config.name, claimed: null, quotaUsed: quota.used, budget: loaded.settings.daily_quota_budget };
+          return {
+            queuedBehind: holder,
+            jobName: job.config.name,
+            claimed: null,
+            quotaUsed: quota.used,
+            budget: loaded.settings.daily_quota_budget,
+          };
         }
         ctx.audit(actor, 'job.run_now', id, {});
         const claimed = claimPlanned(ctx, loaded, planned);
@@ -386,16 +418,27 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
     audit(query: AuditQuery) {
       const q = query ?? {};
       const since = q.since ? Date.parse(q.since) : null;
-      if (q.since && Number.isNaN(since)) throw new AppError(422, 'validation_failed', 'since: expected an ISO date-time', [{ path: 'since', message: 'expected an ISO date-time' }]);
+      if (q.since && Number.isNaN(since))
+        throw new AppError(422, 'validation_failed', 'since: expected an ISO date-time', [
+          { path: 'since', message: 'expected an ISO date-time' },
+        ]);
       const rows = ctx.logs.audit
         .all()
-        .filter((a) => (!q.job_id || a.job_id === q.job_id) && (!q.action || a.action === q.action) && (!q.actor || a.actor === q.actor) && (since === null || Date.parse(a.at) >= since));
+        .filter(
+          (a) =>
+            (!q.job_id || a.job_id === q.job_id) &&
+            (!q.action || a.action === q.action) &&
+            (!q.actor || a.actor === q.actor) &&
+            (since === null || Date.parse(a.at) >= since),
+        );
       return pageOf(newestFirst(rows), q.page, q.page_size);
     },
 
     exportJobs(format: ExportFormat, query) {
       if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-        throw new AppError(422, 'validation_failed', `format: must be one of ${EXPORT_FORMATS.join(', ')}`, [{ path: 'format', message: 'unknown format' }]);
+        throw new AppError(422, 'validation_failed', `format: must be one of ${EXPORT_FORMATS.join(', ')}`, [
+          { path: 'format', message: 'unknown format' },
+        ]);
       }
       return exportFile(format, listRows(query ?? {}), ctx.now());
     },
@@ -406,7 +449,9 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
         doc = format === 'yaml' ? deps.yaml.parse(text) : JSON.parse(text);
       } catch (err) {
         const reason = err instanceof Error ? err.message.split('\n')[0] : 'unreadable';
-        throw new AppError(422, 'validation_failed', `import: the ${format === 'yaml' ? 'YAML' : 'JSON'} text cannot be read (${reason})`, [{ path: '', message: 'unreadable document' }]);
+        throw new AppError(422, 'validation_failed', `import: the ${format === 'yaml' ? 'YAML' : 'JSON'} text cannot be read (${reason})`, [
+          { path: '', message: 'unreadable document' },
+        ]);
       }
       const items = importItems(doc);
       return ctx.mutate((loaded) => {
@@ -418,9 +463,13 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
 
     previewSchedule(partialConfig, count, viewerTimeZone) {
       const loaded = ctx.load();
-      const given = partialConfig && typeof partialConfig === 'object' && !Array.isArray(partialConfig) ? (partialConfig as Record<string, unknown>) : {};
+      const given =
+        partialConfig && typeof partialConfig === 'object' && !Array.isArray(partialConfig)
+          ? (partialConfig as Record<string, unknown>)
+          : {};
       const filled: Record<string, unknown> = { ...given };
-      for (const [key, value] of Object.entries(PREVIEW_PLACEHOLDERS)) if (filled[key] === undefined || filled[key] === '' ) filled[key] = value;
+      for (const [key, value] of Object.entries(PREVIEW_PLACEHOLDERS))
+        if (filled[key] === undefined || filled[key] === '') filled[key] = value;
       if (filled.timezone === undefined && viewerTimeZone) filled.timezone = loaded.settings.default_timezone;
       const parsed = parseJobConfig(filled, { defaultTimezone: loaded.settings.default_timezone });
       const n = Math.max(1, Math.min(50, Math.trunc(Number(count) || 5)));
@@ -505,7 +554,15 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
 
     calendarDay(date, timeZone, query) {
       const loaded = ctx.load();
-      return calendarDayPage(loaded, ctx.logs.runs.all(), date, timeZone || loaded.settings.default_timezone, ctx.now(), query?.page, query?.page_size);
+      return calendarDayPage(
+        loaded,
+        ctx.logs.runs.all(),
+        date,
+        timeZone || loaded.settings.default_timezone,
+        ctx.now(),
+        query?.page,
+        query?.page_size,
+      );
     },
 
     jobChoices(query) {
@@ -519,11 +576,17 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       let shared: string | null | undefined;
       for (const job of loaded.jobs()) {
         if (shared === undefined) shared = job.config.timezone;
-        else if (shared !== job.config.timezone) { shared = null; break; }
+        else if (shared !== job.config.timezone) {
+          shared = null;
+          break;
+        }
       }
       const jobZone = shared || loaded.settings.default_timezone;
       const zone = timeZone || jobZone;
-      if (!isValidTimeZone(zone)) throw new AppError(422, 'validation_failed', 'time_zone: expected an IANA time zone', [{ path: 'time_zone', message: 'unknown time zone' }]);
+      if (!isValidTimeZone(zone))
+        throw new AppError(422, 'validation_failed', 'time_zone: expected an IANA time zone', [
+          { path: 'time_zone', message: 'unknown time zone' },
+        ]);
       const w = wallTimeAt(zone, now.getTime());
       const current = `${w.year}-${String(w.month).padStart(2, '0')}`;
       return { ...calendarGrid(loaded, ctx.logs.runs.all(), month || current, zone, now), now: now.toISOString(), job_zone: jobZone };
@@ -538,7 +601,9 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
         // Only the owner's recorded triggers tick; any other one removes itself (see triggers.ts).
         const check = checkFiringTrigger(deps, event.triggerUid, ctx.now());
         if (!check.run) {
-          deps.logger.warn(`Tick trigger ${event.triggerUid} is not one of the scheduler's (owner ${check.record.owner ?? 'not recorded'}): removed it.`);
+          deps.logger.warn(
+            `Tick trigger ${event.triggerUid} is not one of the scheduler's (owner ${check.record.owner ?? 'not recorded'}): removed it.`,
+          );
           return { ran: 0, next_wake_at: null };
         }
         // Triggers recorded before owners were: the user they run as is their creator, hence the owner.
@@ -561,9 +626,14 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
       return ctx.mutate((loaded): TakeOverDto => {
         const now = ctx.now();
         const view = ownerView(loaded, now);
-        if (!view.you) throw new AppError(403, 'identity_unknown', 'Apps Script did not reveal your account, so the schedule cannot run as you.');
+        if (!view.you)
+          throw new AppError(403, 'identity_unknown', 'Apps Script did not reveal your account, so the schedule cannot run as you.');
         if (view.you_are_owner) throw new AppError(409, 'already_owner', `Scheduling already runs as you (${view.you}).`);
-        const reason: TakeOverDto['reason'] = !view.owner ? 'no_owner' : view.heartbeat_dead || view.overdue_since ? 'heartbeat_dead' : 'explicit';
+        const reason: TakeOverDto['reason'] = !view.owner
+          ? 'no_owner'
+          : view.heartbeat_dead || view.overdue_since
+            ? 'heartbeat_dead'
+            : 'explicit';
         // Forget the previous owner's trigger ids: when they fire, they find themselves unrecorded and delete themselves.
         loaded.snapshot.setJson(KEYS.triggers, { heartbeat: null, precise: null, owner: view.you, since: now.toISOString() });
         loaded.snapshot.delete(KEYS.beat);
@@ -592,4 +662,3 @@ export function createSchedulerApp(deps: AppDeps): SchedulerApp {
 function configDiffSettings(before: Settings, after: Settings): Record<string, [unknown, unknown]> {
   return configDiff(before as never, after as never);
 }
-

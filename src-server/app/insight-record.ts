@@ -36,7 +36,12 @@ export function uploadsCap(channelCount: number): number {
  * One execution's contribution: publish times of what it read, and the delays of the videos it
  * added that were published after the previous complete run began.
  */
-export function observeExecution(insight: JobInsight | undefined, channels: readonly string[], published: readonly PublishedVideo[] | undefined, writtenAtMs: number): JobInsight {
+export function observeExecution(
+  insight: JobInsight | undefined,
+  channels: readonly string[],
+  published: readonly PublishedVideo[] | undefined,
+  writtenAtMs: number,
+): JobInsight {
   const next: JobInsight = { ...(insight ?? {}) };
   const list = published ?? [];
   const cap = uploadsCap(channels.length);
@@ -48,7 +53,11 @@ export function observeExecution(insight: JobInsight | undefined, channels: read
   }
   next.up = up;
   const since = insight?.ls ? Date.parse(insight.ls) : null;
-  const delays = runDelays(list.filter((p) => p.added).map((p) => p.publishedMs), writtenAtMs, since !== null && !Number.isNaN(since) ? since : null);
+  const delays = runDelays(
+    list.filter((p) => p.added).map((p) => p.publishedMs),
+    writtenAtMs,
+    since !== null && !Number.isNaN(since) ? since : null,
+  );
   next.fr = addDelays(insight?.fr, delays, writtenAtMs);
   if (next.fr.length === 0) delete next.fr;
   return next;
@@ -59,7 +68,13 @@ export function observeExecution(insight: JobInsight | undefined, channels: read
  * the anomalies not mailed yet. A run that did not read its channels to the end (failed, deferred)
  * does not move the freshness mark nor the run history.
  */
-export function observeRunEnd(insight: JobInsight | undefined, channels: readonly string[], labels: Record<string, string>, row: RunDto, nowMs: number): { insight: JobInsight; fresh: Anomaly[] } {
+export function observeRunEnd(
+  insight: JobInsight | undefined,
+  channels: readonly string[],
+  labels: Record<string, string>,
+  row: RunDto,
+  nowMs: number,
+): { insight: JobInsight; fresh: Anomaly[] } {
   const next: JobInsight = { ...(insight ?? {}) };
   const at = new Date(nowMs).toISOString();
   const found: Anomaly[] = [];

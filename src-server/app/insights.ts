@@ -6,7 +6,14 @@
  */
 import { tryNormalizeChannelInput } from '../domain/channels';
 import { FRESHNESS_WINDOW_DAYS, summarizeFreshness } from '../domain/freshness';
-import { compareWithCurrent, MAX_TARGET_MINUTES, MIN_TARGET_MINUTES, suggestSchedule, type ChannelVerdict, type Suggestion } from '../domain/schedule-suggest';
+import {
+  compareWithCurrent,
+  MAX_TARGET_MINUTES,
+  MIN_TARGET_MINUTES,
+  suggestSchedule,
+  type ChannelVerdict,
+  type Suggestion,
+} from '../domain/schedule-suggest';
 import { describeSchedule } from '../domain/schedule';
 import { isValidTimeZone } from '../domain/timezone';
 import { addHeatmaps, decodeUploads, encodeUploads, PATTERN_MAX_UPLOADS } from '../domain/upload-pattern';
@@ -50,8 +57,13 @@ export function allAnomalies(loaded: Loaded): AnomalyDto[] {
 
 /** The least fresh jobs (by p90) that have measurements. */
 export function freshnessBoard(loaded: Loaded, nowMs: number, limit = 5): (FreshnessDto & { job_id: string; job_name: string })[] {
-  const rows = loaded.jobs().map((job) => ({ job_id: job.id, job_name: job.config.name, ...freshnessDto(loaded.state(job.id).insight, nowMs) }));
-  return rows.filter((r) => r.samples > 0).sort((a, b) => (b.p90_minutes ?? 0) - (a.p90_minutes ?? 0)).slice(0, limit);
+  const rows = loaded
+    .jobs()
+    .map((job) => ({ job_id: job.id, job_name: job.config.name, ...freshnessDto(loaded.state(job.id).insight, nowMs) }));
+  return rows
+    .filter((r) => r.samples > 0)
+    .sort((a, b) => (b.p90_minutes ?? 0) - (a.p90_minutes ?? 0))
+    .slice(0, limit);
 }
 
 function patternDto(channel: string, verdict: ChannelVerdict, source: UploadPatternDto['source'], error?: string): UploadPatternDto {
@@ -72,7 +84,13 @@ function patternDto(channel: string, verdict: ChannelVerdict, source: UploadPatt
   return dto;
 }
 
-function suggestionDto(s: Suggestion, timezone: string, target: number, sources: Map<string, { source: UploadPatternDto['source']; error?: string }>, spent: number): ScheduleSuggestionDto {
+function suggestionDto(
+  s: Suggestion,
+  timezone: string,
+  target: number,
+  sources: Map<string, { source: UploadPatternDto['source']; error?: string }>,
+  spent: number,
+): ScheduleSuggestionDto {
   const channels = s.channels.map((v) => {
     const src = sources.get(v.key) ?? { source: 'none' as const };
     return patternDto(v.key, v, src.source, src.error);
@@ -82,7 +100,13 @@ function suggestionDto(s: Suggestion, timezone: string, target: number, sources:
     target_delay_minutes: target,
     schedule_type: s.schedule_type,
     schedule_value: s.schedule_value,
-    schedule_text: describeSchedule({ schedule_type: s.schedule_type, schedule_value: s.schedule_value, timezone, start_at: null, end_at: null }),
+    schedule_text: describeSchedule({
+      schedule_type: s.schedule_type,
+      schedule_value: s.schedule_value,
+      timezone,
+      start_at: null,
+      end_at: null,
+    }),
     basis: s.basis,
     runs_per_week: s.runsPerWeek,
     units_per_run: s.unitsPerRun,
@@ -111,10 +135,12 @@ function parseRequest(raw: unknown, defaultZone: string): ParsedRequest {
   const r = raw as Record<string, unknown>;
   const unknown = Object.keys(r).filter((k) => !['channels', 'timezone', 'target_delay_minutes'].includes(k));
   if (unknown.length) throw invalid(unknown[0]!, 'unknown field (expected channels, timezone, target_delay_minutes)');
-  if (!Array.isArray(r.channels) || r.channels.length === 0 || r.channels.length > 50) throw invalid('channels', 'must list 1 to 50 channels');
+  if (!Array.isArray(r.channels) || r.channels.length === 0 || r.channels.length > 50)
+    throw invalid('channels', 'must list 1 to 50 channels');
   const channels: string[] = [];
   r.channels.forEach((c, i) => {
-    if (typeof c !== 'string' || !tryNormalizeChannelInput(c.trim())) throw invalid(`channels.${i}`, 'expected @handle, a channel URL or a UC… channel id');
+    if (typeof c !== 'string' || !tryNormalizeChannelInput(c.trim()))
+      throw invalid(`channels.${i}`, 'expected @handle, a channel URL or a UC… channel id');
     channels.push(c.trim());
   });
   const target = r.target_delay_minutes;
@@ -122,7 +148,8 @@ function parseRequest(raw: unknown, defaultZone: string): ParsedRequest {
     throw invalid('target_delay_minutes', `must be a whole number of minutes from ${MIN_TARGET_MINUTES} to ${MAX_TARGET_MINUTES} (7 days)`);
   }
   const tz = r.timezone === undefined || r.timezone === null || r.timezone === '' ? defaultZone : r.timezone;
-  if (typeof tz !== 'string' || !isValidTimeZone(tz)) throw invalid('timezone', 'must be an IANA time zone such as America/New_York or UTC');
+  if (typeof tz !== 'string' || !isValidTimeZone(tz))
+    throw invalid('timezone', 'must be an IANA time zone such as America/New_York or UTC');
   return { channels: [...new Set(channels)], timezone: tz, target };
 }
 
@@ -146,7 +173,10 @@ export function createInsights(ctx: AppContext, checkChannels: (inputs: string[]
   const deps = ctx.deps;
 
   /** One playlistItems.list page per channel nobody has read, metered like runs (budget, quotaExceeded). */
-  const lookUp = (loaded: Loaded, channels: string[]): { found: Map<string, { times: number[]; source: UploadPatternDto['source']; error?: string }>; units: number; exceeded: boolean } => {
+  const lookUp = (
+    loaded: Loaded,
+    channels: string[],
+  ): { found: Map<string, { times: number[]; source: UploadPatternDto['source']; error?: string }>; units: number; exceeded: boolean } => {
     const found = new Map<string, { times: number[]; source: UploadPatternDto['source']; error?: string }>();
     const known = knownUploads(loaded);
     const keys = channels.map((c) => tryNormalizeChannelInput(c)!.key);
@@ -159,13 +189,20 @@ export function createInsights(ctx: AppContext, checkChannels: (inputs: string[]
     const unresolved: { channel: string; key: string }[] = [];
     const fetchPage = (channel: string, key: string, channelId: string): void => {
       if (exceeded || quota.deferred_until || quota.used + units + 1 > loaded.settings.daily_quota_budget) {
-        found.set(channel, { times: [], source: 'none', error: 'the YouTube quota (or the daily budget) is used up until midnight Pacific time' });
+        found.set(channel, {
+          times: [],
+          source: 'none',
+          error: 'the YouTube quota (or the daily budget) is used up until midnight Pacific time',
+        });
         return;
       }
       try {
         const page = deps.youtube.listPlaylistItems(`UU${channelId.slice(2)}`, null, 50);
         units += 1;
-        const times = page.items.filter((it) => it.privacyStatus !== 'private').map((it) => Date.parse(it.publishedAt)).filter((t) => !Number.isNaN(t));
+        const times = page.items
+          .filter((it) => it.privacyStatus !== 'private')
+          .map((it) => Date.parse(it.publishedAt))
+          .filter((t) => !Number.isNaN(t));
         deps.cache.put(uploadsCacheKey(key), encodeUploads(times, PATTERN_MAX_UPLOADS), UPLOADS_CACHE_TTL);
         found.set(channel, { times, source: 'youtube' });
       } catch (err) {
@@ -223,7 +260,13 @@ export function createInsights(ctx: AppContext, checkChannels: (inputs: string[]
       nowMs: ctx.now().getTime(),
       unitsPerRun: estimateUnitsPerRun(req.channels.length),
     });
-    return suggestionDto(suggestion, req.timezone, req.target, new Map([...found].map(([k, v]) => [k, v.error ? { source: v.source, error: v.error } : { source: v.source }])), units);
+    return suggestionDto(
+      suggestion,
+      req.timezone,
+      req.target,
+      new Map([...found].map(([k, v]) => [k, v.error ? { source: v.source, error: v.error } : { source: v.source }])),
+      units,
+    );
   };
 
   const jobInsights = (id: string): JobInsightsDto => {
@@ -236,7 +279,8 @@ export function createInsights(ctx: AppContext, checkChannels: (inputs: string[]
     const unitsPerRun = estimateUnitsPerRun(channels.length, state.insight);
     const cmp = compareWithCurrent(job.config, Date.parse(job.created_at), channels, nowMs, unitsPerRun);
     const sources = new Map(channels.map((c) => [c.key, { source: (c.uploads.length ? 'job' : 'none') as UploadPatternDto['source'] }]));
-    const suggestion = cmp.suggestion && cmp.targetDelayMinutes !== null ? suggestionDto(cmp.suggestion, tz, cmp.targetDelayMinutes, sources, 0) : null;
+    const suggestion =
+      cmp.suggestion && cmp.targetDelayMinutes !== null ? suggestionDto(cmp.suggestion, tz, cmp.targetDelayMinutes, sources, 0) : null;
     // The patterns as the job's own schedule does on them.
     const own = suggestSchedule({ channels, timeZone: tz, targetDelayMinutes: cmp.targetDelayMinutes ?? 60, nowMs, unitsPerRun });
     const patterns = own.channels.map((v) => patternDto(v.key, v, sources.get(v.key)!.source));
@@ -248,7 +292,12 @@ export function createInsights(ctx: AppContext, checkChannels: (inputs: string[]
       anomalies: anomalyDtos(job, state),
       heatmap: addHeatmaps(patterns.map((p) => p.heatmap)),
       channels: patterns.map((p) => ({ ...p, met_share: null, median_delay_minutes: null })),
-      current: { schedule_text: cmp.current.schedule_text, runs_per_week: cmp.current.runsPerWeek, met_share: cmp.current.share, p90_delay_minutes: cmp.current.p90DelayMinutes },
+      current: {
+        schedule_text: cmp.current.schedule_text,
+        runs_per_week: cmp.current.runsPerWeek,
+        met_share: cmp.current.share,
+        p90_delay_minutes: cmp.current.p90DelayMinutes,
+      },
       suggestion,
       less_often_factor: cmp.factor === null ? null : Math.round(cmp.factor * 10) / 10,
       hint: cmp.hint,

@@ -120,7 +120,8 @@ export class JobTable {
     const row = this.byId.get(id);
     if (!row) return '';
     if (row.sync === undefined) {
-      const value = this.tab && row.sheetRow <= this.lastSheetRow ? this.tab.readValues(row.sheetRow, COLUMN_INDEX.sync + 1, 1, 1)[0]?.[0] : '';
+      const value =
+        this.tab && row.sheetRow <= this.lastSheetRow ? this.tab.readValues(row.sheetRow, COLUMN_INDEX.sync + 1, 1, 1)[0]?.[0] : '';
       row.sync = cellString(value);
     }
     return row.sync;
@@ -204,14 +205,21 @@ export class JobTable {
     for (const block of writeBlocks(this.staged)) {
       const values = block.rows.map((row) => {
         const out: string[] = [];
-        for (let c = block.firstColumn; c <= block.lastColumn; c++) out.push(c === COLUMN_INDEX.sync ? (row.sync ?? '') : (row.cells[c] ?? ''));
+        for (let c = block.firstColumn; c <= block.lastColumn; c++)
+          out.push(c === COLUMN_INDEX.sync ? (row.sync ?? '') : (row.cells[c] ?? ''));
         return out;
       });
       const formats = values.map((r) => r.map(() => '@'));
       // Rows that existed are rewritten: inside the grid, their cells formatted when first written
       // (a JSON text is never read as a number, date or formula anyway).
       const rewrite = block.rows.every((r) => r.sheetRow <= this.loadedLastRow);
-      tab.writeValues(block.rows[0]!.sheetRow, block.firstColumn + 1, values, formats, rewrite ? { withinGrid: true, formatsInPlace: true } : undefined);
+      tab.writeValues(
+        block.rows[0]!.sheetRow,
+        block.firstColumn + 1,
+        values,
+        formats,
+        rewrite ? { withinGrid: true, formatsInPlace: true } : undefined,
+      );
       calls++;
     }
     this.staged.clear();
@@ -244,7 +252,20 @@ export class JobTable {
     row.sync = '';
     this.byId.set(id, row);
     // Every cell is written anew (a freed row's cells are blank, but its blanking may not be written yet).
-    this.staged.set(row, new Map<number, string>(reused ? [[0, id], [1, ''], [2, ''], [3, ''], [4, '']] : [[0, id]]));
+    this.staged.set(
+      row,
+      new Map<number, string>(
+        reused
+          ? [
+              [0, id],
+              [1, ''],
+              [2, ''],
+              [3, ''],
+              [4, ''],
+            ]
+          : [[0, id]],
+      ),
+    );
     return row;
   }
 }

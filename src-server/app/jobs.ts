@@ -28,7 +28,10 @@ export function refuseNeverRunning(config: JobConfig, now: Date): void {
   if (!config.enabled || nextRuns(config, now, 1, { anchor: now }).length > 0) return;
   const issue =
     config.schedule_type === 'once'
-      ? { path: 'schedule_value', message: `schedule_value: ${config.schedule_value} (${config.timezone}) is in the past; a once job would never run` }
+      ? {
+          path: 'schedule_value',
+          message: `schedule_value: ${config.schedule_value} (${config.timezone}) is in the past; a once job would never run`,
+        }
       : { path: 'end_at', message: `end_at: ${config.end_at ?? ''} leaves no run after now; the job would never run` };
   throw validationError([issue]);
 }
@@ -39,15 +42,20 @@ export function checkDependency(loaded: Loaded, id: string, config: JobConfig, p
   if (!dep) return;
   const exists = (jobId: string) => pending.has(jobId) || loaded.job(jobId) !== null;
   if (dep === id || !exists(dep)) {
-    throw new AppError(422, 'dependency_not_found', `depends_on: ${dep === id ? 'a job cannot depend on itself' : `no job with id ${dep}`}`, [
-      { path: 'depends_on', message: dep === id ? 'a job cannot depend on itself' : `no job with id ${dep}` },
-    ]);
+    throw new AppError(
+      422,
+      'dependency_not_found',
+      `depends_on: ${dep === id ? 'a job cannot depend on itself' : `no job with id ${dep}`}`,
+      [{ path: 'depends_on', message: dep === id ? 'a job cannot depend on itself' : `no job with id ${dep}` }],
+    );
   }
   const seen = new Set([id]);
   let cursor: string | null = dep;
   while (cursor) {
     if (seen.has(cursor)) {
-      throw new AppError(422, 'dependency_not_found', `depends_on: ${dep} would form a dependency cycle`, [{ path: 'depends_on', message: 'dependency cycle' }]);
+      throw new AppError(422, 'dependency_not_found', `depends_on: ${dep} would form a dependency cycle`, [
+        { path: 'depends_on', message: 'dependency cycle' },
+      ]);
     }
     seen.add(cursor);
     cursor = (pending.get(cursor) ?? loaded.job(cursor)?.config ?? null)?.depends_on ?? null;
@@ -56,15 +64,29 @@ export function checkDependency(loaded: Loaded, id: string, config: JobConfig, p
 
 export function checkVersion(job: JobRecord, expected: number | undefined): void {
   if (expected !== undefined && expected !== null && expected !== job.version) {
-    throw new AppError(409, 'version_conflict', `Job ${job.id} was changed by someone else (version ${job.version}, you had ${expected}); reload and try again.`, {
-      current_version: job.version,
-    });
+    throw new AppError(
+      409,
+      'version_conflict',
+      `Job ${job.id} was changed by someone else (version ${job.version}, you had ${expected}); reload and try again.`,
+      {
+        current_version: job.version,
+      },
+    );
   }
 }
 
 export function newRecord(ctx: AppContext, id: string, config: JobConfig, actor: Actor): JobRecord {
   const now = ctx.now().toISOString();
-  return { id, version: 1, paused: false, created_at: now, created_by: actorLabel(actor), updated_at: now, updated_by: actorLabel(actor), config };
+  return {
+    id,
+    version: 1,
+    paused: false,
+    created_at: now,
+    created_by: actorLabel(actor),
+    updated_at: now,
+    updated_by: actorLabel(actor),
+    config,
+  };
 }
 
 export function insertJob(ctx: AppContext, loaded: Loaded, config: JobConfig, actor: Actor, id?: string): JobRecord {
@@ -123,9 +145,14 @@ export function deleteJobRecord(ctx: AppContext, loaded: Loaded, id: string, act
   const job = loaded.requireJob(id);
   const dependents = loaded.jobs().filter((j) => j.config.depends_on === id && j.id !== id);
   if (dependents.length > 0) {
-    throw new AppError(409, 'has_dependents', `Job ${id} is a dependency of ${dependents.map((j) => j.config.name).join(', ')}; change those first.`, {
-      dependents: dependents.map((j) => j.id),
-    });
+    throw new AppError(
+      409,
+      'has_dependents',
+      `Job ${id} is a dependency of ${dependents.map((j) => j.config.name).join(', ')}; change those first.`,
+      {
+        dependents: dependents.map((j) => j.id),
+      },
+    );
   }
   loaded.removeJob(id);
   loaded.invalidate();
@@ -139,15 +166,24 @@ export interface ImportItem {
 
 /** Reads the jobs of an import document: a list, or { jobs: [...] }; each an object with optional id. */
 export function importItems(doc: unknown): ImportItem[] {
-  const list = Array.isArray(doc) ? doc : doc && typeof doc === 'object' && Array.isArray((doc as { jobs?: unknown }).jobs) ? (doc as { jobs: unknown[] }).jobs : null;
-  if (!list) throw new AppError(422, 'validation_failed', 'import: expected a list of jobs or { "jobs": [...] }', [{ path: '', message: 'expected a list of jobs' }]);
+  const list = Array.isArray(doc)
+    ? doc
+    : doc && typeof doc === 'object' && Array.isArray((doc as { jobs?: unknown }).jobs)
+      ? (doc as { jobs: unknown[] }).jobs
+      : null;
+  if (!list)
+    throw new AppError(422, 'validation_failed', 'import: expected a list of jobs or { "jobs": [...] }', [
+      { path: '', message: 'expected a list of jobs' },
+    ]);
   return list.map((item, i) => {
     if (!item || typeof item !== 'object' || Array.isArray(item)) {
       throw new AppError(422, 'validation_failed', `jobs.${i}: expected an object`, [{ path: `jobs.${i}`, message: 'expected an object' }]);
     }
     const { id, ...rest } = item as Record<string, unknown>;
     if (id !== undefined && id !== null && (typeof id !== 'string' || !JOB_ID_RE.test(id))) {
-      throw new AppError(422, 'validation_failed', `jobs.${i}.id: must be 1-64 letters, digits, _ or -`, [{ path: `jobs.${i}.id`, message: 'invalid id' }]);
+      throw new AppError(422, 'validation_failed', `jobs.${i}.id: must be 1-64 letters, digits, _ or -`, [
+        { path: `jobs.${i}.id`, message: 'invalid id' },
+      ]);
     }
     return { id: (id as string | undefined) ?? null, input: rest };
   });
@@ -208,10 +244,14 @@ export const BULK_ACTIONS: readonly BulkAction[] = ['pause', 'resume', 'enable',
 
 export function bulkApply(ctx: AppContext, loaded: Loaded, action: BulkAction, ids: string[], actor: Actor, hooks: BulkHooks): BulkResult {
   if (!BULK_ACTIONS.includes(action)) {
-    throw new AppError(422, 'validation_failed', `action: must be one of ${BULK_ACTIONS.join(', ')}`, [{ path: 'action', message: 'unknown action' }]);
+    throw new AppError(422, 'validation_failed', `action: must be one of ${BULK_ACTIONS.join(', ')}`, [
+      { path: 'action', message: 'unknown action' },
+    ]);
   }
   if (!Array.isArray(ids) || ids.length === 0 || ids.length > 500) {
-    throw new AppError(422, 'validation_failed', 'ids: must list 1 to 500 job ids', [{ path: 'ids', message: 'must list 1 to 500 job ids' }]);
+    throw new AppError(422, 'validation_failed', 'ids: must list 1 to 500 job ids', [
+      { path: 'ids', message: 'must list 1 to 500 job ids' },
+    ]);
   }
   const byId = new Map<string, BulkResult['results'][number]>();
   // Deleting a job and the jobs that depend on it in one call works whatever the order of the ids.

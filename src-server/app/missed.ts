@@ -23,7 +23,8 @@ function firstOf(p: PendingMissed): string {
 /** The state with `missed` added to its pending list (bounded: the oldest entries are folded). */
 export function withPendingMissed(state: JobState, missed: readonly MissedOccurrence[]): JobState {
   const list: PendingMissed[] = [...(state.pending_missed ?? [])];
-  for (const m of missed) list.push(m.count > 1 ? [m.occurrence.toISOString(), m.count, m.first.toISOString()] : [m.occurrence.toISOString()]);
+  for (const m of missed)
+    list.push(m.count > 1 ? [m.occurrence.toISOString(), m.count, m.first.toISOString()] : [m.occurrence.toISOString()]);
   if (list.length > MAX_PENDING_MISSED) {
     const old = list.splice(0, list.length - MAX_PENDING_MISSED + 1);
     const count = old.reduce((n, p) => n + countOf(p), 0);

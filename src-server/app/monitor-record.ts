@@ -66,7 +66,8 @@ export function readMonitorRecord(cache: Cache): MonitorRecord | null {
   if (!text) return null;
   try {
     const rec = JSON.parse(text) as Partial<MonitorRecord>;
-    if (rec.v !== 3 || typeof rec.valid_until !== 'number' || !Array.isArray(rec.running) || !Array.isArray(rec.recent_problems)) return null;
+    if (rec.v !== 3 || typeof rec.valid_until !== 'number' || !Array.isArray(rec.running) || !Array.isArray(rec.recent_problems))
+      return null;
     return rec as MonitorRecord;
   } catch {
     return null;

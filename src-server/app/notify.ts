@@ -16,10 +16,19 @@ export const SUCCESS_MAIL_INTERVAL_MS = 3_600_000;
 export const ANOMALY_MAIL_INTERVAL_MS = 3_600_000;
 
 /** The least time between two mails of an event for one job (0: not throttled). */
-const MAIL_INTERVAL_MS: Record<MailEvent, number> = { failure: FAILURE_MAIL_INTERVAL_MS, success: SUCCESS_MAIL_INTERVAL_MS, recovery: 0, anomaly: ANOMALY_MAIL_INTERVAL_MS };
+const MAIL_INTERVAL_MS: Record<MailEvent, number> = {
+  failure: FAILURE_MAIL_INTERVAL_MS,
+  success: SUCCESS_MAIL_INTERVAL_MS,
+  recovery: 0,
+  anomaly: ANOMALY_MAIL_INTERVAL_MS,
+};
 
 /** The job-state field that remembers the last mail of each throttled event. */
-export const LAST_MAIL_FIELD = { failure: 'last_failure_mail_at', success: 'last_success_mail_at', anomaly: 'last_anomaly_mail_at' } as const;
+export const LAST_MAIL_FIELD = {
+  failure: 'last_failure_mail_at',
+  success: 'last_success_mail_at',
+  anomaly: 'last_anomaly_mail_at',
+} as const;
 
 export type MailEvent = 'failure' | 'recovery' | 'success' | 'anomaly';
 

@@ -8,12 +8,33 @@ import { YOUTUBE_DAILY_QUOTA } from '../domain/catalogue';
 import { limitsDto, projectStoredDay, waitingForReset } from './quota-projection';
 import { readTriggerRecord } from './triggers';
 import type { LimitsDto } from './contract';
-import type { CalendarChipDto, CalendarDay, CalendarDayPageDto, CalendarDto, CalendarEntryDto, ConflictWarningDto, JobDetailDto, JobDto, MonitorDto, MonitorProblemRunDto, MonitorWindowDto, RunDto } from './contract';
+import type {
+  CalendarChipDto,
+  CalendarDay,
+  CalendarDayPageDto,
+  CalendarDto,
+  CalendarEntryDto,
+  ConflictWarningDto,
+  JobDetailDto,
+  JobDto,
+  MonitorDto,
+  MonitorProblemRunDto,
+  MonitorWindowDto,
+  RunDto,
+} from './contract';
 import { AppError } from './contract';
 import { nextRunAt, type AppContext, type Loaded } from './context';
 import { readQuota } from './quota';
 import { quotaResetAt } from '../sync';
-import { invalidateMonitorRecord, mergeRunning, monitorFromRecord, MONITOR_RECORD_MAX_AGE_MS, readMonitorRecord, writeMonitorRecord, type MonitorRecord } from './monitor-record';
+import {
+  invalidateMonitorRecord,
+  mergeRunning,
+  monitorFromRecord,
+  MONITOR_RECORD_MAX_AGE_MS,
+  readMonitorRecord,
+  writeMonitorRecord,
+  type MonitorRecord,
+} from './monitor-record';
 import { leaseActive, type JobRecord } from './records';
 import type { MonitorProgress } from './monitor-record';
 import { isExecuted, runInstant, windowStats } from './stats';
@@ -35,7 +56,12 @@ export function jobDto(loaded: Loaded, job: JobRecord, now: Date): JobDto {
   return withScheduleText(jobRow(loaded, job, now));
 }
 
-export function conflictsFor(ctx: AppContext, loaded: Loaded, candidate: { id?: string; config: JobConfig }, now: Date): ConflictWarningDto[] {
+export function conflictsFor(
+  ctx: AppContext,
+  loaded: Loaded,
+  candidate: { id?: string; config: JobConfig },
+  now: Date,
+): ConflictWarningDto[] {
   let sheetId = '';
   try {
     sheetId = ctx.deps.spreadsheets.activeSpreadsheetId();
@@ -74,7 +100,10 @@ export const CALENDAR_CHIPS = 3;
 export const CALENDAR_DAY_PAGE = 100;
 
 function checkZone(timeZone: string): void {
-  if (!isValidTimeZone(timeZone)) throw new AppError(422, 'validation_failed', 'time_zone: expected an IANA time zone', [{ path: 'time_zone', message: 'unknown time zone' }]);
+  if (!isValidTimeZone(timeZone))
+    throw new AppError(422, 'validation_failed', 'time_zone: expected an IANA time zone', [
+      { path: 'time_zone', message: 'unknown time zone' },
+    ]);
 }
 
 /** The instants where each day of a span of local dates starts (one more than the days: the end). */
@@ -82,7 +111,9 @@ function dayStarts(timeZone: string, year: number, month: number, firstDay: numb
   const out: number[] = [];
   for (let i = 0; i <= days; i++) {
     const d = new Date(Date.UTC(year, month - 1, firstDay + i));
-    out.push(instantOfWallTime(timeZone, { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: 0, minute: 0 }));
+    out.push(
+      instantOfWallTime(timeZone, { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: 0, minute: 0 }),
+    );
   }
   return out;
 }
@@ -100,17 +131,36 @@ function dayIndex(starts: readonly number[], t: number): number {
 }
 
 /** A chip's kind is its job's most telling occurrence of the day: problems, then runs that happened, then what is scheduled. */
-const CHIP_RANK: Record<CalendarChipDto['kind'], number> = { failed: 0, missed: 1, partial: 2, deferred: 3, succeeded: 4, skipped: 5, scheduled: 6 };
+const CHIP_RANK: Record<CalendarChipDto['kind'], number> = {
+  failed: 0,
+  missed: 1,
+  partial: 2,
+  deferred: 3,
+  succeeded: 4,
+  skipped: 5,
+  scheduled: 6,
+};
 const chipOrder = (a: CalendarChipDto, b: CalendarChipDto): number =>
-  CHIP_RANK[a.kind] - CHIP_RANK[b.kind] || (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) || a.job_name.localeCompare(b.job_name) || a.job_id.localeCompare(b.job_id);
+  CHIP_RANK[a.kind] - CHIP_RANK[b.kind] ||
+  (a.at < b.at ? -1 : a.at > b.at ? 1 : 0) ||
+  a.job_name.localeCompare(b.job_name) ||
+  a.job_id.localeCompare(b.job_id);
 
-const entryOrder = (a: CalendarEntryDto, b: CalendarEntryDto): number => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.job_name.localeCompare(b.job_name) || a.job_id.localeCompare(b.job_id));
+const entryOrder = (a: CalendarEntryDto, b: CalendarEntryDto): number =>
+  a.at < b.at ? -1 : a.at > b.at ? 1 : a.job_name.localeCompare(b.job_name) || a.job_id.localeCompare(b.job_id);
 
 /**
  * Every occurrence in [startMs, endMs): scheduled ones from now on (enabled, unpaused jobs; at most
  * MAX_SCHEDULED_PER_JOB a job) and run-history rows before. `visit` gets each with its instant.
  */
-function eachOccurrence(loaded: Loaded, runs: readonly RunDto[], startMs: number, endMs: number, now: Date, visit: (entry: CalendarEntryDto, t: number, paused: boolean, executed: boolean) => void): void {
+function eachOccurrence(
+  loaded: Loaded,
+  runs: readonly RunDto[],
+  startMs: number,
+  endMs: number,
+  now: Date,
+  visit: (entry: CalendarEntryDto, t: number, paused: boolean, executed: boolean) => void,
+): void {
   const from = Math.max(startMs - 1, now.getTime());
   for (const job of loaded.jobs()) {
     if (!job.config.enabled || job.paused || from >= endMs) continue;
@@ -127,7 +177,12 @@ function eachOccurrence(loaded: Loaded, runs: readonly RunDto[], startMs: number
     if (!at) continue;
     const t = Date.parse(at);
     if (!(t >= startMs && t < endMs)) continue;
-    visit({ job_id: run.job_id, job_name: run.job_name, at, kind: run.status }, t, loaded.job(run.job_id)?.paused ?? false, isExecuted(run));
+    visit(
+      { job_id: run.job_id, job_name: run.job_name, at, kind: run.status },
+      t,
+      loaded.job(run.job_id)?.paused ?? false,
+      isExecuted(run),
+    );
   }
 }
 
@@ -137,21 +192,24 @@ function eachOccurrence(loaded: Loaded, runs: readonly RunDto[], startMs: number
  */
 export function calendarGrid(loaded: Loaded, runs: readonly RunDto[], month: string, timeZone: string, now: Date): CalendarDto {
   const m = MONTH_RE.exec(month ?? '');
-  if (!m) throw new AppError(422, 'validation_failed', 'month: expected YYYY-MM, e.g. 2026-03', [{ path: 'month', message: 'expected YYYY-MM' }]);
+  if (!m)
+    throw new AppError(422, 'validation_failed', 'month: expected YYYY-MM, e.g. 2026-03', [{ path: 'month', message: 'expected YYYY-MM' }]);
   checkZone(timeZone);
   const year = Number(m[1]);
   const mon = Number(m[2]);
   const count = daysInMonth(year, mon);
   const starts = dayStarts(timeZone, year, mon, 1, count);
   const days: Required<CalendarDay>[] = [];
-  for (let d = 1; d <= count; d++) days.push({ date: `${month}-${String(d).padStart(2, '0')}`, entries: [], run_count: 0, total: 0, counts: {}, chips: [], jobs: 0 });
+  for (let d = 1; d <= count; d++)
+    days.push({ date: `${month}-${String(d).padStart(2, '0')}`, entries: [], run_count: 0, total: 0, counts: {}, chips: [], jobs: 0 });
   // One chip per job and day while the month is read; each day keeps its CALENDAR_CHIPS most telling.
   const perJob = days.map(() => new Map<string, CalendarChipDto>());
   eachOccurrence(loaded, runs, starts[0]!, starts[count]!, now, (entry, t, _paused, executed) => {
     const index = dayIndex(starts, t);
     const day = days[index]!;
     const chip = perJob[index]!.get(entry.job_id);
-    if (!chip) perJob[index]!.set(entry.job_id, { job_id: entry.job_id, job_name: entry.job_name, kind: entry.kind, at: entry.at, count: 1 });
+    if (!chip)
+      perJob[index]!.set(entry.job_id, { job_id: entry.job_id, job_name: entry.job_name, kind: entry.kind, at: entry.at, count: 1 });
     else {
       chip.count++;
       if (CHIP_RANK[entry.kind] < CHIP_RANK[chip.kind]) chip.kind = entry.kind;
@@ -177,10 +235,20 @@ export function calendarGrid(loaded: Loaded, runs: readonly RunDto[], month: str
 }
 
 /** One day of the calendar in full, ordered by time, a page at a time; each entry says whether its job is paused. */
-export function calendarDayPage(loaded: Loaded, runs: readonly RunDto[], date: string, timeZone: string, now: Date, page?: number, pageSize?: number): CalendarDayPageDto {
+export function calendarDayPage(
+  loaded: Loaded,
+  runs: readonly RunDto[],
+  date: string,
+  timeZone: string,
+  now: Date,
+  page?: number,
+  pageSize?: number,
+): CalendarDayPageDto {
   const m = DATE_RE.exec(date ?? '');
   if (!m || Number(m[3]) > daysInMonth(Number(m[1]), Number(m[2]))) {
-    throw new AppError(422, 'validation_failed', 'date: expected YYYY-MM-DD, e.g. 2026-03-09', [{ path: 'date', message: 'expected YYYY-MM-DD' }]);
+    throw new AppError(422, 'validation_failed', 'date: expected YYYY-MM-DD, e.g. 2026-03-09', [
+      { path: 'date', message: 'expected YYYY-MM-DD' },
+    ]);
   }
   checkZone(timeZone);
   const starts = dayStarts(timeZone, Number(m[1]), Number(m[2]), Number(m[3]), 1);
@@ -222,7 +290,14 @@ export function monitorSummary(runs: readonly RunDto[], nowMs: number): MonitorS
   // Newest first; the log's order breaks ties (a later row was written later).
   problems.sort((a, b) => b.at - a.at || b.order - a.order);
   return {
-    last_24h: { since: new Date(sinceMs).toISOString(), runs: w.runs, succeeded: w.succeeded, failed: w.failed, partial: w.partial, success_rate: w.success_rate },
+    last_24h: {
+      since: new Date(sinceMs).toISOString(),
+      runs: w.runs,
+      succeeded: w.succeeded,
+      failed: w.failed,
+      partial: w.partial,
+      success_rate: w.success_rate,
+    },
     recent_problems: problems.slice(0, MONITOR_PROBLEMS).map(({ run, at }) => ({
       run_id: run.run_id,
       job_id: run.job_id,
@@ -278,7 +353,15 @@ export function monitorView(ctx: AppContext, loaded: Loaded, now: Date, cached?:
   const validUntil = Math.min(nowMs + MONITOR_RECORD_MAX_AGE_MS, quotaResetAt(now).getTime(), summary.changes_at);
   const limits = monitorLimits(loaded, now);
   try {
-    writeMonitorRecord(cache, { v: 3, valid_until: validUntil, quota, last_24h: summary.last_24h, recent_problems: summary.recent_problems, running, ...(limits ? { limits } : {}) });
+    writeMonitorRecord(cache, {
+      v: 3,
+      valid_until: validUntil,
+      quota,
+      last_24h: summary.last_24h,
+      recent_problems: summary.recent_problems,
+      running,
+      ...(limits ? { limits } : {}),
+    });
   } catch {
     // best effort: the next poll rebuilds
   }
@@ -299,7 +382,13 @@ export function monitorView(ctx: AppContext, loaded: Loaded, now: Date, cached?:
 function monitorLimits(loaded: Loaded, now: Date): LimitsDto | null {
   try {
     const record = readTriggerRecord(loaded.snapshot);
-    return limitsDto(projectStoredDay(loaded, now), now, YOUTUBE_DAILY_QUOTA, (record.heartbeat ? 1 : 0) + (record.precise ? 1 : 0), waitingForReset(loaded, now));
+    return limitsDto(
+      projectStoredDay(loaded, now),
+      now,
+      YOUTUBE_DAILY_QUOTA,
+      (record.heartbeat ? 1 : 0) + (record.precise ? 1 : 0),
+      waitingForReset(loaded, now),
+    );
   } catch {
     return null;
   }

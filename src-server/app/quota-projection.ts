@@ -80,7 +80,10 @@ export function deferOverBudget(loaded: Loaded, now: Date, plan: TickPlan): numb
       continue;
     }
     const state = loaded.state(run.job_id);
-    const planner = stateOnDeferred({ ...state.planner, quota_deferred_until: reset }, { job_id: run.job_id, reason: 'quota', occurrence: run.occurrence, until: new Date(reset), message });
+    const planner = stateOnDeferred(
+      { ...state.planner, quota_deferred_until: reset },
+      { job_id: run.job_id, reason: 'quota', occurrence: run.occurrence, until: new Date(reset), message },
+    );
     loaded.setState(run.job_id, { ...state, planner, budget_deferral: { until: reset, message, at: now.toISOString() } });
     plan.deferred.push({ job_id: run.job_id, reason: 'quota', occurrence: run.occurrence, until: new Date(reset), message });
     deferred++;
@@ -110,7 +113,13 @@ export function waitingForReset(loaded: Loaded, now: Date): DeferredJob[] {
  * The limits as health and the monitor show them. `waiting`: jobs whose due run the tick already
  * moved to the reset (listed with the projection's deferred ones, once).
  */
-export function limitsDto(projection: QuotaProjection, now: Date, projectLimit: number, triggersUsed: number, waiting: readonly DeferredJob[] = []): LimitsDto {
+export function limitsDto(
+  projection: QuotaProjection,
+  now: Date,
+  projectLimit: number,
+  triggersUsed: number,
+  waiting: readonly DeferredJob[] = [],
+): LimitsDto {
   const y = projection.youtube;
   const ahead = new Set(y.deferred.map((d) => d.id));
   const deferred = [...y.deferred, ...waiting.filter((w) => !ahead.has(w.id))];

@@ -52,7 +52,6 @@ export interface Executed {
   expected?: number | null;
 }
 
-
 /** Claims a planned run for this execution: lease, handled occurrence, the active run record. */
 export function claimPlanned(ctx: AppContext, loaded: Loaded, run: PlannedRun): Claimed | null {
   const job = loaded.job(run.job_id);
@@ -106,7 +105,15 @@ export function tabHolder(loaded: Loaded, key: string, exceptJobId: string, nowM
 
 /** A manual (or API) run planned now; the planner state treats it like an occurrence at `now`. */
 export function manualRun(jobId: string, config: JobConfig, trigger: RunTrigger, now: Date, activeSpreadsheetId: string): PlannedRun {
-  return { job_id: jobId, occurrence: now, trigger, attempt: 1, coalesced: 1, resumed_run_id: null, tab_key: tabKey(config, activeSpreadsheetId) };
+  return {
+    job_id: jobId,
+    occurrence: now,
+    trigger,
+    attempt: 1,
+    coalesced: 1,
+    resumed_run_id: null,
+    tab_key: tabKey(config, activeSpreadsheetId),
+  };
 }
 
 /** True when the run goes on in a later execution (cut by the time budget): no final status yet. */
@@ -203,7 +210,10 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
   const { claim, outcome } = ex;
   const job = loaded.job(claim.jobId);
   const state = loaded.state(claim.jobId);
-  const quotaDefer = outcome?.deferUntil && (outcome.status === 'deferred' || outcome.error?.kind === 'quota' || outcome.error?.kind === 'budget') ? outcome.deferUntil : null;
+  const quotaDefer =
+    outcome?.deferUntil && (outcome.status === 'deferred' || outcome.error?.kind === 'quota' || outcome.error?.kind === 'budget')
+      ? outcome.deferUntil
+      : null;
   addQuota(loaded.snapshot, now, ex.quotaSpent, quotaDefer);
   const ownsLease = state.planner.lease?.run_id === claim.run.run_id;
 
@@ -214,7 +224,10 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
     refresh_units: (claim.run.refresh_units ?? 0) + (outcome?.refreshUnits ?? 0),
   };
   if (job && ownsLease && outcome && !ex.notStarted) loaded.setSyncState(claim.jobId, outcome.state);
-  const insight = job && ownsLease && outcome && !ex.notStarted ? observeExecution(state.insight, job.config.channels, outcome.published, Date.parse(ex.finishedAt ?? now.toISOString())) : state.insight;
+  const insight =
+    job && ownsLease && outcome && !ex.notStarted
+      ? observeExecution(state.insight, job.config.channels, outcome.published, Date.parse(ex.finishedAt ?? now.toISOString()))
+      : state.insight;
 
   if (runContinues(ex)) {
     if (job && ownsLease) {
@@ -300,7 +313,14 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
     const sent = sendJobMail(
       ctx.deps.mailer,
       ctx.deps.logger,
-      { event, jobId: job.id, config: job.config, run: row, nextAttempt: planner.retry_at ?? nextScheduled(job.config, job.created_at, now), spreadsheetUrl: ctx.spreadsheetUrl() },
+      {
+        event,
+        jobId: job.id,
+        config: job.config,
+        run: row,
+        nextAttempt: planner.retry_at ?? nextScheduled(job.config, job.created_at, now),
+        spreadsheetUrl: ctx.spreadsheetUrl(),
+      },
       loaded.settings.notification_email,
       lastMailField ? (state[lastMailField] ?? null) : null,
       now.getTime(),
@@ -308,8 +328,23 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
     if (sent.sent && lastMailField) next[lastMailField] = now.toISOString();
   }
   if (ended.fresh.length > 0 && job.config.notify_on.includes('anomaly')) {
-    const req = { event: 'anomaly' as const, jobId: job.id, config: job.config, run: row, nextAttempt: planner.retry_at ?? nextScheduled(job.config, job.created_at, now), spreadsheetUrl: ctx.spreadsheetUrl(), anomalies: ended.fresh };
-    const sent = sendJobMail(ctx.deps.mailer, ctx.deps.logger, req, loaded.settings.notification_email, state.last_anomaly_mail_at ?? null, now.getTime());
+    const req = {
+      event: 'anomaly' as const,
+      jobId: job.id,
+      config: job.config,
+      run: row,
+      nextAttempt: planner.retry_at ?? nextScheduled(job.config, job.created_at, now),
+      spreadsheetUrl: ctx.spreadsheetUrl(),
+      anomalies: ended.fresh,
+    };
+    const sent = sendJobMail(
+      ctx.deps.mailer,
+      ctx.deps.logger,
+      req,
+      loaded.settings.notification_email,
+      state.last_anomaly_mail_at ?? null,
+      now.getTime(),
+    );
     if (sent.sent) {
       next.insight = markMailed(ended.insight, ended.fresh);
       next.last_anomaly_mail_at = now.toISOString();
@@ -318,7 +353,6 @@ export function recordExecuted(ctx: AppContext, loaded: Loaded, ex: Executed): R
   loaded.setState(claim.jobId, next);
   return row;
 }
-
 
 /**
  * Stands in for the outcome of a claim the tick did not start because YouTube's quota (or the daily

@@ -49,15 +49,18 @@ export function applySettingsPatch(current: Settings, patch: unknown): Settings 
   for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
     switch (key) {
       case 'default_timezone':
-        if (typeof value !== 'string' || !isValidTimeZone(value)) issues.push({ path: key, message: 'expected an IANA time zone, e.g. America/New_York' });
+        if (typeof value !== 'string' || !isValidTimeZone(value))
+          issues.push({ path: key, message: 'expected an IANA time zone, e.g. America/New_York' });
         else next.default_timezone = value;
         break;
       case 'heartbeat_minutes':
-        if (!(HEARTBEAT_MINUTES as readonly unknown[]).includes(value)) issues.push({ path: key, message: `expected one of ${HEARTBEAT_MINUTES.join(', ')}` });
+        if (!(HEARTBEAT_MINUTES as readonly unknown[]).includes(value))
+          issues.push({ path: key, message: `expected one of ${HEARTBEAT_MINUTES.join(', ')}` });
         else next.heartbeat_minutes = value as HeartbeatMinutes;
         break;
       case 'daily_quota_budget':
-        if (!intIn(value, 1, YOUTUBE_DAILY_QUOTA)) issues.push({ path: key, message: `expected a whole number of units from 1 to ${YOUTUBE_DAILY_QUOTA}` });
+        if (!intIn(value, 1, YOUTUBE_DAILY_QUOTA))
+          issues.push({ path: key, message: `expected a whole number of units from 1 to ${YOUTUBE_DAILY_QUOTA}` });
         else next.daily_quota_budget = value as number;
         break;
       case 'run_history_rows':
@@ -69,7 +72,8 @@ export function applySettingsPatch(current: Settings, patch: unknown): Settings 
         break;
       }
       case 'notification_email':
-        if (typeof value !== 'string' || (value !== '' && !isEmail(value.trim()))) issues.push({ path: key, message: "expected an email address or '' for none" });
+        if (typeof value !== 'string' || (value !== '' && !isEmail(value.trim())))
+          issues.push({ path: key, message: "expected an email address or '' for none" });
         else next.notification_email = value.trim();
         break;
       default:

@@ -113,11 +113,20 @@ export class SheetTable<T> {
     const formats = values.map(() => rowFormat);
     // The rows below the data carry the columns' formats (set when the grid grew, or once now for
     // a tab whose end was not remembered), so an append is one write.
-    if (!end && grid > last + records.length) tab.setNumberFormats(last + records.length + 1, 1, Array.from({ length: grid - last - records.length }, () => rowFormat));
+    if (!end && grid > last + records.length)
+      tab.setNumberFormats(
+        last + records.length + 1,
+        1,
+        Array.from({ length: grid - last - records.length }, () => rowFormat),
+      );
     if (last + records.length > grid) {
       const more = Math.max(GRID_GROWTH_ROWS, last + records.length - grid);
       tab.insertRowsAfter(grid, more);
-      tab.setNumberFormats(grid + 1, 1, Array.from({ length: more }, () => rowFormat));
+      tab.setNumberFormats(
+        grid + 1,
+        1,
+        Array.from({ length: more }, () => rowFormat),
+      );
       grid += more;
     }
     // The first append without a remembered end lets the adapter check the columns and set the formats.

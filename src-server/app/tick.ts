@@ -13,7 +13,17 @@ import type { AppContext, Loaded } from './context';
 import { drainMissed, withPendingMissed } from './missed';
 import { readQuota, ExecutionQuotaMeter } from './quota';
 import { leaseActive } from './records';
-import { claimPlanned, deferredBeforeStart, tabHolder, execute, manualRun, recordExecuted, WORK_BUDGET_MS, type Claimed, type Executed } from './runner';
+import {
+  claimPlanned,
+  deferredBeforeStart,
+  tabHolder,
+  execute,
+  manualRun,
+  recordExecuted,
+  WORK_BUDGET_MS,
+  type Claimed,
+  type Executed,
+} from './runner';
 import { addRuntime } from './runtime-meter';
 import { KEYS } from './store';
 import { reconcileTriggers } from './triggers';
@@ -136,7 +146,16 @@ export function runTick(ctx: AppContext): TickResult {
 }
 
 /** Runtime accounting, last-tick record, next wake-up and triggers; returns the wake-up (ISO). */
-function finishTick(ctx: AppContext, loaded: Loaded, end: Date, sheetId: string, lagMs: number | null, ran: number, claimed: number, averageRunMs: number | null = null): string | null {
+function finishTick(
+  ctx: AppContext,
+  loaded: Loaded,
+  end: Date,
+  sheetId: string,
+  lagMs: number | null,
+  ran: number,
+  claimed: number,
+  averageRunMs: number | null = null,
+): string | null {
   addRuntime(loaded.snapshot, end.getTime(), ctx.elapsedMs());
   const previous = loaded.snapshot.json<{ avg_run_ms?: number | null }>(KEYS.lastTick);
   const avg = averageRunMs ?? previous?.avg_run_ms ?? null;

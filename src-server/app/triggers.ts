@@ -64,7 +64,8 @@ export type Ownership =
  */
 export function ownershipOf(record: TriggerRecord, user: string, listed: () => TriggerInfo[]): Ownership {
   if (!user) return { kind: 'other', owner: record.owner ?? null, reason: 'Apps Script did not reveal who runs this execution' };
-  if (record.owner) return record.owner === user ? { kind: 'owner' } : { kind: 'other', owner: record.owner, reason: `Scheduling runs as ${record.owner}` };
+  if (record.owner)
+    return record.owner === user ? { kind: 'owner' } : { kind: 'other', owner: record.owner, reason: `Scheduling runs as ${record.owner}` };
   if (!record.heartbeat && !record.precise) return { kind: 'claim' };
   const ids = new Set([record.heartbeat?.id, record.precise?.id].filter(Boolean));
   if (listed().some((t) => ids.has(t.id))) return { kind: 'claim' };
@@ -115,7 +116,12 @@ export function reconcileTriggers(
     if (!present.includes(t)) continue;
     remove(t, t.kind === 'clock-every-minutes' ? 'removed a duplicate heartbeat trigger' : 'removed a stale tick trigger');
   }
-  const next: TriggerRecord = { heartbeat: null, precise: null, owner: plan.user, since: record.owner ? (record.since ?? null) : plan.now.toISOString() };
+  const next: TriggerRecord = {
+    heartbeat: null,
+    precise: null,
+    owner: plan.user,
+    since: record.owner ? (record.since ?? null) : plan.now.toISOString(),
+  };
   if (!heartbeat) {
     const created = triggers.createHeartbeat(TICK_HANDLER, plan.heartbeatMinutes);
     present.push(created);
@@ -181,7 +187,10 @@ export interface SchedulerOwnerStatus {
 }
 
 export function ownerStatus(record: TriggerRecord, beat: string | null, now: Date, heartbeatMinutes: number): SchedulerOwnerStatus {
-  const from = [beat, record.since ?? null].filter((v): v is string => !!v).map((v) => Date.parse(v)).filter((ms) => !Number.isNaN(ms));
+  const from = [beat, record.since ?? null]
+    .filter((v): v is string => !!v)
+    .map((v) => Date.parse(v))
+    .filter((ms) => !Number.isNaN(ms));
   const last = from.length > 0 ? Math.max(...from) : NaN;
   const dead = !!record.owner && !Number.isNaN(last) && now.getTime() - last > DEAD_AFTER_INTERVALS * heartbeatMinutes * 60_000;
   return { owner: record.owner ?? null, since: record.since ?? null, last_heartbeat_at: beat, heartbeat_dead: dead };

@@ -1,6 +1,18 @@
 /** JobRecord + JobState -> the DTOs of the contract; listing with filters, sort and pages. */
 import { describeSchedule } from '../domain/schedule';
-import type { JobChoiceDto, JobChoicesDto, JobChoicesQuery, JobCountsDto, JobDto, JobStatus, ListJobsQuery, Page, TabWriterDto, TabWritersDto, TabWritersQuery } from './contract';
+import type {
+  JobChoiceDto,
+  JobChoicesDto,
+  JobChoicesQuery,
+  JobCountsDto,
+  JobDto,
+  JobStatus,
+  ListJobsQuery,
+  Page,
+  TabWriterDto,
+  TabWritersDto,
+  TabWritersQuery,
+} from './contract';
 import { AppError } from './contract';
 import { leaseActive, type JobRecord, type JobState } from './records';
 
@@ -46,11 +58,18 @@ export function toJobRow(job: JobRecord, state: JobState, nextRunAt: string | nu
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
-export function pageOf<T>(items: readonly T[], page: number | undefined, pageSize: number | undefined, defaultSize = DEFAULT_PAGE_SIZE): Page<T> {
+export function pageOf<T>(
+  items: readonly T[],
+  page: number | undefined,
+  pageSize: number | undefined,
+  defaultSize = DEFAULT_PAGE_SIZE,
+): Page<T> {
   const size = pageSize === undefined ? defaultSize : Math.trunc(Number(pageSize));
   const p = page === undefined ? 1 : Math.trunc(Number(page));
   if (!Number.isFinite(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new AppError(422, 'validation_failed', `page_size: must be a whole number from 1 to ${MAX_PAGE_SIZE}`, [{ path: 'page_size', message: `must be from 1 to ${MAX_PAGE_SIZE}` }]);
+    throw new AppError(422, 'validation_failed', `page_size: must be a whole number from 1 to ${MAX_PAGE_SIZE}`, [
+      { path: 'page_size', message: `must be from 1 to ${MAX_PAGE_SIZE}` },
+    ]);
   }
   if (!Number.isFinite(p) || p < 1) {
     throw new AppError(422, 'validation_failed', 'page: must be a whole number from 1', [{ path: 'page', message: 'must be 1 or more' }]);
@@ -99,7 +118,9 @@ export function sortJobs<T extends JobRow>(jobs: T[], sort: string | undefined, 
   const keyName = sort ?? 'name';
   const key = SORT_KEYS[keyName];
   if (!key) {
-    throw new AppError(422, 'validation_failed', `sort: must be one of ${SORTABLE_COLUMNS.join(', ')}`, [{ path: 'sort', message: `unknown column ${keyName}` }]);
+    throw new AppError(422, 'validation_failed', `sort: must be one of ${SORTABLE_COLUMNS.join(', ')}`, [
+      { path: 'sort', message: `unknown column ${keyName}` },
+    ]);
   }
   const dir = order === 'desc' ? -1 : 1;
   return jobs.sort((a, b) => {
@@ -132,7 +153,8 @@ export function countByStatus(rows: readonly JobRow[]): JobCountsDto {
 }
 
 const byName = (a: JobRow, b: JobRow): number => a.config.name.localeCompare(b.config.name) || a.id.localeCompare(b.id);
-const byNextRun = (a: JobRow, b: JobRow): number => (a.next_run_at! < b.next_run_at! ? -1 : a.next_run_at! > b.next_run_at! ? 1 : byName(a, b));
+const byNextRun = (a: JobRow, b: JobRow): number =>
+  a.next_run_at! < b.next_run_at! ? -1 : a.next_run_at! > b.next_run_at! ? 1 : byName(a, b);
 
 /**
  * The jobs that matter now, at most `limit`: all of them (by name) while there are no more; else the
@@ -142,13 +164,21 @@ const byNextRun = (a: JobRow, b: JobRow): number => (a.next_run_at! < b.next_run
 export function sidebarFocus(rows: readonly JobRow[], limit = SIDEBAR_JOBS): JobRow[] {
   if (rows.length <= limit) return [...rows].sort(byName);
   const running = rows.filter((r) => r.status === 'running').sort(byName);
-  const failing = rows.filter((r) => r.status === 'failing').sort((a, b) => b.consecutive_failures - a.consecutive_failures || byName(a, b));
+  const failing = rows
+    .filter((r) => r.status === 'failing')
+    .sort((a, b) => b.consecutive_failures - a.consecutive_failures || byName(a, b));
   const due = rows.filter((r) => r.status === 'active' && r.next_run_at !== null).sort(byNextRun);
   const focus = [...running, ...failing, ...due].slice(0, limit);
   if (focus.length === limit) return focus;
   // Few jobs need attention: the others (paused, disabled, completed) by name fill the list.
   const taken = new Set(focus.map((r) => r.id));
-  return [...focus, ...rows.filter((r) => !taken.has(r.id)).sort(byName).slice(0, limit - focus.length)];
+  return [
+    ...focus,
+    ...rows
+      .filter((r) => !taken.has(r.id))
+      .sort(byName)
+      .slice(0, limit - focus.length),
+  ];
 }
 
 export const CHOICES_DEFAULT = 20;
@@ -160,17 +190,25 @@ export const CHOICES_MAX_IDS = 400;
 export function jobChoices(rows: readonly Pick<JobRow, 'id' | 'config' | 'status'>[], query: JobChoicesQuery): JobChoicesDto {
   const limit = query.limit === undefined ? CHOICES_DEFAULT : Math.trunc(Number(query.limit));
   if (!Number.isFinite(limit) || limit < 1 || limit > CHOICES_MAX) {
-    throw new AppError(422, 'validation_failed', `limit: must be a whole number from 1 to ${CHOICES_MAX}`, [{ path: 'limit', message: `must be from 1 to ${CHOICES_MAX}` }]);
+    throw new AppError(422, 'validation_failed', `limit: must be a whole number from 1 to ${CHOICES_MAX}`, [
+      { path: 'limit', message: `must be from 1 to ${CHOICES_MAX}` },
+    ]);
   }
-  if (query.q !== undefined && typeof query.q !== 'string') throw new AppError(422, 'validation_failed', 'q: must be text', [{ path: 'q', message: 'must be text' }]);
+  if (query.q !== undefined && typeof query.q !== 'string')
+    throw new AppError(422, 'validation_failed', 'q: must be text', [{ path: 'q', message: 'must be text' }]);
   const needle = (query.q ?? '').trim().toLowerCase();
   const ids = Array.isArray(query.ids) ? query.ids.filter((id): id is string => typeof id === 'string') : [];
-  if (ids.length > CHOICES_MAX_IDS) throw new AppError(422, 'validation_failed', `ids: at most ${CHOICES_MAX_IDS}`, [{ path: 'ids', message: `at most ${CHOICES_MAX_IDS}` }]);
+  if (ids.length > CHOICES_MAX_IDS)
+    throw new AppError(422, 'validation_failed', `ids: at most ${CHOICES_MAX_IDS}`, [
+      { path: 'ids', message: `at most ${CHOICES_MAX_IDS}` },
+    ]);
   const wanted = new Set(ids);
-  const named = (r: Pick<JobRow, 'config'>): boolean => (query.exact ? r.config.name.trim().toLowerCase() === needle : r.config.name.toLowerCase().includes(needle));
+  const named = (r: Pick<JobRow, 'config'>): boolean =>
+    query.exact ? r.config.name.trim().toLowerCase() === needle : r.config.name.toLowerCase().includes(needle);
   const matches = query.only_ids ? [] : rows.filter((r) => !needle || named(r));
   const choice = (r: Pick<JobRow, 'id' | 'config' | 'status'>): JobChoiceDto => ({ id: r.id, name: r.config.name, status: r.status });
-  const cmp = (a: Pick<JobRow, 'id' | 'config'>, b: Pick<JobRow, 'id' | 'config'>) => a.config.name.localeCompare(b.config.name) || a.id.localeCompare(b.id);
+  const cmp = (a: Pick<JobRow, 'id' | 'config'>, b: Pick<JobRow, 'id' | 'config'>) =>
+    a.config.name.localeCompare(b.config.name) || a.id.localeCompare(b.id);
   const shown = [...matches].sort(cmp).slice(0, limit);
   const extra = rows.filter((r) => wanted.has(r.id) && !shown.includes(r));
   return { items: [...shown, ...extra].map(choice), total: matches.length };
@@ -186,7 +224,10 @@ const WRITER_NAMES = 3;
  */
 export function tabWriters(rows: readonly Pick<JobRow, 'id' | 'config'>[], query: TabWritersQuery): TabWritersDto {
   const names = Array.isArray(query.names) ? query.names.filter((n): n is string => typeof n === 'string') : [];
-  if (names.length > TAB_WRITERS_MAX) throw new AppError(422, 'validation_failed', `names: at most ${TAB_WRITERS_MAX}`, [{ path: 'names', message: `at most ${TAB_WRITERS_MAX}` }]);
+  if (names.length > TAB_WRITERS_MAX)
+    throw new AppError(422, 'validation_failed', `names: at most ${TAB_WRITERS_MAX}`, [
+      { path: 'names', message: `at most ${TAB_WRITERS_MAX}` },
+    ]);
   const sheet = (typeof query.sheet_id === 'string' ? query.sheet_id : '').trim();
   const byTab = new Map<string, TabWriterDto>();
   for (const r of rows) {
@@ -200,6 +241,8 @@ export function tabWriters(rows: readonly Pick<JobRow, 'id' | 'config'>[], query
   const asked = [...new Set(names.map((n) => n.trim().toLowerCase()))].flatMap((k) => (byTab.has(k) ? [byTab.get(k)!] : []));
   const askedKeys = new Set(asked.map((e) => e.tab.toLowerCase()));
   const others = [...byTab.values()].filter((e) => !askedKeys.has(e.tab.toLowerCase())).sort((a, b) => a.tab.localeCompare(b.tab));
-  const items = [...asked, ...others].slice(0, TAB_WRITERS_MAX).map((e) => ({ ...e, writers: [...e.writers].sort((a, b) => a.localeCompare(b)).slice(0, WRITER_NAMES) }));
+  const items = [...asked, ...others]
+    .slice(0, TAB_WRITERS_MAX)
+    .map((e) => ({ ...e, writers: [...e.writers].sort((a, b) => a.localeCompare(b)).slice(0, WRITER_NAMES) }));
   return { items, total: byTab.size };
 }

@@ -46,17 +46,33 @@ export function pushRun(history: RunHistory | null | undefined, units: number, d
  * The run rules, judged against the runs before it: units above max(3 × median, median + 10), or a
  * duration above max(3 × median, median + 60 s).
  */
-export function runAnomalies(before: RunHistory | null | undefined, units: number, durationSeconds: number, runId: string, atIso: string): Anomaly[] {
+export function runAnomalies(
+  before: RunHistory | null | undefined,
+  units: number,
+  durationSeconds: number,
+  runId: string,
+  atIso: string,
+): Anomaly[] {
   const history = Array.isArray(before) ? before : [];
   if (history.length < MIN_RUN_HISTORY) return [];
   const out: Anomaly[] = [];
   const mu = median(history.map((h) => h[0]));
   if (units > Math.max(3 * mu, mu + 10)) {
-    out.push({ kind: 'run_units', key: `units:${runId}`, at: atIso, message: `A run used ${units} YouTube units; the job's last ${history.length} runs used ${mu} (median).` });
+    out.push({
+      kind: 'run_units',
+      key: `units:${runId}`,
+      at: atIso,
+      message: `A run used ${units} YouTube units; the job's last ${history.length} runs used ${mu} (median).`,
+    });
   }
   const md = median(history.map((h) => h[1]));
   if (durationSeconds > Math.max(3 * md, md + 60)) {
-    out.push({ kind: 'run_duration', key: `duration:${runId}`, at: atIso, message: `A run took ${Math.round(durationSeconds)} s; the job's last ${history.length} runs took ${md} s (median).` });
+    out.push({
+      kind: 'run_duration',
+      key: `duration:${runId}`,
+      at: atIso,
+      message: `A run took ${Math.round(durationSeconds)} s; the job's last ${history.length} runs took ${md} s (median).`,
+    });
   }
   return out;
 }

@@ -29,8 +29,19 @@ export type Column = (typeof COLUMNS)[number];
 
 /** Column names as people read them: the UI's labels, and the header row of a job with header_row 'labels'. */
 export const COLUMN_HEADERS: Record<Column, string> = {
-  video_id: 'Video ID', title: 'Title', published_at: 'Published', url: 'URL', views: 'Views', likes: 'Likes', comments: 'Comments',
-  duration: 'Duration', channel: 'Channel', thumbnail: 'Thumbnail', tags: 'Tags', description: 'Description', is_short: 'Is Short',
+  video_id: 'Video ID',
+  title: 'Title',
+  published_at: 'Published',
+  url: 'URL',
+  views: 'Views',
+  likes: 'Likes',
+  comments: 'Comments',
+  duration: 'Duration',
+  channel: 'Channel',
+  thumbnail: 'Thumbnail',
+  tags: 'Tags',
+  description: 'Description',
+  is_short: 'Is Short',
 };
 
 /** What the header row of a job's tab says: the column keys (video_id …) or their labels (Video ID …). */

@@ -36,13 +36,16 @@ function usernameRef(username: string): ChannelRef | null {
 function youtubePath(text: string): string[] | null {
   const m = /^(?:https?:\/\/)?([^/?#]+)(\/[^?#]*)?(?:[?#].*)?$/i.exec(text);
   if (!m || !YOUTUBE_HOST_RE.test(m[1]!)) return null;
-  return (m[2] ?? '').split('/').filter((s) => s !== '').map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  });
+  return (m[2] ?? '')
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
 }
 
 /** The ChannelRef of an input, or null when it is none of the accepted forms. */

@@ -9,7 +9,9 @@ const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
 /** Upper edges of the delay bins, in minutes; the last bin is open ended. */
-export const FRESHNESS_BIN_EDGES = [2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 960, 1440, 2160, 2880, 4320, 7200, 10080, 20160] as const;
+export const FRESHNESS_BIN_EDGES = [
+  2, 5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240, 360, 480, 720, 960, 1440, 2160, 2880, 4320, 7200, 10080, 20160,
+] as const;
 export const FRESHNESS_BINS = FRESHNESS_BIN_EDGES.length + 1;
 export const PERIOD_DAYS = 5;
 /** Periods kept: the current one and five before it (25–30 days). */
@@ -44,7 +46,9 @@ function trim(counts: number[]): number[] {
 export function pruneDigest(digest: FreshnessDigest | null | undefined, nowMs: number): FreshnessDigest {
   const oldest = periodOf(nowMs) - (PERIODS_KEPT - 1);
   if (!Array.isArray(digest)) return [];
-  return digest.filter((e) => Array.isArray(e) && typeof e[0] === 'number' && Array.isArray(e[1]) && e[0] >= oldest && e[0] <= periodOf(nowMs));
+  return digest.filter(
+    (e) => Array.isArray(e) && typeof e[0] === 'number' && Array.isArray(e[1]) && e[0] >= oldest && e[0] <= periodOf(nowMs),
+  );
 }
 
 /** Adds the delays (ms) of the videos a run wrote at `atMs`. */
@@ -92,7 +96,12 @@ function quantile(bins: readonly number[], q: number): number | null {
 }
 
 /** Median and p90 over the periods from `fromPeriod` on (default: the whole window). */
-export function summarizeFreshness(digest: FreshnessDigest | null | undefined, nowMs: number, fromPeriod = -Infinity, toPeriod = Infinity): FreshnessSummary {
+export function summarizeFreshness(
+  digest: FreshnessDigest | null | undefined,
+  nowMs: number,
+  fromPeriod = -Infinity,
+  toPeriod = Infinity,
+): FreshnessSummary {
   const entries = pruneDigest(digest, nowMs).filter(([p]) => p >= fromPeriod && p <= toPeriod);
   const bins = totals(entries);
   const samples = bins.reduce((s, c) => s + c, 0);

@@ -93,14 +93,18 @@ function doc<T extends z.ZodMiniType>(schema: T, description: string, examples?:
 }
 
 const text = (min: number, max: number, what = 'characters') =>
-  z.string({ error: need('must be a string') }).check(
-    z.trim(),
-    z.minLength(min, min === 1 ? 'must not be empty' : `must have at least ${min} ${what}`),
-    z.maxLength(max, `must be at most ${max} ${what}`),
-  );
+  z
+    .string({ error: need('must be a string') })
+    .check(
+      z.trim(),
+      z.minLength(min, min === 1 ? 'must not be empty' : `must have at least ${min} ${what}`),
+      z.maxLength(max, `must be at most ${max} ${what}`),
+    );
 
 const int = (min: number, max: number) =>
-  z.int({ error: need('must be a whole number') }).check(z.gte(min, `must be between ${min} and ${max}`), z.lte(max, `must be between ${min} and ${max}`));
+  z
+    .int({ error: need('must be a whole number') })
+    .check(z.gte(min, `must be between ${min} and ${max}`), z.lte(max, `must be between ${min} and ${max}`));
 
 function uniqueArray<T extends z.ZodMiniType>(item: T, min: number, max: number, noun: string) {
   return z.array(item, { error: need('must be a list') }).check(
@@ -122,7 +126,10 @@ const dateTimeField = (field: string) =>
   z.nullable(
     z.string({ error: need('must be a string or null') }).check(
       z.trim(),
-      z.refine((v) => parseLocalDateTime(v) !== null, `${field} expects an ISO date-time, local (2026-01-31T09:00) or with an offset (2026-01-31T09:00+01:00)`),
+      z.refine(
+        (v) => parseLocalDateTime(v) !== null,
+        `${field} expects an ISO date-time, local (2026-01-31T09:00) or with an offset (2026-01-31T09:00+01:00)`,
+      ),
     ),
   );
 
@@ -131,31 +138,33 @@ const dateTimeField = (field: string) =>
  * execution, and building zod schemas was about half of that cost for executions that validate nothing.
  */
 function jobShape() {
-  const channelList = z.array(
-    z.string({ error: need('must be a string') }).check(
-      z.trim(),
-      z.maxLength(JOB_LIMITS.channelInput, `must be at most ${JOB_LIMITS.channelInput} characters`),
-      z.refine((v) => tryNormalizeChannelInput(v) !== null, CHANNEL_INPUT_HINT),
-      z.overwrite((v) => {
-        const ref = tryNormalizeChannelInput(v);
-        return ref ? canonicalChannel(ref) : v;
+  const channelList = z
+    .array(
+      z.string({ error: need('must be a string') }).check(
+        z.trim(),
+        z.maxLength(JOB_LIMITS.channelInput, `must be at most ${JOB_LIMITS.channelInput} characters`),
+        z.refine((v) => tryNormalizeChannelInput(v) !== null, CHANNEL_INPUT_HINT),
+        z.overwrite((v) => {
+          const ref = tryNormalizeChannelInput(v);
+          return ref ? canonicalChannel(ref) : v;
+        }),
+      ),
+      { error: need('must be a list of channels') },
+    )
+    .check(
+      z.minLength(1, 'must list at least 1 channel'),
+      z.maxLength(JOB_LIMITS.channels, `must list at most ${JOB_LIMITS.channels} channels`),
+      z.superRefine((list: string[], ctx) => {
+        const seen = new Map<string, number>();
+        list.forEach((v, i) => {
+          const ref = tryNormalizeChannelInput(v);
+          if (!ref) return;
+          const first = seen.get(ref.key);
+          if (first !== undefined) ctx.addIssue({ code: 'custom', message: `same channel as channels.${first} (${v})`, path: [i] });
+          else seen.set(ref.key, i);
+        });
       }),
-    ),
-    { error: need('must be a list of channels') },
-  ).check(
-    z.minLength(1, 'must list at least 1 channel'),
-    z.maxLength(JOB_LIMITS.channels, `must list at most ${JOB_LIMITS.channels} channels`),
-    z.superRefine((list: string[], ctx) => {
-      const seen = new Map<string, number>();
-      list.forEach((v, i) => {
-        const ref = tryNormalizeChannelInput(v);
-        if (!ref) return;
-        const first = seen.get(ref.key);
-        if (first !== undefined) ctx.addIssue({ code: 'custom', message: `same channel as channels.${first} (${v})`, path: [i] });
-        else seen.set(ref.key, i);
-      });
-    }),
-  );
+    );
 
   const scheduleDoc = [
     'Depends on schedule_type.',
@@ -164,21 +173,56 @@ function jobShape() {
   ].join(' ');
 
   return {
-    name: doc(text(1, JOB_LIMITS.name).check(z.refine((v) => !ANY_CONTROL_RE.test(v), 'must not contain control characters')), 'Display name of the job.', ['Daily Sync']),
+    name: doc(
+      text(1, JOB_LIMITS.name).check(z.refine((v) => !ANY_CONTROL_RE.test(v), 'must not contain control characters')),
+      'Display name of the job.',
+      ['Daily Sync'],
+    ),
     description: doc(
-      z._default(text(0, JOB_LIMITS.description).check(z.refine((v) => !CONTROL_CHARS_RE.test(v), 'must not contain control characters')), ''),
+      z._default(
+        text(0, JOB_LIMITS.description).check(z.refine((v) => !CONTROL_CHARS_RE.test(v), 'must not contain control characters')),
+        '',
+      ),
       'Free text for people.',
     ),
-    channels: doc(channelList, `YouTube channels (1-${JOB_LIMITS.channels}): @handle, youtube.com/@handle URL, /channel/UC… URL or bare UC… id, /user/ URL. Stored in a canonical form: @handle, UC… id or /user/ URL.`, [['@mkbhd']]),
-    schedule_type: doc(z.enum(SCHEDULE_TYPES, { error: need(`must be one of ${SCHEDULE_TYPES.join(', ')}`) }), 'How schedule_value is read.'),
-    schedule_value: doc(text(1, 300), scheduleDoc, ['09:00', '09:00,17:30', 'MON,WED,FRI@09:00', '1,15@08:00', 'last@18:00', '30m', '0 9 * * 1-5', '2026-12-24T18:00']),
+    channels: doc(
+      channelList,
+      `YouTube channels (1-${JOB_LIMITS.channels}): @handle, youtube.com/@handle URL, /channel/UC… URL or bare UC… id, /user/ URL. Stored in a canonical form: @handle, UC… id or /user/ URL.`,
+      [['@mkbhd']],
+    ),
+    schedule_type: doc(
+      z.enum(SCHEDULE_TYPES, { error: need(`must be one of ${SCHEDULE_TYPES.join(', ')}`) }),
+      'How schedule_value is read.',
+    ),
+    schedule_value: doc(text(1, 300), scheduleDoc, [
+      '09:00',
+      '09:00,17:30',
+      'MON,WED,FRI@09:00',
+      '1,15@08:00',
+      'last@18:00',
+      '30m',
+      '0 9 * * 1-5',
+      '2026-12-24T18:00',
+    ]),
     timezone: doc(
-      z._default(z.string({ error: need('must be a string') }).check(z.trim(), z.refine((v) => v === '' || isValidTimeZone(v), 'must be an IANA time zone such as America/New_York or UTC')), 'UTC'),
+      z._default(
+        z.string({ error: need('must be a string') }).check(
+          z.trim(),
+          z.refine((v) => v === '' || isValidTimeZone(v), 'must be an IANA time zone such as America/New_York or UTC'),
+        ),
+        'UTC',
+      ),
       "IANA time zone of the schedule. Defaults to the script's time zone when omitted.",
       ['America/New_York'],
     ),
-    start_at: doc(z._default(dateTimeField('start_at'), null), 'No occurrence before this ISO date-time (local to timezone unless an offset is given). Inclusive.'),
-    end_at: doc(z._default(dateTimeField('end_at'), null), 'No occurrence after this ISO date-time (local to timezone unless an offset is given). Inclusive.'),
+    start_at: doc(
+      z._default(dateTimeField('start_at'), null),
+      'No occurrence before this ISO date-time (local to timezone unless an offset is given). Inclusive.',
+    ),
+    end_at: doc(
+      z._default(dateTimeField('end_at'), null),
+      'No occurrence after this ISO date-time (local to timezone unless an offset is given). Inclusive.',
+    ),
     target_sheet_id: doc(
       z._default(
         z.string({ error: need('must be a string') }).check(
@@ -195,59 +239,120 @@ function jobShape() {
     target_tab_name: doc(
       text(1, JOB_LIMITS.tabName).check(
         z.refine((v) => !ANY_CONTROL_RE.test(v), 'must not contain control characters'),
-        z.refine((v) => !v.toLowerCase().startsWith(RESERVED_TAB_PREFIX), `must not start with ${RESERVED_TAB_PREFIX} (reserved for the scheduler's hidden history and audit tabs)`),
+        z.refine(
+          (v) => !v.toLowerCase().startsWith(RESERVED_TAB_PREFIX),
+          `must not start with ${RESERVED_TAB_PREFIX} (reserved for the scheduler's hidden history and audit tabs)`,
+        ),
       ),
       `Tab (sheet) the videos are written to; created when missing. Names starting with ${RESERVED_TAB_PREFIX} are reserved.`,
       ['Videos'],
     ),
-    output_mode: doc(z._default(z.enum(OUTPUT_MODES, { error: need(`must be one of ${OUTPUT_MODES.join(', ')}`) }), 'upsert'), 'upsert: update rows by video_id and add new ones; append: add new videos only; overwrite: replace the table.'),
+    output_mode: doc(
+      z._default(z.enum(OUTPUT_MODES, { error: need(`must be one of ${OUTPUT_MODES.join(', ')}`) }), 'upsert'),
+      'upsert: update rows by video_id and add new ones; append: add new videos only; overwrite: replace the table.',
+    ),
     columns: doc(
-      z._default(uniqueArray(z.enum(COLUMNS, { error: need(`must be one of ${COLUMNS.join(', ')}`) }), 1, COLUMNS.length, 'columns'), () => [...DEFAULT_COLUMNS]),
+      z._default(
+        uniqueArray(z.enum(COLUMNS, { error: need(`must be one of ${COLUMNS.join(', ')}`) }), 1, COLUMNS.length, 'columns'),
+        () => [...DEFAULT_COLUMNS],
+      ),
       'Columns to write, in order. upsert needs video_id; append and overwrite need video_id or url.',
     ),
     header_row: doc(
       z._default(z.enum(HEADER_ROWS, { error: need(`must be one of ${HEADER_ROWS.join(', ')}`) }), 'keys'),
-      'What a new tab\'s header row says: keys (video_id, published_at …) or labels (Video ID, Published …). Either is recognised in an existing tab.',
+      "What a new tab's header row says: keys (video_id, published_at …) or labels (Video ID, Published …). Either is recognised in an existing tab.",
     ),
-    video_filter: doc(z._default(z.enum(VIDEO_FILTERS, { error: need(`must be one of ${VIDEO_FILTERS.join(', ')}`) }), 'all'), 'all videos, long-form only, or Shorts only.'),
+    video_filter: doc(
+      z._default(z.enum(VIDEO_FILTERS, { error: need(`must be one of ${VIDEO_FILTERS.join(', ')}`) }), 'all'),
+      'all videos, long-form only, or Shorts only.',
+    ),
     stats_refresh: doc(
-      z._default(z.enum(STATS_REFRESH_POLICIES, { error: need(`must be one of ${STATS_REFRESH_POLICIES.join(', ')}`) }), DEFAULT_STATS_REFRESH),
-      'upsert only: how often the views, likes and comments of the tab\'s newest 50 rows are refreshed. daily: at most once in 23 hours (1 unit, or free when the run fetches new videos anyway); every_run: on every run; off: never. Counted apart from new-video syncs (refresh_units).',
+      z._default(
+        z.enum(STATS_REFRESH_POLICIES, { error: need(`must be one of ${STATS_REFRESH_POLICIES.join(', ')}`) }),
+        DEFAULT_STATS_REFRESH,
+      ),
+      "upsert only: how often the views, likes and comments of the tab's newest 50 rows are refreshed. daily: at most once in 23 hours (1 unit, or free when the run fetches new videos anyway); every_run: on every run; off: never. Counted apart from new-video syncs (refresh_units).",
     ),
     max_videos: doc(z._default(int(1, 20000), 500), 'At most this many videos per channel and run.'),
     priority: doc(z._default(int(1, 10), 5), '1 (lowest) to 10 (highest): higher priority runs first when several jobs are due.'),
     max_retries: doc(z._default(int(0, 10), 3), 'Retries of a run that failed with a transient error.'),
     retry_backoff_minutes: doc(z._default(int(1, 1440), 5), 'First retry delay; doubled on each further attempt (with jitter).'),
     misfire_grace_minutes: doc(z._default(int(0, 10080), 60), 'An occurrence found later than this is missed (see catch_up).'),
-    catch_up: doc(z._default(z.enum(CATCH_UP_POLICIES, { error: need(`must be one of ${CATCH_UP_POLICIES.join(', ')}`) }), 'latest'), 'After downtime: latest = one catch-up run; all = every missed occurrence runs; none = record them as missed.'),
+    catch_up: doc(
+      z._default(z.enum(CATCH_UP_POLICIES, { error: need(`must be one of ${CATCH_UP_POLICIES.join(', ')}`) }), 'latest'),
+      'After downtime: latest = one catch-up run; all = every missed occurrence runs; none = record them as missed.',
+    ),
     notify_emails: doc(
-      z._default(uniqueArray(z.string({ error: need('must be a string') }).check(z.trim(), z.maxLength(JOB_LIMITS.email, `must be at most ${JOB_LIMITS.email} characters`), z.regex(EMAIL_RE, 'must be an email address')), 0, JOB_LIMITS.notifyEmails, 'addresses'), []),
+      z._default(
+        uniqueArray(
+          z
+            .string({ error: need('must be a string') })
+            .check(
+              z.trim(),
+              z.maxLength(JOB_LIMITS.email, `must be at most ${JOB_LIMITS.email} characters`),
+              z.regex(EMAIL_RE, 'must be an email address'),
+            ),
+          0,
+          JOB_LIMITS.notifyEmails,
+          'addresses',
+        ),
+        [],
+      ),
       'Who gets notification emails.',
     ),
-    notify_on: doc(z._default(uniqueArray(z.enum(NOTIFY_EVENTS, { error: need(`must be one of ${NOTIFY_EVENTS.join(', ')}`) }), 0, NOTIFY_EVENTS.length, 'events'), (): NotifyEvent[] => ['failure', 'recovery']), 'Events that send an email.'),
+    notify_on: doc(
+      z._default(
+        uniqueArray(
+          z.enum(NOTIFY_EVENTS, { error: need(`must be one of ${NOTIFY_EVENTS.join(', ')}`) }),
+          0,
+          NOTIFY_EVENTS.length,
+          'events',
+        ),
+        (): NotifyEvent[] => ['failure', 'recovery'],
+      ),
+      'Events that send an email.',
+    ),
     enabled: doc(z._default(z.boolean({ error: need('must be true or false') }), true), 'Disabled jobs never run on schedule.'),
     tags: doc(z._default(uniqueArray(text(1, JOB_LIMITS.tag), 0, JOB_LIMITS.tags, 'tags'), []), 'Free labels for filtering.'),
-    depends_on: doc(z._default(z.nullable(text(1, JOB_LIMITS.jobId)), null), 'Id of a job that must have succeeded for the same period before this one runs.'),
+    depends_on: doc(
+      z._default(z.nullable(text(1, JOB_LIMITS.jobId)), null),
+      'Id of a job that must have succeeded for the same period before this one runs.',
+    ),
   };
 }
 
-
-
-function crossFieldChecks(value: unknown, ctx: { addIssue(issue: { code: 'custom'; message: string; path: PropertyKey[]; input?: unknown }): void }): void {
+function crossFieldChecks(
+  value: unknown,
+  ctx: { addIssue(issue: { code: 'custom'; message: string; path: PropertyKey[]; input?: unknown }): void },
+): void {
   if (!value || typeof value !== 'object') return;
   const v = value as Record<string, unknown>;
   const type = v.schedule_type;
   const schedule = v.schedule_value;
-  if (typeof type === 'string' && (SCHEDULE_TYPES as readonly string[]).includes(type) && typeof schedule === 'string' && schedule.trim() !== '') {
+  if (
+    typeof type === 'string' &&
+    (SCHEDULE_TYPES as readonly string[]).includes(type) &&
+    typeof schedule === 'string' &&
+    schedule.trim() !== ''
+  ) {
     const parsed = parseScheduleValue(type as ScheduleType, schedule);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message.replace(/^schedule_value: /, ''), path: ['schedule_value'] });
   }
   const mode = v.output_mode ?? 'upsert';
   if (mode === 'upsert' && Array.isArray(v.columns) && !v.columns.includes('video_id')) {
     ctx.addIssue({ code: 'custom', message: 'upsert needs the video_id column (it is the key)', path: ['columns'] });
-  } else if ((mode === 'append' || mode === 'overwrite') && Array.isArray(v.columns) && !v.columns.includes('video_id') && !v.columns.includes('url')) {
+  } else if (
+    (mode === 'append' || mode === 'overwrite') &&
+    Array.isArray(v.columns) &&
+    !v.columns.includes('video_id') &&
+    !v.columns.includes('url')
+  ) {
     // The key column is how a run resumed after a cut or a crash knows which videos are written already.
-    ctx.addIssue({ code: 'custom', message: `${mode} needs the video_id or url column (it keeps a resumed run from writing duplicates)`, path: ['columns'] });
+    ctx.addIssue({
+      code: 'custom',
+      message: `${mode} needs the video_id or url column (it keeps a resumed run from writing duplicates)`,
+      path: ['columns'],
+    });
   }
   if (typeof v.start_at === 'string' && typeof v.end_at === 'string') {
     const a = parseLocalDateTime(v.start_at);
@@ -266,7 +371,11 @@ function buildJobConfigSchema() {
     z.superRefine((value, ctx) => {
       const bytes = utf8Length(JSON.stringify(value));
       if (bytes > JOB_LIMITS.storedBytes) {
-        ctx.addIssue({ code: 'custom', message: `the job takes ${bytes} bytes stored, more than ${JOB_LIMITS.storedBytes}: shorten description, channels, tags or notify_emails`, path: [] });
+        ctx.addIssue({
+          code: 'custom',
+          message: `the job takes ${bytes} bytes stored, more than ${JOB_LIMITS.storedBytes}: shorten description, channels, tags or notify_emails`,
+          path: [],
+        });
       }
     }),
   );
@@ -305,7 +414,9 @@ function editDistance(a: string, b: string): number {
 }
 
 function unknownFieldMessage(key: string): string {
-  const near = fieldNames().map((f) => ({ f, d: editDistance(key.toLowerCase(), f) })).sort((x, y) => x.d - y.d)[0];
+  const near = fieldNames()
+    .map((f) => ({ f, d: editDistance(key.toLowerCase(), f) }))
+    .sort((x, y) => x.d - y.d)[0];
   const hint = near && near.d <= 3 ? ` (did you mean ${near.f}?)` : '';
   return `${key}: unknown field${hint}`;
 }

@@ -324,7 +324,12 @@ export function plan(jobs: PlannerJob[], states: Record<string, PlannerJobState>
     if (busy || claimed) {
       const other = (busy?.job ?? claimed)!;
       deferred.push(
-        defer(run, 'tab_conflict', busy ? new Date(busy.until) : null, `tab ${tabLabel(job.config)} is being written by job ${other.config.name} (${other.id})`),
+        defer(
+          run,
+          'tab_conflict',
+          busy ? new Date(busy.until) : null,
+          `tab ${tabLabel(job.config)} is being written by job ${other.config.name} (${other.id})`,
+        ),
       );
       continue;
     }
@@ -387,7 +392,12 @@ function dueOccurrences(
       const replay = stale.tail;
       if (stale.count > replay.length) {
         const newestFolded = schedule.prev(replay[0]! - 1) ?? stale.oldest!;
-        missed.push({ job_id: job.id, occurrence: new Date(newestFolded), count: stale.count - replay.length, first: new Date(stale.oldest!) });
+        missed.push({
+          job_id: job.id,
+          occurrence: new Date(newestFolded),
+          count: stale.count - replay.length,
+          first: new Date(stale.oldest!),
+        });
       }
       return run(replay[0]!, 'catch-up', 1);
     }

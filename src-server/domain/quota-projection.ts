@@ -98,12 +98,21 @@ export function projectDay(input: ProjectionInput): QuotaProjection {
   const demands = input.jobs.map((job) => {
     const today = occurrencesBetween(job.next, input.nowMs, input.resetMs);
     const day = occurrencesBetween(job.next, input.nowMs, input.nowMs + DAY_MS);
-    return { job, runs: today.count, first: today.first, units: today.count * unitsPerRun(job), runtimeMs: day.count * secondsPerRun(job) * 1000 };
+    return {
+      job,
+      runs: today.count,
+      first: today.first,
+      units: today.count * unitsPerRun(job),
+      runtimeMs: day.count * secondsPerRun(job) * 1000,
+    };
   });
   const projected = input.usedUnits + demands.reduce((n, d) => n + d.units, 0);
   const order = demands
     .filter((d) => d.runs > 0)
-    .sort((a, b) => b.job.priority - a.job.priority || (a.first ?? 0) - (b.first ?? 0) || (a.job.id < b.job.id ? -1 : a.job.id > b.job.id ? 1 : 0));
+    .sort(
+      (a, b) =>
+        b.job.priority - a.job.priority || (a.first ?? 0) - (b.first ?? 0) || (a.job.id < b.job.id ? -1 : a.job.id > b.job.id ? 1 : 0),
+    );
   const deferred: DeferredJob[] = [];
   let planned = input.usedUnits;
   if (projected > input.dailyBudget) {

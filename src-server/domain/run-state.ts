@@ -17,9 +17,16 @@ export function stateOnClaim(state: PlannerJobState, run: PlannedRun, runId: str
   return {
     ...state,
     last_scheduled_for: later(state.last_scheduled_for, run.occurrence),
-    lease: { run_id: runId, until: leaseUntil.toISOString(), occurrence: run.occurrence.toISOString(), trigger: run.trigger, attempt: run.attempt, tab: run.tab_key },
+    lease: {
+      run_id: runId,
+      until: leaseUntil.toISOString(),
+      occurrence: run.occurrence.toISOString(),
+      trigger: run.trigger,
+      attempt: run.attempt,
+      tab: run.tab_key,
+    },
     retry_at: null,
-    retry_of: run.trigger === 'retry' ? state.retry_of ?? null : null,
+    retry_of: run.trigger === 'retry' ? (state.retry_of ?? null) : null,
     attempt: run.attempt,
   };
 }
@@ -58,7 +65,12 @@ export interface RunOutcome {
  * errors and exhausted retries end the occurrence; a quota failure retries at the reset without
  * consuming an attempt.
  */
-export function stateAfterRun(state: PlannerJobState, jobId: string, config: Pick<JobConfig, 'max_retries' | 'retry_backoff_minutes'>, outcome: RunOutcome): PlannerJobState {
+export function stateAfterRun(
+  state: PlannerJobState,
+  jobId: string,
+  config: Pick<JobConfig, 'max_retries' | 'retry_backoff_minutes'>,
+  outcome: RunOutcome,
+): PlannerJobState {
   const base: PlannerJobState = {
     ...state,
     lease: null,

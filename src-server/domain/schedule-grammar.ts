@@ -156,8 +156,7 @@ function checkCron(value: string): string | null {
   return null;
 }
 
-const DATE_TIME_RE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
  * Parses `2026-12-24T18:00`, `2026-12-24T18:00:30`, `2026-12-24` (midnight) as a local wall time, and

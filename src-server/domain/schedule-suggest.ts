@@ -105,7 +105,12 @@ function percentileOf(sorted: readonly number[], p: number): number | null {
  * Follows a schedule over past uploads (an interval counts from `anchorMs`: pass one before them): each is written by the first run at least LISTING_LAG after
  * it is published, RUN_LATENESS later. Uses the real occurrence engine (zones, DST, anchors).
  */
-export function replaySchedule(schedule: ScheduleFields, uploads: readonly number[], targetDelayMinutes: number, anchorMs: number): ReplayResult {
+export function replaySchedule(
+  schedule: ScheduleFields,
+  uploads: readonly number[],
+  targetDelayMinutes: number,
+  anchorMs: number,
+): ReplayResult {
   const compiled = compileSchedule(schedule, { anchor: new Date(anchorMs) });
   const delays: number[] = [];
   let met = 0;
@@ -297,7 +302,7 @@ class Search {
     for (let slot = 0; slot < SLOTS_PER_DAY; slot++) consider([slot]);
     for (let k = 1; k <= chosen.length; k++) consider(chosen.slice(0, k));
     // Drop times the others make unnecessary (the greedy order can leave an early, wide one behind).
-    for (let improved = true; improved && found.best && found.best.times.length > 1; ) {
+    for (let improved = true; improved && found.best && found.best.times.length > 1;) {
       const times = found.best.times;
       improved = times.some((t) => consider(times.filter((x) => x !== t)));
     }
@@ -377,7 +382,13 @@ export function suggestSchedule(input: SuggestInput): Suggestion {
   const share = input.share ?? TARGET_SHARE;
   const tz = input.timeZone;
   const unitsPerRun = Math.max(1, input.unitsPerRun);
-  const fields = (type: Suggestion['schedule_type'], value: string): ScheduleFields => ({ schedule_type: type, schedule_value: value, timezone: tz, start_at: null, end_at: null });
+  const fields = (type: Suggestion['schedule_type'], value: string): ScheduleFields => ({
+    schedule_type: type,
+    schedule_value: value,
+    timezone: tz,
+    start_at: null,
+    end_at: null,
+  });
 
   const prepared = input.channels.map((c) => {
     const pattern = uploadPattern(c.uploads, tz, input.nowMs);
@@ -388,10 +399,22 @@ export function suggestSchedule(input: SuggestInput): Suggestion {
 
   const intervalMin = guaranteedInterval(target);
   const intervalPlan = { type: 'interval' as const, value: intervalValue(intervalMin), runsPerWeek: WEEK_MINUTES / intervalMin };
-  let chosen: { type: Suggestion['schedule_type']; value: string; runsPerWeek: number; basis: Suggestion['basis']; times: number } = { ...intervalPlan, basis: 'interval', times: 0 };
+  let chosen: { type: Suggestion['schedule_type']; value: string; runsPerWeek: number; basis: Suggestion['basis']; times: number } = {
+    ...intervalPlan,
+    basis: 'interval',
+    times: 0,
+  };
 
   if (fitted.length > 0) {
-    const search = new Search(buildPoints(fitted.map((p) => p.recent), tz, target), fitted.length, share);
+    const search = new Search(
+      buildPoints(
+        fitted.map((p) => p.recent),
+        tz,
+        target,
+      ),
+      fitted.length,
+      share,
+    );
     const plan = search.plan();
     if (plan && plan.cost < intervalPlan.runsPerWeek) {
       const times = plan.times.map((s) => hhmm(s * STEP_MINUTES)).join(',');
@@ -422,14 +445,26 @@ export function suggestSchedule(input: SuggestInput): Suggestion {
   let explanation: string;
   if (chosen.basis === 'pattern') {
     const pct = Math.floor((lowest ?? 1) * 100);
-    explanation = `${channelsText(channels.filter((v) => !v.ignored), tz)}; syncing ${when} gets ${pct} % of videos within ${delay} for ${cost} (hourly syncing: ${hourly.dailyUnits} units a day).`;
+    explanation = `${channelsText(
+      channels.filter((v) => !v.ignored),
+      tz,
+    )}; syncing ${when} gets ${pct} % of videos within ${delay} for ${cost} (hourly syncing: ${hourly.dailyUnits} units a day).`;
     const ignored = channels.filter((v) => v.ignored);
-    if (ignored.length) explanation += ` ${ignored.map((v) => v.label).join(', ')}: ${ignored.length === 1 ? 'too few uploads' : 'too few uploads each'} to go by.`;
+    if (ignored.length)
+      explanation += ` ${ignored.map((v) => v.label).join(', ')}: ${ignored.length === 1 ? 'too few uploads' : 'too few uploads each'} to go by.`;
   } else if (fitted.length === 0) {
-    const why = channels.length ? channels.slice(0, 3).map((v) => `${v.label}: ${v.pattern.summary}`).join('; ') : 'no channel';
+    const why = channels.length
+      ? channels
+          .slice(0, 3)
+          .map((v) => `${v.label}: ${v.pattern.summary}`)
+          .join('; ')
+      : 'no channel';
     explanation = `No upload pattern to go by (${why}); syncing ${when} brings any new video in within ${delay} for ${cost}.`;
   } else {
-    explanation = `${channelsText(channels.filter((v) => !v.ignored), tz)}; no cheaper fit than syncing ${when}, which brings any new video in within ${delay} for ${cost}.`;
+    explanation = `${channelsText(
+      channels.filter((v) => !v.ignored),
+      tz,
+    )}; no cheaper fit than syncing ${when}, which brings any new video in within ${delay} for ${cost}.`;
   }
 
   return {
@@ -463,7 +498,13 @@ export interface CurrentComparison {
  * How the job's schedule does on its channels' uploads, and what the same freshness would cost with
  * a fitted schedule.
  */
-export function compareWithCurrent(job: ScheduleFields, anchorMs: number, channels: readonly ChannelUploads[], nowMs: number, unitsPerRun: number): CurrentComparison {
+export function compareWithCurrent(
+  job: ScheduleFields,
+  anchorMs: number,
+  channels: readonly ChannelUploads[],
+  nowMs: number,
+  unitsPerRun: number,
+): CurrentComparison {
   const runsPerWeek = runsPerWeekOf(job, anchorMs, nowMs);
   // The replay asks how the schedule's pattern does on past uploads: its bounds and an interval's
   // anchor (only a phase) play no part.
@@ -473,8 +514,14 @@ export function compareWithCurrent(job: ScheduleFields, anchorMs: number, channe
   const all = recent.flat();
   const replay = replaySchedule(schedule, all, Number.POSITIVE_INFINITY, anchorMs);
   const perChannelP90 = recent.map((u) => replaySchedule(schedule, u, Number.POSITIVE_INFINITY, anchorMs).p90DelayMinutes);
-  const current = { runsPerWeek, share: null as number | null, p90DelayMinutes: replay.p90DelayMinutes, schedule_text: describeSchedule(job) };
-  if (recent.length === 0 || perChannelP90.some((p) => p === null)) return { current, targetDelayMinutes: null, suggestion: null, factor: null, hint: null };
+  const current = {
+    runsPerWeek,
+    share: null as number | null,
+    p90DelayMinutes: replay.p90DelayMinutes,
+    schedule_text: describeSchedule(job),
+  };
+  if (recent.length === 0 || perChannelP90.some((p) => p === null))
+    return { current, targetDelayMinutes: null, suggestion: null, factor: null, hint: null };
   const worst = Math.max(...(perChannelP90 as number[]));
   const target = Math.min(MAX_TARGET_MINUTES, Math.max(MIN_TARGET_MINUTES, Math.ceil(worst / 5) * 5));
   current.share = replaySchedule(schedule, all, target, anchorMs).share;

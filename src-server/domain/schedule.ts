@@ -13,7 +13,14 @@
  */
 import { Cron } from 'croner';
 import type { JobConfig } from './job';
-import { parseLocalDateTime, parseScheduleValue, parseStoredScheduleValue, resetGrammarMemos, type LocalDateTime, type ScheduleRule } from './schedule-grammar';
+import {
+  parseLocalDateTime,
+  parseScheduleValue,
+  parseStoredScheduleValue,
+  resetGrammarMemos,
+  type LocalDateTime,
+  type ScheduleRule,
+} from './schedule-grammar';
 import { civilFromDayNumber, daysInMonth, resetTimeZoneMemos, wallMsAt, wallMsToInstant } from './timezone';
 
 export { parseScheduleValue, type ScheduleRule, type ScheduleParse } from './schedule-grammar';

@@ -27,7 +27,9 @@ export const DAY_SHORT = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as co
  * each older upload): about 4 characters an upload. Newest first, duplicates dropped, at most `cap`.
  */
 export function encodeUploads(times: readonly number[], cap: number): string {
-  const minutes = [...new Set(times.filter((t) => Number.isFinite(t)).map((t) => Math.floor(t / MINUTE_MS)))].sort((a, b) => b - a).slice(0, Math.max(0, cap));
+  const minutes = [...new Set(times.filter((t) => Number.isFinite(t)).map((t) => Math.floor(t / MINUTE_MS)))]
+    .sort((a, b) => b - a)
+    .slice(0, Math.max(0, cap));
   if (minutes.length === 0) return '';
   const parts = [minutes[0]!.toString(36)];
   for (let i = 1; i < minutes.length; i++) parts.push((minutes[i - 1]! - minutes[i]!).toString(36));
@@ -68,7 +70,10 @@ export function localSlot(timeZone: string, ms: number): { day: number; minute: 
 /** The uploads a pattern is made of: the newest, within the lookback, none in the future. */
 export function recentUploads(times: readonly number[], nowMs: number, max = PATTERN_MAX_UPLOADS): number[] {
   const since = nowMs - PATTERN_LOOKBACK_DAYS * DAY_MS;
-  return times.filter((t) => t <= nowMs && t >= since).sort((a, b) => b - a).slice(0, max);
+  return times
+    .filter((t) => t <= nowMs && t >= since)
+    .sort((a, b) => b - a)
+    .slice(0, max);
 }
 
 // ---------------------------------------------------------------- the pattern
@@ -136,7 +141,10 @@ export function uploadPattern(times: readonly number[], timeZone: string, nowMs:
   const gaps = uploadGaps(recent);
   const base = { uploads: n, heatmap, lastUploadMs, medianGapMs: median(gaps) };
   if (n < MIN_PATTERN_UPLOADS) {
-    const summary = n === 0 ? `no upload in the last ${Math.round(PATTERN_LOOKBACK_DAYS / 7)} weeks` : `only ${n} upload${n === 1 ? '' : 's'} in the last ${Math.round(PATTERN_LOOKBACK_DAYS / 7)} weeks`;
+    const summary =
+      n === 0
+        ? `no upload in the last ${Math.round(PATTERN_LOOKBACK_DAYS / 7)} weeks`
+        : `only ${n} upload${n === 1 ? '' : 's'} in the last ${Math.round(PATTERN_LOOKBACK_DAYS / 7)} weeks`;
     return { ...base, perWeek: n / (PATTERN_LOOKBACK_DAYS / 7), regularity: 0, days: [], hours: null, summary };
   }
   const spanMs = Math.max(WEEK_MS, nowMs - recent[recent.length - 1]!);
@@ -179,7 +187,8 @@ export function uploadPattern(times: readonly number[], timeZone: string, nowMs:
   const hourText = hours ? `${hh(hours[0])}–${hh(hours[1])}` : 'at varying hours';
   let summary = regularity < 0.25 && !hours ? `irregularly, about ${formatRate(perWeek)}` : `mostly ${dayText} ${hourText}`;
   const quietMs = lastUploadMs === null ? 0 : nowMs - lastUploadMs;
-  if (base.medianGapMs !== null && quietMs > Math.max(4 * base.medianGapMs, 14 * DAY_MS)) summary += `, none for ${Math.round(quietMs / DAY_MS)} days`;
+  if (base.medianGapMs !== null && quietMs > Math.max(4 * base.medianGapMs, 14 * DAY_MS))
+    summary += `, none for ${Math.round(quietMs / DAY_MS)} days`;
   return { ...base, perWeek, regularity, days, hours, summary };
 }
 

@@ -30,7 +30,9 @@ export function createGasCrypto(): Crypto {
     sha256: (message) => Utilities.computeDigest(Utilities.DigestAlgorithm.SHA_256, message, utf8),
     uuid: () => Utilities.getUuid(),
     base64UrlEncode: (data) =>
-      stripPadding(typeof data === 'string' ? Utilities.base64EncodeWebSafe(data, utf8) : Utilities.base64EncodeWebSafe(toSignedBytes(data))),
+      stripPadding(
+        typeof data === 'string' ? Utilities.base64EncodeWebSafe(data, utf8) : Utilities.base64EncodeWebSafe(toSignedBytes(data)),
+      ),
     base64UrlDecodeToString: (encoded) =>
       Utilities.newBlob(Utilities.base64DecodeWebSafe(addPadding(encoded), utf8)).getDataAsString('UTF-8'),
     // Apps Script has no CSPRNG API; Utilities.getUuid() is a random (v4) UUID from the platform.

@@ -30,7 +30,9 @@ export function createGasProbe(): PlatformProbe {
   let active: GoogleAppsScript.Spreadsheet.Spreadsheet | null = null;
   const ss = (): GoogleAppsScript.Spreadsheet.Spreadsheet => (active ??= SpreadsheetApp.getActiveSpreadsheet());
   const sheet = (name: string): GoogleAppsScript.Spreadsheet.Sheet => {
-    const found = ss().getSheets().find((s) => s.getName() === name);
+    const found = ss()
+      .getSheets()
+      .find((s) => s.getName() === name);
     if (!found) throw new Error(`no tab named ${name}`);
     return found;
   };
@@ -49,11 +51,16 @@ export function createGasProbe(): PlatformProbe {
     insertTab: (name) => {
       ss().insertSheet(name);
     },
-    tabNames: () => ss().getSheets().map((s) => s.getName()),
+    tabNames: () =>
+      ss()
+        .getSheets()
+        .map((s) => s.getName()),
     findTab: (name) => ss().getSheetByName(name)?.getName() ?? null,
     // By exact name among all tabs: getSheetByName may ignore case and find the wrong twin.
     deleteTab: (name) => {
-      const found = ss().getSheets().find((s) => s.getName() === name);
+      const found = ss()
+        .getSheets()
+        .find((s) => s.getName() === name);
       if (!found) return false;
       ss().deleteSheet(found);
       return true;
@@ -69,10 +76,9 @@ export function createGasProbe(): PlatformProbe {
     },
     spreadsheetTimeZone: () => ss().getSpreadsheetTimeZone(),
     authorization: (scopes) => {
-      const info = (ScriptApp.getAuthorizationInfo as (mode: GoogleAppsScript.Script.AuthMode, scopes?: string[]) => AuthorizationInfoWithScopes)(
-        ScriptApp.AuthMode.FULL,
-        [...scopes],
-      );
+      const info = (
+        ScriptApp.getAuthorizationInfo as (mode: GoogleAppsScript.Script.AuthMode, scopes?: string[]) => AuthorizationInfoWithScopes
+      )(ScriptApp.AuthMode.FULL, [...scopes]);
       const granted = typeof info.getAuthorizedScopes === 'function' ? info.getAuthorizedScopes() : null;
       return { status: String(info.getAuthorizationStatus()), granted: Array.isArray(granted) ? granted.map(String) : null };
     },

@@ -22,7 +22,13 @@ export function literalCell(value: unknown, numberFormat: string | undefined): u
   return FORMULA_LIKE.test(value) ? `'${value}` : value;
 }
 
-function wrapSheet(sheet: GasSheet, spreadsheetId: () => string, name: string, wrote: () => void, onForget: (forget: () => void) => void): SheetTab {
+function wrapSheet(
+  sheet: GasSheet,
+  spreadsheetId: () => string,
+  name: string,
+  wrote: () => void,
+  onForget: (forget: () => void) => void,
+): SheetTab {
   // The grid size, read once and kept up to date by this wrapper's own inserts and deletes: a block
   // write then costs no size calls after the first. Only valid while no other execution can write
   // the tab: the hidden tabs are written under the script lock, and between two locked phases of one
@@ -115,7 +121,10 @@ export function createSpreadsheets(): Spreadsheets {
         ss = SpreadsheetApp.openById(spreadsheetId);
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
-        throw new SpreadsheetAccessError(`spreadsheet ${spreadsheetId} cannot be opened (${why}); check the id and that the script's account can edit it`, spreadsheetId);
+        throw new SpreadsheetAccessError(
+          `spreadsheet ${spreadsheetId} cannot be opened (${why}); check the id and that the script's account can edit it`,
+          spreadsheetId,
+        );
       }
       opened.set(spreadsheetId, ss);
     }
@@ -173,7 +182,8 @@ export function createSpreadsheets(): Spreadsheets {
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
         // Permanent: retrying cannot create a name Sheets already holds (in any case).
-        if (/already exists/i.test(why)) throw new TabExistsError(`tab "${tabName}" cannot be created: ${why} (tab names ignore case)`, tabName);
+        if (/already exists/i.test(why))
+          throw new TabExistsError(`tab "${tabName}" cannot be created: ${why} (tab names ignore case)`, tabName);
         throw err;
       }
       markDirty();

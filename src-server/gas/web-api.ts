@@ -32,7 +32,18 @@ export function spreadsheetOwnerEmail(): string | null {
 export function gasApiDeps(): ApiDeps {
   const gas = createGasApp();
   const { properties, lock, cache, crypto, clock, logger } = gas.deps;
-  return { app: () => gas.app, properties, lock, cache, crypto, clock, logger, serviceUrl, openApiDocument, diagnostics: runGasDiagnostics };
+  return {
+    app: () => gas.app,
+    properties,
+    lock,
+    cache,
+    crypto,
+    clock,
+    logger,
+    serviceUrl,
+    openApiDocument,
+    diagnostics: runGasDiagnostics,
+  };
 }
 
 /** The document generated at build time, read from its project file (never parsed by other executions). */

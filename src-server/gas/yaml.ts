@@ -15,7 +15,8 @@ function loadYamlModule(): YamlModule {
   // The file is our own build output, shipped with the project; evaluated in a function scope so its
   // declarations stay local.
   const module = new Function(`${source}\nreturn ${LAZY_MODULE_GLOBAL};`)() as YamlModule;
-  if (!module || typeof module.parseYaml !== 'function') throw new Error(`The project file ${YAML_READER_FILE} does not hold the YAML reader.`);
+  if (!module || typeof module.parseYaml !== 'function')
+    throw new Error(`The project file ${YAML_READER_FILE} does not hold the YAML reader.`);
   return module;
 }
 

@@ -54,12 +54,30 @@ interface ErrorDetails {
  * Unknown text gives code 0, reason '': transient, the safe default for a network-level failure.
  */
 const MESSAGE_RULES: readonly { pattern: RegExp; code: number; reason: string }[] = [
-  { pattern: /\b(?:quotaExceeded|dailyLimitExceeded(?:Unreg)?)\b|exceeded your\b[^]*\bquota\b|daily limit exceeded/i, code: 403, reason: 'quotaExceeded' },
-  { pattern: /\b(?:userRateLimitExceeded|rateLimitExceeded)\b|rate limit exceeded|too many requests/i, code: 429, reason: 'rateLimitExceeded' },
+  {
+    pattern: /\b(?:quotaExceeded|dailyLimitExceeded(?:Unreg)?)\b|exceeded your\b[^]*\bquota\b|daily limit exceeded/i,
+    code: 403,
+    reason: 'quotaExceeded',
+  },
+  {
+    pattern: /\b(?:userRateLimitExceeded|rateLimitExceeded)\b|rate limit exceeded|too many requests/i,
+    code: 429,
+    reason: 'rateLimitExceeded',
+  },
   { pattern: /\bplaylistNotFound\b|playlist identified with the request's\b[^]*\bcannot be found/i, code: 404, reason: 'playlistNotFound' },
   { pattern: /\b(?:channelNotFound|videoNotFound|notFound)\b|\bcannot be found\b|\bnot found\b/i, code: 404, reason: 'notFound' },
-  { pattern: /\b(?:forbidden|playlistItemsNotAccessible|insufficientPermissions)\b|not properly authori[sz]ed|insufficient permission|permission denied/i, code: 403, reason: 'forbidden' },
-  { pattern: /\b(?:backendError|internalError)\b|backend error|internal (?:server )?error|service unavailable|temporarily unavailable|bad gateway|gateway time-?out|empty response/i, code: 503, reason: 'backendError' },
+  {
+    pattern:
+      /\b(?:forbidden|playlistItemsNotAccessible|insufficientPermissions)\b|not properly authori[sz]ed|insufficient permission|permission denied/i,
+    code: 403,
+    reason: 'forbidden',
+  },
+  {
+    pattern:
+      /\b(?:backendError|internalError)\b|backend error|internal (?:server )?error|service unavailable|temporarily unavailable|bad gateway|gateway time-?out|empty response/i,
+    code: 503,
+    reason: 'backendError',
+  },
 ];
 
 const STATUS_IN_TEXT = /\b(?:code|status|HTTP)\s*:?\s*([1-5]\d\d)\b|\(([1-5]\d\d)\)/i;
@@ -108,7 +126,8 @@ const toNumber = (v: unknown): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-const CHANNEL_FIELDS = 'items(id,snippet(title,customUrl,thumbnails(default/url,medium/url,high/url)),contentDetails/relatedPlaylists/uploads,statistics/videoCount)';
+const CHANNEL_FIELDS =
+  'items(id,snippet(title,customUrl,thumbnails(default/url,medium/url,high/url)),contentDetails/relatedPlaylists/uploads,statistics/videoCount)';
 const PLAYLIST_FIELDS =
   'nextPageToken,pageInfo/totalResults,items(snippet(publishedAt,title,description,channelTitle,videoOwnerChannelTitle,thumbnails(default/url,medium/url,high/url)),contentDetails(videoId,videoPublishedAt),status/privacyStatus)';
 const VIDEO_PART_FIELDS: Record<string, string> = {

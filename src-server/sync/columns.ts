@@ -148,7 +148,7 @@ export function buildRow(columns: readonly Column[], rec: VideoRecord): unknown[
 
 /** An existing row with only the columns a refresh knows replaced. */
 export function mergeRow(columns: readonly Column[], existing: readonly unknown[], rec: VideoRecord, fresh: Set<Column>): unknown[] {
-  return columns.map((c, i) => (fresh.has(c) ? cellValue(c, rec) : existing[i] ?? ''));
+  return columns.map((c, i) => (fresh.has(c) ? cellValue(c, rec) : (existing[i] ?? '')));
 }
 
 export function formatRow(columns: readonly Column[]): string[] {

@@ -39,4 +39,15 @@ export { isMissingChannel, resolveChannels } from './resolve';
 export { quotaResetAt, pacificDay } from './quota-day';
 export { SHORTS_MAX_SECONDS } from './columns';
 export type { ResolveOptions } from './resolve';
-export type { KnownChannel, QuotaMeter, SyncDeps, SyncInput, SyncOutcome, SyncProgress, SyncStatus, SyncErrorKind, ChannelOutcome, PublishedVideo } from './types';
+export type {
+  KnownChannel,
+  QuotaMeter,
+  SyncDeps,
+  SyncInput,
+  SyncOutcome,
+  SyncProgress,
+  SyncStatus,
+  SyncErrorKind,
+  ChannelOutcome,
+  PublishedVideo,
+} from './types';

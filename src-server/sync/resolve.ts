@@ -3,7 +3,14 @@
  * (forHandle) and legacy usernames (forUsername) one call each. An input matching nothing is a
  * permanent, named error ("@nosuch: no such channel"); other inputs are unaffected.
  */
-import { channelLabel, tryNormalizeChannelInput, CHANNEL_INPUT_HINT, type ChannelCheck, type ChannelCheckReason, type ChannelRef } from '../domain/channels';
+import {
+  channelLabel,
+  tryNormalizeChannelInput,
+  CHANNEL_INPUT_HINT,
+  type ChannelCheck,
+  type ChannelCheckReason,
+  type ChannelRef,
+} from '../domain/channels';
 import { YouTubeApiError, type ChannelLookup, type YouTubeApi, type YouTubeChannel } from '../ports';
 
 export const MAX_IDS_PER_CALL = 50;
@@ -33,7 +40,11 @@ export function invalidInputMessage(input: string): string {
  * errors propagate (the caller stops; what was resolved before is in `out`); a permanent error of one
  * lookup fails only its inputs.
  */
-export function resolveRefs(refs: readonly ChannelRef[], call: ChannelsCaller, out = new Map<ChannelRef, Resolution>()): Map<ChannelRef, Resolution> {
+export function resolveRefs(
+  refs: readonly ChannelRef[],
+  call: ChannelsCaller,
+  out = new Map<ChannelRef, Resolution>(),
+): Map<ChannelRef, Resolution> {
   const permanent = (ref: ChannelRef, err: YouTubeApiError): Resolution => ({
     ok: false,
     permanent: true,
@@ -93,35 +104,61 @@ class BudgetStop extends Error {}
  * The wizard's channel check: title, video count and thumbnail of each input. Costs 1 unit per 50 ids
  * and 1 per handle or username; `spend`, when given, is told of every call (the app meters quota).
  */
-export function resolveChannels(inputs: readonly string[], youtube: YouTubeApi, spend?: (units: number) => void, options: ResolveOptions = {}): ChannelCheck[] {
+export function resolveChannels(
+  inputs: readonly string[],
+  youtube: YouTubeApi,
+  spend?: (units: number) => void,
+  options: ResolveOptions = {},
+): ChannelCheck[] {
   const refs = inputs.map((input) => tryNormalizeChannelInput(input));
   const valid = refs.filter((r): r is ChannelRef => r !== null);
   const resolved = new Map<ChannelRef, Resolution>();
   let failure: { error: string; reason: ChannelCheckReason } | null = null;
   try {
-    resolveRefs(valid, (lookup) => {
-      if (options.canSpend && !options.canSpend(1)) throw new BudgetStop();
-      try {
-        const found = youtube.listChannels(lookup);
-        spend?.(1);
-        return found;
-      } catch (err) {
-        // A refused request costs its unit too; a quotaExceeded answer is not charged.
-        if (!(err instanceof YouTubeApiError && err.kind === 'quota')) spend?.(1);
-        throw err;
-      }
-    }, resolved);
+    resolveRefs(
+      valid,
+      (lookup) => {
+        if (options.canSpend && !options.canSpend(1)) throw new BudgetStop();
+        try {
+          const found = youtube.listChannels(lookup);
+          spend?.(1);
+          return found;
+        } catch (err) {
+          // A refused request costs its unit too; a quotaExceeded answer is not charged.
+          if (!(err instanceof YouTubeApiError && err.kind === 'quota')) spend?.(1);
+          throw err;
+        }
+      },
+      resolved,
+    );
   } catch (err) {
-    if (err instanceof BudgetStop) failure = { error: options.refusedMessage ?? 'the daily YouTube quota budget is used up until midnight Pacific time', reason: 'quota' };
+    if (err instanceof BudgetStop)
+      failure = {
+        error: options.refusedMessage ?? 'the daily YouTube quota budget is used up until midnight Pacific time',
+        reason: 'quota',
+      };
     else if (err instanceof YouTubeApiError && err.kind === 'quota') {
       options.onQuotaExceeded?.();
       failure = { error: 'the YouTube quota is used up until midnight Pacific time', reason: 'quota' };
-    } else failure = { error: `YouTube could not be reached (${err instanceof Error ? err.message : String(err)}); try again`, reason: 'unavailable' };
+    } else
+      failure = {
+        error: `YouTube could not be reached (${err instanceof Error ? err.message : String(err)}); try again`,
+        reason: 'unavailable',
+      };
   }
   // Inputs resolved before a stop keep their answers; the others say why they were not checked.
   return inputs.map((input, i) => {
     const ref = refs[i] ?? null;
-    const base: ChannelCheck = { input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error: null, reason: null };
+    const base: ChannelCheck = {
+      input,
+      ok: false,
+      channel_id: null,
+      title: null,
+      video_count: null,
+      thumbnail_url: null,
+      error: null,
+      reason: null,
+    };
     if (!ref) return { ...base, error: invalidInputMessage(input), reason: 'invalid' };
     const r = resolved.get(ref);
     if (!r) return { ...base, ...(failure ?? { error: `${channelLabel(ref)}: not checked`, reason: 'not_checked' }) };

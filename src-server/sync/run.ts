@@ -18,8 +18,24 @@
  */
 import { YOUTUBE_QUOTA_COST, type Column, type YouTubeMethod } from '../domain/catalogue';
 import { channelLabel, tryNormalizeChannelInput, type ChannelRef } from '../domain/channels';
-import { SpreadsheetAccessError, TabExistsError, YouTubeApiError, type YouTubePlaylistItem, type YouTubePlaylistPage, type YouTubeVideo } from '../ports';
-import { buildRow, columnsFromParts, isShort, mergeRow, partsForNewVideos, type ShortsKnowledge, type VideoPart, type VideoRecord } from './columns';
+import {
+  SpreadsheetAccessError,
+  TabExistsError,
+  YouTubeApiError,
+  type YouTubePlaylistItem,
+  type YouTubePlaylistPage,
+  type YouTubeVideo,
+} from '../ports';
+import {
+  buildRow,
+  columnsFromParts,
+  isShort,
+  mergeRow,
+  partsForNewVideos,
+  type ShortsKnowledge,
+  type VideoPart,
+  type VideoRecord,
+} from './columns';
 import { quotaResetAt } from './quota-day';
 import { invalidInputMessage, MAX_IDS_PER_CALL, resolveRefs } from './resolve';
 import { requestsOf } from './shared-reads';
@@ -176,12 +192,24 @@ class SyncRun {
     const replace = this.config.output_mode === 'overwrite' && !resumedOwnRun;
     if (replace) delete this.draft.cp;
     else if (cp && !resumedOwnRun) this.draft.cp = { ...cp, r: this.runTag, f: 0 }; // adopt a stale checkpoint
-    const startIndex = this.draft.cp ? Math.max(0, this.jobs.findIndex((j) => j.slot === this.draft.cp!.k)) : 0;
+    const startIndex = this.draft.cp
+      ? Math.max(
+          0,
+          this.jobs.findIndex((j) => j.slot === this.draft.cp!.k),
+        )
+      : 0;
 
     let table: OpenTable | null = null;
     const open = (topRows?: number): OpenTable | null => {
       this.progress('opening the tab');
-      return openTable(this.deps.sheets, this.config.target_sheet_id, this.config.target_tab_name, this.config.columns, topRows, this.config.header_row);
+      return openTable(
+        this.deps.sheets,
+        this.config.target_sheet_id,
+        this.config.target_tab_name,
+        this.config.columns,
+        topRows,
+        this.config.header_row,
+      );
     };
     if (this.willSurelyWrite(replace, startIndex)) {
       try {
@@ -333,7 +361,8 @@ class SyncRun {
       j.title = c.title;
       j.seenCount = storedCount(c.videoCount) ?? null;
       const entry: ChannelEntry = [c.id];
-      if (c.uploadsPlaylistId && c.uploadsPlaylistId !== defaultUploadsId(c.id) && isPlaylistId(c.uploadsPlaylistId)) entry[E_UPLOADS] = c.uploadsPlaylistId;
+      if (c.uploadsPlaylistId && c.uploadsPlaylistId !== defaultUploadsId(c.id) && isPlaylistId(c.uploadsPlaylistId))
+        entry[E_UPLOADS] = c.uploadsPlaylistId;
       this.draft.ch[j.slot!] = compactEntry(entry); // a fact about the channel: kept whatever happens next
     };
     // Channels a channel check resolved (creating the job) are not looked up again.
@@ -402,7 +431,9 @@ class SyncRun {
     const filter = this.config.video_filter;
     const missing = (Number(entry[E_FLAGS]) || 0) & FLAG_FILTERED_PLAYLIST_MISSING;
     if (filter === 'all' || missing || !uploads.startsWith('UU')) return { id: uploads, short: null, filtered: false };
-    return filter === 'long' ? { id: `UULF${uploads.slice(2)}`, short: false, filtered: true } : { id: `UUSH${uploads.slice(2)}`, short: true, filtered: true };
+    return filter === 'long'
+      ? { id: `UULF${uploads.slice(2)}`, short: false, filtered: true }
+      : { id: `UUSH${uploads.slice(2)}`, short: true, filtered: true };
   }
 
   private syncChannel(index: number): void {
@@ -552,7 +583,10 @@ class SyncRun {
       const batch = this.queue.slice(this.flushed, this.flushed + PAGE_SIZE);
       if (!final && batch.length < PAGE_SIZE) return;
       const refresh = final && table ? this.refreshCandidates(table, PAGE_SIZE - batch.length) : []; // free slots: no extra unit
-      const parts = unionParts(batch.map((r) => r.needs), refresh.length > 0 ? ['statistics'] : []);
+      const parts = unionParts(
+        batch.map((r) => r.needs),
+        refresh.length > 0 ? ['statistics'] : [],
+      );
       const ids = [...batch.map((r) => r.id), ...refresh];
       this.progress('fetching video details');
       const videos = this.call('videos.list', () => this.deps.youtube.listVideos(ids, parts), false);
@@ -702,7 +736,12 @@ class SyncRun {
       published: this.published,
     };
     if (stop && (stop.kind === 'quota' || stop.kind === 'budget')) {
-      return { ...base, status: 'deferred', error: { kind: stop.kind, message: stop.message }, deferUntil: quotaResetAt(this.deps.clock.now()).toISOString() };
+      return {
+        ...base,
+        status: 'deferred',
+        error: { kind: stop.kind, message: stop.message },
+        deferUntil: quotaResetAt(this.deps.clock.now()).toISOString(),
+      };
     }
     if (stop && stop.kind !== 'deadline') {
       return { ...base, status: 'failed', error: { kind: stop.kind, message: stop.message }, deferUntil: null };
@@ -719,7 +758,8 @@ class SyncRun {
 /** A failure that escaped the per-channel handling: it stops the execution. */
 function asStop(err: unknown): StopRun {
   if (err instanceof StopRun) return err;
-  if (err instanceof YouTubeApiError && err.kind === 'permanent') return new StopRun('permanent', `YouTube ${err.method} refused the request: ${err.message}`);
+  if (err instanceof YouTubeApiError && err.kind === 'permanent')
+    return new StopRun('permanent', `YouTube ${err.method} refused the request: ${err.message}`);
   return new StopRun('transient', errorText(err));
 }
 

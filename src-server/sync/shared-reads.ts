@@ -65,7 +65,8 @@ export function shareReads(inner: YouTubeApi): SharedReads {
         }
         return lookup.id.map((id) => channelsById.get(id)).filter((c): c is YouTubeChannel => !!c);
       }
-      const name = 'forHandle' in lookup ? `h:${lookup.forHandle.replace(/^@/, '').toLowerCase()}` : `u:${lookup.forUsername.toLowerCase()}`;
+      const name =
+        'forHandle' in lookup ? `h:${lookup.forHandle.replace(/^@/, '').toLowerCase()}` : `u:${lookup.forUsername.toLowerCase()}`;
       if (!channelsByName.has(name)) {
         requests++;
         const found = inner.listChannels(lookup);
@@ -101,7 +102,8 @@ export function shareReads(inner: YouTubeApi): SharedReads {
           const before = videos.get(id);
           // A video known with other parts keeps them only if this answer has them too: parts asked now win.
           videos.set(id, { video, parts: new Set(parts) });
-          if (before && video && before.video) videos.set(id, { video: mergeVideo(before.video, video, parts), parts: new Set([...before.parts, ...parts]) });
+          if (before && video && before.video)
+            videos.set(id, { video: mergeVideo(before.video, video, parts), parts: new Set([...before.parts, ...parts]) });
         }
       }
       return [...new Set(ids)].map((id) => videos.get(id)?.video).filter((v): v is YouTubeVideo => !!v);

@@ -50,7 +50,14 @@ function describeTab(tabName: string, sheetId: string): string {
  * With `topRows` (a refresh of existing rows, nothing to add) only the header and that many rows are
  * read, in one call, and a missing tab is not created (null: nothing to refresh).
  */
-export function openTable(sheets: Spreadsheets, sheetId: string, tabName: string, columns: readonly Column[], topRows?: number, headerRow: HeaderRow = 'keys'): OpenTable | null {
+export function openTable(
+  sheets: Spreadsheets,
+  sheetId: string,
+  tabName: string,
+  columns: readonly Column[],
+  topRows?: number,
+  headerRow: HeaderRow = 'keys',
+): OpenTable | null {
   let tab = sheets.getTab(sheetId || null, tabName);
   let created = false;
   let lastRow = 0;

@@ -28,7 +28,19 @@ let nextId = 0;
 /** A unique id for label/control pairs. */
 export const uid = (prefix: string): string => `${prefix}-${++nextId}`;
 
-export function Field({ id, label, hint, issue, children }: { id: string; label: string; hint?: string; issue?: string | undefined; children: ComponentChildren }) {
+export function Field({
+  id,
+  label,
+  hint,
+  issue,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  issue?: string | undefined;
+  children: ComponentChildren;
+}) {
   return html`<div class="field">
     <label for=${id}>${label}</label>
     ${children}

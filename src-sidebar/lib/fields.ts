@@ -100,7 +100,10 @@ export const COLUMN_LABELS: Record<Column, string> = COLUMN_HEADERS;
 
 /** Output modes: a name and one line on what a run does to the tab. */
 export const OUTPUT_MODE_TEXT: Record<OutputMode, { label: string; explain: string }> = {
-  upsert: { label: 'Update and add', explain: 'Each run updates the rows of videos already in the tab (found by Video ID) and adds new videos.' },
+  upsert: {
+    label: 'Update and add',
+    explain: 'Each run updates the rows of videos already in the tab (found by Video ID) and adds new videos.',
+  },
   append: { label: 'Add new only', explain: 'Each run adds videos not in the tab yet; rows already written are never changed.' },
   overwrite: { label: 'Replace all', explain: 'Each run clears the table and writes it again from scratch.' },
 };

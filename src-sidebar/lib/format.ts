@@ -11,13 +11,20 @@ export function fmtDateTime(iso: string | null | undefined, timeZone?: string): 
   if (Number.isNaN(d.getTime())) return '—';
   return new Intl.DateTimeFormat('en-US', {
     timeZone: timeZone || viewerZone(),
-    weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
   }).format(d);
 }
 
 export function fmtTime(iso: string | null | undefined, timeZone?: string): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat('en-US', { timeZone: timeZone || viewerZone(), hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+  return new Intl.DateTimeFormat('en-US', { timeZone: timeZone || viewerZone(), hour: '2-digit', minute: '2-digit', hour12: false }).format(
+    new Date(iso),
+  );
 }
 
 /** "in 3 h", "5 min ago". */
@@ -25,7 +32,7 @@ export function fmtRelative(iso: string | null | undefined, now = Date.now()): s
   if (!iso) return '—';
   const diff = new Date(iso).getTime() - now;
   const abs = Math.abs(diff);
-  const unit = abs < 3600_000 ? [60_000, 'min'] as const : abs < 86_400_000 ? [3600_000, 'h'] as const : [86_400_000, 'd'] as const;
+  const unit = abs < 3600_000 ? ([60_000, 'min'] as const) : abs < 86_400_000 ? ([3600_000, 'h'] as const) : ([86_400_000, 'd'] as const);
   const n = Math.max(1, Math.round(abs / unit[0]));
   return diff >= 0 ? `in ${n} ${unit[1]}` : `${n} ${unit[1]} ago`;
 }
@@ -51,7 +58,10 @@ export function dayKey(iso: string, timeZone: string): string {
 export function zoneAbbrev(iso: string, timeZone: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  return (
+    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ??
+    timeZone
+  );
 }
 
 /** "Wed, Jan 14, 13:00 EST": an instant in a job's zone, labelled with the zone. */

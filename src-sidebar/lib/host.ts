@@ -1,7 +1,10 @@
 /** The Apps Script host around a surface: closing dialogs, boot data, page visibility, polling. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-interface Host { close(): void; setHeight?(px: number): void }
+interface Host {
+  close(): void;
+  setHeight?(px: number): void;
+}
 
 export function closeDialog(): void {
   const host = (window as unknown as { google?: { script?: { host?: Host } } }).google?.script?.host;
@@ -46,7 +49,12 @@ export function usePolling(fn: () => Promise<unknown>, ms: number, active: boole
  * first call waits `firstMs`). `restartKey` changing starts over from `firstMs` (e.g. after a user
  * action that starts a run). A failed call keeps the last wait.
  */
-export function useAdaptivePolling(fn: (previousMs: number) => Promise<number>, firstMs: number, active: boolean, restartKey: unknown = null): void {
+export function useAdaptivePolling(
+  fn: (previousMs: number) => Promise<number>,
+  firstMs: number,
+  active: boolean,
+  restartKey: unknown = null,
+): void {
   const latest = useRef(fn);
   latest.current = fn;
   useEffect(() => {
@@ -55,10 +63,18 @@ export function useAdaptivePolling(fn: (previousMs: number) => Promise<number>, 
     let timer: ReturnType<typeof setTimeout> | undefined;
     const loop = (ms: number) => {
       timer = setTimeout(() => {
-        void latest.current(ms).catch(() => ms).then((next) => { if (!stopped) loop(next); });
+        void latest
+          .current(ms)
+          .catch(() => ms)
+          .then((next) => {
+            if (!stopped) loop(next);
+          });
       }, ms);
     };
     loop(firstMs);
-    return () => { stopped = true; if (timer) clearTimeout(timer); };
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
   }, [firstMs, active, restartKey]);
 }

@@ -21,16 +21,28 @@ export function classifyRun(run: RunDto): RunView {
   const counts = `${fmtInt(run.videos_added)} added, ${fmtInt(run.videos_updated)} updated`;
   if (run.status === 'succeeded') return { kind: 'succeeded', run, sentence: `Finished: ${counts}.`, detail: '' };
   if (run.status === 'deferred' && run.run_id === '') {
-    return { kind: 'queued', run, sentence: 'Waiting: another job is writing the same tab; this run starts as soon as that one ends.', detail: run.error ?? '' };
+    return {
+      kind: 'queued',
+      run,
+      sentence: 'Waiting: another job is writing the same tab; this run starts as soon as that one ends.',
+      detail: run.error ?? '',
+    };
   }
   if (run.status === 'deferred' && !run.finished_at && !/quota/i.test(run.error ?? '')) {
     return {
-      kind: 'continuing', run,
+      kind: 'continuing',
+      run,
       sentence: `Continuing: ${counts} so far. This execution reached its time limit; the scheduler's next tick (within minutes) carries on where it stopped.`,
       detail: run.error ?? '',
     };
   }
-  if (run.status === 'partial') return { kind: 'partial', run, sentence: `Finished with problems: ${counts}, but some channels could not be read.`, detail: run.error ?? '' };
+  if (run.status === 'partial')
+    return {
+      kind: 'partial',
+      run,
+      sentence: `Finished with problems: ${counts}, but some channels could not be read.`,
+      detail: run.error ?? '',
+    };
   return { kind: 'failed', run, sentence: readableError(run.error ?? run.status), detail: run.error ?? '' };
 }
 
@@ -40,9 +52,12 @@ export function readableError(raw: string): string {
   if (/quota/i.test(text)) return "YouTube's daily quota is used up: YouTube work waits until it resets at midnight Pacific time.";
   if (/is being written by job|queued/i.test(text)) return 'Another job is writing the same tab: this run waits for it.';
   if (/running already|job_running/i.test(text)) return 'This job is running already.';
-  if (/no such channel|channelNotFound|channel.*not found/i.test(text)) return 'A channel of this job does not exist on YouTube any more: check its channels.';
-  if (/backend ?error|\b5\d\d\b|unavailable|timed? ?out|internal error|rate ?limit/i.test(text)) return 'YouTube had a temporary problem: the job tries again automatically.';
-  if (/forbidden|permission|access denied|not allowed/i.test(text)) return 'Access was refused: check that the account running the schedule can edit the spreadsheet and read the channels.';
+  if (/no such channel|channelNotFound|channel.*not found/i.test(text))
+    return 'A channel of this job does not exist on YouTube any more: check its channels.';
+  if (/backend ?error|\b5\d\d\b|unavailable|timed? ?out|internal error|rate ?limit/i.test(text))
+    return 'YouTube had a temporary problem: the job tries again automatically.';
+  if (/forbidden|permission|access denied|not allowed/i.test(text))
+    return 'Access was refused: check that the account running the schedule can edit the spreadsheet and read the channels.';
   if (/header/i.test(text)) return "The tab's header row does not match the job's columns: choose a new tab or fix the header row.";
   return 'The run failed.';
 }
@@ -65,22 +80,34 @@ export function useRunNow(onMonitor?: (m: MonitorDto) => void): {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = () => {
       timer = setTimeout(() => {
-        rpc.monitorView().then((m) => {
-          if (stopped) return;
-          monitorCb.current?.(m);
-          setRuns((cur) => {
-            const next = { ...cur };
-            for (const id of inFlight.current) {
-              const live = m.running.find((r) => r.job_id === id);
-              if (live && next[id]?.kind === 'running') next[id] = { kind: 'running', processed: live.processed, expected: live.expected, phase: live.phase };
-            }
-            return next;
+        rpc
+          .monitorView()
+          .then(
+            (m) => {
+              if (stopped) return;
+              monitorCb.current?.(m);
+              setRuns((cur) => {
+                const next = { ...cur };
+                for (const id of inFlight.current) {
+                  const live = m.running.find((r) => r.job_id === id);
+                  if (live && next[id]?.kind === 'running')
+                    next[id] = { kind: 'running', processed: live.processed, expected: live.expected, phase: live.phase };
+                }
+                return next;
+              });
+            },
+            () => undefined,
+          )
+          .finally(() => {
+            if (!stopped) poll();
           });
-        }, () => undefined).finally(() => { if (!stopped) poll(); });
       }, 1500);
     };
     poll();
-    return () => { stopped = true; if (timer) clearTimeout(timer); };
+    return () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    };
   }, [anyRunning]);
 
   const start = async (jobId: string): Promise<RunView> => {
@@ -97,7 +124,12 @@ export function useRunNow(onMonitor?: (m: MonitorDto) => void): {
     setRuns((cur) => ({ ...cur, [jobId]: view }));
     return view;
   };
-  const dismiss = (jobId: string) => setRuns((cur) => { const next = { ...cur }; delete next[jobId]; return next; });
+  const dismiss = (jobId: string) =>
+    setRuns((cur) => {
+      const next = { ...cur };
+      delete next[jobId];
+      return next;
+    });
   return { runs, start, dismiss };
 }
 
@@ -114,7 +146,10 @@ export function Progress({ value, max, label, warn }: { value: number; max: numb
 export async function openJobTab(jobId: string): Promise<string> {
   const shown = await rpc.openJobTab(jobId);
   if (shown.opened) return `“${shown.tab}” is open in the spreadsheet.`;
-  if (shown.url) { window.open(shown.url, '_blank', 'noopener'); return `“${shown.tab}” opens in a new browser tab.`; }
+  if (shown.url) {
+    window.open(shown.url, '_blank', 'noopener');
+    return `“${shown.tab}” opens in a new browser tab.`;
+  }
   return `The tab “${shown.tab}” does not exist yet: the job creates it on its first successful run.`;
 }
 
@@ -122,8 +157,20 @@ export async function openJobTab(jobId: string): Promise<string> {
  * A run's state as shown to people. `name`: the job; `tab`: its tab (the link opens it); `onDismiss`
  * removes a finished outcome.
  */
-export function RunFeedback({ view, name, jobId, tab, onDismiss, compact = false }: {
-  view: RunView; name: string; jobId: string; tab: string; onDismiss?: () => void; compact?: boolean;
+export function RunFeedback({
+  view,
+  name,
+  jobId,
+  tab,
+  onDismiss,
+  compact = false,
+}: {
+  view: RunView;
+  name: string;
+  jobId: string;
+  tab: string;
+  onDismiss?: () => void;
+  compact?: boolean;
 }) {
   const [opened, setOpened] = useState('');
   if (view.kind === 'running') {
@@ -133,7 +180,9 @@ export function RunFeedback({ view, name, jobId, tab, onDismiss, compact = false
     </div>`;
   }
   const style = { succeeded: 'ok', partial: 'warn', failed: 'error', continuing: 'continuing', queued: 'info' }[view.kind];
-  const open = () => { openJobTab(jobId).then(setOpened, (err: unknown) => setOpened(errorMessage(err))); };
+  const open = () => {
+    openJobTab(jobId).then(setOpened, (err: unknown) => setOpened(errorMessage(err)));
+  };
   return html`<div class=${`banner ${style} run-result`} role=${view.kind === 'failed' ? 'alert' : 'status'} data-testid="run-result" data-kind=${view.kind}>
     <div>${compact ? null : html`<strong>${name}</strong>: `}${view.sentence}</div>
     ${view.detail ? html`<details class="small"><summary>Details</summary><div class="mono raw">${view.detail}</div></details>` : null}

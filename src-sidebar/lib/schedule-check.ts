@@ -21,19 +21,32 @@ export interface ScheduleInput {
   once_at: string;
 }
 
-export interface ScheduleProblem { control: ScheduleControl; message: string }
+export interface ScheduleProblem {
+  control: ScheduleControl;
+  message: string;
+}
 
 const MIN_INTERVAL_MINUTES = 5;
 const MAX_INTERVAL_DAYS = 366;
 const MAX_TIMES_PER_DAY = 48;
 
 export const CONTROL_LABELS: Record<ScheduleControl, string> = {
-  times: 'Times', weekdays: 'Days', month_days: 'Days of the month', interval_n: 'Every', cron: 'Cron expression', once_at: 'Date and time',
+  times: 'Times',
+  weekdays: 'Days',
+  month_days: 'Days of the month',
+  interval_n: 'Every',
+  cron: 'Cron expression',
+  once_at: 'Date and time',
 };
 
 /** The id of the element that gets focus and the issue for each control (Steps.ts renders them). */
 export const CONTROL_IDS: Record<ScheduleControl, string> = {
-  times: 'f-times', weekdays: 'f-day-SUN', month_days: 'f-mdays', interval_n: 'f-every', cron: 'f-cron', once_at: 'f-once',
+  times: 'f-times',
+  weekdays: 'f-day-SUN',
+  month_days: 'f-mdays',
+  interval_n: 'f-every',
+  cron: 'f-cron',
+  once_at: 'f-once',
 };
 
 const say = (control: ScheduleControl, text: string): ScheduleProblem => ({ control, message: `${CONTROL_LABELS[control]}: ${text}` });
@@ -57,7 +70,8 @@ function monthDaysProblem(text: string): string | null {
     const part = raw.trim();
     if (part === '') return 'there is an empty place between two commas';
     if (part.toLowerCase() === 'last') continue;
-    if (!/^\d{1,2}$/.test(part) || Number(part) < 1 || Number(part) > 31) return `“${part}” is not a day of the month: use numbers from 1 to 31, or the word last`;
+    if (!/^\d{1,2}$/.test(part) || Number(part) < 1 || Number(part) > 31)
+      return `“${part}” is not a day of the month: use numbers from 1 to 31, or the word last`;
   }
   return null;
 }
@@ -74,8 +88,20 @@ const CRON_PARTS = [
   { name: 'minute', min: 0, max: 59, words: 'minutes go from 0 to 59' },
   { name: 'hour', min: 0, max: 23, words: 'hours go from 0 to 23' },
   { name: 'day-of-month', min: 1, max: 31, words: 'days go from 1 to 31' },
-  { name: 'month', min: 1, max: 12, words: 'months go from 1 to 12, or JAN to DEC', names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
-  { name: 'day-of-week', min: 0, max: 7, words: 'days of the week go from 0 to 6 (Sunday is 0), or SUN to SAT', names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
+  {
+    name: 'month',
+    min: 1,
+    max: 12,
+    words: 'months go from 1 to 12, or JAN to DEC',
+    names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'],
+  },
+  {
+    name: 'day-of-week',
+    min: 0,
+    max: 7,
+    words: 'days of the week go from 0 to 6 (Sunday is 0), or SUN to SAT',
+    names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'],
+  },
 ] as const;
 
 /** A cron expression's problem in our words, or null when its five parts read well. */
@@ -126,10 +152,22 @@ export function describeCron(expr: string): string | null {
 export function checkSchedule(f: ScheduleInput): ScheduleProblem | null {
   const t = f.schedule_type;
   if (t === 'weekly' && f.weekdays.length === 0) return say('weekdays', 'choose at least one day');
-  if (t === 'monthly') { const p = monthDaysProblem(f.month_days); if (p) return say('month_days', p); }
-  if (t === 'daily' || t === 'weekly' || t === 'monthly') { const p = timesProblem(f.times); if (p) return say('times', p); }
-  if (t === 'interval') { const p = intervalProblem(f.interval_n, f.interval_unit); if (p) return say('interval_n', p); }
-  if (t === 'cron') { const p = cronProblem(f.cron); if (p) return say('cron', p); }
+  if (t === 'monthly') {
+    const p = monthDaysProblem(f.month_days);
+    if (p) return say('month_days', p);
+  }
+  if (t === 'daily' || t === 'weekly' || t === 'monthly') {
+    const p = timesProblem(f.times);
+    if (p) return say('times', p);
+  }
+  if (t === 'interval') {
+    const p = intervalProblem(f.interval_n, f.interval_unit);
+    if (p) return say('interval_n', p);
+  }
+  if (t === 'cron') {
+    const p = cronProblem(f.cron);
+    if (p) return say('cron', p);
+  }
   if (t === 'once' && !f.once_at.trim()) return say('once_at', 'choose a date and a time');
   return null;
 }
@@ -137,11 +175,16 @@ export function checkSchedule(f: ScheduleInput): ScheduleProblem | null {
 /** The control a schedule issue of this type belongs to when the browser found nothing itself. */
 export function controlOf(f: ScheduleInput): ScheduleControl {
   switch (f.schedule_type) {
-    case 'interval': return 'interval_n';
-    case 'cron': return 'cron';
-    case 'once': return 'once_at';
-    case 'weekly': return f.weekdays.length === 0 ? 'weekdays' : 'times';
-    default: return 'times';
+    case 'interval':
+      return 'interval_n';
+    case 'cron':
+      return 'cron';
+    case 'once':
+      return 'once_at';
+    case 'weekly':
+      return f.weekdays.length === 0 ? 'weekdays' : 'times';
+    default:
+      return 'times';
   }
 }
 
@@ -151,9 +194,17 @@ export function controlOf(f: ScheduleInput): ScheduleControl {
  */
 export function rewordServerIssue(f: ScheduleInput, message: string): ScheduleProblem {
   const control = controlOf(f);
-  const detail = message.replace(/^schedule_value:\s*/, '').split('; ').slice(1).join('; ') || message.replace(/^schedule_value:\s*/, '');
+  const detail =
+    message
+      .replace(/^schedule_value:\s*/, '')
+      .split('; ')
+      .slice(1)
+      .join('; ') || message.replace(/^schedule_value:\s*/, '');
   if (/more often than every (\d+) minutes/.test(detail)) {
-    return say(control, `runs more often than every ${MIN_INTERVAL_MINUTES} minutes; a job runs at most every ${MIN_INTERVAL_MINUTES} minutes (e.g. */${MIN_INTERVAL_MINUTES} * * * *)`);
+    return say(
+      control,
+      `runs more often than every ${MIN_INTERVAL_MINUTES} minutes; a job runs at most every ${MIN_INTERVAL_MINUTES} minutes (e.g. */${MIN_INTERVAL_MINUTES} * * * *)`,
+    );
   }
   if (/never matches/.test(detail)) return say(control, 'never runs: no date matches every part (e.g. 31 in February)');
   if (/expects|DAYS@|HH:MM/.test(detail)) return say(control, 'this schedule cannot be read; check the values above');

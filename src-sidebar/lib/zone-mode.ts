@@ -26,7 +26,11 @@ export function readZoneMode(): ZoneMode {
 
 export function setZoneMode(mode: ZoneMode): void {
   memory = mode;
-  try { window.localStorage.setItem(KEY, mode); } catch { /* see readZoneMode */ }
+  try {
+    window.localStorage.setItem(KEY, mode);
+  } catch {
+    /* see readZoneMode */
+  }
   for (const l of listeners) l(mode);
 }
 
@@ -35,10 +39,18 @@ export function useZoneMode(): ZoneMode {
   const [mode, setMode] = useState<ZoneMode>(readZoneMode);
   useEffect(() => {
     const on = (m: ZoneMode) => setMode(m);
-    const onStorage = (e: StorageEvent) => { if (e.key === KEY && (e.newValue === 'job' || e.newValue === 'mine')) { memory = e.newValue; setMode(e.newValue); } };
+    const onStorage = (e: StorageEvent) => {
+      if (e.key === KEY && (e.newValue === 'job' || e.newValue === 'mine')) {
+        memory = e.newValue;
+        setMode(e.newValue);
+      }
+    };
     listeners.add(on);
     window.addEventListener('storage', onStorage);
-    return () => { listeners.delete(on); window.removeEventListener('storage', onStorage); };
+    return () => {
+      listeners.delete(on);
+      window.removeEventListener('storage', onStorage);
+    };
   }, []);
   return mode;
 }

@@ -12,13 +12,27 @@ const MODERN: Record<string, string> = {
   'Asia/Katmandu': 'Asia/Kathmandu',
   'Asia/Rangoon': 'Asia/Yangon',
   'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
-  'Etc/UTC': 'UTC', 'Etc/UCT': 'UTC', 'Etc/Universal': 'UTC', 'Etc/Zulu': 'UTC', UCT: 'UTC', Universal: 'UTC', Zulu: 'UTC',
+  'Etc/UTC': 'UTC',
+  'Etc/UCT': 'UTC',
+  'Etc/Universal': 'UTC',
+  'Etc/Zulu': 'UTC',
+  UCT: 'UTC',
+  Universal: 'UTC',
+  Zulu: 'UTC',
 };
 
 /** The modern spelling of a zone (unknown or already modern names are returned as they are). */
 export const modernZone = (zone: string): string => MODERN[zone] ?? zone;
 
-const FALLBACK = ['America/New_York', 'America/Los_Angeles', 'Europe/London', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Tokyo', 'Australia/Sydney'];
+const FALLBACK = [
+  'America/New_York',
+  'America/Los_Angeles',
+  'Europe/London',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+  'Asia/Tokyo',
+  'Australia/Sydney',
+];
 
 let cached: string[] | null = null;
 

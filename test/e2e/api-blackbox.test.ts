@@ -91,7 +91,7 @@ afterAll(async () => {
 });
 
 describe('npm start: the web API over real HTTP', () => {
-  test('--api-key registered the key in the project\'s key store', async () => {
+  test("--api-key registered the key in the project's key store", async () => {
     expect(keyRegisteredByServer).toBe(true);
     const list = await http('GET', '/jobs', { headers: { 'X-API-Key': KEY } });
     expect(list.status).toBe(200);
@@ -110,7 +110,17 @@ describe('npm start: the web API over real HTTP', () => {
   });
 
   test('original spec: create "Daily Sync" with curl -X POST and JSON, list it, get statistics', async () => {
-    const created = await curl('-X', 'POST', `${base}/jobs`, '-H', 'Content-Type: application/json', '-H', `X-API-Key: ${KEY}`, '-d', DAILY_SYNC);
+    const created = await curl(
+      '-X',
+      'POST',
+      `${base}/jobs`,
+      '-H',
+      'Content-Type: application/json',
+      '-H',
+      `X-API-Key: ${KEY}`,
+      '-d',
+      DAILY_SYNC,
+    );
     // 201 lives in the router's answer; the local server maps only error statuses, so success is 200.
     expect(created.status).toBe(200);
     const job = JSON.parse(created.body);
@@ -126,9 +136,21 @@ describe('npm start: the web API over real HTTP', () => {
   });
 
   test('the deployed-app style works too: POST with _method and key parameters, curl -L -d', async () => {
-    const created = await curl(`${base}/jobs?key=${KEY}`, '-H', 'Content-Type: application/json', '-d', DAILY_SYNC.replace('Daily Sync', 'Second'));
+    const created = await curl(
+      `${base}/jobs?key=${KEY}`,
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      DAILY_SYNC.replace('Daily Sync', 'Second'),
+    );
     const id = JSON.parse(created.body).data.id as string;
-    const patched = await curl(`${base}/jobs/${id}?key=${KEY}&_method=PATCH`, '-H', 'Content-Type: application/json', '-d', '{"schedule_value": "10:30"}');
+    const patched = await curl(
+      `${base}/jobs/${id}?key=${KEY}&_method=PATCH`,
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      '{"schedule_value": "10:30"}',
+    );
     expect(JSON.parse(patched.body)).toMatchObject({ ok: true, data: { config: { schedule_value: '10:30' } } });
     const deleted = await curl(`${base}/jobs/${id}?key=${KEY}&_method=DELETE`, '-d', '');
     expect(JSON.parse(deleted.body)).toMatchObject({ ok: true, data: { deleted: true } });
@@ -147,7 +169,10 @@ describe('npm start: the web API over real HTTP', () => {
     expect(created.json.ok).toBe(true);
     const id = created.json.data.id as string;
 
-    const put = await http('PUT', `/jobs/${id}`, { headers: { ...bearer, 'Content-Type': 'application/json' }, body: DAILY_SYNC.replace('Daily Sync', 'Replaced') });
+    const put = await http('PUT', `/jobs/${id}`, {
+      headers: { ...bearer, 'Content-Type': 'application/json' },
+      body: DAILY_SYNC.replace('Daily Sync', 'Replaced'),
+    });
     expect(put.json).toMatchObject({ ok: true, data: { config: { name: 'Replaced' } } });
     expect((await http('POST', `/jobs/${id}/pause`, { headers: bearer })).json).toMatchObject({ ok: true, data: { paused: true } });
     expect((await http('GET', `/jobs/${id}/runs`, { headers: bearer })).status).toBe(200);
@@ -160,12 +185,17 @@ describe('npm start: the web API over real HTTP', () => {
 
   test('errors over HTTP: 422 with field paths, 415, 400, 405', async () => {
     const headers = { 'X-API-Key': KEY, 'Content-Type': 'application/json' };
-    const invalid = await http('POST', '/jobs', { headers, body: JSON.stringify({ ...JSON.parse(DAILY_SYNC), schedule_type: 'hourly', colour: 'red' }) });
+    const invalid = await http('POST', '/jobs', {
+      headers,
+      body: JSON.stringify({ ...JSON.parse(DAILY_SYNC), schedule_type: 'hourly', colour: 'red' }),
+    });
     expect(invalid.status).toBe(422);
     const paths = (invalid.json.error.details as { path: string }[]).map((d) => d.path).join(' ');
     expect(paths).toContain('schedule_type');
     expect(JSON.stringify(invalid.json.error.details)).toContain('colour');
-    expect((await http('POST', '/jobs', { headers: { 'X-API-Key': KEY, 'Content-Type': 'application/xml' }, body: '<job/>' })).status).toBe(415);
+    expect((await http('POST', '/jobs', { headers: { 'X-API-Key': KEY, 'Content-Type': 'application/xml' }, body: '<job/>' })).status).toBe(
+      415,
+    );
     expect((await http('POST', '/jobs', { headers, body: '{"name":' })).status).toBe(400);
     expect((await http('DELETE', '/jobs/stats', { headers })).status).toBe(405);
   });

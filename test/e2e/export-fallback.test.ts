@@ -22,12 +22,18 @@ beforeAll(async () => {
   rt = createRuntime({ buildDir: join(ROOT, 'build') });
   for (const name of ['Daily Sync', 'Weekly =SUM(A1)']) {
     const created = rt.run<{ ok: boolean }>('createJob', {
-      name, channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Videos',
+      name,
+      channels: ['@mkbhd'],
+      schedule_type: 'daily',
+      schedule_value: '09:00',
+      target_tab_name: 'Videos',
     });
     expect(created.value?.ok).toBe(true);
   }
 });
-afterAll(async () => { await chromium?.close(); });
+afterAll(async () => {
+  await chromium?.close();
+});
 
 /** google.script.run answered by the runtime, as the local workspace does it. */
 const scriptRun = (fn: string, args: unknown[]) => {
@@ -53,7 +59,9 @@ async function openInSandbox(page: Page, surface: string, sandbox: string): Prom
   await page.exposeFunction('__y2sScriptRun', scriptRun);
   const inner = injectShim(builtHtml(surface), { transport: 'binding', binding: '__y2sScriptRun', surface });
   const srcdoc = inner.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  await page.setContent(`<!DOCTYPE html><html><body style="margin:0"><iframe title="dialog" sandbox="${sandbox}" style="width:1080px;height:660px;border:0" srcdoc="${srcdoc}"></iframe></body></html>`);
+  await page.setContent(
+    `<!DOCTYPE html><html><body style="margin:0"><iframe title="dialog" sandbox="${sandbox}" style="width:1080px;height:660px;border:0" srcdoc="${srcdoc}"></iframe></body></html>`,
+  );
   const handle = await page.waitForSelector('iframe');
   const frame = await handle.contentFrame();
   if (!frame) throw new Error('no frame');
@@ -113,7 +121,10 @@ test('a frame sandboxed without allow-downloads: nothing downloads, the file is 
       const t = document.activeElement as HTMLTextAreaElement;
       w.__copied = t.value.slice(t.selectionStart, t.selectionEnd);
     });
-    if (navigator.clipboard) navigator.clipboard.writeText = async (text: string) => { w.__copied = text; };
+    if (navigator.clipboard)
+      navigator.clipboard.writeText = async (text: string) => {
+        w.__copied = text;
+      };
   });
   await frame.getByRole('button', { name: 'Copy', exact: true }).click();
   const said = frame.getByText(/^(Copied to the clipboard\.|The browser refused to copy)/);
@@ -122,7 +133,12 @@ test('a frame sandboxed without allow-downloads: nothing downloads, the file is 
     expect(await frame.evaluate(() => (window as unknown as { __copied: string | null }).__copied)).toBe(body);
   } else {
     // Left selected for Ctrl+C: the selection is the whole file.
-    expect(await frame.evaluate(() => { const t = document.activeElement as HTMLTextAreaElement; return t.value.slice(t.selectionStart, t.selectionEnd); })).toBe(body);
+    expect(
+      await frame.evaluate(() => {
+        const t = document.activeElement as HTMLTextAreaElement;
+        return t.value.slice(t.selectionStart, t.selectionEnd);
+      }),
+    ).toBe(body);
   }
   await writeTabAndCheck(frame, 'json');
   expect(errors).toEqual([]);
@@ -156,13 +172,20 @@ test('Diagnostics dialog: runs the self-test through the bundle, every check pas
   expect(await rows.count()).toBe(11);
   expect(await page.locator('tbody .badge').allTextContents()).toEqual(Array(11).fill('Pass'));
   const report = await page.getByLabel('Report (paste it into a bug report)').inputValue();
-  expect(report).toMatch(/^YouTube2Sheets Diagnostics — PASS \(11 pass, 0 warn, 0 fail\)\nversion: \d+\.\d+\.\d+ \(V8; YouTube v3\)\ndate: /);
+  expect(report).toMatch(
+    /^YouTube2Sheets Diagnostics — PASS \(11 pass, 0 warn, 0 fail\)\nversion: \d+\.\d+\.\d+ \(V8; YouTube v3\)\ndate: /,
+  );
   await page.getByRole('button', { name: 'Copy', exact: true }).click();
   await page.getByText(/^(Copied to the clipboard\.|The browser refused to copy)/).waitFor();
   await page.mouse.move(0, 0);
   expect(await seriousAxeViolations(page)).toEqual([]);
   // No scratch tab is left behind.
-  expect(rt.spreadsheets.get(rt.spreadsheetId)!.sheets.map((s) => s.name).filter((n) => n.toLowerCase().startsWith('_y2s_diag'))).toEqual([]);
+  expect(
+    rt.spreadsheets
+      .get(rt.spreadsheetId)!
+      .sheets.map((s) => s.name)
+      .filter((n) => n.toLowerCase().startsWith('_y2s_diag')),
+  ).toEqual([]);
   expect(errors).toEqual([]);
   await page.close();
 });

@@ -23,9 +23,15 @@ let page: Page;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'y2s-e2e-insights-'));
-  const running = await main(parseArgs(['--port', '0', '--speed', '0', '--fresh', '--no-build', '--state', join(dir, 'state.json'), '--api-key', KEY]), () => undefined);
+  const running = await main(
+    parseArgs(['--port', '0', '--speed', '0', '--fresh', '--no-build', '--state', join(dir, 'state.json'), '--api-key', KEY]),
+    () => undefined,
+  );
   url = running.server.url;
-  stop = async () => { await running.stop(); rmSync(dir, { recursive: true, force: true }); };
+  stop = async () => {
+    await running.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   chromium = await launchChromium();
   page = await chromium.browser.newPage();
   await page.setViewportSize({ width: 1400, height: 900 });
@@ -36,7 +42,8 @@ afterAll(async () => {
   await stop?.();
 });
 
-async function api(path: string): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function api(path: string): Promise<any> {
   const sep = path.includes('?') ? '&' : '?';
   return (await fetch(`${url}/exec/api/v1${path}${sep}key=${KEY}`)).json();
 }
@@ -45,7 +52,7 @@ const menu = (item: string): Promise<void> => clickMenu(page, item);
 
 const surfaceFrame = (title: string): Promise<Frame> => surfaceFrameOf(page, title);
 
-test('the wizard suggests a schedule from @weeklyshow\'s uploads, with a heatmap, and puts it in the form', async () => {
+test("the wizard suggests a schedule from @weeklyshow's uploads, with a heatmap, and puts it in the form", async () => {
   await menu('New job…');
   const wizard = await surfaceFrame('New job');
   await wizard.getByLabel('Job name').fill('Weekly Show');
@@ -57,7 +64,9 @@ test('the wizard suggests a schedule from @weeklyshow\'s uploads, with a heatmap
   await wizard.getByRole('button', { name: 'Suggest a schedule' }).click();
   const explanation = wizard.getByTestId('suggest-explanation');
   await explanation.waitFor({ timeout: 30_000 });
-  expect(await explanation.textContent()).toMatch(/^@weeklyshow uploads mostly Tue and Thu 16:00–18:00 New York time; syncing Tue and Thu at 1[78]:\d\d gets (9\d|100) % of videos within 2 h for 4 units a week/);
+  expect(await explanation.textContent()).toMatch(
+    /^@weeklyshow uploads mostly Tue and Thu 16:00–18:00 New York time; syncing Tue and Thu at 1[78]:\d\d gets (9\d|100) % of videos within 2 h for 4 units a week/,
+  );
 
   const heatmap = wizard.getByRole('table', { name: /Uploads by day and hour, America\/New_York time/ });
   expect(await heatmap.getByRole('rowheader').allTextContents()).toEqual(['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']);
@@ -67,7 +76,7 @@ test('the wizard suggests a schedule from @weeklyshow\'s uploads, with a heatmap
   expect(await heatmap.getByRole('cell', { name: 'Monday 16:00–17:00: 0 uploads' }).textContent()).toBe('');
   await page.mouse.move(0, 0); // a hovered button's shade is not what is checked here
   const violations = await seriousAxeViolations(wizard);
-  expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+  expect(violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 
   await wizard.getByRole('button', { name: 'Use this schedule' }).click();
   expect(await wizard.getByRole('radio', { name: 'weekly' }).isChecked()).toBe(true);
@@ -91,7 +100,10 @@ test('the web API gives the same kind of suggestion for the demo channels, cheap
   const answer = await api('/schedule/suggest?channels=@weeklyshow,@midchannel&timezone=America/New_York&target_delay_minutes=120');
   expect(answer.ok).toBe(true);
   const s = answer.data;
-  expect(s.channels.map((c: { channel: string; source: string }) => [c.channel, c.source])).toEqual([['@weeklyshow', 'cache'], ['@midchannel', 'youtube']]);
+  expect(s.channels.map((c: { channel: string; source: string }) => [c.channel, c.source])).toEqual([
+    ['@weeklyshow', 'cache'],
+    ['@midchannel', 'youtube'],
+  ]);
   expect(s.met_share).toBeGreaterThanOrEqual(0.9);
   expect(s.expected_daily_units).toBeLessThan(s.hourly.expected_daily_units);
   expect(s.heatmap).toHaveLength(7);
@@ -103,7 +115,13 @@ test('a week of runs: freshness in the monitor and the stats, anomalies reported
   await menu('Open scheduler'); // opening the sidebar installs the triggers
   const sidebar = await surfaceFrame('YouTube2Sheets');
   await sidebar.getByText('Weekly Show').first().waitFor({ timeout: 30_000 });
-  const advanced = await (await fetch(`${url}/__emulator/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: '2026-01-16T12:00:00Z' }) })).json();
+  const advanced = await (
+    await fetch(`${url}/__emulator/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: '2026-01-16T12:00:00Z' }),
+    })
+  ).json();
   expect(advanced.executions.length).toBeGreaterThan(0);
 
   const stats = await api('/jobs/stats');

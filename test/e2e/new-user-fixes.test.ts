@@ -10,8 +10,12 @@ import { callsTo, openMockSurface, type MockBackend } from './support/mock-surfa
 jest.setTimeout(120_000);
 
 let chromium: LaunchedBrowser;
-beforeAll(async () => { chromium = await launchChromium(); });
-afterAll(async () => { await chromium?.close(); });
+beforeAll(async () => {
+  chromium = await launchChromium();
+});
+afterAll(async () => {
+  await chromium?.close();
+});
 
 type Backend = MockBackend;
 
@@ -20,7 +24,8 @@ async function surface(name: string, size: [number, number], backend: Backend = 
 }
 
 const calls = callsTo;
-const activeLabel = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
+const activeLabel = (page: Page) =>
+  page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
 /**
  * Surfaces move focus and set the title in effects, which run after the render a locator already
  * sees (late on a loaded single-process Chromium): wait for them before reading or typing.
@@ -52,23 +57,34 @@ describe('wizard', () => {
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Create job' }).click();
     await page.getByText('Job created').waitFor();
-    expect((calls(backend, 'createJob')[0]!.args[0] as Record<string, unknown>).target_sheet_id).toBe('1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEf');
+    expect((calls(backend, 'createJob')[0]!.args[0] as Record<string, unknown>).target_sheet_id).toBe(
+      '1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEf',
+    );
     expect(errors).toEqual([]);
     await page.close();
   });
 
   test('3. closing with unsaved changes asks first; a clean wizard closes at once', async () => {
     const { page, errors } = await surface('wizard', [720, 640]);
-   
+
     await page.getByLabel('Job name').waitFor();
     // Record host closes and whether an Escape reached the window unhandled (the host then closes the dialog).
     await page.evaluate(() => {
       const w = window as unknown as { __closed: number; __escapes: boolean[]; google: { script: { host: { close(): void } } } };
-      w.__closed = 0; w.__escapes = [];
-      w.google.script.host.close = () => { w.__closed++; };
-      window.addEventListener('keydown', (e) => { if (e.key === 'Escape') w.__escapes.push(e.defaultPrevented); });
+      w.__closed = 0;
+      w.__escapes = [];
+      w.google.script.host.close = () => {
+        w.__closed++;
+      };
+      window.addEventListener('keydown', (e) => {
+        if (e.key === 'Escape') w.__escapes.push(e.defaultPrevented);
+      });
     });
-    const state = () => page.evaluate(() => { const w = window as unknown as { __closed: number; __escapes: boolean[] }; return { closed: w.__closed, escapes: w.__escapes }; });
+    const state = () =>
+      page.evaluate(() => {
+        const w = window as unknown as { __closed: number; __escapes: boolean[] };
+        return { closed: w.__closed, escapes: w.__escapes };
+      });
     await page.waitForTimeout(500); // the settings' zone has arrived: still a clean form
     await page.keyboard.press('Escape');
     expect(await state()).toEqual({ closed: 0, escapes: [false] });
@@ -98,7 +114,14 @@ describe('wizard', () => {
     const backend = createMockBackend();
     backend.override('previewSchedule', ((config: Record<string, unknown>) => {
       if (config.schedule_type !== 'once') return backend.original('previewSchedule', config);
-      if (!config.schedule_value) return { ok: false, errors: [{ path: 'schedule_value', message: 'schedule_value: must not be empty' }], runs: [], schedule_text: '', conflicts: [] };
+      if (!config.schedule_value)
+        return {
+          ok: false,
+          errors: [{ path: 'schedule_value', message: 'schedule_value: must not be empty' }],
+          runs: [],
+          schedule_text: '',
+          conflicts: [],
+        };
       return { ok: true, errors: [], runs: [], schedule_text: `Once on ${String(config.schedule_value)}`, conflicts: [] };
     }) as never);
     const { page, errors } = await surface('wizard', [720, 800], backend);
@@ -147,7 +170,12 @@ describe('wizard', () => {
   });
 
   test('11. editing: any step from the indicator, Save from any step after checking them all', async () => {
-    const { page, backend, errors } = await surface('wizard', [720, 800], createMockBackend(), '<script type="application/json" id="y2s-boot">{"jobId":"j_daily1"}</script>');
+    const { page, backend, errors } = await surface(
+      'wizard',
+      [720, 800],
+      createMockBackend(),
+      '<script type="application/json" id="y2s-boot">{"jobId":"j_daily1"}</script>',
+    );
     await page.getByRole('heading', { name: 'Edit “Daily Sync”' }).waitFor();
     await page.getByRole('button', { name: /Output/ }).click();
     await page.getByText('Step 3 of 5: Output').waitFor();
@@ -181,7 +209,10 @@ describe('job manager', () => {
     await page.getByRole('menu').waitFor({ state: 'detached' });
     expect(await activeLabel(page)).toMatch(/^Edit channels of Shorts tracker/);
     // Mouse: right-click on text (nothing focused), then choose an action: focus goes to the row's actions button.
-    await page.getByRole('row', { name: /Daily Sync/ }).getByText('Daily Sync', { exact: true }).click({ button: 'right' });
+    await page
+      .getByRole('row', { name: /Daily Sync/ })
+      .getByText('Daily Sync', { exact: true })
+      .click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Show runs' }).click();
     await page.getByRole('table', { name: 'Recent runs of Daily Sync' }).waitFor();
     expect(await activeLabel(page)).toBe('Actions for Daily Sync');
@@ -242,18 +273,28 @@ describe('settings and API keys', () => {
   test('8. errors name the fields by their labels, not their internal names', async () => {
     const backend = createMockBackend();
     backend.override('saveSettings', () => {
-      throw appError({ status: 422, code: 'validation_failed', message: 'daily_quota_budget: must be at most 10000', details: [
-        { path: 'daily_quota_budget', message: 'daily_quota_budget: must be at most 10000' },
-        { path: 'run_history_rows', message: 'run_history_rows: must be at least 100' },
-      ] });
+      throw appError({
+        status: 422,
+        code: 'validation_failed',
+        message: 'daily_quota_budget: must be at most 10000',
+        details: [
+          { path: 'daily_quota_budget', message: 'daily_quota_budget: must be at most 10000' },
+          { path: 'run_history_rows', message: 'run_history_rows: must be at least 100' },
+        ],
+      });
     });
-    backend.override('createApiKey', () => { throw appError({ status: 400, code: 'bad_request', message: 'name: must be at most 60 characters' }); });
+    backend.override('createApiKey', () => {
+      throw appError({ status: 400, code: 'bad_request', message: 'name: must be at most 60 characters' });
+    });
     const { page, errors } = await surface('settings', [600, 900], backend);
     await page.getByLabel('Daily YouTube quota budget').fill('99999');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.locator('#s-daily_quota_budget-issue', { hasText: 'Daily YouTube quota budget: must be at most 10000' }).waitFor();
     expect(await page.locator('#s-run_history_rows-issue').textContent()).toBe('Run history kept (rows): must be at least 100');
-    await page.getByRole('alert').filter({ hasText: 'Daily YouTube quota budget: must be at most 10000; Run history kept (rows): must be at least 100' }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Daily YouTube quota budget: must be at most 10000; Run history kept (rows): must be at least 100' })
+      .waitFor();
     expect(await page.getByText(/daily_quota_budget|run_history_rows/).count()).toBe(0);
 
     // The key name has a visible label; an empty one is refused in the label's words.
@@ -292,8 +333,26 @@ describe('time zones', () => {
     await page.getByRole('columnheader', { name: 'Your zone (Asia/Kolkata)' }).waitFor();
     const zones = await page.locator('#f-tz option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(zones[0]).toBe('UTC');
-    expect(zones).toEqual(expect.arrayContaining(['Asia/Kolkata', 'Europe/Kyiv', 'Asia/Ho_Chi_Minh', 'Asia/Kathmandu', 'Asia/Yangon', 'America/Argentina/Buenos_Aires']));
-    for (const legacy of ['Asia/Calcutta', 'Europe/Kiev', 'Asia/Saigon', 'Asia/Katmandu', 'Asia/Rangoon', 'America/Buenos_Aires', 'Etc/UTC']) expect(zones).not.toContain(legacy);
+    expect(zones).toEqual(
+      expect.arrayContaining([
+        'Asia/Kolkata',
+        'Europe/Kyiv',
+        'Asia/Ho_Chi_Minh',
+        'Asia/Kathmandu',
+        'Asia/Yangon',
+        'America/Argentina/Buenos_Aires',
+      ]),
+    );
+    for (const legacy of [
+      'Asia/Calcutta',
+      'Europe/Kiev',
+      'Asia/Saigon',
+      'Asia/Katmandu',
+      'Asia/Rangoon',
+      'America/Buenos_Aires',
+      'Etc/UTC',
+    ])
+      expect(zones).not.toContain(legacy);
     await page.getByLabel('Time zone').selectOption('Asia/Kolkata');
     for (const step of ['Step 3 of 5', 'Step 4 of 5', 'Step 5 of 5']) {
       await page.getByRole('button', { name: 'Next' }).click();
@@ -357,7 +416,8 @@ describe('smaller gaps', () => {
     const badges = await results.locator('li .badge').allTextContents();
     expect(badges).toEqual(['not found', 'invalid', 'duplicate']);
     expect(await page.locator('#f-channels-issue').textContent()).toBe(
-      'Channels: @nosuch: no such channel; not a channel: not a channel (use @handle, a channel URL or a UC… id); https://www.youtube.com/@MKBHD is the same channel as @mkbhd (Marques Brownlee)');
+      'Channels: @nosuch: no such channel; not a channel: not a channel (use @handle, a channel URL or a UC… id); https://www.youtube.com/@MKBHD is the same channel as @mkbhd (Marques Brownlee)',
+    );
     expect(await page.getByText('@nosuch: no such channel').count()).toBe(1);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.waitForTimeout(300);

@@ -11,15 +11,27 @@ import { createMockBackend, dayChips } from './support/mock-backend';
 jest.setTimeout(120_000);
 
 let chromium: LaunchedBrowser;
-beforeAll(async () => { chromium = await launchChromium(); });
-afterAll(async () => { await chromium?.close(); });
+beforeAll(async () => {
+  chromium = await launchChromium();
+});
+afterAll(async () => {
+  await chromium?.close();
+});
 
 type Backend = ReturnType<typeof createMockBackend>;
 
 function withJobs(n: number): Backend {
   const backend = createMockBackend();
   for (let i = 1; i <= n; i++) {
-    backend.scriptRun('createJob', [{ name: `Bulk job ${String(i).padStart(3, '0')}`, channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '10:00', target_tab_name: `T${i}` }]);
+    backend.scriptRun('createJob', [
+      {
+        name: `Bulk job ${String(i).padStart(3, '0')}`,
+        channels: ['@mkbhd'],
+        schedule_type: 'daily',
+        schedule_value: '10:00',
+        target_tab_name: `T${i}`,
+      },
+    ]);
   }
   backend.callLog.length = 0;
   return backend;
@@ -30,7 +42,8 @@ async function open(name: string, size: [number, number], backend: Backend, boot
   await page.setViewportSize({ width: size[0], height: size[1] });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  const extra = boot === undefined ? '' : `<script type="application/json" id="y2s-boot">${JSON.stringify(boot).replace(/</g, '\\u003c')}</script>`;
+  const extra =
+    boot === undefined ? '' : `<script type="application/json" id="y2s-boot">${JSON.stringify(boot).replace(/</g, '\\u003c')}</script>`;
   await openSurface(page, name, (fn, args) => backend.scriptRun(fn, args), extra);
   return { page, errors };
 }
@@ -124,9 +137,13 @@ test('calendar: a busy day shows its count and the first chips; the day panel pa
   const backend = createMockBackend();
   const names = Array.from({ length: 250 }, (_, i) => `Job ${String(i).padStart(3, '0')}`);
   const busyMonth = (month: string) => {
-    const base = backend.original('calendarView', month) as { days: { date: string; entries: unknown[]; total: number; counts: Record<string, number>; chips: unknown[]; jobs: number }[] };
+    const base = backend.original('calendarView', month) as {
+      days: { date: string; entries: unknown[]; total: number; counts: Record<string, number>; chips: unknown[]; jobs: number }[];
+    };
     const day = base.days.find((d) => d.date === `${month}-20`)!;
-    day.entries = names.slice(0, 3).map((n, i) => ({ job_id: `j_busy${i}`, job_name: n, at: `${month}-20T14:0${i}:00Z`, kind: 'scheduled' }));
+    day.entries = names
+      .slice(0, 3)
+      .map((n, i) => ({ job_id: `j_busy${i}`, job_name: n, at: `${month}-20T14:0${i}:00Z`, kind: 'scheduled' }));
     day.total = 250;
     day.counts = { scheduled: 250 };
     // 250 jobs once each: a chip for each of the first three, the other 247 jobs counted.
@@ -137,8 +154,22 @@ test('calendar: a busy day shows its count and the first chips; the day panel pa
   };
   backend.override('calendarView', busyMonth);
   backend.override('calendarDay', (date: string, _tz: string, page = 1) => {
-    const items = names.map((n, i) => ({ job_id: 'j_daily1', job_name: n, at: `${date}T14:${String(Math.floor(i / 5)).padStart(2, '0')}:00Z`, kind: 'scheduled', paused: false }));
-    return { items: items.slice((page - 1) * 100, page * 100), total: 250, page, page_size: 100, date, time_zone: 'America/New_York', run_count: 0 };
+    const items = names.map((n, i) => ({
+      job_id: 'j_daily1',
+      job_name: n,
+      at: `${date}T14:${String(Math.floor(i / 5)).padStart(2, '0')}:00Z`,
+      kind: 'scheduled',
+      paused: false,
+    }));
+    return {
+      items: items.slice((page - 1) * 100, page * 100),
+      total: 250,
+      page,
+      page_size: 100,
+      date,
+      time_zone: 'America/New_York',
+      run_count: 0,
+    };
   });
   const { page, errors } = await open('calendar', [960, 680], backend, { now: '2026-01-14T15:00:00Z', calendar: busyMonth('2026-01') });
   await page.getByRole('grid').waitFor();
@@ -166,10 +197,21 @@ test('monitor: the daily limits with the projected day and the jobs deferred to 
     ...(backend.original('monitorView') as object),
     limits: {
       youtube_units: {
-        used_today: 9_400, projected_today: 10_600, planned_today: 9_950, daily_budget: 10_000, project_limit: 10_000, resets_at: '2026-01-15T08:00:00Z',
-        deferred_jobs: [{ job_id: 'j_shorts', job_name: 'Shorts tracker', priority: 2, units: 650 }], deferred_total: 1,
+        used_today: 9_400,
+        projected_today: 10_600,
+        planned_today: 9_950,
+        daily_budget: 10_000,
+        project_limit: 10_000,
+        resets_at: '2026-01-15T08:00:00Z',
+        deferred_jobs: [{ job_id: 'j_shorts', job_name: 'Shorts tracker', priority: 2, units: 650 }],
+        deferred_total: 1,
       },
-      trigger_runtime: { used_ms_24h: 40 * 60_000, projected_ms_24h: 95 * 60_000, consumer_limit_ms: 90 * 60_000, workspace_limit_ms: 6 * 3_600_000 },
+      trigger_runtime: {
+        used_ms_24h: 40 * 60_000,
+        projected_ms_24h: 95 * 60_000,
+        consumer_limit_ms: 90 * 60_000,
+        workspace_limit_ms: 6 * 3_600_000,
+      },
       triggers: { used: 2, limit: 20 },
     },
   }));

@@ -10,8 +10,12 @@ import { createMockBackend } from './support/mock-backend';
 jest.setTimeout(120_000);
 
 let chromium: LaunchedBrowser;
-beforeAll(async () => { chromium = await launchChromium(); });
-afterAll(async () => { await chromium?.close(); });
+beforeAll(async () => {
+  chromium = await launchChromium();
+});
+afterAll(async () => {
+  await chromium?.close();
+});
 
 async function surface(name: string, size: [number, number], backend = createMockBackend(), fakeClock = false) {
   const page = await chromium.browser.newPage();
@@ -20,7 +24,10 @@ async function surface(name: string, size: [number, number], backend = createMoc
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const calls: string[] = [];
-  await openSurface(page, name, (fn, args) => { calls.push(fn); return backend.scriptRun(fn, args); });
+  await openSurface(page, name, (fn, args) => {
+    calls.push(fn);
+    return backend.scriptRun(fn, args);
+  });
   return { page, errors, calls, backend };
 }
 
@@ -38,7 +45,10 @@ test('sidebar: summary, job list and actions; monitor polls only while its tab i
   await page.getByRole('button', { name: 'Run now: Daily Sync' }).click();
   // The run's outcome shows under its job.
   const dailyItem = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Edit Daily Sync' }) });
-  await dailyItem.getByTestId('run-result').getByText(/Finished: 12 added/).waitFor();
+  await dailyItem
+    .getByTestId('run-result')
+    .getByText(/Finished: 12 added/)
+    .waitFor();
 
   // Virtual timers: the 2 s polling is checked without waiting for real time.
   const polls = () => calls.filter((c) => c === 'monitorView').length;
@@ -110,7 +120,9 @@ test('wizard: every step is accessible, channel problems are shown per field, th
   await page.getByText('Step 3 of 5: Output').waitFor();
   // A new tab named after the channel is the default (no other job writes it).
   expect(await page.getByRole('radio', { name: 'New tab' }).isChecked()).toBe(true);
-  await page.waitForFunction(() => (document.getElementById('f-tab') as HTMLInputElement | null)?.value === 'Marques Brownlee', null, { timeout: 5_000 });
+  await page.waitForFunction(() => (document.getElementById('f-tab') as HTMLInputElement | null)?.value === 'Marques Brownlee', null, {
+    timeout: 5_000,
+  });
   expect(await page.getByLabel('New tab name').inputValue()).toBe('Marques Brownlee');
   await expectAccessible(page);
   // Existing tab: the first one no job writes is chosen; tabs other jobs write are marked.
@@ -140,7 +152,12 @@ test('wizard edit mode loads the job named in the boot data', async () => {
   const backend = createMockBackend();
   backend.scriptRun('patchJob', ['j_daily1', { start_at: '2026-02-01T14:00:00Z', end_at: '2026-03-01T18:30' }]);
   const page = await chromium.browser.newPage();
-  await openSurface(page, 'wizard', (fn, args) => backend.scriptRun(fn, args), '<script type="application/json" id="y2s-boot">{"jobId":"j_daily1"}</script>');
+  await openSurface(
+    page,
+    'wizard',
+    (fn, args) => backend.scriptRun(fn, args),
+    '<script type="application/json" id="y2s-boot">{"jobId":"j_daily1"}</script>',
+  );
   await page.getByRole('heading', { name: 'Edit “Daily Sync”' }).waitFor();
   expect(await page.getByLabel('Job name').inputValue()).toBe('Daily Sync');
   await page.getByRole('button', { name: 'Next' }).click();
@@ -154,7 +171,15 @@ test('wizard edit mode loads the job named in the boot data', async () => {
 test('job manager: sort indicators, selection, bulk pause, context menu, inline edit, text stays text', async () => {
   const backend = createMockBackend();
   // A job name with markup must render as text.
-  backend.scriptRun('createJob', [{ name: '<img src=x onerror="window.__pwned=1">', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '10:00', target_tab_name: 'X' }]);
+  backend.scriptRun('createJob', [
+    {
+      name: '<img src=x onerror="window.__pwned=1">',
+      channels: ['@mkbhd'],
+      schedule_type: 'daily',
+      schedule_value: '10:00',
+      target_tab_name: 'X',
+    },
+  ]);
   const { page, errors } = await surface('manager', [1100, 680], backend);
   await page.getByText('Competitors weekly').waitFor();
   await expectAccessible(page);
@@ -197,7 +222,15 @@ test('job manager: sort indicators, selection, bulk pause, context menu, inline 
 test('job manager: server pages beyond 200 jobs, keyboard page controls, selection limited to the page shown', async () => {
   const backend = createMockBackend();
   for (let i = 1; i <= 230; i++) {
-    backend.scriptRun('createJob', [{ name: `Bulk job ${String(i).padStart(3, '0')}`, channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '10:00', target_tab_name: 'X' }]);
+    backend.scriptRun('createJob', [
+      {
+        name: `Bulk job ${String(i).padStart(3, '0')}`,
+        channels: ['@mkbhd'],
+        schedule_type: 'daily',
+        schedule_value: '10:00',
+        target_tab_name: 'X',
+      },
+    ]);
   }
   const { page, errors } = await surface('manager', [1100, 680], backend);
   await page.getByText('Page 1 of 5 · jobs 1–50 of 233').waitFor();
@@ -289,16 +322,24 @@ test('the google.script.run shim: chaining, user object, success and failure han
   const backend = createMockBackend();
   const page = await chromium.browser.newPage();
   await openSurface(page, 'keys', (fn, args) => backend.scriptRun(fn, args));
-  const result = await page.evaluate(() => new Promise<unknown[]>((resolve) => {
-    type Runner = Record<string, (...a: unknown[]) => Runner>;
-    const run = (window as unknown as { google: { script: { run: Runner } } }).google.script.run;
-    const out: unknown[] = [];
-    run.withSuccessHandler!((value: unknown, user: unknown) => {
-      out.push(['ok', (value as { ok: boolean }).ok, user]);
-      run.withFailureHandler!((e: unknown, user2: unknown) => { out.push(['fail', (e as Error).message, user2]); resolve(out); })
-        .withUserObject!('second').noSuchFunction!();
-    }).withUserObject!({ tag: 7 }).getSettings!();
-  }));
-  expect(result).toEqual([['ok', true, { tag: 7 }], ['fail', 'Script function not found: noSuchFunction', 'second']]);
+  const result = await page.evaluate(
+    () =>
+      new Promise<unknown[]>((resolve) => {
+        type Runner = Record<string, (...a: unknown[]) => Runner>;
+        const run = (window as unknown as { google: { script: { run: Runner } } }).google.script.run;
+        const out: unknown[] = [];
+        run.withSuccessHandler!((value: unknown, user: unknown) => {
+          out.push(['ok', (value as { ok: boolean }).ok, user]);
+          run.withFailureHandler!((e: unknown, user2: unknown) => {
+            out.push(['fail', (e as Error).message, user2]);
+            resolve(out);
+          }).withUserObject!('second').noSuchFunction!();
+        }).withUserObject!({ tag: 7 }).getSettings!();
+      }),
+  );
+  expect(result).toEqual([
+    ['ok', true, { tag: 7 }],
+    ['fail', 'Script function not found: noSuchFunction', 'second'],
+  ]);
   await page.close();
 });

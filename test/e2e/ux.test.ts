@@ -14,20 +14,35 @@ import { clickMenu, surfaceFrameOf } from './support/workspace-page';
 jest.setTimeout(180_000);
 
 let chromium: LaunchedBrowser;
-beforeAll(async () => { chromium = await launchChromium(); });
-afterAll(async () => { await chromium?.close(); });
+beforeAll(async () => {
+  chromium = await launchChromium();
+});
+afterAll(async () => {
+  await chromium?.close();
+});
 
 type Backend = ReturnType<typeof createMockBackend>;
 
 /** A surface on the mock backend; `slow` functions answer after `delayMs` (a run that takes a while). */
-async function surface(name: string, size: [number, number], backend: Backend = createMockBackend(), options: { slow?: string[]; delayMs?: number; boot?: string } = {}) {
+async function surface(
+  name: string,
+  size: [number, number],
+  backend: Backend = createMockBackend(),
+  options: { slow?: string[]; delayMs?: number; boot?: string } = {},
+) {
   const page = await chromium.browser.newPage();
   await page.setViewportSize({ width: size[0], height: size[1] });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await openSurface(page, name, (fn, args) => (options.slow?.includes(fn)
-    ? new Promise((resolve) => setTimeout(() => resolve(backend.scriptRun(fn, args)), options.delayMs ?? 2500))
-    : backend.scriptRun(fn, args)), options.boot ?? '');
+  await openSurface(
+    page,
+    name,
+    (fn, args) =>
+      options.slow?.includes(fn)
+        ? new Promise((resolve) => setTimeout(() => resolve(backend.scriptRun(fn, args)), options.delayMs ?? 2500))
+        : backend.scriptRun(fn, args),
+    options.boot ?? '',
+  );
   return { page, errors, backend };
 }
 
@@ -52,7 +67,7 @@ async function toStep(page: Page, step: 2 | 3) {
 }
 
 describe('output step that cannot collide', () => {
-  test('a new tab named after the channel by default; an existing name or another job\'s tab needs an explicit choice', async () => {
+  test("a new tab named after the channel by default; an existing name or another job's tab needs an explicit choice", async () => {
     const { page, errors, backend } = await surface('wizard', [720, 640]);
     await toStep(page, 3);
     expect(await page.getByRole('radio', { name: 'New tab' }).isChecked()).toBe(true);
@@ -63,7 +78,9 @@ describe('output step that cannot collide', () => {
     // A new tab may not take the name of a tab that exists (case ignored): the issue is on the field, focused.
     await page.getByLabel('New tab name').fill('videos');
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByText('New tab name: a tab called “videos” exists already; choose Existing tab to write into it, or another name').waitFor();
+    await page
+      .getByText('New tab name: a tab called “videos” exists already; choose Existing tab to write into it, or another name')
+      .waitFor();
     expect(await activeId(page)).toBe('f-tab');
     expect(await page.locator('#f-tab').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#f-tab').getAttribute('aria-describedby')).toContain('f-tab-issue');
@@ -92,7 +109,10 @@ describe('output step that cannot collide', () => {
     expect((calls(backend, 'createJob')[0]!.args[0] as { target_tab_name: string }).target_tab_name).toBe('Marques Brownlee');
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Run now and open the tab' }).click();
-    await page.getByTestId('run-result').getByText(/Finished: \d+ added/).waitFor();
+    await page
+      .getByTestId('run-result')
+      .getByText(/Finished: \d+ added/)
+      .waitFor();
     await page.getByText('“Marques Brownlee” is open in the spreadsheet.').waitFor();
     expect(calls(backend, 'openJobTab')).toHaveLength(1);
     await expectAccessible(page);
@@ -101,7 +121,7 @@ describe('output step that cannot collide', () => {
   });
 });
 
-describe('schedule errors on their control, in the UI\'s words', () => {
+describe("schedule errors on their control, in the UI's words", () => {
   test('Times, cron and Days: aria-invalid, aria-describedby, focus on Next; cron described as it is typed', async () => {
     const { page, errors } = await surface('wizard', [720, 800]);
     await toStep(page, 2);
@@ -151,15 +171,32 @@ describe('schedule errors on their control, in the UI\'s words', () => {
 
   test('a server finding about the schedule is reworded for the control (the 5-minute floor of a cron)', async () => {
     const backend = createMockBackend();
-    backend.override('previewSchedule', ((config: Record<string, unknown>) => (config.schedule_type === 'cron'
-      ? { ok: false, errors: [{ path: 'schedule_value', message: 'schedule_value: cron expects 5 fields (minute hour day-of-month month day-of-week), e.g. 0 9 * * 1-5; runs more often than every 5 minutes' }], runs: [], schedule_text: '', conflicts: [] }
-      : backend.original('previewSchedule', config))) as never);
+    backend.override('previewSchedule', ((config: Record<string, unknown>) =>
+      config.schedule_type === 'cron'
+        ? {
+            ok: false,
+            errors: [
+              {
+                path: 'schedule_value',
+                message:
+                  'schedule_value: cron expects 5 fields (minute hour day-of-month month day-of-week), e.g. 0 9 * * 1-5; runs more often than every 5 minutes',
+              },
+            ],
+            runs: [],
+            schedule_text: '',
+            conflicts: [],
+          }
+        : backend.original('previewSchedule', config)) as never);
     const { page } = await surface('wizard', [720, 800], backend);
     await toStep(page, 2);
     await page.getByRole('radio', { name: 'cron' }).check();
     await page.getByLabel('Cron expression').fill('*/1 * * * *');
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.locator('#f-cron-issue', { hasText: 'Cron expression: runs more often than every 5 minutes; a job runs at most every 5 minutes (e.g. */5 * * * *)' }).waitFor();
+    await page
+      .locator('#f-cron-issue', {
+        hasText: 'Cron expression: runs more often than every 5 minutes; a job runs at most every 5 minutes (e.g. */5 * * * *)',
+      })
+      .waitFor();
     expect(await page.getByText(/expects 5 fields/).count()).toBe(0);
     expect(await activeId(page)).toBe('f-cron');
     await page.close();
@@ -184,7 +221,10 @@ describe('live run feedback', () => {
     expect(await page.getByTestId('running-count').textContent()).toBe('1');
     expect(await item.getByRole('button', { name: 'Running: Daily Sync' }).textContent()).toBe('Running…');
     await expectAccessible(page);
-    await item.getByTestId('run-result').getByText(/Finished: 12 added/).waitFor({ timeout: 10_000 });
+    await item
+      .getByTestId('run-result')
+      .getByText(/Finished: 12 added/)
+      .waitFor({ timeout: 10_000 });
     await item.getByRole('button', { name: 'Open the tab “Videos”' }).click();
     await item.getByText('“Videos” is open in the spreadsheet.').waitFor();
     await expectAccessible(page);
@@ -194,8 +234,24 @@ describe('live run feedback', () => {
 
   test('a failure in error style with a readable sentence and the raw text behind Details; a continuing run in its own state', async () => {
     const backend = createMockBackend();
-    const base = { job_name: 'Daily Sync', scheduled_for: null, started_at: '2026-01-14T15:00:00Z', trigger: 'manual', videos_added: 40, videos_updated: 0, quota_units: 3, duration_ms: 270_000 };
-    backend.override('runJobNow', ((id: string) => ({ ...base, run_id: 'r_fail', job_id: id, finished_at: '2026-01-14T15:04:30Z', status: 'failed', error: 'YouTube channels.list failed: channels.list: Backend Error' })) as never);
+    const base = {
+      job_name: 'Daily Sync',
+      scheduled_for: null,
+      started_at: '2026-01-14T15:00:00Z',
+      trigger: 'manual',
+      videos_added: 40,
+      videos_updated: 0,
+      quota_units: 3,
+      duration_ms: 270_000,
+    };
+    backend.override('runJobNow', ((id: string) => ({
+      ...base,
+      run_id: 'r_fail',
+      job_id: id,
+      finished_at: '2026-01-14T15:04:30Z',
+      status: 'failed',
+      error: 'YouTube channels.list failed: channels.list: Backend Error',
+    })) as never);
     const { page, errors } = await surface('sidebar', [300, 860], backend);
     await page.getByRole('button', { name: 'Run now: Daily Sync' }).click();
     const failed = page.locator('[data-testid=run-result][data-kind=failed]');
@@ -208,7 +264,14 @@ describe('live run feedback', () => {
     expect(await failed.getByText('YouTube channels.list failed: channels.list: Backend Error').isVisible()).toBe(true);
     await expectAccessible(page);
 
-    backend.override('runJobNow', ((id: string) => ({ ...base, run_id: 'r_cont', job_id: id, finished_at: null, status: 'deferred', error: 'Not finished within this execution: the next tick continues from the checkpoint.' })) as never);
+    backend.override('runJobNow', ((id: string) => ({
+      ...base,
+      run_id: 'r_cont',
+      job_id: id,
+      finished_at: null,
+      status: 'deferred',
+      error: 'Not finished within this execution: the next tick continues from the checkpoint.',
+    })) as never);
     await page.getByRole('button', { name: 'Dismiss the run result of Daily Sync' }).click();
     await page.getByRole('button', { name: 'Run now: Daily Sync' }).click();
     const continuing = page.locator('[data-testid=run-result][data-kind=continuing]');
@@ -266,8 +329,16 @@ describe('sidebar, settings and keys', () => {
     const { page, errors } = await surface('keys', [640, 480]);
     await page.getByLabel('Base URL').waitFor();
     expect(await page.getByLabel('Base URL').inputValue()).toBe('https://script.google.com/macros/s/MOCK/exec/api/v1');
-    expect(await page.getByLabel(/^Example call/).inputValue()).toBe('curl -L "https://script.google.com/macros/s/MOCK/exec/api/v1/jobs?key=YOUR_KEY"');
-    expect(await page.getByRole('heading', { name: 'API keys' }).evaluateAll((hs) => hs.filter((h) => (h as HTMLElement).offsetParent !== null && getComputedStyle(h).position !== 'absolute').length)).toBe(0);
+    expect(await page.getByLabel(/^Example call/).inputValue()).toBe(
+      'curl -L "https://script.google.com/macros/s/MOCK/exec/api/v1/jobs?key=YOUR_KEY"',
+    );
+    expect(
+      await page
+        .getByRole('heading', { name: 'API keys' })
+        .evaluateAll(
+          (hs) => hs.filter((h) => (h as HTMLElement).offsetParent !== null && getComputedStyle(h).position !== 'absolute').length,
+        ),
+    ).toBe(0);
     await expectAccessible(page);
     await page.getByLabel('Key name').fill('Zapier');
     await page.getByRole('radio', { name: /^Read and write/ }).check();
@@ -297,8 +368,11 @@ describe('job manager', () => {
 
     await page.getByRole('button', { name: 'Undo' }).click();
     await page.getByText('Restored “Daily Sync”, “Shorts tracker”. Their run history is not restored.').waitFor();
-    const created = calls(backend, 'createJob').map((c) => (c.args[0] as { name: string; target_tab_name: string }));
-    expect(created.map((c) => [c.name, c.target_tab_name])).toEqual([['Daily Sync', 'Videos'], ['Shorts tracker', 'Shorts']]);
+    const created = calls(backend, 'createJob').map((c) => c.args[0] as { name: string; target_tab_name: string });
+    expect(created.map((c) => [c.name, c.target_tab_name])).toEqual([
+      ['Daily Sync', 'Videos'],
+      ['Shorts tracker', 'Shorts'],
+    ]);
     await page.getByRole('row', { name: /Daily Sync/ }).waitFor();
     expect(await page.getByRole('button', { name: 'Undo' }).count()).toBe(0);
     expect(await page.locator('.banner').count()).toBe(1);
@@ -306,9 +380,13 @@ describe('job manager', () => {
     await page.close();
   });
 
-  test('a version conflict says what happened and offers Reload; the expanded row shows the job\'s history', async () => {
+  test("a version conflict says what happened and offers Reload; the expanded row shows the job's history", async () => {
     const backend = createMockBackend();
-    backend.override('patchJob', () => { throw Object.assign(new Error('conflict'), { dto: { status: 409, code: 'version_conflict', message: 'Job j_daily1 is at version 2, not 1' } }); });
+    backend.override('patchJob', () => {
+      throw Object.assign(new Error('conflict'), {
+        dto: { status: 409, code: 'version_conflict', message: 'Job j_daily1 is at version 2, not 1' },
+      });
+    });
     const { page, errors } = await surface('manager', [1100, 680], backend);
     await page.getByRole('button', { name: /^Edit schedule of Daily Sync/ }).click();
     await page.keyboard.press('End');
@@ -359,7 +437,9 @@ describe('audit log viewer', () => {
     expect(errors).toEqual([]);
     await page.close();
 
-    const forJob = await surface('audit', [960, 640], createMockBackend(), { boot: '<script type="application/json" id="y2s-boot">{"jobId":"j_daily1"}</script>' });
+    const forJob = await surface('audit', [960, 640], createMockBackend(), {
+      boot: '<script type="application/json" id="y2s-boot">{"jobId":"j_daily1"}</script>',
+    });
     await forJob.page.getByRole('table', { name: 'Audit log' }).waitFor();
     expect(await forJob.page.getByLabel('Job').inputValue()).toBe('j_daily1');
     expect(await forJob.page.locator('tbody tr').count()).toBe(2);
@@ -373,7 +453,8 @@ describe('calendar', () => {
     await page.getByRole('grid').waitFor();
     expect(backend.callLog.map((c) => c.fn).filter((fn) => fn !== 'openJobTab')).toEqual(['calendarStart']);
     const legend = page.getByRole('list', { name: /^Legend/ });
-    for (const label of ['Succeeded', 'Partial', 'Missed', 'Failed', 'Scheduled']) expect(await legend.getByText(label, { exact: true }).isVisible()).toBe(true);
+    for (const label of ['Succeeded', 'Partial', 'Missed', 'Failed', 'Scheduled'])
+      expect(await legend.getByText(label, { exact: true }).isVisible()).toBe(true);
     expect(await page.locator('td.o-failed').count()).toBeGreaterThan(0);
     expect(await page.locator('td.o-succeeded').count()).toBeGreaterThan(0);
     await expectAccessible(page);
@@ -382,7 +463,17 @@ describe('calendar', () => {
     // A busy day: one chip per job (its occurrences counted), problems first, the rest as "+N more".
     const busy = createMockBackend();
     busy.override('calendarStart', ((month: string | null, zone: string | null) => {
-      const base = busy.original('calendarStart', month, zone) as { days: { date: string; entries: unknown[]; run_count: number; total: number; counts: Record<string, number>; chips: unknown[]; jobs: number }[] };
+      const base = busy.original('calendarStart', month, zone) as {
+        days: {
+          date: string;
+          entries: unknown[];
+          run_count: number;
+          total: number;
+          counts: Record<string, number>;
+          chips: unknown[];
+          jobs: number;
+        }[];
+      };
       const day = base.days.find((d) => d.date === '2026-01-20')!;
       const at = (h: number) => `2026-01-20T${String(h).padStart(2, '0')}:00:00Z`;
       const occurrences = [
@@ -392,7 +483,13 @@ describe('calendar', () => {
       ];
       // The day as the app sends it (compact): the first entries, the counts and one chip per job (three of five).
       const chips = dayChips(occurrences);
-      Object.assign(day, { entries: occurrences.slice(0, 3), total: occurrences.length, counts: { scheduled: 6, failed: 1 }, chips: chips.slice(0, 3), jobs: chips.length });
+      Object.assign(day, {
+        entries: occurrences.slice(0, 3),
+        total: occurrences.length,
+        counts: { scheduled: 6, failed: 1 },
+        chips: chips.slice(0, 3),
+        jobs: chips.length,
+      });
       return base;
     }) as never);
     const second = await surface('calendar', [960, 680], busy);
@@ -416,7 +513,10 @@ describe('in the local workspace (the real bundle)', () => {
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto(`${server.url}/`);
   });
-  afterAll(async () => { await page?.close(); await server?.stop(); });
+  afterAll(async () => {
+    await page?.close();
+    await server?.stop();
+  });
 
   const menu = (item: string): Promise<void> => clickMenu(page, item);
   const surfaceFrame = (title: string): Promise<Frame> => surfaceFrameOf(page, title);
@@ -431,7 +531,9 @@ describe('in the local workspace (the real bundle)', () => {
     await wizard.getByRole('table', { name: 'Next runs' }).waitFor({ timeout: 30_000 });
     await wizard.getByRole('button', { name: 'Next' }).click();
     await wizard.getByText('Step 3 of 5: Output').waitFor({ timeout: 30_000 });
-    await wizard.waitForFunction(() => ((document.getElementById('f-tab') as HTMLInputElement | null)?.value ?? '') !== '', null, { timeout: 30_000 });
+    await wizard.waitForFunction(() => ((document.getElementById('f-tab') as HTMLInputElement | null)?.value ?? '') !== '', null, {
+      timeout: 30_000,
+    });
     const tab = await wizard.getByLabel('New tab name').inputValue();
     expect(tab).not.toBe('');
     await wizard.getByRole('checkbox', { name: 'Views' }).check();
@@ -470,7 +572,10 @@ describe('in the local workspace (the real bundle)', () => {
     const jobZoneTitle = await next.getAttribute('title');
     await sidebar.getByRole('radio', { name: /^My zone/ }).check();
     const viewer = await sidebar.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
-    await sidebar.waitForFunction((t) => document.querySelector('[aria-label="Next runs"] time')?.getAttribute('title') !== t, jobZoneTitle);
+    await sidebar.waitForFunction(
+      (t) => document.querySelector('[aria-label="Next runs"] time')?.getAttribute('title') !== t,
+      jobZoneTitle,
+    );
     expect(await next.getAttribute('title')).toBe(`Time in ${viewer === 'Etc/UTC' ? 'UTC' : viewer}`);
     await expectAccessible(sidebar);
     // Remembered: the calendar opens in "my zone" too.
@@ -494,7 +599,11 @@ describe('in the local workspace (the real bundle)', () => {
     const audit = await surfaceFrame('Audit log');
     await audit.getByRole('table', { name: 'Audit log' }).getByText('created the job').first().waitFor({ timeout: 30_000 });
     await audit.getByLabel('What').selectOption('job.run_now');
-    await audit.getByRole('table', { name: 'Audit log' }).getByText('created the job').first().waitFor({ state: 'detached', timeout: 30_000 });
+    await audit
+      .getByRole('table', { name: 'Audit log' })
+      .getByText('created the job')
+      .first()
+      .waitFor({ state: 'detached', timeout: 30_000 });
     expect(await audit.getByRole('table', { name: 'Audit log' }).getByText('ran the job now').count()).toBeGreaterThan(0);
     await expectAccessible(audit);
     await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).first().click();

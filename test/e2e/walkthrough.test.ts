@@ -14,8 +14,12 @@ import { callsTo, openMockSurface, type MockBackend } from './support/mock-surfa
 jest.setTimeout(120_000);
 
 let chromium: LaunchedBrowser;
-beforeAll(async () => { chromium = await launchChromium(); });
-afterAll(async () => { await chromium?.close(); });
+beforeAll(async () => {
+  chromium = await launchChromium();
+});
+afterAll(async () => {
+  await chromium?.close();
+});
 
 type Backend = MockBackend;
 
@@ -67,24 +71,40 @@ describe('job manager inline edit', () => {
 
   test('a check that cannot be made (quota, failed call) does not block the change and says so', async () => {
     const backend = createMockBackend();
-    backend.override('checkChannels', (inputs: string[]) => inputs.map((input) => ({
-      input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null,
-      error: 'the daily YouTube quota budget (settings) is used up until midnight Pacific time', reason: 'quota',
-    })));
+    backend.override('checkChannels', (inputs: string[]) =>
+      inputs.map((input) => ({
+        input,
+        ok: false,
+        channel_id: null,
+        title: null,
+        video_count: null,
+        thumbnail_url: null,
+        error: 'the daily YouTube quota budget (settings) is used up until midnight Pacific time',
+        reason: 'quota',
+      })),
+    );
     const { page, errors } = await surface('manager', [1100, 680], backend);
     await page.getByRole('button', { name: /^Edit channels of Daily Sync/ }).click();
     await page.getByLabel('Channels of Daily Sync', { exact: true }).fill('@mkbhd, @newone');
     await page.keyboard.press('Enter');
-    await page.getByRole('status').getByText(/Saved “Daily Sync”\. The new channels could not be checked \(the daily YouTube quota budget/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/Saved “Daily Sync”\. The new channels could not be checked \(the daily YouTube quota budget/)
+      .waitFor();
     expect(calls(backend, 'patchJob').at(-1)?.args[1]).toEqual({ channels: ['@mkbhd', '@newone'] });
 
-    backend.override('checkChannels', () => { throw new Error('Connection reset'); });
+    backend.override('checkChannels', () => {
+      throw new Error('Connection reset');
+    });
     await page.getByRole('button', { name: /^Edit channels of Shorts tracker/ }).click();
     // The second edit box of the page gets focus too (the autofocus attribute works only once a page).
     expect(await activeId(page)).toBe('e-j_shorts');
     await page.getByLabel('Channels of Shorts tracker', { exact: true }).fill('@other');
     await page.keyboard.press('Enter');
-    await page.getByRole('status').getByText(/Saved “Shorts tracker”\. The new channels could not be checked \(.*Connection reset/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/Saved “Shorts tracker”\. The new channels could not be checked \(.*Connection reset/)
+      .waitFor();
     expect(calls(backend, 'patchJob').at(-1)?.args[1]).toEqual({ channels: ['@other'] });
     expect(errors).toEqual([]);
     await page.close();
@@ -93,8 +113,12 @@ describe('job manager inline edit', () => {
   test('a validation failure names the field by its label, not its path', async () => {
     const backend = createMockBackend();
     backend.override('patchJob', () => {
-      throw appError({ status: 422, code: 'validation_failed', message: 'schedule_value: expected HH:MM',
-        details: [{ path: 'schedule_value', message: 'schedule_value: expected HH:MM (24 h), e.g. 09:00' }] });
+      throw appError({
+        status: 422,
+        code: 'validation_failed',
+        message: 'schedule_value: expected HH:MM',
+        details: [{ path: 'schedule_value', message: 'schedule_value: expected HH:MM (24 h), e.g. 09:00' }],
+      });
     });
     const { page } = await surface('manager', [1100, 680], backend);
     await page.getByRole('button', { name: /^Edit schedule of Daily Sync/ }).click();
@@ -129,7 +153,11 @@ describe("times in the job's zone, labelled", () => {
 
   test('sidebar: the next-runs list', async () => {
     const { page } = await surface('sidebar', [300, 800]);
-    const item = page.getByRole('listitem').filter({ hasText: 'Competitors weekly' }).filter({ has: page.locator('time[title]') }).last();
+    const item = page
+      .getByRole('listitem')
+      .filter({ hasText: 'Competitors weekly' })
+      .filter({ has: page.locator('time[title]') })
+      .last();
     await page.getByRole('heading', { name: 'Next runs' }).waitFor();
     expect(await item.locator('time').textContent()).toBe('Wed, Jan 14, 13:00 EST');
     expect(await item.locator('time').getAttribute('title')).toBe('Time in America/New_York');
@@ -156,7 +184,11 @@ describe('wizard', () => {
     // The existing tab "Videos" is chosen: its conflict shows here.
     await page.getByRole('radio', { name: 'Existing tab' }).check();
     await page.getByLabel('Tab', { exact: true }).selectOption('Videos');
-    await page.getByText('Daily Sync also writes “Videos” within the same hour (Thu, Jan 15, 09:00 EST, as this job): one of them will wait for the other.').waitFor();
+    await page
+      .getByText(
+        'Daily Sync also writes “Videos” within the same hour (Thu, Jan 15, 09:00 EST, as this job): one of them will wait for the other.',
+      )
+      .waitFor();
     await page.getByRole('radio', { name: 'New tab' }).check();
     await page.getByLabel('New tab name').fill('Daily');
     await page.getByText(/Daily Sync also writes/).waitFor({ state: 'detached' });
@@ -178,7 +210,13 @@ describe('wizard', () => {
   test('editing a job whose tab is known shows its conflicts on the schedule step', async () => {
     const backend = createMockBackend();
     backend.scriptRun('patchJob', ['j_weekly', { target_tab_name: 'Videos' }]);
-    const { page } = await surface('wizard', [720, 640], backend, 'Asia/Tokyo', '<script type="application/json" id="y2s-boot">{"jobId":"j_weekly"}</script>');
+    const { page } = await surface(
+      'wizard',
+      [720, 640],
+      backend,
+      'Asia/Tokyo',
+      '<script type="application/json" id="y2s-boot">{"jobId":"j_weekly"}</script>',
+    );
     await page.getByRole('heading', { name: 'Edit “Competitors weekly”' }).waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByText('Step 2 of 5: Schedule').waitFor();
@@ -186,13 +224,18 @@ describe('wizard', () => {
     await page.close();
   });
 
-  test('validation messages use the fields\' labels', async () => {
+  test("validation messages use the fields' labels", async () => {
     const backend = createMockBackend();
     backend.override('createJob', () => {
-      throw appError({ status: 422, code: 'validation_failed', message: 'notify_emails.0: must be an email address', details: [
-        { path: 'notify_emails.0', message: 'notify_emails.0: must be an email address' },
-        { path: 'tags.2', message: 'tags.2: must be at most 30 characters' },
-      ] });
+      throw appError({
+        status: 422,
+        code: 'validation_failed',
+        message: 'notify_emails.0: must be an email address',
+        details: [
+          { path: 'notify_emails.0', message: 'notify_emails.0: must be an email address' },
+          { path: 'tags.2', message: 'tags.2: must be at most 30 characters' },
+        ],
+      });
     });
     const { page } = await surface('wizard', [720, 640], backend);
     await page.getByRole('button', { name: 'Next' }).click();
@@ -236,7 +279,10 @@ describe('wizard', () => {
 });
 
 test('JOB_DEFAULTS are the values the job schema fills in', () => {
-  const parsed = parseJobConfig({ name: 'x', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Videos' }, { defaultTimezone: 'UTC' });
+  const parsed = parseJobConfig(
+    { name: 'x', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Videos' },
+    { defaultTimezone: 'UTC' },
+  );
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const schemaDefaults = parsed.value as unknown as Record<string, unknown>;
   expect(Object.fromEntries(Object.keys(JOB_DEFAULTS).map((k) => [k, schemaDefaults[k]]))).toEqual(JOB_DEFAULTS);
@@ -248,9 +294,18 @@ describe('sidebar monitor: the success rate and the failures cover the same 24 h
   async function monitorWith(counts: Window, problems: Problem[]) {
     const backend = createMockBackend();
     const now = Date.parse('2026-01-14T15:00:00Z');
-    const last_24h = { since: new Date(now - 86_400_000).toISOString(), ...counts, success_rate: counts.runs ? counts.succeeded / counts.runs : null };
+    const last_24h = {
+      since: new Date(now - 86_400_000).toISOString(),
+      ...counts,
+      success_rate: counts.runs ? counts.succeeded / counts.runs : null,
+    };
     const recent_problems = problems.map((p, i) => ({
-      run_id: `r_${i}`, job_id: `j_${i}`, job_name: p.job_name, status: p.status, at: new Date(now - p.agoMs).toISOString(), error: p.error,
+      run_id: `r_${i}`,
+      job_id: `j_${i}`,
+      job_name: p.job_name,
+      status: p.status,
+      at: new Date(now - p.agoMs).toISOString(),
+      error: p.error,
     }));
     const monitor = () => ({ ...(backend.original('monitorView') as object), last_24h, recent_problems });
     backend.override('monitorView', monitor);
@@ -287,7 +342,12 @@ describe('sidebar monitor: the success rate and the failures cover the same 24 h
   });
 
   test('a failure within 24 h is listed with its badge and error; more than five says how many', async () => {
-    const failures: Problem[] = [1, 2, 3, 4, 5].map((h) => ({ status: 'failed', job_name: `Job ${h}`, agoMs: h * 3_600_000, error: 'backendError: The service is unavailable' }));
+    const failures: Problem[] = [1, 2, 3, 4, 5].map((h) => ({
+      status: 'failed',
+      job_name: `Job ${h}`,
+      agoMs: h * 3_600_000,
+      error: 'backendError: The service is unavailable',
+    }));
     const page = await monitorWith({ runs: 8, succeeded: 1, failed: 7, partial: 0 }, failures);
     const list = page.getByRole('list', { name: 'Recent failures (24 h)' });
     await list.getByText('Job 1', { exact: true }).waitFor();

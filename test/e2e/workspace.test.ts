@@ -53,10 +53,23 @@ async function closeDialog(): Promise<void> {
   await page.getByRole('dialog').waitFor({ state: 'detached' });
 }
 
-test('the menu is the script\'s own, built by onOpen', async () => {
+test("the menu is the script's own, built by onOpen", async () => {
   await page.getByRole('button', { name: 'YouTube2Sheets' }).click();
   const items = await page.getByRole('menuitem').allTextContents();
-  expect(items).toEqual(['Open scheduler', 'Job manager', 'New job…', 'Calendar', 'Run due jobs now', 'Sync this tab now', 'API keys…', 'Settings…', 'Repair triggers', 'Take over scheduling', 'Diagnostics…', 'Audit log…']);
+  expect(items).toEqual([
+    'Open scheduler',
+    'Job manager',
+    'New job…',
+    'Calendar',
+    'Run due jobs now',
+    'Sync this tab now',
+    'API keys…',
+    'Settings…',
+    'Repair triggers',
+    'Take over scheduling',
+    'Diagnostics…',
+    'Audit log…',
+  ]);
   await page.keyboard.press('Escape');
 });
 
@@ -75,15 +88,18 @@ test('create the "Daily Sync" job through the wizard', async () => {
   // Active window: the server's message for an end before the start, then a start the preview honours.
   const zone = await wizard.getByLabel('Time zone').inputValue();
   const { now } = (await (await fetch(`${server.url}/__workspace/state`)).json()) as { now: string };
-  const startDay = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .format(new Date(Date.parse(now) + 10 * 86_400_000));
+  const startDay = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(Date.parse(now) + 10 * 86_400_000),
+  );
   await wizard.getByLabel('Starts', { exact: true }).fill(`${startDay}T08:00`);
   await wizard.getByLabel('Ends', { exact: true }).fill(`${startDay}T07:00`);
   await wizard.getByText(/must not be before start_at/).waitFor({ timeout: 30_000 });
   expect(await wizard.getByRole('table', { name: 'Next runs' }).count()).toBe(0);
   await wizard.getByLabel('Ends', { exact: true }).fill('');
   const firstRun = 'table[aria-label="Next runs"] tbody tr:first-child td:nth-child(2)';
-  const dayLabel = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(new Date(`${startDay}T12:00:00Z`));
+  const dayLabel = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', day: 'numeric' }).format(
+    new Date(`${startDay}T12:00:00Z`),
+  );
   await wizard.locator(firstRun, { hasText: `${dayLabel}, 09:00` }).waitFor({ timeout: 30_000 });
   expect(await wizard.getByText(/must not be before start_at/).count()).toBe(0);
   await expectAccessible(wizard);
@@ -96,7 +112,9 @@ test('create the "Daily Sync" job through the wizard', async () => {
   await wizard.getByText('Step 3 of 5: Output').waitFor({ timeout: 30_000 });
   // A new tab named after the channel is the default; this walkthrough names it "Videos" (no such tab yet).
   expect(await wizard.getByRole('radio', { name: 'New tab' }).isChecked()).toBe(true);
-  await wizard.waitForFunction(() => ((document.getElementById('f-tab') as HTMLInputElement | null)?.value ?? '') !== '', null, { timeout: 30_000 });
+  await wizard.waitForFunction(() => ((document.getElementById('f-tab') as HTMLInputElement | null)?.value ?? '') !== '', null, {
+    timeout: 30_000,
+  });
   expect(await wizard.getByLabel('New tab name').inputValue()).toMatch(/\S/);
   await wizard.getByLabel('New tab name').fill('Videos');
   await expectAccessible(wizard);
@@ -142,7 +160,11 @@ test('see it in the job manager, run it now, and watch rows land in the tab; pau
   await again.getByRole('checkbox', { name: 'Select Daily Sync' }).check({ timeout: 30_000 });
   await again.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Pause' }).click();
   await again.getByText('Paused 1 of 1 job(s).').waitFor({ timeout: 30_000 });
-  await again.getByRole('row', { name: /Daily Sync/ }).first().getByText('paused', { exact: true }).waitFor({ timeout: 30_000 });
+  await again
+    .getByRole('row', { name: /Daily Sync/ })
+    .first()
+    .getByText('paused', { exact: true })
+    .waitFor({ timeout: 30_000 });
   await closeDialog();
 });
 
@@ -178,7 +200,10 @@ test('create and revoke an API key', async () => {
   expect(await keys.getByText(secret).count()).toBe(0); // shown once
   await keys.getByRole('button', { name: 'Revoke CI key' }).click();
   await keys.getByRole('button', { name: 'Confirm revoking CI key' }).click();
-  await keys.getByRole('row', { name: /CI key/ }).getByText('revoked').waitFor({ timeout: 30_000 });
+  await keys
+    .getByRole('row', { name: /CI key/ })
+    .getByText('revoked')
+    .waitFor({ timeout: 30_000 });
   await closeDialog();
 
   // Both changes are in the hidden audit tab, naming the owner and the key.
@@ -192,7 +217,10 @@ test('create and revoke an API key', async () => {
 
 test('menu actions answer with an alert: run due jobs, sync this tab', async () => {
   await menu('Run due jobs now');
-  await page.getByRole('dialog').getByText(/^Ran \d+ due job\(s\)\.$/).waitFor({ timeout: 60_000 });
+  await page
+    .getByRole('dialog')
+    .getByText(/^Ran \d+ due job\(s\)\.$/)
+    .waitFor({ timeout: 60_000 });
   await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
   await page.getByRole('tab', { name: 'Sheet1' }).click();
   await menu('Sync this tab now');
@@ -201,7 +229,10 @@ test('menu actions answer with an alert: run due jobs, sync this tab', async () 
   // Selecting a tab makes it the active sheet, as in Sheets.
   await page.getByRole('tab', { name: 'Videos' }).click();
   await menu('Sync this tab now');
-  await page.getByRole('dialog').getByText(/^Synced “Videos” with 1 job\(s\)/).waitFor({ timeout: 60_000 });
+  await page
+    .getByRole('dialog')
+    .getByText(/^Synced “Videos” with 1 job\(s\)/)
+    .waitFor({ timeout: 60_000 });
   await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
   await page.getByRole('dialog').waitFor({ state: 'detached' });
 });
@@ -214,7 +245,9 @@ test('settings: the web API rate limit is validated by the server and saved', as
   expect(await rateLimit.inputValue()).toBe('60');
   await rateLimit.fill('0');
   await settings.getByRole('button', { name: 'Save settings' }).click();
-  await settings.locator('#s-rate_limit_per_minute-issue', { hasText: 'expected a whole number from 1 to 1000' }).waitFor({ timeout: 30_000 });
+  await settings
+    .locator('#s-rate_limit_per_minute-issue', { hasText: 'expected a whole number from 1 to 1000' })
+    .waitFor({ timeout: 30_000 });
   expect(await rateLimit.getAttribute('aria-invalid')).toBe('true');
   await expectAccessible(settings);
   await rateLimit.fill('120');
@@ -230,14 +263,15 @@ test('settings: the web API rate limit is validated by the server and saved', as
 });
 
 /** Where focus is in the workspace page: inside the open dialog (its iframe counts), and on what. */
-const focusInfo = () => page.evaluate(() => {
-  const active = document.activeElement;
-  const dialog = document.querySelector('[role=dialog]');
-  return {
-    inDialog: !!dialog && !!active && dialog.contains(active),
-    what: active instanceof HTMLIFrameElement ? 'frame' : active?.getAttribute('aria-label') ?? active?.textContent ?? '',
-  };
-});
+const focusInfo = () =>
+  page.evaluate(() => {
+    const active = document.activeElement;
+    const dialog = document.querySelector('[role=dialog]');
+    return {
+      inDialog: !!dialog && !!active && dialog.contains(active),
+      what: active instanceof HTMLIFrameElement ? 'frame' : (active?.getAttribute('aria-label') ?? active?.textContent ?? ''),
+    };
+  });
 
 test('dialogs trap focus, close with Escape (also from inside the surface) and give focus back to the opener', async () => {
   await menu('Settings…');
@@ -289,8 +323,11 @@ test('the sidebar and settings show the job and pass the axe check', async () =>
   await sidebar.getByText('paused', { exact: true }).waitFor();
   await expectAccessible(sidebar);
   // The open sidebar makes nothing scroll sideways (its 300 px frame fits beside its border).
-  expect(await page.evaluate(() => [document.documentElement, document.body, document.querySelector('.sidebar')!]
-    .map((e) => e.scrollWidth - e.clientWidth))).toEqual([0, 0, 0]);
+  expect(
+    await page.evaluate(() =>
+      [document.documentElement, document.body, document.querySelector('.sidebar')!].map((e) => e.scrollWidth - e.clientWidth),
+    ),
+  ).toEqual([0, 0, 0]);
   // A toast is not hidden behind the grid's row numbers.
   const toastTop = await page.evaluate(() => {
     const toast = document.getElementById('status')!;

@@ -14,7 +14,9 @@ describe('build/Code.js in the runtime', () => {
     const rt = createRuntime({ start: '2026-01-05T12:00:00Z' });
     expect(rt.run('onOpen', { authMode: 'LIMITED' }).ok).toBe(true);
     const entries = rt.ui.menu('YouTube2Sheets')!.items;
-    const item = entries.find((e): e is { caption: string; functionName: string } => 'functionName' in e && e.caption === 'Repair triggers');
+    const item = entries.find(
+      (e): e is { caption: string; functionName: string } => 'functionName' in e && e.caption === 'Repair triggers',
+    );
     expect(item).toBeDefined();
     expect(rt.functions()).toContain(item!.functionName);
     const tickTriggers = (r: typeof rt) => r.triggers.filter((t) => t.handler === 'tick');

@@ -17,7 +17,8 @@ describe('execution limits', () => {
   });
 
   it('killAt: kills the next execution as it is about to make its n-th call; earlier writes stay, the lock is released', async () => {
-    const rt = scriptRuntime(`function work() {
+    const rt = scriptRuntime(
+      `function work() {
       var lock = LockService.getScriptLock();
       lock.waitLock(1000);
       var props = PropertiesService.getScriptProperties();
@@ -27,7 +28,9 @@ describe('execution limits', () => {
       lock.releaseLock();
       return 'done';
     }
-    function locked() { var lock = LockService.getScriptLock(); return lock.tryLock(1); }`, { latency: { '*': 0 } });
+    function locked() { var lock = LockService.getScriptLock(); return lock.tryLock(1); }`,
+      { latency: { '*': 0 } },
+    );
     // Calls: getScriptLock, waitLock, getScriptProperties, setProperty, getActive, getSheets, getRange, setValue, setProperty (9th).
     rt.killAt(9, { fn: 'work' });
     expect(rt.run('locked').value).toBe(true); // another function: not armed, lock free again after it
@@ -48,7 +51,9 @@ describe('execution limits', () => {
   });
 
   it('counts modelled latency toward the 6 minutes', () => {
-    const rt = scriptRuntime(`function chatty() { var s = SpreadsheetApp.getActive().getSheets()[0]; for (var i = 0; i < 5000; i++) s.getRange(1, 1).setValue(i); }`);
+    const rt = scriptRuntime(
+      `function chatty() { var s = SpreadsheetApp.getActive().getSheets()[0]; for (var i = 0; i < 5000; i++) s.getRange(1, 1).setValue(i); }`,
+    );
     const r = rt.run('chatty');
     expect(r.killed).toBe(true);
     // 100 ms per setValue plus the lookups: killed around the 3,400th write.
@@ -57,8 +62,11 @@ describe('execution limits', () => {
   });
 
   it('enforces the MailApp daily recipient quota (100 consumer) over a rolling day', () => {
-    const rt = scriptRuntime(`function send(n) { for (var i = 0; i < n; i++) MailApp.sendEmail('a' + i + '@example.com', 'S', 'B'); return MailApp.getRemainingDailyQuota(); }
-      function group() { MailApp.sendEmail({ to: 'x@example.com,y@example.com', cc: 'z@example.com', subject: 'S', body: 'B', htmlBody: '<b>B</b>' }); }`, { latency: { '*': 0 } });
+    const rt = scriptRuntime(
+      `function send(n) { for (var i = 0; i < n; i++) MailApp.sendEmail('a' + i + '@example.com', 'S', 'B'); return MailApp.getRemainingDailyQuota(); }
+      function group() { MailApp.sendEmail({ to: 'x@example.com,y@example.com', cc: 'z@example.com', subject: 'S', body: 'B', htmlBody: '<b>B</b>' }); }`,
+      { latency: { '*': 0 } },
+    );
     expect(rt.run('send', 97).value).toBe(3);
     expect(rt.run('group').ok).toBe(true);
     expect(rt.mail).toHaveLength(98);
@@ -70,8 +78,12 @@ describe('execution limits', () => {
   });
 
   it('refuses UrlFetchApp unless the test registered a handler', () => {
-    const rt = scriptRuntime(`function get() { var r = UrlFetchApp.fetch('https://api.example.com/x', { muteHttpExceptions: true }); return [r.getResponseCode(), r.getContentText()]; }`);
-    expect(rt.run('get').error?.message).toMatch(/^UrlFetchApp.fetch is not available in the emulator: no handler registered for https:\/\/api.example.com\/x/);
+    const rt = scriptRuntime(
+      `function get() { var r = UrlFetchApp.fetch('https://api.example.com/x', { muteHttpExceptions: true }); return [r.getResponseCode(), r.getContentText()]; }`,
+    );
+    expect(rt.run('get').error?.message).toMatch(
+      /^UrlFetchApp.fetch is not available in the emulator: no handler registered for https:\/\/api.example.com\/x/,
+    );
     rt.urlFetch.register('https://api.example.com/', (req) => ({ status: 404, body: `no ${req.url}` }));
     expect(rt.run('get').value).toEqual([404, 'no https://api.example.com/x']);
   });
@@ -92,7 +104,10 @@ describe('time-driven triggers', () => {
   it('allows at most 20 triggers per user per script', () => {
     const rt = scriptRuntime(code);
     expect(rt.run('install', 20).value).toBe(20);
-    expect(rt.run('install', 1).error).toEqual({ name: 'Exception', message: 'This script has too many triggers. Triggers must be deleted from the script before more can be added.' });
+    expect(rt.run('install', 1).error).toEqual({
+      name: 'Exception',
+      message: 'This script has too many triggers. Triggers must be deleted from the script before more can be added.',
+    });
     rt.run('removeAll');
     expect(rt.triggers).toEqual([]);
   });
@@ -122,8 +137,17 @@ describe('time-driven triggers', () => {
     expect(fired.every((r) => r.ok && r.kind === 'trigger')).toBe(true);
     expect(rt.properties.script.ticks).toBe('3');
     expect(JSON.parse(rt.properties.script.lastEvent!)).toEqual({
-      authMode: 'FULL', triggerUid: uid, year: 2026, month: 1, 'day-of-month': 5, 'day-of-week': 1, 'week-of-year': 2,
-      hour: 12, minute: 45, second: 0, timezone: 'UTC',
+      authMode: 'FULL',
+      triggerUid: uid,
+      year: 2026,
+      month: 1,
+      'day-of-month': 5,
+      'day-of-week': 1,
+      'week-of-year': 2,
+      hour: 12,
+      minute: 45,
+      second: 0,
+      timezone: 'UTC',
     });
     // The one-off trigger stays listed (it still counts toward the 20) but never fires again.
     expect(rt.triggers.find((t) => t.handler === 'later')?.nextAt).toBeNull();
@@ -141,7 +165,10 @@ describe('time-driven triggers', () => {
   });
 
   it('accounts trigger runtime per rolling day (90 min consumer) and then refuses to run triggers', () => {
-    const rt = scriptRuntime(code.replace("ScriptApp.newTrigger('tick').timeBased().everyMinutes(m)", "ScriptApp.newTrigger('burn').timeBased().everyMinutes(m)"), { latency: { '*': 0 } });
+    const rt = scriptRuntime(
+      code.replace("ScriptApp.newTrigger('tick').timeBased().everyMinutes(m)", "ScriptApp.newTrigger('burn').timeBased().everyMinutes(m)"),
+      { latency: { '*': 0 } },
+    );
     rt.run('every', 10);
     const fired = rt.advance(4 * 3600_000);
     const ok = fired.filter((r) => r.ok);

@@ -155,7 +155,7 @@ function fail() { log().getRange('A1').setValue('before the error'); throw new E
   });
   const column = () => rt.spreadsheets.values(rt.spreadsheetId, 'Sheet1').map((r) => r[0]);
 
-  it("an execution reads its own writes; others see them only after its flush() or its end", async () => {
+  it('an execution reads its own writes; others see them only after its flush() or its end', async () => {
     const hold = holdAt('Utilities.sleep');
     const a = rt.runAsync('writeThenFlush', ['A'], { beforeCall: hold.beforeCall });
     await hold.atGate; // A wrote and flushed: visible

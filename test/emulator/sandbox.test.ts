@@ -4,7 +4,8 @@ import { evaluate, scriptRuntime } from './helpers';
 
 describe('sandbox', () => {
   it('offers no Node or browser host globals', () => {
-    const r = evaluate(`return ['require','process','Buffer','setTimeout','setInterval','setImmediate','clearTimeout','fetch','queueMicrotask','structuredClone','module','exports','global','__dirname','WebAssembly','XMLHttpRequest','TextEncoder']
+    const r =
+      evaluate(`return ['require','process','Buffer','setTimeout','setInterval','setImmediate','clearTimeout','fetch','queueMicrotask','structuredClone','module','exports','global','__dirname','WebAssembly','XMLHttpRequest','TextEncoder']
       .filter(function (n) { return typeof globalThis[n] !== 'undefined'; });`);
     expect(r.ok).toBe(true);
     expect(r.value).toEqual([]);
@@ -16,17 +17,42 @@ describe('sandbox', () => {
       typeof HtmlService, typeof ContentService, typeof Session, typeof Utilities, typeof MailApp, typeof Logger,
       typeof UrlFetchApp, typeof YouTube.Channels.list, typeof console.log,
       new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Tokyo', hour: 'numeric', hourCycle: 'h23' }).format(new Date(Date.UTC(2026, 0, 5, 0)))];`);
-    expect(r.value).toEqual(['function', 'function', 'function', 'function', 'object', 'object', 'object', 'object', 'object', 'object', 'object', 'object', 'object', 'object', 'object', 'object', 'function', 'function', '09']);
+    expect(r.value).toEqual([
+      'function',
+      'function',
+      'function',
+      'function',
+      'object',
+      'object',
+      'object',
+      'object',
+      'object',
+      'object',
+      'object',
+      'object',
+      'object',
+      'object',
+      'object',
+      'object',
+      'function',
+      'function',
+      '09',
+    ]);
   });
 
   it('gives every execution a fresh global scope', () => {
-    const rt = scriptRuntime(`var counter = 0; function bump() { counter++; globalThis.leak = (globalThis.leak || 0) + 1; return [counter, globalThis.leak]; }`);
+    const rt = scriptRuntime(
+      `var counter = 0; function bump() { counter++; globalThis.leak = (globalThis.leak || 0) + 1; return [counter, globalThis.leak]; }`,
+    );
     expect(rt.run('bump').value).toEqual([1, 1]);
     expect(rt.run('bump').value).toEqual([1, 1]);
   });
 
   it('runs Date, Date.now() and Date() on the virtual clock', () => {
-    const rt = scriptRuntime(`function now() { return [new Date().toISOString(), Date.now(), typeof Date(), new Date(0) instanceof Date, new Date(2020, 0, 1).getFullYear(), Date.UTC(2020, 0, 1)]; }`, { start: '2030-02-03T04:05:06Z', latency: { '*': 0 } });
+    const rt = scriptRuntime(
+      `function now() { return [new Date().toISOString(), Date.now(), typeof Date(), new Date(0) instanceof Date, new Date(2020, 0, 1).getFullYear(), Date.UTC(2020, 0, 1)]; }`,
+      { start: '2030-02-03T04:05:06Z', latency: { '*': 0 } },
+    );
     const first = rt.run('now').value as unknown[];
     expect(first).toEqual(['2030-02-03T04:05:06.000Z', Date.parse('2030-02-03T04:05:06Z'), 'string', true, 2020, Date.UTC(2020, 0, 1)]);
     rt.advance(90_000);
@@ -51,24 +77,44 @@ describe('sandbox', () => {
     return out;
   })()`;
 
-  it.each(['America/New_York', 'Australia/Lord_Howe', 'Europe/Berlin'])('reads and writes local time in the script time zone (%s), not the process zone', (zone) => {
-    const rt = scriptRuntime(`function probe() { return ${LOCAL_TIME_PROBE}; }`, { scriptTimeZone: zone });
-    const inSandbox = rt.run('probe');
-    expect(inSandbox.ok).toBe(true);
-    const inNode = JSON.parse(execFileSync(process.execPath, ['-e', `process.stdout.write(JSON.stringify(${LOCAL_TIME_PROBE}))`], { env: { ...process.env, TZ: zone } }).toString()) as unknown[];
-    expect(inNode[inNode.length - 1]).toBe(zone); // the reference process really runs in that zone
-    expect(inSandbox.value).toEqual(inNode);
-  });
+  it.each(['America/New_York', 'Australia/Lord_Howe', 'Europe/Berlin'])(
+    'reads and writes local time in the script time zone (%s), not the process zone',
+    (zone) => {
+      const rt = scriptRuntime(`function probe() { return ${LOCAL_TIME_PROBE}; }`, { scriptTimeZone: zone });
+      const inSandbox = rt.run('probe');
+      expect(inSandbox.ok).toBe(true);
+      const inNode = JSON.parse(
+        execFileSync(process.execPath, ['-e', `process.stdout.write(JSON.stringify(${LOCAL_TIME_PROBE}))`], {
+          env: { ...process.env, TZ: zone },
+        }).toString(),
+      ) as unknown[];
+      expect(inNode[inNode.length - 1]).toBe(zone); // the reference process really runs in that zone
+      expect(inSandbox.value).toEqual(inNode);
+    },
+  );
 
   it('makes Date() and Intl formatting without a date read the virtual clock, in the script zone', () => {
-    const rt = scriptRuntime(`function f() { var f = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
+    const rt = scriptRuntime(
+      `function f() { var f = new Intl.DateTimeFormat('en-US', { hour: 'numeric', minute: 'numeric', hourCycle: 'h23' });
       return [Date(), f.format(), f.formatToParts().map(function (p) { return p.value; }).join(''), new Date().getHours(), Intl.DateTimeFormat('en-US', { timeZone: 'UTC', hour: 'numeric', hourCycle: 'h23' }).format(),
-        new Intl.DateTimeFormat() instanceof Intl.DateTimeFormat, typeof Intl.DateTimeFormat.supportedLocalesOf]; }`, { start: '2030-02-03T04:05:06Z', scriptTimeZone: 'Asia/Tokyo' });
-    expect(rt.run('f').value).toEqual(['Sun Feb 03 2030 13:05:06 GMT+0900 (Japan Standard Time)', '13:05', '13:05', 13, '04', true, 'function']);
+        new Intl.DateTimeFormat() instanceof Intl.DateTimeFormat, typeof Intl.DateTimeFormat.supportedLocalesOf]; }`,
+      { start: '2030-02-03T04:05:06Z', scriptTimeZone: 'Asia/Tokyo' },
+    );
+    expect(rt.run('f').value).toEqual([
+      'Sun Feb 03 2030 13:05:06 GMT+0900 (Japan Standard Time)',
+      '13:05',
+      '13:05',
+      13,
+      '04',
+      true,
+      'function',
+    ]);
   });
 
   it('advances the virtual clock with Utilities.sleep and with service latency', () => {
-    const rt = scriptRuntime(`function f() { var a = Date.now(); Utilities.sleep(5000); var b = Date.now(); PropertiesService.getScriptProperties().getProperty('x'); return [b - a, Date.now() - b]; }`);
+    const rt = scriptRuntime(
+      `function f() { var a = Date.now(); Utilities.sleep(5000); var b = Date.now(); PropertiesService.getScriptProperties().getProperty('x'); return [b - a, Date.now() - b]; }`,
+    );
     const r = rt.run('f');
     expect(r.value).toEqual([5000, 5 + 30]);
     expect(r.elapsedMs).toBe(5000 + 35);
@@ -100,7 +146,9 @@ describe('sandbox', () => {
   });
 
   it('returns service errors as catchable exceptions named Exception', () => {
-    const r = evaluate(`try { CacheService.getScriptCache().put(new Array(252).join('k'), 'v'); } catch (e) { return [e.name, e.message, e instanceof Error, String(e)]; }`);
+    const r = evaluate(
+      `try { CacheService.getScriptCache().put(new Array(252).join('k'), 'v'); } catch (e) { return [e.name, e.message, e instanceof Error, String(e)]; }`,
+    );
     expect(r.value).toEqual(['Exception', 'Argument too large: key', true, 'Exception: Argument too large: key']);
   });
 
@@ -111,7 +159,9 @@ describe('sandbox', () => {
   });
 
   it('counts every service call per Service.Class.method, per execution and in total', () => {
-    const rt = scriptRuntime(`function f() { var s = SpreadsheetApp.getActive().getSheets()[0]; s.getRange('A1').setValue(1); s.getRange('A1').getValue(); s.getRange('A1').getValue(); }`);
+    const rt = scriptRuntime(
+      `function f() { var s = SpreadsheetApp.getActive().getSheets()[0]; s.getRange('A1').setValue(1); s.getRange('A1').getValue(); s.getRange('A1').getValue(); }`,
+    );
     const r = rt.run('f');
     expect(r.calls).toEqual({
       'SpreadsheetApp.getActive': 1,

@@ -27,7 +27,14 @@ describe('SpreadsheetApp', () => {
         return { values: v, formulas: s.getRange('A1:H1').getFormulas(), isDate: v[1][0] instanceof Date, iso: v[1][0].toISOString(), last: [s.getLastRow(), s.getLastColumn()], empty: s.getRange('Z99').getValue() };
       }`);
     rt.run('write');
-    const r = rt.run('read').value as { values: unknown[][]; formulas: string[][]; isDate: boolean; iso: string; last: number[]; empty: unknown };
+    const r = rt.run('read').value as {
+      values: unknown[][];
+      formulas: string[][];
+      isDate: boolean;
+      iso: string;
+      last: number[];
+      empty: unknown;
+    };
     expect(r.values[0]).toEqual(['#ERROR!', '0042', '#ERROR!', '#ERROR!', '#ERROR!', 42, -3.5, 'plain']);
     expect(r.formulas[0]).toEqual(['=HYPERLINK("x")', '', '=+1 555', '=-dash', '=@me', '', '', '']);
     expect(r.values[1]!.slice(0, 2)).toEqual([expect.anything(), true]);
@@ -40,7 +47,9 @@ describe('SpreadsheetApp', () => {
   });
 
   it('strips a leading apostrophe and keeps the rest as text', () => {
-    const r = evaluate(`var c = SpreadsheetApp.getActive().getSheets()[0].getRange('C3'); c.setValue("'=1+1"); return [c.getValue(), c.getFormula(), c.getA1Notation()];`);
+    const r = evaluate(
+      `var c = SpreadsheetApp.getActive().getSheets()[0].getRange('C3'); c.setValue("'=1+1"); return [c.getValue(), c.getFormula(), c.getA1Notation()];`,
+    );
     expect(r.value).toEqual(['=1+1', '', 'C3']);
   });
 
@@ -55,7 +64,19 @@ describe('SpreadsheetApp', () => {
       try { jobs.getRange(1002, 1); } catch (e) { out.push(e.message); }
       return out;`);
     expect(r.value).toEqual([
-      ['Sheet1', 'Jobs'], true, 1, 4, 'A1:B4', [['id', 'name'], ['', ''], [1, 'a'], [2, 'b']], 1001, null,
+      ['Sheet1', 'Jobs'],
+      true,
+      1,
+      4,
+      'A1:B4',
+      [
+        ['id', 'name'],
+        ['', ''],
+        [1, 'a'],
+        [2, 'b'],
+      ],
+      1001,
+      null,
       'A sheet with the name "jobs" already exists. Please enter another name.',
       'The starting row of the range is too small.',
       'The coordinates of the range are outside the dimensions of the sheet.',
@@ -77,11 +98,14 @@ describe('SpreadsheetApp', () => {
     const other = rt.spreadsheets.create('Other');
     expect(rt.run('open', other.id).value).toBe('Other');
     expect(rt.run('byUrl', `https://docs.google.com/spreadsheets/d/${other.id}/edit#gid=0`).value).toBe(other.id);
-    expect(rt.run('open', 'missing').error?.message).toBe('Unexpected error while getting the method or property openById on object SpreadsheetApp.');
+    expect(rt.run('open', 'missing').error?.message).toBe(
+      'Unexpected error while getting the method or property openById on object SpreadsheetApp.',
+    );
   });
 
   it('records menus, sidebars, dialogs, alerts and prompts, and refuses getUi in a trigger', () => {
-    const rt = scriptRuntime(`function ui() {
+    const rt = scriptRuntime(
+      `function ui() {
         var ui = SpreadsheetApp.getUi();
         ui.createMenu('Tools').addItem('Go', 'go').addSeparator().addSubMenu(ui.createMenu('More').addItem('X', 'x')).addToUi();
         ui.showSidebar(HtmlService.createHtmlOutputFromFile('side').setTitle('Side'));
@@ -90,11 +114,17 @@ describe('SpreadsheetApp', () => {
         var p = ui.prompt('Name?');
         return [b === ui.Button.NO, p.getResponseText(), String(p.getSelectedButton())];
       }
-      function fromTrigger() { SpreadsheetApp.getUi(); }`, { files: { side: '<b>side</b>' } });
+      function fromTrigger() { SpreadsheetApp.getUi(); }`,
+      { files: { side: '<b>side</b>' } },
+    );
     rt.ui.respond('NO');
     rt.ui.respond('OK', 'Ada');
     expect(rt.run('ui').value).toEqual([true, 'Ada', 'OK']);
-    expect(rt.ui.menu('Tools')?.items).toEqual([{ caption: 'Go', functionName: 'go' }, { separator: true }, { caption: 'More', items: [{ caption: 'X', functionName: 'x' }] }]);
+    expect(rt.ui.menu('Tools')?.items).toEqual([
+      { caption: 'Go', functionName: 'go' },
+      { separator: true },
+      { caption: 'More', items: [{ caption: 'X', functionName: 'x' }] },
+    ]);
     expect(rt.ui.last('sidebar')).toMatchObject({ title: 'Side', html: '<b>side</b>' });
     expect(rt.ui.last('modal')).toMatchObject({ title: 'Modal', html: '<p>m</p>', width: 300, height: 200 });
     expect(rt.ui.last('alert')).toMatchObject({ title: 'Sure?', message: 'Really?', buttons: 'YES_NO', response: 'NO' });
@@ -116,7 +146,14 @@ describe('platform semantics of spreadsheets', () => {
        return [Session.getScriptTimeZone(), before, tokyo, ss.getSpreadsheetTimeZone(), cell.getDisplayValue(), refused];`,
       { scriptTimeZone: 'America/New_York', spreadsheetTimeZone: 'Asia/Tokyo' },
     );
-    expect(r.value).toEqual(['America/New_York', 'Asia/Tokyo', '2026-01-05 21:00', 'Europe/Paris', '2026-01-05 13:00', 'Exception: Invalid argument: timezone']);
+    expect(r.value).toEqual([
+      'America/New_York',
+      'Asia/Tokyo',
+      '2026-01-05 21:00',
+      'Europe/Paris',
+      '2026-01-05 13:00',
+      'Exception: Invalid argument: timezone',
+    ]);
   });
 
   it('matches tab names case-sensitively in getSheetByName but refuses case-insensitive duplicates', () => {
@@ -131,7 +168,10 @@ describe('platform semantics of spreadsheets', () => {
     );
     expect(r.value).toEqual([
       [true, true],
-      ['A sheet with the name "SHARED" already exists. Please enter another name.', 'A sheet with the name "shared" already exists. Please enter another name.'],
+      [
+        'A sheet with the name "SHARED" already exists. Please enter another name.',
+        'A sheet with the name "shared" already exists. Please enter another name.',
+      ],
     ]);
   });
 });

@@ -46,8 +46,11 @@ describe('PropertiesService', () => {
 
 describe('CacheService', () => {
   it('puts, gets, removes, and honours expiry on the virtual clock', () => {
-    const rt = scriptRuntime(`function put() { var c = CacheService.getScriptCache(); c.put('a', 'A', 60); c.putAll({ b: 'B', d: 'D' }); c.remove('d'); }
-      function read() { var c = CacheService.getScriptCache(); return [c.get('a'), c.getAll(['a', 'b', 'd'])]; }`, { latency: { '*': 0 } });
+    const rt = scriptRuntime(
+      `function put() { var c = CacheService.getScriptCache(); c.put('a', 'A', 60); c.putAll({ b: 'B', d: 'D' }); c.remove('d'); }
+      function read() { var c = CacheService.getScriptCache(); return [c.get('a'), c.getAll(['a', 'b', 'd'])]; }`,
+      { latency: { '*': 0 } },
+    );
     rt.run('put');
     expect(rt.run('read').value).toEqual(['A', { a: 'A', b: 'B' }]);
     rt.advance(61_000);
@@ -71,8 +74,11 @@ describe('CacheService', () => {
   });
 
   it('keeps an entry at most 6 hours, even when asked for longer (the reference gives 21600 s as the maximum time)', () => {
-    const rt = scriptRuntime(`function put(s) { CacheService.getScriptCache().put('k', 'v', s); }
-      function get() { return CacheService.getScriptCache().get('k'); }`, { latency: { '*': 0 } });
+    const rt = scriptRuntime(
+      `function put(s) { CacheService.getScriptCache().put('k', 'v', s); }
+      function get() { return CacheService.getScriptCache().get('k'); }`,
+      { latency: { '*': 0 } },
+    );
     expect(rt.run('put', 7 * 24 * 3600).ok).toBe(true);
     rt.advance(6 * 3600_000 - 1000);
     expect(rt.run('get').value).toBe('v');

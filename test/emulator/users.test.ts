@@ -37,7 +37,9 @@ describe('executions run as a user', () => {
     expect(rt.users).toEqual([OWNER, EDITOR]);
     expect(rt.run('who').value).toEqual({ active: OWNER, effective: OWNER });
     expect(rt.asUser(EDITOR, () => rt.run('who').value)).toEqual({ active: EDITOR, effective: EDITOR });
-    expect(() => rt.asUser('stranger@example.com', () => rt.run('who'))).toThrow('user: "stranger@example.com" is not a user of this spreadsheet');
+    expect(() => rt.asUser('stranger@example.com', () => rt.run('who'))).toThrow(
+      'user: "stranger@example.com" is not a user of this spreadsheet',
+    );
 
     const ownerTrigger = rt.run<string>('install').value!;
     const editorTrigger = rt.asUser(EDITOR, () => rt.run<string>('install').value!);
@@ -72,10 +74,9 @@ describe('executions run as a user', () => {
   });
 
   test('the user lock is per user', () => {
-    const rt = scriptRuntime(
-      `function hold() { LockService.getUserLock().waitLock(1000); return LockService.getUserLock().hasLock(); }`,
-      { editors: [EDITOR] },
-    );
+    const rt = scriptRuntime(`function hold() { LockService.getUserLock().waitLock(1000); return LockService.getUserLock().hasLock(); }`, {
+      editors: [EDITOR],
+    });
     expect(rt.run('hold').value).toBe(true);
     expect(rt.asUser(EDITOR, () => rt.run('hold').value)).toBe(true);
   });
@@ -144,7 +145,10 @@ describe('trigger timing', () => {
     // Periodic: each occurrence 0 .. min(periodicMaxLate, period/4) after its point on the 5-minute grid.
     const every = rt.triggers.find((t) => t.schedule === 'everyMinutes')!;
     const grid = Date.parse(every.createdAt);
-    const beats = results.filter((r) => r.fn === 'beat').map((r) => r.startedAt.getTime()).filter((t) => (t - grid) % 300_000 < 75_000);
+    const beats = results
+      .filter((r) => r.fn === 'beat')
+      .map((r) => r.startedAt.getTime())
+      .filter((t) => (t - grid) % 300_000 < 75_000);
     expect(beats.length).toBeGreaterThanOrEqual(95); // every heartbeat lands within its window
     expect(new Set(beats.map((t) => (t - grid) % 300_000)).size).toBeGreaterThan(10); // drifting, not on the grid
     for (const r of results) expect(r.startedAt.getTime()).toBeGreaterThanOrEqual(base);
@@ -188,19 +192,28 @@ describe('dev server controls: the acting user', () => {
       const runtime = scriptRuntime(SCRIPT, { editors: [EDITOR] });
       const server = await startServer({ runtime, port: 0, overlap });
       const post = async (path: string, body: unknown) => {
-        const res = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(server.url + path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         return { status: res.status, body: (await res.json()) as Record<string, unknown> };
       };
       try {
         expect(await (await fetch(`${server.url}/__emulator/users`)).json()).toEqual({ users: [OWNER, EDITOR] });
         expect((await post('/__emulator/run', { fn: 'who', user: EDITOR })).body.value).toEqual({ active: EDITOR, effective: EDITOR });
-        expect((await post('/__emulator/script-run', { fn: 'who', args: [], user: EDITOR })).body).toEqual({ ok: true, value: { active: EDITOR, effective: EDITOR } });
+        expect((await post('/__emulator/script-run', { fn: 'who', args: [], user: EDITOR })).body).toEqual({
+          ok: true,
+          value: { active: EDITOR, effective: EDITOR },
+        });
         expect((await post('/__emulator/script-run', { fn: 'who', args: [] })).body.value).toEqual({ active: OWNER, effective: OWNER });
         const refused = await post('/__emulator/run', { fn: 'who', user: 'stranger@example.com' });
         expect(refused.status).toBe(400);
         expect(JSON.stringify(refused.body)).toContain('user: stranger@example.com is not a user of this spreadsheet');
         const opened = await post('/__emulator/open', { user: EDITOR });
-        expect((opened.body.value as { refused: string[] }).refused[0]).toMatch(/^You do not have permission to call ScriptApp.getProjectTriggers/);
+        expect((opened.body.value as { refused: string[] }).refused[0]).toMatch(
+          /^You do not have permission to call ScriptApp.getProjectTriggers/,
+        );
       } finally {
         await server.close();
         await runtime.close();

@@ -53,7 +53,7 @@ describe('Utilities and Session', () => {
     expect((v[0] as number[]).some((b) => b < 0)).toBe(true);
   });
 
-  it('refuses byte arrays with numbers outside Java\'s signed byte range (-128..127), as Apps Script does', () => {
+  it("refuses byte arrays with numbers outside Java's signed byte range (-128..127), as Apps Script does", () => {
     const calls = [
       'Utilities.base64Encode(BYTES)',
       'Utilities.base64EncodeWebSafe(BYTES)',
@@ -76,7 +76,10 @@ describe('Utilities and Session', () => {
   });
 
   it('gives the session users: the owner, and an empty active user for anonymous web requests', () => {
-    const r = evaluate(`return [Session.getActiveUser().getEmail(), Session.getEffectiveUser().getEmail(), Session.getTemporaryActiveUserKey().length > 10];`, { userEmail: 'me@example.com' });
+    const r = evaluate(
+      `return [Session.getActiveUser().getEmail(), Session.getEffectiveUser().getEmail(), Session.getTemporaryActiveUserKey().length > 10];`,
+      { userEmail: 'me@example.com' },
+    );
     expect(r.value).toEqual(['me@example.com', 'me@example.com', true]);
   });
 

@@ -28,14 +28,16 @@ describe('web app requests', () => {
   });
 
   it('adds postData (and form fields to the parameters) for POST', () => {
-    expect(buildWebEvent({ method: 'POST', query: { a: '1' }, body: 'b=2&a=3', contentType: 'application/x-www-form-urlencoded' })).toEqual({
-      queryString: 'a=1',
-      parameter: { a: '1', b: '2' },
-      parameters: { a: ['1', '3'], b: ['2'] },
-      contextPath: '',
-      contentLength: 7,
-      postData: { contents: 'b=2&a=3', length: 7, type: 'application/x-www-form-urlencoded', name: 'postData' },
-    });
+    expect(buildWebEvent({ method: 'POST', query: { a: '1' }, body: 'b=2&a=3', contentType: 'application/x-www-form-urlencoded' })).toEqual(
+      {
+        queryString: 'a=1',
+        parameter: { a: '1', b: '2' },
+        parameters: { a: ['1', '3'], b: ['2'] },
+        contextPath: '',
+        contentLength: 7,
+        postData: { contents: 'b=2&a=3', length: 7, type: 'application/x-www-form-urlencoded', name: 'postData' },
+      },
+    );
     const json = buildWebEvent({ method: 'POST', body: '{"é":1}', contentType: 'application/json' });
     expect(json.postData).toEqual({ contents: '{"é":1}', length: 8, type: 'application/json', name: 'postData' });
     expect(json.parameters).toEqual({});

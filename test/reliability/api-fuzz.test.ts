@@ -51,30 +51,135 @@ interface FuzzRequest {
 
 const PREFIXES = ['/exec/api/v1', '/api/v1', '/dev/api/v1', '/exec', '', '/exec/api/v2', '/exec/api'];
 const ROUTE_PATHS = [
-  '/jobs', '/jobs/stats', '/jobs/health', '/jobs/export', '/jobs/import', '/jobs/bulk', '/audit', '/auth/token',
-  '/openapi.json', '/docs', '/', '', '/jobs/{id}', '/jobs/{id}/execute', '/jobs/{id}/pause', '/jobs/{id}/resume', '/jobs/{id}/runs',
+  '/jobs',
+  '/jobs/stats',
+  '/jobs/health',
+  '/jobs/export',
+  '/jobs/import',
+  '/jobs/bulk',
+  '/audit',
+  '/auth/token',
+  '/openapi.json',
+  '/docs',
+  '/',
+  '',
+  '/jobs/{id}',
+  '/jobs/{id}/execute',
+  '/jobs/{id}/pause',
+  '/jobs/{id}/resume',
+  '/jobs/{id}/runs',
 ];
 /** Path segments a client (or an attacker) may send; all valid request-target characters. */
 const ODD_SEGMENTS = [
-  'j_1', 'j_000000000000', '%ZZ', '%C0%AE', '%ED%A0%80', '%', '%2', '%2F', '%252F', '%00', '..', '.', '%2e%2e', 'constructor', '__proto__',
-  'toString', 'hasOwnProperty', 'stats', '%E2%9C%93', '%F0%9F%98%80', 'a%20b', 'x'.repeat(300), '%FF%FE', ';', '@', '~', "'", '=', '+',
+  'j_1',
+  'j_000000000000',
+  '%ZZ',
+  '%C0%AE',
+  '%ED%A0%80',
+  '%',
+  '%2',
+  '%2F',
+  '%252F',
+  '%00',
+  '..',
+  '.',
+  '%2e%2e',
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  'stats',
+  '%E2%9C%93',
+  '%F0%9F%98%80',
+  'a%20b',
+  'x'.repeat(300),
+  '%FF%FE',
+  ';',
+  '@',
+  '~',
+  "'",
+  '=',
+  '+',
 ];
 const QUERY_NAMES = [
-  'key', 'access_token', '_method', 'page', 'page_size', 'status', 'enabled', 'tag', 'q', 'sort', 'order', 'format', 'expected_version',
-  'limit', 'action', 'constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'x', '',
+  'key',
+  'access_token',
+  '_method',
+  'page',
+  'page_size',
+  'status',
+  'enabled',
+  'tag',
+  'q',
+  'sort',
+  'order',
+  'format',
+  'expected_version',
+  'limit',
+  'action',
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'x',
+  '',
 ];
 const QUERY_VALUES = [
-  '1', '0', '-1', '1e9', 'NaN', 'true', 'false', 'json', 'csv', 'yaml', 'xml', 'PUT', 'PATCH', 'DELETE', 'GET', 'put', 'name', 'desc',
-  'failed', '%ZZ', '%', '%C0%AE', '%ED%A0%80', '', 'a%26b%3Dc', '%E2%9C%93', 'j_1', '[]', '{}', '=1+1', 'x'.repeat(2000),
+  '1',
+  '0',
+  '-1',
+  '1e9',
+  'NaN',
+  'true',
+  'false',
+  'json',
+  'csv',
+  'yaml',
+  'xml',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'GET',
+  'put',
+  'name',
+  'desc',
+  'failed',
+  '%ZZ',
+  '%',
+  '%C0%AE',
+  '%ED%A0%80',
+  '',
+  'a%26b%3Dc',
+  '%E2%9C%93',
+  'j_1',
+  '[]',
+  '{}',
+  '=1+1',
+  'x'.repeat(2000),
 ];
 const CONTENT_TYPES = [
-  null, 'application/json', 'application/json; charset=utf-8', 'text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=xyz', 'application/yaml', 'text/yaml', 'application/octet-stream', 'text/csv', 'application/xml', 'nonsense', '',
+  null,
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'text/plain;charset=UTF-8',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=xyz',
+  'application/yaml',
+  'text/yaml',
+  'application/octet-stream',
+  'text/csv',
+  'application/xml',
+  'nonsense',
+  '',
 ];
 
 const jsonText = fc.oneof(
   fc.constant(JSON.stringify(DAILY_SYNC)),
-  fc.record({ name: fc.string(), channels: fc.array(fc.constantFrom('@mkbhd', '@tinycooking', '@nosuch', '', 'UC123'), { maxLength: 3 }) }).map((o) => JSON.stringify(o)),
+  fc
+    .record({ name: fc.string(), channels: fc.array(fc.constantFrom('@mkbhd', '@tinycooking', '@nosuch', '', 'UC123'), { maxLength: 3 }) })
+    .map((o) => JSON.stringify(o)),
   fc.constant('{"action":"pause","ids":["j_1"]}'),
   fc.constant('{"action":"delete","ids":["j_1","j_2"]}'),
   fc.constant('{"content":"[]","format":"json"}'),
@@ -100,7 +205,11 @@ const JOB = '{job}';
 
 const pathArb = fc
   .tuple(
-    fc.oneof({ weight: 5, arbitrary: fc.constant('/exec/api/v1') }, { weight: 3, arbitrary: fc.constant('/api/v1') }, { weight: 2, arbitrary: fc.constantFrom(...PREFIXES) }),
+    fc.oneof(
+      { weight: 5, arbitrary: fc.constant('/exec/api/v1') },
+      { weight: 3, arbitrary: fc.constant('/api/v1') },
+      { weight: 2, arbitrary: fc.constantFrom(...PREFIXES) },
+    ),
     fc.constantFrom(...ROUTE_PATHS),
     fc.oneof({ weight: 3, arbitrary: fc.constant(JOB) }, { weight: 2, arbitrary: fc.constantFrom(...ODD_SEGMENTS) }),
     fc.array(fc.constantFrom(...ODD_SEGMENTS), { maxLength: 2 }),
@@ -117,7 +226,11 @@ const requestArb: fc.Arbitrary<FuzzRequest> = fc.record({
   method: fc.constantFrom('GET', 'GET', 'GET', 'POST', 'POST', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE'),
   path: pathArb,
   query: fc.array(fc.tuple(fc.constantFrom(...QUERY_NAMES), fc.constantFrom(...QUERY_VALUES)), { maxLength: 4 }),
-  contentType: fc.oneof({ weight: 4, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: fc.constantFrom(...CONTENT_TYPES) }),
+  contentType: fc.oneof(
+    { weight: 4, arbitrary: fc.constant('application/json') },
+    { weight: 2, arbitrary: fc.constant(null) },
+    { weight: 3, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
+  ),
   body: fc.option(bodyText, { nil: null, freq: 3 }),
   credential: fc.constantFrom<CredentialKind>('none', 'none', 'invalid', 'invalid', 'read', 'write', 'write', 'token', 'bad-token'),
   place: fc.constantFrom<CredentialPlace>('query', 'header', 'bearer', 'body'),
@@ -182,7 +295,8 @@ function send(agent: Agent, port: number, r: FuzzRequest, creds: Credentials, jo
       } catch {
         parsed = null;
       }
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = JSON.stringify({ ...(parsed as object), [isToken ? 'access_token' : 'key']: secret });
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+        body = JSON.stringify({ ...(parsed as object), [isToken ? 'access_token' : 'key']: secret });
       else query.push([isToken ? 'access_token' : 'key', secret]);
     }
   }
@@ -190,13 +304,22 @@ function send(agent: Agent, port: number, r: FuzzRequest, creds: Credentials, jo
   const qs = query.map(([k, v]) => `${encodeQueryPart(k)}=${encodeQueryPart(v)}`).join('&');
   const target = r.path.split(JOB).join(jobId);
   const path = qs ? `${target}?${qs}` : target;
-  const payload = body === null || r.method === 'GET' || r.method === 'HEAD' || r.method === 'OPTIONS' || r.method === 'TRACE' ? null : Buffer.from(body, 'utf8');
+  const payload =
+    body === null || r.method === 'GET' || r.method === 'HEAD' || r.method === 'OPTIONS' || r.method === 'TRACE'
+      ? null
+      : Buffer.from(body, 'utf8');
   if (payload) headers['content-length'] = String(payload.length);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: '127.0.0.1', port, method: r.method, path, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          contentType: String(res.headers['content-type'] ?? ''),
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
       res.on('error', reject);
     });
     req.setTimeout(30_000, () => req.destroy(new Error('no answer within 30 s')));
@@ -210,7 +333,10 @@ function send(agent: Agent, port: number, r: FuzzRequest, creds: Credentials, jo
 /** Answers that are a file, not an envelope, by design: the document, the page, an export. */
 function rawByDesign(r: FuzzRequest, sent: Sent): boolean {
   if (r.method === 'OPTIONS' && sent.status === 204) return sent.body === '';
-  return sent.status === 200 && /\/(openapi\.json|docs|jobs\/export)$/.test(new URL(r.path.split(JOB).join('j_1'), 'http://localhost').pathname.replace(/\/+$/, ''));
+  return (
+    sent.status === 200 &&
+    /\/(openapi\.json|docs|jobs\/export)$/.test(new URL(r.path.split(JOB).join('j_1'), 'http://localhost').pathname.replace(/\/+$/, ''))
+  );
 }
 
 /** Whether the server routes the request to the web app (after the URL parser's normalisation, as the server does). */
@@ -259,7 +385,19 @@ interface Tally {
 }
 
 function newTally(): Tally {
-  return { requests: 0, outsideApi: 0, envelopes: 0, rawByDesign: 0, nonEnvelope: 0, serverErrors: 0, crashes: 0, unexpectedChanges: 0, unauthenticated: 0, byStatus: new Map(), failures: [] };
+  return {
+    requests: 0,
+    outsideApi: 0,
+    envelopes: 0,
+    rawByDesign: 0,
+    nonEnvelope: 0,
+    serverErrors: 0,
+    crashes: 0,
+    unexpectedChanges: 0,
+    unauthenticated: 0,
+    byStatus: new Map(),
+    failures: [],
+  };
 }
 
 interface Target {
@@ -280,7 +418,8 @@ async function runFuzz(target: Target, requests: FuzzRequest[]): Promise<Tally> 
     for (const [i, r] of requests.entries()) {
       target.before?.();
       const ids = target.jobIds();
-      const unauthenticated = r.credential === 'none' || r.credential === 'invalid' || r.credential === 'bad-token' || r.credential === 'read';
+      const unauthenticated =
+        r.credential === 'none' || r.credential === 'invalid' || r.credential === 'bad-token' || r.credential === 'read';
       const before = unauthenticated ? target.fingerprint() : '';
       tally.requests += 1;
       let sent: Sent;
@@ -307,7 +446,9 @@ async function runFuzz(target: Target, requests: FuzzRequest[]): Promise<Tally> 
         tally.outsideApi += 1;
         if (!isServerAnswer(sent)) {
           tally.nonEnvelope += 1;
-          tally.failures.push(`unexpected answer outside the API ${sent.status} ${sent.contentType} ${show(r)}: ${sent.body.slice(0, 200)}`);
+          tally.failures.push(
+            `unexpected answer outside the API ${sent.status} ${sent.contentType} ${show(r)}: ${sent.body.slice(0, 200)}`,
+          );
         }
       } else if (isEnvelope(sent)) tally.envelopes += 1;
       else if (rawByDesign(r, sent)) tally.rawByDesign += 1;
@@ -326,7 +467,12 @@ async function runFuzz(target: Target, requests: FuzzRequest[]): Promise<Tally> 
       }
     }
     // Still serving after everything.
-    const health = await send(agent, target.port, { method: 'GET', path: '/exec/api/v1/jobs/health', query: [], contentType: null, body: null, credential: 'none', place: 'query' }, target.creds).catch(() => null);
+    const health = await send(
+      agent,
+      target.port,
+      { method: 'GET', path: '/exec/api/v1/jobs/health', query: [], contentType: null, body: null, credential: 'none', place: 'query' },
+      target.creds,
+    ).catch(() => null);
     if (health?.status !== 200) {
       tally.crashes += 1;
       tally.failures.push('the server no longer answers GET /exec/api/v1/jobs/health');
@@ -348,7 +494,13 @@ function table(title: string, tally: Tally, ms: number): string {
     ['crashes (no answer / server gone)', tally.crashes],
     ['requests without a write credential', tally.unauthenticated],
     ['  of which changed state', tally.unexpectedChanges],
-    ['statuses', [...tally.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ')],
+    [
+      'statuses',
+      [...tally.byStatus]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' '),
+    ],
     ['seed / time', `${SEED} / ${(ms / 1000).toFixed(1)} s`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -357,7 +509,13 @@ function table(title: string, tally: Tally, ms: number): string {
 
 function expectClean(tally: Tally): void {
   const shown = tally.failures.slice(0, 15);
-  expect({ crashes: tally.crashes, serverErrors: tally.serverErrors, unexpectedChanges: tally.unexpectedChanges, nonEnvelope: tally.nonEnvelope, failures: shown }).toEqual({
+  expect({
+    crashes: tally.crashes,
+    serverErrors: tally.serverErrors,
+    unexpectedChanges: tally.unexpectedChanges,
+    nonEnvelope: tally.nonEnvelope,
+    failures: shown,
+  }).toEqual({
     crashes: 0,
     serverErrors: 0,
     unexpectedChanges: 0,
@@ -393,7 +551,10 @@ class ApiRuntime implements DevRuntime {
     // As doGet/doPost do (src-server/main.ts): the event → ApiRequest → the router.
     const api = handleRequest(requestFromEvent(buildWebEvent(req) as never, req.method), this.h.deps);
     const type = api.contentType.split(';')[0]!.trim().toLowerCase();
-    return { result: ok(), response: type === 'text/html' ? { mimeType: 'text/html', body: api.body, html: true } : { mimeType: type, body: api.body } };
+    return {
+      result: ok(),
+      response: type === 'text/html' ? { mimeType: 'text/html', body: api.body, html: true } : { mimeType: type, body: api.body },
+    };
   }
   run(): ExecutionResultLike {
     return ok();
@@ -412,7 +573,12 @@ class ApiRuntime implements DevRuntime {
   }
 }
 
-const withoutKeyUse = (props: Record<string, string>) => JSON.stringify(Object.entries(props).filter(([k]) => !k.startsWith('api.key_used.')).sort());
+const withoutKeyUse = (props: Record<string, string>) =>
+  JSON.stringify(
+    Object.entries(props)
+      .filter(([k]) => !k.startsWith('api.key_used.'))
+      .sort(),
+  );
 
 describe('API fuzz through the local server', () => {
   it(`${API_RUNS} generated requests against the real API code: no crash, no 5xx, envelopes only, nothing changed without a write credential`, async () => {
@@ -422,7 +588,8 @@ describe('API fuzz through the local server', () => {
       const { h } = runtime;
       const keyId = h.keys.list().find((k) => k.name === 'writer')!.id;
       const creds: Credentials = { write: h.writeKey, read: h.readKey, token: issueToken(h.deps, keyId, 'write', 3600).token };
-      const MUTATING = /^(createJob|updateJob|patchJob|deleteJob|pauseJob|resumeJob|enableJob|disableJob|runNow|bulk|importJobs|updateSettings|tick|ensureTriggers)$/;
+      const MUTATING =
+        /^(createJob|updateJob|patchJob|deleteJob|pauseJob|resumeJob|enableJob|disableJob|runNow|bulk|importJobs|updateSettings|tick|ensureTriggers)$/;
       const target: Target = {
         port: server.port,
         creds,
@@ -447,7 +614,10 @@ describe('API fuzz through the local server', () => {
     const writeKey = 'fuzz-write-key-0001';
     let running: RunningDevServer | null = null;
     try {
-      running = await main(parseArgs(['--port', '0', '--speed', '0', '--no-build', '--fresh', '--state', join(dir, 'state.json'), '--api-key', writeKey]), () => undefined);
+      running = await main(
+        parseArgs(['--port', '0', '--speed', '0', '--no-build', '--fresh', '--state', join(dir, 'state.json'), '--api-key', writeKey]),
+        () => undefined,
+      );
       const url = running.server.url;
       const session = running.server.session;
       const runtime = () => session.runtime as DevRuntime & { clock: { now(): Date; set(d: Date): void } };
@@ -457,14 +627,22 @@ describe('API fuzz through the local server', () => {
         expect(made.ok).toBe(true);
         return 'fuzz-read-key-0001';
       })();
-      const tokenAnswer = (await (await fetch(`${url}/exec/api/v1/auth/token?key=${writeKey}`, { method: 'POST' })).json()) as { data: { access_token: string } };
+      const tokenAnswer = (await (await fetch(`${url}/exec/api/v1/auth/token?key=${writeKey}`, { method: 'POST' })).json()) as {
+        data: { access_token: string };
+      };
       // A few jobs for the routes with an id to act on; the fuzz adds the ids of the jobs it creates.
       const knownIds: string[] = [];
       for (const name of ['Fuzz A', 'Fuzz B', 'Fuzz C']) {
         const made = await fetch(`${url}/exec/api/v1/jobs?key=${writeKey}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ name, channels: ['@tinycooking'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: name }),
+          body: JSON.stringify({
+            name,
+            channels: ['@tinycooking'],
+            schedule_type: 'daily',
+            schedule_value: '09:00',
+            target_tab_name: name,
+          }),
         });
         expect(made.status).toBe(200);
         knownIds.push(((await made.json()) as { data: { id: string } }).data.id);

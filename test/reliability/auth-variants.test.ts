@@ -83,7 +83,11 @@ function stateOf(rt: Runtime): string {
 
 function setUp(): { rt: Runtime; jobId: string } {
   const rt = createRuntime({ start: '2026-01-05T12:00:00Z' });
-  for (const [key, scope] of [[WRITE_KEY, 'write'], [READ_KEY, 'read'], [REVOKED_KEY, 'read']] as const) {
+  for (const [key, scope] of [
+    [WRITE_KEY, 'write'],
+    [READ_KEY, 'read'],
+    [REVOKED_KEY, 'read'],
+  ] as const) {
     const r = rt.run('importLocalApiKey_', key, { name: `reliability-${scope}`, scope });
     if (!r.ok) throw new Error(r.error?.message);
   }
@@ -94,7 +98,13 @@ function setUp(): { rt: Runtime; jobId: string } {
     pathInfo: 'api/v1/jobs',
     query: { key: WRITE_KEY },
     contentType: 'application/json',
-    body: JSON.stringify({ name: 'Reliability', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Videos' }),
+    body: JSON.stringify({
+      name: 'Reliability',
+      channels: ['@mkbhd'],
+      schedule_type: 'daily',
+      schedule_value: '09:00',
+      target_tab_name: 'Videos',
+    }),
   });
   const job = JSON.parse(created.response!.body) as { ok: boolean; data: { id: string } };
   if (!job.ok) throw new Error(created.response!.body);
@@ -105,7 +115,13 @@ function setUp(): { rt: Runtime; jobId: string } {
 function routesFromOpenApi(rt: Runtime): RouteUnderTest[] {
   const { response } = rt.webRequest({ method: 'GET', pathInfo: 'api/v1/openapi.json', query: { key: READ_KEY } });
   const doc = JSON.parse(response!.body) as {
-    paths: Record<string, Record<string, { security?: Record<string, unknown>[]; description?: string; requestBody?: { content: Record<string, { example?: unknown }> } }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        { security?: Record<string, unknown>[]; description?: string; requestBody?: { content: Record<string, { example?: unknown }> } }
+      >
+    >;
   };
   const routes: RouteUnderTest[] = [];
   for (const [path, operations] of Object.entries(doc.paths)) {
@@ -133,7 +149,8 @@ function send(rt: Runtime, route: RouteUnderTest, jobId: string, credential: Cre
   if (wire !== route.method) query._method = route.method;
   let body: Record<string, unknown> | unknown = route.body;
   if (credential?.in === 'query') query[credential.name] = credential.value;
-  if (credential?.in === 'body') body = { ...((route.body as Record<string, unknown> | undefined) ?? {}), [credential.name]: credential.value };
+  if (credential?.in === 'body')
+    body = { ...((route.body as Record<string, unknown> | undefined) ?? {}), [credential.name]: credential.value };
   const before = stateOf(rt);
   const { result, response } = rt.webRequest({
     method: wire,
@@ -189,7 +206,9 @@ interface Variant {
   expect(route: RouteUnderTest, docs: DocumentedError[]): Expectation;
 }
 
-const refusedAs = (phrase: string) => (_route: RouteUnderTest, docs: DocumentedError[]): Expectation => ({ refused: documented(docs, phrase) });
+const refusedAs =
+  (phrase: string) =>
+  (_route: RouteUnderTest, docs: DocumentedError[]): Expectation => ({ refused: documented(docs, phrase) });
 
 const VARIANTS: Variant[] = [
   {
@@ -202,11 +221,20 @@ const VARIANTS: Variant[] = [
   {
     name: 'read key',
     credential: () => ({ in: 'query', name: 'key', value: READ_KEY }),
-    expect: (route, docs) => (route.auth === 'write' ? { refused: documented(docs, 'read-scope credential on a write route') } : 'accepted'),
+    expect: (route, docs) =>
+      route.auth === 'write' ? { refused: documented(docs, 'read-scope credential on a write route') } : 'accepted',
   },
   { name: 'expired token', credential: (t) => ({ in: 'query', name: 'access_token', value: t.expired }), expect: refusedAs('expired') },
-  { name: 'future-nbf token', credential: (t) => ({ in: 'query', name: 'access_token', value: t.futureNbf }), expect: refusedAs('future `nbf`') },
-  { name: 'bad signature', credential: (t) => ({ in: 'query', name: 'access_token', value: t.badSignature }), expect: refusedAs('badly signed') },
+  {
+    name: 'future-nbf token',
+    credential: (t) => ({ in: 'query', name: 'access_token', value: t.futureNbf }),
+    expect: refusedAs('future `nbf`'),
+  },
+  {
+    name: 'bad signature',
+    credential: (t) => ({ in: 'query', name: 'access_token', value: t.badSignature }),
+    expect: refusedAs('badly signed'),
+  },
   { name: 'alg none', credential: (t) => ({ in: 'query', name: 'access_token', value: t.algNone }), expect: refusedAs('`alg:none`') },
   {
     name: 'valid token',
@@ -220,7 +248,11 @@ const VARIANTS: Variant[] = [
     // Apps Script gives a GET no body: there the key can only be a parameter.
     expect: (route) => (route.method === 'GET' ? 'not applicable' : 'accepted'),
   },
-  { name: 'wrong key in body', credential: () => ({ in: 'body', name: 'key', value: WRONG_KEY }), expect: (route, docs) => (route.method === 'GET' ? 'not applicable' : { refused: documented(docs, 'wrong or revoked key') }) },
+  {
+    name: 'wrong key in body',
+    credential: () => ({ in: 'body', name: 'key', value: WRONG_KEY }),
+    expect: (route, docs) => (route.method === 'GET' ? 'not applicable' : { refused: documented(docs, 'wrong or revoked key') }),
+  },
 ];
 
 const AUTH_REFUSALS = new Set([401, 403, 429]);
@@ -236,8 +268,19 @@ interface Tally {
 }
 
 function table(rows: [string, Tally][]): string {
-  const head = ['variant', 'routes', 'refused as documented', 'accepted as documented', 'n/a', 'mismatches', 'state changed on refusal', '5xx'];
-  const body = rows.map(([name, t]) => [name, t.routes, t.refused, t.accepted, t.notApplicable, t.mismatches, t.changedWhenRefused, t.serverErrors].map(String));
+  const head = [
+    'variant',
+    'routes',
+    'refused as documented',
+    'accepted as documented',
+    'n/a',
+    'mismatches',
+    'state changed on refusal',
+    '5xx',
+  ];
+  const body = rows.map(([name, t]) =>
+    [name, t.routes, t.refused, t.accepted, t.notApplicable, t.mismatches, t.changedWhenRefused, t.serverErrors].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
@@ -248,9 +291,16 @@ test('every route refuses every bad credential exactly as docs/api.md documents,
   const { rt, jobId } = setUp();
   const routes = routesFromOpenApi(rt);
   // The OpenAPI document and the router agree on the routes and on the credential each needs.
-  expect(routes.map((r) => `${r.method} ${r.path} ${r.auth}`).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path} ${requiredAuth(r)}`).sort());
+  expect(routes.map((r) => `${r.method} ${r.path} ${r.auth}`).sort()).toEqual(
+    ROUTES.map((r) => `${r.method} ${r.path} ${requiredAuth(r)}`).sort(),
+  );
 
-  const tallies = new Map<string, Tally>(VARIANTS.map((v) => [v.name, { routes: 0, refused: 0, accepted: 0, notApplicable: 0, mismatches: 0, changedWhenRefused: 0, serverErrors: 0 }]));
+  const tallies = new Map<string, Tally>(
+    VARIANTS.map((v) => [
+      v.name,
+      { routes: 0, refused: 0, accepted: 0, notApplicable: 0, mismatches: 0, changedWhenRefused: 0, serverErrors: 0 },
+    ]),
+  );
   const mismatches: string[] = [];
   for (const route of routes) {
     // Each route gets a fresh minute, so that its failed attempts never spend another route's budget.
@@ -275,11 +325,14 @@ test('every route refuses every bad credential exactly as docs/api.md documents,
         } else tally.accepted++;
         continue;
       }
-      const ok = error !== null && error.status === expected.refused.status && error.code === expected.refused.code && error.message.length > 0;
+      const ok =
+        error !== null && error.status === expected.refused.status && error.code === expected.refused.code && error.message.length > 0;
       if (ok) tally.refused++;
       else {
         tally.mismatches++;
-        mismatches.push(`${label}: expected ${expected.refused.status} ${expected.refused.code}, got ${error ? `${error.status} ${error.code}` : 'success'}`);
+        mismatches.push(
+          `${label}: expected ${expected.refused.status} ${expected.refused.code}, got ${error ? `${error.status} ${error.code}` : 'success'}`,
+        );
       }
       if (changed) {
         tally.changedWhenRefused++;

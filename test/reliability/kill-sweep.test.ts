@@ -71,7 +71,14 @@ function buildBase(outputMode: 'upsert' | 'append'): Base {
   mustUseCase(rt, 'updateSettings', { run_history_rows: 100, audit_rows: 100 }, OWNER);
   // Statistics refreshed on every run: a killed run has rewritten rows in place as well as added some.
   const daily = { schedule_type: 'daily', timezone: 'UTC', target_sheet_id: '', stats_refresh: 'every_run' };
-  const job = createJob(rt, { ...daily, name: 'Killed', channels: ['@alpha'], schedule_value: '09:00', target_tab_name: 'Videos', output_mode: outputMode });
+  const job = createJob(rt, {
+    ...daily,
+    name: 'Killed',
+    channels: ['@alpha'],
+    schedule_value: '09:00',
+    target_tab_name: 'Videos',
+    output_mode: outputMode,
+  });
   const other = createJob(rt, { ...daily, name: 'Neighbour', channels: ['@beta'], schedule_value: '18:00', target_tab_name: 'Other' });
   mustUseCase(rt, 'runNow', job, OWNER);
   mustUseCase(rt, 'runNow', other, OWNER);
@@ -98,7 +105,13 @@ function perform(rt: Runtime, op: Operation, killAt: number | null): { calls: nu
     if (killAt !== null) rt.killAt(killAt, { fn: 'doPost' });
     const query: Record<string, string> = { key: API_KEY };
     if (method !== 'POST') query._method = method;
-    const { result } = rt.webRequest({ method: 'POST', pathInfo: `api/v1${path}`, query, body: JSON.stringify(body), contentType: 'application/json' });
+    const { result } = rt.webRequest({
+      method: 'POST',
+      pathInfo: `api/v1${path}`,
+      query,
+      body: JSON.stringify(body),
+      contentType: 'application/json',
+    });
     return result;
   };
   let result;
@@ -166,8 +179,11 @@ function check(rt: Runtime, op: Operation, killedAt: number | null): PointCounts
   if (duplicates(runIds).length) out.duplicated.push(`${duplicates(runIds).length} history row(s)`);
   if (duplicates(auditIds).length) out.duplicated.push(`${duplicates(auditIds).length} audit row(s)`);
   // Rows the operation wrote (through the API), not those of the last run now above.
-  const ofJob = (action: string) => audit.filter((r) => r.job_id === base.job && r.action === action && r.actor.startsWith('api:') && !base.auditBefore.includes(r.id)).length;
-  const runsOfJob = (pred: (r: (typeof history)[number]) => boolean) => history.filter((r) => r.job_id === base.job && !base.historyBefore.includes(r.run_id) && pred(r));
+  const ofJob = (action: string) =>
+    audit.filter((r) => r.job_id === base.job && r.action === action && r.actor.startsWith('api:') && !base.auditBefore.includes(r.id))
+      .length;
+  const runsOfJob = (pred: (r: (typeof history)[number]) => boolean) =>
+    history.filter((r) => r.job_id === base.job && !base.historyBefore.includes(r.run_id) && pred(r));
   const expectOne = (what: string, count: number, tookEffect: boolean) => {
     const wanted = tookEffect ? 1 : 0;
     if (count < wanted) out.lost.push(`${what}`);
@@ -210,7 +226,8 @@ function check(rt: Runtime, op: Operation, killedAt: number | null): PointCounts
   const mark = Number(rt.properties.script['meta:log_mark'] ?? 0);
   for (const row of jobRows(rt)) {
     const journal = row.journal ? (JSON.parse(row.journal) as { c: number; runs: unknown[]; audit: unknown[] }) : null;
-    if (journal && journal.c > mark && journal.runs.length + journal.audit.length > 0) out.lost.push(`rows still waiting in the journal of ${row.id}`);
+    if (journal && journal.c > mark && journal.runs.length + journal.audit.length > 0)
+      out.lost.push(`rows still waiting in the journal of ${row.id}`);
     if (row.state?.active) out.lost.push(`run ${row.state.active.run_id} of ${row.id} never finished`);
   }
   if (live) {
@@ -243,10 +260,20 @@ test('kill sweep: a kill at every service call of a sync, a run now, a PATCH, a 
       totals.lost += counts.lost.length > 0 ? 1 : 0;
       totals.duplicated += counts.duplicated.length > 0 ? 1 : 0;
       totals.orphans += counts.orphans.length > 0 ? 1 : 0;
-      const problems = [...counts.lost.map((x) => `lost ${x}`), ...counts.duplicated.map((x) => `twice ${x}`), ...counts.orphans.map((x) => `orphan ${x}`)];
+      const problems = [
+        ...counts.lost.map((x) => `lost ${x}`),
+        ...counts.duplicated.map((x) => `twice ${x}`),
+        ...counts.orphans.map((x) => `orphan ${x}`),
+      ];
       if (problems.length && failures.length < 40) failures.push(`${op} killed at call ${n}: ${problems.join('; ')}`);
     }
-    table.push({ operation: op, 'kill points': calls, 'lost (points)': totals.lost, 'duplicated (points)': totals.duplicated, 'orphans (points)': totals.orphans });
+    table.push({
+      operation: op,
+      'kill points': calls,
+      'lost (points)': totals.lost,
+      'duplicated (points)': totals.duplicated,
+      'orphans (points)': totals.orphans,
+    });
   }
   printTable('kill sweep: the execution killed at each service call, then the next executions run', table);
   if (failures.length) console.log(failures.join('\n'));

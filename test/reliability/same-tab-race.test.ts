@@ -118,7 +118,13 @@ async function buildScenario(aMode: AMode, path: Path, variant: Variant): Promis
     // (another writer shifting them meanwhile would make it overwrite the wrong rows).
     const daily = { schedule_type: 'daily', timezone: 'UTC', target_sheet_id: '', stats_refresh: 'every_run' };
     // A run now: A's own schedule stays out of the way too.
-    const a = createJob(rt, { ...daily, name: 'A', channels: ['@alpha'], schedule_value: aMode === 'tick' ? '09:00' : '09:20', target_tab_name: 'Shared' });
+    const a = createJob(rt, {
+      ...daily,
+      name: 'A',
+      channels: ['@alpha'],
+      schedule_value: aMode === 'tick' ? '09:00' : '09:20',
+      target_tab_name: 'Shared',
+    });
     const b = createJob(rt, {
       ...daily,
       name: 'B',
@@ -166,7 +172,8 @@ async function buildScenario(aMode: AMode, path: Path, variant: Variant): Promis
     const tableWrite = cCalls.findIndex((name, i) => i + 1 > recordProperties && name === 'SpreadsheetApp.Range.setValues') + 1;
     rt.killAt(tableWrite + 1, { fn: 'testCall' });
     const killed = rt.run('testCall', ...runC);
-    if (!killed.killed || !jobOf(rt, c).journal.includes('"runs":[{') || historyRows(rt).some((r) => r.job_id === c)) throw new Error('C was not killed between its record and its append');
+    if (!killed.killed || !jobOf(rt, c).journal.includes('"runs":[{') || historyRows(rt).some((r) => r.job_id === c))
+      throw new Error('C was not killed between its record and its append');
     // A spreadsheet with a long history at its retention (100 rows, trimmed at 120): the runs tab
     // reaches 120 rows with A's first append, so C's append during the race trims it. The log tabs'
     // grids end at their last rows (Sheets grows them only as rows are appended past 1,000).
@@ -183,9 +190,25 @@ async function buildScenario(aMode: AMode, path: Path, variant: Variant): Promis
     await probe.close();
     if (!ran.ok) throw new Error(`A's ${aMode}: ${ran.error?.message}`);
     // Undisturbed, A's execution runs A (its 09:00 occurrence, or the API run) and nothing of B's.
-    const ranJobs = historyRows(probe).filter((r) => Date.parse(r.started_at) >= t0).map((r) => `${r.job_id === a ? 'A' : 'B'} ${r.trigger} ${r.status}`);
-    if (ranJobs.join() !== `A ${aMode === 'tick' ? 'schedule' : 'api'} succeeded`) throw new Error(`A's ${aMode} ran ${ranJobs.join(', ')}`);
-    return { aMode, path, variant, snapshot, a, b, c, t0, t1, aCalls, historyBefore: historyRows(rt).map((r) => r.run_id), auditBefore: auditRows(rt).map((r) => r.id) };
+    const ranJobs = historyRows(probe)
+      .filter((r) => Date.parse(r.started_at) >= t0)
+      .map((r) => `${r.job_id === a ? 'A' : 'B'} ${r.trigger} ${r.status}`);
+    if (ranJobs.join() !== `A ${aMode === 'tick' ? 'schedule' : 'api'} succeeded`)
+      throw new Error(`A's ${aMode} ran ${ranJobs.join(', ')}`);
+    return {
+      aMode,
+      path,
+      variant,
+      snapshot,
+      a,
+      b,
+      c,
+      t0,
+      t1,
+      aCalls,
+      historyBefore: historyRows(rt).map((r) => r.run_id),
+      auditBefore: auditRows(rt).map((r) => r.id),
+    };
   } finally {
     await rt.close();
   }
@@ -242,11 +265,19 @@ async function settledOrParked(rt: Runtime, executions: Promise<unknown>[]): Pro
 function runNowByApi(rt: Runtime, id: string, beforeCall?: (call: ServiceCallInfo) => Promise<void> | void): Promise<ExecutionResult> {
   // The answer's envelope replaces the execution's value (a TextOutput).
   return rt
-    .webRequestAsync({ method: 'POST', pathInfo: `api/v1/jobs/${id}/execute`, query: { key: API_KEY }, body: '{}', contentType: 'application/json' }, { beforeCall })
+    .webRequestAsync(
+      { method: 'POST', pathInfo: `api/v1/jobs/${id}/execute`, query: { key: API_KEY }, body: '{}', contentType: 'application/json' },
+      { beforeCall },
+    )
     .then(({ result, response }) => ({ ...result, value: response?.json }));
 }
 
-function startA(rt: Runtime, mode: AMode, a: string, beforeCall: (call: ServiceCallInfo) => Promise<void> | void): Promise<ExecutionResult> {
+function startA(
+  rt: Runtime,
+  mode: AMode,
+  a: string,
+  beforeCall: (call: ServiceCallInfo) => Promise<void> | void,
+): Promise<ExecutionResult> {
   return mode === 'tick' ? rt.runAsync('tick', [], { kind: 'trigger', beforeCall }) : runNowByApi(rt, a, beforeCall);
 }
 
@@ -292,14 +323,18 @@ async function sweepPoint(s: Scenario, point: number): Promise<PointResult> {
     const [ra, rb, rc] = await Promise.all([runA, runB, runC]);
     const logs = [...ra.logs, ...rb.logs, ...rc.logs];
     if (!ra.ok) bad.push(`A's ${s.aMode} failed: ${ra.error?.message}`);
-    if (s.aMode === 'run now' && !(ra.value as { ok?: boolean } | undefined)?.ok) bad.push(`A's API run now answered ${JSON.stringify(ra.value).slice(0, 200)}`);
+    if (s.aMode === 'run now' && !(ra.value as { ok?: boolean } | undefined)?.ok)
+      bad.push(`A's API run now answered ${JSON.stringify(ra.value).slice(0, 200)}`);
     const cRun = (rc.value as { ok?: boolean; data?: { run_id: string; status: string } } | undefined)?.data;
     if (!rc.ok || cRun?.status !== 'succeeded') bad.push(`C's API run now: ${rc.error?.message ?? JSON.stringify(rc.value).slice(0, 200)}`);
     if (!rb.ok) bad.push(`B's ${s.path} failed: ${rb.error?.message}`);
-    if (s.path === 'api' && !(rb.value as { ok?: boolean } | undefined)?.ok) bad.push(`B's API run now answered ${JSON.stringify(rb.value).slice(0, 200)}`);
-    if (s.path === 'rpc' && !(rb.value as { ok?: boolean } | undefined)?.ok) bad.push(`B's runJobNow answered ${JSON.stringify(rb.value).slice(0, 200)}`);
+    if (s.path === 'api' && !(rb.value as { ok?: boolean } | undefined)?.ok)
+      bad.push(`B's API run now answered ${JSON.stringify(rb.value).slice(0, 200)}`);
+    if (s.path === 'rpc' && !(rb.value as { ok?: boolean } | undefined)?.ok)
+      bad.push(`B's runJobNow answered ${JSON.stringify(rb.value).slice(0, 200)}`);
     const menuAlert = s.path === 'menu' ? rt.ui.events.filter((e) => e.kind === 'alert').at(-1) : undefined;
-    if (s.path === 'menu' && !(menuAlert?.kind === 'alert' && /Synced/.test(menuAlert.message))) bad.push(`menu said ${JSON.stringify(menuAlert).slice(0, 200)}`);
+    if (s.path === 'menu' && !(menuAlert?.kind === 'alert' && /Synced/.test(menuAlert.message)))
+      bad.push(`menu said ${JSON.stringify(menuAlert).slice(0, 200)}`);
 
     // Everything finishes (leases long expired, queued runs picked up), then both run once more.
     rt.clock.set(s.t1 + 8 * 60_000);
@@ -309,7 +344,8 @@ async function sweepPoint(s: Scenario, point: number): Promise<PointResult> {
     const onceMore = new Set<string>();
     for (const id of [s.a, s.b]) {
       const again = rt.run<{ value?: { run_id: string; status: string }; error?: { code: string } }>('testCall', 'runNow', [id, OWNER]);
-      if (!again.ok || again.value?.error || again.value?.value?.status !== 'succeeded') bad.push(`run once more of ${id}: ${again.error?.message ?? again.value?.error?.code ?? again.value?.value?.status}`);
+      if (!again.ok || again.value?.error || again.value?.value?.status !== 'succeeded')
+        bad.push(`run once more of ${id}: ${again.error?.message ?? again.value?.error?.code ?? again.value?.value?.status}`);
       onceMore.add(again.value?.value?.run_id ?? '');
       logs.push(...again.logs);
     }
@@ -331,12 +367,14 @@ async function sweepPoint(s: Scenario, point: number): Promise<PointResult> {
       const sync = jobOf(rt, id).sync;
       const entries = Object.values(sync?.ch ?? {});
       const newest = channelVideoIds(rt, handle)[0];
-      if (entries.length !== 1 || entries[0]![1] !== newest) bad.push(`watermark of ${handle} is ${entries[0]?.[1] ?? 'none'}, newest is ${newest}`);
+      if (entries.length !== 1 || entries[0]![1] !== newest)
+        bad.push(`watermark of ${handle} is ${entries[0]?.[1] ?? 'none'}, newest is ${newest}`);
       if (sync?.cp) bad.push(`${handle}: a checkpoint is left`);
     }
     const other = tabVideoIds(rt, 'Other');
     const alpha = channelVideoIds(rt, '@alpha');
-    if (other.length !== alpha.length || alpha.some((id) => !other.includes(id))) bad.push(`tab Other holds ${other.length} rows for ${alpha.length} videos`);
+    if (other.length !== alpha.length || alpha.some((id) => !other.includes(id)))
+      bad.push(`tab Other holds ${other.length} rows for ${alpha.length} videos`);
     // History and audit: every row stored before is still there, each new row once.
     const history = historyRows(rt);
     const { historyBefore, auditBefore } = s;
@@ -357,7 +395,8 @@ async function sweepPoint(s: Scenario, point: number): Promise<PointResult> {
     if (cRows.length !== 2 + 0 || (cRun && !runIds.includes(cRun.run_id))) bad.push(`C has ${cRows.length} history row(s), expected 2`);
     // A's run (its 09:00 occurrence — or a menu sync that ran A first, a run now serving it — or its
     // API run, at once or queued behind B) is in the history.
-    if (!history.some((r) => r.job_id === s.a && !onceMore.has(r.run_id) && r.status === 'succeeded' && Date.parse(r.started_at) >= s.t0)) bad.push(`A's run is not in the history`);
+    if (!history.some((r) => r.job_id === s.a && !onceMore.has(r.run_id) && r.status === 'succeeded' && Date.parse(r.started_at) >= s.t0))
+      bad.push(`A's run is not in the history`);
     if (!history.some((r) => !onceMore.has(r.run_id) && servedB(s, r))) bad.push(`B's ${s.path} never ran B`);
     if (process.env.SWEEP_DEBUG) console.log(JSON.stringify({ point, history, audit: auditRows(rt), b: jobOf(rt, s.b).state }, null, 1));
   } finally {
@@ -381,10 +420,18 @@ test('same-tab race: every distinct pause point of A (tick, run now) × every pa
         const { bad } = await sweepPoint(s, p);
         if (bad.length > 0) {
           badPoints++;
-          if (failures.length < 30) failures.push(`A ${aMode} / ${variant.name} / ${path} / pause before call ${p} (${s.aCalls[p - 1]}): ${bad.join('; ')}`);
+          if (failures.length < 30)
+            failures.push(`A ${aMode} / ${variant.name} / ${path} / pause before call ${p} (${s.aCalls[p - 1]}): ${bad.join('; ')}`);
         }
       }
-      table.push({ A: aMode, 'B tab': variant.name, 'B path': path, 'A calls': s.aCalls.length, 'pause points': points.length, 'bad points': badPoints });
+      table.push({
+        A: aMode,
+        'B tab': variant.name,
+        'B path': path,
+        'A calls': s.aCalls.length,
+        'pause points': points.length,
+        'bad points': badPoints,
+      });
     }
   }
   printTable('same-tab race sweep: A held at each distinct pause point while B runs on each path (C appends on another tab)', table);

@@ -24,7 +24,11 @@ export function sweepDataset(): YouTubeDataset {
 }
 
 export function newRuntime(buildDir: string, init: { start?: string; state?: RuntimeSnapshot }): Runtime {
-  return createRuntime({ buildDir, latency: { '*': 0 }, ...(init.state ? { state: init.state } : { start: init.start, dataset: sweepDataset() }) });
+  return createRuntime({
+    buildDir,
+    latency: { '*': 0 },
+    ...(init.state ? { state: init.state } : { start: init.start, dataset: sweepDataset() }),
+  });
 }
 
 /** Registers the API key the sweeps use (write scope). */
@@ -77,13 +81,20 @@ function tabValues(rt: Runtime, tab: string): unknown[][] {
 export function tabVideoIds(rt: Runtime, tab: string): string[] {
   const sheet = rt.spreadsheets.get(rt.spreadsheetId)!.sheets.find((s) => s.name.toLowerCase() === tab.toLowerCase());
   if (!sheet) return [];
-  return tabValues(rt, sheet.name).slice(1).map((r) => text(r[0])).filter((id) => id !== '');
+  return tabValues(rt, sheet.name)
+    .slice(1)
+    .map((r) => text(r[0]))
+    .filter((id) => id !== '');
 }
 
 export interface JobRow {
   id: string;
   definition: { version: number; paused: boolean; config: Record<string, unknown> } | null;
-  state: { planner: { lease?: { until: string } | null; retry_at?: string | null }; active: { run_id: string } | null; requested: unknown } | null;
+  state: {
+    planner: { lease?: { until: string } | null; retry_at?: string | null };
+    active: { run_id: string } | null;
+    requested: unknown;
+  } | null;
   journal: string;
   sync: { ch: Record<string, string[]>; cp?: unknown } | null;
 }
@@ -124,7 +135,14 @@ export function historyRows(rt: Runtime): HistoryRow[] {
   return tabValues(rt, '_y2s_runs')
     .slice(1)
     .filter((r) => text(r[0]) !== '')
-    .map((r) => ({ run_id: text(r[0]), job_id: text(r[1]), scheduled_for: text(r[3]), started_at: text(r[4]), status: text(r[6]), trigger: text(r[7]) }));
+    .map((r) => ({
+      run_id: text(r[0]),
+      job_id: text(r[1]),
+      scheduled_for: text(r[3]),
+      started_at: text(r[4]),
+      status: text(r[6]),
+      trigger: text(r[7]),
+    }));
 }
 
 export interface AuditRow {
@@ -162,12 +180,23 @@ export function printTable(title: string, rows: Record<string, string | number>[
   const keys = Object.keys(rows[0]!);
   const width = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(width[i]!)).join(' | ')} |`;
-  const out = [title, line(keys), `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map((r) => line(keys.map((k) => String(r[k]))))];
+  const out = [
+    title,
+    line(keys),
+    `|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.map((r) => line(keys.map((k) => String(r[k])))),
+  ];
   console.log(out.join('\n'));
 }
 
 /** The service calls `fn(...args)` makes, in order, run on a copy of `rt`'s state (rt is untouched). */
-export async function callsOf(buildDir: string, rt: Runtime, fn: string, args: unknown[], kind: 'run' | 'trigger' | 'web' = 'run'): Promise<string[]> {
+export async function callsOf(
+  buildDir: string,
+  rt: Runtime,
+  fn: string,
+  args: unknown[],
+  kind: 'run' | 'trigger' | 'web' = 'run',
+): Promise<string[]> {
   const copy = newRuntime(buildDir, { state: rt.snapshot() });
   const calls: string[] = [];
   try {
@@ -198,7 +227,21 @@ export function seedOldLogRows(rt: Runtime, tab: '_y2s_runs' | '_y2s_audit', cou
   const rows = Array.from({ length: count }, (_, i) => {
     const at = new Date(Date.parse('2025-06-01T00:00:00Z') + i * 3_600_000).toISOString();
     return tab === '_y2s_runs'
-      ? [text(`r_old${i}`), text('j_gone'), text('Old job'), text(at), text(at), text(at), text('succeeded'), text('schedule'), number(0), number(0), number(1), number(1000), text('')]
+      ? [
+          text(`r_old${i}`),
+          text('j_gone'),
+          text('Old job'),
+          text(at),
+          text(at),
+          text(at),
+          text('succeeded'),
+          text('schedule'),
+          number(0),
+          number(0),
+          number(1),
+          number(1000),
+          text(''),
+        ]
       : [text(at), text('system'), text('settings.update'), text(''), text('{}'), text(`a_old${i}`)];
   });
   sheet.rows.splice(1, 0, ...rows);

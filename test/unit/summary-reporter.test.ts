@@ -1,5 +1,8 @@
 /** The closing lines of `npm test`: the suite's time, then the machine-readable tests line, unchanged. */
-const SummaryReporter = require('../summary-reporter.js') as new () => { onRunStart(): void; onRunComplete(contexts: unknown, results: unknown): void };
+const SummaryReporter = require('../summary-reporter.js') as new () => {
+  onRunStart(): void;
+  onRunComplete(contexts: unknown, results: unknown): void;
+};
 
 describe('summary reporter', () => {
   it('prints the time on its own line, then "tests: N passed, N failed, N skipped" as the last line', () => {

@@ -27,13 +27,38 @@ export function AuditLog() {
   useEffect(() => {
     let current = true;
     setLoading(true);
-    const query = { page, page_size: PAGE_SIZE, ...(jobId ? { job_id: jobId } : {}), ...(actor ? { actor } : {}), ...(action ? { action } : {}) };
-    rpc.auditLog(query).then((d) => { if (current) { setData(d); setError(null); } }, (err) => { if (current) setError(err); })
-      .finally(() => { if (current) setLoading(false); });
-    return () => { current = false; };
+    const query = {
+      page,
+      page_size: PAGE_SIZE,
+      ...(jobId ? { job_id: jobId } : {}),
+      ...(actor ? { actor } : {}),
+      ...(action ? { action } : {}),
+    };
+    rpc
+      .auditLog(query)
+      .then(
+        (d) => {
+          if (current) {
+            setData(d);
+            setError(null);
+          }
+        },
+        (err) => {
+          if (current) setError(err);
+        },
+      )
+      .finally(() => {
+        if (current) setLoading(false);
+      });
+    return () => {
+      current = false;
+    };
   }, [jobId, actor, action, page]);
 
-  const filter = (set: (v: string) => void) => (e: Event) => { set((e.currentTarget as HTMLSelectElement).value); setPage(1); };
+  const filter = (set: (v: string) => void) => (e: Event) => {
+    set((e.currentTarget as HTMLSelectElement).value);
+    setPage(1);
+  };
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
   const gone = namesFromRows(data?.items ?? []);
   const jobName = (id: string | null) => {
@@ -64,18 +89,28 @@ export function AuditLog() {
     <${ErrorBanner} error=${error && humanError(error)} />
     ${loading && !data ? html`<${Loading} />` : null}
     ${data && data.items.length === 0 ? html`<${Empty}>${jobId || actor || action ? 'No change matches these filters.' : 'No change recorded yet.'}</${Empty}>` : null}
-    ${data && data.items.length > 0 ? html`<div class="table-wrap audit-wrap"><table class="small" aria-label="Audit log" aria-busy=${loading ? 'true' : 'false'}>
+    ${
+      data && data.items.length > 0
+        ? html`<div class="table-wrap audit-wrap"><table class="small" aria-label="Audit log" aria-busy=${loading ? 'true' : 'false'}>
       <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Job</th><th scope="col">Changes</th></tr></thead>
-      <tbody>${data.items.map((a, i) => html`<tr key=${a.id ?? i}>
+      <tbody>${data.items.map(
+        (a, i) => html`<tr key=${a.id ?? i}>
         <td class="nowrap"><${ZonedTime} iso=${a.at} timeZone=${zone} /></td>
         <td class="nowrap" title=${a.actor}>${actorText(a.actor)}</td>
         <td class="nowrap" title=${a.action}>${actionText(a.action)}</td>
         <td>${jobName(a.job_id)}</td>
-        <td class="changes">${changesText(a)}</td></tr>`)}</tbody></table></div>` : null}
-    ${data && data.total > PAGE_SIZE ? html`<nav class="row pager" aria-label="Pages of the audit log">
+        <td class="changes">${changesText(a)}</td></tr>`,
+      )}</tbody></table></div>`
+        : null
+    }
+    ${
+      data && data.total > PAGE_SIZE
+        ? html`<nav class="row pager" aria-label="Pages of the audit log">
       <button class="small" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Newer</button>
       <span class="small" aria-live="polite">Page ${page} of ${pages} · ${data.total} changes</span>
-      <button class="small" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Older</button></nav>` : null}
+      <button class="small" disabled=${page >= pages} onClick=${() => setPage(page + 1)}>Older</button></nav>`
+        : null
+    }
     <div class="footer"><button onClick=${closeDialog}>Close</button></div>
   </main>`;
 }

@@ -17,7 +17,13 @@ import { RunFeedback, useRunNow } from '../../lib/run';
 import { useZoneMode, ZoneSwitch } from '../../lib/zone-mode';
 import { Wizard } from '../wizard/Wizard';
 
-const LEGEND: [string, string][] = [['succeeded', 'Succeeded'], ['partial', 'Partial'], ['missed', 'Missed'], ['failed', 'Failed'], ['scheduled', 'Scheduled']];
+const LEGEND: [string, string][] = [
+  ['succeeded', 'Succeeded'],
+  ['partial', 'Partial'],
+  ['missed', 'Missed'],
+  ['failed', 'Failed'],
+  ['scheduled', 'Scheduled'],
+];
 const WEEK = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 const monthOf = (d: Date, tz: string): string =>
@@ -31,7 +37,6 @@ function shiftMonth(month: string, by: number): string {
 
 const monthTitle = (month: string): string =>
   new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month}-01T12:00:00Z`));
-
 
 /** A day's worst outcome (from its counts by kind): the day's tint and what the legend names. */
 const OUTCOME_ORDER = ['failed', 'missed', 'partial', 'succeeded'] as const;
@@ -64,7 +69,7 @@ export function Calendar() {
   const visible = usePageVisible();
   const { runs, start, dismiss } = useRunNow();
   // "Job zone": the zone the jobs share (else the spreadsheet's default), as the server answers it.
-  const tz = mode === 'mine' ? viewerZone() : data?.job_zone ?? viewerZone();
+  const tz = mode === 'mine' ? viewerZone() : (data?.job_zone ?? viewerZone());
 
   // One round trip per view: the month (null: the server's current one), its clock and the jobs' state.
   // The month and mode the shown data answers: the first answer names the month, which needs no second call.
@@ -80,27 +85,37 @@ export function Calendar() {
       setError(err);
     }
   }, [month, mode]);
-  useEffect(() => { if (loadedKey.current !== `${month}|${mode}`) void load(); }, [load]);
+  useEffect(() => {
+    if (loadedKey.current !== `${month}|${mode}`) void load();
+  }, [load]);
 
   // The selected day in full, a page at a time (the month carries counts and the first chips per day).
   const [dayPage, setDayPage] = useState<CalendarDayPageDto | null>(null);
   const [dayLoading, setDayLoading] = useState(false);
   const dayTicket = useRef(0);
-  const loadDay = useCallback(async (date: string | null, page = 1, before: CalendarDayPageDto | null = null) => {
-    const mine = ++dayTicket.current;
-    if (!date) { setDayPage(null); return; }
-    setDayLoading(true);
-    try {
-      const answer = await rpc.calendarDay(date, tz, page);
-      if (mine !== dayTicket.current) return;
-      setDayPage(before && before.date === date ? { ...answer, items: [...before.items, ...answer.items] } : answer);
-    } catch (err) {
-      if (mine === dayTicket.current) setError(err);
-    } finally {
-      if (mine === dayTicket.current) setDayLoading(false);
-    }
-  }, [tz]);
-  useEffect(() => { void loadDay(day); }, [day, loadDay]);
+  const loadDay = useCallback(
+    async (date: string | null, page = 1, before: CalendarDayPageDto | null = null) => {
+      const mine = ++dayTicket.current;
+      if (!date) {
+        setDayPage(null);
+        return;
+      }
+      setDayLoading(true);
+      try {
+        const answer = await rpc.calendarDay(date, tz, page);
+        if (mine !== dayTicket.current) return;
+        setDayPage(before && before.date === date ? { ...answer, items: [...before.items, ...answer.items] } : answer);
+      } catch (err) {
+        if (mine === dayTicket.current) setError(err);
+      } finally {
+        if (mine === dayTicket.current) setDayLoading(false);
+      }
+    },
+    [tz],
+  );
+  useEffect(() => {
+    void loadDay(day);
+  }, [day, loadDay]);
 
   // While open and visible: refreshed every minute (runs land, the schedule moves on); the day panel
   // too while it shows its first page (a longer listing stays as the user paged it).
@@ -111,18 +126,32 @@ export function Calendar() {
   usePolling(refresh, REFRESH_MS, visible && !editing);
   const serverNow = data ? new Date(data.now) : null;
   /** Another month: the selected day belongs to the old one, so the day panel starts empty again. */
-  const showMonth = (next: string) => { if (next !== month) setDay(null); setMonth(next); };
+  const showMonth = (next: string) => {
+    if (next !== month) setDay(null);
+    setMonth(next);
+  };
   const shown = data && data.month === month ? data : null;
 
-  if (editing) return html`<${Wizard} jobId=${editing} onDone=${(_j: JobDetailDto | null) => { setEditing(null); void load(); void loadDay(day); }} />`;
+  if (editing)
+    return html`<${Wizard} jobId=${editing} onDone=${(_j: JobDetailDto | null) => {
+      setEditing(null);
+      void load();
+      void loadDay(day);
+    }} />`;
 
-  if (!month) return html`<main class="page calendar"><${ErrorBanner} error=${error && errorMessage(error)} onRetry=${load} />${error ? null : html`<${Loading} />`}</main>`;
+  if (!month)
+    return html`<main class="page calendar"><${ErrorBanner} error=${error && errorMessage(error)} onRetry=${load} />${error ? null : html`<${Loading} />`}</main>`;
   const byDate = new Map<string, CalendarDay>((shown?.days ?? []).map((d) => [d.date, d]));
   const [y, m] = month.split('-').map(Number) as [number, number];
   const firstWeekday = new Date(Date.UTC(y, m - 1, 1)).getUTCDay();
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(serverNow ?? new Date());
-  const cells: (string | null)[] = [...Array(firstWeekday).fill(null), ...Array.from({ length: days }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`)];
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    serverNow ?? new Date(),
+  );
+  const cells: (string | null)[] = [
+    ...Array(firstWeekday).fill(null),
+    ...Array.from({ length: days }, (_, i) => `${month}-${String(i + 1).padStart(2, '0')}`),
+  ];
   while (cells.length % 7) cells.push(null);
   const weeks = Array.from({ length: cells.length / 7 }, (_, i) => cells.slice(i * 7, i * 7 + 7));
   const selected = day && dayPage?.date === day ? dayPage : null;
@@ -131,11 +160,19 @@ export function Calendar() {
     setNotice('');
     setError(null);
     try {
-      if (kind === 'run') { await start(jobId); }
-      else if (kind === 'pause') { await rpc.pauseJob(jobId); setNotice(`${name} paused.`); }
-      else { await rpc.resumeJob(jobId); setNotice(`${name} resumed.`); }
+      if (kind === 'run') {
+        await start(jobId);
+      } else if (kind === 'pause') {
+        await rpc.pauseJob(jobId);
+        setNotice(`${name} paused.`);
+      } else {
+        await rpc.resumeJob(jobId);
+        setNotice(`${name} resumed.`);
+      }
       await Promise.all([load(), loadDay(day)]);
-    } catch (err) { setError(err); }
+    } catch (err) {
+      setError(err);
+    }
   }
 
   const onGridKey = (e: KeyboardEvent) => {
@@ -170,44 +207,69 @@ export function Calendar() {
     <div class="cal-layout">
       <div>
         ${!shown && !error ? html`<${Loading} />` : null}
-        ${shown ? html`<table class="month" role="grid" aria-label=${`${monthTitle(month)} calendar`} onKeyDown=${onGridKey}>
+        ${
+          shown
+            ? html`<table class="month" role="grid" aria-label=${`${monthTitle(month)} calendar`} onKeyDown=${onGridKey}>
           <thead><tr>${WEEK.map((w) => html`<th scope="col" key=${w}>${w}</th>`)}</tr></thead>
-          <tbody>${weeks.map((week, wi) => html`<tr key=${wi}>${week.map((date, di) => {
-            if (!date) return html`<td key=${`e${di}`} class="blank"></td>`;
-            const d = byDate.get(date);
-            const outcome = dayOutcome(d);
-            // One chip per job and day (its most telling outcome, how many times), as the server ranks
-            // them (problems first): names stay readable; the day's other jobs are "+N more".
-            const chips = d?.chips ?? [];
-            const hidden = Math.max(0, (d?.jobs ?? chips.length) - chips.length);
-            const label = ` ${monthTitle(month).split(' ')[0]}: ${d?.total ?? 0} occurrence(s) of ${d?.jobs ?? 0} job(s), ${d?.run_count ?? 0} run(s)${outcome ? `, worst outcome ${outcome}` : ''}. `;
-            return html`<td key=${date} class=${`${outcome ? `o-${outcome}` : ''}${date === today ? ' today' : ''}${date === day ? ' sel' : ''}`}>
+          <tbody>${weeks.map(
+            (week, wi) =>
+              html`<tr key=${wi}>${week.map((date, di) => {
+                if (!date) return html`<td key=${`e${di}`} class="blank"></td>`;
+                const d = byDate.get(date);
+                const outcome = dayOutcome(d);
+                // One chip per job and day (its most telling outcome, how many times), as the server ranks
+                // them (problems first): names stay readable; the day's other jobs are "+N more".
+                const chips = d?.chips ?? [];
+                const hidden = Math.max(0, (d?.jobs ?? chips.length) - chips.length);
+                const label = ` ${monthTitle(month).split(' ')[0]}: ${d?.total ?? 0} occurrence(s) of ${d?.jobs ?? 0} job(s), ${d?.run_count ?? 0} run(s)${outcome ? `, worst outcome ${outcome}` : ''}. `;
+                return html`<td key=${date} class=${`${outcome ? `o-${outcome}` : ''}${date === today ? ' today' : ''}${date === day ? ' sel' : ''}`}>
               <button id=${`d-${date}`} class="day" aria-pressed=${date === day} tabIndex=${date === (day ?? today) || (!day && di === 0 && wi === 0) ? 0 : -1} onClick=${() => setDay(date)}>
                 <span class="num">${Number(date.slice(8))}</span><span class="sr-only">${label}</span>
                 ${chips.map((c) => html`<span key=${c.job_id} class=${`chip ${c.kind}`} title=${c.count > 1 ? `${c.job_name} — ${c.kind}: ${c.count} times from ${fmtTime(c.at, tz)}` : `${c.job_name} — ${c.kind}: ${fmtTime(c.at, tz)}`}>${c.job_name}${c.count > 1 ? html`<span class="t"> ×${c.count}</span>` : null}</span>`)}
                 ${hidden > 0 ? html`<span class="more">+${fmtInt(hidden)} more</span>` : null}
               </button></td>`;
-          })}</tr>`)}</tbody></table>` : null}
+              })}</tr>`,
+          )}</tbody></table>`
+            : null
+        }
       </div>
       <aside class="day-panel" aria-label="Selected day">
-        ${!day ? html`<p class="muted">Select a day to see and manage its jobs.</p>` : html`<div>
+        ${
+          !day
+            ? html`<p class="muted">Select a day to see and manage its jobs.</p>`
+            : html`<div>
           <h2>${new Intl.DateTimeFormat('en-US', { weekday: 'long', month: 'long', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`))}</h2>
-          ${!selected ? html`<${Loading} label="Loading the day…" />` : selected.total === 0 ? html`<p class="muted">Nothing scheduled or run on this day.</p>` : html`<ul class="list">
-            ${selected.items.map((e, i) => html`<li key=${i}>
+          ${
+            !selected
+              ? html`<${Loading} label="Loading the day…" />`
+              : selected.total === 0
+                ? html`<p class="muted">Nothing scheduled or run on this day.</p>`
+                : html`<ul class="list">
+            ${selected.items.map(
+              (e, i) => html`<li key=${i}>
               <div class="spread"><strong class="ellipsis" title=${e.job_name}>${e.job_name}</strong><span class=${`badge ${e.kind}`}>${e.kind}</span></div>
               <div class="small muted">${fmtTime(e.at, tz)} (${zoneAbbrev(e.at, tz)})</div>
               ${runs[e.job_id] ? html`<${RunFeedback} view=${runs[e.job_id]} name=${e.job_name} jobId=${e.job_id} tab=${e.tab} compact=${true} onDismiss=${() => dismiss(e.job_id)} />` : null}
               <div class="row" style="margin-top:4px">
                 <button class="small" disabled=${runs[e.job_id]?.kind === 'running'} onClick=${() => void act('run', e.job_id, e.job_name)} aria-label=${runs[e.job_id]?.kind === 'running' ? `Running: ${e.job_name}` : `Run now: ${e.job_name}`}>${runs[e.job_id]?.kind === 'running' ? 'Running…' : 'Run now'}</button>
-                ${e.paused
-                  ? html`<button class="small" onClick=${() => void act('resume', e.job_id, e.job_name)} aria-label=${`Resume ${e.job_name}`}>Resume</button>`
-                  : html`<button class="small" onClick=${() => void act('pause', e.job_id, e.job_name)} aria-label=${`Pause ${e.job_name}`}>Pause</button>`}
+                ${
+                  e.paused
+                    ? html`<button class="small" onClick=${() => void act('resume', e.job_id, e.job_name)} aria-label=${`Resume ${e.job_name}`}>Resume</button>`
+                    : html`<button class="small" onClick=${() => void act('pause', e.job_id, e.job_name)} aria-label=${`Pause ${e.job_name}`}>Pause</button>`
+                }
                 <button class="small" onClick=${() => setEditing(e.job_id)} aria-label=${`Edit ${e.job_name}`}>Edit</button>
-              </div></li>`)}</ul>`}
-          ${selected && selected.items.length < selected.total ? html`<div class="more-jobs"><span class="small muted" role="status">Showing ${fmtInt(selected.items.length)} of ${fmtInt(selected.total)}</span>
-            <button class="small" disabled=${dayLoading} onClick=${() => void loadDay(day, selected.page + 1, selected)}>${dayLoading ? 'Loading…' : 'Show more'}</button></div>` : null}
+              </div></li>`,
+            )}</ul>`
+          }
+          ${
+            selected && selected.items.length < selected.total
+              ? html`<div class="more-jobs"><span class="small muted" role="status">Showing ${fmtInt(selected.items.length)} of ${fmtInt(selected.total)}</span>
+            <button class="small" disabled=${dayLoading} onClick=${() => void loadDay(day, selected.page + 1, selected)}>${dayLoading ? 'Loading…' : 'Show more'}</button></div>`
+              : null
+          }
           <p class="small muted">${selected?.run_count ?? 0} run(s) on this day.</p>
-        </div>`}
+        </div>`
+        }
       </aside>
     </div>
   </main>`;

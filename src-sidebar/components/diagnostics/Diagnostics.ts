@@ -23,7 +23,10 @@ export function Diagnostics() {
   const run = () => {
     setRunning(true);
     setError(null);
-    rpc.runDiagnostics().then(setReport, setError).finally(() => setRunning(false));
+    rpc
+      .runDiagnostics()
+      .then(setReport, setError)
+      .finally(() => setRunning(false));
   };
   useEffect(run, []);
 
@@ -33,20 +36,26 @@ export function Diagnostics() {
       a one-off trigger, and spends 1 YouTube quota unit; nothing else changes.</p>
     <${ErrorBanner} error=${error} onRetry=${run} />
     ${running ? html`<${Loading} label="Running the checks…" />` : null}
-    ${report && !running ? html`
+    ${
+      report && !running
+        ? html`
       <div class=${`banner ${BANNER[report.status]}`} role="status">
         ${report.status === 'pass' ? 'Every check passed' : report.status === 'warn' ? 'Some checks need attention' : 'Some checks failed'}:
         ${report.counts.pass} passed, ${report.counts.warn} warning(s), ${report.counts.fail} failed (version ${report.version}, ${report.generated_at}).
       </div>
       <table aria-label="Checks" class="checks">
         <thead><tr><th scope="col">Result</th><th scope="col">Check</th><th scope="col">Observed</th></tr></thead>
-        <tbody>${report.checks.map((c) => html`<tr key=${c.id}>
+        <tbody>${report.checks.map(
+          (c) => html`<tr key=${c.id}>
           <td><span class=${`badge ${STATUS_BADGE[c.status]}`}>${STATUS_LABEL[c.status]}</span></td>
           <td><strong>${c.title}</strong><div class="small muted">${c.expected}</div></td>
           <td class="small">${c.observed}${c.note ? html`<div class=${c.status === 'pass' ? 'muted' : 'issue'}>${c.note}</div>` : null}</td>
-        </tr>`)}</tbody>
+        </tr>`,
+        )}</tbody>
       </table>
-      <${TextWithCopy} id="diagnostics-report" label="Report (paste it into a bug report)" text=${report.text} rows=${10} />` : null}
+      <${TextWithCopy} id="diagnostics-report" label="Report (paste it into a bug report)" text=${report.text} rows=${10} />`
+        : null
+    }
     <div class="footer">
       <button onClick=${run} disabled=${running}>Run again</button>
       <button onClick=${closeDialog}>Close</button>

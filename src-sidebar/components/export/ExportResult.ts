@@ -26,9 +26,15 @@ const OUTCOME_TEXT: Record<SaveOutcome, (name: string) => string> = {
   blocked: (name) => `This dialog cannot download files in your browser, so ${name} is shown below: copy it, or write it to a new tab.`,
 };
 
-type TabState = { kind: 'idle' } | { kind: 'writing' } | { kind: 'written'; tab: string; rows: number } | { kind: 'failed'; message: string };
+type TabState =
+  { kind: 'idle' } | { kind: 'writing' } | { kind: 'written'; tab: string; rows: number } | { kind: 'failed'; message: string };
 
-export function ExportResult({ file, outcome, writeTab, onClose }: {
+export function ExportResult({
+  file,
+  outcome,
+  writeTab,
+  onClose,
+}: {
   file: FileToSave;
   outcome: SaveOutcome;
   /** Writes the same export into a new tab; resolves with the tab's name and row count. */

@@ -20,11 +20,13 @@ export function Heatmap({ data, caption }: { data: number[][]; caption: string }
   return html`<div class="heatmap-wrap"><table class="heatmap" data-testid="heatmap">
     <caption>${caption}</caption>
     <thead><tr><th scope="col"><span class="sr-only">Day</span></th>${HOURS.map((h) => html`<th scope="col" key=${h} abbr=${hh(h)} title=${hh(h)}>${h}</th>`)}</tr></thead>
-    <tbody>${DAYS.map((d, i) => html`<tr key=${d}><th scope="row" abbr=${DAY_NAMES[i]}>${d}</th>
+    <tbody>${DAYS.map(
+      (d, i) => html`<tr key=${d}><th scope="row" abbr=${DAY_NAMES[i]}>${d}</th>
       ${HOURS.map((h) => {
         const c = data[i]?.[h] ?? 0;
         return html`<td key=${h} class=${`heat-${level(c, max)}`} aria-label=${`${DAY_NAMES[i]} ${hh(h)}–${hh(h + 1)}: ${c} upload${c === 1 ? '' : 's'}`}>${c || ''}</td>`;
-      })}</tr>`)}</tbody>
+      })}</tr>`,
+    )}</tbody>
   </table></div>`;
 }
 

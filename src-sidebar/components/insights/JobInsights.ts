@@ -37,7 +37,11 @@ export function JobInsightsPanel({ job, onChanged }: { job: JobDetailDto; onChan
   async function apply() {
     if (!data?.suggestion) return;
     try {
-      const saved = await rpc.patchJob(job.id, { schedule_type: data.suggestion.schedule_type, schedule_value: data.suggestion.schedule_value }, job.version);
+      const saved = await rpc.patchJob(
+        job.id,
+        { schedule_type: data.suggestion.schedule_type, schedule_value: data.suggestion.schedule_value },
+        job.version,
+      );
       setApplied(`Schedule changed: ${saved.job.schedule_text}`);
       onChanged?.();
     } catch (err) {
@@ -52,13 +56,20 @@ export function JobInsightsPanel({ job, onChanged }: { job: JobDetailDto; onChan
     ${data ? null : html`<button type="button" class="small" onClick=${() => void load()} disabled=${loading}>${loading ? 'Reading…' : 'Upload pattern and schedule advice'}</button>`}
     <${ErrorBanner} error=${error && humanError(error)} />
     ${loading ? html`<${Loading} />` : null}
-    ${data ? html`<div aria-live="polite">
-      ${data.hint ? html`<div class="banner info" data-testid="insight-hint">${data.hint}
+    ${
+      data
+        ? html`<div aria-live="polite">
+      ${
+        data.hint
+          ? html`<div class="banner info" data-testid="insight-hint">${data.hint}
           <div class="row" style="margin-top:6px"><button type="button" class="small" onClick=${() => void apply()}>Use the suggested schedule</button></div></div>`
-        : html`<p class="small muted">${data.suggestion ? 'The current schedule is about as cheap as this freshness allows.' : 'Not enough uploads recorded yet to judge the schedule.'}</p>`}
+          : html`<p class="small muted">${data.suggestion ? 'The current schedule is about as cheap as this freshness allows.' : 'Not enough uploads recorded yet to judge the schedule.'}</p>`
+      }
       ${applied ? html`<div class="banner ok small" role="status">${applied}</div>` : null}
       <p class="small">${data.channels.map((c) => html`<span key=${c.channel}>${c.channel}: ${c.summary}. </span>`)}</p>
       <${Heatmap} data=${data.heatmap} caption=${`Uploads by day and hour, ${data.timezone} time (last 26 weeks)`} />
-    </div>` : null}
+    </div>`
+        : null
+    }
   </div>`;
 }

@@ -15,7 +15,14 @@ import type { Form } from '../wizard/form';
 import { Heatmap } from './Heatmap';
 
 export const TARGET_CHOICES: [number, string][] = [
-  [30, '30 minutes'], [60, '1 hour'], [120, '2 hours'], [360, '6 hours'], [720, '12 hours'], [1440, '1 day'], [2880, '2 days'], [10080, '1 week'],
+  [30, '30 minutes'],
+  [60, '1 hour'],
+  [120, '2 hours'],
+  [360, '6 hours'],
+  [720, '12 hours'],
+  [1440, '1 day'],
+  [2880, '2 days'],
+  [10080, '1 week'],
 ];
 
 /** The form fields that express a suggested schedule. */
@@ -31,7 +38,15 @@ export function formPatchOf(s: Pick<ScheduleSuggestionDto, 'schedule_type' | 'sc
   return { schedule_type: 'daily', times: s.schedule_value };
 }
 
-export function SuggestPanel({ channels, timezone, onApply }: { channels: string[]; timezone: string; onApply: (patch: Partial<Form>) => void }) {
+export function SuggestPanel({
+  channels,
+  timezone,
+  onApply,
+}: {
+  channels: string[];
+  timezone: string;
+  onApply: (patch: Partial<Form>) => void;
+}) {
   const [target, setTarget] = useState(120);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -66,7 +81,9 @@ export function SuggestPanel({ channels, timezone, onApply }: { channels: string
     <div aria-live="polite">
       ${loading ? html`<${Loading} label="Reading upload times…" />` : null}
       <${ErrorBanner} error=${error && humanError(error)} />
-      ${result && !loading ? html`<div data-testid="suggestion">
+      ${
+        result && !loading
+          ? html`<div data-testid="suggestion">
         <p data-testid="suggest-explanation">${result.explanation}</p>
         <p class="small"><strong>${result.schedule_text}</strong> · ${result.runs_per_week} run${result.runs_per_week === 1 ? '' : 's'} a week ·
           about ${result.expected_daily_units} units a day (hourly syncing: ${result.hourly.expected_daily_units})
@@ -75,10 +92,15 @@ export function SuggestPanel({ channels, timezone, onApply }: { channels: string
         ${problems.map((c) => html`<div class="banner warn small" key=${c.channel}>${c.channel}: ${c.error}</div>`)}
         <${Heatmap} data=${result.heatmap} caption=${`Uploads by day and hour, ${result.timezone} time (last 26 weeks)`} />
         <div class="row">
-          <button type="button" class="action small" onClick=${() => { onApply(formPatchOf(result)); setApplied(true); }}>Use this schedule</button>
+          <button type="button" class="action small" onClick=${() => {
+            onApply(formPatchOf(result));
+            setApplied(true);
+          }}>Use this schedule</button>
           ${applied ? html`<span class="small muted" role="status">Schedule set: ${result.schedule_text}</span>` : null}
         </div>
-      </div>` : null}
+      </div>`
+          : null
+      }
     </div>
   </section>`;
 }

@@ -54,7 +54,11 @@ function scheduleLabel(job: JobDto): string {
 const scheduleText = (job: JobDto): string =>
   (job as JobDto & { schedule_text?: string }).schedule_text || `${job.config.schedule_type} ${job.config.schedule_value}`;
 const isConflict = (err: unknown): boolean => (err as { code?: unknown } | null)?.code === 'version_conflict';
-const splitChannels = (text: string): string[] => text.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean);
+const splitChannels = (text: string): string[] =>
+  text
+    .split(/[\n,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function Manager() {
   // The first page comes with the page (boot JSON) when the dialog opened it with the default query.
@@ -93,7 +97,10 @@ export function Manager() {
   useLayoutEffect(() => {
     const id = focusNext.current;
     const target = id ? document.getElementById(id) : null;
-    if (target) { focusNext.current = null; target.focus(); }
+    if (target) {
+      focusNext.current = null;
+      target.focus();
+    }
   });
   const visible = usePageVisible();
   const pages = Math.max(1, Math.ceil(total / pageSize));
@@ -114,7 +121,10 @@ export function Manager() {
       if (ticket !== latest.current) return; // a newer request (other page or filter) answers instead
       const last = Math.max(1, Math.ceil(answer.total / pageSize));
       // Past the last page (jobs were deleted): show the last one instead.
-      if (answer.items.length === 0 && page > last) { setPage(last); return; }
+      if (answer.items.length === 0 && page > last) {
+        setPage(last);
+        return;
+      }
       setJobs(answer.items);
       setTotal(answer.total);
       setLoads((n) => n + 1);
@@ -129,14 +139,22 @@ export function Manager() {
   const bootShown = useRef(!!boot.jobs);
   useEffect(() => {
     // The boot page answers the first query (name ascending, page 1 of 50): no second execution for it.
-    if (bootShown.current) { bootShown.current = false; if (!q && !status && !tag && sort.key === 'name' && sort.order === 'asc' && page === 1 && pageSize === boot.query?.page_size) return; }
+    if (bootShown.current) {
+      bootShown.current = false;
+      if (!q && !status && !tag && sort.key === 'name' && sort.order === 'asc' && page === 1 && pageSize === boot.query?.page_size) return;
+    }
     const t = setTimeout(() => void load(), q ? 250 : 0);
     return () => clearTimeout(t);
   }, [load]);
   usePolling(load, 30_000, visible && !wizard);
 
   const toggleSort = (key: string) => setSort((s) => ({ key, order: s.key === key && s.order === 'asc' ? 'desc' : 'asc' }));
-  const toggle = (set: Set<string>, id: string) => { const n = new Set(set); if (n.has(id)) n.delete(id); else n.add(id); return n; };
+  const toggle = (set: Set<string>, id: string) => {
+    const n = new Set(set);
+    if (n.has(id)) n.delete(id);
+    else n.add(id);
+    return n;
+  };
 
   async function bulk(action: BulkAction, ids: string[]) {
     if (ids.length === 0) return;
@@ -150,7 +168,9 @@ export function Manager() {
           const name = jobs?.find((j) => j.id === id)?.config.name ?? id;
           try {
             const run = await rpc.runJobNow(id);
-            lines.push(`${name}: ${run.status}, ${run.videos_added} added, ${run.videos_updated} updated${run.error ? ` (${run.error})` : ''}`);
+            lines.push(
+              `${name}: ${run.status}, ${run.videos_added} added, ${run.videos_updated} updated${run.error ? ` (${run.error})` : ''}`,
+            );
           } catch (err) {
             lines.push(`${name}: ${errorMessage(err)}`);
           }
@@ -166,9 +186,20 @@ export function Manager() {
         const gone = before.filter((j) => res.results.some((r) => r.ok && r.id === j.id));
         setUndo(gone.length ? { configs: gone.map((j) => j.config), names: gone.map((j) => j.config.name) } : null);
       } else setUndo(null);
-      const verb = { pause: 'Paused', resume: 'Resumed', enable: 'Enabled', disable: 'Disabled', delete: 'Deleted', run_now: 'Ran' }[action];
+      const verb = { pause: 'Paused', resume: 'Resumed', enable: 'Enabled', disable: 'Disabled', delete: 'Deleted', run_now: 'Ran' }[
+        action
+      ];
       const nameOf = (id: string) => jobs?.find((j) => j.id === id)?.config.name ?? id;
-      setNotice(`${verb} ${res.results.length - failed.length} of ${res.results.length} job(s)${action === 'delete' && failed.length < res.results.length ? `: ${res.results.filter((r) => r.ok).map((r) => `“${nameOf(r.id)}”`).join(', ')}` : ''}.${failed.length ? ` Failed: ${failed.map((f) => `${nameOf(f.id)} (${f.error?.message ?? 'error'})`).join(', ')}` : ''}`);
+      setNotice(
+        `${verb} ${res.results.length - failed.length} of ${res.results.length} job(s)${
+          action === 'delete' && failed.length < res.results.length
+            ? `: ${res.results
+                .filter((r) => r.ok)
+                .map((r) => `“${nameOf(r.id)}”`)
+                .join(', ')}`
+            : ''
+        }.${failed.length ? ` Failed: ${failed.map((f) => `${nameOf(f.id)} (${f.error?.message ?? 'error'})`).join(', ')}` : ''}`,
+      );
       if (action === 'delete') setSelected(new Set());
       await load();
     } catch (err) {
@@ -194,7 +225,9 @@ export function Manager() {
     }
     setUndo(null);
     setError(null);
-    setNotice(`Restored ${restored.join(', ') || 'nothing'}${failed.length ? `; could not restore ${failed.join(', ')}` : ''}. Their run history is not restored.`);
+    setNotice(
+      `Restored ${restored.join(', ') || 'nothing'}${failed.length ? `; could not restore ${failed.join(', ')}` : ''}. Their run history is not restored.`,
+    );
     setBusy(false);
     await load();
   }
@@ -214,8 +247,12 @@ export function Manager() {
       const channels = splitChannels(edit.value);
       // Like the wizard: channels YouTube does not know are refused before anything is saved.
       const verdict = await verifyNewChannels(job.config.channels, channels);
-      if (verdict.refused.length) { refuse(verdict.refused.join('; ')); return; }
-      if (verdict.unchecked.length) caveat = ` The new channels could not be checked (${verdict.unchecked.join('; ')}); the next run reports any that does not exist.`;
+      if (verdict.refused.length) {
+        refuse(verdict.refused.join('; '));
+        return;
+      }
+      if (verdict.unchecked.length)
+        caveat = ` The new channels could not be checked (${verdict.unchecked.join('; ')}); the next run reports any that does not exist.`;
       patch = { channels };
     } else {
       patch = { schedule_value: edit.value.trim() };
@@ -223,11 +260,20 @@ export function Manager() {
     try {
       await rpc.patchJob(job.id, patch, job.version);
       focusNext.current = editButtonId(job.id, edit.field);
-      setEdits((e) => { const n = { ...e }; delete n[job.id]; return n; });
+      setEdits((e) => {
+        const n = { ...e };
+        delete n[job.id];
+        return n;
+      });
       setNotice(`Saved “${job.config.name}”.${caveat}`);
       await load();
     } catch (err) {
-      if (isConflict(err)) { setEdits((e) => ({ ...e, [job.id]: { ...edit, saving: false } })); setNotice(''); setError(err); return; }
+      if (isConflict(err)) {
+        setEdits((e) => ({ ...e, [job.id]: { ...edit, saving: false } }));
+        setNotice('');
+        setError(err);
+        return;
+      }
       refuse(humanError(err));
     }
   }
@@ -242,8 +288,12 @@ export function Manager() {
   const menuItems = (job: JobDto): MenuItem[] => [
     { label: 'Run now', onSelect: () => void bulk('run_now', [job.id]) }, // runs at once, see bulk()
     { label: 'Edit…', onSelect: () => setWizard({ jobId: job.id }) },
-    job.paused ? { label: 'Resume', onSelect: () => void bulk('resume', [job.id]) } : { label: 'Pause', onSelect: () => void bulk('pause', [job.id]) },
-    job.status === 'disabled' ? { label: 'Enable', onSelect: () => void bulk('enable', [job.id]) } : { label: 'Disable', onSelect: () => void bulk('disable', [job.id]) },
+    job.paused
+      ? { label: 'Resume', onSelect: () => void bulk('resume', [job.id]) }
+      : { label: 'Pause', onSelect: () => void bulk('pause', [job.id]) },
+    job.status === 'disabled'
+      ? { label: 'Enable', onSelect: () => void bulk('enable', [job.id]) }
+      : { label: 'Disable', onSelect: () => void bulk('disable', [job.id]) },
     { label: expanded.has(job.id) ? 'Collapse' : 'Show runs', onSelect: () => setExpanded((s) => toggle(s, job.id)) },
     { label: 'Delete…', danger: true, onSelect: () => setConfirmDelete([job.id]) },
   ];
@@ -257,13 +307,19 @@ export function Manager() {
   };
 
   if (wizard) {
-    return html`<${Wizard} jobId=${wizard.jobId} onDone=${(j: JobDetailDto | null) => { setWizard(null); if (j) setNotice(`Saved “${j.config.name}”.`); void load(); }} />`;
+    return html`<${Wizard} jobId=${wizard.jobId} onDone=${(j: JobDetailDto | null) => {
+      setWizard(null);
+      if (j) setNotice(`Saved “${j.config.name}”.`);
+      void load();
+    }} />`;
   }
 
   const ids = jobs?.map((j) => j.id) ?? [];
   const namesOf = (list: string[]): string => {
     const names = list.map((id) => `“${jobs?.find((j) => j.id === id)?.config.name ?? id}”`);
-    return names.length <= 3 ? names.join(names.length === 2 ? ' and ' : ', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+    return names.length <= 3
+      ? names.join(names.length === 2 ? ' and ' : ', ')
+      : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
   };
   const allSelected = ids.length > 0 && ids.every((id) => selected.has(id));
   const sel = [...selected];
@@ -291,31 +347,56 @@ export function Manager() {
     </div>
     <div class="bulkbar row" role="toolbar" aria-label="Bulk actions">
       <span class="small">${sel.length ? `${sel.length} selected${pages > 1 ? ' on this page' : ''}` : pages > 1 ? 'Select jobs on this page for bulk actions' : 'Select jobs for bulk actions'}</span>
-      ${(['pause', 'resume', 'enable', 'disable', 'run_now'] as BulkAction[]).map((a) => html`<button key=${a} class="small" disabled=${!sel.length || busy}
-        onClick=${() => void bulk(a, sel)}>${{ pause: 'Pause', resume: 'Resume', enable: 'Enable', disable: 'Disable', run_now: 'Run now', delete: 'Delete' }[a]}</button>`)}
+      ${(['pause', 'resume', 'enable', 'disable', 'run_now'] as BulkAction[]).map(
+        (a) => html`<button key=${a} class="small" disabled=${!sel.length || busy}
+        onClick=${() => void bulk(a, sel)}>${{ pause: 'Pause', resume: 'Resume', enable: 'Enable', disable: 'Disable', run_now: 'Run now', delete: 'Delete' }[a]}</button>`,
+      )}
       <button class="small danger" disabled=${!sel.length || busy} onClick=${() => setConfirmDelete(sel)}>Delete</button>
       ${busy ? html`<span class="spinner" aria-label="Working"></span>` : null}
     </div>
-    ${exported ? html`<${ExportResult} key=${exported.n} file=${exported.file} outcome=${exported.outcome}
-      writeTab=${() => rpc.exportJobsToTab(exported.file.format, exported.filters)} onClose=${() => setExported(null)} />` : null}
-    ${confirmDelete ? html`<div class="banner error" role="alertdialog" aria-labelledby="confirm-del" aria-describedby="confirm-del-text">
+    ${
+      exported
+        ? html`<${ExportResult} key=${exported.n} file=${exported.file} outcome=${exported.outcome}
+      writeTab=${() => rpc.exportJobsToTab(exported.file.format, exported.filters)} onClose=${() => setExported(null)} />`
+        : null
+    }
+    ${
+      confirmDelete
+        ? html`<div class="banner error" role="alertdialog" aria-labelledby="confirm-del" aria-describedby="confirm-del-text">
       <strong id="confirm-del">Delete ${namesOf(confirmDelete)}?</strong> <span id="confirm-del-text">Their tabs and rows are kept. You can undo this until you close the job manager.</span>
-      <div class="row" style="margin-top:8px"><button class="danger action small" onClick=${() => { const d = confirmDelete; setConfirmDelete(null); void bulk('delete', d); }}>Delete</button>
+      <div class="row" style="margin-top:8px"><button class="danger action small" onClick=${() => {
+        const d = confirmDelete;
+        setConfirmDelete(null);
+        void bulk('delete', d);
+      }}>Delete</button>
       <button class="small" onClick=${() => setConfirmDelete(null)}>Cancel</button></div></div>`
-    : error ? (isConflict(error)
-      ? html`<div class="banner error" role="alert">Someone changed this job after the list was loaded, so this change was not saved. Reload to see the current version, then try again.
-          <button class="link" onClick=${() => { setEdits({}); void load(); }}>Reload</button></div>`
-      : html`<${ErrorBanner} error=${humanError(error)} onRetry=${load} />`)
-    : notice ? html`<div class="banner info" role="status">${notice}${undo ? html` <button class="link" disabled=${busy} onClick=${() => void restore()}>Undo</button>` : null}</div>` : null}
+        : error
+          ? isConflict(error)
+            ? html`<div class="banner error" role="alert">Someone changed this job after the list was loaded, so this change was not saved. Reload to see the current version, then try again.
+          <button class="link" onClick=${() => {
+            setEdits({});
+            void load();
+          }}>Reload</button></div>`
+            : html`<${ErrorBanner} error=${humanError(error)} onRetry=${load} />`
+          : notice
+            ? html`<div class="banner info" role="status">${notice}${undo ? html` <button class="link" disabled=${busy} onClick=${() => void restore()}>Undo</button>` : null}</div>`
+            : null
+    }
     ${jobs === null && !error ? html`<${Loading} />` : null}
     ${jobs && jobs.length === 0 ? html`<${Empty}>${q || status || tag ? 'No job matches these filters.' : 'No jobs yet. Create one with “New job”.'}</${Empty}>` : null}
-    ${jobs && jobs.length > 0 ? html`<div class="table-wrap"><table aria-label="Jobs" aria-rowcount=${total}>
+    ${
+      jobs && jobs.length > 0
+        ? html`<div class="table-wrap"><table aria-label="Jobs" aria-rowcount=${total}>
       <thead><tr>
         <th scope="col" style="width:32px"><input type="checkbox" aria-label=${pages > 1 ? 'Select all jobs on this page' : 'Select all jobs'} checked=${allSelected}
           onChange=${() => setSelected(allSelected ? new Set() : new Set(ids))} /></th>
         <th scope="col" style="width:32px"><span class="sr-only">Details</span></th>
-        ${COLUMNS.map((c) => html`<th scope="col" key=${c.key} aria-sort=${sort.key === c.key ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}>
-          ${c.sortable ? html`<button class="sort" onClick=${() => toggleSort(c.key)}>${c.label} <span aria-hidden="true" class="sort-ind">${sort.key === c.key ? (sort.order === 'asc' ? '▲' : '▼') : '↕'}</span></button>` : c.label}</th>`)}
+        ${COLUMNS.map(
+          (
+            c,
+          ) => html`<th scope="col" key=${c.key} aria-sort=${sort.key === c.key ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}>
+          ${c.sortable ? html`<button class="sort" onClick=${() => toggleSort(c.key)}>${c.label} <span aria-hidden="true" class="sort-ind">${sort.key === c.key ? (sort.order === 'asc' ? '▲' : '▼') : '↕'}</span></button>` : c.label}</th>`,
+        )}
         <th scope="col" class="actions-col"><span class="sr-only">Actions</span></th>
       </tr></thead>
       <tbody>${jobs.map((job) => {
@@ -324,54 +405,106 @@ export function Manager() {
         const name = job.config.name;
         const startEdit = (field: Edit['field']) => {
           focusNext.current = editInputId(job.id);
-          setEdits((e) => ({ ...e, [job.id]: { field, value: field === 'channels' ? job.config.channels.join(', ') : job.config.schedule_value } }));
+          setEdits((e) => ({
+            ...e,
+            [job.id]: { field, value: field === 'channels' ? job.config.channels.join(', ') : job.config.schedule_value },
+          }));
         };
         const cancel = () => {
           if (edit) focusNext.current = editButtonId(job.id, edit.field);
-          setEdits((e) => { const n = { ...e }; delete n[job.id]; return n; });
+          setEdits((e) => {
+            const n = { ...e };
+            delete n[job.id];
+            return n;
+          });
         };
         const inputId = editInputId(job.id);
-        const editor = (field: Edit['field'], label: string) => edit && edit.field === field ? html`<div class="inline-edit">
+        const editor = (field: Edit['field'], label: string) =>
+          edit && edit.field === field
+            ? html`<div class="inline-edit">
           <label class="sr-only" for=${inputId}>${label}</label>
           <input id=${inputId} type="text" value=${edit.value} aria-invalid=${edit.error ? 'true' : undefined}
             aria-describedby=${[field === 'schedule_value' ? `${inputId}-hint` : '', edit.error ? `${inputId}-issue` : ''].filter(Boolean).join(' ') || undefined}
             onInput=${(e: Event) => setEdits((s) => ({ ...s, [job.id]: { ...edit, value: (e.currentTarget as HTMLInputElement).value, error: '' } }))}
             onKeyDown=${(e: KeyboardEvent) => {
-              if (e.key === 'Enter') { e.preventDefault(); void saveEdit(job); }
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                void saveEdit(job);
+              }
               // Handled here: Escape cancels the edit and goes no further (the dialog stays open).
-              if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); cancel(); }
+              if (e.key === 'Escape') {
+                e.preventDefault();
+                e.stopPropagation();
+                cancel();
+              }
             }} />
           ${field === 'schedule_value' ? html`<div class="hint small muted" id=${`${inputId}-hint`}>${job.config.schedule_type} · times in ${job.config.timezone}</div>` : null}
           <div class="row"><button class="small action" disabled=${edit.saving} onClick=${() => void saveEdit(job)}>${edit.saving ? 'Saving…' : 'Save'}</button><button class="small" onClick=${cancel}>Cancel</button></div>
-          ${edit.error ? html`<div class="issue" id=${`${inputId}-issue`} role="alert">${edit.error}</div>` : null}</div>` : null;
+          ${edit.error ? html`<div class="issue" id=${`${inputId}-issue`} role="alert">${edit.error}</div>` : null}</div>`
+            : null;
         return html`
-        <tr key=${job.id} class=${selected.has(job.id) ? 'selected' : ''} onContextMenu=${(e: MouseEvent) => { e.preventDefault(); setMenu({ x: e.clientX, y: e.clientY, job }); }} onKeyDown=${onRowKey(job)}>
+        <tr key=${job.id} class=${selected.has(job.id) ? 'selected' : ''} onContextMenu=${(e: MouseEvent) => {
+          e.preventDefault();
+          setMenu({ x: e.clientX, y: e.clientY, job });
+        }} onKeyDown=${onRowKey(job)}>
           <td><input type="checkbox" aria-label=${`Select ${name}`} checked=${selected.has(job.id)} onChange=${() => setSelected((s) => toggle(s, job.id))} /></td>
           <td><button class="icon small expander" aria-expanded=${isOpen} aria-label=${`${isOpen ? 'Hide' : 'Show'} runs of ${name}`} onClick=${() => setExpanded((s) => toggle(s, job.id))}>${isOpen ? '▾' : '▸'}</button></td>
           <td class="name-col"><div class="one-line" title=${job.config.tags.length ? `${name} · tags: ${job.config.tags.join(', ')}` : name}><strong>${name}</strong>${job.config.tags.length ? html` <span class="small muted">${job.config.tags.join(', ')}</span>` : null}</div></td>
           <td class="nowrap"><${Badge} kind=${job.status} />${job.consecutive_failures > 0 ? html` <span class="small issue">${job.consecutive_failures} failure(s)</span>` : null}</td>
-          <td>${editor('schedule_value', `Schedule of ${name}`) ?? html`<button class="link cell-edit" id=${editButtonId(job.id, 'schedule_value')} title=${`${job.config.schedule_type} ${job.config.schedule_value}`}
-            aria-label=${`Edit schedule of ${name}: ${scheduleLabel(job)}`} onClick=${() => startEdit('schedule_value')}><span class="cell-text">${scheduleText(job)}</span><span class="pencil" aria-hidden="true">✎</span></button>`}</td>
+          <td>${
+            editor('schedule_value', `Schedule of ${name}`) ??
+            html`<button class="link cell-edit" id=${editButtonId(job.id, 'schedule_value')} title=${`${job.config.schedule_type} ${job.config.schedule_value}`}
+            aria-label=${`Edit schedule of ${name}: ${scheduleLabel(job)}`} onClick=${() => startEdit('schedule_value')}><span class="cell-text">${scheduleText(job)}</span><span class="pencil" aria-hidden="true">✎</span></button>`
+          }</td>
           <td>${editor('channels', `Channels of ${name}`) ?? html`<button class="link cell-edit" id=${editButtonId(job.id, 'channels')} aria-label=${`Edit channels of ${name}: ${job.config.channels.map((c: string) => job.channel_titles[c] ?? c).join(', ')}`} onClick=${() => startEdit('channels')} title=${job.config.channels.map((c: string) => job.channel_titles[c] ?? c).join(', ')}><span class="cell-text">${job.config.channels.map((c) => job.channel_titles[c] ?? c).join(', ')}</span><span class="pencil" aria-hidden="true">✎</span></button>`}</td>
           <td class="tab-col"><div class="one-line" title=${job.config.target_tab_name}>${job.config.target_tab_name}</div></td>
           <td><${ZonedTime} iso=${job.next_run_at} timeZone=${job.config.timezone} /></td>
           <td class="nowrap">${job.last_run ? html`<${Badge} kind=${job.last_run.status} /> <span class="small muted"><${ZonedTime} iso=${job.last_run.finished_at ?? job.last_run.started_at} timeZone=${job.config.timezone} /></span>` : html`<span class="muted">never</span>`}</td>
           <td class="num">${job.config.priority}</td>
-          <td class="actions-col"><button class="icon small" id=${actionsButtonId(job.id)} aria-haspopup="menu" aria-label=${`Actions for ${name}`} onClick=${(e: MouseEvent) => { const r = (e.currentTarget as HTMLElement).getBoundingClientRect(); setMenu({ x: r.left - 120, y: r.bottom, job }); }}>⋮</button></td>
+          <td class="actions-col"><button class="icon small" id=${actionsButtonId(job.id)} aria-haspopup="menu" aria-label=${`Actions for ${name}`} onClick=${(
+            e: MouseEvent,
+          ) => {
+            const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+            setMenu({ x: r.left - 120, y: r.bottom, job });
+          }}>⋮</button></td>
         </tr>
         ${isOpen ? html`<tr class="detail" key=${`${job.id}-detail`}><td colspan=${COLUMNS.length + 3}><${RowDetail} id=${job.id} version=${job.version} refresh=${loads} /></td></tr>` : null}`;
-      })}</tbody></table></div>` : null}
-    ${jobs && total > 0 ? html`<${Pager} page=${page} pages=${pages} total=${total} shown=${jobs.length} pageSize=${pageSize}
-      onPage=${(n: number) => setPage(Math.min(pages, Math.max(1, n)))} onPageSize=${setPageSize} />` : null}
+      })}</tbody></table></div>`
+        : null
+    }
+    ${
+      jobs && total > 0
+        ? html`<${Pager} page=${page} pages=${pages} total=${total} shown=${jobs.length} pageSize=${pageSize}
+      onPage=${(n: number) => setPage(Math.min(pages, Math.max(1, n)))} onPageSize=${setPageSize} />`
+        : null
+    }
     <p class="small muted">${jobs ? `${total} job(s). Refreshes every 30 s. Right-click a row (or Shift+F10) for more actions.${pages > 1 ? ' Selection applies to the page shown; changing page clears it.' : ''}` : ''}</p>
-    ${menu ? html`<${ContextMenu} x=${menu.x} y=${menu.y} label=${`Actions for ${menu.job.config.name}`} items=${menuItems(menu.job)} onClose=${() => setMenu(null)}
-      fallbackFocus=${() => document.getElementById(actionsButtonId(menu.job.id))} />` : null}
+    ${
+      menu
+        ? html`<${ContextMenu} x=${menu.x} y=${menu.y} label=${`Actions for ${menu.job.config.name}`} items=${menuItems(menu.job)} onClose=${() => setMenu(null)}
+      fallbackFocus=${() => document.getElementById(actionsButtonId(menu.job.id))} />`
+        : null
+    }
   </main>`;
 }
 
 /** Page controls: first/previous/next/last buttons, the page and range shown, and the page size. */
-function Pager({ page, pages, total, shown, pageSize, onPage, onPageSize }: {
-  page: number; pages: number; total: number; shown: number; pageSize: number; onPage: (n: number) => void; onPageSize: (n: number) => void;
+function Pager({
+  page,
+  pages,
+  total,
+  shown,
+  pageSize,
+  onPage,
+  onPageSize,
+}: {
+  page: number;
+  pages: number;
+  total: number;
+  shown: number;
+  pageSize: number;
+  onPage: (n: number) => void;
+  onPageSize: (n: number) => void;
 }) {
   const first = (page - 1) * pageSize + 1;
   return html`<nav class="row pager" aria-label="Pages of jobs">

@@ -13,7 +13,6 @@ import { closeDialog } from '../../lib/host';
 import { ApiKeys } from './ApiKeys';
 import { modernZone, zoneOptions } from '../../lib/zones';
 
-
 export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
   const [settings, setSettings] = useState<SettingsDto | null>(null);
   const [draft, setDraft] = useState<Record<string, string>>({});
@@ -28,8 +27,13 @@ export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
   const dirty = JSON.stringify(draft) !== JSON.stringify(baseline);
   const dirtyNow = useRef(false);
   dirtyNow.current = dirty;
-  const requestClose = () => { if (dirtyNow.current) setConfirmingClose(true); else closeDialog(); };
-  useEffect(() => { if (confirmingClose) keepEditing.current?.focus(); }, [confirmingClose]);
+  const requestClose = () => {
+    if (dirtyNow.current) setConfirmingClose(true);
+    else closeDialog();
+  };
+  useEffect(() => {
+    if (confirmingClose) keepEditing.current?.focus();
+  }, [confirmingClose]);
   useEffect(() => {
     // Escape and the dialog's ✕ ask before unsaved settings are thrown away (like the wizard).
     const onKey = (e: KeyboardEvent) => {
@@ -37,18 +41,30 @@ export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
       e.preventDefault();
       setConfirmingClose(true);
     };
-    const onBeforeClose = (e: Event) => { if (dirtyNow.current) { e.preventDefault(); setConfirmingClose(true); } };
+    const onBeforeClose = (e: Event) => {
+      if (dirtyNow.current) {
+        e.preventDefault();
+        setConfirmingClose(true);
+      }
+    };
     document.addEventListener('keydown', onKey);
     window.addEventListener('y2s:beforeclose', onBeforeClose);
-    return () => { document.removeEventListener('keydown', onKey); window.removeEventListener('y2s:beforeclose', onBeforeClose); };
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      window.removeEventListener('y2s:beforeclose', onBeforeClose);
+    };
   }, []);
 
   useEffect(() => {
     rpc.getSettings().then((s) => {
       setSettings(s);
       const loaded = {
-        default_timezone: modernZone(s.default_timezone), heartbeat_minutes: String(s.heartbeat_minutes), daily_quota_budget: String(s.daily_quota_budget),
-        run_history_rows: String(s.run_history_rows), audit_rows: String(s.audit_rows), notification_email: s.notification_email,
+        default_timezone: modernZone(s.default_timezone),
+        heartbeat_minutes: String(s.heartbeat_minutes),
+        daily_quota_budget: String(s.daily_quota_budget),
+        run_history_rows: String(s.run_history_rows),
+        audit_rows: String(s.audit_rows),
+        notification_email: s.notification_email,
         rate_limit_per_minute: String(s.rate_limit_per_minute),
       };
       setDraft(loaded);
@@ -56,7 +72,15 @@ export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
     }, setError);
   }, []);
 
-  const set = (k: string) => (e: Event) => { setDraft((d) => ({ ...d, [k]: (e.currentTarget as HTMLInputElement).value })); setSaved(false); setIssues((i) => { const n = { ...i }; delete n[k]; return n; }); };
+  const set = (k: string) => (e: Event) => {
+    setDraft((d) => ({ ...d, [k]: (e.currentTarget as HTMLInputElement).value }));
+    setSaved(false);
+    setIssues((i) => {
+      const n = { ...i };
+      delete n[k];
+      return n;
+    });
+  };
 
   async function save(e: Event) {
     e.preventDefault();
@@ -83,14 +107,22 @@ export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
     }
   }
 
-  const input = (k: string, label: string, type: string, hint?: string, extra: Record<string, unknown> = {}) => html`<${Field} id=${`s-${k}`} label=${label} hint=${hint} issue=${issues[k]}>
+  const input = (
+    k: string,
+    label: string,
+    type: string,
+    hint?: string,
+    extra: Record<string, unknown> = {},
+  ) => html`<${Field} id=${`s-${k}`} label=${label} hint=${hint} issue=${issues[k]}>
       <input id=${`s-${k}`} type=${type} value=${draft[k] ?? ''} onInput=${set(k)} ...${describedBy(`s-${k}`, hint, issues[k])} ...${extra} /></${Field}>`;
 
   return html`<main class="page settings">
     <h1 class="sr-only">Settings</h1>
     <${ErrorBanner} error=${error && humanError(error, SETTINGS_LABELS)} />
     ${!settings && !error ? html`<${Loading} />` : null}
-    ${settings ? html`<form id="settings-form" onSubmit=${save} aria-label="Scheduler settings" novalidate>
+    ${
+      settings
+        ? html`<form id="settings-form" onSubmit=${save} aria-label="Scheduler settings" novalidate>
       <${Field} id="s-default_timezone" label="Default time zone" hint="New jobs start in this zone." issue=${issues.default_timezone}>
         <select id="s-default_timezone" value=${draft.default_timezone} onChange=${set('default_timezone')} ...${describedBy('s-default_timezone', 'x', issues.default_timezone)}>
           ${zoneOptions(draft.default_timezone ?? 'UTC').map((z) => html`<option key=${z} value=${z}>${z}</option>`)}
@@ -110,14 +142,23 @@ export function SettingsPanel({ withKeys = true }: { withKeys?: boolean }) {
         <div class="grow">${input('notification_email', 'Notification address', 'email', 'Fallback recipient of notifications; empty for none.')}</div>
         <div class="grow">${input('rate_limit_per_minute', 'Web API requests per minute', 'number', 'Per API key or token; more get a 429 answer.', { min: 1, max: 1000 })}</div>
       </div>
-    </form>` : null}
+    </form>`
+        : null
+    }
     ${withKeys ? html`<hr class="sep" /><${ApiKeys} />` : null}
-    ${confirmingClose ? html`<div class="banner warn" role="alertdialog" aria-modal="false" aria-labelledby="s-discard-title" aria-describedby="s-discard-text">
+    ${
+      confirmingClose
+        ? html`<div class="banner warn" role="alertdialog" aria-modal="false" aria-labelledby="s-discard-title" aria-describedby="s-discard-text">
       <strong id="s-discard-title">Discard changes?</strong> <span id="s-discard-text">Your changes to the settings are not saved.</span>
       <div class="row" style="margin-top:8px">
-        <button type="button" class="danger small" onClick=${() => { setConfirmingClose(false); closeDialog(); }}>Discard</button>
+        <button type="button" class="danger small" onClick=${() => {
+          setConfirmingClose(false);
+          closeDialog();
+        }}>Discard</button>
         <button type="button" class="action small" ref=${keepEditing} onClick=${() => setConfirmingClose(false)}>Keep editing</button>
-      </div></div>` : null}
+      </div></div>`
+        : null
+    }
     <div class="footer sticky-footer">
       ${saved && !dirty ? html`<span class="small saved-note" role="status">Saved.</span>` : dirty ? html`<span class="small muted">Unsaved changes</span>` : null}
       <button type="button" onClick=${requestClose}>Close</button>

@@ -28,7 +28,10 @@ export function Limits({ limits }: { limits: LimitsDto }) {
 }
 
 function deferredText(yt: LimitsDto['youtube_units']): string {
-  const named = yt.deferred_jobs.slice(0, 5).map((d) => `${d.job_name} (priority ${d.priority})`).join(', ');
+  const named = yt.deferred_jobs
+    .slice(0, 5)
+    .map((d) => `${d.job_name} (priority ${d.priority})`)
+    .join(', ');
   const rest = yt.deferred_total > 5 ? ` and ${fmtInt(yt.deferred_total - 5)} more` : '';
   return `${fmtInt(yt.deferred_total)} lowest-priority job(s) wait for the reset so the budget holds: ${named}${rest}.`;
 }

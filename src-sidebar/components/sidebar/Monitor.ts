@@ -37,14 +37,18 @@ export function Monitor({ data }: { data: MonitorDto }) {
   const problemCount = w.failed + w.partial;
   return html`<div>
     <h2>Running now</h2>
-    ${data.running.length === 0
-      ? html`<p class="muted">No job is running.</p>`
-      : html`<ul class="list" aria-label="Running jobs">${data.running.map((r) => html`<li key=${r.run_id}>
+    ${
+      data.running.length === 0
+        ? html`<p class="muted">No job is running.</p>`
+        : html`<ul class="list" aria-label="Running jobs">${data.running.map(
+            (r) => html`<li key=${r.run_id}>
           <div class="spread"><strong class="ellipsis">${r.job_name}</strong>
             <span class="small muted">${fmtDuration(now - new Date(r.started_at).getTime())}</span></div>
           <${Progress} value=${r.processed} max=${r.expected} label=${`${r.job_name} progress`} />
           <div class="small muted">${fmtInt(r.processed)}${r.expected != null ? ` of ${fmtInt(r.expected)}` : ''} videos · ${r.phase}</div>
-        </li>`)}</ul>`}
+        </li>`,
+          )}</ul>`
+    }
     <h2>YouTube quota today</h2>
     <${Progress} value=${data.quota.used_today} max=${data.quota.daily_budget} label="Quota used today" warn=${quotaRatio > 0.8} />
     <div class="small muted">${fmtInt(data.quota.used_today)} of ${fmtInt(data.quota.daily_budget)} units</div>
@@ -55,28 +59,40 @@ export function Monitor({ data }: { data: MonitorDto }) {
       <div class="label">of the runs that ended in the last 24 h; a partial run is not a success</div></div>
     <p class="small muted" data-testid="monitor-counts">${countsText(w)}</p>
     <h2>Recent failures (24 h)</h2>
-    ${problems.length === 0
-      ? html`<${Empty}>${noProblemText(w)}</${Empty}>`
-      : html`<ul class="list" aria-label="Recent failures (24 h)">${problems.map((f) => html`<li key=${f.run_id}>
+    ${
+      problems.length === 0
+        ? html`<${Empty}>${noProblemText(w)}</${Empty}>`
+        : html`<ul class="list" aria-label="Recent failures (24 h)">${problems.map(
+            (f) => html`<li key=${f.run_id}>
           <div class="spread"><strong class="ellipsis">${f.job_name}</strong><span class="small muted">${fmtRelative(f.at, now)}</span></div>
           <${Badge} kind=${f.status} />
           <div class="small issue">${f.status === 'partial' ? 'Some channels could not be synced.' : readableError(f.error ?? '')}</div>
           ${f.error ? html`<details class="small"><summary>Details</summary><div class="mono raw">${f.error}</div></details>` : null}
-        </li>`)}</ul>`}
+        </li>`,
+          )}</ul>`
+    }
     ${problemCount > problems.length ? html`<p class="small muted">The ${problems.length} newest of ${problemCount} failed or partial runs.</p>` : null}
     <h2>Freshness (30 days)</h2>
-    ${!data.freshness?.length
-      ? html`<${Empty}>No new video measured yet: freshness counts videos published after a job's previous run.</${Empty}>`
-      : html`<ul class="list" aria-label="Freshness by job, least fresh first" data-testid="monitor-freshness">${data.freshness.map((f) => html`<li key=${f.job_id}>
+    ${
+      !data.freshness?.length
+        ? html`<${Empty}>No new video measured yet: freshness counts videos published after a job's previous run.</${Empty}>`
+        : html`<ul class="list" aria-label="Freshness by job, least fresh first" data-testid="monitor-freshness">${data.freshness.map(
+            (f) => html`<li key=${f.job_id}>
           <div class="spread"><strong class="ellipsis">${f.job_name}</strong><span class="small">p90 ${fmtMinutes(f.p90_minutes)}</span></div>
           <div class="small muted">median ${fmtMinutes(f.median_minutes)} from publish to sheet · ${fmtInt(f.samples)} video${f.samples === 1 ? '' : 's'}</div>
-        </li>`)}</ul>`}
+        </li>`,
+          )}</ul>`
+    }
     <h2>Anomalies</h2>
-    ${!data.anomalies?.length
-      ? html`<${Empty}>Nothing unusual: channels upload as they used to, runs cost and last what they used to.</${Empty}>`
-      : html`<ul class="list" aria-label="Anomalies" data-testid="monitor-anomalies">${data.anomalies.map((a) => html`<li key=${a.job_id + a.kind + a.at}>
+    ${
+      !data.anomalies?.length
+        ? html`<${Empty}>Nothing unusual: channels upload as they used to, runs cost and last what they used to.</${Empty}>`
+        : html`<ul class="list" aria-label="Anomalies" data-testid="monitor-anomalies">${data.anomalies.map(
+            (a) => html`<li key=${a.job_id + a.kind + a.at}>
           <div class="spread"><strong class="ellipsis">${a.job_name}</strong><span class="small muted">${fmtRelative(a.at, now)}</span></div>
           <div class="small issue">${a.message}</div>
-        </li>`)}</ul>`}
+        </li>`,
+          )}</ul>`
+    }
   </div>`;
 }

@@ -55,7 +55,12 @@ export function useMoreJobs(view: SidebarViewDto | null): { jobs: JobDto[]; tota
   // A search asks the server after a short pause in typing; clearing it shows the view's jobs again.
   useEffect(() => {
     const query = q.trim();
-    if (!query) { ticket.current++; setListing((l) => (l && l.q ? null : l)); setLoading(false); return; }
+    if (!query) {
+      ticket.current++;
+      setListing((l) => (l && l.q ? null : l));
+      setLoading(false);
+      return;
+    }
     const timer = setTimeout(() => void fetchPage(query, 1, []), 250);
     return () => clearTimeout(timer);
   }, [q]);
@@ -71,19 +76,24 @@ export function useMoreJobs(view: SidebarViewDto | null): { jobs: JobDto[]; tota
     else void fetchPage('', (listing && !listing.q ? listing.page : 0) + 1, listing && !listing.q ? listing.items : [], jobs);
   };
 
-  const controls = total > base.length || searching
-    ? html`<div class="more-jobs" data-testid="more-jobs">
+  const controls =
+    total > base.length || searching
+      ? html`<div class="more-jobs" data-testid="more-jobs">
         <input type="search" class="grow" aria-label="Find a job" placeholder="Find a job by name, channel or tab" value=${q}
           onInput=${(e: Event) => setQ((e.currentTarget as HTMLInputElement).value)} />
         <div class="spread small muted" role="status">
-          <span>${searching
-            ? listing?.q === q.trim() ? `${fmtInt(known)} job(s) match` : 'Searching…'
-            : `Showing ${fmtInt(jobs.length)} of ${fmtInt(total)} jobs`}</span>
+          <span>${
+            searching
+              ? listing?.q === q.trim()
+                ? `${fmtInt(known)} job(s) match`
+                : 'Searching…'
+              : `Showing ${fmtInt(jobs.length)} of ${fmtInt(total)} jobs`
+          }</span>
           ${canMore ? html`<button class="link small" disabled=${loading} onClick=${more}>${loading ? 'Loading…' : 'Show more jobs'}</button>` : null}
         </div>
         ${failure ? html`<div class="banner error" role="alert">${failure}</div>` : null}
       </div>`
-    : null;
+      : null;
   return { jobs, total, controls };
 }
 

@@ -3,7 +3,14 @@
  * messages (previewSchedule / checkChannels / createJob field issues), live preview, edit mode.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { ChannelCheck, ConflictWarningDto, JobChoicesDto, JobDetailDto, SchedulePreview, TabWritersDto } from '../../../src-server/app/contract';
+import type {
+  ChannelCheck,
+  ConflictWarningDto,
+  JobChoicesDto,
+  JobDetailDto,
+  SchedulePreview,
+  TabWritersDto,
+} from '../../../src-server/app/contract';
 import type { WizardBoot } from '../../../src-server/boot';
 import { html } from '../../lib/html';
 import { rpc, RpcError } from '../../rpc';
@@ -12,7 +19,21 @@ import { closeDialog } from '../../lib/host';
 import { fmtZonedDateTime, viewerZone } from '../../lib/format';
 import { modernZone } from '../../lib/zones';
 import { FIELD_LABELS, humanError } from '../../lib/fields';
-import { emptyForm, fieldOfFormKey, fromJob, issuesByField, scheduleIssues, scheduleValue, splitList, STEP_FIELDS, stepOfPath, suggestTabName, toConfig, writersMap, type Form } from './form';
+import {
+  emptyForm,
+  fieldOfFormKey,
+  fromJob,
+  issuesByField,
+  scheduleIssues,
+  scheduleValue,
+  splitList,
+  STEP_FIELDS,
+  stepOfPath,
+  suggestTabName,
+  toConfig,
+  writersMap,
+  type Form,
+} from './form';
 import { openJobTab, RunFeedback, useRunNow } from '../../lib/run';
 import { ChannelsStep, OutputStep, ReviewStep, ScheduleStep, SettingsStep } from './Steps';
 import { channelProblems } from './channel-checks';
@@ -20,7 +41,15 @@ import { channelProblems } from './channel-checks';
 const STEPS = ['Channels', 'Schedule', 'Output', 'Settings', 'Review'] as const;
 
 /** `boot`: what the opener sent with the page (the wizard dialog's boot JSON), used instead of a first round trip. */
-export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; onDone?: (job: JobDetailDto | null) => void; boot?: WizardBoot }) {
+export function Wizard({
+  jobId = null,
+  onDone,
+  boot,
+}: {
+  jobId?: string | null;
+  onDone?: (job: JobDetailDto | null) => void;
+  boot?: WizardBoot;
+}) {
   const [form, setForm] = useState<Form>(() => emptyForm(viewerZone()));
   // The form as loaded (or as a new job starts): any difference is an unsaved change.
   const [pristine, setPristine] = useState<Form>(form);
@@ -68,16 +97,35 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
     const key = JSON.stringify([sheetId, editing?.id ?? null, tabs]);
     const fresh = writerAnswer?.key === key;
     // A name the answer may not cover (past its cap) is asked about on its own, after a pause in typing.
-    const unknownName = !!targetKey && fresh && writerAnswer.answer.total > writerAnswer.answer.items.length && !writers.has(targetKey) && !writerAnswer.names.has(targetKey);
+    const unknownName =
+      !!targetKey &&
+      fresh &&
+      writerAnswer.answer.total > writerAnswer.answer.items.length &&
+      !writers.has(targetKey) &&
+      !writerAnswer.names.has(targetKey);
     if (fresh && !unknownName) return;
     let cancelled = false;
     const names = [...tabs, form.target_tab_name.trim()].filter(Boolean).slice(0, 200);
-    const timer = setTimeout(() => {
-      rpc.tabWriters({ sheet_id: sheetId, except_id: editing?.id ?? null, names })
-        .then((answer) => { if (!cancelled) setWriterAnswer({ key, names: new Set([...(fresh ? writerAnswer.names : []), ...names.map((n) => n.toLowerCase())]), answer }); })
-        .catch(() => undefined);
-    }, fresh ? 250 : 0);
-    return () => { cancelled = true; clearTimeout(timer); };
+    const timer = setTimeout(
+      () => {
+        rpc
+          .tabWriters({ sheet_id: sheetId, except_id: editing?.id ?? null, names })
+          .then((answer) => {
+            if (!cancelled)
+              setWriterAnswer({
+                key,
+                names: new Set([...(fresh ? writerAnswer.names : []), ...names.map((n) => n.toLowerCase())]),
+                answer,
+              });
+          })
+          .catch(() => undefined);
+      },
+      fresh ? 250 : 0,
+    );
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
   }, [step, sheetId, editing, tabs, targetKey, writerAnswer]);
   const titles = useMemo(() => new Map((checks ?? []).filter((c) => c.ok && c.title).map((c) => [c.input, c.title!])), [checks]);
   const suggested = useMemo(() => {
@@ -86,13 +134,18 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
   }, [form.channels, titles, tabs, writers]);
   // A new tab's name follows the suggestion until the user types one.
   useEffect(() => {
-    if (form.tab_choice === 'new' && form.tab_auto && form.target_tab_name !== suggested) setForm((f) => ({ ...f, target_tab_name: suggested }));
+    if (form.tab_choice === 'new' && form.tab_auto && form.target_tab_name !== suggested)
+      setForm((f) => ({ ...f, target_tab_name: suggested }));
   }, [suggested, form.tab_choice, form.tab_auto]);
   // An edited job's tab: "existing" when the spreadsheet has it, else "new" (not created yet).
   useEffect(() => {
     if (!editing || tabs.length === 0) return;
     const exists = tabs.some((t) => t.toLowerCase() === form.target_tab_name.trim().toLowerCase());
-    setForm((f) => ({ ...f, tab_choice: exists ? 'existing' : 'new', target_tab_name: exists ? tabs.find((t) => t.toLowerCase() === f.target_tab_name.trim().toLowerCase())! : f.target_tab_name }));
+    setForm((f) => ({
+      ...f,
+      tab_choice: exists ? 'existing' : 'new',
+      target_tab_name: exists ? tabs.find((t) => t.toLowerCase() === f.target_tab_name.trim().toLowerCase())! : f.target_tab_name,
+    }));
   }, [tabs, editing]);
 
   useEffect(() => {
@@ -109,9 +162,19 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
       else rpc.getSettings().then(useSettings, () => undefined);
       return;
     }
-    const show = (job: JobDetailDto) => { const loaded = fromJob(job, viewerZone()); setEditing(job); setForm(loaded); setPristine(loaded); };
-    if (boot?.job && boot.job.id === jobId) { show(boot.job); setLoading(false); return; }
-    rpc.getJob(jobId)
+    const show = (job: JobDetailDto) => {
+      const loaded = fromJob(job, viewerZone());
+      setEditing(job);
+      setForm(loaded);
+      setPristine(loaded);
+    };
+    if (boot?.job && boot.job.id === jobId) {
+      show(boot.job);
+      setLoading(false);
+      return;
+    }
+    rpc
+      .getJob(jobId)
       .then(show)
       .catch(setError)
       .finally(() => setLoading(false));
@@ -124,12 +187,24 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
     const q = choiceQuery.trim();
     if (choicesFrom.current === q) return;
     let cancelled = false;
-    const timer = setTimeout(() => {
-      rpc.jobChoices({ q, ids: form.depends_on ? [form.depends_on] : [] })
-        .then((answer) => { if (!cancelled) { choicesFrom.current = q; setChoices(answer); } })
-        .catch(() => undefined);
-    }, q ? 250 : 0);
-    return () => { cancelled = true; clearTimeout(timer); };
+    const timer = setTimeout(
+      () => {
+        rpc
+          .jobChoices({ q, ids: form.depends_on ? [form.depends_on] : [] })
+          .then((answer) => {
+            if (!cancelled) {
+              choicesFrom.current = q;
+              setChoices(answer);
+            }
+          })
+          .catch(() => undefined);
+      },
+      q ? 250 : 0,
+    );
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
   }, [step, choiceQuery]);
 
   // The name asked of the server (jobChoices, whole name) after a pause in typing: never the job list.
@@ -139,23 +214,42 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
     if (step !== 0 || !nameKey || sameNamed?.name === nameKey) return;
     let cancelled = false;
     const timer = setTimeout(() => {
-      rpc.jobChoices({ q: nameKey, exact: true, limit: 2 })
-        .then((answer) => { if (!cancelled) setSameNamed({ name: nameKey, other: answer.items.find((j) => j.id !== editing?.id)?.name ?? null }); })
+      rpc
+        .jobChoices({ q: nameKey, exact: true, limit: 2 })
+        .then((answer) => {
+          if (!cancelled) setSameNamed({ name: nameKey, other: answer.items.find((j) => j.id !== editing?.id)?.name ?? null });
+        })
         .catch(() => undefined);
     }, 300);
-    return () => { cancelled = true; clearTimeout(timer); };
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
   }, [step, nameKey, editing]);
 
   const set = (patch: Partial<Form>) => {
     setForm((f) => ({ ...f, ...patch }));
     for (const k of Object.keys(patch)) touched.current.add(fieldOfFormKey(k));
-    if ('schedule_type' in patch) { touched.current.delete('schedule_value'); attempted.current.delete(1); }
+    if ('schedule_type' in patch) {
+      touched.current.delete('schedule_value');
+      attempted.current.delete(1);
+    }
     if ('channels' in patch) setChecks(null);
     setIssues((cur) => {
       const next = { ...cur };
       for (const k of Object.keys(patch)) delete next[k];
       if ('sheet' in patch) delete next.target_sheet_id;
-      if ('times' in patch || 'weekdays' in patch || 'month_days' in patch || 'interval_n' in patch || 'interval_unit' in patch || 'cron' in patch || 'once_at' in patch || 'schedule_type' in patch) delete next.schedule_value;
+      if (
+        'times' in patch ||
+        'weekdays' in patch ||
+        'month_days' in patch ||
+        'interval_n' in patch ||
+        'interval_unit' in patch ||
+        'cron' in patch ||
+        'once_at' in patch ||
+        'schedule_type' in patch
+      )
+        delete next.schedule_value;
       return next;
     });
   };
@@ -167,7 +261,8 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
     let cancelled = false;
     setPreviewing(true);
     const timer = setTimeout(() => {
-      rpc.previewSchedule(previewInput(form, editing), viewerZone())
+      rpc
+        .previewSchedule(previewInput(form, editing), viewerZone())
         .then((p) => {
           if (cancelled) return;
           setPreview(withoutSelf(p, editing));
@@ -181,17 +276,29 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
             return { ...next, ...Object.fromEntries(shown) };
           });
         })
-        .catch((err) => { if (!cancelled) setError(err); })
-        .finally(() => { if (!cancelled) setPreviewing(false); });
+        .catch((err) => {
+          if (!cancelled) setError(err);
+        })
+        .finally(() => {
+          if (!cancelled) setPreviewing(false);
+        });
     }, 350);
-    return () => { cancelled = true; clearTimeout(timer); };
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
   }, [scheduleKey, step]);
 
-  useEffect(() => { heading.current?.focus(); }, [step, saved]);
+  useEffect(() => {
+    heading.current?.focus();
+  }, [step, saved]);
 
   async function runChecks(): Promise<ChannelCheck[] | null> {
     const inputs = splitList(form.channels);
-    if (inputs.length === 0) { setIssues((i) => ({ ...i, channels: `${FIELD_LABELS.channels}: add at least one channel` })); return null; }
+    if (inputs.length === 0) {
+      setIssues((i) => ({ ...i, channels: `${FIELD_LABELS.channels}: add at least one channel` }));
+      return null;
+    }
     setChecking(true);
     try {
       const result = await rpc.checkChannels(inputs);
@@ -228,14 +335,18 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
       local.share_tab = `Shared tab: tick the box to write into a tab ${writers.get(tabName)!.join(', ')} writes too, or choose a new tab`;
     }
     // An empty id would mean "this spreadsheet": the other one must be named.
-    if (s === 2 && form.sheet === 'other' && !form.target_sheet_id.trim()) local.target_sheet_id = `${FIELD_LABELS.target_sheet_id}: enter the other spreadsheet's id or URL, or choose This spreadsheet`;
+    if (s === 2 && form.sheet === 'other' && !form.target_sheet_id.trim())
+      local.target_sheet_id = `${FIELD_LABELS.target_sheet_id}: enter the other spreadsheet's id or URL, or choose This spreadsheet`;
     if (s === 0) {
       const result = checks ?? (await runChecks());
       if (!result || channelProblems(result).length) return applyIssues(local, false);
     }
     try {
       const p = await rpc.previewSchedule(previewInput(form, editing), viewerZone());
-      if (s === 1) { setPreview(withoutSelf(p, editing)); setPreviewKey(scheduleKey); }
+      if (s === 1) {
+        setPreview(withoutSelf(p, editing));
+        setPreviewKey(scheduleKey);
+      }
       const own = p.errors.filter((e) => (STEP_FIELDS[s] ?? []).includes(e.path.split(/[.[]/)[0] ?? ''));
       return applyIssues({ ...(s === 1 ? scheduleIssues(form, p) : issuesByField(own)), ...local });
     } catch (err) {
@@ -255,10 +366,16 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
   useLayoutEffect(() => {
     if (!focusIssue.current) return;
     const first = document.querySelector<HTMLElement>('form [aria-invalid="true"]');
-    if (first) { focusIssue.current = false; first.focus(); }
+    if (first) {
+      focusIssue.current = false;
+      first.focus();
+    }
   }, [focusTick, issues, step]);
   /** Asks for the focus move once the issues are rendered (a render is forced, so it surely happens). */
-  const focusFirstIssue = () => { focusIssue.current = true; setFocusTick((n) => n + 1); };
+  const focusFirstIssue = () => {
+    focusIssue.current = true;
+    setFocusTick((n) => n + 1);
+  };
 
   async function next() {
     const ok = await validateStep();
@@ -273,7 +390,11 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
   /** Edit mode saves from any step: every step is validated first; the first at fault is shown. */
   async function saveFromAnyStep() {
     for (let s = 0; s < STEPS.length - 1; s++) {
-      if (!(await validateStep(s))) { focusFirstIssue(); setStep(s); return; }
+      if (!(await validateStep(s))) {
+        focusFirstIssue();
+        setStep(s);
+        return;
+      }
     }
     await save();
   }
@@ -303,12 +424,19 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
   useEffect(() => {
     const before = document.title;
     document.title = pageTitle;
-    return () => { document.title = before; };
+    return () => {
+      document.title = before;
+    };
   }, [pageTitle]);
   const dirty = !saved && JSON.stringify(toConfig(form)) !== JSON.stringify(toConfig(pristine));
   /** Cancel / Escape: unsaved changes are only thrown away once the user says so. */
-  const requestClose = () => { if (dirty) setConfirmingClose(true); else done(null); };
-  useEffect(() => { if (confirmingClose) keepEditing.current?.focus(); }, [confirmingClose]);
+  const requestClose = () => {
+    if (dirty) setConfirmingClose(true);
+    else done(null);
+  };
+  useEffect(() => {
+    if (confirmingClose) keepEditing.current?.focus();
+  }, [confirmingClose]);
   // On document, before the host's window listener: an Escape handled here is marked
   // (preventDefault) so the dialog around the wizard stays open. Registered once and reading the
   // latest render's state (an effect re-registered after paint could miss a quick Escape).
@@ -317,18 +445,37 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
   dirtyNow.current = dirty;
   onEscape.current = (e: KeyboardEvent) => {
     if (e.key !== 'Escape' || e.defaultPrevented || saved) return;
-    if (confirmingClose) { e.preventDefault(); setConfirmingClose(false); return; }
-    if (dirty) { e.preventDefault(); setConfirmingClose(true); return; }
+    if (confirmingClose) {
+      e.preventDefault();
+      setConfirmingClose(false);
+      return;
+    }
+    if (dirty) {
+      e.preventDefault();
+      setConfirmingClose(true);
+      return;
+    }
     // Inside the manager or calendar, Escape goes back to it rather than closing the whole dialog.
-    if (onDone) { e.preventDefault(); onDone(null); }
+    if (onDone) {
+      e.preventDefault();
+      onDone(null);
+    }
   };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => onEscape.current(e);
     // The local workspace's dialog ✕ asks first (a cancelable event); Sheets' own ✕ cannot be stopped.
-    const onBeforeClose = (e: Event) => { if (dirtyNow.current) { e.preventDefault(); setConfirmingClose(true); } };
+    const onBeforeClose = (e: Event) => {
+      if (dirtyNow.current) {
+        e.preventDefault();
+        setConfirmingClose(true);
+      }
+    };
     document.addEventListener('keydown', onKey);
     window.addEventListener('y2s:beforeclose', onBeforeClose);
-    return () => { document.removeEventListener('keydown', onKey); window.removeEventListener('y2s:beforeclose', onBeforeClose); };
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      window.removeEventListener('y2s:beforeclose', onBeforeClose);
+    };
   }, []);
 
   // Another job with the same name (case ignored): allowed, but said, since lists and mails name jobs.
@@ -353,7 +500,21 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
       ${runView ? html`<${RunFeedback} view=${runView} name=${job.config.name} jobId=${job.id} tab=${job.config.target_tab_name} />` : null}
       ${opened ? html`<p class="small" role="status">${opened}</p>` : null}
       <div class="footer">
-        ${editing ? null : html`<button onClick=${() => { const fresh = emptyForm(defaultZone); setSaved(null); setOpened(''); setForm(fresh); setPristine(fresh); setStep(0); setReached(0); setChecks(null); setPreview(null); }}>Create another</button>`}
+        ${
+          editing
+            ? null
+            : html`<button onClick=${() => {
+                const fresh = emptyForm(defaultZone);
+                setSaved(null);
+                setOpened('');
+                setForm(fresh);
+                setPristine(fresh);
+                setStep(0);
+                setReached(0);
+                setChecks(null);
+                setPreview(null);
+              }}>Create another</button>`
+        }
         <button class=${runView ? '' : 'action'} disabled=${runView?.kind === 'running'} onClick=${() => void runAndOpen()}>${runView?.kind === 'running' ? 'Running…' : runView ? 'Run again' : 'Run now and open the tab'}</button>
         <button class=${runView && runView.kind !== 'running' ? 'action' : ''} onClick=${() => done(saved.job)}>Done</button>
       </div>
@@ -364,20 +525,41 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
   return html`<main class="page">
     <h1 class=${editing ? '' : 'sr-only'}>${title}</h1>
     <ol class="steps" aria-label="Steps">
-      ${STEPS.map((label, i) => html`<li key=${label} class=${i === step ? 'current' : i < step ? 'done' : ''} aria-current=${i === step ? 'step' : undefined}>
-        <button type="button" class="step" disabled=${!editing && i > step} onClick=${() => { setStep(i); setReached((r) => Math.max(r, i)); }}>
+      ${STEPS.map(
+        (
+          label,
+          i,
+        ) => html`<li key=${label} class=${i === step ? 'current' : i < step ? 'done' : ''} aria-current=${i === step ? 'step' : undefined}>
+        <button type="button" class="step" disabled=${!editing && i > step} onClick=${() => {
+          setStep(i);
+          setReached((r) => Math.max(r, i));
+        }}>
           <span class="num" aria-hidden="true">${i < step ? '✓' : i + 1}</span> ${label}${i < step ? html`<span class="sr-only"> (done)</span>` : null}
-        </button></li>`)}
+        </button></li>`,
+      )}
     </ol>
     <h2 tabIndex="-1" ref=${heading}>Step ${step + 1} of ${STEPS.length}: ${STEPS[step]}</h2>
     <${ErrorBanner} error=${error && humanError(error)} />
-    ${confirmingClose ? html`<div class="banner warn" role="alertdialog" aria-modal="false" aria-labelledby="discard-title" aria-describedby="discard-text">
+    ${
+      confirmingClose
+        ? html`<div class="banner warn" role="alertdialog" aria-modal="false" aria-labelledby="discard-title" aria-describedby="discard-text">
       <strong id="discard-title">Discard changes?</strong> <span id="discard-text">Your changes to this job are not saved.</span>
       <div class="row" style="margin-top:8px">
-        <button type="button" class="danger small" onClick=${() => { setConfirmingClose(false); done(null); }}>Discard</button>
-        <button type="button" class="action small" ref=${keepEditing} onClick=${() => { setConfirmingClose(false); heading.current?.focus(); }}>Keep editing</button>
-      </div></div>` : null}
-    <form onSubmit=${(e: Event) => { e.preventDefault(); void (step === 4 ? save() : next()); }} novalidate>
+        <button type="button" class="danger small" onClick=${() => {
+          setConfirmingClose(false);
+          done(null);
+        }}>Discard</button>
+        <button type="button" class="action small" ref=${keepEditing} onClick=${() => {
+          setConfirmingClose(false);
+          heading.current?.focus();
+        }}>Keep editing</button>
+      </div></div>`
+        : null
+    }
+    <form onSubmit=${(e: Event) => {
+      e.preventDefault();
+      void (step === 4 ? save() : next());
+    }} novalidate>
       ${step === 0 ? html`<${ChannelsStep} form=${form} set=${set} issues=${issues} checks=${checks} checking=${checking} onCheck=${runChecks} sameName=${sameName} />` : null}
       ${step === 1 ? html`<${ScheduleStep} form=${form} set=${set} issues=${issues} preview=${preview} previewing=${previewing} showConflicts=${!!editing || reached > 2} />` : null}
       ${step === 2 ? html`<${OutputStep} form=${form} set=${set} issues=${issues} tabs=${tabs} preview=${previewKey === scheduleKey ? preview : null} writers=${writers} suggested=${suggested} />` : null}
@@ -387,9 +569,11 @@ export function Wizard({ jobId = null, onDone, boot }: { jobId?: string | null; 
       <div class="footer">
         <button type="button" onClick=${requestClose}>Cancel</button>
         ${step > 0 ? html`<button type="button" onClick=${() => setStep(step - 1)}>Back</button>` : null}
-        ${step < 4
-          ? html`${editing ? html`<button type="button" disabled=${saving} onClick=${() => void saveFromAnyStep()}>${saving ? 'Saving…' : 'Save changes'}</button>` : null}<button type="submit" class="action">Next</button>`
-          : html`<button type="submit" class="action" disabled=${saving}>${saving ? 'Saving…' : editing ? 'Save changes' : 'Create job'}</button>`}
+        ${
+          step < 4
+            ? html`${editing ? html`<button type="button" disabled=${saving} onClick=${() => void saveFromAnyStep()}>${saving ? 'Saving…' : 'Save changes'}</button>` : null}<button type="submit" class="action">Next</button>`
+            : html`<button type="submit" class="action" disabled=${saving}>${saving ? 'Saving…' : editing ? 'Save changes' : 'Create job'}</button>`
+        }
       </div>
     </form>
   </main>`;

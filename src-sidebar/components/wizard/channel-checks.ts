@@ -11,7 +11,10 @@ export function earlierSameChannel(checks: readonly ChannelCheck[]): (string | n
   return checks.map((c) => {
     if (!c.ok || !c.channel_id) return null;
     const earlier = first.get(c.channel_id);
-    if (earlier === undefined) { first.set(c.channel_id, c.input); return null; }
+    if (earlier === undefined) {
+      first.set(c.channel_id, c.input);
+      return null;
+    }
     return earlier;
   });
 }

@@ -3,8 +3,24 @@
  * format (the flat snake_case config the server's schema validates).
  */
 import {
-  CATCH_UP_POLICIES, COLUMNS, DEFAULT_COLUMNS, NOTIFY_EVENTS, OUTPUT_MODES, SCHEDULE_TYPES, STATS_REFRESH_POLICIES, VIDEO_FILTERS, WEEKDAYS,
-  type CatchUpPolicy, type Column, type HeaderRow, type NotifyEvent, type OutputMode, type ScheduleType, type StatsRefreshPolicy, type VideoFilter, type Weekday,
+  CATCH_UP_POLICIES,
+  COLUMNS,
+  DEFAULT_COLUMNS,
+  NOTIFY_EVENTS,
+  OUTPUT_MODES,
+  SCHEDULE_TYPES,
+  STATS_REFRESH_POLICIES,
+  VIDEO_FILTERS,
+  WEEKDAYS,
+  type CatchUpPolicy,
+  type Column,
+  type HeaderRow,
+  type NotifyEvent,
+  type OutputMode,
+  type ScheduleType,
+  type StatsRefreshPolicy,
+  type VideoFilter,
+  type Weekday,
 } from '../../../src-server/domain/catalogue';
 import type { JobDto, SchedulePreview, TabWritersDto } from '../../../src-server/app/contract';
 import { FIELD_LABELS, humanIssue } from '../../lib/fields';
@@ -60,27 +76,65 @@ export interface Form {
 export function emptyForm(timezone: string): Form {
   const d = JOB_DEFAULTS;
   return {
-    name: '', description: d.description, channels: '',
-    schedule_type: 'daily', times: '09:00', weekdays: ['MON'], month_days: '1', interval_n: '6', interval_unit: 'h',
-    cron: '0 9 * * 1-5', once_at: '', timezone, start_at: '', end_at: '',
-    sheet: 'this', target_sheet_id: d.target_sheet_id, target_tab_name: '', tab_choice: 'new', tab_auto: true, share_tab: false, output_mode: d.output_mode, columns: [...d.columns], header_row: d.header_row,
-    video_filter: d.video_filter, stats_refresh: d.stats_refresh, max_videos: String(d.max_videos),
-    priority: String(d.priority), max_retries: String(d.max_retries), retry_backoff_minutes: String(d.retry_backoff_minutes),
-    misfire_grace_minutes: String(d.misfire_grace_minutes), catch_up: d.catch_up,
-    notify_emails: d.notify_emails.join(', '), notify_on: [...d.notify_on], tags: d.tags.join(', '), depends_on: d.depends_on ?? '', enabled: d.enabled,
+    name: '',
+    description: d.description,
+    channels: '',
+    schedule_type: 'daily',
+    times: '09:00',
+    weekdays: ['MON'],
+    month_days: '1',
+    interval_n: '6',
+    interval_unit: 'h',
+    cron: '0 9 * * 1-5',
+    once_at: '',
+    timezone,
+    start_at: '',
+    end_at: '',
+    sheet: 'this',
+    target_sheet_id: d.target_sheet_id,
+    target_tab_name: '',
+    tab_choice: 'new',
+    tab_auto: true,
+    share_tab: false,
+    output_mode: d.output_mode,
+    columns: [...d.columns],
+    header_row: d.header_row,
+    video_filter: d.video_filter,
+    stats_refresh: d.stats_refresh,
+    max_videos: String(d.max_videos),
+    priority: String(d.priority),
+    max_retries: String(d.max_retries),
+    retry_backoff_minutes: String(d.retry_backoff_minutes),
+    misfire_grace_minutes: String(d.misfire_grace_minutes),
+    catch_up: d.catch_up,
+    notify_emails: d.notify_emails.join(', '),
+    notify_on: [...d.notify_on],
+    tags: d.tags.join(', '),
+    depends_on: d.depends_on ?? '',
+    enabled: d.enabled,
   };
 }
 
-export const splitList = (text: string): string[] => text.split(/[\n,]+/).map((s) => s.trim()).filter(Boolean);
+export const splitList = (text: string): string[] =>
+  text
+    .split(/[\n,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function scheduleValue(f: Form): string {
   switch (f.schedule_type) {
-    case 'daily': return f.times.replace(/\s+/g, '');
-    case 'weekly': return `${f.weekdays.join(',')}@${f.times.replace(/\s+/g, '')}`;
-    case 'monthly': return `${f.month_days.replace(/\s+/g, '')}@${f.times.replace(/\s+/g, '')}`;
-    case 'interval': return `${f.interval_n.trim()}${f.interval_unit}`;
-    case 'cron': return f.cron.trim();
-    case 'once': return f.once_at.slice(0, 16);
+    case 'daily':
+      return f.times.replace(/\s+/g, '');
+    case 'weekly':
+      return `${f.weekdays.join(',')}@${f.times.replace(/\s+/g, '')}`;
+    case 'monthly':
+      return `${f.month_days.replace(/\s+/g, '')}@${f.times.replace(/\s+/g, '')}`;
+    case 'interval':
+      return `${f.interval_n.trim()}${f.interval_unit}`;
+    case 'cron':
+      return f.cron.trim();
+    case 'once':
+      return f.once_at.slice(0, 16);
   }
 }
 
@@ -130,20 +184,27 @@ export function fromJob(job: JobDto, fallbackZone: string): Form {
   const value = str(c.schedule_value);
   const [days = '', times = ''] = value.includes('@') ? value.split('@') : ['', value];
   Object.assign(f, {
-    name: str(c.name), description: str(c.description),
+    name: str(c.name),
+    description: str(c.description),
     channels: ((c.channels as string[] | undefined) ?? []).join('\n'),
     schedule_type: (c.schedule_type as ScheduleType) ?? 'daily',
-    target_sheet_id: str(c.target_sheet_id), sheet: c.target_sheet_id ? 'other' : 'this',
+    target_sheet_id: str(c.target_sheet_id),
+    sheet: c.target_sheet_id ? 'other' : 'this',
     target_tab_name: str(c.target_tab_name),
     // An edited job keeps its tab: existing (Wizard corrects it once the tabs are known), shared as before.
-    tab_choice: 'existing', tab_auto: false, share_tab: true,
+    tab_choice: 'existing',
+    tab_auto: false,
+    share_tab: true,
     output_mode: (c.output_mode as OutputMode) ?? 'upsert',
     columns: (c.columns as Column[] | undefined) ?? [...DEFAULT_COLUMNS],
     header_row: (c.header_row as HeaderRow | undefined) ?? 'keys',
     video_filter: (c.video_filter as VideoFilter) ?? 'all',
     stats_refresh: (c.stats_refresh as StatsRefreshPolicy) ?? JOB_DEFAULTS.stats_refresh,
-    max_videos: str(c.max_videos), priority: str(c.priority ?? 5), max_retries: str(c.max_retries ?? 3),
-    retry_backoff_minutes: str(c.retry_backoff_minutes ?? 5), misfire_grace_minutes: str(c.misfire_grace_minutes ?? 60),
+    max_videos: str(c.max_videos),
+    priority: str(c.priority ?? 5),
+    max_retries: str(c.max_retries ?? 3),
+    retry_backoff_minutes: str(c.retry_backoff_minutes ?? 5),
+    misfire_grace_minutes: str(c.misfire_grace_minutes ?? 60),
     catch_up: (c.catch_up as CatchUpPolicy) ?? 'latest',
     notify_emails: ((c.notify_emails as string[] | undefined) ?? []).join(', '),
     notify_on: (c.notify_on as NotifyEvent[] | undefined) ?? [],
@@ -154,12 +215,31 @@ export function fromJob(job: JobDto, fallbackZone: string): Form {
     end_at: boundToLocal(c.end_at, f.timezone),
   } satisfies Partial<Form>);
   switch (f.schedule_type) {
-    case 'daily': f.times = value; break;
-    case 'weekly': f.weekdays = days.split(',').filter((d): d is Weekday => (WEEKDAYS as readonly string[]).includes(d)); f.times = times; break;
-    case 'monthly': f.month_days = days; f.times = times; break;
-    case 'interval': { const m = /^(\d+)([mhd])$/.exec(value); if (m) { f.interval_n = m[1] ?? ''; f.interval_unit = m[2] as 'm' | 'h' | 'd'; } break; }
-    case 'cron': f.cron = value; break;
-    case 'once': f.once_at = value; break;
+    case 'daily':
+      f.times = value;
+      break;
+    case 'weekly':
+      f.weekdays = days.split(',').filter((d): d is Weekday => (WEEKDAYS as readonly string[]).includes(d));
+      f.times = times;
+      break;
+    case 'monthly':
+      f.month_days = days;
+      f.times = times;
+      break;
+    case 'interval': {
+      const m = /^(\d+)([mhd])$/.exec(value);
+      if (m) {
+        f.interval_n = m[1] ?? '';
+        f.interval_unit = m[2] as 'm' | 'h' | 'd';
+      }
+      break;
+    }
+    case 'cron':
+      f.cron = value;
+      break;
+    case 'once':
+      f.once_at = value;
+      break;
   }
   return f;
 }
@@ -178,8 +258,16 @@ export function boundToLocal(value: unknown, timeZone: string): string {
   if (Number.isNaN(instant.getTime())) return text;
   const parts: Record<string, string> = {};
   for (const p of new Intl.DateTimeFormat('en-CA', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-  }).formatToParts(instant)) parts[p.type] = p.value;
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant))
+    parts[p.type] = p.value;
   const seconds = parts.second && parts.second !== '00' ? `:${parts.second}` : '';
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}${seconds}`;
 }
@@ -189,7 +277,18 @@ export const STEP_FIELDS: string[][] = [
   ['name', 'description', 'channels'],
   ['schedule_type', 'schedule_value', 'timezone', 'start_at', 'end_at'],
   ['target_sheet_id', 'target_tab_name', 'output_mode', 'columns', 'header_row', 'video_filter', 'stats_refresh', 'max_videos'],
-  ['priority', 'max_retries', 'retry_backoff_minutes', 'misfire_grace_minutes', 'catch_up', 'notify_emails', 'notify_on', 'tags', 'depends_on', 'enabled'],
+  [
+    'priority',
+    'max_retries',
+    'retry_backoff_minutes',
+    'misfire_grace_minutes',
+    'catch_up',
+    'notify_emails',
+    'notify_on',
+    'tags',
+    'depends_on',
+    'enabled',
+  ],
   [],
 ];
 
@@ -228,10 +327,15 @@ export function scheduleIssues(form: Form, p: SchedulePreview): Record<string, s
   const local = checkSchedule(form);
   const server = own.find((e) => e.path.startsWith('schedule_value'));
   if (local) out.schedule_value = local.message;
-  else if (server) out.schedule_value = rewordServerIssue(form, server.message.startsWith('schedule_value') ? server.message : `schedule_value: ${server.message}`).message;
+  else if (server)
+    out.schedule_value = rewordServerIssue(
+      form,
+      server.message.startsWith('schedule_value') ? server.message : `schedule_value: ${server.message}`,
+    ).message;
   if (p.ok && p.runs.length === 0 && Object.keys(out).length === 0) {
     const none = 'This schedule has no run after now';
-    if (form.schedule_type === 'once') out.schedule_value = `Date and time: ${none}: ${form.once_at.replace('T', ' ')} (${form.timezone}) is in the past`;
+    if (form.schedule_type === 'once')
+      out.schedule_value = `Date and time: ${none}: ${form.once_at.replace('T', ' ')} (${form.timezone}) is in the past`;
     else if (form.end_at) out.end_at = `${FIELD_LABELS.end_at}: ${none}: it ends ${form.end_at.replace('T', ' ')} (${form.timezone})`;
     else out.schedule_value = `${FIELD_LABELS.schedule_value}: ${none}`;
   }
@@ -264,7 +368,12 @@ function channelName(input: string, titles: Map<string, string>): string {
  */
 export function suggestTabName(channels: readonly string[], titles: Map<string, string>, taken: ReadonlySet<string>): string {
   if (channels.length === 0) return '';
-  const first = channelName(channels[0]!, titles).replace(/[\[\]*?:/\\']/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) || 'Videos';
+  const first =
+    channelName(channels[0]!, titles)
+      .replace(/[\[\]*?:/\\']/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 80) || 'Videos';
   const base = channels.length > 1 ? `${first} +${channels.length - 1}` : first;
   let name = base;
   for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base} ${n}`;

@@ -8,13 +8,23 @@ import { findChromium } from '../../../scripts/chromium';
 
 export const ROOT = resolve(__dirname, '../../..');
 
-export interface LaunchedBrowser { browser: Browser; close(): Promise<void> }
+export interface LaunchedBrowser {
+  browser: Browser;
+  close(): Promise<void>;
+}
 
 export async function launchChromium(): Promise<LaunchedBrowser> {
   const binary = await findChromium();
   const profile = mkdtempSync(join(tmpdir(), 'y2s-chromium-'));
-  const ownFlags = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--no-first-run', '--disable-quic', '--disable-sync'];
+  const ownFlags = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-quic',
+    '--disable-sync',
+  ];
   const headless = binary.args.some((flag) => flag.startsWith('--headless')) ? [] : ['--headless'];
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: binary.executablePath,
@@ -27,7 +37,10 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
   void browser;
   return {
     browser: facade,
-    close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); },
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
   };
 }
 
@@ -37,12 +50,22 @@ export const builtHtml = (surface: string): string => readFileSync(join(ROOT, 'b
  * Loads a built surface into `page` with google.script.run answered by `scriptRun` (a mock backend
  * or a runtime), the way the local workspace does it.
  */
-export async function openSurface(page: Page, surface: string, scriptRun: (fn: string, args: unknown[]) => unknown, extraHtml = ''): Promise<void> {
+export async function openSurface(
+  page: Page,
+  surface: string,
+  scriptRun: (fn: string, args: unknown[]) => unknown,
+  extraHtml = '',
+): Promise<void> {
   await page.exposeFunction('__y2sScriptRun', (fn: string, args: unknown[]) => scriptRun(fn, args)).catch(() => undefined);
   await page.setContent(injectShim(builtHtml(surface), { transport: 'binding', binding: '__y2sScriptRun', surface }) + extraHtml);
 }
 
-export interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
 
 /** Runs axe-core in the page; returns the serious and critical violations. */
 export async function seriousAxeViolations(page: Page | Frame): Promise<AxeViolation[]> {

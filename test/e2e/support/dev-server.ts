@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { main } from '../../../emulator/server/cli';
 import { parseArgs } from '../../../emulator/server/args';
 
-export interface RunningServer { url: string; stop(): Promise<void> }
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
 
 export async function startDevServer(): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'y2s-e2e-'));
@@ -17,6 +20,9 @@ export async function startDevServer(): Promise<RunningServer> {
   const running = await main(options, () => undefined);
   return {
     url: running.server.url,
-    stop: async () => { await running.stop(); rmSync(dir, { recursive: true, force: true }); },
+    stop: async () => {
+      await running.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

@@ -24,7 +24,8 @@ export async function openMockSurface(
     // for every page: an override another open page set holds for all. The newest page wins (a page
     // left open by a failed test must not fail every later one).
     if (!/already in effect/.test(String(err))) throw err;
-    for (const other of overrides) if (other !== cdp) await other.send('Emulation.setTimezoneOverride', { timezoneId: '' }).catch(() => undefined);
+    for (const other of overrides)
+      if (other !== cdp) await other.send('Emulation.setTimezoneOverride', { timezoneId: '' }).catch(() => undefined);
     await cdp.send('Emulation.setTimezoneOverride', { timezoneId: options.viewerZone });
   }
   overrides.add(cdp);

@@ -30,8 +30,35 @@ describe('npm start flags', () => {
   });
 
   it('parses every flag, in both --flag value and --flag=value forms', () => {
-    const o = parseArgs(['--port', '0', '--host=0.0.0.0', '--speed', '60', '--state', 's.json', '--api-key', 'a', '--api-key=b', '--dataset', 'd.json', '--fresh', '--no-build'], '/repo');
-    expect(o).toMatchObject({ port: 0, host: '0.0.0.0', speed: 60, statePath: '/repo/s.json', apiKeys: ['a', 'b'], datasetPath: '/repo/d.json', fresh: true, build: false });
+    const o = parseArgs(
+      [
+        '--port',
+        '0',
+        '--host=0.0.0.0',
+        '--speed',
+        '60',
+        '--state',
+        's.json',
+        '--api-key',
+        'a',
+        '--api-key=b',
+        '--dataset',
+        'd.json',
+        '--fresh',
+        '--no-build',
+      ],
+      '/repo',
+    );
+    expect(o).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      speed: 60,
+      statePath: '/repo/s.json',
+      apiKeys: ['a', 'b'],
+      datasetPath: '/repo/d.json',
+      fresh: true,
+      build: false,
+    });
   });
 
   it('names the flag and the problem', () => {

@@ -23,7 +23,12 @@ describe('real-time clock loop', () => {
     tick(500);
     expect(runtime.fired).toHaveLength(1);
     tick(2500);
-    expect(runtime.fired).toEqual(['2026-01-05T12:01:00.000Z', '2026-01-05T12:02:00.000Z', '2026-01-05T12:03:00.000Z', '2026-01-05T12:04:00.000Z']);
+    expect(runtime.fired).toEqual([
+      '2026-01-05T12:01:00.000Z',
+      '2026-01-05T12:02:00.000Z',
+      '2026-01-05T12:03:00.000Z',
+      '2026-01-05T12:04:00.000Z',
+    ]);
     expect(changes.length).toBe(2); // saved only when something ran
   });
 

@@ -33,7 +33,10 @@ describe('npm start (in-process)', () => {
       const health = await fetch(`${url}/exec/api/v1/jobs/health`);
       expect(health.headers.get('content-type')).toMatch(/^application\/json/);
       // The open health answer: an envelope with the status only (no job names or errors).
-      expect(await health.json()).toMatchObject({ ok: true, data: { status: expect.stringMatching(/^(ok|warning|error)$/), checked_at: expect.any(String) } });
+      expect(await health.json()).toMatchObject({
+        ok: true,
+        data: { status: expect.stringMatching(/^(ok|warning|error)$/), checked_at: expect.any(String) },
+      });
       const opened = await post(`${url}/__emulator/run`, { fn: 'onOpen' });
       expect(opened.json).toMatchObject({ ok: true, killed: false });
       const moved = await post(`${url}/__emulator/advance`, { ms: 3_600_000 });
@@ -122,7 +125,11 @@ describe('npm start (in-process)', () => {
       });
       expect(form.status).toBeLessThan(500);
       // A malformed % in a form body or in the path: 400 envelopes.
-      const badForm = await fetch(`${base}/jobs?key=${key}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=%ZZ' });
+      const badForm = await fetch(`${base}/jobs?key=${key}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'name=%ZZ',
+      });
       expect(badForm.status).toBe(400);
       expect(await badForm.json()).toMatchObject({ ok: false, error: { status: 400, code: 'bad_request' } });
       for (const bad of ['%ZZ', '%C0%AE', '%ED%A0%80']) {

@@ -43,11 +43,14 @@ interface RawAnswer {
 /** A request with exactly these headers (fetch would not let a test set Host) and the path as written. */
 function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, method, path, headers: { host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port: server.port, method, path, headers: { host: `127.0.0.1:${server.port}`, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     if (body !== undefined) req.end(body);
     else req.end();
@@ -60,7 +63,10 @@ describe('one guard per request: the server answers and stays up', () => {
   it.each(['%ZZ', '%C0%AE', '%ED%A0%80', '%', '%E0%A4%A'])('GET /exec/api/v1/jobs/%s is a 400 envelope', async (bad) => {
     const res = await raw('GET', `/exec/api/v1/jobs/${bad}`);
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { status: 400, code: 'bad_request', message: expect.stringMatching(/percent-encoding/) } });
+    expect(JSON.parse(res.body)).toMatchObject({
+      ok: false,
+      error: { status: 400, code: 'bad_request', message: expect.stringMatching(/percent-encoding/) },
+    });
     // Still serving.
     expect((await raw('GET', '/exec/api/v1/jobs/health')).status).toBe(200);
   });
@@ -96,7 +102,16 @@ describe('one guard per request: the server answers and stays up', () => {
     const broken = await startServer({
       runtime: new StubRuntime(),
       port: 0,
-      routes: [{ method: 'GET', path: /^\/boom$/, access: 'public', handle: () => { throw new TypeError('x is not a function'); } }],
+      routes: [
+        {
+          method: 'GET',
+          path: /^\/boom$/,
+          access: 'public',
+          handle: () => {
+            throw new TypeError('x is not a function');
+          },
+        },
+      ],
     });
     try {
       const res = await fetch(`${broken.url}/boom`);
@@ -130,7 +145,9 @@ describe('the API is open to other origins (CORS); the deployed web app is not, 
     expect(bad.headers['access-control-allow-origin']).toBe('*');
     const state = await raw('GET', '/__emulator/state');
     expect(state.headers['access-control-allow-origin']).toBeUndefined();
-    expect((await raw('OPTIONS', '/__emulator/reset', { origin: 'https://example.org' })).headers['access-control-allow-origin']).toBeUndefined();
+    expect(
+      (await raw('OPTIONS', '/__emulator/reset', { origin: 'https://example.org' })).headers['access-control-allow-origin'],
+    ).toBeUndefined();
   });
 
   it('--open-api stands in for a credential only for local clients, not for pages of other sites', async () => {
@@ -190,7 +207,16 @@ describe('the controls and the workspace answer only this server and its own pag
     }
     expect(current().props.planted).toBeUndefined();
     expect((await raw('POST', '/__workspace/activate', { 'content-type': 'text/plain' }, '{"tab":"Videos"}')).status).toBe(415);
-    expect((await raw('POST', '/__emulator/run', { 'content-type': 'application/json; charset=utf-8' }, '{"fn":"setProp","args":["planted","1"]}')).status).toBe(200);
+    expect(
+      (
+        await raw(
+          'POST',
+          '/__emulator/run',
+          { 'content-type': 'application/json; charset=utf-8' },
+          '{"fn":"setProp","args":["planted","1"]}',
+        )
+      ).status,
+    ).toBe(200);
     expect(current().props.planted).toBe('1');
     expect((await raw('DELETE', '/__emulator/faults')).status).toBe(200);
     expect((await fetch(`${server.url}/__emulator/faults`, { method: 'DELETE' })).status).toBe(200);
@@ -198,7 +224,10 @@ describe('the controls and the workspace answer only this server and its own pag
   });
 
   it('reads dataset files only inside the project folder', async () => {
-    const dataset = { version: 1, channels: [{ id: 'UC' + 'b'.repeat(22), title: 'From file', handle: '@fromfile', publishedAt: '2020-01-01T00:00:00Z', videos: [] }] };
+    const dataset = {
+      version: 1,
+      channels: [{ id: 'UC' + 'b'.repeat(22), title: 'From file', handle: '@fromfile', publishedAt: '2020-01-01T00:00:00Z', videos: [] }],
+    };
     writeFileSync(join(projectDir, 'mine.json'), JSON.stringify(dataset));
     const inside = await raw('POST', '/__emulator/dataset', JSON_HEADERS, JSON.stringify({ path: 'mine.json' }));
     expect(inside.status).toBe(200);

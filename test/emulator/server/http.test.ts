@@ -17,7 +17,11 @@ const current = () => server.session.runtime as StubRuntime;
 const lastRequest = () => current().requests[current().requests.length - 1]!;
 
 async function post(path: string, body: unknown) {
-  const res = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(server.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -39,7 +43,11 @@ describe('web app at /exec', () => {
   });
 
   it.each(['PUT', 'PATCH', 'DELETE'])('maps %s to POST with _method', async (method) => {
-    const res = await fetch(`${server.url}/exec/api/v1/jobs/j1`, { method, headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    const res = await fetch(`${server.url}/exec/api/v1/jobs/j1`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(res.status).toBe(200);
     expect(lastRequest()).toEqual({
       method: 'POST',
@@ -134,7 +142,12 @@ describe('controls under /__emulator/', () => {
 
   it('reads one tab', async () => {
     const res = await fetch(`${server.url}/__emulator/sheets/ss1/Videos`);
-    expect(await res.json()).toMatchObject({ spreadsheetId: 'ss1', tab: 'Videos', hidden: false, values: [['title'], ['=IMPORTXML("http://x","//a")']] });
+    expect(await res.json()).toMatchObject({
+      spreadsheetId: 'ss1',
+      tab: 'Videos',
+      hidden: false,
+      values: [['title'], ['=IMPORTXML("http://x","//a")']],
+    });
     expect((await fetch(`${server.url}/__emulator/sheets/ss1/Nope`)).status).toBe(404);
   });
 
@@ -149,14 +162,23 @@ describe('controls under /__emulator/', () => {
   });
 
   it('loads a dataset and names the bad field of an invalid one', async () => {
-    const dataset = { version: 1, channels: [{ id: 'UC' + 'a'.repeat(22), title: 'Loaded', handle: '@loaded', publishedAt: '2020-01-01T00:00:00Z', videos: [] }] };
+    const dataset = {
+      version: 1,
+      channels: [{ id: 'UC' + 'a'.repeat(22), title: 'Loaded', handle: '@loaded', publishedAt: '2020-01-01T00:00:00Z', videos: [] }],
+    };
     const ok = await post('/__emulator/dataset', dataset);
     expect(ok.status).toBe(200);
-    expect(current().youtube.service({ now: () => new Date() }).Channels.list('id', { forHandle: '@loaded' }).items).toHaveLength(1);
+    expect(
+      current()
+        .youtube.service({ now: () => new Date() })
+        .Channels.list('id', { forHandle: '@loaded' }).items,
+    ).toHaveLength(1);
     const bad = await post('/__emulator/dataset', { version: 1, channels: [{ id: 'bad' }] });
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatch(/dataset\.channels\[0\]\.id/);
-    expect((await post('/__emulator/dataset', { demo: true })).json.dataset).toEqual(expect.arrayContaining([expect.objectContaining({ handle: '@mkbhd' })]));
+    expect((await post('/__emulator/dataset', { demo: true })).json.dataset).toEqual(
+      expect.arrayContaining([expect.objectContaining({ handle: '@mkbhd' })]),
+    );
   });
 
   it('sets quota usage for demos of quotaExceeded', async () => {
@@ -168,7 +190,12 @@ describe('controls under /__emulator/', () => {
 
   it('runs a global and reports the execution', async () => {
     const res = await post('/__emulator/run', { fn: 'doSomething', args: [1, 'two'] });
-    expect(res.json).toMatchObject({ ok: true, value: { fn: 'doSomething', args: [1, 'two'], at: '2026-01-05T12:00:00.000Z' }, error: null, killed: false });
+    expect(res.json).toMatchObject({
+      ok: true,
+      value: { fn: 'doSomething', args: [1, 'two'], at: '2026-01-05T12:00:00.000Z' },
+      error: null,
+      killed: false,
+    });
     const failed = await post('/__emulator/run', { fn: 'fail' });
     expect(failed.json).toMatchObject({ ok: false, error: { name: 'TypeError' }, logs: ['oops'] });
     expect((await post('/__emulator/run', { fn: 'not a name' })).status).toBe(400);
@@ -180,7 +207,10 @@ describe('controls under /__emulator/', () => {
       ok: true,
       value: { fn: 'getView', args: [{ a: 1 }], at: '2026-01-05T12:00:00.000Z' },
     });
-    expect((await post('/__emulator/script-run', { fn: 'secret_' })).json).toEqual({ ok: false, error: { name: 'Error', message: 'Script function not found: secret_' } });
+    expect((await post('/__emulator/script-run', { fn: 'secret_' })).json).toEqual({
+      ok: false,
+      error: { name: 'Error', message: 'Script function not found: secret_' },
+    });
   });
 
   it('resets to a fresh runtime', async () => {
@@ -192,7 +222,11 @@ describe('controls under /__emulator/', () => {
   });
 
   it('refuses malformed JSON with 400', async () => {
-    const res = await fetch(`${server.url}/__emulator/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
+    const res = await fetch(`${server.url}/__emulator/advance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/not valid JSON/);
   });
@@ -214,7 +248,10 @@ describe('extra routes', () => {
     });
     try {
       expect(await (await fetch(`${extra.url}/`)).text()).toBe('workspace');
-      expect((await fetch(`${extra.url}/__emulator/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(501);
+      expect(
+        (await fetch(`${extra.url}/__emulator/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }))
+          .status,
+      ).toBe(501);
     } finally {
       await extra.close();
     }

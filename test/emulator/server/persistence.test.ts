@@ -19,9 +19,21 @@ describe('state file', () => {
     const server = await startServer({ runtime, createRuntime: stubFactory, port: 0 });
     const saver = autoSave(server.session, path, { debounceMs: 60_000 });
     try {
-      await fetch(`${server.url}/__emulator/run`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fn: 'setProp', args: ['k', 'v'] }) });
-      await fetch(`${server.url}/__emulator/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 120_000 }) });
-      await fetch(`${server.url}/__emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'backendError', times: 2 }) });
+      await fetch(`${server.url}/__emulator/run`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ fn: 'setProp', args: ['k', 'v'] }),
+      });
+      await fetch(`${server.url}/__emulator/advance`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ms: 120_000 }),
+      });
+      await fetch(`${server.url}/__emulator/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'backendError', times: 2 }),
+      });
       expect(() => runtime.youtube.service({ now: () => runtime.clock.now() }).Channels.list('id', { forHandle: '@stub' })).toThrow();
       expect(existsSync(path)).toBe(false); // debounced: nothing written yet
     } finally {

@@ -12,14 +12,23 @@ import { main, type RunningDevServer } from '../../../emulator/server/cli';
 
 const ROOT = resolve(__dirname, '../../..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 const README_ORIGIN = 'http://127.0.0.1:8787';
 
 /** Lines of the ```bash blocks, with backslash continuations joined. */
 function bashLines(markdown: string): string[] {
   const lines: string[] = [];
   for (const block of markdown.matchAll(/```bash\n([\s\S]*?)```/g)) {
-    lines.push(...block[1]!.replace(/\\\n\s*/g, ' ').split('\n').map((l) => l.trim()).filter(Boolean));
+    lines.push(
+      ...block[1]!
+        .replace(/\\\n\s*/g, ' ')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    );
   }
   return lines;
 }
@@ -88,7 +97,12 @@ async function curlAlike(words: string[], origin: string): Promise<CurlAnswer> {
   }
   if (!url) throw new Error(`no URL in ${words.join(' ')}`);
   if (body !== null) headers['content-type'] ??= 'application/x-www-form-urlencoded'; // curl's default for -d
-  const res = await fetch(url.replace(README_ORIGIN, origin), { method: method ?? (body !== null ? 'POST' : 'GET'), headers, body, redirect: 'follow' });
+  const res = await fetch(url.replace(README_ORIGIN, origin), {
+    method: method ?? (body !== null ? 'POST' : 'GET'),
+    headers,
+    body,
+    redirect: 'follow',
+  });
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
 }
 
@@ -119,15 +133,27 @@ describe('README commands', () => {
   it('names only npm scripts and tools that exist', () => {
     for (const command of commands.flatMap((c) => c.split('&&').map((p) => p.trim()))) {
       const words = shellWords(command);
-      if (words[0] === 'npx') expect({ command, installed: Object.keys(PACKAGE.devDependencies).some((d) => d.endsWith(`/${words[1]}`) || d === words[1]) }).toEqual({ command, installed: true });
+      if (words[0] === 'npx')
+        expect({
+          command,
+          installed: Object.keys(PACKAGE.devDependencies).some((d) => d.endsWith(`/${words[1]}`) || d === words[1]),
+        }).toEqual({ command, installed: true });
       else if (words[1] === 'run') expect({ command, script: words[2]! in PACKAGE.scripts }).toEqual({ command, script: true });
-      else if (words[1] === 'start' || words[1] === 'test') expect({ command, script: words[1] in PACKAGE.scripts }).toEqual({ command, script: true });
+      else if (words[1] === 'start' || words[1] === 'test')
+        expect({ command, script: words[1] in PACKAGE.scripts }).toEqual({ command, script: true });
       else expect({ command, builtin: ['install', 'ci'].includes(words[1]!) }).toEqual({ command, builtin: true });
     }
   });
 
   it('starts the server with every `npm start -- …` flag set it shows', async () => {
-    const variants = [...new Set(commands.map((c) => startFlags(c.split('&&').pop()!.trim())).filter((f): f is string[] => f !== null).map((f) => JSON.stringify(f)))];
+    const variants = [
+      ...new Set(
+        commands
+          .map((c) => startFlags(c.split('&&').pop()!.trim()))
+          .filter((f): f is string[] => f !== null)
+          .map((f) => JSON.stringify(f)),
+      ),
+    ];
     expect(variants.length).toBeGreaterThanOrEqual(4);
     for (const variant of variants) {
       const lines: string[] = [];
@@ -165,7 +191,8 @@ describe('README URLs and curl examples against npm start', () => {
         expect(page.headers.get('content-type')).toMatch(/^text\/html/);
         const html = await page.text();
         expect(html).toContain('Authorize');
-        for (const asset of html.matchAll(/(?:src|href)="(\/__assets\/[^"]+)"/g)) expect((await fetch(`${origin}${asset[1]}`)).status).toBe(200);
+        for (const asset of html.matchAll(/(?:src|href)="(\/__assets\/[^"]+)"/g))
+          expect((await fetch(`${origin}${asset[1]}`)).status).toBe(200);
       }
       for (const path of ['/exec/api/v1/openapi.json', '/api/v1/openapi.json']) expect((await fetch(`${origin}${path}`)).status).toBe(200);
 
@@ -181,7 +208,11 @@ describe('README URLs and curl examples against npm start', () => {
       for (const line of curls) {
         if (line.includes('JOB_ID') && !jobId) throw new Error(`"${line}" needs a job created by an earlier example`);
         const answer = await curlAlike(shellWords(line.replace(/JOB_ID/g, jobId ?? 'JOB_ID')), origin);
-        expect({ line, status: answer.status, type: answer.type }).toEqual({ line, status: 200, type: expect.stringMatching(/^application\/json/) });
+        expect({ line, status: answer.status, type: answer.type }).toEqual({
+          line,
+          status: 200,
+          type: expect.stringMatching(/^application\/json/),
+        });
         const envelope = JSON.parse(answer.body) as { ok: boolean; data: { id?: string; status?: string } };
         expect({ line, ok: envelope.ok }).toEqual({ line, ok: true });
         if (/-X POST\b.*\/jobs\s/.test(`${line} `) || (envelope.data?.id ?? '').startsWith('j_')) jobId = envelope.data.id ?? jobId;

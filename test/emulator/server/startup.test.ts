@@ -40,9 +40,9 @@ describe('a bad flag value stops npm start (in-process)', () => {
   it('a port in use', async () => {
     const { server, port } = await busyPort();
     try {
-      await expect(main(parseArgs(['--port', String(port), '--speed', '0', '--no-build', '--state', join(dir, 'state.json')]), () => undefined)).rejects.toThrow(
-        new RegExp(`--port ${port}: 127\\.0\\.0\\.1:${port} is already in use`),
-      );
+      await expect(
+        main(parseArgs(['--port', String(port), '--speed', '0', '--no-build', '--state', join(dir, 'state.json')]), () => undefined),
+      ).rejects.toThrow(new RegExp(`--port ${port}: 127\\.0\\.0\\.1:${port} is already in use`));
       expect(existsSync(join(dir, 'state.json'))).toBe(false);
     } finally {
       server.close();
@@ -50,16 +50,25 @@ describe('a bad flag value stops npm start (in-process)', () => {
   });
 
   it('an unreadable or invalid dataset', async () => {
-    await expect(main(options(['--dataset', join(dir, 'missing.json')]), () => undefined)).rejects.toThrow(/--dataset .*missing\.json: cannot use it — no such file/);
+    await expect(main(options(['--dataset', join(dir, 'missing.json')]), () => undefined)).rejects.toThrow(
+      /--dataset .*missing\.json: cannot use it — no such file/,
+    );
     writeFileSync(join(dir, 'bad.json'), '{"version":1,"channels":[{"id":"x"}]}');
-    await expect(main(options(['--dataset', join(dir, 'bad.json')]), () => undefined)).rejects.toThrow(/--dataset .*bad\.json: cannot use it — .*channels\[0\]/);
+    await expect(main(options(['--dataset', join(dir, 'bad.json')]), () => undefined)).rejects.toThrow(
+      /--dataset .*bad\.json: cannot use it — .*channels\[0\]/,
+    );
   });
 });
 
 /** `npm start -- args` in its own process group, as a user runs it. */
 function npmStart(args: string[], cwd = ROOT): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   let output = '';
-  const child = spawn('npm', ['start', '--', ...args], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn('npm', ['start', '--', ...args], {
+    cwd,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
@@ -111,7 +120,13 @@ describe('npm start as a process', () => {
       const created = await fetch(`${url}/api/v1/jobs`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': key },
-        body: JSON.stringify({ name: 'Saved on SIGTERM', channels: ['@tinycooking'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'T' }),
+        body: JSON.stringify({
+          name: 'Saved on SIGTERM',
+          channels: ['@tinycooking'],
+          schedule_type: 'daily',
+          schedule_value: '09:00',
+          target_tab_name: 'T',
+        }),
       });
       expect(created.status).toBe(200);
       // Acknowledged; the debounced save (0.5 s) has not run yet.
@@ -134,7 +149,13 @@ describe('npm start as a process', () => {
       const created = await fetch(`${url}/api/v1/jobs`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ name: 'Busy', channels: ['@tinycooking'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Busy' }),
+        body: JSON.stringify({
+          name: 'Busy',
+          channels: ['@tinycooking'],
+          schedule_type: 'daily',
+          schedule_value: '09:00',
+          target_tab_name: 'Busy',
+        }),
       });
       expect(created.status).toBe(200);
       // Two days of virtual time in one control: ~580 trigger executions, seconds of real time during
@@ -142,10 +163,19 @@ describe('npm start as a process', () => {
       const { port } = new URL(url);
       let sentAt = 0;
       const executing = new Promise<number>((done) => {
-        const req = httpRequest({ host: '127.0.0.1', port: Number(port), method: 'POST', path: '/__emulator/advance', headers: { 'content-type': 'application/json' } }, (res) => {
-          res.resume();
-          res.on('end', () => done(res.statusCode ?? 0));
-        });
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: Number(port),
+            method: 'POST',
+            path: '/__emulator/advance',
+            headers: { 'content-type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => done(res.statusCode ?? 0));
+          },
+        );
         req.on('error', () => done(0));
         req.on('finish', () => (sentAt = Date.now()));
         req.end(JSON.stringify({ ms: 2 * 86_400_000 }));
@@ -170,7 +200,10 @@ describe('npm start on a fresh clone (no build/ yet)', () => {
   it('builds the bundle first, then serves', async () => {
     // A checkout of the tracked files without build/ (node_modules linked): what `git clone && npm install` leaves.
     const clone = join(dir, 'clone');
-    execFileSync('bash', ['-c', `mkdir -p "${clone}" && git -C "${ROOT}" ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "${clone}" && ln -s "${join(ROOT, 'node_modules')}" "${join(clone, 'node_modules')}"`]);
+    execFileSync('bash', [
+      '-c',
+      `mkdir -p "${clone}" && git -C "${ROOT}" ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "${clone}" && ln -s "${join(ROOT, 'node_modules')}" "${join(clone, 'node_modules')}"`,
+    ]);
     expect(existsSync(join(clone, 'build'))).toBe(false);
     const run = npmStart(['--port', '0', '--speed', '0', '--fresh', '--state', join(dir, 'state.json')], clone);
     try {
@@ -183,4 +216,3 @@ describe('npm start on a fresh clone (no build/ yet)', () => {
     }
   }, 150_000);
 });
-

@@ -36,7 +36,15 @@ export class StubRuntime implements DevRuntime {
     this.counter += 1;
     return ok
       ? { ok, value, killed: false, startedAt, finishedAt: new Date(this.nowMs), calls: { 'Stub.call': 1 }, logs: [] }
-      : { ok, error: { name: 'TypeError', message: `boom <${String(value)}>` }, killed: false, startedAt, finishedAt: new Date(this.nowMs), calls: {}, logs: ['oops'] };
+      : {
+          ok,
+          error: { name: 'TypeError', message: `boom <${String(value)}>` },
+          killed: false,
+          startedAt,
+          finishedAt: new Date(this.nowMs),
+          calls: {},
+          logs: ['oops'],
+        };
   }
 
   run(fn: string, ...args: unknown[]): ExecutionResultLike {
@@ -85,7 +93,16 @@ export class StubRuntime implements DevRuntime {
   }
 
   readonly spreadsheets = {
-    list: () => [{ id: 'ss1', name: 'Book', sheets: [{ name: 'Videos', hidden: false }, { name: '_state', hidden: true }] }],
+    list: () => [
+      {
+        id: 'ss1',
+        name: 'Book',
+        sheets: [
+          { name: 'Videos', hidden: false },
+          { name: '_state', hidden: true },
+        ],
+      },
+    ],
     values: (id: string, tab: string) => (tab === 'Videos' ? [['title'], ['=IMPORTXML("http://x","//a")']] : [[id]]),
     formulas: () => [[''], ['']],
   };

@@ -1,5 +1,13 @@
 import { DatasetError, isoDuration, parseDataset, validateDataset } from '../../../emulator/youtube/dataset';
-import { buildDemoDataset, DEMO_CHANNELS, FORMULA_LIKE_TITLES, makeChannel, makeDataset, MKBHD_PUBLISHED, MKBHD_SCHEDULED } from '../../../emulator/youtube/demo-dataset';
+import {
+  buildDemoDataset,
+  DEMO_CHANNELS,
+  FORMULA_LIKE_TITLES,
+  makeChannel,
+  makeDataset,
+  MKBHD_PUBLISHED,
+  MKBHD_SCHEDULED,
+} from '../../../emulator/youtube/demo-dataset';
 
 describe('demo dataset', () => {
   const demo = buildDemoDataset();
@@ -37,7 +45,9 @@ describe('demo dataset', () => {
 
   it('has formula-looking titles, a legacy username, a channel without Shorts and one without long videos', () => {
     expect(byHandle('@formulalab').videos.map((v) => v.title)).toEqual(FORMULA_LIKE_TITLES);
-    expect(FORMULA_LIKE_TITLES).toEqual(expect.arrayContaining(['=IMPORTXML("http://x","//a")', '+1 (555) 010-0199', '-5 degrees', '@home tour']));
+    expect(FORMULA_LIKE_TITLES).toEqual(
+      expect.arrayContaining(['=IMPORTXML("http://x","//a")', '+1 (555) 010-0199', '-5 degrees', '@home tour']),
+    );
     expect(byHandle('@retrotech').username).toBe('RetroTechLegacy');
     expect(byHandle('@tinycooking').videos.some((v) => v.short)).toBe(false);
     expect(byHandle('@shortsonly').videos.every((v) => v.short)).toBe(true);
@@ -54,9 +64,9 @@ describe('demo dataset', () => {
 describe('dataset validation', () => {
   it('names the field and the problem', () => {
     expect(() => parseDataset('{')).toThrow(DatasetError);
-    expect(() => validateDataset({ version: 1, channels: [{ id: 'nope', title: 'x', publishedAt: '2020-01-01T00:00:00Z', videos: [] }] })).toThrow(
-      'dataset.channels[0].id',
-    );
+    expect(() =>
+      validateDataset({ version: 1, channels: [{ id: 'nope', title: 'x', publishedAt: '2020-01-01T00:00:00Z', videos: [] }] }),
+    ).toThrow('dataset.channels[0].id');
     const good = makeChannel({ handle: '@good', videos: 1 });
     const bad = { ...good, videos: [{ ...good.videos[0]!, durationSeconds: 'long' }] };
     expect(() => validateDataset({ version: 1, channels: [bad] })).toThrow('dataset.channels[0].videos[0].durationSeconds');

@@ -7,12 +7,22 @@ const START = new Date('2026-01-05T12:00:00Z');
 function setup(fake = new YouTubeFake()) {
   let now = START;
   const delays: number[] = [];
-  const yt: YouTubeService = fake.service({ now: () => now, delay: (ms) => { delays.push(ms); now = new Date(now.getTime() + ms); } });
+  const yt: YouTubeService = fake.service({
+    now: () => now,
+    delay: (ms) => {
+      delays.push(ms);
+      now = new Date(now.getTime() + ms);
+    },
+  });
   return { fake, yt, delays, setNow: (d: Date) => (now = d), now: () => now };
 }
 
 /** Runs fn and returns the thrown error's message and details. */
-function failure(fn: () => unknown): { name: string; message: string; details: { code: number; errors: { reason: string; domain: string }[] } } {
+function failure(fn: () => unknown): {
+  name: string;
+  message: string;
+  details: { code: number; errors: { reason: string; domain: string }[] };
+} {
   try {
     fn();
   } catch (err) {
@@ -82,7 +92,9 @@ describe('channels.list', () => {
     expect(tooMany.details.code).toBe(400);
     expect(tooMany.message).toMatch(/^API call to youtube\.channels\.list failed with error: /);
     expect(failure(() => yt.Channels.list('id', {})).details.errors[0]!.reason).toBe('missingRequiredParameter');
-    expect(failure(() => yt.Channels.list('id', { forHandle: 'a', forUsername: 'b' })).details.errors[0]!.reason).toBe('incompatibleParameters');
+    expect(failure(() => yt.Channels.list('id', { forHandle: 'a', forUsername: 'b' })).details.errors[0]!.reason).toBe(
+      'incompatibleParameters',
+    );
     expect(failure(() => yt.Channels.list('snipet', { forHandle: 'a' })).details.code).toBe(400);
     expect(() => yt.Channels.list('id', { id: ids.split(',').slice(0, 50).join(',') })).not.toThrow();
   });
@@ -131,13 +143,18 @@ describe('playlistItems.list', () => {
 
   it('refuses a bad page token with 400 invalidPageToken', () => {
     const { yt } = setup();
-    const err = failure(() => yt.PlaylistItems.list('snippet', { playlistId: uploadsPlaylistId(DEMO_CHANNELS.mid.id), pageToken: 'garbage' }));
+    const err = failure(() =>
+      yt.PlaylistItems.list('snippet', { playlistId: uploadsPlaylistId(DEMO_CHANNELS.mid.id), pageToken: 'garbage' }),
+    );
     expect(err.details).toMatchObject({ code: 400, errors: [{ reason: 'invalidPageToken' }] });
   });
 
   it('shows private and deleted uploads as placeholders', () => {
     const { yt } = setup();
-    const items = yt.PlaylistItems.list('snippet,contentDetails,status', { playlistId: uploadsPlaylistId(DEMO_CHANNELS.privateMix.id), maxResults: 50 }).items!;
+    const items = yt.PlaylistItems.list('snippet,contentDetails,status', {
+      playlistId: uploadsPlaylistId(DEMO_CHANNELS.privateMix.id),
+      maxResults: 50,
+    }).items!;
     const priv = items.find((i) => i.status?.privacyStatus === 'private')!;
     expect(priv.snippet?.title).toBe('Private video');
     expect(priv.contentDetails?.videoPublishedAt).toBeUndefined();
@@ -154,7 +171,11 @@ describe('playlistItems.list', () => {
     const suffix = (id: string) => id.slice(2);
     const shorts = yt.PlaylistItems.list('snippet', { playlistId: `UUSH${suffix(DEMO_CHANNELS.mkbhd.id)}`, maxResults: 50 });
     expect(shorts.items!.length).toBeGreaterThan(0);
-    expect(shorts.items!.every((i) => i.snippet!.title!.includes('#shorts') || i.snippet!.title === 'Private video' || i.snippet!.title === 'Deleted video')).toBe(true);
+    expect(
+      shorts.items!.every(
+        (i) => i.snippet!.title!.includes('#shorts') || i.snippet!.title === 'Private video' || i.snippet!.title === 'Deleted video',
+      ),
+    ).toBe(true);
     const longs = yt.PlaylistItems.list('snippet', { playlistId: `UULF${suffix(DEMO_CHANNELS.mkbhd.id)}`, maxResults: 50 });
     expect(longs.pageInfo!.totalResults! + shorts.pageInfo!.totalResults!).toBe(
       yt.PlaylistItems.list('id', { playlistId: `UU${suffix(DEMO_CHANNELS.mkbhd.id)}` }).pageInfo!.totalResults,
@@ -162,7 +183,9 @@ describe('playlistItems.list', () => {
     const noShorts = failure(() => yt.PlaylistItems.list('snippet', { playlistId: `UUSH${suffix(DEMO_CHANNELS.tiny.id)}` }));
     expect(noShorts.details).toMatchObject({ code: 404, errors: [{ reason: 'playlistNotFound', domain: 'youtube.playlistItem' }] });
     expect(noShorts.name).toBe('GoogleJsonResponseException');
-    expect(failure(() => yt.PlaylistItems.list('snippet', { playlistId: `UULF${suffix(DEMO_CHANNELS.shortsOnly.id)}` })).details.code).toBe(404);
+    expect(failure(() => yt.PlaylistItems.list('snippet', { playlistId: `UULF${suffix(DEMO_CHANNELS.shortsOnly.id)}` })).details.code).toBe(
+      404,
+    );
     expect(failure(() => yt.PlaylistItems.list('snippet', { playlistId: 'PLnotthere' })).details.code).toBe(404);
     // An empty channel still has its (empty) uploads playlist.
     expect(yt.PlaylistItems.list('snippet', { playlistId: `UU${suffix(DEMO_CHANNELS.empty.id)}` }).items).toEqual([]);
@@ -206,7 +229,11 @@ describe('videos.list', () => {
 
   it('refuses more than 50 ids with 400 and accepts exactly 50', () => {
     const { yt, fake } = setup();
-    const ids = fake.getDataset().channels.find((c) => c.id === DEMO_CHANNELS.mid.id)!.videos.slice(0, 51).map((v) => v.id);
+    const ids = fake
+      .getDataset()
+      .channels.find((c) => c.id === DEMO_CHANNELS.mid.id)!
+      .videos.slice(0, 51)
+      .map((v) => v.id);
     expect(failure(() => yt.Videos.list('id', { id: ids.join(',') })).details.code).toBe(400);
     expect(yt.Videos.list('id', { id: ids.slice(0, 50).join(',') }).items).toHaveLength(50);
   });
@@ -311,7 +338,9 @@ describe('faults', () => {
     fake.injectFault({ method: 'videos.list', kind: 'quotaExceeded', times: 1, details: false });
     const bare = failure(() => yt.Videos.list('id', { id: 'x' }));
     expect(bare.name).toBe('GoogleJsonResponseException');
-    expect(bare.message).toMatch(/^API call to youtube\.videos\.list failed with error: The request cannot be completed because you have exceeded your/);
+    expect(bare.message).toMatch(
+      /^API call to youtube\.videos\.list failed with error: The request cannot be completed because you have exceeded your/,
+    );
     expect('details' in bare).toBe(false);
     // The fake-wide switch covers the dataset's own errors too (a missing UUSH playlist: 404).
     fake.errorDetails = false;

@@ -66,7 +66,10 @@ function api(runtime: Runtime, method: string, path: string, call: Call = {}) {
 
 function freshRuntime(): Runtime {
   const runtime = createRuntime();
-  for (const [key, scope] of [[WRITE_KEY, 'write'], [READ_KEY, 'read']] as const) {
+  for (const [key, scope] of [
+    [WRITE_KEY, 'write'],
+    [READ_KEY, 'read'],
+  ] as const) {
     const r = runtime.run<string>('importLocalApiKey_', key, { name: `it-${scope}`, scope });
     if (!r.ok) throw new Error(`importLocalApiKey_ failed: ${r.error?.message}`);
   }
@@ -92,7 +95,10 @@ describe('web API in the local runtime', () => {
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => r.actor === 'system')).toBe(true);
     expect(rows.map((r) => JSON.parse(r.changes) as { key_id: string; scope: string })).toEqual(
-      expect.arrayContaining([expect.objectContaining({ key_id: 'k_0000aaaa', scope: 'write' }), expect.objectContaining({ scope: 'read' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ key_id: 'k_0000aaaa', scope: 'write' }),
+        expect.objectContaining({ scope: 'read' }),
+      ]),
     );
     expect(JSON.stringify(rows)).not.toContain('integrationWriteKeySecret');
   });
@@ -118,9 +124,17 @@ describe('web API in the local runtime', () => {
     const put = api(runtime, 'PUT', `/jobs/${id}`, { key: WRITE_KEY, body: { ...DAILY_SYNC, target_sheet_id: '', name: 'Daily Sync 2' } });
     expect(put.json).toMatchObject({ ok: true, data: { config: { name: 'Daily Sync 2' } } });
     const version = put.json.data.version as number;
-    const stale = api(runtime, 'PATCH', `/jobs/${id}`, { key: WRITE_KEY, body: { schedule_value: '10:30' }, query: { expected_version: String(version - 1) } });
+    const stale = api(runtime, 'PATCH', `/jobs/${id}`, {
+      key: WRITE_KEY,
+      body: { schedule_value: '10:30' },
+      query: { expected_version: String(version - 1) },
+    });
     expect(stale.json.error).toMatchObject({ status: 409, code: 'version_conflict' });
-    const patch = api(runtime, 'PATCH', `/jobs/${id}`, { key: WRITE_KEY, body: { schedule_value: '10:30' }, query: { expected_version: String(version) } });
+    const patch = api(runtime, 'PATCH', `/jobs/${id}`, {
+      key: WRITE_KEY,
+      body: { schedule_value: '10:30' },
+      query: { expected_version: String(version) },
+    });
     expect(patch.json).toMatchObject({ ok: true, data: { config: { schedule_value: '10:30' } } });
 
     expect(api(runtime, 'POST', `/jobs/${id}/pause`, { key: WRITE_KEY }).json).toMatchObject({ ok: true, data: { paused: true } });
@@ -136,7 +150,10 @@ describe('web API in the local runtime', () => {
     expect(api(runtime, 'GET', '/jobs/stats', { key: READ_KEY }).json).toMatchObject({ ok: true, data: { jobs: { total: 1 } } });
 
     const bulk = api(runtime, 'POST', '/jobs/bulk', { key: WRITE_KEY, body: { action: 'pause', ids: [id, 'j_missing'] } });
-    expect(bulk.json.data.results).toEqual([expect.objectContaining({ id, ok: true }), expect.objectContaining({ id: 'j_missing', ok: false })]);
+    expect(bulk.json.data.results).toEqual([
+      expect.objectContaining({ id, ok: true }),
+      expect.objectContaining({ id: 'j_missing', ok: false }),
+    ]);
 
     const csv = api(runtime, 'GET', '/jobs/export', { key: READ_KEY, query: { format: 'csv' } });
     expect(csv.response.mimeType).toMatch(/csv/i);
@@ -155,10 +172,19 @@ describe('web API in the local runtime', () => {
     expect(imported.json.data.created.length + imported.json.data.updated.length).toBe(1);
 
     // YAML import loads its parser from the project file build/yaml-reader.html (not part of Code.js).
-    const fromYaml = api(runtime, 'POST', '/jobs/import', { key: WRITE_KEY, query: { format: 'yaml' }, text: yaml.text, contentType: 'application/yaml' });
+    const fromYaml = api(runtime, 'POST', '/jobs/import', {
+      key: WRITE_KEY,
+      query: { format: 'yaml' },
+      text: yaml.text,
+      contentType: 'application/yaml',
+    });
     expect(fromYaml.json).toMatchObject({ ok: true, data: { created: [], updated: [], unchanged: [expect.any(String)] } });
     const badYaml = api(runtime, 'POST', '/jobs/import', { key: WRITE_KEY, body: { format: 'yaml', content: 'jobs: [unclosed' } });
-    expect(badYaml.json.error).toMatchObject({ status: 422, code: 'validation_failed', message: expect.stringMatching(/^import: the YAML text cannot be read \(/) });
+    expect(badYaml.json.error).toMatchObject({
+      status: 422,
+      code: 'validation_failed',
+      message: expect.stringMatching(/^import: the YAML text cannot be read \(/),
+    });
 
     const audit = api(runtime, 'GET', '/audit', { key: READ_KEY, query: { page_size: '100' } });
     expect(audit.json.ok).toBe(true);
@@ -205,15 +231,27 @@ describe('web API in the local runtime', () => {
   test('each error class comes back in the envelope', () => {
     expect(api(runtime, 'GET', '/nope', { key: READ_KEY }).json.error).toMatchObject({ status: 404, code: 'not_found' });
     expect(api(runtime, 'GET', '/jobs/import', { key: READ_KEY }).json.error).toMatchObject({ status: 405 });
-    expect(api(runtime, 'POST', '/jobs', { key: WRITE_KEY, text: '{"name":' }).json.error).toMatchObject({ status: 400, code: 'bad_request' });
-    expect(api(runtime, 'POST', '/jobs', { key: WRITE_KEY, text: '<xml/>', contentType: 'application/xml' }).json.error).toMatchObject({ status: 415 });
+    expect(api(runtime, 'POST', '/jobs', { key: WRITE_KEY, text: '{"name":' }).json.error).toMatchObject({
+      status: 400,
+      code: 'bad_request',
+    });
+    expect(api(runtime, 'POST', '/jobs', { key: WRITE_KEY, text: '<xml/>', contentType: 'application/xml' }).json.error).toMatchObject({
+      status: 415,
+    });
     const big = 'x'.repeat(300 * 1024);
-    expect(api(runtime, 'POST', '/jobs', { key: WRITE_KEY, body: { ...DAILY_SYNC, description: big } }).json.error).toMatchObject({ status: 413 });
+    expect(api(runtime, 'POST', '/jobs', { key: WRITE_KEY, body: { ...DAILY_SYNC, description: big } }).json.error).toMatchObject({
+      status: 413,
+    });
     const unknown = api(runtime, 'POST', '/jobs', { key: WRITE_KEY, body: { ...DAILY_SYNC, colour: 'red' } });
     expect(unknown.json.error).toMatchObject({ status: 422, code: 'validation_failed' });
     expect(JSON.stringify(unknown.json.error!.details)).toContain('colour');
     const typo = api(runtime, 'POST', '/jobs', { key: WRITE_KEY, body: { ...DAILY_SYNC, channels: ['@mkbhd', '@mkbhdd'] } });
-    expect(typo.json.error).toMatchObject({ status: 422, code: 'validation_failed', message: 'channels.1: @mkbhdd: no such channel', details: [{ path: 'channels.1' }] });
+    expect(typo.json.error).toMatchObject({
+      status: 422,
+      code: 'validation_failed',
+      message: 'channels.1: @mkbhdd: no such channel',
+      details: [{ path: 'channels.1' }],
+    });
     expect(api(runtime, 'GET', '/jobs', { key: READ_KEY }).json.meta).toMatchObject({ total: 0 });
   });
 
@@ -242,17 +280,32 @@ describe('web API in the local runtime', () => {
     expect(api(runtime, 'GET', '/jobs/stats', { key: WRITE_KEY }).json.ok).toBe(true);
   });
 
-  test('schedule intelligence: a suggestion for the demo channels, a job\'s insights, freshness in the stats', () => {
-    const suggest = api(runtime, 'GET', '/schedule/suggest', { key: READ_KEY, query: { channels: '@weeklyshow', timezone: 'America/New_York', target_delay_minutes: '120' } });
+  test("schedule intelligence: a suggestion for the demo channels, a job's insights, freshness in the stats", () => {
+    const suggest = api(runtime, 'GET', '/schedule/suggest', {
+      key: READ_KEY,
+      query: { channels: '@weeklyshow', timezone: 'America/New_York', target_delay_minutes: '120' },
+    });
     expect(suggest.json.ok).toBe(true);
-    expect(suggest.json.data).toMatchObject({ schedule_type: 'weekly', schedule_value: expect.stringMatching(/^TUE,THU@1[78]:\d\d$/), runs_per_week: 2, quota_units_spent: 1 });
-    expect(suggest.json.data.explanation).toMatch(/^@weeklyshow uploads mostly Tue and Thu 16:00–18:00 New York time; syncing Tue and Thu at/);
+    expect(suggest.json.data).toMatchObject({
+      schedule_type: 'weekly',
+      schedule_value: expect.stringMatching(/^TUE,THU@1[78]:\d\d$/),
+      runs_per_week: 2,
+      quota_units_spent: 1,
+    });
+    expect(suggest.json.data.explanation).toMatch(
+      /^@weeklyshow uploads mostly Tue and Thu 16:00–18:00 New York time; syncing Tue and Thu at/,
+    );
     expect(suggest.json.data.heatmap[2][16] + suggest.json.data.heatmap[2][17]).toBeGreaterThan(10);
-    const created = api(runtime, 'POST', '/jobs', { key: WRITE_KEY, body: { ...DAILY_SYNC, name: 'Show', channels: ['@weeklyshow'], target_sheet_id: '', target_tab_name: 'Show' } });
+    const created = api(runtime, 'POST', '/jobs', {
+      key: WRITE_KEY,
+      body: { ...DAILY_SYNC, name: 'Show', channels: ['@weeklyshow'], target_sheet_id: '', target_tab_name: 'Show' },
+    });
     const id = created.json.data.id as string;
     const insights = api(runtime, 'GET', `/jobs/${id}/insights`, { key: READ_KEY });
     expect(insights.json.data).toMatchObject({ job_id: id, freshness: { samples: 0 }, anomalies: [] });
-    expect(api(runtime, 'GET', '/jobs/stats', { key: READ_KEY }).json.data.per_job.find((j: { job_id: string }) => j.job_id === id).freshness).toMatchObject({ window_days: 30 });
+    expect(
+      api(runtime, 'GET', '/jobs/stats', { key: READ_KEY }).json.data.per_job.find((j: { job_id: string }) => j.job_id === id).freshness,
+    ).toMatchObject({ window_days: 30 });
   });
 
   test('openapi.json and the docs page', () => {

@@ -30,7 +30,9 @@ async function overlapping(rt: Runtime, key: string): Promise<Envelope[]> {
   const adversary = interleaveAt(rt, 'CacheService.Cache.put', OVERLAPPING);
   try {
     const requests = Array.from({ length: OVERLAPPING }, () =>
-      adversary.track(rt.webRequestAsync({ method: 'GET', pathInfo: 'api/v1/jobs', query: { key } }, { beforeCall: (c) => adversary.beforeCall(c) })),
+      adversary.track(
+        rt.webRequestAsync({ method: 'GET', pathInfo: 'api/v1/jobs', query: { key } }, { beforeCall: (c) => adversary.beforeCall(c) }),
+      ),
     );
     const answers = await Promise.all(requests);
     expect(adversary.opened).toBe(true);
@@ -71,8 +73,12 @@ describe('simultaneous requests (worker threads, adversarial interleaving)', () 
     const counts = tally(await overlapping(rt, WRONG));
     expect(counts).toEqual({ '401 unauthorized': budget, '429 auth_rate_limited': OVERLAPPING - budget });
     // The valid key of that slot waits for the next window like everyone else.
-    expect(JSON.parse(rt.webRequest({ method: 'GET', pathInfo: 'api/v1/jobs', query: { key: KEY } }).response!.body)).toMatchObject({ error: { status: 429 } });
+    expect(JSON.parse(rt.webRequest({ method: 'GET', pathInfo: 'api/v1/jobs', query: { key: KEY } }).response!.body)).toMatchObject({
+      error: { status: 429 },
+    });
     rt.advance(60_000);
-    expect(JSON.parse(rt.webRequest({ method: 'GET', pathInfo: 'api/v1/jobs', query: { key: KEY } }).response!.body)).toMatchObject({ ok: true });
+    expect(JSON.parse(rt.webRequest({ method: 'GET', pathInfo: 'api/v1/jobs', query: { key: KEY } }).response!.body)).toMatchObject({
+      ok: true,
+    });
   });
 });

@@ -28,7 +28,14 @@ test('menu "Diagnostics…" opens the dialog; every check passes in the emulator
   expect(rt.run('openDiagnostics').ok).toBe(true);
   expect(rt.world.ui.last('modal')).toMatchObject({ title: 'Diagnostics' });
 
-  rpc(rt, 'createJob', { name: 'Daily Sync', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Videos', timezone: 'Asia/Kathmandu' });
+  rpc(rt, 'createJob', {
+    name: 'Daily Sync',
+    channels: ['@mkbhd'],
+    schedule_type: 'daily',
+    schedule_value: '09:00',
+    target_tab_name: 'Videos',
+    timezone: 'Asia/Kathmandu',
+  });
   const tabsBefore = tabNames(rt);
   const triggersBefore = rt.triggers.map((t) => t.uid);
   const playlistCallsBefore = rt.youtube.summary(rt.clock.now()).calls['playlistItems.list'];
@@ -69,14 +76,22 @@ test('a run killed mid-check leaves its scratch tab; the next run 15 min later r
   // …a later one removes it.
   rt.clock.set(new Date(rt.clock.now().getTime() + 15 * 60_000));
   const report = rpc<DiagnosticsReport>(rt, 'runDiagnostics');
-  expect(report.checks.find((c) => c.id === 'sheets.tab_case')!.observed).toContain(`removed 1 scratch tab(s) an interrupted run left: ${left[0]}`);
+  expect(report.checks.find((c) => c.id === 'sheets.tab_case')!.observed).toContain(
+    `removed 1 scratch tab(s) an interrupted run left: ${left[0]}`,
+  );
   expect(tabNames(rt).filter((n) => n.startsWith('_y2s_diag_'))).toEqual([]);
   expect(report.status).toBe('pass');
 });
 
 test('exportJobsToTab writes the export into a new tab, one line per row as plain text, never as a formula', () => {
   const rt = runtime();
-  rpc(rt, 'createJob', { name: '=HYPERLINK("x")', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Videos' });
+  rpc(rt, 'createJob', {
+    name: '=HYPERLINK("x")',
+    channels: ['@mkbhd'],
+    schedule_type: 'daily',
+    schedule_value: '09:00',
+    target_tab_name: 'Videos',
+  });
   const file = rpc<{ body: string }>(rt, 'exportJobs', 'csv', {});
   const first = rpc<{ tab: string; rows: number }>(rt, 'exportJobsToTab', 'csv', {});
   const second = rpc<{ tab: string; rows: number }>(rt, 'exportJobsToTab', 'csv', {});
@@ -99,5 +114,7 @@ test('emulator: getAuthorizationInfo grants the manifest scopes, only those aske
     }`,
   });
   expect(rt.run('main').value).toEqual(['NOT_REQUIRED', null, 6, ['https://www.googleapis.com/auth/spreadsheets']]);
-  expect(createRuntime({ code: 'function main() { return ScriptApp.getAuthorizationInfo(); }' }).run('main').error?.message).toBe('Invalid argument: authMode');
+  expect(createRuntime({ code: 'function main() { return ScriptApp.getAuthorizationInfo(); }' }).run('main').error?.message).toBe(
+    'Invalid argument: authMode',
+  );
 });

@@ -59,17 +59,20 @@ function text(v: unknown): string {
 
 export function runRows(rt: Runtime): RunRow[] {
   const values = rt.spreadsheets.sheet(rt.spreadsheetId, '_y2s_runs') ? rt.spreadsheets.values(rt.spreadsheetId, '_y2s_runs') : [];
-  return values.slice(1).filter((r) => text(r[RUN.run_id]) !== '').map((r) => ({
-    run_id: text(r[RUN.run_id]),
-    job_id: text(r[RUN.job_id]),
-    scheduled_for: text(r[RUN.scheduled_for]),
-    started_at: text(r[RUN.started_at]),
-    finished_at: text(r[RUN.finished_at]),
-    status: text(r[RUN.status]),
-    trigger: text(r[RUN.trigger]),
-    duration_ms: text(r[RUN.duration_ms]),
-    error: text(r[RUN.error]),
-  }));
+  return values
+    .slice(1)
+    .filter((r) => text(r[RUN.run_id]) !== '')
+    .map((r) => ({
+      run_id: text(r[RUN.run_id]),
+      job_id: text(r[RUN.job_id]),
+      scheduled_for: text(r[RUN.scheduled_for]),
+      started_at: text(r[RUN.started_at]),
+      finished_at: text(r[RUN.finished_at]),
+      status: text(r[RUN.status]),
+      trigger: text(r[RUN.trigger]),
+      duration_ms: text(r[RUN.duration_ms]),
+      error: text(r[RUN.error]),
+    }));
 }
 
 export function auditRows(rt: Runtime): { at: string; actor: string; action: string; job_id: string; changes: string }[] {
@@ -77,5 +80,11 @@ export function auditRows(rt: Runtime): { at: string; actor: string; action: str
   return values
     .slice(1)
     .filter((r) => text(r[AUDIT.at]) !== '')
-    .map((r) => ({ at: text(r[AUDIT.at]), actor: text(r[AUDIT.actor]), action: text(r[AUDIT.action]), job_id: text(r[AUDIT.job_id]), changes: text(r[AUDIT.changes]) }));
+    .map((r) => ({
+      at: text(r[AUDIT.at]),
+      actor: text(r[AUDIT.actor]),
+      action: text(r[AUDIT.action]),
+      job_id: text(r[AUDIT.job_id]),
+      changes: text(r[AUDIT.changes]),
+    }));
 }

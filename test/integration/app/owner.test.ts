@@ -68,9 +68,28 @@ test('owner and editor for three emulated days with late, overlapping ticks; the
     expect(heartbeats(rt).map((t) => t.owner)).toEqual([OWNER]);
 
     type Saved = { job: { id: string } };
-    const daily = rpc<Saved>(rt, OWNER, 'createJob', { name: 'Owner daily', channels: ['@midchannel'], schedule_type: 'daily', schedule_value: '09:00', timezone: 'UTC', target_tab_name: 'Daily' }).job.id;
-    const hourly = rpc<Saved>(rt, EDITOR, 'createJob', { name: 'Editor hourly', channels: ['@tinycooking'], schedule_type: 'interval', schedule_value: '1h', target_tab_name: 'Hourly' }).job.id;
-    const often = rpc<Saved>(rt, EDITOR, 'createJob', { name: 'Editor often', channels: ['@retrotech'], schedule_type: 'interval', schedule_value: '20m', target_tab_name: 'Often' }).job.id;
+    const daily = rpc<Saved>(rt, OWNER, 'createJob', {
+      name: 'Owner daily',
+      channels: ['@midchannel'],
+      schedule_type: 'daily',
+      schedule_value: '09:00',
+      timezone: 'UTC',
+      target_tab_name: 'Daily',
+    }).job.id;
+    const hourly = rpc<Saved>(rt, EDITOR, 'createJob', {
+      name: 'Editor hourly',
+      channels: ['@tinycooking'],
+      schedule_type: 'interval',
+      schedule_value: '1h',
+      target_tab_name: 'Hourly',
+    }).job.id;
+    const often = rpc<Saved>(rt, EDITOR, 'createJob', {
+      name: 'Editor often',
+      channels: ['@retrotech'],
+      schedule_type: 'interval',
+      schedule_value: '20m',
+      target_tab_name: 'Often',
+    }).job.id;
     expect(rt.triggers.every((t) => t.owner === OWNER)).toBe(true); // the editor's job re-armed the owner's precise trigger only
 
     const start = rt.clock.nowMs();
@@ -83,7 +102,8 @@ test('owner and editor for three emulated days with late, overlapping ticks; the
         const view = rpc<{ health: { warnings: string[] } }>(rt, EDITOR, 'sidebarView');
         expect(repairWarnings(view.health.warnings)).toEqual([]);
       }
-      if (hour % 9 === 0) expect(repairWarnings(rpc<{ health: { warnings: string[] } }>(rt, OWNER, 'sidebarView').health.warnings)).toEqual([]);
+      if (hour % 9 === 0)
+        expect(repairWarnings(rpc<{ health: { warnings: string[] } }>(rt, OWNER, 'sidebarView').health.warnings)).toEqual([]);
       if (hour === 20) rpc(rt, EDITOR, 'patchJob', hourly, { name: 'Editor hourly (renamed)' }, null);
       if (hour === 41) rpc(rt, OWNER, 'runJobNow', daily);
       if (hour === 50) rt.asUser(EDITOR, () => rt.run('openJobManager')); // an authorised menu action by the editor
@@ -109,7 +129,8 @@ test('owner and editor for three emulated days with late, overlapping ticks; the
     expectEachOccurrenceOnce(rows, daily, 24 * HOUR, 3, end);
     // Bounded lateness: a one-off trigger's delay, or the heartbeat's period plus its drift, plus the work queued ahead.
     const bound = LATE_TIMING_DEFAULTS.oneOffMaxLateMs + 5 * 60_000 + 6 * 60_000;
-    for (const r of rows.filter((x) => x.trigger === 'schedule')) expect(Date.parse(r.started_at) - Date.parse(r.scheduled_for)).toBeLessThanOrEqual(bound);
+    for (const r of rows.filter((x) => x.trigger === 'schedule'))
+      expect(Date.parse(r.started_at) - Date.parse(r.scheduled_for)).toBeLessThanOrEqual(bound);
     expect(rt.mail).toEqual([]);
 
     // The owner leaves: their triggers stop (account removed). After three silent intervals the editor is offered the take-over.
@@ -130,7 +151,11 @@ test('owner and editor for three emulated days with late, overlapping ticks; the
     expect(heartbeats(rt).map((t) => t.owner)).toEqual([EDITOR]);
     expect(after.filter((r) => r.user !== EDITOR)).toEqual([]);
     expect(runRows(rt).length).toBeGreaterThan(before + 24 * 3);
-    expect(rpc<{ scheduler: Record<string, unknown> }>(rt, OWNER, 'sidebarView').scheduler).toMatchObject({ owner: EDITOR, you_are_owner: false, heartbeat_dead: false });
+    expect(rpc<{ scheduler: Record<string, unknown> }>(rt, OWNER, 'sidebarView').scheduler).toMatchObject({
+      owner: EDITOR,
+      you_are_owner: false,
+      heartbeat_dead: false,
+    });
     expect(repairWarnings(rpc<{ health: { warnings: string[] } }>(rt, EDITOR, 'sidebarView').health.warnings)).toEqual([]);
   } finally {
     await rt.close();
@@ -140,13 +165,23 @@ test('owner and editor for three emulated days with late, overlapping ticks; the
 test('an explicit take-over from the menu while the owner is alive: confirmed, audited, the old heartbeat removes itself', async () => {
   const rt = newRuntime(dir, { start: '2026-01-05T12:00:00Z', editors: [EDITOR], triggerTiming: { seed: 3 } });
   try {
-    rpc(rt, OWNER, 'createJob', { name: 'Hourly', channels: ['@tinycooking'], schedule_type: 'interval', schedule_value: '1h', target_tab_name: 'Hourly' });
+    rpc(rt, OWNER, 'createJob', {
+      name: 'Hourly',
+      channels: ['@tinycooking'],
+      schedule_type: 'interval',
+      schedule_value: '1h',
+      target_tab_name: 'Hourly',
+    });
     await rt.advanceToAsync(new Date(rt.clock.nowMs() + HOUR));
     rt.ui.respond('YES');
     const menu = rt.asUser(EDITOR, () => rt.run('takeOverSchedulingNow'));
     expect(menu.ok).toBe(true);
     expect((rt.ui.last('alert') as { message?: string } | undefined)?.message).toBe(`Scheduling now runs as ${EDITOR}.`);
-    expect(JSON.parse(auditRows(rt).find((a) => a.action === 'scheduler.take_over')!.changes)).toMatchObject({ from: OWNER, to: EDITOR, reason: 'explicit' });
+    expect(JSON.parse(auditRows(rt).find((a) => a.action === 'scheduler.take_over')!.changes)).toMatchObject({
+      from: OWNER,
+      to: EDITOR,
+      reason: 'explicit',
+    });
     // Until the old owner's heartbeat fires it still exists (invisible to the editor); then it deletes itself.
     const fired = await rt.advanceToAsync(new Date(rt.clock.nowMs() + 10 * 60_000));
     expect(fired.some((r) => r.user === OWNER)).toBe(true);

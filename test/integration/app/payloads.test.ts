@@ -44,7 +44,12 @@ function rpc<T>(label: string, fn: string, ...args: unknown[]): T {
 }
 
 function api(method: 'GET' | 'POST', path: string, query: Record<string, string> = {}, body?: string) {
-  const { result, response } = rt.webRequest({ method, pathInfo: `api/v1${path}`, query: { key: KEY, ...query }, ...(body === undefined ? {} : { body, contentType: 'application/json' }) });
+  const { result, response } = rt.webRequest({
+    method,
+    pathInfo: `api/v1${path}`,
+    query: { key: KEY, ...query },
+    ...(body === undefined ? {} : { body, contentType: 'application/json' }),
+  });
   if (!result.ok) throw new Error(`${method} ${path}: ${result.error?.message}`);
   return response!.body;
 }
@@ -52,7 +57,8 @@ function api(method: 'GET' | 'POST', path: string, query: Record<string, string>
 beforeAll(async () => {
   dir = await buildTestBundle();
   // The dialogs' pages: the server appends the boot JSON to whatever the file holds.
-  for (const surface of ['sidebar', 'manager', 'calendar', 'wizard']) writeFileSync(join(dir, `${surface}.html`), `<div id="app">${surface}</div>`);
+  for (const surface of ['sidebar', 'manager', 'calendar', 'wizard'])
+    writeFileSync(join(dir, `${surface}.html`), `<div id="app">${surface}</div>`);
   rt = newRuntime(dir, { start: '2026-01-06T12:00:00Z' });
   expect(rt.run('importLocalApiKey_', KEY, { name: 'scale', scope: 'write' }).ok).toBe(true);
   const all = Array.from({ length: JOBS }, (_, i) => job(i));
@@ -66,12 +72,21 @@ afterAll(async () => {
   await rt?.close();
   if (dir) removeBundle(dir);
   // The figures docs/operations.md quotes.
-  console.log(Object.entries(sizes).map(([k, v]) => `${k}: ${(v / 1024).toFixed(1)} KB`).join('\n'));
+  console.log(
+    Object.entries(sizes)
+      .map(([k, v]) => `${k}: ${(v / 1024).toFixed(1)} KB`)
+      .join('\n'),
+  );
 });
 
 describe(`${JOBS.toLocaleString('en-US')} jobs`, () => {
   test('the sidebar view: 20 jobs that matter now (the failing first), counts of all, under 64 KB', () => {
-    const view = rpc<{ jobs: { status: string }[]; summary: { total: number; by_status: Record<string, number> }; next_runs: unknown[]; health: { warnings: string[] } }>('sidebarView', 'sidebarView');
+    const view = rpc<{
+      jobs: { status: string }[];
+      summary: { total: number; by_status: Record<string, number> };
+      next_runs: unknown[];
+      health: { warnings: string[] };
+    }>('sidebarView', 'sidebarView');
     expect(view.summary.total).toBe(JOBS);
     expect(view.summary.by_status.failing).toBe(20);
     expect(view.jobs).toHaveLength(20);
@@ -82,16 +97,30 @@ describe(`${JOBS.toLocaleString('en-US')} jobs`, () => {
   });
 
   test('the sidebar asks for more: pages of 20 and a search', () => {
-    const page = rpc<{ items: unknown[]; total: number }>('listJobs 20', 'listJobs', { page: 3, page_size: 20, sort: 'name', order: 'asc' });
+    const page = rpc<{ items: unknown[]; total: number }>('listJobs 20', 'listJobs', {
+      page: 3,
+      page_size: 20,
+      sort: 'name',
+      order: 'asc',
+    });
     expect(page.items).toHaveLength(20);
     expect(page.total).toBe(JOBS);
-    const found = rpc<{ items: { config: { name: string } }[]; total: number }>('listJobs search', 'listJobs', { q: 'Job 0999', page: 1, page_size: 20 });
+    const found = rpc<{ items: { config: { name: string } }[]; total: number }>('listJobs search', 'listJobs', {
+      q: 'Job 0999',
+      page: 1,
+      page_size: 20,
+    });
     expect(found.total).toBe(10);
     expect(found.items[0]!.config.name).toBe('Job 09990');
   });
 
   test('the job manager pages on the server: 50 a page at most through google.script.run', () => {
-    const last = rpc<{ items: unknown[]; total: number; page_size: number }>('listJobs 50', 'listJobs', { page: 200, page_size: 50, sort: 'name', order: 'asc' });
+    const last = rpc<{ items: unknown[]; total: number; page_size: number }>('listJobs 50', 'listJobs', {
+      page: 200,
+      page_size: 50,
+      sort: 'name',
+      order: 'asc',
+    });
     expect(last.items).toHaveLength(50);
     const asked200 = rpc<{ items: unknown[]; page_size: number }>('listJobs asked 200', 'listJobs', { page: 1, page_size: 200 });
     expect(asked200.page_size).toBe(50);
@@ -101,7 +130,12 @@ describe(`${JOBS.toLocaleString('en-US')} jobs`, () => {
   });
 
   test('the calendar: a month of counts and first chips, a day a page at a time', () => {
-    const month = rpc<{ days: { date: string; total: number; entries: unknown[]; counts: Record<string, number> }[] }>('calendarView', 'calendarView', '2026-01', 'America/New_York');
+    const month = rpc<{ days: { date: string; total: number; entries: unknown[]; counts: Record<string, number> }[] }>(
+      'calendarView',
+      'calendarView',
+      '2026-01',
+      'America/New_York',
+    );
     const day = month.days.find((d) => d.date === '2026-01-10')!;
     expect(day.total).toBe(JOBS);
     expect(day.entries).toHaveLength(3);
@@ -125,8 +159,14 @@ describe(`${JOBS.toLocaleString('en-US')} jobs`, () => {
     expect(sizes.jobChoices).toBeLessThan(LIMIT);
   });
 
-  test('the calendar in one round trip (calendarStart): a job per chip, the other jobs counted, the jobs\' zone', () => {
-    const start = rpc<{ month: string; now: string; job_zone: string; time_zone: string; days: { date: string; jobs: number; chips: { job_name: string; kind: string; count: number }[] }[] }>('calendarStart', 'calendarStart', null, null);
+  test("the calendar in one round trip (calendarStart): a job per chip, the other jobs counted, the jobs' zone", () => {
+    const start = rpc<{
+      month: string;
+      now: string;
+      job_zone: string;
+      time_zone: string;
+      days: { date: string; jobs: number; chips: { job_name: string; kind: string; count: number }[] }[];
+    }>('calendarStart', 'calendarStart', null, null);
     expect(start).toMatchObject({ month: '2026-01', job_zone: 'America/New_York', time_zone: 'America/New_York' });
     const tenth = start.days.find((d) => d.date === '2026-01-10')!;
     expect(tenth.jobs).toBe(JOBS);
@@ -135,18 +175,30 @@ describe(`${JOBS.toLocaleString('en-US')} jobs`, () => {
     const sixth = start.days.find((d) => d.date === '2026-01-06')!;
     expect(sixth.chips.map((c) => c.kind)).toEqual(['failed', 'failed', 'failed']);
     expect(sizes.calendarStart).toBeLessThan(LIMIT);
-    const day = rpc<{ items: { paused: boolean; tab: string; job_name: string }[] }>('calendarDay with tabs', 'calendarDay', '2026-01-10', 'America/New_York', 1);
+    const day = rpc<{ items: { paused: boolean; tab: string; job_name: string }[] }>(
+      'calendarDay with tabs',
+      'calendarDay',
+      '2026-01-10',
+      'America/New_York',
+      1,
+    );
     expect(day.items[0]!.tab).toBe(`Tab ${Number(day.items[0]!.job_name.slice(4))}`);
   });
 
-  test('the wizard\'s output step: tabs other jobs write, the asked ones first, at most 200', () => {
-    const answer = rpc<{ items: { tab: string; writers: string[]; count: number }[]; total: number }>('tabWriters', 'tabWriters', { names: ['Tab 9999', 'No such tab'] });
+  test("the wizard's output step: tabs other jobs write, the asked ones first, at most 200", () => {
+    const answer = rpc<{ items: { tab: string; writers: string[]; count: number }[]; total: number }>('tabWriters', 'tabWriters', {
+      names: ['Tab 9999', 'No such tab'],
+    });
     expect(answer.total).toBe(JOBS);
     expect(answer.items).toHaveLength(200);
     expect(answer.items[0]).toEqual({ tab: 'Tab 9999', writers: ['Job 09999'], count: 1 });
     expect(sizes.tabWriters).toBeLessThan(LIMIT);
     // "Is this name taken?": the whole name, on the server.
-    const same = rpc<{ items: { name: string }[]; total: number }>('jobChoices exact', 'jobChoices', { q: 'job 04200', exact: true, limit: 2 });
+    const same = rpc<{ items: { name: string }[]; total: number }>('jobChoices exact', 'jobChoices', {
+      q: 'job 04200',
+      exact: true,
+      limit: 2,
+    });
     expect(same).toEqual({ items: [expect.objectContaining({ name: 'Job 04200' })], total: 1 });
   });
 
@@ -180,7 +232,11 @@ describe(`${JOBS.toLocaleString('en-US')} jobs`, () => {
   });
 
   test('the API lists and searches, exports every job, and imports the export back (in 256 KB bodies)', () => {
-    const page = JSON.parse(api('GET', '/jobs', { page: '50', page_size: '200', sort: 'name' })) as { ok: boolean; data: { config: { name: string } }[]; meta: { total: number } };
+    const page = JSON.parse(api('GET', '/jobs', { page: '50', page_size: '200', sort: 'name' })) as {
+      ok: boolean;
+      data: { config: { name: string } }[];
+      meta: { total: number };
+    };
     expect(page.ok).toBe(true);
     expect(page.meta.total).toBe(JOBS);
     expect(page.data).toHaveLength(200);
@@ -194,7 +250,10 @@ describe(`${JOBS.toLocaleString('en-US')} jobs`, () => {
     for (let i = 0; i < JOBS; i += 300) {
       const body = JSON.stringify({ content: JSON.stringify({ ...exported, jobs: exported.jobs.slice(i, i + 300) }), format: 'json' });
       expect(body.length).toBeLessThan(256 * 1024);
-      const answer = JSON.parse(api('POST', '/jobs/import', {}, body)) as { ok: boolean; data: { created: string[]; updated: string[]; unchanged: string[] } };
+      const answer = JSON.parse(api('POST', '/jobs/import', {}, body)) as {
+        ok: boolean;
+        data: { created: string[]; updated: string[]; unchanged: string[] };
+      };
       expect(answer.ok).toBe(true);
       expect(answer.data.created).toEqual([]);
       unchanged += answer.data.unchanged.length;

@@ -111,14 +111,26 @@ test('2,000 daily jobs in 6 zones run exactly once a day for 3 days while the st
 
 describe('a tick, an API create and a sidebar edit at once', () => {
   const KEY = 'y2s_k_0000ddd1_overlapScaleKeySecret000000001';
-  const DUE_JOB = { name: 'Due', channels: ['@tinycooking'], schedule_type: 'daily', schedule_value: '14:00', timezone: 'UTC', target_tab_name: 'Due' };
+  const DUE_JOB = {
+    name: 'Due',
+    channels: ['@tinycooking'],
+    schedule_type: 'daily',
+    schedule_value: '14:00',
+    timezone: 'UTC',
+    target_tab_name: 'Due',
+  };
 
   test('while the tick runs its claim outside the lock, both changes land, and the tick records its run without undoing them', async () => {
     const rt = newRuntime(dir, { start: '2026-01-05T12:00:00Z' });
     runtimes.push(rt);
     expect(rt.run('importLocalApiKey_', KEY, { name: 'overlap', scope: 'write' }).ok).toBe(true);
     const due = value<{ job: { id: string } }>(rt, 'createJob', DUE_JOB, '$owner').job.id;
-    const edited = value<{ job: { id: string; version: number } }>(rt, 'createJob', { ...DUE_JOB, name: 'Edited', schedule_value: '18:00', target_tab_name: 'Edited' }, '$owner').job;
+    const edited = value<{ job: { id: string; version: number } }>(
+      rt,
+      'createJob',
+      { ...DUE_JOB, name: 'Edited', schedule_value: '18:00', target_tab_name: 'Edited' },
+      '$owner',
+    ).job;
     // Filler rows around them, so the tick's record rewrites a block in a table of many rows.
     importJobs(rt, idleJobs(150));
     rt.run('testDeleteTriggers');
@@ -144,16 +156,28 @@ describe('a tick, an API create and a sidebar edit at once', () => {
     });
     const t = await tick;
     expect(others).not.toBeNull();
-    const [api, sidebar] = (await others!) as [{ result: ExecutionResult; response: { body: string } | null }, ExecutionResult<{ ok: boolean }>];
+    const [api, sidebar] = (await others!) as [
+      { result: ExecutionResult; response: { body: string } | null },
+      ExecutionResult<{ ok: boolean }>,
+    ];
     expect(t.ok).toBe(true);
     expect(JSON.parse(api.response!.body)).toMatchObject({ ok: true });
     expect(sidebar.value).toMatchObject({ ok: true });
 
-    const jobs = value<{ items: { id: string; config: { name: string; priority: number }; version: number }[] }>(rt, 'listJobs', { page_size: 200 }).items;
+    const jobs = value<{ items: { id: string; config: { name: string; priority: number }; version: number }[] }>(rt, 'listJobs', {
+      page_size: 200,
+    }).items;
     expect(jobs).toHaveLength(153);
     expect(jobs.find((j) => j.config.name === 'Created by API')).toBeDefined();
-    expect(jobs.find((j) => j.id === edited.id)).toMatchObject({ config: { name: 'Edited in the sidebar', priority: 9 }, version: edited.version + 1 });
-    expect(runRows(rt).filter((r) => r.job_id === due).map((r) => r.status)).toEqual(['succeeded']);
+    expect(jobs.find((j) => j.id === edited.id)).toMatchObject({
+      config: { name: 'Edited in the sidebar', priority: 9 },
+      version: edited.version + 1,
+    });
+    expect(
+      runRows(rt)
+        .filter((r) => r.job_id === due)
+        .map((r) => r.status),
+    ).toEqual(['succeeded']);
     const actions = auditRows(rt).map((a) => a.action);
     expect(actions.filter((a) => a === 'job.create')).toHaveLength(153);
     expect(actions.filter((a) => a === 'job.patch')).toHaveLength(1);
@@ -162,6 +186,10 @@ describe('a tick, an API create and a sidebar edit at once', () => {
     rt.clock.set(new Date('2026-01-05T15:00:30Z'));
     expect(rt.run('tick').ok).toBe(true);
     const apiJob = jobs.find((j) => j.config.name === 'Created by API')!;
-    expect(runRows(rt).filter((r) => r.job_id === apiJob.id).map((r) => r.status)).toEqual(['succeeded']);
+    expect(
+      runRows(rt)
+        .filter((r) => r.job_id === apiJob.id)
+        .map((r) => r.status),
+    ).toEqual(['succeeded']);
   });
 });

@@ -130,7 +130,9 @@ test('two overlapping ticks never run the same occurrence twice', async () => {
   const rows = runRows(rt).filter((r) => r.job_id === id);
   expect(rows).toHaveLength(1);
   expect(rows[0]!.status).toBe('succeeded');
-  const videos = tabRows(rt, 'Videos').slice(1).map((r) => r[0]);
+  const videos = tabRows(rt, 'Videos')
+    .slice(1)
+    .map((r) => r[0]);
   expect(new Set(videos).size).toBe(videos.length);
 });
 
@@ -147,7 +149,9 @@ test('a tick killed mid-run is resumed by a later tick with the same run and no 
   rt.advanceTo('2026-01-05T15:00:00Z');
   const rows = runRows(rt).filter((r) => r.job_id === id);
   expect(rows.map((r) => [r.run_id, r.status])).toEqual([[runId, 'succeeded']]);
-  const videos = tabRows(rt, 'Videos').slice(1).map((r) => r[0]);
+  const videos = tabRows(rt, 'Videos')
+    .slice(1)
+    .map((r) => r[0]);
   expect(videos.length).toBe(5000);
   expect(new Set(videos).size).toBe(5000);
 });
@@ -166,13 +170,26 @@ test('a full property store refuses what it holds (settings), never jobs or runs
   const second = createJob(rt, { ...DAILY, name: 'One more', description: 'd'.repeat(800), target_tab_name: 'More' });
   expect(value<{ config: { description: string } }>(rt, 'getJob', second).config.description).toHaveLength(800);
   rt.advanceTo('2026-01-05T14:10:00Z');
-  expect(runRows(rt).filter((r) => r.status === 'succeeded').map((r) => r.job_id).sort()).toEqual([id, second].sort());
+  expect(
+    runRows(rt)
+      .filter((r) => r.status === 'succeeded')
+      .map((r) => r.job_id)
+      .sort(),
+  ).toEqual([id, second].sort());
   expect(value<{ config: { name: string } }>(rt, 'getJob', id).config.name).toBe('Daily Sync');
 });
 
 test('failure mail after retries, throttled to one an hour, then a recovery mail', () => {
   const rt = runtime('2026-01-05T12:00:00Z');
-  createJob(rt, { ...DAILY, name: 'Flaky', schedule_type: 'interval', schedule_value: '10m', max_retries: 1, retry_backoff_minutes: 1, notify_emails: ['ops@example.com'] });
+  createJob(rt, {
+    ...DAILY,
+    name: 'Flaky',
+    schedule_type: 'interval',
+    schedule_value: '10m',
+    max_retries: 1,
+    retry_backoff_minutes: 1,
+    notify_emails: ['ops@example.com'],
+  });
   rt.youtube.injectFault({ kind: 'backendError' });
   rt.advanceTo('2026-01-05T12:45:00Z');
   const failed = runRows(rt).filter((r) => r.status === 'failed');
@@ -240,13 +257,25 @@ test('quotaExceeded defers all YouTube work until midnight Pacific; health says 
   const first = runRows(rt);
   expect(first.map((r) => r.status)).toEqual(['deferred', 'deferred']);
   expect(new Set(first.map((r) => r.job_id))).toEqual(new Set([a, b]));
-  const health = value<{ status: string; warnings: string[]; youtube_quota: { deferred_until: string | null; resets_at: string } }>(rt, 'health');
+  const health = value<{ status: string; warnings: string[]; youtube_quota: { deferred_until: string | null; resets_at: string } }>(
+    rt,
+    'health',
+  );
   expect(health.youtube_quota.deferred_until).toBe('2026-01-06T08:00:00.000Z');
   expect(health.status).toBe('warning');
   expect(health.warnings.join(' ')).toMatch(/YouTube quota exhausted: YouTube work waits until 2026-01-06T08:00:00.000Z/);
   // All day long the ticks make no YouTube call; run now is refused with the reset time.
   const waiting = rt.advanceTo('2026-01-06T07:59:00Z');
-  expect(waiting.reduce((n, r) => n + Object.entries(r.calls).filter(([k]) => k.startsWith('YouTube')).reduce((m, [, v]) => m + v, 0), 0)).toBe(0);
+  expect(
+    waiting.reduce(
+      (n, r) =>
+        n +
+        Object.entries(r.calls)
+          .filter(([k]) => k.startsWith('YouTube'))
+          .reduce((m, [, v]) => m + v, 0),
+      0,
+    ),
+  ).toBe(0);
   expect(call(rt, 'runNow', a, '$owner').error).toEqual(expect.objectContaining({ status: 429, code: 'quota_exhausted' }));
   expect(runRows(rt).filter((r) => r.status === 'succeeded')).toEqual([]);
   rt.advanceTo('2026-01-06T08:45:00Z');
@@ -333,7 +362,9 @@ test('run now: the hidden history and audit tabs cost six calls (open, read the 
   const rows = runRows(rt);
   expect(rows).toHaveLength(before + 2);
   expect(new Set(rows.map((r) => r.run_id)).size).toBe(rows.length);
-  const audit = tabRows(rt, '_y2s_audit').slice(1).filter((r) => r[2] === 'job.run_now');
+  const audit = tabRows(rt, '_y2s_audit')
+    .slice(1)
+    .filter((r) => r[2] === 'job.run_now');
   expect(audit).toHaveLength(4);
 });
 
@@ -355,7 +386,9 @@ test('units spent refreshing statistics are shown apart from new-video syncs: in
   const column = history[0]!.indexOf('refresh_units');
   expect(column).toBeGreaterThan(0);
   expect(Number(history.at(-1)![column])).toBe(1);
-  const day = value<{ overall: { window: string; refresh_units: number; quota_units: number }[] }>(rt, 'stats').overall.find((w) => w.window === '24h')!;
+  const day = value<{ overall: { window: string; refresh_units: number; quota_units: number }[] }>(rt, 'stats').overall.find(
+    (w) => w.window === '24h',
+  )!;
   expect(day.refresh_units).toBeGreaterThanOrEqual(1);
   expect(day.refresh_units).toBeLessThan(day.quota_units);
 });

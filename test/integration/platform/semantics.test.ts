@@ -6,8 +6,15 @@ import { createRuntime, type Runtime } from '../../../emulator';
 import { DEFAULT_COLUMNS } from '../../../src-server/domain/catalogue';
 
 type Result<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
-interface Saved { job: { id: string; config: { timezone: string; target_tab_name: string } }; warnings: { message: string }[] }
-interface Run { status: string; error: string | null; videos_added: number }
+interface Saved {
+  job: { id: string; config: { timezone: string; target_tab_name: string } };
+  warnings: { message: string }[];
+}
+interface Run {
+  status: string;
+  error: string | null;
+  videos_added: number;
+}
 
 const JOB = { name: 'Daily Sync', channels: ['@tinycooking'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'Videos' };
 
@@ -23,11 +30,18 @@ describe('tab names differing only by case (built bundle)', () => {
     const rt = createRuntime();
     const first = data<Saved>(rt, 'createJob', { ...JOB, name: 'First', target_tab_name: 'Shared' });
     const second = data<Saved>(rt, 'createJob', { ...JOB, name: 'Second', channels: ['@retrotech'], target_tab_name: 'shared' });
-    expect(second.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^“shared” and “Shared” are the same tab \(Google Sheets ignores case in tab names\): this job and First both write it\./)]);
+    expect(second.warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(
+        /^“shared” and “Shared” are the same tab \(Google Sheets ignores case in tab names\): this job and First both write it\./,
+      ),
+    ]);
     const a = data<Run>(rt, 'runJobNow', first.job.id);
     const b = data<Run>(rt, 'runJobNow', second.job.id);
     expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
-    const tabs = rt.spreadsheets.get(rt.spreadsheetId)!.sheets.map((s) => s.name).filter((n) => !n.startsWith('_'));
+    const tabs = rt.spreadsheets
+      .get(rt.spreadsheetId)!
+      .sheets.map((s) => s.name)
+      .filter((n) => !n.startsWith('_'));
     expect(tabs.filter((n) => n.toLowerCase() === 'shared')).toEqual(['Shared']);
     expect(rt.spreadsheets.values(rt.spreadsheetId, 'Shared').length - 1).toBe(a.videos_added + b.videos_added);
     expect(rt.mail).toEqual([]);
@@ -93,7 +107,16 @@ describe('time zones (built bundle)', () => {
     const raw = rt.spreadsheets.values(rt.spreadsheetId, 'Videos')[1]![col];
     expect(raw).toBeInstanceOf(Date);
     const shown = rt.spreadsheets.displayValues(rt.spreadsheetId, 'Videos')[1]![col];
-    const tokyo = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(raw as Date);
+    const tokyo = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Asia/Tokyo',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    }).format(raw as Date);
     expect(shown).toBe(tokyo);
   });
 });

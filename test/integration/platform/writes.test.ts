@@ -22,7 +22,11 @@ function text(v: unknown): string {
 
 function tabRows(rt: Runtime, tab: string): string[][] {
   if (!rt.spreadsheets.sheet(rt.spreadsheetId, tab)) return [];
-  return rt.spreadsheets.values(rt.spreadsheetId, tab).slice(1).map((r) => r.map(text)).filter((r) => r[0] !== '');
+  return rt.spreadsheets
+    .values(rt.spreadsheetId, tab)
+    .slice(1)
+    .map((r) => r.map(text))
+    .filter((r) => r[0] !== '');
 }
 
 /** Holds an execution at the service call right after its first `after` call, until released. */

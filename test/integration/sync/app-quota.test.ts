@@ -37,12 +37,21 @@ function dataset(channels: number, videos: number): YouTubeDataset {
 const units = (rt: Runtime): number => rt.youtube.quota.usedToday(rt.clock.now());
 
 function job(name: string, channels: string[], tab: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name, channels, schedule_type: 'interval', schedule_value: '1h', target_tab_name: tab, columns: ['video_id', 'title', 'published_at', 'views'], ...extra };
+  return {
+    name,
+    channels,
+    schedule_type: 'interval',
+    schedule_value: '1h',
+    target_tab_name: tab,
+    columns: ['video_id', 'title', 'published_at', 'views'],
+    ...extra,
+  };
 }
 
 test('10 jobs on one channel in one tick share one read: 2 units with a statistics refresh, 1 without, not 20', async () => {
   const rt = newRuntime(dir, { start: '2026-01-05T12:00:00Z', dataset: dataset(1, 30) });
-  for (let i = 0; i < 10; i++) value(rt, 'createJob', job(`Job ${i}`, ['@quota0'], `Tab ${i}`, { stats_refresh: i < 5 ? 'every_run' : 'daily' }), '$owner');
+  for (let i = 0; i < 10; i++)
+    value(rt, 'createJob', job(`Job ${i}`, ['@quota0'], `Tab ${i}`, { stats_refresh: i < 5 ? 'every_run' : 'daily' }), '$owner');
   rt.clock.set(new Date('2026-01-05T13:00:30Z'));
   rt.run('tick');
   expect(runRows(rt).filter((r) => r.status === 'succeeded')).toHaveLength(10);

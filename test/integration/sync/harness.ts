@@ -34,7 +34,11 @@ export class SyncDriver {
   }
 
   /** One execution; saves the state as the app would (unless killed). */
-  execute(runId: string, budgetMs = 270_000, budgetUnits = 1e9): { outcome: SyncOutcome | null; killed: boolean; calls: Record<string, number> } {
+  execute(
+    runId: string,
+    budgetMs = 270_000,
+    budgetUnits = 1e9,
+  ): { outcome: SyncOutcome | null; killed: boolean; calls: Record<string, number> } {
     const r = this.rt.run<string>('testSync', JSON.stringify(this.config), JSON.stringify(this.state), runId, budgetMs, budgetUnits);
     if (!r.ok) {
       if (r.killed) return { outcome: null, killed: true, calls: r.calls };
@@ -52,7 +56,11 @@ export class SyncDriver {
     const sheetCalls: number[] = [];
     for (let i = 0; i < 100; i++) {
       const { outcome, calls } = this.execute(runId, budgetMs);
-      sheetCalls.push(Object.entries(calls).filter(([k]) => k.startsWith('SpreadsheetApp')).reduce((n, [, v]) => n + v, 0));
+      sheetCalls.push(
+        Object.entries(calls)
+          .filter(([k]) => k.startsWith('SpreadsheetApp'))
+          .reduce((n, [, v]) => n + v, 0),
+      );
       if (!outcome) continue;
       outcomes.push(outcome);
       if (outcome.complete || outcome.status !== 'succeeded') break;
@@ -65,7 +73,10 @@ export class SyncDriver {
   }
 
   rows(tab = this.config.target_tab_name): unknown[][] {
-    return this.rt.spreadsheets.values(this.rt.spreadsheetId, tab).slice(1).filter((r) => r.some((v) => v !== ''));
+    return this.rt.spreadsheets
+      .values(this.rt.spreadsheetId, tab)
+      .slice(1)
+      .filter((r) => r.some((v) => v !== ''));
   }
 }
 

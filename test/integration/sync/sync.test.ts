@@ -31,27 +31,35 @@ test.each([
   ['append', 'daily', 1],
   ['upsert', 'daily', 1],
   ['upsert', 'every_run', 2],
-] as const)('a second sync with no new videos costs %s (stats_refresh %s) -> %i unit(s), no Spreadsheet call without a refresh; 3 new videos cost 2', (mode, policy, expected) => {
-  const d = new SyncDriver(dir, { channels: ['@midchannel'], max_videos: 2000, output_mode: mode, stats_refresh: policy });
-  d.run();
-  let before = d.units();
-  const second = d.run();
-  expect(d.units() - before).toBe(expected);
-  if (expected === 1) expect(second.sheetCalls).toEqual([0]); // YouTube first: nothing to write, the tab is not opened
-  const channelId = DEMO_CHANNELS.mid.id;
-  const now = d.rt.clock.now().getTime();
-  d.rt.youtube.addVideos(
-    channelId,
-    [1, 2, 3].map((i) => ({ id: `newvid0000${i}`, title: `New ${i}`, publishedAt: new Date(now - i * 1000).toISOString(), durationSeconds: 600 })),
-  );
-  before = d.units();
-  const { outcomes } = d.run();
-  expect(d.units() - before).toBe(2);
-  expect(outcomes.at(-1)!.videosAdded).toBe(3);
-  const rows = ids(d.rows());
-  expect(rows).toHaveLength(1203);
-  expect(new Set(rows).size).toBe(1203);
-});
+] as const)(
+  'a second sync with no new videos costs %s (stats_refresh %s) -> %i unit(s), no Spreadsheet call without a refresh; 3 new videos cost 2',
+  (mode, policy, expected) => {
+    const d = new SyncDriver(dir, { channels: ['@midchannel'], max_videos: 2000, output_mode: mode, stats_refresh: policy });
+    d.run();
+    let before = d.units();
+    const second = d.run();
+    expect(d.units() - before).toBe(expected);
+    if (expected === 1) expect(second.sheetCalls).toEqual([0]); // YouTube first: nothing to write, the tab is not opened
+    const channelId = DEMO_CHANNELS.mid.id;
+    const now = d.rt.clock.now().getTime();
+    d.rt.youtube.addVideos(
+      channelId,
+      [1, 2, 3].map((i) => ({
+        id: `newvid0000${i}`,
+        title: `New ${i}`,
+        publishedAt: new Date(now - i * 1000).toISOString(),
+        durationSeconds: 600,
+      })),
+    );
+    before = d.units();
+    const { outcomes } = d.run();
+    expect(d.units() - before).toBe(2);
+    expect(outcomes.at(-1)!.videosAdded).toBe(3);
+    const rows = ids(d.rows());
+    expect(rows).toHaveLength(1203);
+    expect(new Set(rows).size).toBe(1203);
+  },
+);
 
 test('a 5,000-video channel resumes across executions with no duplicate and no loss', () => {
   const d = new SyncDriver(dir, { channels: ['@bigchannel'], max_videos: 20000 });
@@ -83,7 +91,9 @@ test('formula-looking titles stay literal text', () => {
   d.run();
   const title = DEFAULT_COLUMNS.indexOf('title');
   const titles = d.rows().map((r) => r[title]);
-  expect(titles).toEqual(expect.arrayContaining(['=IMPORTXML("http://x","//a")', '+1 (555) 010-0199', '-5 degrees', '@home tour', '=1+1', "'quoted start"]));
+  expect(titles).toEqual(
+    expect.arrayContaining(['=IMPORTXML("http://x","//a")', '+1 (555) 010-0199', '-5 degrees', '@home tour', '=1+1', "'quoted start"]),
+  );
   const formulas = d.rt.spreadsheets.formulas(d.rt.spreadsheetId, 'Videos');
   expect(formulas.flat().filter((f) => f !== '')).toEqual([]);
 });

@@ -52,7 +52,10 @@ describe('nbf', () => {
     const sub = keyIdOf(h, 'reader');
     for (const ahead of [1, 30, 59, 3600]) {
       const { json } = h.call('GET', '/jobs', { token: signedToken(h, { sub, iat: now, nbf: now + ahead, exp: now + 600 }) });
-      expect({ ahead, error: json.error }).toMatchObject({ ahead, error: { status: 401, code: 'unauthorized', message: expect.stringMatching(/not valid yet/) } });
+      expect({ ahead, error: json.error }).toMatchObject({
+        ahead,
+        error: { status: 401, code: 'unauthorized', message: expect.stringMatching(/not valid yet/) },
+      });
     }
     expect(h.call('GET', '/jobs', { token: signedToken(h, { sub, iat: now, nbf: now, exp: now + 600 }) }).json.ok).toBe(true);
     expect(h.call('GET', '/jobs', { token: signedToken(h, { sub, iat: now - 10, nbf: now - 10, exp: now + 600 }) }).json.ok).toBe(true);
@@ -135,7 +138,10 @@ describe('failed authentications', () => {
     h.clock.current = new Date('2026-01-05T12:00:00Z');
     const counts: Record<number, number> = {};
     for (let i = 0; i < 1000; i++) {
-      const guess = `y2s_k_${h.crypto.randomBytes(4).map((b) => (b & 0xff).toString(16).padStart(2, '0')).join('')}_${'g'.repeat(32)}`;
+      const guess = `y2s_k_${h.crypto
+        .randomBytes(4)
+        .map((b) => (b & 0xff).toString(16).padStart(2, '0'))
+        .join('')}_${'g'.repeat(32)}`;
       const status = h.call('GET', '/jobs', { key: guess }).response.status;
       counts[status] = (counts[status] ?? 0) + 1;
     }

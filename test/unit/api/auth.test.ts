@@ -2,7 +2,11 @@ import { createHarness, DAILY_SYNC, type Envelope } from './support';
 import { JWT_SECRET_PROPERTY, rotateJwtSecret } from '../../../src-server/api/jwt';
 import { requiredAuth, ROUTES } from '../../../src-server/api/routes';
 
-function token(h: ReturnType<typeof createHarness>, key: string, body: unknown = {}): { access_token: string; expires_in: number; scope: string; expires_at: string } {
+function token(
+  h: ReturnType<typeof createHarness>,
+  key: string,
+  body: unknown = {},
+): { access_token: string; expires_in: number; scope: string; expires_at: string } {
   const { json } = h.call('POST', '/auth/token', { key, body });
   expect(json.ok).toBe(true);
   return json.data as never;
@@ -95,7 +99,8 @@ describe('access tokens', () => {
     const h = createHarness();
     expect(token(h, h.writeKey, { expires_in: 600 }).expires_in).toBe(600);
     expect(h.call('POST', '/auth/token', { key: h.writeKey, body: { expires_in: 7200 } }).json.error).toMatchObject({
-      status: 422, details: [{ path: 'expires_in', message: 'must be at most 3600' }],
+      status: 422,
+      details: [{ path: 'expires_in', message: 'must be at most 3600' }],
     });
     expect(h.call('POST', '/auth/token', { key: h.readKey, body: { scope: 'write' } }).json.error).toMatchObject({ status: 422 });
     const readToken = token(h, h.writeKey, { scope: 'read' });
@@ -108,7 +113,10 @@ describe('access tokens', () => {
     h.clock.advance(59_000);
     expect(h.call('GET', '/jobs', { token: t.access_token }).json.ok).toBe(true);
     h.clock.advance(1_000);
-    expect(h.call('GET', '/jobs', { token: t.access_token }).json.error).toMatchObject({ status: 401, message: expect.stringContaining('expired') });
+    expect(h.call('GET', '/jobs', { token: t.access_token }).json.error).toMatchObject({
+      status: 401,
+      message: expect.stringContaining('expired'),
+    });
   });
 
   test('alg none, other algorithms, a bad signature and malformed tokens are refused', () => {
@@ -162,10 +170,15 @@ describe('access tokens', () => {
     };
     expect(h.call('GET', '/jobs', { token: signed({ iat: now + 30, exp: now + 600 }) }).json.ok).toBe(true);
     expect(h.call('GET', '/jobs', { token: signed({ iat: now + 120, exp: now + 600 }) }).json.error).toMatchObject({ status: 401 });
-    expect(h.call('GET', '/jobs', { token: signed({ iat: now, nbf: now + 300, exp: now + 600 }) }).json.error).toMatchObject({ status: 401 });
+    expect(h.call('GET', '/jobs', { token: signed({ iat: now, nbf: now + 300, exp: now + 600 }) }).json.error).toMatchObject({
+      status: 401,
+    });
     expect(h.call('GET', '/jobs', { token: signed({ iat: now, nbf: 'soon', exp: now + 600 }) }).json.error).toMatchObject({ status: 401 });
     expect(h.call('GET', '/jobs', { token: signed({ iat: now, exp: String(now + 600) }) }).json.error).toMatchObject({ status: 401 });
-    expect(h.call('GET', '/jobs', { token: signed({ iat: now - 600, exp: now }) }).json.error).toMatchObject({ status: 401, message: expect.stringContaining('expired') });
+    expect(h.call('GET', '/jobs', { token: signed({ iat: now - 600, exp: now }) }).json.error).toMatchObject({
+      status: 401,
+      message: expect.stringContaining('expired'),
+    });
   });
 
   test('no error answer carries a secret, a stack trace or an internal message', () => {
@@ -186,7 +199,10 @@ describe('access tokens', () => {
       expect(body).not.toContain(secret);
       expect(body).not.toMatch(/boom|\.ts:|at Object|stack/);
     }
-    expect(JSON.parse(bodies[0]!)).toEqual({ ok: false, error: { status: 500, code: 'internal', message: 'Internal error: the request could not be completed.', details: null } });
+    expect(JSON.parse(bodies[0]!)).toEqual({
+      ok: false,
+      error: { status: 500, code: 'internal', message: 'Internal error: the request could not be completed.', details: null },
+    });
     expect(h.logged).toHaveLength(2); // the execution log keeps what is needed
   });
 
@@ -194,11 +210,17 @@ describe('access tokens', () => {
     const h = createHarness();
     const first = token(h, h.readKey).access_token;
     rotateJwtSecret(h);
-    expect(h.call('GET', '/jobs', { token: first }).json.error).toMatchObject({ status: 401, message: expect.stringContaining('bad signature') });
+    expect(h.call('GET', '/jobs', { token: first }).json.error).toMatchObject({
+      status: 401,
+      message: expect.stringContaining('bad signature'),
+    });
     const second = token(h, h.readKey).access_token;
     expect(h.call('GET', '/jobs', { token: second }).json.ok).toBe(true);
     h.keys.revoke(h.keys.list().find((k) => k.name === 'reader')!.id, h.owner);
-    expect(h.call('GET', '/jobs', { token: second }).json.error).toMatchObject({ status: 401, message: expect.stringContaining('revoked') });
+    expect(h.call('GET', '/jobs', { token: second }).json.error).toMatchObject({
+      status: 401,
+      message: expect.stringContaining('revoked'),
+    });
   });
 
   test('a token cannot mint another token', () => {
@@ -240,7 +262,22 @@ describe('rate limiting', () => {
 });
 
 describe('scopes derived from the route table (a new route cannot forget them)', () => {
-  const MUTATING = new Set(['createJob', 'updateJob', 'patchJob', 'deleteJob', 'pauseJob', 'resumeJob', 'enableJob', 'disableJob', 'runNow', 'bulk', 'importJobs', 'updateSettings', 'tick', 'ensureTriggers']);
+  const MUTATING = new Set([
+    'createJob',
+    'updateJob',
+    'patchJob',
+    'deleteJob',
+    'pauseJob',
+    'resumeJob',
+    'enableJob',
+    'disableJob',
+    'runNow',
+    'bulk',
+    'importJobs',
+    'updateSettings',
+    'tick',
+    'ensureTriggers',
+  ]);
   /** Routes whose query is required. */
   const QUERIES: Record<string, Record<string, string>> = {
     'GET /schedule/suggest': { channels: '@mkbhd', target_delay_minutes: '120' },
@@ -286,18 +323,25 @@ describe('scopes derived from the route table (a new route cannot forget them)',
     expect(requiredAuth({ method: 'DELETE', auth: 'none' })).toBe('write');
   });
 
-  test.each(ROUTES.map((r) => [label(r), r] as const))('%s: no credential is 401 (open routes excepted), and nothing changes', (_name, route) => {
-    const { h, calls } = recorded();
-    const { json, response } = h.call(route.method, concrete(route.path), { body: BODIES[label(route)], query: QUERIES[label(route)] });
-    // Health answers an envelope; the documentation answers the document or the page itself.
-    if (requiredAuth(route) === 'none') expect(json.ok ?? response.status === 200).toBe(true);
-    else expect(json.error).toMatchObject({ status: 401, code: 'unauthorized' });
-    expect(calls.filter((c) => MUTATING.has(c.name))).toEqual([]);
-  });
+  test.each(ROUTES.map((r) => [label(r), r] as const))(
+    '%s: no credential is 401 (open routes excepted), and nothing changes',
+    (_name, route) => {
+      const { h, calls } = recorded();
+      const { json, response } = h.call(route.method, concrete(route.path), { body: BODIES[label(route)], query: QUERIES[label(route)] });
+      // Health answers an envelope; the documentation answers the document or the page itself.
+      if (requiredAuth(route) === 'none') expect(json.ok ?? response.status === 200).toBe(true);
+      else expect(json.error).toMatchObject({ status: 401, code: 'unauthorized' });
+      expect(calls.filter((c) => MUTATING.has(c.name))).toEqual([]);
+    },
+  );
 
   test.each(ROUTES.map((r) => [label(r), r] as const))('%s with a read key: 403 on write routes, and never a change', (_name, route) => {
     const { h, calls } = recorded();
-    const { json, response } = h.call(route.method, concrete(route.path), { key: h.readKey, body: BODIES[label(route)], query: QUERIES[label(route)] });
+    const { json, response } = h.call(route.method, concrete(route.path), {
+      key: h.readKey,
+      body: BODIES[label(route)],
+      query: QUERIES[label(route)],
+    });
     if (requiredAuth(route) === 'write') expect(json.error).toMatchObject({ status: 403, code: 'forbidden' });
     else expect(response.status).toBe(200); // export and openapi.json answer with the file itself
     expect(calls.filter((c) => MUTATING.has(c.name))).toEqual([]);
@@ -321,7 +365,11 @@ describe('scopes derived from the route table (a new route cannot forget them)',
       const { h, calls } = recorded();
       const keyId = h.keys.list().find((k) => k.name === 'writer')!.id;
       const auditsBefore = h.app.audits.length;
-      const { json } = h.call(route.method, concrete(route.path), { key: h.writeKey, body: BODIES[label(route)], query: QUERIES[label(route)] });
+      const { json } = h.call(route.method, concrete(route.path), {
+        key: h.writeKey,
+        body: BODIES[label(route)],
+        query: QUERIES[label(route)],
+      });
       expect(json.ok).toBe(true);
       const changes = calls.filter((c) => MUTATING.has(c.name));
       expect(changes.length).toBeGreaterThan(0);

@@ -11,12 +11,22 @@ describe('requestFromEvent', () => {
       },
       'POST',
     );
-    expect(req).toEqual({ method: 'POST', pathInfo: 'api/v1/jobs', parameters: { key: ['k'], tag: ['a', 'b'] }, body: '{"a":1}', contentType: 'application/json' });
+    expect(req).toEqual({
+      method: 'POST',
+      pathInfo: 'api/v1/jobs',
+      parameters: { key: ['k'], tag: ['a', 'b'] },
+      body: '{"a":1}',
+      contentType: 'application/json',
+    });
   });
 
   test('a GET event without pathInfo or postData', () => {
     expect(requestFromEvent({ parameter: { page: '2' } }, 'GET')).toEqual({
-      method: 'GET', pathInfo: '', parameters: { page: ['2'] }, body: null, contentType: null,
+      method: 'GET',
+      pathInfo: '',
+      parameters: { page: ['2'] },
+      body: null,
+      contentType: null,
     });
     expect(requestFromEvent(undefined, 'GET').pathInfo).toBe('');
   });

@@ -57,7 +57,8 @@ describe('a valid key at a full store', () => {
     const { h, properties } = fullHarness();
     const setMany = properties.setMany.bind(properties);
     properties.setMany = (values) => {
-      if (Object.keys(values).some((k) => k.startsWith(KEY_USED_PREFIX))) throw Object.assign(new Error('Service invoked too many times for one day: properties.'), { name: 'Exception' });
+      if (Object.keys(values).some((k) => k.startsWith(KEY_USED_PREFIX)))
+        throw Object.assign(new Error('Service invoked too many times for one day: properties.'), { name: 'Exception' });
       setMany(values);
     };
     expect(h.call('GET', '/jobs', { key: h.writeKey }).json.ok).toBe(true);

@@ -26,7 +26,13 @@ describe('API keys', () => {
     expect(secret).toMatch(/^y2s_k_[0-9a-f]{8}_[A-Za-z0-9_-]{32}$/);
     expect(secret.startsWith(`y2s_${key.id}_`)).toBe(true);
     expect(key).toEqual({
-      id: key.id, name: 'CI', scope: 'write', created_at: '2026-01-05T12:00:10.000Z', created_by: 'owner@example.com', last_used_at: null, revoked: false,
+      id: key.id,
+      name: 'CI',
+      scope: 'write',
+      created_at: '2026-01-05T12:00:10.000Z',
+      created_by: 'owner@example.com',
+      last_used_at: null,
+      revoked: false,
     });
     const stored = JSON.stringify(properties.getAll());
     expect(stored).not.toContain(secret.slice(16));
@@ -40,8 +46,18 @@ describe('API keys', () => {
 
   test('two keys with the same secret text get different salts and hashes', () => {
     const { crypto } = setup();
-    const a = hashKeyRecord(crypto, 'y2s_k_0000aaaa_samesecretsamesecret', { name: 'a', scope: 'read', createdAt: new Date(), createdBy: 'x' });
-    const b = hashKeyRecord(crypto, 'y2s_k_0000aaaa_samesecretsamesecret', { name: 'a', scope: 'read', createdAt: new Date(), createdBy: 'x' });
+    const a = hashKeyRecord(crypto, 'y2s_k_0000aaaa_samesecretsamesecret', {
+      name: 'a',
+      scope: 'read',
+      createdAt: new Date(),
+      createdBy: 'x',
+    });
+    const b = hashKeyRecord(crypto, 'y2s_k_0000aaaa_samesecretsamesecret', {
+      name: 'a',
+      scope: 'read',
+      createdAt: new Date(),
+      createdBy: 'x',
+    });
     expect(a.record.hash).not.toBe(b.record.hash);
   });
 
@@ -71,7 +87,9 @@ describe('API keys', () => {
 
   test('only the owner manages keys; an API caller never can', () => {
     const { service } = setup('owner@example.com');
-    expect(() => service.create('x', 'write', { kind: 'user', email: 'editor@example.com' })).toThrow(expect.objectContaining({ status: 403 }));
+    expect(() => service.create('x', 'write', { kind: 'user', email: 'editor@example.com' })).toThrow(
+      expect.objectContaining({ status: 403 }),
+    );
     expect(() => service.create('x', 'write', { kind: 'api', key_id: 'k_1' })).toThrow(expect.objectContaining({ status: 403 }));
     expect(service.create('x', 'read', { kind: 'user', email: 'OWNER@example.com' }).key.scope).toBe('read');
   });
@@ -82,7 +100,7 @@ describe('API keys', () => {
     expect(() => service.create('x', 'admin' as never, owner)).toThrow(expect.objectContaining({ status: 422 }));
   });
 
-  test('hashKeyRecord registers any key (the local server\'s --api-key) so that verify accepts it', () => {
+  test("hashKeyRecord registers any key (the local server's --api-key) so that verify accepts it", () => {
     const { service, properties, crypto } = setup();
     const local = hashKeyRecord(crypto, 'local-dev-key', { name: 'local', scope: 'write', createdAt: new Date(), createdBy: 'npm start' });
     properties.setMany({ [local.property]: local.value });
@@ -110,7 +128,9 @@ describe('importKey (npm start --api-key)', () => {
     service.revoke(id, owner);
     service.importKey('my-local-key', { name: 'local', scope: 'write', createdBy: 'npm start' });
     expect(service.verify('my-local-key')).toBeNull();
-    expect(() => service.importKey('short', { name: 'x', scope: 'read', createdBy: 'x' })).toThrow(expect.objectContaining({ status: 422 }));
+    expect(() => service.importKey('short', { name: 'x', scope: 'read', createdBy: 'x' })).toThrow(
+      expect.objectContaining({ status: 422 }),
+    );
   });
 
   test('never replaces another key that has the same id', () => {
@@ -118,7 +138,9 @@ describe('importKey (npm start --api-key)', () => {
     const { key, secret } = service.create('real', 'read', owner);
     const before = properties.get(KEY_PREFIX + key.id);
     const impostor = `y2s_${key.id}_${'x'.repeat(32)}`;
-    expect(() => service.importKey(impostor, { name: 'local', scope: 'write', createdBy: 'npm start' })).toThrow(expect.objectContaining({ status: 409 }));
+    expect(() => service.importKey(impostor, { name: 'local', scope: 'write', createdBy: 'npm start' })).toThrow(
+      expect.objectContaining({ status: 409 }),
+    );
     expect(properties.get(KEY_PREFIX + key.id)).toBe(before);
     expect(service.verify(secret)).toEqual({ id: key.id, scope: 'read' });
     expect(service.verify(impostor)).toBeNull();

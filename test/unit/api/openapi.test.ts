@@ -5,7 +5,9 @@ import { docsAssetsBase, renderDocsPage, SWAGGER_UI_CDN } from '../../../src-ser
 import { parseJobConfig } from '../../../src-server/domain/job';
 import { createHarness } from './support';
 
-type Doc = { paths: Record<string, Record<string, { parameters?: { name: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>> };
+type Doc = {
+  paths: Record<string, Record<string, { parameters?: { name: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>>;
+};
 
 describe('the OpenAPI document', () => {
   test('is a valid OpenAPI 3 document', async () => {
@@ -22,13 +24,18 @@ describe('the OpenAPI document', () => {
   });
 
   test('documents for each route the credential the router requires', () => {
-    const doc = buildOpenApiDocument([]) as unknown as { paths: Record<string, Record<string, { security?: Record<string, unknown>[]; description?: string }>> };
+    const doc = buildOpenApiDocument([]) as unknown as {
+      paths: Record<string, Record<string, { security?: Record<string, unknown>[]; description?: string }>>;
+    };
     for (const route of ROUTES) {
       const op = doc.paths[route.path]![route.method.toLowerCase()]!;
       const auth = requiredAuth(route);
       const open = (op.security ?? []).some((s) => Object.keys(s).length === 0);
       expect({ route: `${route.method} ${route.path}`, open }).toEqual({ route: `${route.method} ${route.path}`, open: auth === 'none' });
-      expect({ route: `${route.method} ${route.path}`, write: /write-scope/.test(op.description ?? '') }).toEqual({ route: `${route.method} ${route.path}`, write: auth === 'write' });
+      expect({ route: `${route.method} ${route.path}`, write: /write-scope/.test(op.description ?? '') }).toEqual({
+        route: `${route.method} ${route.path}`,
+        write: auth === 'write',
+      });
     }
   });
 
@@ -43,7 +50,9 @@ describe('the OpenAPI document', () => {
 
   test('the job schema comes from the domain schema: its Daily Sync example is valid there', () => {
     expect(parseJobConfig(DAILY_SYNC_EXAMPLE, { defaultTimezone: 'UTC' }).ok).toBe(true);
-    const doc = buildOpenApiDocument([]) as { components: { schemas: { JobConfig: { required: string[]; additionalProperties: boolean } } } };
+    const doc = buildOpenApiDocument([]) as {
+      components: { schemas: { JobConfig: { required: string[]; additionalProperties: boolean } } };
+    };
     expect(doc.components.schemas.JobConfig.required).toEqual(expect.arrayContaining(['name', 'channels', 'schedule_type']));
     expect(doc.components.schemas.JobConfig.additionalProperties).toBe(false);
   });
@@ -68,7 +77,7 @@ describe('GET /docs', () => {
     expect(response.body).toContain('"operationId":"createJob"');
   });
 
-  test('uses the local server\'s assets path when the property names one; never another origin', () => {
+  test("uses the local server's assets path when the property names one; never another origin", () => {
     expect(docsAssetsBase('/__assets/swagger-ui/')).toBe('/__assets/swagger-ui');
     expect(docsAssetsBase('//evil.example/x')).toBe(SWAGGER_UI_CDN);
     expect(docsAssetsBase('https://evil.example/x')).toBe(SWAGGER_UI_CDN);

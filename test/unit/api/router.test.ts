@@ -33,13 +33,23 @@ describe('job routes', () => {
     expect(json.ok).toBe(true);
     expect(json.meta).toEqual({ total: 1, page: 1, page_size: 1, pages: 1 });
     expect(h.app.calls.find((c) => c.name === 'listJobs')!.args[0]).toEqual({
-      page: 1, page_size: 1, status: 'active', enabled: true, tag: 'x', q: 'daily', sort: 'name', order: 'desc',
+      page: 1,
+      page_size: 1,
+      status: 'active',
+      enabled: true,
+      tag: 'x',
+      q: 'daily',
+      sort: 'name',
+      order: 'desc',
     });
   });
 
   test('GET /jobs refuses bad query values naming each parameter (422)', () => {
     const h = setup();
-    const { response, json } = h.call('GET', '/jobs', { key: h.readKey, query: { page: '0', page_size: '500', status: 'nope', sort: 'password' } });
+    const { response, json } = h.call('GET', '/jobs', {
+      key: h.readKey,
+      query: { page: '0', page_size: '500', status: 'nope', sort: 'password' },
+    });
     expect(response.status).toBe(422);
     expect(json.error!.code).toBe('validation_failed');
     const paths = (json.error!.details as { path: string; message: string }[]).map((d) => d.path).sort();
@@ -52,7 +62,11 @@ describe('job routes', () => {
     const id = (h.create().json.data as JobDto).id;
     expect((h.call('GET', `/jobs/${id}`, { key: h.readKey }).json.data as JobDto).id).toBe(id);
 
-    const put = h.call('PUT', `/jobs/${id}`, { key: h.writeKey, body: { ...DAILY_SYNC, name: 'Renamed' }, query: { expected_version: '1' } });
+    const put = h.call('PUT', `/jobs/${id}`, {
+      key: h.writeKey,
+      body: { ...DAILY_SYNC, name: 'Renamed' },
+      query: { expected_version: '1' },
+    });
     expect(put.response.status).toBe(200);
     expect((put.json.data as JobDto).config.name).toBe('Renamed');
     expect(h.app.calls.find((c) => c.name === 'updateJob')!.args[3]).toBe(1);
@@ -82,7 +96,13 @@ describe('job routes', () => {
     const h = setup();
     const id = (h.create().json.data as JobDto).id;
     const ok = h.call('POST', '/jobs/bulk', { key: h.writeKey, body: { action: 'pause', ids: [id, 'missing'] } });
-    expect(ok.json.data).toMatchObject({ action: 'pause', results: [{ id, ok: true }, { id: 'missing', ok: false }] });
+    expect(ok.json.data).toMatchObject({
+      action: 'pause',
+      results: [
+        { id, ok: true },
+        { id: 'missing', ok: false },
+      ],
+    });
     const bad = h.call('POST', '/jobs/bulk', { key: h.writeKey, body: { action: 'explode', ids: [], extra: 1 } });
     expect(bad.response.status).toBe(422);
     const details = bad.json.error!.details as { path: string; message: string }[];
@@ -122,7 +142,12 @@ describe('job routes', () => {
     expect(wrapped.json).toMatchObject({ ok: true, data: { created: ['j_100'] } });
     expect(h.app.calls.at(-1)!.args.slice(0, 2)).toEqual(['- name: x\n', 'yaml']);
 
-    const raw = h.call('POST', '/jobs/import', { key: h.writeKey, query: { format: 'yaml' }, text: '- name: y\n', contentType: 'application/yaml' });
+    const raw = h.call('POST', '/jobs/import', {
+      key: h.writeKey,
+      query: { format: 'yaml' },
+      text: '- name: y\n',
+      contentType: 'application/yaml',
+    });
     expect(raw.json.ok).toBe(true);
     expect(h.app.calls.at(-1)!.args.slice(0, 2)).toEqual(['- name: y\n', 'yaml']);
 
@@ -183,15 +208,25 @@ describe('validation, bodies and content types', () => {
 
   test('text/plain bodies are JSON too (browsers send them to avoid a preflight); charset parameters are fine', () => {
     const h = setup();
-    expect(h.call('POST', '/jobs', { key: h.writeKey, text: JSON.stringify(DAILY_SYNC), contentType: 'text/plain;charset=utf-8' }).response.status).toBe(201);
-    expect(h.call('POST', '/jobs', { key: h.writeKey, text: JSON.stringify(DAILY_SYNC), contentType: 'application/json; charset=UTF-8' }).response.status).toBe(201);
+    expect(
+      h.call('POST', '/jobs', { key: h.writeKey, text: JSON.stringify(DAILY_SYNC), contentType: 'text/plain;charset=utf-8' }).response
+        .status,
+    ).toBe(201);
+    expect(
+      h.call('POST', '/jobs', { key: h.writeKey, text: JSON.stringify(DAILY_SYNC), contentType: 'application/json; charset=UTF-8' })
+        .response.status,
+    ).toBe(201);
   });
 
   test('other content types are 415; JSON posted as a form is 415', () => {
     const h = setup();
     const xml = h.call('POST', '/jobs', { key: h.writeKey, text: '<job/>', contentType: 'application/xml' });
     expect(xml.json.error).toMatchObject({ status: 415, code: 'unsupported_media_type' });
-    const form = h.call('POST', '/jobs', { key: h.writeKey, text: JSON.stringify(DAILY_SYNC), contentType: 'application/x-www-form-urlencoded' });
+    const form = h.call('POST', '/jobs', {
+      key: h.writeKey,
+      text: JSON.stringify(DAILY_SYNC),
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(form.json.error).toMatchObject({ status: 415 });
   });
 
@@ -205,7 +240,10 @@ describe('validation, bodies and content types', () => {
 
   test('a route that needs a body says so when there is none', () => {
     const h = setup();
-    expect(h.call('POST', '/jobs', { key: h.writeKey }).json.error).toMatchObject({ status: 400, message: 'This route needs a JSON body.' });
+    expect(h.call('POST', '/jobs', { key: h.writeKey }).json.error).toMatchObject({
+      status: 400,
+      message: 'This route needs a JSON body.',
+    });
   });
 
   test('credentials and _method in the JSON body are taken out before validation', () => {
@@ -215,7 +253,13 @@ describe('validation, bodies and content types', () => {
     const created = h.app.calls.find((c) => c.name === 'createJob')!.args[0] as Record<string, unknown>;
     expect(created).not.toHaveProperty('key');
     const id = [...h.app.jobs.keys()][0]!;
-    const del = h.handle({ method: 'POST', pathInfo: `api/v1/jobs/${id}`, parameters: {}, body: JSON.stringify({ _method: 'DELETE', key: h.writeKey }), contentType: 'text/plain' });
+    const del = h.handle({
+      method: 'POST',
+      pathInfo: `api/v1/jobs/${id}`,
+      parameters: {},
+      body: JSON.stringify({ _method: 'DELETE', key: h.writeKey }),
+      contentType: 'text/plain',
+    });
     expect(del.status).toBe(200);
     expect(h.app.jobs.size).toBe(0);
   });
@@ -225,17 +269,35 @@ describe('routing and method override', () => {
   test('PUT/PATCH/DELETE arrive as POST with _method (query), case-insensitive', () => {
     const h = setup();
     const id = (h.create().json.data as JobDto).id;
-    const res = h.handle({ method: 'POST', pathInfo: `api/v1/jobs/${id}`, parameters: { _method: ['delete'], key: [h.writeKey] }, body: null, contentType: null });
+    const res = h.handle({
+      method: 'POST',
+      pathInfo: `api/v1/jobs/${id}`,
+      parameters: { _method: ['delete'], key: [h.writeKey] },
+      body: null,
+      contentType: null,
+    });
     expect(JSON.parse(res.body)).toMatchObject({ ok: true, data: { deleted: true } });
   });
 
   test('_method on GET is refused (a link must never delete); only PUT, PATCH, DELETE are accepted', () => {
     const h = setup();
     const id = (h.create().json.data as JobDto).id;
-    const viaGet = h.handle({ method: 'GET', pathInfo: `api/v1/jobs/${id}`, parameters: { _method: ['DELETE'], key: [h.writeKey] }, body: null, contentType: null });
+    const viaGet = h.handle({
+      method: 'GET',
+      pathInfo: `api/v1/jobs/${id}`,
+      parameters: { _method: ['DELETE'], key: [h.writeKey] },
+      body: null,
+      contentType: null,
+    });
     expect(JSON.parse(viaGet.body).error).toMatchObject({ status: 400, code: 'bad_request' });
     expect(h.app.jobs.has(id)).toBe(true);
-    const odd = h.handle({ method: 'POST', pathInfo: `api/v1/jobs/${id}`, parameters: { _method: ['TRACE'], key: [h.writeKey] }, body: null, contentType: null });
+    const odd = h.handle({
+      method: 'POST',
+      pathInfo: `api/v1/jobs/${id}`,
+      parameters: { _method: ['TRACE'], key: [h.writeKey] },
+      body: null,
+      contentType: null,
+    });
     expect(JSON.parse(odd.body).error.message).toBe('_method must be PUT, PATCH or DELETE.');
   });
 
@@ -252,7 +314,13 @@ describe('routing and method override', () => {
     expect(h.call('GET', '/nothing', { key: h.readKey }).json.error).toMatchObject({ status: 404, code: 'not_found' });
     const outside = h.handle({ method: 'GET', pathInfo: '', parameters: {}, body: null, contentType: null });
     expect(JSON.parse(outside.body).error).toMatchObject({ status: 404, code: 'not_found' });
-    const slashes = h.handle({ method: 'GET', pathInfo: '/api/v1/jobs/stats/', parameters: { key: [h.readKey] }, body: null, contentType: null });
+    const slashes = h.handle({
+      method: 'GET',
+      pathInfo: '/api/v1/jobs/stats/',
+      parameters: { key: [h.readKey] },
+      body: null,
+      contentType: null,
+    });
     expect(JSON.parse(slashes.body).ok).toBe(true);
   });
 
@@ -271,7 +339,12 @@ describe('errors', () => {
     });
     const { response, json } = h.call('GET', '/jobs/stats', { key: h.readKey });
     expect(response.status).toBe(500);
-    expect(json.error).toEqual({ status: 500, code: 'internal', message: 'Internal error: the request could not be completed.', details: null });
+    expect(json.error).toEqual({
+      status: 500,
+      code: 'internal',
+      message: 'Internal error: the request could not be completed.',
+      details: null,
+    });
     expect(response.body).not.toContain('hunter2');
     expect(response.body).not.toContain('at ');
     expect(JSON.stringify(h.logged)).toContain('hunter2');
@@ -280,7 +353,21 @@ describe('errors', () => {
   test('AppErrors of the use cases keep their status, code and details', () => {
     const h = setup();
     const busy = new AppError(503, 'busy', 'Try again', { retry_after: 2 });
-    h.setApp(() => ({ ...h.app, getSettings: () => h.app.settings, stats: () => { throw busy; } }) as never);
-    expect(h.call('GET', '/jobs/stats', { key: h.readKey }).json.error).toEqual({ status: 503, code: 'busy', message: 'Try again', details: { retry_after: 2 } });
+    h.setApp(
+      () =>
+        ({
+          ...h.app,
+          getSettings: () => h.app.settings,
+          stats: () => {
+            throw busy;
+          },
+        }) as never,
+    );
+    expect(h.call('GET', '/jobs/stats', { key: h.readKey }).json.error).toEqual({
+      status: 503,
+      code: 'busy',
+      message: 'Try again',
+      details: { retry_after: 2 },
+    });
   });
 });

@@ -189,9 +189,19 @@ export class FakeApp implements SchedulerApp {
     const now = this.clock.now().toISOString();
     const id = `j_${++this.seq}`;
     const dto: JobDto = {
-      id, version: 1, config, status: 'active', paused: false, created_at: now, updated_at: now,
-      created_by: actor.kind === 'api' ? `api:${actor.key_id}` : 'x', next_run_at: null, last_run: null,
-      consecutive_failures: 0, channel_titles: {}, schedule_text: `${config.schedule_type} ${config.schedule_value}`,
+      id,
+      version: 1,
+      config,
+      status: 'active',
+      paused: false,
+      created_at: now,
+      updated_at: now,
+      created_by: actor.kind === 'api' ? `api:${actor.key_id}` : 'x',
+      next_run_at: null,
+      last_run: null,
+      consecutive_failures: 0,
+      channel_titles: {},
+      schedule_text: `${config.schedule_type} ${config.schedule_value}`,
     };
     this.jobs.set(id, { dto });
     this.logAudit(actor, 'job.create', id);
@@ -240,9 +250,19 @@ export class FakeApp implements SchedulerApp {
     const job = this.find(id);
     this.logAudit(actor, 'job.run', id);
     return {
-      run_id: 'r_1', job_id: id, job_name: job.dto.config.name, scheduled_for: null, started_at: this.clock.now().toISOString(),
-      finished_at: this.clock.now().toISOString(), status: 'succeeded', trigger: 'api', videos_added: 3, videos_updated: 0,
-      quota_units: 3, duration_ms: 10, error: null,
+      run_id: 'r_1',
+      job_id: id,
+      job_name: job.dto.config.name,
+      scheduled_for: null,
+      started_at: this.clock.now().toISOString(),
+      finished_at: this.clock.now().toISOString(),
+      status: 'succeeded',
+      trigger: 'api',
+      videos_added: 3,
+      videos_updated: 0,
+      quota_units: 3,
+      duration_ms: 10,
+      error: null,
     };
   }
   bulk(action: BulkAction, ids: string[], actor: Actor) {
@@ -288,7 +308,8 @@ export class FakeApp implements SchedulerApp {
   }
   health() {
     return {
-      status: 'ok' as const, checked_at: this.clock.now().toISOString(),
+      status: 'ok' as const,
+      checked_at: this.clock.now().toISOString(),
       triggers: { heartbeat: true, heartbeat_minutes: 5, precise_at: null, total: 1, repaired: [] },
       last_tick: { at: null, lag_ms: null },
       youtube_quota: { used_today: 0, daily_budget: 9000, project_limit: 10000, resets_at: '2026-01-06T08:00:00Z', deferred_until: null },
@@ -370,9 +391,21 @@ export class FakeApp implements SchedulerApp {
     this.record('suggestSchedule', request);
     const empty = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
     return {
-      timezone: 'UTC', target_delay_minutes: 120, schedule_type: 'weekly' as const, schedule_value: 'TUE,THU@18:00', schedule_text: 'Every Tuesday and Thursday at 18:00 (UTC)',
-      basis: 'pattern' as const, runs_per_week: 2, units_per_run: 2, expected_daily_units: 0.6, met_share: 0.95,
-      hourly: { runs_per_week: 168, expected_daily_units: 48 }, explanation: 'fake', heatmap: empty, channels: [], quota_units_spent: 0,
+      timezone: 'UTC',
+      target_delay_minutes: 120,
+      schedule_type: 'weekly' as const,
+      schedule_value: 'TUE,THU@18:00',
+      schedule_text: 'Every Tuesday and Thursday at 18:00 (UTC)',
+      basis: 'pattern' as const,
+      runs_per_week: 2,
+      units_per_run: 2,
+      expected_daily_units: 0.6,
+      met_share: 0.95,
+      hourly: { runs_per_week: 168, expected_daily_units: 48 },
+      explanation: 'fake',
+      heatmap: empty,
+      channels: [],
+      quota_units_spent: 0,
     };
   }
   jobInsights(id: string) {
@@ -380,10 +413,17 @@ export class FakeApp implements SchedulerApp {
     const job = this.jobs.get(id);
     if (!job) throw new AppError(404, 'job_not_found', `No job with id ${id}`);
     return {
-      job_id: id, job_name: job.dto.config.name, timezone: job.dto.config.timezone,
-      freshness: { window_days: 30, samples: 0, median_minutes: null, p90_minutes: null }, anomalies: [],
-      heatmap: [], channels: [], current: { schedule_text: '', runs_per_week: 7, met_share: null, p90_delay_minutes: null },
-      suggestion: null, less_often_factor: null, hint: null,
+      job_id: id,
+      job_name: job.dto.config.name,
+      timezone: job.dto.config.timezone,
+      freshness: { window_days: 30, samples: 0, median_minutes: null, p90_minutes: null },
+      anomalies: [],
+      heatmap: [],
+      channels: [],
+      current: { schedule_text: '', runs_per_week: 7, met_share: null, p90_delay_minutes: null },
+      suggestion: null,
+      less_often_factor: null,
+      hint: null,
     };
   }
 }
@@ -439,7 +479,15 @@ export function createHarness(options: { properties?: MemoryProperties } = {}) {
     diagnostics: () => {
       diagnostics.runs++;
       const at = clock.now().toISOString();
-      return { generated_at: at, version: 'test', status: 'pass', counts: { pass: 0, warn: 0, fail: 0 }, environment: { user: 'o…@example.com', runtime: 'V8', script_time_zone: 'UTC', spreadsheet_time_zone: 'UTC', elapsed_ms: 0 }, checks: [], text: 'report' };
+      return {
+        generated_at: at,
+        version: 'test',
+        status: 'pass',
+        counts: { pass: 0, warn: 0, fail: 0 },
+        environment: { user: 'o…@example.com', runtime: 'V8', script_time_zone: 'UTC', spreadsheet_time_zone: 'UTC', elapsed_ms: 0 },
+        checks: [],
+        text: 'report',
+      };
     },
   };
   const keys = createApiKeyService({ properties, crypto, clock });
@@ -476,7 +524,21 @@ export function createHarness(options: { properties?: MemoryProperties } = {}) {
   }
 
   return {
-    clock, properties, lock, cache, crypto, app, deps, keys, owner, writeKey, readKey, logged, request, call, diagnostics,
+    clock,
+    properties,
+    lock,
+    cache,
+    crypto,
+    app,
+    deps,
+    keys,
+    owner,
+    writeKey,
+    readKey,
+    logged,
+    request,
+    call,
+    diagnostics,
     handle: (req: ApiRequest) => handleRequest(req, deps),
     setApp(factory: (() => SchedulerApp) | null) {
       appOverride = factory;

@@ -78,7 +78,9 @@ describe('job definitions', () => {
     const { world, app } = setup();
     world.youtube.addChannel('@veritasium', 'UCveritasium0000000000000', 5);
     // Schema errors come first, without spending quota on a check.
-    expect(errorOf(() => app.createJob({ ...daily, channels: ['@nosuch'], schedule_value: '25:00' }, owner)).message).toMatch(/^schedule_value/);
+    expect(errorOf(() => app.createJob({ ...daily, channels: ['@nosuch'], schedule_value: '25:00' }, owner)).message).toMatch(
+      /^schedule_value/,
+    );
     expect(world.calls['youtube.listChannels'] ?? 0).toBe(0);
 
     const err = errorOf(() => app.createJob({ ...daily, channels: ['@mkbhd', '@nosuch', 'UCnotachannel00000000000'] }, owner));
@@ -91,8 +93,12 @@ describe('job definitions', () => {
     expect(app.health().youtube_quota.used_today).toBe(3); // the refused check's units are still metered
 
     const { job } = app.createJob(daily, owner);
-    expect(errorOf(() => app.patchJob(job.id, { channels: ['@mkbhd', '@typo'] }, owner)).details).toEqual([{ path: 'channels.1', message: '@typo: no such channel', reason: 'not_found' }]);
-    expect(errorOf(() => app.updateJob(job.id, { ...daily, channels: ['@typo'] }, owner)).message).toBe('channels.0: @typo: no such channel');
+    expect(errorOf(() => app.patchJob(job.id, { channels: ['@mkbhd', '@typo'] }, owner)).details).toEqual([
+      { path: 'channels.1', message: '@typo: no such channel', reason: 'not_found' },
+    ]);
+    expect(errorOf(() => app.updateJob(job.id, { ...daily, channels: ['@typo'] }, owner)).message).toBe(
+      'channels.0: @typo: no such channel',
+    );
     expect(app.getJob(job.id).config.channels).toEqual(['@mkbhd']);
     expect(app.patchJob(job.id, { channels: ['@mkbhd', '@veritasium'] }, owner).job.config.channels).toEqual(['@mkbhd', '@veritasium']);
 
@@ -102,7 +108,11 @@ describe('job definitions', () => {
     expect(app.patchJob(job.id, { channels: ['@veritasium', '@mkbhd'] }, owner).job.version).toBe(3);
     expect(world.calls['youtube.listChannels']).toBe(calls);
     // ... also when a client sends it in another form (a URL for the stored @handle).
-    const renamed = app.updateJob(job.id, { ...daily, name: 'Renamed', channels: ['https://www.youtube.com/@veritasium', '@mkbhd'] }, owner);
+    const renamed = app.updateJob(
+      job.id,
+      { ...daily, name: 'Renamed', channels: ['https://www.youtube.com/@veritasium', '@mkbhd'] },
+      owner,
+    );
     expect(renamed.job.config.name).toBe('Renamed');
     expect(world.calls['youtube.listChannels']).toBe(calls);
     // A stale version is refused before any quota is spent on a check.
@@ -111,20 +121,31 @@ describe('job definitions', () => {
 
     // When YouTube cannot answer (quota), the change goes through unchecked.
     world.youtube.failures.push(new YouTubeApiError('quota', 'channels.list', 403, 'quotaExceeded', 'quota'));
-    expect(app.createJob({ ...daily, name: 'Unchecked', channels: ['@later'], target_tab_name: 'Later' }, owner).job.config.channels).toEqual(['@later']);
+    expect(
+      app.createJob({ ...daily, name: 'Unchecked', channels: ['@later'], target_tab_name: 'Later' }, owner).job.config.channels,
+    ).toEqual(['@later']);
   });
 
   test('a new job that could never run is refused, naming the field', () => {
     const { world, app } = setup(); // now: 2026-01-05T12:00Z
     const once = errorOf(() => app.createJob({ ...daily, schedule_type: 'once', schedule_value: '2025-01-01T09:00' }, owner));
-    expect(once.details).toEqual([{ path: 'schedule_value', message: 'schedule_value: 2025-01-01T09:00 (America/New_York) is in the past; a once job would never run' }]);
+    expect(once.details).toEqual([
+      { path: 'schedule_value', message: 'schedule_value: 2025-01-01T09:00 (America/New_York) is in the past; a once job would never run' },
+    ]);
     expect(errorOf(() => app.createJob({ ...daily, end_at: '2026-01-01T00:00' }, owner)).details).toEqual([
-      { path: 'end_at', message: "end_at: 2026-01-01T00:00 leaves no run after now; the job would never run" },
+      { path: 'end_at', message: 'end_at: 2026-01-01T00:00 leaves no run after now; the job would never run' },
     ]);
     expect(Object.keys(world.properties.data).filter((k) => k.startsWith('job:'))).toEqual([]);
     // A once job later today, or a disabled one, is fine.
-    expect(app.createJob({ ...daily, schedule_type: 'once', schedule_value: '2026-01-05T18:00' }, owner).job.next_runs).toEqual(['2026-01-05T23:00:00.000Z']);
-    expect(app.createJob({ ...daily, name: 'Old', target_tab_name: 'Old', schedule_type: 'once', schedule_value: '2025-01-01T09:00', enabled: false }, owner).job.config.enabled).toBe(false);
+    expect(app.createJob({ ...daily, schedule_type: 'once', schedule_value: '2026-01-05T18:00' }, owner).job.next_runs).toEqual([
+      '2026-01-05T23:00:00.000Z',
+    ]);
+    expect(
+      app.createJob(
+        { ...daily, name: 'Old', target_tab_name: 'Old', schedule_type: 'once', schedule_value: '2025-01-01T09:00', enabled: false },
+        owner,
+      ).job.config.enabled,
+    ).toBe(false);
   });
 
   test('update checks the version; patch changes one field and bumps the version', () => {
@@ -183,7 +204,10 @@ describe('job definitions', () => {
     expect(app.enableJob(job.id, api).status).toBe('active');
     app.deleteJob(job.id, { kind: 'system' });
     expect(auditActions(world)).toEqual(['job.create', 'job.pause', 'job.resume', 'job.disable', 'job.enable', 'job.delete']);
-    const actors = world.spreadsheets.tab(AUDIT_TAB)!.rows.slice(1).map((r) => r[1]);
+    const actors = world.spreadsheets
+      .tab(AUDIT_TAB)!
+      .rows.slice(1)
+      .map((r) => r[1]);
     expect(actors).toEqual(['user:owner@example.com', 'api:k_1', 'api:k_1', 'api:k_1', 'api:k_1', 'system']);
     expect(errorOf(() => app.getJob(job.id)).code).toBe('job_not_found');
     expect(Object.keys(world.properties.data).filter((k) => k.includes(job.id))).toEqual([]);
@@ -260,7 +284,10 @@ describe('job definitions', () => {
     // After the reset, checks work and are metered.
     world.clock.set('2026-01-06T08:00:30Z');
     expect(app.checkChannels(['@mkbhd'])[0]).toMatchObject({ ok: true, reason: null });
-    expect(app.checkChannels(['@mkbhd', 'not a channel!'])).toMatchObject([{ ok: true, reason: null }, { ok: false, reason: 'invalid' }]); // the first from the cache
+    expect(app.checkChannels(['@mkbhd', 'not a channel!'])).toMatchObject([
+      { ok: true, reason: null },
+      { ok: false, reason: 'invalid' },
+    ]); // the first from the cache
     expect(app.health().youtube_quota.used_today).toBe(1);
     // The budget setting holds for checks too.
     app.updateSettings({ daily_quota_budget: 1 }, owner);
@@ -271,7 +298,8 @@ describe('job definitions', () => {
 
   test('list filters, sorts and paginates', () => {
     const { app } = setup();
-    for (const [i, name] of ['c', 'a', 'b'].entries()) app.createJob({ ...daily, name, priority: i + 1, target_tab_name: name, tags: i === 0 ? ['x'] : [] }, owner);
+    for (const [i, name] of ['c', 'a', 'b'].entries())
+      app.createJob({ ...daily, name, priority: i + 1, target_tab_name: name, tags: i === 0 ? ['x'] : [] }, owner);
     expect(app.listJobs({ sort: 'name' }).items.map((j) => j.config.name)).toEqual(['a', 'b', 'c']);
     expect(app.listJobs({ sort: 'priority', order: 'desc' }).items.map((j) => j.config.name)).toEqual(['b', 'a', 'c']);
     const page = app.listJobs({ sort: 'name', page: 2, page_size: 2 });
@@ -299,7 +327,10 @@ describe('export and import', () => {
   test('JSON and YAML exports import back; ids kept -> update; all-or-nothing', () => {
     const { world, app } = setup();
     const { job } = app.createJob(daily, owner);
-    const yes = app.createJob({ ...daily, name: 'yes', description: '<<', schedule_value: '10:30', target_tab_name: 'on', tags: ['no', '0o17'] }, owner).job;
+    const yes = app.createJob(
+      { ...daily, name: 'yes', description: '<<', schedule_value: '10:30', target_tab_name: 'on', tags: ['no', '0o17'] },
+      owner,
+    ).job;
     const json = app.exportJobs('json', {});
     const yaml = app.exportJobs('yaml', {});
     // Quoted so that YAML 1.1 readers do not turn them into numbers or booleans.
@@ -322,13 +353,22 @@ describe('export and import', () => {
     expect(app.importJobs(edited, 'yaml', owner)).toEqual({ created: [], updated: [job.id], unchanged: [yes.id] });
     expect(app.getJob(job.id)).toMatchObject({ version: job.version + 1, config: { schedule_value: '07:15' } });
     const doc = JSON.parse(json.body) as { jobs: Record<string, unknown>[] };
-    const bad = { jobs: [{ ...daily, name: 'New one', target_tab_name: 'N' }, { ...daily, schedule_type: 'never' }] };
+    const bad = {
+      jobs: [
+        { ...daily, name: 'New one', target_tab_name: 'N' },
+        { ...daily, schedule_type: 'never' },
+      ],
+    };
     const before = { ...world.properties.data };
     const err = errorOf(() => app.importJobs(JSON.stringify(bad), 'json', owner));
     expect(err.code).toBe('validation_failed');
     expect(err.message).toMatch(/jobs\.1\.schedule_type/);
     expect(world.properties.data).toEqual(before);
-    const created = app.importJobs(`jobs:\n  - name: From YAML\n    channels: ["@mkbhd"]\n    schedule_type: interval\n    schedule_value: 6h\n    target_tab_name: Y\n`, 'yaml', owner);
+    const created = app.importJobs(
+      `jobs:\n  - name: From YAML\n    channels: ["@mkbhd"]\n    schedule_type: interval\n    schedule_value: 6h\n    target_tab_name: Y\n`,
+      'yaml',
+      owner,
+    );
     expect(created.created).toHaveLength(1);
     expect(doc.jobs[0]!.id).toBe(job.id);
     expect(auditActions(world)).toContain('import');
@@ -341,7 +381,8 @@ describe('history and audit tabs that cannot be written', () => {
     const broken = { on: true, deps: world.deps };
     const real = world.spreadsheets;
     const fail = (tabName: string): void => {
-      if (broken.on && (tabName === '_y2s_runs' || tabName === '_y2s_audit')) throw new Error('You are trying to edit a protected cell or object.');
+      if (broken.on && (tabName === '_y2s_runs' || tabName === '_y2s_audit'))
+        throw new Error('You are trying to edit a protected cell or object.');
     };
     broken.deps = {
       ...world.deps,
@@ -353,7 +394,7 @@ describe('history and audit tabs that cannot be written', () => {
     return broken;
   }
 
-  test('the change stands, its audit row waits in the job row\'s journal, health warns, and the next write appends it first', () => {
+  test("the change stands, its audit row waits in the job row's journal, health warns, and the next write appends it first", () => {
     const { world } = setup();
     const broken = brokenLogs(world);
     const first = createSchedulerApp(broken.deps);
@@ -362,7 +403,10 @@ describe('history and audit tabs that cannot be written', () => {
     expect(auditActions(world)).toEqual([]);
     expect(storedRows(world).get(job.id)!.journal).toMatchObject({ audit: [{ action: 'job.create', job_id: job.id }] });
     first.pauseJob(job.id, owner); // same execution, still failing: both rows wait, in order
-    expect((storedRows(world).get(job.id)!.journal as { audit: { action: string }[] }).audit.map((a) => a.action)).toEqual(['job.create', 'job.pause']);
+    expect((storedRows(world).get(job.id)!.journal as { audit: { action: string }[] }).audit.map((a) => a.action)).toEqual([
+      'job.create',
+      'job.pause',
+    ]);
     const health = createSchedulerApp(broken.deps).health();
     expect(health.warnings.join(' ')).toMatch(/2 run-history or audit row\(s\) wait/);
 
@@ -438,18 +482,20 @@ describe('settings', () => {
   });
 });
 
-describe('time zones: the spreadsheet\'s, not the script\'s, is the default of new jobs', () => {
-  test('a job without timezone takes the bound spreadsheet\'s zone; an explicit one wins; settings can override', () => {
+describe("time zones: the spreadsheet's, not the script's, is the default of new jobs", () => {
+  test("a job without timezone takes the bound spreadsheet's zone; an explicit one wins; settings can override", () => {
     const world = createFakeWorld('2026-01-05T12:00:00Z', 'America/New_York', 'Asia/Tokyo');
     world.youtube.addChannel('@mkbhd', 'UCmkbhd000000000000000000', 120);
     const app = createSchedulerApp(world.deps);
     expect(app.createJob(daily, owner).job.config.timezone).toBe('Asia/Tokyo');
-    expect(app.createJob({ ...daily, name: 'Paris', target_tab_name: 'Paris', timezone: 'Europe/Paris' }, owner).job.config.timezone).toBe('Europe/Paris');
+    expect(app.createJob({ ...daily, name: 'Paris', target_tab_name: 'Paris', timezone: 'Europe/Paris' }, owner).job.config.timezone).toBe(
+      'Europe/Paris',
+    );
     app.updateSettings({ default_timezone: 'Europe/London' }, owner);
     expect(app.createJob({ ...daily, name: 'London', target_tab_name: 'London' }, owner).job.config.timezone).toBe('Europe/London');
   });
 
-  test('no bound spreadsheet zone: the script\'s', () => {
+  test("no bound spreadsheet zone: the script's", () => {
     const world = createFakeWorld('2026-01-05T12:00:00Z', 'America/New_York', '');
     world.youtube.addChannel('@mkbhd', 'UCmkbhd000000000000000000', 120);
     expect(createSchedulerApp(world.deps).createJob(daily, owner).job.config.timezone).toBe('America/New_York');

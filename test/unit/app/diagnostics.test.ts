@@ -27,7 +27,8 @@ function javaBase64(bytes: number[]): string {
 
 const NOT_FOUND: ProbedYouTubeError = {
   name: 'GoogleJsonResponseException',
-  message: "API call to youtube.playlistItems.list failed with error: The playlist identified with the request's playlistId parameter cannot be found.",
+  message:
+    "API call to youtube.playlistItems.list failed with error: The playlist identified with the request's playlistId parameter cannot be found.",
   hasDetails: true,
   detailsCode: 404,
   detailsReason: 'playlistNotFound',
@@ -139,8 +140,17 @@ function withHeartbeat(world: FakeWorld): string {
 }
 
 const ALL_CHECKS = [
-  'bytes.signed', 'youtube.error_shape', 'timezones.intl', 'timezones.script_vs_spreadsheet', 'sheets.tab_case', 'lock.flush',
-  'triggers.visibility', 'properties.usage', 'mail.quota', 'auth.scopes', 'execution.budget',
+  'bytes.signed',
+  'youtube.error_shape',
+  'timezones.intl',
+  'timezones.script_vs_spreadsheet',
+  'sheets.tab_case',
+  'lock.flush',
+  'triggers.visibility',
+  'properties.usage',
+  'mail.quota',
+  'auth.scopes',
+  'execution.budget',
 ];
 
 describe('a platform that behaves as the project assumes', () => {
@@ -176,12 +186,24 @@ describe('a platform that behaves as the project assumes', () => {
 describe('each check fails or warns when the platform answers otherwise', () => {
   test('bytes: -1 refused fails; 255 turned into another byte fails; unsigned digests warn; 255 accepted as 0xFF passes with a note', () => {
     let s = setup();
-    s.probe.base64 = (bytes) => Buffer.from(bytes.map((b) => { if (b < 0) throw new Error(`Cannot convert ${b} to byte.`); return b; })).toString('base64');
-    expect(check(s.run(), 'bytes.signed')).toMatchObject({ status: 'fail', observed: expect.stringContaining('base64Encode([-1]) → refused (Cannot convert -1 to byte.)') });
+    s.probe.base64 = (bytes) =>
+      Buffer.from(
+        bytes.map((b) => {
+          if (b < 0) throw new Error(`Cannot convert ${b} to byte.`);
+          return b;
+        }),
+      ).toString('base64');
+    expect(check(s.run(), 'bytes.signed')).toMatchObject({
+      status: 'fail',
+      observed: expect.stringContaining('base64Encode([-1]) → refused (Cannot convert -1 to byte.)'),
+    });
 
     s = setup();
     s.probe.base64 = (bytes) => Buffer.from(bytes.map((b) => (b === 255 ? 0x7f : b & 0xff))).toString('base64');
-    expect(check(s.run(), 'bytes.signed')).toMatchObject({ status: 'fail', observed: expect.stringContaining('base64Encode([255]) → "fw=="') });
+    expect(check(s.run(), 'bytes.signed')).toMatchObject({
+      status: 'fail',
+      observed: expect.stringContaining('base64Encode([255]) → "fw=="'),
+    });
 
     s = setup();
     s.world.deps.crypto = { ...s.world.deps.crypto, sha256: unsignedSha256 };
@@ -212,14 +234,23 @@ describe('each check fails or warns when the platform answers otherwise', () => 
     expect(check(s.run(), 'youtube.error_shape')).toMatchObject({ status: 'fail', observed: 'the call succeeded' });
 
     const quota: ProbedYouTubeError = {
-      ...NOT_FOUND, message: 'The request cannot be completed because you have exceeded your quota.', detailsCode: 403, detailsReason: 'quotaExceeded',
+      ...NOT_FOUND,
+      message: 'The request cannot be completed because you have exceeded your quota.',
+      detailsCode: 403,
+      detailsReason: 'quotaExceeded',
       classified: { code: 403, reason: 'quotaExceeded', kind: 'quota' },
     };
     s = setup();
     s.probe.youtube = () => quota;
     expect(check(s.run(), 'youtube.error_shape')).toMatchObject({ status: 'pass', note: expect.stringMatching(/quota is used up/) });
     s = setup();
-    s.probe.youtube = () => ({ ...quota, hasDetails: false, detailsCode: null, detailsReason: null, classified: { code: 0, reason: '', kind: 'transient' } });
+    s.probe.youtube = () => ({
+      ...quota,
+      hasDetails: false,
+      detailsCode: null,
+      detailsReason: null,
+      classified: { code: 0, reason: '', kind: 'transient' },
+    });
     expect(check(s.run(), 'youtube.error_shape')).toMatchObject({ status: 'fail', note: expect.stringMatching(/not classified as quota/) });
   });
 
@@ -229,7 +260,10 @@ describe('each check fails or warns when the platform answers otherwise', () => 
       throw new Error('the YouTube Data API advanced service is not enabled');
     };
     const report = s.run();
-    expect(check(report, 'youtube.error_shape')).toMatchObject({ status: 'fail', observed: 'threw: the YouTube Data API advanced service is not enabled' });
+    expect(check(report, 'youtube.error_shape')).toMatchObject({
+      status: 'fail',
+      observed: 'threw: the YouTube Data API advanced service is not enabled',
+    });
     expect(report.checks).toHaveLength(11);
     expect(readQuota(PropertySnapshot.load(s.world.properties), s.world.clock.now()).used).toBe(1);
   });
@@ -238,7 +272,14 @@ describe('each check fails or warns when the platform answers otherwise', () => 
     const s = setup();
     s.world.youtube.addChannel('@mkbhd', 'UCmkbhd000000000000000000', 1);
     createSchedulerApp(s.world.deps).createJob(
-      { name: 'Tokyo', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'T', timezone: 'Asia/Tokyo' },
+      {
+        name: 'Tokyo',
+        channels: ['@mkbhd'],
+        schedule_type: 'daily',
+        schedule_value: '09:00',
+        target_tab_name: 'T',
+        timezone: 'Asia/Tokyo',
+      },
       { kind: 'user', email: 'owner@example.com' },
     );
     const skewed: TimeZoneOracle = { formatDate: (d, zone, p) => (zone === 'Asia/Tokyo' ? '+1000' : intlOracle.formatDate(d, zone, p)) };
@@ -251,7 +292,10 @@ describe('each check fails or warns when the platform answers otherwise', () => 
   test('script vs spreadsheet zone: different zones warn; an unreadable spreadsheet zone warns', () => {
     let s = setup();
     s.probe.sheetZone = () => 'Europe/Berlin';
-    expect(check(s.run(), 'timezones.script_vs_spreadsheet')).toMatchObject({ status: 'warn', observed: 'script America/New_York; spreadsheet Europe/Berlin' });
+    expect(check(s.run(), 'timezones.script_vs_spreadsheet')).toMatchObject({
+      status: 'warn',
+      observed: 'script America/New_York; spreadsheet Europe/Berlin',
+    });
     s = setup();
     s.probe.sheetZone = () => {
       throw new Error('no spreadsheet bound');
@@ -292,21 +336,47 @@ describe('each check fails or warns when the platform answers otherwise', () => 
     s.probe.deleteFails = true;
     const report = s.run();
     for (const id of ['sheets.tab_case', 'lock.flush']) {
-      expect(check(report, id)).toMatchObject({ status: 'fail', note: expect.stringMatching(/Could not remove the scratch tab\(s\) _y2s_diag_.*: delete them by hand/) });
+      expect(check(report, id)).toMatchObject({
+        status: 'fail',
+        note: expect.stringMatching(/Could not remove the scratch tab\(s\) _y2s_diag_.*: delete them by hand/),
+      });
     }
     s = setup();
     s.probe.insertFails = true;
     const failed = s.run();
-    expect(check(failed, 'sheets.tab_case')).toMatchObject({ status: 'fail', observed: 'threw: Service Spreadsheets failed while accessing document' });
+    expect(check(failed, 'sheets.tab_case')).toMatchObject({
+      status: 'fail',
+      observed: 'threw: Service Spreadsheets failed while accessing document',
+    });
     expect(s.probe.tabs).toEqual(['Sheet1']);
   });
 
   test('lock and flush: each broken part fails; a busy lock warns; the lock is released even when the write throws', () => {
     const broken: [string, (p: FakeProbe) => void][] = [
-      ['hasLock false while held', (p) => { p.hasLockLies = true; }],
-      ['flush throws', (p) => { p.flushThrows = true; }],
-      ['release keeps the lock', (p) => { p.releaseKeepsLock = true; }],
-      ['the write is not read back', (p) => { p.readAnswer = ''; }],
+      [
+        'hasLock false while held',
+        (p) => {
+          p.hasLockLies = true;
+        },
+      ],
+      [
+        'flush throws',
+        (p) => {
+          p.flushThrows = true;
+        },
+      ],
+      [
+        'release keeps the lock',
+        (p) => {
+          p.releaseKeepsLock = true;
+        },
+      ],
+      [
+        'the write is not read back',
+        (p) => {
+          p.readAnswer = '';
+        },
+      ],
     ];
     for (const [why, breakIt] of broken) {
       const s = setup();
@@ -328,18 +398,28 @@ describe('each check fails or warns when the platform answers otherwise', () => 
     let s = setup();
     // The record names a heartbeat this user cannot see (another editor created it).
     s.world.properties.data[KEYS.triggers] = JSON.stringify({ heartbeat: { id: 'someone-elses', minutes: 5 }, precise: null });
-    expect(check(s.run(), 'triggers.visibility')).toMatchObject({ status: 'warn', observed: expect.stringContaining('the recorded heartbeat is NOT among them'), note: expect.stringMatching(/another user/) });
+    expect(check(s.run(), 'triggers.visibility')).toMatchObject({
+      status: 'warn',
+      observed: expect.stringContaining('the recorded heartbeat is NOT among them'),
+      note: expect.stringMatching(/another user/),
+    });
 
     s = setup();
     withHeartbeat(s.world);
     const list = s.world.triggers.list.bind(s.world.triggers);
     s.world.triggers.list = () => list().filter((t) => t.kind !== 'clock-at');
-    expect(check(s.run(), 'triggers.visibility')).toMatchObject({ status: 'fail', observed: expect.stringContaining('listed after create: false') });
+    expect(check(s.run(), 'triggers.visibility')).toMatchObject({
+      status: 'fail',
+      observed: expect.stringContaining('listed after create: false'),
+    });
     expect(s.world.triggers.items.map((t) => t.kind)).toEqual(['clock-every-minutes']);
 
     s = setup();
     s.world.triggers.delete = () => undefined;
-    expect(check(s.run(), 'triggers.visibility')).toMatchObject({ status: 'fail', note: expect.stringMatching(/Delete the trigger t\d+ .* by hand/) });
+    expect(check(s.run(), 'triggers.visibility')).toMatchObject({
+      status: 'fail',
+      note: expect.stringMatching(/Delete the trigger t\d+ .* by hand/),
+    });
 
     s = setup();
     for (let i = 0; i < 20; i++) s.world.triggers.createAt('other', new Date('2027-01-01T00:00:00Z'));
@@ -375,7 +455,11 @@ describe('each check fails or warns when the platform answers otherwise', () => 
 
     s = setup();
     s.probe.auth = { status: 'NOT_REQUIRED', granted: REQUIRED_SCOPES.filter((x) => !x.endsWith('youtube.readonly')) };
-    expect(check(s.run(), 'auth.scopes')).toMatchObject({ status: 'fail', observed: expect.stringContaining('missing: youtube.readonly'), note: expect.stringContaining('reading YouTube') });
+    expect(check(s.run(), 'auth.scopes')).toMatchObject({
+      status: 'fail',
+      observed: expect.stringContaining('missing: youtube.readonly'),
+      note: expect.stringContaining('reading YouTube'),
+    });
     s = setup();
     s.probe.auth = { status: 'REQUIRED', granted: [...REQUIRED_SCOPES] };
     expect(check(s.run(), 'auth.scopes').status).toBe('fail');

@@ -30,7 +30,14 @@ function runRows(world: FakeWorld): { run_id: string; scheduled_for: string; sta
   }));
 }
 
-function stateOf(world: FakeWorld, id: string): { planner: { lease?: { run_id: string; until: string } | null; last_scheduled_for?: string }; pending_missed?: unknown[]; active: unknown } {
+function stateOf(
+  world: FakeWorld,
+  id: string,
+): {
+  planner: { lease?: { run_id: string; until: string } | null; last_scheduled_for?: string };
+  pending_missed?: unknown[];
+  active: unknown;
+} {
   return storedRows(world).get(id)!.state as ReturnType<typeof stateOf>;
 }
 
@@ -77,7 +84,11 @@ describe('run history appends', () => {
     expect(stateOf(world, job.id).pending_missed).toHaveLength(2); // ...but nothing lost
     world.clock.set('2026-01-07T16:08:00Z'); // the lease has expired: the run resumes
     expect(execution(world).tick().ran).toBe(1);
-    expect(runRows(world).map((r) => `${r.scheduled_for.slice(0, 10)} ${r.status}`)).toEqual(['2026-01-05 missed', '2026-01-06 missed', '2026-01-07 succeeded']);
+    expect(runRows(world).map((r) => `${r.scheduled_for.slice(0, 10)} ${r.status}`)).toEqual([
+      '2026-01-05 missed',
+      '2026-01-06 missed',
+      '2026-01-07 succeeded',
+    ]);
     expect(stateOf(world, job.id).pending_missed).toBeUndefined();
     world.clock.set('2026-01-07T16:20:00Z');
     execution(world).tick();
@@ -158,7 +169,8 @@ describe('the monitor across executions', () => {
     const seen: number[] = [];
     const put = world.cache.put.bind(world.cache);
     world.cache.put = (key: string, value: string) => {
-      if (key === MONITOR_RECORD_KEY) for (const e of (JSON.parse(value) as { running: { processed: number }[] }).running) seen.push(e.processed);
+      if (key === MONITOR_RECORD_KEY)
+        for (const e of (JSON.parse(value) as { running: { processed: number }[] }).running) seen.push(e.processed);
       put(key, value);
     };
     let ticks = 0;

@@ -16,15 +16,32 @@ const DAY = 86_400_000;
 
 function video(n: number, publishedAt: number): YouTubeVideo {
   return {
-    id: `show-v${n}`, title: `Episode ${n}`, description: '', publishedAt: new Date(publishedAt).toISOString(), channelId: CHANNEL_ID,
-    channelTitle: 'Show', tags: [], thumbnailUrl: null, durationIso: 'PT10M', views: n, likes: 0, comments: 0,
+    id: `show-v${n}`,
+    title: `Episode ${n}`,
+    description: '',
+    publishedAt: new Date(publishedAt).toISOString(),
+    channelId: CHANNEL_ID,
+    channelTitle: 'Show',
+    tags: [],
+    thumbnailUrl: null,
+    durationIso: 'PT10M',
+    views: n,
+    likes: 0,
+    comments: 0,
   };
 }
 
 /** A channel that uploaded every Tuesday and Thursday at 21:30 UTC for 20 weeks before the start. */
 function setup(start = '2026-01-05T12:00:00Z'): { world: FakeWorld; publish: (at: number) => void } {
   const world = createFakeWorld(start, 'UTC');
-  world.youtube.channels.push({ id: CHANNEL_ID, title: 'Show', handle: '@show', uploadsPlaylistId: UPLOADS, videoCount: 0, thumbnailUrl: null });
+  world.youtube.channels.push({
+    id: CHANNEL_ID,
+    title: 'Show',
+    handle: '@show',
+    uploadsPlaylistId: UPLOADS,
+    videoCount: 0,
+    thumbnailUrl: null,
+  });
   const list: YouTubeVideo[] = [];
   let n = 0;
   for (let t = Date.parse('2025-08-19T21:30:00Z'); t < Date.parse(start); t += DAY) {
@@ -39,7 +56,14 @@ const tickAt = (world: FakeWorld, ms: number) => {
   world.clock.set(new Date(ms));
   app(world).tick();
 };
-const hourly = { name: 'Show hourly', channels: ['@show'], schedule_type: 'interval', schedule_value: '1h', target_tab_name: 'Videos', timezone: 'UTC' };
+const hourly = {
+  name: 'Show hourly',
+  channels: ['@show'],
+  schedule_type: 'interval',
+  schedule_value: '1h',
+  target_tab_name: 'Videos',
+  timezone: 'UTC',
+};
 
 describe('freshness', () => {
   test('measured from publish time to the run that wrote it; the first (backfill) run counts nothing', () => {
@@ -62,7 +86,11 @@ describe('freshness', () => {
 
     // Kept small: the state holds a digest, not a row per video.
     const state = JSON.stringify(storedRows(world).get(job.id)!.state);
-    expect(JSON.parse(state).insight.fr.flatMap((p: [number, number[]]) => p[1]).reduce((s: number, c: number) => s + c, 0)).toBe(2);
+    expect(
+      JSON.parse(state)
+        .insight.fr.flatMap((p: [number, number[]]) => p[1])
+        .reduce((s: number, c: number) => s + c, 0),
+    ).toBe(2);
     expect(state.length).toBeLessThan(3000);
   });
 
@@ -81,7 +109,7 @@ describe('freshness', () => {
 });
 
 describe('anomalies', () => {
-  test('a run far above the job\'s units is flagged in monitor and health and mailed once when asked', () => {
+  test("a run far above the job's units is flagged in monitor and health and mailed once when asked", () => {
     const { world, publish } = setup();
     const { job } = app(world).createJob({ ...hourly, notify_on: ['anomaly'], notify_emails: ['ops@example.com'] }, owner);
     let t = Date.parse('2026-01-05T13:00:30Z');
@@ -124,10 +152,18 @@ describe('suggestion', () => {
   test('a channel nobody has read costs its check and one playlist page, once; then the cache answers', () => {
     const { world } = setup();
     const first = app(world).suggestSchedule({ channels: ['@show'], timezone: 'UTC', target_delay_minutes: 120 });
-    expect(first).toMatchObject({ schedule_type: 'weekly', schedule_value: expect.stringMatching(/^TUE,THU@2[1-3]:\d\d$/), basis: 'pattern', runs_per_week: 2, quota_units_spent: 1 });
+    expect(first).toMatchObject({
+      schedule_type: 'weekly',
+      schedule_value: expect.stringMatching(/^TUE,THU@2[1-3]:\d\d$/),
+      basis: 'pattern',
+      runs_per_week: 2,
+      quota_units_spent: 1,
+    });
     expect(first.channels[0]).toMatchObject({ source: 'youtube', uploads: 40 });
     expect(first.met_share).toBeGreaterThanOrEqual(0.9);
-    expect(first.explanation).toMatch(/^@show uploads mostly Tue and Thu 21:00–22:00 UTC; syncing Tue and Thu at 2\d:\d\d gets 100 % of videos within 2 h for 4 units a week/);
+    expect(first.explanation).toMatch(
+      /^@show uploads mostly Tue and Thu 21:00–22:00 UTC; syncing Tue and Thu at 2\d:\d\d gets 100 % of videos within 2 h for 4 units a week/,
+    );
     expect(world.calls['youtube.listPlaylistItems']).toBe(1);
     expect(world.calls['youtube.listChannels']).toBe(1);
     expect(JSON.parse(world.properties.data['meta:quota']!).used).toBe(2);
@@ -155,8 +191,12 @@ describe('suggestion', () => {
   test('bad input names the field', () => {
     const { world } = setup();
     expect(() => app(world).suggestSchedule({ channels: [], target_delay_minutes: 60 })).toThrow('channels: must list 1 to 50 channels');
-    expect(() => app(world).suggestSchedule({ channels: ['@show'], target_delay_minutes: 5 })).toThrow(/^target_delay_minutes: must be a whole number of minutes from 15/);
-    expect(() => app(world).suggestSchedule({ channels: ['@show'], target_delay_minutes: 60, timezone: 'Mars/Base' })).toThrow(/^timezone: must be an IANA/);
+    expect(() => app(world).suggestSchedule({ channels: ['@show'], target_delay_minutes: 5 })).toThrow(
+      /^target_delay_minutes: must be a whole number of minutes from 15/,
+    );
+    expect(() => app(world).suggestSchedule({ channels: ['@show'], target_delay_minutes: 60, timezone: 'Mars/Base' })).toThrow(
+      /^timezone: must be an IANA/,
+    );
     expect(() => app(world).suggestSchedule({ channels: ['not a channel!'], target_delay_minutes: 60 })).toThrow(/^channels\.0: /);
     expect(() => app(world).suggestSchedule({ channels: ['@show'], target_delay_minutes: 60, delay: 1 })).toThrow(/^delay: unknown field/);
   });

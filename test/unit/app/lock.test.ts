@@ -22,7 +22,7 @@ function deps(opts: { free?: boolean; flushFails?: boolean } = {}) {
 }
 
 describe('withLock', () => {
-  test('flushes before releasing, and returns the work\'s value', () => {
+  test("flushes before releasing, and returns the work's value", () => {
     const { log, deps: d } = deps();
     expect(withLock(d, () => (log.push('work'), 42))).toBe(42);
     expect(log).toEqual(['lock', 'work', 'flush', 'release']);
@@ -30,10 +30,12 @@ describe('withLock', () => {
 
   test('a failing work still flushes what it wrote, then releases; its error is the one thrown', () => {
     const { log, deps: d } = deps();
-    expect(() => withLock(d, () => {
-      log.push('work');
-      throw new Error('boom');
-    })).toThrow('boom');
+    expect(() =>
+      withLock(d, () => {
+        log.push('work');
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(log).toEqual(['lock', 'work', 'flush', 'release']);
   });
 

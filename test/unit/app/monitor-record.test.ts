@@ -30,7 +30,13 @@ function setup(videos = 120) {
 }
 
 const progress = (runId: string, processed: number) => ({
-  job_id: 'j1', job_name: 'One', run_id: runId, started_at: '2026-01-05T12:00:00.000Z', processed, expected: 100, phase: 'reading videos',
+  job_id: 'j1',
+  job_name: 'One',
+  run_id: runId,
+  started_at: '2026-01-05T12:00:00.000Z',
+  processed,
+  expected: 100,
+  phase: 'reading videos',
 });
 
 describe('a monitor poll', () => {
@@ -155,12 +161,15 @@ describe('the record', () => {
     expect(monitorFromRecord(valid({ running: [{ ...fresh, updated_at: 'garbage' }] }), now)).toBeNull();
   });
 
-  test('progress reports replace the run\'s entry, keep the others, and remove it when the run leaves', () => {
+  test("progress reports replace the run's entry, keep the others, and remove it when the run leaves", () => {
     const world = createFakeWorld();
     reportProgress(world.cache, 'r1', progress('r1', 1), now);
     reportProgress(world.cache, 'r2', progress('r2', 2), now);
     reportProgress(world.cache, 'r1', progress('r1', 10), now + 5_000);
-    expect(readMonitorRecord(world.cache)!.running.map((e) => [e.run_id, e.processed])).toEqual([['r2', 2], ['r1', 10]]);
+    expect(readMonitorRecord(world.cache)!.running.map((e) => [e.run_id, e.processed])).toEqual([
+      ['r2', 2],
+      ['r1', 10],
+    ]);
     reportProgress(world.cache, 'r2', null, now + 6_000);
     expect(readMonitorRecord(world.cache)!.running.map((e) => e.run_id)).toEqual(['r1']);
     // A progress-only record never answers alone: its store part is unknown.
@@ -180,7 +189,12 @@ describe('the record', () => {
   });
 
   test('a rebuild keeps the runs the store knows, with the live progress the record has', () => {
-    const rec = valid({ running: [{ ...progress('r1', 50), updated_at: 'x' }, { ...progress('gone', 9), updated_at: 'x' }] });
+    const rec = valid({
+      running: [
+        { ...progress('r1', 50), updated_at: 'x' },
+        { ...progress('gone', 9), updated_at: 'x' },
+      ],
+    });
     const merged = mergeRunning([progress('r1', 20), { ...progress('r3', 0), phase: 'running' }], rec, now);
     expect(merged.map((e) => [e.run_id, e.processed, e.updated_at])).toEqual([
       ['r1', 50, new Date(now).toISOString()],

@@ -39,7 +39,14 @@ describe('monitor: counts and problem runs cover the same 24 h', () => {
     const m = execution(world).monitor();
     expect(m.last_24h).toEqual({ since: '2026-01-06T12:00:00.000Z', runs: 3, succeeded: 2, failed: 0, partial: 1, success_rate: 2 / 3 });
     expect(m.recent_problems).toEqual([
-      { run_id: expect.any(String), job_id: partial, job_name: 'Half', status: 'partial', at: '2026-01-07T11:00:00.000Z', error: expect.stringMatching(/gone/i) },
+      {
+        run_id: expect.any(String),
+        job_id: partial,
+        job_name: 'Half',
+        status: 'partial',
+        at: '2026-01-07T11:00:00.000Z',
+        error: expect.stringMatching(/gone/i),
+      },
     ]);
 
     // A fresh failure is listed first, counted, and invalidates the cached figures.
@@ -47,17 +54,29 @@ describe('monitor: counts and problem runs cover the same 24 h', () => {
     expect(execution(world).runNow(failing, owner).status).toBe('failed');
     const after = execution(world).monitor();
     expect(after.last_24h).toEqual(expect.objectContaining({ runs: 4, failed: 1, partial: 1 }));
-    expect(after.recent_problems.map((p) => [p.job_name, p.status])).toEqual([['Failing', 'failed'], ['Half', 'partial']]);
+    expect(after.recent_problems.map((p) => [p.job_name, p.status])).toEqual([
+      ['Failing', 'failed'],
+      ['Half', 'partial'],
+    ]);
   });
 });
 
 describe('monitorSummary', () => {
   const now = Date.parse('2026-01-14T15:00:00Z');
   const run = (i: number, status: RunDto['status'], finishedAgoMs: number | null, startedAgoMs = finishedAgoMs): RunDto => ({
-    run_id: `r${i}`, job_id: `j${i}`, job_name: `Job ${i}`, scheduled_for: null,
+    run_id: `r${i}`,
+    job_id: `j${i}`,
+    job_name: `Job ${i}`,
+    scheduled_for: null,
     started_at: startedAgoMs === null ? null : new Date(now - startedAgoMs).toISOString(),
     finished_at: finishedAgoMs === null ? null : new Date(now - finishedAgoMs).toISOString(),
-    status, trigger: 'schedule', videos_added: 0, videos_updated: 0, quota_units: 1, duration_ms: 1000, error: status === 'succeeded' ? null : `error ${i}`,
+    status,
+    trigger: 'schedule',
+    videos_added: 0,
+    videos_updated: 0,
+    quota_units: 1,
+    duration_ms: 1000,
+    error: status === 'succeeded' ? null : `error ${i}`,
   });
   const hours = (h: number) => h * 3_600_000;
 
@@ -76,8 +95,22 @@ describe('monitorSummary', () => {
     ];
     const s = monitorSummary(runs, now);
     expect(s.recent_problems.map((p) => p.run_id)).toEqual(['r1', 'r3', 'r2', 'r7', 'r8']);
-    expect(s.recent_problems[2]).toEqual({ run_id: 'r2', job_id: 'j2', job_name: 'Job 2', status: 'partial', at: new Date(now - hours(3)).toISOString(), error: 'error 2' });
-    expect(s.last_24h).toEqual({ since: new Date(now - hours(24)).toISOString(), runs: 7, succeeded: 1, failed: 4, partial: 2, success_rate: 1 / 7 });
+    expect(s.recent_problems[2]).toEqual({
+      run_id: 'r2',
+      job_id: 'j2',
+      job_name: 'Job 2',
+      status: 'partial',
+      at: new Date(now - hours(3)).toISOString(),
+      error: 'error 2',
+    });
+    expect(s.last_24h).toEqual({
+      since: new Date(now - hours(24)).toISOString(),
+      runs: 7,
+      succeeded: 1,
+      failed: 4,
+      partial: 2,
+      success_rate: 1 / 7,
+    });
   });
 
   test('no run in the window: no rate, no problems', () => {

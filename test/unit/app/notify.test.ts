@@ -9,7 +9,13 @@ import { YouTubeApiError } from '../../../src-server/ports';
 import { createFakeWorld, type FakeWorld } from './fakes';
 
 const owner: Actor = { kind: 'user', email: 'owner@example.com' };
-const every5m = { channels: ['@mkbhd'], schedule_type: 'interval', schedule_value: '5m', target_tab_name: 'Videos', notify_emails: ['ops@example.com'] };
+const every5m = {
+  channels: ['@mkbhd'],
+  schedule_type: 'interval',
+  schedule_value: '5m',
+  target_tab_name: 'Videos',
+  notify_emails: ['ops@example.com'],
+};
 
 function setup() {
   const world = createFakeWorld('2026-01-05T12:00:00Z');
@@ -59,9 +65,14 @@ describe('notify_on: ["success"]', () => {
 
   test('a run now that succeeds mails too; none is sent beyond the mail quota', () => {
     const world = setup();
-    const { job } = execution(world).createJob({ ...every5m, name: 'Manual', notify_on: ['success'], notify_emails: ['a@example.com', 'b@example.com'] }, owner);
+    const { job } = execution(world).createJob(
+      { ...every5m, name: 'Manual', notify_on: ['success'], notify_emails: ['a@example.com', 'b@example.com'] },
+      owner,
+    );
     expect(execution(world).runNow(job.id, owner).status).toBe('succeeded');
-    expect(world.mailer.sent).toEqual([expect.objectContaining({ to: ['a@example.com', 'b@example.com'], subject: '[YouTube2Sheets] "Manual" succeeded' })]);
+    expect(world.mailer.sent).toEqual([
+      expect.objectContaining({ to: ['a@example.com', 'b@example.com'], subject: '[YouTube2Sheets] "Manual" succeeded' }),
+    ]);
     world.mailer.quota = 1; // two recipients, room for one
     world.clock.advance(3_600_000); // past the hourly success-mail throttle
     expect(execution(world).runNow(job.id, owner).status).toBe('succeeded');
@@ -69,7 +80,7 @@ describe('notify_on: ["success"]', () => {
     expect(world.logs.some((l) => l.includes('Mail quota exhausted: success mail'))).toBe(true);
   });
 
-  test('without notify_emails the success mail goes to the settings\' notification address', () => {
+  test("without notify_emails the success mail goes to the settings' notification address", () => {
     const world = setup();
     const app = execution(world);
     app.updateSettings({ notification_email: 'team@example.com' }, owner);
@@ -108,7 +119,10 @@ describe('failure mail after a permanent error', () => {
 
   test("a job's detail shows its pending retry next to the schedule's next runs (the manager's expanded row)", () => {
     const world = setup();
-    const { job } = execution(world).createJob({ ...every5m, name: 'Flaky', schedule_value: '6h', max_retries: 2, retry_backoff_minutes: 10 }, owner);
+    const { job } = execution(world).createJob(
+      { ...every5m, name: 'Flaky', schedule_value: '6h', max_retries: 2, retry_backoff_minutes: 10 },
+      owner,
+    );
     expect(execution(world).getJob(job.id).pending_retry_at).toBeNull();
     const unavailable = () => new YouTubeApiError('Backend Error', 'playlistItems.list', 503, 'backendError', 'transient');
     world.youtube.failures.push(unavailable(), unavailable(), unavailable(), unavailable(), unavailable(), unavailable());
@@ -122,7 +136,10 @@ describe('failure mail after a permanent error', () => {
 
   test('a transient error mails nothing until its retries are exhausted', () => {
     const world = setup();
-    execution(world).createJob({ ...every5m, name: 'Flaky', schedule_value: '6h', max_retries: 1, retry_backoff_minutes: 1, notify_on: ['failure'] }, owner);
+    execution(world).createJob(
+      { ...every5m, name: 'Flaky', schedule_value: '6h', max_retries: 1, retry_backoff_minutes: 1, notify_on: ['failure'] },
+      owner,
+    );
     const unavailable = () => new YouTubeApiError('Backend Error', 'playlistItems.list', 503, 'backendError', 'transient');
     world.youtube.failures.push(unavailable(), unavailable(), unavailable(), unavailable(), unavailable(), unavailable());
     tickAt(world, '2026-01-05T18:00:30Z');

@@ -14,7 +14,10 @@ const daily = { name: 'Daily Sync', channels: ['@mkbhd'], schedule_type: 'daily'
 
 /** A user's own trigger list; ids carry the user, as Apps Script's trigger ids are unique across users. */
 class UserTriggers extends FakeTriggers {
-  constructor(private readonly email: string, count: (name: string) => void) {
+  constructor(
+    private readonly email: string,
+    count: (name: string) => void,
+  ) {
     super(count);
   }
   override createHeartbeat(handler: string, everyMinutes: number) {
@@ -40,7 +43,8 @@ function setup() {
     return t;
   };
   /** One execution running as `email` (a fresh app, that user's triggers and identity). */
-  const as = (email: string) => createSchedulerApp({ ...world.deps, triggers: triggersOf(email), identity: { ...world.deps.identity, userEmail: () => email } });
+  const as = (email: string) =>
+    createSchedulerApp({ ...world.deps, triggers: triggersOf(email), identity: { ...world.deps.identity, userEmail: () => email } });
   const actor = (email: string): Actor => ({ kind: 'user', email });
   return { world, as, triggersOf, actor };
 }
@@ -66,10 +70,14 @@ describe('one trigger owner', () => {
     // The job the editor created runs on the owner's precise trigger.
     expect(ticks(triggersOf(OWNER)).filter((t) => t.kind === 'clock-at')).toHaveLength(0);
     as(OWNER).sidebarView();
-    expect(ticks(triggersOf(OWNER)).map((t) => t.kind).sort()).toEqual(['clock-at', 'clock-every-minutes']);
+    expect(
+      ticks(triggersOf(OWNER))
+        .map((t) => t.kind)
+        .sort(),
+    ).toEqual(['clock-at', 'clock-every-minutes']);
   });
 
-  test("a tick fired by a trigger that is not recorded deletes it and stops, writing nothing", () => {
+  test('a tick fired by a trigger that is not recorded deletes it and stops, writing nothing', () => {
     const { world, as, triggersOf } = setup();
     as(OWNER).sidebarView();
     const stray = triggersOf(EDITOR).createHeartbeat('tick', 5); // left from before owners were recorded
@@ -83,7 +91,7 @@ describe('one trigger owner', () => {
     expect(world.logs.some((l) => l.includes(`not one of the scheduler's (owner ${OWNER})`))).toBe(true);
   });
 
-  test('take-over: the editor owns the triggers, it is audited, and the previous owner\'s heartbeat removes itself when it fires', () => {
+  test("take-over: the editor owns the triggers, it is audited, and the previous owner's heartbeat removes itself when it fires", () => {
     const { world, as, triggersOf, actor } = setup();
     as(OWNER).createJob(daily, actor(OWNER));
     const oldHeartbeat = record(world).heartbeat!.id;
@@ -92,7 +100,9 @@ describe('one trigger owner', () => {
     expect(done.repaired).toEqual(expect.arrayContaining(['installed the heartbeat trigger (every 5 min)', 'armed the precise trigger']));
     expect(record(world).owner).toBe(EDITOR);
     expect(ticks(triggersOf(EDITOR))).toHaveLength(2);
-    const audit = as(EDITOR).audit({}).items.find((a) => a.action === 'scheduler.take_over')!;
+    const audit = as(EDITOR)
+      .audit({})
+      .items.find((a) => a.action === 'scheduler.take_over')!;
     expect(audit.actor).toContain(EDITOR);
     expect(JSON.parse(audit.changes)).toMatchObject({ from: OWNER, to: EDITOR, reason: 'explicit' });
     // The old owner's heartbeat fires (as the old owner): it is no longer recorded, so it deletes itself.
@@ -113,11 +123,19 @@ describe('one trigger owner', () => {
       world.clock.advance(5 * 60_000);
       as(OWNER).tick({ triggerUid: heartbeat });
     }
-    expect(as(EDITOR).sidebarView().scheduler).toMatchObject({ heartbeat_dead: false, take_over_suggested: false, last_heartbeat_at: '2026-01-05T12:30:00.000Z' });
+    expect(as(EDITOR).sidebarView().scheduler).toMatchObject({
+      heartbeat_dead: false,
+      take_over_suggested: false,
+      last_heartbeat_at: '2026-01-05T12:30:00.000Z',
+    });
     world.clock.advance(DEAD_AFTER_INTERVALS * 5 * 60_000 + 1);
     const view = as(EDITOR).sidebarView();
     expect(view.scheduler).toMatchObject({ heartbeat_dead: true, take_over_suggested: true });
-    expect(view.health.warnings.some((w) => w.startsWith(`Scheduling runs as ${OWNER}, whose heartbeat has not ticked since 2026-01-05T12:30:00.000Z`))).toBe(true);
+    expect(
+      view.health.warnings.some((w) =>
+        w.startsWith(`Scheduling runs as ${OWNER}, whose heartbeat has not ticked since 2026-01-05T12:30:00.000Z`),
+      ),
+    ).toBe(true);
     expect(as(EDITOR).takeOverScheduling(actor(EDITOR)).reason).toBe('heartbeat_dead');
   });
 

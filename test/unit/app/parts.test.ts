@@ -56,14 +56,35 @@ describe('triggers', () => {
     const now = new Date('2026-01-05T12:00:00Z');
     world.triggers.createAt('tick', new Date('2026-01-01T00:00:00Z')); // stale one-off
     world.triggers.createHeartbeat('other', 5); // not ours
-    const first = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: new Date('2026-01-05T14:00:00Z'), now, user: 'owner@example.com' });
-    expect(first.actions).toEqual(expect.arrayContaining(['removed a stale tick trigger', 'installed the heartbeat trigger (every 5 min)', 'armed the precise trigger']));
+    const first = reconcileTriggers(world.triggers, snap, {
+      heartbeatMinutes: 5,
+      nextDue: new Date('2026-01-05T14:00:00Z'),
+      now,
+      user: 'owner@example.com',
+    });
+    expect(first.actions).toEqual(
+      expect.arrayContaining([
+        'removed a stale tick trigger',
+        'installed the heartbeat trigger (every 5 min)',
+        'armed the precise trigger',
+      ]),
+    );
     const ticks = () => world.triggers.items.filter((t) => t.handler === 'tick');
     expect(ticks()).toHaveLength(2);
     expect(world.triggers.items.some((t) => t.handler === 'other')).toBe(true);
-    const again = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: new Date('2026-01-05T14:00:00Z'), now, user: 'owner@example.com' });
+    const again = reconcileTriggers(world.triggers, snap, {
+      heartbeatMinutes: 5,
+      nextDue: new Date('2026-01-05T14:00:00Z'),
+      now,
+      user: 'owner@example.com',
+    });
     expect(again.actions).toEqual([]);
-    const moved = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: new Date('2026-01-05T13:00:00Z'), now, user: 'owner@example.com' });
+    const moved = reconcileTriggers(world.triggers, snap, {
+      heartbeatMinutes: 5,
+      nextDue: new Date('2026-01-05T13:00:00Z'),
+      now,
+      user: 'owner@example.com',
+    });
     expect(moved.actions).toEqual(['re-armed the precise trigger']);
     expect(ticks().find((t) => t.kind === 'clock-at')!.at).toBe('2026-01-05T13:00:00.000Z');
     const soon = reconcileTriggers(world.triggers, snap, { heartbeatMinutes: 5, nextDue: now, now, user: 'owner@example.com' });
@@ -84,27 +105,54 @@ describe('sheet table rotation', () => {
       fromRow: (row) => ({ n: Number(row[0]) }),
     });
     const keep = 100;
-    for (let batch = 0; batch < 13; batch++) table.append(Array.from({ length: 10 }, (_, i) => ({ n: batch * 10 + i })), keep);
+    for (let batch = 0; batch < 13; batch++)
+      table.append(
+        Array.from({ length: 10 }, (_, i) => ({ n: batch * 10 + i })),
+        keep,
+      );
     const rows = world.spreadsheets.tab('_t')!.rows;
     expect(rows[0]).toEqual(['n']);
     expect(rows.length - 1).toBeLessThanOrEqual(keep + rotationSlack(keep));
     expect(rows[rows.length - 1]).toEqual([129]);
     expect(world.spreadsheets.tab('_t')!.hidden).toBe(true);
-    const fresh = new SheetTable<{ n: number }>(world.spreadsheets, '_t', { columns: ['n'], textColumns: new Set(), toRow: (r) => [r.n], fromRow: (row) => ({ n: Number(row[0]) }) });
-    expect(fresh.readAll().map((r) => r.n).slice(-3)).toEqual([127, 128, 129]);
+    const fresh = new SheetTable<{ n: number }>(world.spreadsheets, '_t', {
+      columns: ['n'],
+      textColumns: new Set(),
+      toRow: (r) => [r.n],
+      fromRow: (row) => ({ n: Number(row[0]) }),
+    });
+    expect(
+      fresh
+        .readAll()
+        .map((r) => r.n)
+        .slice(-3),
+    ).toEqual([127, 128, 129]);
   });
 
   test('a trim that fails does not fail the append (its rows are written once); the next append trims', () => {
     const world = createFakeWorld();
-    const codec = { columns: ['n'] as const, textColumns: new Set<string>(), toRow: (r: { n: number }) => [r.n], fromRow: (row: unknown[]) => ({ n: Number(row[0]) }) };
+    const codec = {
+      columns: ['n'] as const,
+      textColumns: new Set<string>(),
+      toRow: (r: { n: number }) => [r.n],
+      fromRow: (row: unknown[]) => ({ n: Number(row[0]) }),
+    };
     const table = new SheetTable<{ n: number }>(world.spreadsheets, '_t', codec);
-    table.append(Array.from({ length: 100 }, (_, n) => ({ n })), 100);
+    table.append(
+      Array.from({ length: 100 }, (_, n) => ({ n })),
+      100,
+    );
     const tab = world.spreadsheets.tab('_t')!;
     const realDelete = tab.deleteRows.bind(tab);
     tab.deleteRows = () => {
       throw new Error('Service Spreadsheets timed out');
     };
-    expect(() => table.append(Array.from({ length: 30 }, (_, i) => ({ n: 100 + i })), 100)).not.toThrow();
+    expect(() =>
+      table.append(
+        Array.from({ length: 30 }, (_, i) => ({ n: 100 + i })),
+        100,
+      ),
+    ).not.toThrow();
     expect(tab.rows.length - 1).toBe(130);
     tab.deleteRows = realDelete;
     table.append([{ n: 130 }], 100);
@@ -157,7 +205,11 @@ describe('export cells and stats', () => {
     expect(w.videos_written).toBe(60);
     expect(w.quota_units).toBe(60);
     // A partial run is executed but not a success; a deferred one is not a run, yet its rows and units count.
-    const more = windowStats([...runs, run('partial', 100, '2026-01-09T15:00:00Z'), run('deferred', 50, '2026-01-09T16:00:00Z')], '24h', now - 86_400_000);
+    const more = windowStats(
+      [...runs, run('partial', 100, '2026-01-09T15:00:00Z'), run('deferred', 50, '2026-01-09T16:00:00Z')],
+      '24h',
+      now - 86_400_000,
+    );
     expect(more).toEqual(expect.objectContaining({ runs: 21, succeeded: 19, failed: 1, partial: 1, videos_written: 66, quota_units: 66 }));
     expect(more.success_rate).toBeCloseTo(19 / 21);
     expect(percentile([1, 2, 3, 4], 50)).toBe(2);
@@ -166,7 +218,11 @@ describe('export cells and stats', () => {
 
   test('time-zone self-check flags a zone whose offsets differ', () => {
     const now = new Date('2026-07-01T12:00:00Z');
-    const checks = checkZones({ formatDate: (_d, zone) => (zone === 'Europe/London' ? '+0000' : '-0400') }, ['America/New_York', 'Europe/London'], now);
+    const checks = checkZones(
+      { formatDate: (_d, zone) => (zone === 'Europe/London' ? '+0000' : '-0400') },
+      ['America/New_York', 'Europe/London'],
+      now,
+    );
     expect(checks).toEqual([
       { zone: 'America/New_York', ok: true, intl_offset: '-0400', apps_script_offset: '-0400' },
       { zone: 'Europe/London', ok: false, intl_offset: '+0100', apps_script_offset: '+0000' },

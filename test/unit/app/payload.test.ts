@@ -30,7 +30,11 @@ function row(id: string, name: string, status: JobStatus, next: string | null, f
 
 describe('sidebar focus', () => {
   test('a small install lists every job by name', () => {
-    const rows = [row('b', 'Beta', 'paused', null), row('a', 'alpha', 'active', '2026-01-02T00:00:00Z'), row('c', 'Gamma', 'disabled', null)];
+    const rows = [
+      row('b', 'Beta', 'paused', null),
+      row('a', 'alpha', 'active', '2026-01-02T00:00:00Z'),
+      row('c', 'Gamma', 'disabled', null),
+    ];
     expect(sidebarFocus(rows).map((r) => r.id)).toEqual(['a', 'b', 'c']);
   });
 
@@ -50,7 +54,10 @@ describe('sidebar focus', () => {
   });
 
   test('when few jobs need attention, the others fill the list by name', () => {
-    const rows = [row('r', 'Runner', 'running', null), ...Array.from({ length: 30 }, (_, i) => row(`p${i}`, `Paused ${String(i).padStart(2, '0')}`, 'paused', null))];
+    const rows = [
+      row('r', 'Runner', 'running', null),
+      ...Array.from({ length: 30 }, (_, i) => row(`p${i}`, `Paused ${String(i).padStart(2, '0')}`, 'paused', null)),
+    ];
     const focus = sidebarFocus(rows);
     expect(focus).toHaveLength(SIDEBAR_JOBS);
     expect(focus.slice(0, 3).map((r) => r.id)).toEqual(['r', 'p0', 'p1']);
@@ -142,12 +149,24 @@ describe('calendar', () => {
     const tokyo = app.calendarDay('2026-01-10', 'Asia/Tokyo', { page: 1 });
     expect(tokyo.total).toBe(150);
     expect(tokyo.items[0]!.at).toBe('2026-01-09T15:00:00.000Z');
-    expect(new Set(tokyo.items.map((e) => e.at))).toEqual(new Set(['2026-01-09T15:00:00.000Z', '2026-01-09T16:00:00.000Z', '2026-01-10T13:00:00.000Z']));
+    expect(new Set(tokyo.items.map((e) => e.at))).toEqual(
+      new Set(['2026-01-09T15:00:00.000Z', '2026-01-09T16:00:00.000Z', '2026-01-10T13:00:00.000Z']),
+    );
   });
 
-  test('the month carries one chip per job and day (most telling kind, first time, count), at most three, and the day\'s job count', () => {
+  test("the month carries one chip per job and day (most telling kind, first time, count), at most three, and the day's job count", () => {
     const { app } = world(5);
-    app.createJob({ name: 'Every 6 hours', channels: ['@mkbhd'], schedule_type: 'interval', schedule_value: '6h', target_tab_name: 'Six', timezone: 'America/New_York' }, owner);
+    app.createJob(
+      {
+        name: 'Every 6 hours',
+        channels: ['@mkbhd'],
+        schedule_type: 'interval',
+        schedule_value: '6h',
+        target_tab_name: 'Six',
+        timezone: 'America/New_York',
+      },
+      owner,
+    );
     const day = app.calendar('2026-01', 'America/New_York').days.find((d) => d.date === '2026-01-10')!;
     expect(day.total).toBe(9);
     expect(day.jobs).toBe(6);
@@ -156,15 +175,29 @@ describe('calendar', () => {
     expect(six).toHaveLength(4);
     // By first time: the interval job's first run of the day comes before 08:00.
     expect(day.chips![0]).toEqual({ job_id: six[0]!.job_id, job_name: 'Every 6 hours', kind: 'scheduled', at: six[0]!.at, count: 4 });
-    expect(day.chips!.slice(1).map((c) => [c.job_name, c.count])).toEqual([['Job 000', 1], ['Job 004', 1]]);
+    expect(day.chips!.slice(1).map((c) => [c.job_name, c.count])).toEqual([
+      ['Job 000', 1],
+      ['Job 004', 1],
+    ]);
     // Each day entry names its job's tab (Open the tab after a Run now from the day panel).
     expect(six.every((e) => e.tab === 'Six')).toBe(true);
   });
 
-  test('a day\'s problems come first among its chips', () => {
+  test("a day's problems come first among its chips", () => {
     const { w, app } = world(4);
     w.clock.set('2026-01-10T12:00:00Z');
-    const failing = app.createJob({ name: 'Zz broken', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '07:00', target_tab_name: 'Broken', timezone: 'America/New_York', max_retries: 0 }, owner);
+    const failing = app.createJob(
+      {
+        name: 'Zz broken',
+        channels: ['@mkbhd'],
+        schedule_type: 'daily',
+        schedule_value: '07:00',
+        target_tab_name: 'Broken',
+        timezone: 'America/New_York',
+        max_retries: 0,
+      },
+      owner,
+    );
     // Job 000 succeeds at 07:30 New York, Zz broken fails at 07:40: by time alone the success would lead.
     w.clock.set('2026-01-11T12:30:00Z');
     const first = app.listJobs({ q: 'Job 000' }).items[0]!;
@@ -173,16 +206,39 @@ describe('calendar', () => {
     w.youtube.failures.push(new YouTubeApiError('Channel gone', 'channels.list', 404, 'channelNotFound', 'permanent'));
     expect(app.runNow(failing.job.id, owner).status).toBe('failed');
     const day = app.calendar('2026-01', 'America/New_York').days.find((d) => d.date === '2026-01-11')!;
-    expect(day.chips!.map((c) => [c.job_name, c.kind])).toEqual([['Zz broken', 'failed'], ['Job 000', 'succeeded'], ['Job 001', 'scheduled']]);
+    expect(day.chips!.map((c) => [c.job_name, c.kind])).toEqual([
+      ['Zz broken', 'failed'],
+      ['Job 000', 'succeeded'],
+      ['Job 001', 'scheduled'],
+    ]);
     expect(day.jobs).toBe(5);
   });
 
-  test('calendarStart: the current month in the jobs\' zone with the server clock; mixed zones use the default zone', () => {
+  test("calendarStart: the current month in the jobs' zone with the server clock; mixed zones use the default zone", () => {
     const { app } = world(3);
     const start = app.calendarStart(null, null);
-    expect(start).toMatchObject({ month: '2026-01', time_zone: 'America/New_York', job_zone: 'America/New_York', now: '2026-01-05T12:00:00.000Z' });
-    expect(app.calendarStart('2026-02', 'Asia/Tokyo')).toMatchObject({ month: '2026-02', time_zone: 'Asia/Tokyo', job_zone: 'America/New_York' });
-    app.createJob({ name: 'Tokyo', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: 'T', timezone: 'Asia/Tokyo' }, owner);
+    expect(start).toMatchObject({
+      month: '2026-01',
+      time_zone: 'America/New_York',
+      job_zone: 'America/New_York',
+      now: '2026-01-05T12:00:00.000Z',
+    });
+    expect(app.calendarStart('2026-02', 'Asia/Tokyo')).toMatchObject({
+      month: '2026-02',
+      time_zone: 'Asia/Tokyo',
+      job_zone: 'America/New_York',
+    });
+    app.createJob(
+      {
+        name: 'Tokyo',
+        channels: ['@mkbhd'],
+        schedule_type: 'daily',
+        schedule_value: '09:00',
+        target_tab_name: 'T',
+        timezone: 'Asia/Tokyo',
+      },
+      owner,
+    );
     expect(app.calendarStart(null, null).job_zone).toBe(app.getSettings().default_timezone);
     expect(() => app.calendarStart(null, 'Mars/Olympus')).toThrow(/time_zone/);
   });
@@ -198,7 +254,13 @@ describe('sidebar view and picker through the app', () => {
   test('at 300 jobs the sidebar carries 20 jobs and the counts; the picker searches on the server', () => {
     const w = createFakeWorld('2026-01-05T12:00:00Z');
     const app = createSchedulerApp(w.deps);
-    const jobs = Array.from({ length: 300 }, (_, i) => ({ name: `Job ${i}`, channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', target_tab_name: `T${i}` }));
+    const jobs = Array.from({ length: 300 }, (_, i) => ({
+      name: `Job ${i}`,
+      channels: ['@mkbhd'],
+      schedule_type: 'daily',
+      schedule_value: '09:00',
+      target_tab_name: `T${i}`,
+    }));
     app.importJobs(JSON.stringify({ jobs }), 'json', owner);
     const view = app.sidebarView();
     expect(view.jobs).toHaveLength(20);

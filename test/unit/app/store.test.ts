@@ -23,17 +23,65 @@ describe('migration from the property layout', () => {
   test('jobs, states, sync checkpoints and spooled rows move to the jobs tab on the first locked change, losing nothing', () => {
     const w = world();
     // A snapshot of an install in the layout before the jobs tab.
-    const record = { id: 'j_old1', version: 3, paused: false, created_at: '2026-01-01T00:00:00.000Z', created_by: 'user:a@b', updated_at: '2026-01-02T00:00:00.000Z', updated_by: 'user:a@b',
-      config: { name: 'Old job', description: '', channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', timezone: 'America/New_York',
-        start_at: null, end_at: null, target_sheet_id: '', target_tab_name: 'Old', output_mode: 'upsert', columns: ['video_id', 'title'], video_filter: 'all', max_videos: 500, priority: 5,
-        max_retries: 3, retry_backoff_minutes: 5, misfire_grace_minutes: 60, catch_up: 'latest', notify_emails: [], notify_on: ['failure', 'recovery'], enabled: true, tags: [], depends_on: null } };
-    const state = { planner: { last_scheduled_for: '2026-01-04T14:00:00.000Z' }, active: null, requested: null, last_run: null, last_error: null, last_success_at: '2026-01-04T14:01:00.000Z', failing: false, last_failure_mail_at: null, channel_titles: { '@mkbhd': 'MKBHD' } };
+    const record = {
+      id: 'j_old1',
+      version: 3,
+      paused: false,
+      created_at: '2026-01-01T00:00:00.000Z',
+      created_by: 'user:a@b',
+      updated_at: '2026-01-02T00:00:00.000Z',
+      updated_by: 'user:a@b',
+      config: {
+        name: 'Old job',
+        description: '',
+        channels: ['@mkbhd'],
+        schedule_type: 'daily',
+        schedule_value: '09:00',
+        timezone: 'America/New_York',
+        start_at: null,
+        end_at: null,
+        target_sheet_id: '',
+        target_tab_name: 'Old',
+        output_mode: 'upsert',
+        columns: ['video_id', 'title'],
+        video_filter: 'all',
+        max_videos: 500,
+        priority: 5,
+        max_retries: 3,
+        retry_backoff_minutes: 5,
+        misfire_grace_minutes: 60,
+        catch_up: 'latest',
+        notify_emails: [],
+        notify_on: ['failure', 'recovery'],
+        enabled: true,
+        tags: [],
+        depends_on: null,
+      },
+    };
+    const state = {
+      planner: { last_scheduled_for: '2026-01-04T14:00:00.000Z' },
+      active: null,
+      requested: null,
+      last_run: null,
+      last_error: null,
+      last_success_at: '2026-01-04T14:01:00.000Z',
+      failing: false,
+      last_failure_mail_at: null,
+      channel_titles: { '@mkbhd': 'MKBHD' },
+    };
     const sync = { v: 1, channels: { '@mkbhd': { marker: 'kept' } } };
     w.properties.data = {
       'job:j_old1': JSON.stringify(record),
       'state:j_old1': JSON.stringify(state),
       'sync:j_old1': JSON.stringify(sync),
-      'meta:log_spool': JSON.stringify({ since: '2026-01-04T00:00:00Z', error: 'protected', runs: [], audit: [{ at: '2026-01-04T00:00:00Z', actor: 'system', action: 'job.pause', job_id: 'j_old1', changes: '{}' }], dropped_runs: 0, dropped_audit: 0 }),
+      'meta:log_spool': JSON.stringify({
+        since: '2026-01-04T00:00:00Z',
+        error: 'protected',
+        runs: [],
+        audit: [{ at: '2026-01-04T00:00:00Z', actor: 'system', action: 'job.pause', job_id: 'j_old1', changes: '{}' }],
+        dropped_runs: 0,
+        dropped_audit: 0,
+      }),
       settings: JSON.stringify({ default_timezone: 'America/New_York' }),
     };
     const app = createSchedulerApp(w.deps);
@@ -87,7 +135,10 @@ describe('one tab, one run at a time, on every path', () => {
     // The next tick runs B; both channels' videos are in the tab, none twice.
     w.clock.set('2026-01-05T12:02:00Z');
     expect(createSchedulerApp(w.deps).tick().ran).toBe(1);
-    const ids = (w.spreadsheets.tab('Shared')!.rows.slice(1)).map((r) => String(r[0]));
+    const ids = w.spreadsheets
+      .tab('Shared')!
+      .rows.slice(1)
+      .map((r) => String(r[0]));
     expect(ids).toHaveLength(60);
     expect(new Set(ids).size).toBe(60);
   });
@@ -99,7 +150,14 @@ describe('admission', () => {
     const app = createSchedulerApp(w.deps);
     const jobs = Array.from({ length: 10_001 }, (_, i) => ({ ...daily, name: `J${i}`, target_tab_name: `T${i}` }));
     // Channel checks are skipped by import (it validates and writes once).
-    const err = (() => { try { app.importJobs(JSON.stringify({ jobs }), 'json', owner); return null; } catch (e) { return e as { status: number; message: string }; } })();
+    const err = (() => {
+      try {
+        app.importJobs(JSON.stringify({ jobs }), 'json', owner);
+        return null;
+      } catch (e) {
+        return e as { status: number; message: string };
+      }
+    })();
     expect(err?.status).toBe(413);
     expect(err?.message).toMatch(/at most 10,000 jobs/);
     expect(storedJobIds(w)).toEqual([]);
@@ -199,7 +257,7 @@ describe('rows of deleted jobs', () => {
 });
 
 describe('journals already appended', () => {
-  test('are cleared with the row\'s next write, so busy ticks do not read them again', () => {
+  test("are cleared with the row's next write, so busy ticks do not read them again", () => {
     const w = world();
     const app = createSchedulerApp(w.deps);
     const { job } = app.createJob(daily, owner);

@@ -177,7 +177,17 @@ describe('notifications', () => {
   test('failure after retries are exhausted, throttled to one an hour, then recovery', () => {
     const { world, app } = setup();
     world.youtube.addChannel('@flaky', 'UCflaky00000000000000000', 3);
-    app.createJob({ ...base, channels: ['@flaky'], schedule_type: 'interval', schedule_value: '5m', max_retries: 0, notify_emails: ['ops@example.com'] }, owner);
+    app.createJob(
+      {
+        ...base,
+        channels: ['@flaky'],
+        schedule_type: 'interval',
+        schedule_value: '5m',
+        max_retries: 0,
+        notify_emails: ['ops@example.com'],
+      },
+      owner,
+    );
     world.youtube.channels = world.youtube.channels.filter((c) => c.handle !== '@flaky'); // gone after it was checked
     world.clock.set('2026-01-05T12:05:30Z');
     execution(world).tick();
@@ -202,7 +212,10 @@ describe('notifications', () => {
   test('no mail beyond the MailApp quota', () => {
     const { world, app } = setup();
     world.youtube.addChannel('@gone', 'UCgone000000000000000000', 1);
-    app.createJob({ ...base, channels: ['@gone'], schedule_type: 'interval', schedule_value: '5m', max_retries: 0, notify_emails: ['ops@example.com'] }, owner);
+    app.createJob(
+      { ...base, channels: ['@gone'], schedule_type: 'interval', schedule_value: '5m', max_retries: 0, notify_emails: ['ops@example.com'] },
+      owner,
+    );
     world.youtube.channels = world.youtube.channels.filter((c) => c.handle !== '@gone');
     world.mailer.quota = 0;
     world.clock.set('2026-01-05T12:05:30Z');
@@ -219,7 +232,9 @@ describe('read side', () => {
     world.clock.set('2026-01-05T14:00:30Z');
     execution(world).tick();
     const stats = app.stats();
-    expect(stats.overall[0]).toEqual(expect.objectContaining({ window: '24h', runs: 1, succeeded: 1, success_rate: 1, videos_written: 120 }));
+    expect(stats.overall[0]).toEqual(
+      expect.objectContaining({ window: '24h', runs: 1, succeeded: 1, success_rate: 1, videos_written: 120 }),
+    );
     expect(stats.per_job[0]!.job_id).toBe(job.id);
     const health = execution(world).health();
     expect(health.triggers.heartbeat).toBe(true);

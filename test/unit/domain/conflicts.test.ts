@@ -12,22 +12,26 @@ function job(id: string, overrides: Partial<JobConfigInput>): PlannerJob {
   return { id, config: parsed.value, paused: false, created_at: '2025-12-01T00:00:00Z' };
 }
 
-describe('conflict warnings speak in the job\'s time zone', () => {
-  test('same instant: the other job\'s run in the candidate\'s zone, with its label', () => {
+describe("conflict warnings speak in the job's time zone", () => {
+  test("same instant: the other job's run in the candidate's zone, with its label", () => {
     const other = job('Daily Sync', { timezone: 'America/New_York' });
     const candidate = job('New job', { timezone: 'America/New_York' });
     const [w] = findConflicts({ config: candidate.config }, [other], new Date('2026-01-05T00:00:00Z'));
     expect(w!.at).toBe('2026-01-05T14:00:00.000Z');
-    expect(w!.message).toBe('Daily Sync also writes “Videos” within the same hour (Mon, Jan 5, 09:00 EST, as this job): one of them will wait for the other.');
+    expect(w!.message).toBe(
+      'Daily Sync also writes “Videos” within the same hour (Mon, Jan 5, 09:00 EST, as this job): one of them will wait for the other.',
+    );
   });
 
-  test('jobs in different zones: both times are given in the candidate\'s zone; summer time has its own label', () => {
+  test("jobs in different zones: both times are given in the candidate's zone; summer time has its own label", () => {
     // London 14:30 BST = 09:30 EDT; the candidate runs 09:00 New York time.
     const other = job('London job', { timezone: 'Europe/London', schedule_value: '14:30' });
     const candidate = job('New job', { timezone: 'America/New_York' });
     const [w] = findConflicts({ config: candidate.config }, [other], new Date('2026-07-06T00:00:00Z'));
     expect(w!.at).toBe('2026-07-06T13:30:00.000Z');
-    expect(w!.message).toBe('London job also writes “Videos” within the same hour (Mon, Jul 6, 09:30 EDT, 30 min from this job\'s 09:00): one of them will wait for the other.');
+    expect(w!.message).toBe(
+      "London job also writes “Videos” within the same hour (Mon, Jul 6, 09:30 EDT, 30 min from this job's 09:00): one of them will wait for the other.",
+    );
     expect(w!.message).not.toMatch(/UTC|13:30/);
   });
 
@@ -35,7 +39,9 @@ describe('conflict warnings speak in the job\'s time zone', () => {
     const other = job('Elsewhere', { timezone: 'Europe/Paris', target_sheet_id: '1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdef' });
     const candidate = job('New job', { timezone: 'Europe/Paris', target_sheet_id: '1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdef' });
     const [w] = findConflicts({ config: candidate.config }, [other], new Date('2026-01-05T00:00:00Z'));
-    expect(w!.message).toBe('Elsewhere also writes “Videos” in spreadsheet 1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdef within the same hour (Mon, Jan 5, 09:00 GMT+1, as this job): one of them will wait for the other.');
+    expect(w!.message).toBe(
+      'Elsewhere also writes “Videos” in spreadsheet 1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdef within the same hour (Mon, Jan 5, 09:00 GMT+1, as this job): one of them will wait for the other.',
+    );
   });
 });
 
@@ -74,7 +80,9 @@ describe('tab names compare ignoring case', () => {
     const candidate = job('New job', { target_tab_name: 'shared', schedule_value: '15:00', timezone: 'UTC' });
     const [w, ...rest] = findConflicts({ config: candidate.config }, [other], new Date('2026-01-05T00:00:00Z'));
     expect(rest).toEqual([]);
-    expect(w!.message).toBe('“shared” and “Shared” are the same tab (Google Sheets ignores case in tab names): this job and Shared writer both write it.');
+    expect(w!.message).toBe(
+      '“shared” and “Shared” are the same tab (Google Sheets ignores case in tab names): this job and Shared writer both write it.',
+    );
     expect(w!.at).toBe('2026-01-05T03:00:00.000Z');
   });
 
@@ -87,7 +95,19 @@ describe('tab names compare ignoring case', () => {
 
   test('same spelling without a clash, or another tab: no warning', () => {
     const other = job('Morning', { target_tab_name: 'Shared', schedule_value: '03:00', timezone: 'UTC' });
-    expect(findConflicts({ config: job('Evening', { target_tab_name: 'Shared', schedule_value: '15:00', timezone: 'UTC' }).config }, [other], new Date('2026-01-05T00:00:00Z'))).toEqual([]);
-    expect(findConflicts({ config: job('Other', { target_tab_name: 'Sharing', timezone: 'UTC' }).config }, [other], new Date('2026-01-05T00:00:00Z'))).toEqual([]);
+    expect(
+      findConflicts(
+        { config: job('Evening', { target_tab_name: 'Shared', schedule_value: '15:00', timezone: 'UTC' }).config },
+        [other],
+        new Date('2026-01-05T00:00:00Z'),
+      ),
+    ).toEqual([]);
+    expect(
+      findConflicts(
+        { config: job('Other', { target_tab_name: 'Sharing', timezone: 'UTC' }).config },
+        [other],
+        new Date('2026-01-05T00:00:00Z'),
+      ),
+    ).toEqual([]);
   });
 });

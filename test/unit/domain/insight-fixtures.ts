@@ -16,7 +16,15 @@ export function prng(seed: number): () => number {
 }
 
 /** Uploads on the given weekdays between fromDate and toDate, at a local time in [fromMinute, toMinute). */
-export function localUploads(zone: string, fromDate: string, toDate: string, weekdays: number[], fromMinute: number, toMinute: number, seed: number): number[] {
+export function localUploads(
+  zone: string,
+  fromDate: string,
+  toDate: string,
+  weekdays: number[],
+  fromMinute: number,
+  toMinute: number,
+  seed: number,
+): number[] {
   const rand = prng(seed);
   const [y1, m1, d1] = fromDate.split('-').map(Number) as [number, number, number];
   const [y2, m2, d2] = toDate.split('-').map(Number) as [number, number, number];

@@ -4,7 +4,15 @@
  * older part of a channel's history, then followed over the newer part with the real schedule engine.
  */
 import { freshnessAnomaly, pushRun, runAnomalies, silenceAnomaly } from '../../../src-server/domain/anomalies';
-import { addDelays, binOf, FRESHNESS_BIN_EDGES, periodOf, runDelays, summarizeFreshness, type FreshnessDigest } from '../../../src-server/domain/freshness';
+import {
+  addDelays,
+  binOf,
+  FRESHNESS_BIN_EDGES,
+  periodOf,
+  runDelays,
+  summarizeFreshness,
+  type FreshnessDigest,
+} from '../../../src-server/domain/freshness';
 import { compareWithCurrent, replaySchedule, suggestSchedule, TARGET_SHARE } from '../../../src-server/domain/schedule-suggest';
 import { decodeUploads, encodeUploads, mergeUploads, uploadPattern } from '../../../src-server/domain/upload-pattern';
 import { bursty, dstCrossing, newYork, NOW, regular, silent, tokyo } from './insight-fixtures';
@@ -12,7 +20,13 @@ import { bursty, dstCrossing, newYork, NOW, regular, silent, tokyo } from './ins
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const channel = (label: string, uploads: number[]) => ({ key: label, label, uploads });
-const fields = (type: string, value: string, timezone: string) => ({ schedule_type: type as 'daily', schedule_value: value, timezone, start_at: null, end_at: null });
+const fields = (type: string, value: string, timezone: string) => ({
+  schedule_type: type as 'daily',
+  schedule_value: value,
+  timezone,
+  start_at: null,
+  end_at: null,
+});
 
 describe('upload times are stored compactly', () => {
   test('encode/decode keeps minutes, newest first, without duplicates, capped', () => {
@@ -79,19 +93,39 @@ describe('suggestion', () => {
     expect(replay.uploads).toBeGreaterThan(15); // crosses the March DST change
     expect(replay.share).toBeGreaterThanOrEqual(TARGET_SHARE);
     expect(s.dailyUnits).toBeLessThan(s.hourly.dailyUnits / 20);
-    expect(s.explanation).toMatch(/^@c uploads mostly Tue and Thu 16:00–18:00 New York time; syncing Tue and Thu at 1\d:\d\d gets 9\d % of videos within 2 h for 4 units a week/);
+    expect(s.explanation).toMatch(
+      /^@c uploads mostly Tue and Thu 16:00–18:00 New York time; syncing Tue and Thu at 1\d:\d\d gets 9\d % of videos within 2 h for 4 units a week/,
+    );
   });
 
   test('a longer target needs no more runs, and a daily target still fits in two runs a week', () => {
-    const short = suggestSchedule({ channels: [channel('@c', regular())], timeZone: 'America/New_York', targetDelayMinutes: 60, nowMs: NOW, unitsPerRun: 2 });
-    const day = suggestSchedule({ channels: [channel('@c', regular())], timeZone: 'America/New_York', targetDelayMinutes: 1440, nowMs: NOW, unitsPerRun: 2 });
+    const short = suggestSchedule({
+      channels: [channel('@c', regular())],
+      timeZone: 'America/New_York',
+      targetDelayMinutes: 60,
+      nowMs: NOW,
+      unitsPerRun: 2,
+    });
+    const day = suggestSchedule({
+      channels: [channel('@c', regular())],
+      timeZone: 'America/New_York',
+      targetDelayMinutes: 1440,
+      nowMs: NOW,
+      unitsPerRun: 2,
+    });
     expect(day.runsPerWeek).toBeLessThanOrEqual(short.runsPerWeek);
     expect(day.runsPerWeek).toBe(2);
     expect(day.share).toBeGreaterThanOrEqual(TARGET_SHARE);
   });
 
   test('bursty channel: no pattern is cheaper, an interval under the target meets it for every upload', () => {
-    const s = suggestSchedule({ channels: [channel('@b', bursty())], timeZone: 'UTC', targetDelayMinutes: 120, nowMs: NOW, unitsPerRun: 2 });
+    const s = suggestSchedule({
+      channels: [channel('@b', bursty())],
+      timeZone: 'UTC',
+      targetDelayMinutes: 120,
+      nowMs: NOW,
+      unitsPerRun: 2,
+    });
     expect(s.basis).toBe('interval');
     expect(s.schedule_value).toBe('90m');
     expect(s.share).toBe(1);
@@ -106,34 +140,67 @@ describe('suggestion', () => {
   });
 
   test('multi-zone job (Tokyo mornings, New York afternoons, seen from London): every channel gets ≥ 90 %', () => {
-    const s = suggestSchedule({ channels: [channel('@tokyo', tokyo()), channel('@ny', newYork())], timeZone: 'Europe/London', targetDelayMinutes: 60, nowMs: NOW, unitsPerRun: 3 });
+    const s = suggestSchedule({
+      channels: [channel('@tokyo', tokyo()), channel('@ny', newYork())],
+      timeZone: 'Europe/London',
+      targetDelayMinutes: 60,
+      nowMs: NOW,
+      unitsPerRun: 3,
+    });
     expect(s.basis).toBe('pattern');
     for (const c of s.channels) expect(c.share).toBeGreaterThanOrEqual(TARGET_SHARE);
     expect(s.runsPerWeek).toBeLessThan(7 * 24);
-    expect(s.channels.map((c) => c.pattern.summary)).toEqual([expect.stringMatching(/every day 00:00–01:00/), expect.stringMatching(/Mon, Tue, Wed, Thu and Fri 2[12]:00/)]);
+    expect(s.channels.map((c) => c.pattern.summary)).toEqual([
+      expect.stringMatching(/every day 00:00–01:00/),
+      expect.stringMatching(/Mon, Tue, Wed, Thu and Fri 2[12]:00/),
+    ]);
   });
 
   test('DST-crossing uploads seen from a UTC job: one daily time covers both offsets', () => {
-    const s = suggestSchedule({ channels: [channel('@d', dstCrossing())], timeZone: 'UTC', targetDelayMinutes: 120, nowMs: NOW, unitsPerRun: 2 });
+    const s = suggestSchedule({
+      channels: [channel('@d', dstCrossing())],
+      timeZone: 'UTC',
+      targetDelayMinutes: 120,
+      nowMs: NOW,
+      unitsPerRun: 2,
+    });
     expect(s.schedule_type).toBe('daily');
     expect(s.schedule_value.split(',')).toHaveLength(1);
     expect(s.share).toBeGreaterThanOrEqual(TARGET_SHARE);
   });
 
-  test('the same uploads in the channel\'s own zone follow it through DST (one time, local)', () => {
-    const s = suggestSchedule({ channels: [channel('@d', dstCrossing())], timeZone: 'America/New_York', targetDelayMinutes: 60, nowMs: NOW, unitsPerRun: 2 });
+  test("the same uploads in the channel's own zone follow it through DST (one time, local)", () => {
+    const s = suggestSchedule({
+      channels: [channel('@d', dstCrossing())],
+      timeZone: 'America/New_York',
+      targetDelayMinutes: 60,
+      nowMs: NOW,
+      unitsPerRun: 2,
+    });
     expect(s.schedule_type).toBe('daily');
     expect(s.schedule_value).toMatch(/^17:\d\d$/);
     expect(s.share).toBeGreaterThanOrEqual(TARGET_SHARE);
   });
 
   test('an existing hourly job on the regular channel could run far less often with the same freshness', () => {
-    const cmp = compareWithCurrent(fields('interval', '1h', 'America/New_York'), Date.parse('2025-01-01T00:00:00Z'), [channel('@c', regular())], NOW, 2);
+    const cmp = compareWithCurrent(
+      fields('interval', '1h', 'America/New_York'),
+      Date.parse('2025-01-01T00:00:00Z'),
+      [channel('@c', regular())],
+      NOW,
+      2,
+    );
     expect(cmp.current.runsPerWeek).toBe(168);
     expect(cmp.targetDelayMinutes).toBeLessThanOrEqual(70);
     expect(cmp.factor).toBeGreaterThan(5);
     expect(cmp.hint).toMatch(/^This job could run \d+× less often with the same freshness \(90 % of videos within 1 h( \d+ min)?\)/);
-    const same = compareWithCurrent(fields(cmp.suggestion!.schedule_type, cmp.suggestion!.schedule_value, 'America/New_York'), 0, [channel('@c', regular())], NOW, 2);
+    const same = compareWithCurrent(
+      fields(cmp.suggestion!.schedule_type, cmp.suggestion!.schedule_value, 'America/New_York'),
+      0,
+      [channel('@c', regular())],
+      NOW,
+      2,
+    );
     expect(same.hint).toBeNull(); // following the advice leaves nothing to gain
   });
 });
@@ -144,7 +211,11 @@ describe('freshness digest', () => {
     expect(binOf(119)).toBe(FRESHNESS_BIN_EDGES.indexOf(120));
     let d: FreshnessDigest = [];
     const at = Date.parse('2026-03-01T12:00:00Z');
-    d = addDelays(d, [10, 20, 30, 40, 50, 60, 70, 80, 90, 600].map((m) => m * 60_000), at);
+    d = addDelays(
+      d,
+      [10, 20, 30, 40, 50, 60, 70, 80, 90, 600].map((m) => m * 60_000),
+      at,
+    );
     const s = summarizeFreshness(d, at);
     expect(s.samples).toBe(10);
     expect(s.medianMinutes).toBeGreaterThanOrEqual(45);
@@ -159,7 +230,12 @@ describe('freshness digest', () => {
 
   test('bounded whatever happens: 30 days of runs with thousands of videos stay under 500 bytes', () => {
     let d: FreshnessDigest = [];
-    for (let day = 0; day < 60; day++) d = addDelays(d, Array.from({ length: 200 }, (_, i) => i * 97_000), Date.parse('2026-01-01T00:00:00Z') + day * DAY);
+    for (let day = 0; day < 60; day++)
+      d = addDelays(
+        d,
+        Array.from({ length: 200 }, (_, i) => i * 97_000),
+        Date.parse('2026-01-01T00:00:00Z') + day * DAY,
+      );
     expect(d.length).toBeLessThanOrEqual(6);
     expect(JSON.stringify(d).length).toBeLessThan(500);
   });
@@ -172,7 +248,7 @@ describe('freshness digest', () => {
 });
 
 describe('anomalies', () => {
-  test('a run far above the job\'s own units or duration', () => {
+  test("a run far above the job's own units or duration", () => {
     let h = pushRun([], 2, 10);
     expect(runAnomalies(h, 500, 900, 'r1', 'now')).toEqual([]); // not enough history to judge
     for (let i = 0; i < 5; i++) h = pushRun(h, 2, 10);
@@ -192,7 +268,7 @@ describe('anomalies', () => {
     expect(silenceAnomaly('@few', [NOW - 100 * DAY], NOW, 'now')).toBeNull(); // too little to judge
   });
 
-  test('freshness that degrades against the job\'s earlier weeks', () => {
+  test("freshness that degrades against the job's earlier weeks", () => {
     let d: FreshnessDigest = [];
     const start = Date.parse('2026-02-01T12:00:00Z');
     for (let day = 0; day < 20; day++) d = addDelays(d, [20 * 60_000, 30 * 60_000], start + day * DAY);

@@ -64,7 +64,11 @@ describe('parseJobConfig', () => {
   });
 
   it('is idempotent: a parsed config parses to itself', () => {
-    const once = valid({ ...SPEC_BODY, channels: ['https://www.youtube.com/@MKBHD/videos', 'UCBJycsmduvYEL83R_U4JriQ'], target_sheet_id: 'https://docs.google.com/spreadsheets/d/1AbCdEf_-123/edit#gid=0' });
+    const once = valid({
+      ...SPEC_BODY,
+      channels: ['https://www.youtube.com/@MKBHD/videos', 'UCBJycsmduvYEL83R_U4JriQ'],
+      target_sheet_id: 'https://docs.google.com/spreadsheets/d/1AbCdEf_-123/edit#gid=0',
+    });
     expect(valid(once)).toEqual(once);
   });
 
@@ -85,7 +89,11 @@ describe('parseJobConfig', () => {
   });
 
   it('names every missing required field', () => {
-    expect(issuesOf({}).map((i) => i.path).sort()).toEqual(['channels', 'name', 'schedule_type', 'schedule_value', 'target_tab_name']);
+    expect(
+      issuesOf({})
+        .map((i) => i.path)
+        .sort(),
+    ).toEqual(['channels', 'name', 'schedule_type', 'schedule_value', 'target_tab_name']);
     expect(issuesOf({}).find((i) => i.path === 'name')!.message).toBe('name: is required');
   });
 
@@ -122,8 +130,18 @@ describe('parseJobConfig', () => {
     ['unknown column', { columns: ['video_id', 'rating'] }, 'columns.1', /must be one of video_id/],
     ['duplicate column', { columns: ['video_id', 'title', 'title'] }, 'columns.2', /duplicate/],
     ['upsert without video_id', { columns: ['title'] }, 'columns', /video_id/],
-    ['append without a key column', { output_mode: 'append', columns: ['title', 'views'] }, 'columns', /^columns: append needs the video_id or url column/],
-    ['overwrite without a key column', { output_mode: 'overwrite', columns: ['title'] }, 'columns', /^columns: overwrite needs the video_id or url column/],
+    [
+      'append without a key column',
+      { output_mode: 'append', columns: ['title', 'views'] },
+      'columns',
+      /^columns: append needs the video_id or url column/,
+    ],
+    [
+      'overwrite without a key column',
+      { output_mode: 'overwrite', columns: ['title'] },
+      'columns',
+      /^columns: overwrite needs the video_id or url column/,
+    ],
     ['bad filter', { video_filter: 'music' }, 'video_filter', /all, long, shorts/],
     ['max_videos 0', { max_videos: 0 }, 'max_videos', /between 1 and 20000/],
     ['max_videos too high', { max_videos: 20001 }, 'max_videos', /between 1 and 20000/],
@@ -152,7 +170,13 @@ describe('parseJobConfig', () => {
 
   it('accepts append without video_id and every schedule type', () => {
     expect(valid({ ...SPEC_BODY, output_mode: 'append', columns: ['title', 'url'] }).columns).toEqual(['title', 'url']);
-    for (const [type, value] of [['weekly', 'MON,WED,FRI@09:00'], ['monthly', 'last@18:00'], ['interval', '6h'], ['cron', '0 9 * * 1-5'], ['once', '2026-12-24T18:00']]) {
+    for (const [type, value] of [
+      ['weekly', 'MON,WED,FRI@09:00'],
+      ['monthly', 'last@18:00'],
+      ['interval', '6h'],
+      ['cron', '0 9 * * 1-5'],
+      ['once', '2026-12-24T18:00'],
+    ]) {
       expect(valid({ ...SPEC_BODY, schedule_type: type, schedule_value: value }).schedule_value).toBe(value);
     }
   });
@@ -161,7 +185,12 @@ describe('parseJobConfig', () => {
     const job = valid({
       ...SPEC_BODY,
       target_sheet_id: 'https://docs.google.com/spreadsheets/d/1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms/edit#gid=0',
-      channels: ['youtube.com/@mkbhd', 'https://www.youtube.com/channel/UCBJycsmduvYEL83R_U4JriQ/videos', 'https://www.youtube.com/user/marquesbrownlee', ' @LinusTechTips '],
+      channels: [
+        'youtube.com/@mkbhd',
+        'https://www.youtube.com/channel/UCBJycsmduvYEL83R_U4JriQ/videos',
+        'https://www.youtube.com/user/marquesbrownlee',
+        ' @LinusTechTips ',
+      ],
     });
     expect(job.target_sheet_id).toBe('1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms');
     expect(job.channels).toEqual(['@mkbhd', 'UCBJycsmduvYEL83R_U4JriQ', 'https://www.youtube.com/user/marquesbrownlee', '@LinusTechTips']);
@@ -173,13 +202,29 @@ describe('parseJobConfig', () => {
       description: 'D'.repeat(JOB_LIMITS.description),
       channels: Array.from({ length: 50 }, (_, i) => `https://www.youtube.com/user/${String(i).padStart(2, '0')}${'u'.repeat(48)}`),
       schedule_type: 'daily',
-      schedule_value: Array.from({ length: 48 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`).join(','),
+      schedule_value: Array.from({ length: 48 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`).join(
+        ',',
+      ),
       timezone: 'America/Argentina/ComodRivadavia',
       start_at: '2026-01-01T00:00:00.000+05:30',
       end_at: '2027-01-01T00:00:00.000+05:30',
       target_sheet_id: 'S'.repeat(44),
       target_tab_name: 'T'.repeat(JOB_LIMITS.tabName),
-      columns: ['video_id', 'title', 'published_at', 'url', 'views', 'likes', 'comments', 'duration', 'channel', 'thumbnail', 'tags', 'description', 'is_short'],
+      columns: [
+        'video_id',
+        'title',
+        'published_at',
+        'url',
+        'views',
+        'likes',
+        'comments',
+        'duration',
+        'channel',
+        'thumbnail',
+        'tags',
+        'description',
+        'is_short',
+      ],
       notify_emails: Array.from({ length: 10 }, (_, i) => `${i}${'e'.repeat(40)}@${'d'.repeat(40)}.example.com`),
       notify_on: ['failure', 'success', 'recovery'],
       tags: Array.from({ length: 20 }, (_, i) => `${String(i).padStart(2, '0')}${'t'.repeat(28)}`),
@@ -233,18 +278,27 @@ describe('normalizeChannelInput', () => {
     ['https://www.youtube.com/@MKBHD', { kind: 'handle', handle: 'MKBHD', key: 'handle:mkbhd' }],
     ['m.youtube.com/@mkbhd/shorts?si=abc', { kind: 'handle', handle: 'mkbhd', key: 'handle:mkbhd' }],
     ['UCBJycsmduvYEL83R_U4JriQ', { kind: 'id', id: 'UCBJycsmduvYEL83R_U4JriQ', key: 'id:UCBJycsmduvYEL83R_U4JriQ' }],
-    ['https://youtube.com/channel/UCBJycsmduvYEL83R_U4JriQ', { kind: 'id', id: 'UCBJycsmduvYEL83R_U4JriQ', key: 'id:UCBJycsmduvYEL83R_U4JriQ' }],
+    [
+      'https://youtube.com/channel/UCBJycsmduvYEL83R_U4JriQ',
+      { kind: 'id', id: 'UCBJycsmduvYEL83R_U4JriQ', key: 'id:UCBJycsmduvYEL83R_U4JriQ' },
+    ],
     ['http://www.youtube.com/user/marquesbrownlee', { kind: 'username', username: 'marquesbrownlee', key: 'user:marquesbrownlee' }],
     ['https://www.youtube.com/@%E6%97%A5%E6%9C%AC%E8%AA%9E', { kind: 'handle', handle: '日本語', key: 'handle:日本語' }],
   ])('reads %s', (input, ref) => {
     expect(normalizeChannelInput(input)).toEqual(ref);
   });
 
-  it.each(['', '@', '@ab', 'mkbhd', 'https://example.com/@mkbhd', 'https://youtube.com/c/mkbhd', 'UCshort', 'https://youtube.com/channel/UCnope'])(
-    'refuses %j',
-    (input) => {
-      expect(tryNormalizeChannelInput(input)).toBeNull();
-      expect(() => normalizeChannelInput(input)).toThrow(RangeError);
-    },
-  );
+  it.each([
+    '',
+    '@',
+    '@ab',
+    'mkbhd',
+    'https://example.com/@mkbhd',
+    'https://youtube.com/c/mkbhd',
+    'UCshort',
+    'https://youtube.com/channel/UCnope',
+  ])('refuses %j', (input) => {
+    expect(tryNormalizeChannelInput(input)).toBeNull();
+    expect(() => normalizeChannelInput(input)).toThrow(RangeError);
+  });
 });

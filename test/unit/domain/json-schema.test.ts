@@ -7,7 +7,11 @@ describe('job_config_schema.json', () => {
   });
 
   it('describes the wire format: required fields, no unknown fields, the schedule grammar', () => {
-    const schema = jobConfigJsonSchema() as { required: string[]; additionalProperties: boolean; properties: Record<string, { description?: string; default?: unknown }> };
+    const schema = jobConfigJsonSchema() as {
+      required: string[];
+      additionalProperties: boolean;
+      properties: Record<string, { description?: string; default?: unknown }>;
+    };
     expect(schema.required.sort()).toEqual(['channels', 'name', 'schedule_type', 'schedule_value', 'target_tab_name']);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.schedule_value!.description).toContain('MON,WED@09:00');

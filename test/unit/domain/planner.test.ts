@@ -10,7 +10,15 @@ const M = 60_000;
 
 function job(id: string, overrides: Partial<JobConfigInput> = {}, extra: Partial<PlannerJob> = {}): PlannerJob {
   const parsed = parseJobConfig(
-    { name: `Job ${id}`, channels: ['@mkbhd'], schedule_type: 'daily', schedule_value: '09:00', timezone: 'UTC', target_tab_name: `Tab ${id}`, ...overrides },
+    {
+      name: `Job ${id}`,
+      channels: ['@mkbhd'],
+      schedule_type: 'daily',
+      schedule_value: '09:00',
+      timezone: 'UTC',
+      target_tab_name: `Tab ${id}`,
+      ...overrides,
+    },
     { defaultTimezone: 'UTC' },
   );
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
@@ -20,7 +28,8 @@ function job(id: string, overrides: Partial<JobConfigInput> = {}, extra: Partial
 const at = (s: string) => new Date(s);
 const budget = { maxRuns: 10 };
 const handled = (iso: string): PlannerJobState => ({ last_scheduled_for: iso });
-const dueSummary = (p: ReturnType<typeof plan>) => p.due.map((r) => `${r.job_id}@${r.occurrence.toISOString().slice(5, 16)}/${r.trigger}/x${r.coalesced}`);
+const dueSummary = (p: ReturnType<typeof plan>) =>
+  p.due.map((r) => `${r.job_id}@${r.occurrence.toISOString().slice(5, 16)}/${r.trigger}/x${r.coalesced}`);
 
 describe('plan: due occurrences and misfires', () => {
   it('runs an occurrence that is due, and wakes at the next one', () => {
@@ -57,14 +66,24 @@ describe('plan: due occurrences and misfires', () => {
   });
 
   it("catch_up 'none': stale occurrences are only recorded as missed", () => {
-    const p = plan([job('a', { misfire_grace_minutes: 30, catch_up: 'none' })], { a: handled('2026-01-02T09:00:00Z') }, at('2026-01-05T12:00:00Z'), budget);
+    const p = plan(
+      [job('a', { misfire_grace_minutes: 30, catch_up: 'none' })],
+      { a: handled('2026-01-02T09:00:00Z') },
+      at('2026-01-05T12:00:00Z'),
+      budget,
+    );
     expect(p.due).toEqual([]);
     expect(p.missed).toHaveLength(3);
     expect(p.next_wake_at).toEqual(at('2026-01-06T09:00:00Z'));
   });
 
   it("catch_up 'all': stale occurrences run one by one, oldest first", () => {
-    const p = plan([job('a', { misfire_grace_minutes: 30, catch_up: 'all' })], { a: handled('2026-01-02T09:00:00Z') }, at('2026-01-05T12:00:00Z'), budget);
+    const p = plan(
+      [job('a', { misfire_grace_minutes: 30, catch_up: 'all' })],
+      { a: handled('2026-01-02T09:00:00Z') },
+      at('2026-01-05T12:00:00Z'),
+      budget,
+    );
     expect(dueSummary(p)).toEqual(['a@01-03T09:00/catch-up/x1']);
     expect(p.missed).toEqual([]);
   });
@@ -122,13 +141,23 @@ describe('plan: order and budget', () => {
 
 describe('plan: conflicts', () => {
   it('runs at most one job per tab, counting runs leased by other ticks', () => {
-    const jobs = [job('a', { target_tab_name: 'Videos', priority: 9 }), job('b', { target_tab_name: 'videos' }), job('c', { target_tab_name: 'Other' })];
+    const jobs = [
+      job('a', { target_tab_name: 'Videos', priority: 9 }),
+      job('b', { target_tab_name: 'videos' }),
+      job('c', { target_tab_name: 'Other' }),
+    ];
     const states = Object.fromEntries(jobs.map((j) => [j.id, handled('2026-01-04T09:00:00Z')]));
     const p = plan(jobs, states, at('2026-01-05T09:01:00Z'), budget);
     expect(p.due.map((r) => r.job_id)).toEqual(['a', 'c']);
     expect(p.deferred).toEqual([expect.objectContaining({ job_id: 'b', reason: 'tab_conflict' })]);
 
-    const leased = { ...states, x: { last_scheduled_for: '2026-01-04T23:00:00Z', lease: { run_id: 'r1', until: '2026-01-05T09:20:00Z', occurrence: '2026-01-05T09:00:00Z', trigger: 'manual' as const } } };
+    const leased = {
+      ...states,
+      x: {
+        last_scheduled_for: '2026-01-04T23:00:00Z',
+        lease: { run_id: 'r1', until: '2026-01-05T09:20:00Z', occurrence: '2026-01-05T09:00:00Z', trigger: 'manual' as const },
+      },
+    };
     const withX = [...jobs, job('x', { target_tab_name: 'VIDEOS', schedule_value: '23:00' })];
     const p2 = plan(withX, leased, at('2026-01-05T09:01:00Z'), budget);
     expect(p2.due.map((r) => r.job_id)).toEqual(['c']);
@@ -139,23 +168,42 @@ describe('plan: conflicts', () => {
   });
 
   it('treats an empty target_sheet_id and the bound spreadsheet id as the same spreadsheet', () => {
-    const jobs = [job('a', { target_tab_name: 'V', priority: 9 }), job('b', { target_tab_name: 'V', target_sheet_id: 'BOUND' }), job('c', { target_tab_name: 'V', target_sheet_id: 'ELSEWHERE' })];
+    const jobs = [
+      job('a', { target_tab_name: 'V', priority: 9 }),
+      job('b', { target_tab_name: 'V', target_sheet_id: 'BOUND' }),
+      job('c', { target_tab_name: 'V', target_sheet_id: 'ELSEWHERE' }),
+    ];
     const states = Object.fromEntries(jobs.map((j) => [j.id, handled('2026-01-04T09:00:00Z')]));
     const p = plan(jobs, states, at('2026-01-05T09:01:00Z'), { maxRuns: 10, activeSpreadsheetId: 'BOUND' });
     expect(p.due.map((r) => r.job_id)).toEqual(['a', 'c']);
   });
 
   it('never starts a job that is still running; its due occurrence waits', () => {
-    const state = { last_scheduled_for: '2026-01-04T09:00:00Z', lease: { run_id: 'r1', until: '2026-01-05T09:30:00Z', occurrence: '2026-01-04T09:00:00Z', trigger: 'schedule' as const } };
+    const state = {
+      last_scheduled_for: '2026-01-04T09:00:00Z',
+      lease: { run_id: 'r1', until: '2026-01-05T09:30:00Z', occurrence: '2026-01-04T09:00:00Z', trigger: 'schedule' as const },
+    };
     const p = plan([job('a')], { a: state }, at('2026-01-05T09:05:00Z'), budget);
     expect(p.due).toEqual([]);
     expect(p.deferred).toEqual([expect.objectContaining({ job_id: 'a', reason: 'job_running' })]);
   });
 
   it('resumes the run of an execution that died (expired lease)', () => {
-    const state = { last_scheduled_for: '2026-01-05T09:00:00Z', attempt: 1, lease: { run_id: 'r9', until: '2026-01-05T09:10:00Z', occurrence: '2026-01-05T09:00:00Z', trigger: 'schedule' as const, attempt: 1 } };
+    const state = {
+      last_scheduled_for: '2026-01-05T09:00:00Z',
+      attempt: 1,
+      lease: { run_id: 'r9', until: '2026-01-05T09:10:00Z', occurrence: '2026-01-05T09:00:00Z', trigger: 'schedule' as const, attempt: 1 },
+    };
     const p = plan([job('a')], { a: state }, at('2026-01-05T09:20:00Z'), budget);
-    expect(p.due).toEqual([expect.objectContaining({ job_id: 'a', occurrence: at('2026-01-05T09:00:00Z'), resumed_run_id: 'r9', trigger: 'schedule', attempt: 1 })]);
+    expect(p.due).toEqual([
+      expect.objectContaining({
+        job_id: 'a',
+        occurrence: at('2026-01-05T09:00:00Z'),
+        resumed_run_id: 'r9',
+        trigger: 'schedule',
+        attempt: 1,
+      }),
+    ]);
   });
 
   it('findConflicts reports other jobs writing the same tab within the same hour', () => {
@@ -173,7 +221,8 @@ describe('plan: conflicts', () => {
         job_name: 'Job same-tab-close',
         tab: 'Videos',
         at: '2026-01-05T09:30:00.000Z',
-        message: 'Job same-tab-close also writes “Videos” within the same hour (Mon, Jan 5, 09:30 UTC, 30 min from this job\'s 09:00): one of them will wait for the other.',
+        message:
+          "Job same-tab-close also writes “Videos” within the same hour (Mon, Jan 5, 09:30 UTC, 30 min from this job's 09:00): one of them will wait for the other.",
       },
     ]);
     expect(findConflicts({ id: 'same-tab-close', config: others[0]!.config }, others, at('2026-01-05T00:00:00Z'))).toEqual([]);
@@ -185,10 +234,15 @@ describe('plan: dependencies', () => {
   const downstream = job('down', { schedule_value: '09:00', depends_on: 'up' });
 
   it('waits until the dependency succeeded since its previous occurrence', () => {
-    const states = { up: { last_scheduled_for: '2026-01-05T08:00:00Z', last_success_for: '2026-01-04T08:00:00Z' }, down: handled('2026-01-04T09:00:00Z') };
+    const states = {
+      up: { last_scheduled_for: '2026-01-05T08:00:00Z', last_success_for: '2026-01-04T08:00:00Z' },
+      down: handled('2026-01-04T09:00:00Z'),
+    };
     const p = plan([upstream, downstream], states, at('2026-01-05T09:05:00Z'), budget);
     expect(p.due).toEqual([]);
-    expect(p.deferred).toEqual([expect.objectContaining({ job_id: 'down', reason: 'dependency', message: expect.stringContaining('Job up') })]);
+    expect(p.deferred).toEqual([
+      expect.objectContaining({ job_id: 'down', reason: 'dependency', message: expect.stringContaining('Job up') }),
+    ]);
 
     const ok = { ...states, up: { ...states.up, last_success_for: '2026-01-05T08:00:00Z' } };
     expect(plan([upstream, downstream], ok, at('2026-01-05T09:05:00Z'), budget).due.map((r) => r.job_id)).toEqual(['down']);
@@ -196,7 +250,10 @@ describe('plan: dependencies', () => {
 
   it('a dependency at the same time must succeed for this period, not the previous one', () => {
     const same = job('up', { schedule_value: '09:00' });
-    const states = { up: { last_success_for: '2026-01-04T09:00:00Z', last_scheduled_for: '2026-01-05T09:00:00Z' }, down: handled('2026-01-04T09:00:00Z') };
+    const states = {
+      up: { last_success_for: '2026-01-04T09:00:00Z', last_scheduled_for: '2026-01-05T09:00:00Z' },
+      down: handled('2026-01-04T09:00:00Z'),
+    };
     expect(plan([same, downstream], states, at('2026-01-05T09:05:00Z'), budget).deferred.map((d) => d.reason)).toEqual(['dependency']);
   });
 
@@ -208,7 +265,12 @@ describe('plan: dependencies', () => {
 
 describe('plan: retries and quota', () => {
   it('plans a retry once its backoff has passed, and wakes for it before', () => {
-    const state = { last_scheduled_for: '2026-01-05T09:00:00Z', attempt: 1, retry_at: '2026-01-05T09:12:00Z', retry_of: '2026-01-05T09:00:00Z' };
+    const state = {
+      last_scheduled_for: '2026-01-05T09:00:00Z',
+      attempt: 1,
+      retry_at: '2026-01-05T09:12:00Z',
+      retry_of: '2026-01-05T09:00:00Z',
+    };
     const before = plan([job('a')], { a: state }, at('2026-01-05T09:10:00Z'), budget);
     expect(before.due).toEqual([]);
     expect(before.next_wake_at).toEqual(at('2026-01-05T09:12:00Z'));
@@ -218,19 +280,35 @@ describe('plan: retries and quota', () => {
 
   it('a newer due occurrence supersedes a pending retry', () => {
     const j = job('a', { schedule_type: 'interval', schedule_value: '30m' });
-    const state = { last_scheduled_for: '2026-01-05T09:00:00Z', attempt: 2, retry_at: '2026-01-05T09:40:00Z', retry_of: '2026-01-05T09:00:00Z' };
+    const state = {
+      last_scheduled_for: '2026-01-05T09:00:00Z',
+      attempt: 2,
+      retry_at: '2026-01-05T09:40:00Z',
+      retry_of: '2026-01-05T09:00:00Z',
+    };
     const p = plan([j], { a: state }, at('2026-01-05T09:31:00Z'), budget);
     expect(p.due).toEqual([expect.objectContaining({ trigger: 'schedule', attempt: 1, occurrence: at('2026-01-05T09:30:00Z') })]);
   });
 
   it('defers every due run while the quota is exhausted, and wakes at the reset', () => {
     const reset = at('2026-01-05T08:00:00Z');
-    const p = plan([job('a')], { a: handled('2026-01-04T09:00:00Z') }, at('2026-01-05T07:00:00Z'), { maxRuns: 10, quotaDeferredUntil: reset });
+    const p = plan([job('a')], { a: handled('2026-01-04T09:00:00Z') }, at('2026-01-05T07:00:00Z'), {
+      maxRuns: 10,
+      quotaDeferredUntil: reset,
+    });
     expect(p.due).toEqual([]);
-    const q = plan([job('a')], { a: handled('2026-01-04T09:00:00Z') }, at('2026-01-05T09:00:00Z'), { maxRuns: 10, quotaDeferredUntil: new Date('2026-01-05T10:00:00Z') });
+    const q = plan([job('a')], { a: handled('2026-01-04T09:00:00Z') }, at('2026-01-05T09:00:00Z'), {
+      maxRuns: 10,
+      quotaDeferredUntil: new Date('2026-01-05T10:00:00Z'),
+    });
     expect(q.deferred).toEqual([expect.objectContaining({ reason: 'quota', until: at('2026-01-05T10:00:00Z') })]);
     expect(q.next_wake_at).toEqual(at('2026-01-05T10:00:00Z'));
-    const perJob = plan([job('a')], { a: { ...handled('2026-01-04T09:00:00Z'), quota_deferred_until: '2026-01-05T10:00:00Z' } }, at('2026-01-05T09:00:00Z'), budget);
+    const perJob = plan(
+      [job('a')],
+      { a: { ...handled('2026-01-04T09:00:00Z'), quota_deferred_until: '2026-01-05T10:00:00Z' } },
+      at('2026-01-05T09:00:00Z'),
+      budget,
+    );
     expect(perJob.deferred.map((d) => d.reason)).toEqual(['quota']);
   });
 });
@@ -265,14 +343,31 @@ describe('retry policy and state transitions', () => {
   });
 
   it('a permanent failure does not retry; success resets the failure count', () => {
-    const s = stateAfterRun({ consecutive_failures: 4 }, 'a', cfg, { status: 'failed', occurrence, attempt: 1, finishedAt, errorKind: 'permanent' });
+    const s = stateAfterRun({ consecutive_failures: 4 }, 'a', cfg, {
+      status: 'failed',
+      occurrence,
+      attempt: 1,
+      finishedAt,
+      errorKind: 'permanent',
+    });
     expect(s).toMatchObject({ retry_at: null, consecutive_failures: 5, last_status: 'failed' });
-    expect(stateAfterRun(s, 'a', cfg, { status: 'succeeded', occurrence, attempt: 1, finishedAt })).toMatchObject({ consecutive_failures: 0, last_success_for: occurrence.toISOString(), lease: null });
+    expect(stateAfterRun(s, 'a', cfg, { status: 'succeeded', occurrence, attempt: 1, finishedAt })).toMatchObject({
+      consecutive_failures: 0,
+      last_success_for: occurrence.toISOString(),
+      lease: null,
+    });
   });
 
   it('a quota failure waits for the reset without using an attempt', () => {
     const reset = at('2026-01-05T08:00:00Z');
-    const s = stateAfterRun({}, 'a', cfg, { status: 'failed', occurrence, attempt: 1, finishedAt, errorKind: 'quota', quotaResetAt: reset });
+    const s = stateAfterRun({}, 'a', cfg, {
+      status: 'failed',
+      occurrence,
+      attempt: 1,
+      finishedAt,
+      errorKind: 'quota',
+      quotaResetAt: reset,
+    });
     expect(s).toMatchObject({ quota_deferred_until: reset.toISOString(), retry_at: reset.toISOString(), attempt: 0 });
   });
 
@@ -294,7 +389,10 @@ describe('retry policy and state transitions', () => {
 describe('plan is pure', () => {
   it('returns the same plan for the same inputs and does not touch them', () => {
     const jobs = [job('a'), job('b', { schedule_type: 'cron', schedule_value: '*/15 * * * *', target_tab_name: 'Tab a' })];
-    const states = { a: handled('2026-01-04T09:00:00Z'), b: { retry_at: '2026-01-05T09:00:00Z', retry_of: '2026-01-05T08:00:00Z', last_scheduled_for: '2026-01-05T08:00:00Z' } };
+    const states = {
+      a: handled('2026-01-04T09:00:00Z'),
+      b: { retry_at: '2026-01-05T09:00:00Z', retry_of: '2026-01-05T08:00:00Z', last_scheduled_for: '2026-01-05T08:00:00Z' },
+    };
     const frozen = JSON.stringify({ jobs, states });
     const p1 = plan(jobs, states, at('2026-01-05T09:01:00Z'), budget);
     const p2 = plan(jobs, states, at('2026-01-05T09:01:00Z'), budget);

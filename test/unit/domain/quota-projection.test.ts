@@ -1,22 +1,50 @@
-import { MAX_OCCURRENCES_COUNTED, occurrencesBetween, projectDay, unitsPerRun, type ProjectionJob } from '../../../src-server/domain/quota-projection';
+import {
+  MAX_OCCURRENCES_COUNTED,
+  occurrencesBetween,
+  projectDay,
+  unitsPerRun,
+  type ProjectionJob,
+} from '../../../src-server/domain/quota-projection';
 
 const H = 3_600_000;
 const NOW = Date.parse('2026-01-05T12:00:00Z');
 const RESET = Date.parse('2026-01-06T08:00:00Z'); // midnight Pacific
 
 /** Every `everyMs` from `startMs`. */
-const every = (everyMs: number, startMs = 0) => (after: number): number => startMs + (Math.floor((after - startMs) / everyMs) + 1) * everyMs;
+const every =
+  (everyMs: number, startMs = 0) =>
+  (after: number): number =>
+    startMs + (Math.floor((after - startMs) / everyMs) + 1) * everyMs;
 
 function job(id: string, priority: number, everyMs: number, history: [number, number][] = [[10, 5]], channels = 1): ProjectionJob {
   return { id, name: `Job ${id}`, priority, channels, next: every(everyMs), history };
 }
 
-const input = (jobs: ProjectionJob[], usedUnits = 0, dailyBudget = 10_000) => ({ jobs, nowMs: NOW, resetMs: RESET, usedUnits, dailyBudget, runtimeUsedMs: 0, idleEstimateMs: 0 });
+const input = (jobs: ProjectionJob[], usedUnits = 0, dailyBudget = 10_000) => ({
+  jobs,
+  nowMs: NOW,
+  resetMs: RESET,
+  usedUnits,
+  dailyBudget,
+  runtimeUsedMs: 0,
+  idleEstimateMs: 0,
+});
 
 describe('projected day', () => {
   test('units: used today plus each occurrence until the reset at the median of recent runs', () => {
     // 20 hours to the reset: an hourly job runs 20 times, at 3 units (median of 1, 3, 50).
-    const p = projectDay(input([job('a', 5, H, [[1, 2], [3, 4], [50, 100]])], 100));
+    const p = projectDay(
+      input(
+        [
+          job('a', 5, H, [
+            [1, 2],
+            [3, 4],
+            [50, 100],
+          ]),
+        ],
+        100,
+      ),
+    );
     expect(p.youtube).toMatchObject({ used: 100, projected: 160, planned: 160, runs_left: 20, deferred: [] });
     // The next 24 h: 24 runs of 4 s.
     expect(p.runtime.projected_ms_24h).toBe(24 * 4_000);

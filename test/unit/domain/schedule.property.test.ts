@@ -15,7 +15,15 @@ const oracles = new Map<string, Intl.DateTimeFormat>();
 function wall(tz: string, ms: number): { day: number; minute: number; weekday: number; date: number; monthDays: number } {
   let f = oracles.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     oracles.set(tz, f);
   }
   const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
@@ -67,7 +75,13 @@ describe('occurrence properties across DST', () => {
   it('daily: strictly increasing, at a configured local time, one per time and day, no day skipped', () => {
     fc.assert(
       fc.property(zone, from, times, (tz, start, ts) => {
-        const job: ScheduleFields = { schedule_type: 'daily', schedule_value: ts.map(hhmm).join(','), timezone: tz, start_at: null, end_at: null };
+        const job: ScheduleFields = {
+          schedule_type: 'daily',
+          schedule_value: ts.map(hhmm).join(','),
+          timezone: tz,
+          start_at: null,
+          end_at: null,
+        };
         const runs = nextRuns(job, start, 12);
         expect(runs).toHaveLength(12);
         checkOrderAndBounds(job, start, runs, null, null);
@@ -84,11 +98,21 @@ describe('occurrence properties across DST', () => {
 
   it('weekly and monthly: only on matching days, at configured times', () => {
     const weekly = fc.record({ days: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 7 }), times });
-    const monthly = fc.record({ days: fc.uniqueArray(fc.integer({ min: 1, max: 31 }), { minLength: 0, maxLength: 4 }), last: fc.boolean(), times });
+    const monthly = fc.record({
+      days: fc.uniqueArray(fc.integer({ min: 1, max: 31 }), { minLength: 0, maxLength: 4 }),
+      last: fc.boolean(),
+      times,
+    });
     const NAMES = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
     fc.assert(
       fc.property(zone, from, weekly, (tz, start, w) => {
-        const job: ScheduleFields = { schedule_type: 'weekly', schedule_value: `${w.days.map((d) => NAMES[d]).join(',')}@${w.times.map(hhmm).join(',')}`, timezone: tz, start_at: null, end_at: null };
+        const job: ScheduleFields = {
+          schedule_type: 'weekly',
+          schedule_value: `${w.days.map((d) => NAMES[d]).join(',')}@${w.times.map(hhmm).join(',')}`,
+          timezone: tz,
+          start_at: null,
+          end_at: null,
+        };
         const runs = nextRuns(job, start, 8);
         checkOrderAndBounds(job, start, runs, null, null);
         for (const r of runs) {
@@ -99,17 +123,28 @@ describe('occurrence properties across DST', () => {
       { numRuns: 150 },
     );
     fc.assert(
-      fc.property(zone, from, monthly.filter((m) => m.days.length > 0 || m.last), (tz, start, m) => {
-        const days = [...m.days.map(String), ...(m.last ? ['last'] : [])].join(',');
-        const job: ScheduleFields = { schedule_type: 'monthly', schedule_value: `${days}@${m.times.map(hhmm).join(',')}`, timezone: tz, start_at: null, end_at: null };
-        const runs = nextRuns(job, start, 6);
-        checkOrderAndBounds(job, start, runs, null, null);
-        for (const r of runs) {
-          const w = wall(tz, r.getTime());
-          expect(m.days.includes(w.date) || (m.last && w.date === w.monthDays)).toBe(true);
-          expect(atConfiguredTime(tz, r.getTime(), m.times)).toBe(true);
-        }
-      }),
+      fc.property(
+        zone,
+        from,
+        monthly.filter((m) => m.days.length > 0 || m.last),
+        (tz, start, m) => {
+          const days = [...m.days.map(String), ...(m.last ? ['last'] : [])].join(',');
+          const job: ScheduleFields = {
+            schedule_type: 'monthly',
+            schedule_value: `${days}@${m.times.map(hhmm).join(',')}`,
+            timezone: tz,
+            start_at: null,
+            end_at: null,
+          };
+          const runs = nextRuns(job, start, 6);
+          checkOrderAndBounds(job, start, runs, null, null);
+          for (const r of runs) {
+            const w = wall(tz, r.getTime());
+            expect(m.days.includes(w.date) || (m.last && w.date === w.monthDays)).toBe(true);
+            expect(atConfiguredTime(tz, r.getTime(), m.times)).toBe(true);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -125,7 +160,13 @@ describe('occurrence properties across DST', () => {
         (tz, start, every, startShift, length) => {
           const lo = new Date(start.getTime() + startShift);
           const hi = new Date(lo.getTime() + length);
-          const job: ScheduleFields = { schedule_type: 'interval', schedule_value: every, timezone: tz, start_at: lo.toISOString(), end_at: hi.toISOString() };
+          const job: ScheduleFields = {
+            schedule_type: 'interval',
+            schedule_value: every,
+            timezone: tz,
+            start_at: lo.toISOString(),
+            end_at: hi.toISOString(),
+          };
           const runs = nextRuns(job, start, 10);
           checkOrderAndBounds(job, start, runs, lo.getTime(), hi.getTime());
           const stepMs = { '5m': 5, '45m': 45, '1h': 60, '6h': 360, '25h': 1500, '2d': 2880 }[every]! * 60_000;
@@ -140,10 +181,24 @@ describe('occurrence properties across DST', () => {
     fc.assert(
       fc.property(zone, from, times, fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), (tz, start, ts, a, b) => {
         const day = (n: number) => new Date(start.getTime() + n * 86_400_000).toISOString().slice(0, 16);
-        const job: ScheduleFields = { schedule_type: 'daily', schedule_value: ts.map(hhmm).join(','), timezone: tz, start_at: day(Math.min(a, b)), end_at: day(Math.max(a, b)) };
+        const job: ScheduleFields = {
+          schedule_type: 'daily',
+          schedule_value: ts.map(hhmm).join(','),
+          timezone: tz,
+          start_at: day(Math.min(a, b)),
+          end_at: day(Math.max(a, b)),
+        };
         const runs = nextRuns(job, start, 100);
-        const lo = nextRuns({ ...job, schedule_type: 'once', schedule_value: job.start_at!, start_at: null, end_at: null }, new Date(0), 1)[0]!.getTime();
-        const hi = nextRuns({ ...job, schedule_type: 'once', schedule_value: job.end_at!, start_at: null, end_at: null }, new Date(0), 1)[0]!.getTime();
+        const lo = nextRuns(
+          { ...job, schedule_type: 'once', schedule_value: job.start_at!, start_at: null, end_at: null },
+          new Date(0),
+          1,
+        )[0]!.getTime();
+        const hi = nextRuns(
+          { ...job, schedule_type: 'once', schedule_value: job.end_at!, start_at: null, end_at: null },
+          new Date(0),
+          1,
+        )[0]!.getTime();
         checkOrderAndBounds(job, start, runs, lo, hi);
       }),
       { numRuns: 150 },
@@ -154,7 +209,11 @@ describe('occurrence properties across DST', () => {
     fc.assert(
       fc.property(zone, from, minuteOfDay, (tz, start, t) => {
         const daily = nextRuns({ schedule_type: 'daily', schedule_value: hhmm(t), timezone: tz, start_at: null, end_at: null }, start, 5);
-        const cron = nextRuns({ schedule_type: 'cron', schedule_value: `${t % 60} ${Math.floor(t / 60)} * * *`, timezone: tz, start_at: null, end_at: null }, start, 5);
+        const cron = nextRuns(
+          { schedule_type: 'cron', schedule_value: `${t % 60} ${Math.floor(t / 60)} * * *`, timezone: tz, start_at: null, end_at: null },
+          start,
+          5,
+        );
         expect(daily.map((d) => d.toISOString())).toEqual(cron.map((d) => d.toISOString()));
       }),
       { numRuns: 200 },
@@ -178,40 +237,53 @@ describe('occurrence properties across DST', () => {
 });
 
 describe('schedules shared between jobs within one execution', () => {
-  const job = fc.record({
-    type: fc.constantFrom('daily', 'weekly', 'monthly', 'interval', 'cron', 'once'),
-    tz: fc.constantFrom(...ZONES, 'America/Santiago', 'Australia/Lord_Howe'),
-    t: minuteOfDay,
-    bounded: fc.boolean(),
-    anchor: fc.integer({ min: FROM_MIN, max: FROM_MAX }),
-  }).map(({ type, tz, t, bounded, anchor }): { job: ScheduleFields; anchor: Date } => {
-    const value = {
-      daily: hhmm(t),
-      weekly: `MON,SUN@${hhmm(t)}`,
-      monthly: `1,31,last@${hhmm(t)}`,
-      interval: `${5 + (t % 300)}m`,
-      cron: `${t % 60} */${1 + (t % 5)} * * *`,
-      once: `2027-03-${String(1 + (t % 28)).padStart(2, '0')}T${hhmm(t)}`,
-    }[type];
-    const lo = new Date(anchor).toISOString().slice(0, 16);
-    const hi = new Date(anchor + 40 * 86_400_000).toISOString().slice(0, 16);
-    return { job: { schedule_type: type, schedule_value: value, timezone: tz, start_at: bounded ? lo : null, end_at: bounded ? hi : null }, anchor: new Date(anchor) };
-  });
+  const job = fc
+    .record({
+      type: fc.constantFrom('daily', 'weekly', 'monthly', 'interval', 'cron', 'once'),
+      tz: fc.constantFrom(...ZONES, 'America/Santiago', 'Australia/Lord_Howe'),
+      t: minuteOfDay,
+      bounded: fc.boolean(),
+      anchor: fc.integer({ min: FROM_MIN, max: FROM_MAX }),
+    })
+    .map(({ type, tz, t, bounded, anchor }): { job: ScheduleFields; anchor: Date } => {
+      const value = {
+        daily: hhmm(t),
+        weekly: `MON,SUN@${hhmm(t)}`,
+        monthly: `1,31,last@${hhmm(t)}`,
+        interval: `${5 + (t % 300)}m`,
+        cron: `${t % 60} */${1 + (t % 5)} * * *`,
+        once: `2027-03-${String(1 + (t % 28)).padStart(2, '0')}T${hhmm(t)}`,
+      }[type];
+      const lo = new Date(anchor).toISOString().slice(0, 16);
+      const hi = new Date(anchor + 40 * 86_400_000).toISOString().slice(0, 16);
+      return {
+        job: { schedule_type: type, schedule_value: value, timezone: tz, start_at: bounded ? lo : null, end_at: bounded ? hi : null },
+        anchor: new Date(anchor),
+      };
+    });
 
   it('answer as a schedule compiled alone (memoised answers never leak between jobs)', () => {
     fc.assert(
       fc.property(
         // Few jobs, many queries: jobs share a schedule but differ in anchor or bounds, as in one plan.
         job.chain((base) =>
-          fc.array(fc.record({ anchor: fc.integer({ min: FROM_MIN, max: FROM_MAX }), bounded: fc.boolean() }), { minLength: 1, maxLength: 4 }).map((variants) =>
-            variants.map((v) => {
-              const lo = new Date(v.anchor).toISOString().slice(0, 16);
-              const hi = new Date(v.anchor + 40 * 86_400_000).toISOString().slice(0, 16);
-              return { job: { ...base.job, start_at: v.bounded ? lo : null, end_at: v.bounded ? hi : null }, anchor: new Date(v.anchor) };
-            }),
-          ),
+          fc
+            .array(fc.record({ anchor: fc.integer({ min: FROM_MIN, max: FROM_MAX }), bounded: fc.boolean() }), {
+              minLength: 1,
+              maxLength: 4,
+            })
+            .map((variants) =>
+              variants.map((v) => {
+                const lo = new Date(v.anchor).toISOString().slice(0, 16);
+                const hi = new Date(v.anchor + 40 * 86_400_000).toISOString().slice(0, 16);
+                return { job: { ...base.job, start_at: v.bounded ? lo : null, end_at: v.bounded ? hi : null }, anchor: new Date(v.anchor) };
+              }),
+            ),
         ),
-        fc.array(fc.record({ j: fc.nat(), at: fc.integer({ min: FROM_MIN, max: FROM_MAX }), prev: fc.boolean() }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.record({ j: fc.nat(), at: fc.integer({ min: FROM_MIN, max: FROM_MAX }), prev: fc.boolean() }), {
+          minLength: 1,
+          maxLength: 30,
+        }),
         (jobs, queries) => {
           const ask = (q: { j: number; at: number; prev: boolean }) => {
             const { job: fields, anchor } = jobs[q.j % jobs.length]!;
@@ -237,14 +309,25 @@ describe('calendar schedules against croner (fixed-time patterns follow the same
   const dstZone = fc.constantFrom(...ZONES, 'America/Santiago', 'Europe/Berlin', 'America/Los_Angeles');
   it('weekly and monthly give the occurrences croner gives for the equivalent pattern', () => {
     const rule = fc.oneof(
-      fc.record({ kind: fc.constant('weekly' as const), days: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 3 }), t: minuteOfDay }),
-      fc.record({ kind: fc.constant('monthly' as const), days: fc.uniqueArray(fc.integer({ min: 1, max: 31 }), { minLength: 1, maxLength: 3 }), t: minuteOfDay }),
+      fc.record({
+        kind: fc.constant('weekly' as const),
+        days: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 3 }),
+        t: minuteOfDay,
+      }),
+      fc.record({
+        kind: fc.constant('monthly' as const),
+        days: fc.uniqueArray(fc.integer({ min: 1, max: 31 }), { minLength: 1, maxLength: 3 }),
+        t: minuteOfDay,
+      }),
     );
     fc.assert(
       fc.property(dstZone, from, rule, (tz, start, r) => {
         const sorted = [...r.days].sort((a, b) => a - b);
         const value = r.kind === 'weekly' ? `${sorted.map((d) => NAMES[d]).join(',')}@${hhmm(r.t)}` : `${sorted.join(',')}@${hhmm(r.t)}`;
-        const pattern = r.kind === 'weekly' ? `${r.t % 60} ${Math.floor(r.t / 60)} * * ${sorted.join(',')}` : `${r.t % 60} ${Math.floor(r.t / 60)} ${sorted.join(',')} * *`;
+        const pattern =
+          r.kind === 'weekly'
+            ? `${r.t % 60} ${Math.floor(r.t / 60)} * * ${sorted.join(',')}`
+            : `${r.t % 60} ${Math.floor(r.t / 60)} ${sorted.join(',')} * *`;
         const ours = nextRuns({ schedule_type: r.kind, schedule_value: value, timezone: tz, start_at: null, end_at: null }, start, 4);
         const croner = new Cron(pattern, { timezone: tz, paused: true, mode: '5-part', fixedTimeRule: 'no-wildcard' }).nextRuns(4, start);
         expect(ours.map((d) => d.toISOString())).toEqual(croner.map((d) => d.toISOString()));

@@ -31,7 +31,28 @@ describe('toYaml', () => {
   });
 
   test('strings a YAML 1.1 reader would take for something else stay strings', () => {
-    const words = ['09:00', '10:30', 'yes', 'no', 'on', 'off', 'y', 'n', '0o17', '0x1f', '1e3', '<<', '=SUM(A1)', '~', 'null', '', ' padded ', '- dash', '#x', 'a: b'];
+    const words = [
+      '09:00',
+      '10:30',
+      'yes',
+      'no',
+      'on',
+      'off',
+      'y',
+      'n',
+      '0o17',
+      '0x1f',
+      '1e3',
+      '<<',
+      '=SUM(A1)',
+      '~',
+      'null',
+      '',
+      ' padded ',
+      '- dash',
+      '#x',
+      'a: b',
+    ];
     const text = toYaml({ jobs: [{ name: words, n: 'n', yes: 1 }] });
     expect(parse(text, { version: '1.1' })).toEqual({ jobs: [{ name: words, n: 'n', yes: 1 }] });
     // Keys that read as booleans in YAML 1.1 are quoted; field names are plain.
@@ -48,7 +69,7 @@ describe('toYaml', () => {
     expect(toYaml([[1, []], {}])).toBe('- - 1\n  - []\n- {}\n');
   });
 
-  test('characters outside YAML\'s printable set are escaped', () => {
+  test("characters outside YAML's printable set are escaped", () => {
     expect(yamlString('a\u0085b\u2028c\u007f\ufeff\u0001')).toBe('"a\\u0085b\\u2028c\\u007f\\ufeff\\u0001"');
     expect(yamlString('\ud800')).toBe('"\\ud800"');
   });

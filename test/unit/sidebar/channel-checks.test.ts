@@ -3,19 +3,38 @@ import type { ChannelCheck, ChannelCheckReason } from '../../../src-server/app/c
 
 // lib/channels.ts imports the RPC proxy; only its pure functions are under test here.
 jest.mock('../../../src-sidebar/rpc', () => ({ rpc: {}, errorMessage: (e: unknown) => String(e) }));
-const { channelVerdict, isRefusedChannel } = require('../../../src-sidebar/lib/channels') as typeof import('../../../src-sidebar/lib/channels');
-const { channelBadge, channelProblems } = require('../../../src-sidebar/components/wizard/channel-checks') as typeof import('../../../src-sidebar/components/wizard/channel-checks');
+const { channelVerdict, isRefusedChannel } =
+  require('../../../src-sidebar/lib/channels') as typeof import('../../../src-sidebar/lib/channels');
+const { channelBadge, channelProblems } =
+  require('../../../src-sidebar/components/wizard/channel-checks') as typeof import('../../../src-sidebar/components/wizard/channel-checks');
 
-const failed = (input: string, reason: ChannelCheckReason, error: string | null = 'whatever the server said'): ChannelCheck =>
-  ({ input, ok: false, channel_id: null, title: null, video_count: null, thumbnail_url: null, error, reason });
-const found = (input: string, id: string): ChannelCheck =>
-  ({ input, ok: true, channel_id: id, title: input, video_count: 1, thumbnail_url: null, error: null, reason: null });
+const failed = (input: string, reason: ChannelCheckReason, error: string | null = 'whatever the server said'): ChannelCheck => ({
+  input,
+  ok: false,
+  channel_id: null,
+  title: null,
+  video_count: null,
+  thumbnail_url: null,
+  error,
+  reason,
+});
+const found = (input: string, id: string): ChannelCheck => ({
+  input,
+  ok: true,
+  channel_id: id,
+  title: input,
+  video_count: 1,
+  thumbnail_url: null,
+  error: null,
+  reason: null,
+});
 
 describe('channel checks in the sidebar', () => {
   test('not_found and invalid are refused; a check that could not be made is not', () => {
     expect(isRefusedChannel(failed('@a', 'not_found'))).toBe(true);
     expect(isRefusedChannel(failed('@a', 'invalid'))).toBe(true);
-    for (const reason of ['quota', 'unavailable', 'lookup_refused', 'not_checked'] as const) expect(isRefusedChannel(failed('@a', reason))).toBe(false);
+    for (const reason of ['quota', 'unavailable', 'lookup_refused', 'not_checked'] as const)
+      expect(isRefusedChannel(failed('@a', reason))).toBe(false);
     expect(isRefusedChannel(found('@a', 'UC1'))).toBe(false);
   });
 
@@ -35,11 +54,19 @@ describe('channel checks in the sidebar', () => {
   });
 
   test('the verdict splits refused from unchecked, with the server messages or a fallback', () => {
-    const verdict = channelVerdict([found('@ok', 'UC1'), failed('@gone', 'not_found', null), failed('x y', 'invalid', 'x y: not a channel'), failed('@later', 'quota', 'budget used up')]);
+    const verdict = channelVerdict([
+      found('@ok', 'UC1'),
+      failed('@gone', 'not_found', null),
+      failed('x y', 'invalid', 'x y: not a channel'),
+      failed('@later', 'quota', 'budget used up'),
+    ]);
     expect(verdict).toEqual({ refused: ['@gone: no such channel', 'x y: not a channel'], unchecked: ['budget used up'] });
   });
 
   test('problems name failed lines and the same channel entered twice', () => {
-    expect(channelProblems([found('@a', 'UC1'), failed('@b', 'not_found', '@b: no such channel'), found('@a', 'UC1')])).toEqual(['@b: no such channel', '@a is listed twice']);
+    expect(channelProblems([found('@a', 'UC1'), failed('@b', 'not_found', '@b: no such channel'), found('@a', 'UC1')])).toEqual([
+      '@b: no such channel',
+      '@a is listed twice',
+    ]);
   });
 });

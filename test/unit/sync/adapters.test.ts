@@ -63,7 +63,11 @@ describe('YouTube error classification without details (message text only)', () 
     ['API call to youtube.channels.list failed with error: User Rate Limit Exceeded', 'transient', 'rateLimitExceeded'],
     ['API call to youtube.channels.list failed with error: Too Many Requests', 'transient', 'rateLimitExceeded'],
     ['API call to youtube.playlistItems.list failed with error: playlistNotFound', 'permanent', 'playlistNotFound'],
-    ['API call to youtube.playlistItems.list failed with error: The request is not properly authorized to retrieve the specified playlist.', 'permanent', 'forbidden'],
+    [
+      'API call to youtube.playlistItems.list failed with error: The request is not properly authorized to retrieve the specified playlist.',
+      'permanent',
+      'forbidden',
+    ],
     ['API call to youtube.videos.list failed with error: Service Unavailable', 'transient', 'backendError'],
     ['API call to youtube.videos.list failed with error: Internal error encountered.', 'transient', 'backendError'],
     ['API call to youtube.videos.list failed with error: Empty response', 'transient', 'backendError'],
@@ -91,7 +95,16 @@ describe('YouTube adapter mapping', () => {
     Channels: {
       list: (part, args) => {
         seen.push({ method: 'channels', part, args: args as Record<string, unknown> });
-        return { items: [{ id: 'UCabc', snippet: { title: 'Abc', customUrl: '@abc', thumbnails: { high: { url: 'h.jpg' } } }, contentDetails: { relatedPlaylists: { uploads: 'UUabc' } }, statistics: { videoCount: '12' } }] };
+        return {
+          items: [
+            {
+              id: 'UCabc',
+              snippet: { title: 'Abc', customUrl: '@abc', thumbnails: { high: { url: 'h.jpg' } } },
+              contentDetails: { relatedPlaylists: { uploads: 'UUabc' } },
+              statistics: { videoCount: '12' },
+            },
+          ],
+        };
       },
     },
     PlaylistItems: {
@@ -100,7 +113,13 @@ describe('YouTube adapter mapping', () => {
         return {
           nextPageToken: 'T2',
           pageInfo: { totalResults: 7 },
-          items: [{ snippet: { title: '=1+1', publishedAt: '2026-01-01T00:00:00Z', description: 'd', channelTitle: 'C', thumbnails: {} }, contentDetails: { videoId: 'vid00000001', videoPublishedAt: '2025-12-31T00:00:00Z' }, status: { privacyStatus: 'public' } }],
+          items: [
+            {
+              snippet: { title: '=1+1', publishedAt: '2026-01-01T00:00:00Z', description: 'd', channelTitle: 'C', thumbnails: {} },
+              contentDetails: { videoId: 'vid00000001', videoPublishedAt: '2025-12-31T00:00:00Z' },
+              status: { privacyStatus: 'public' },
+            },
+          ],
         };
       },
     },
@@ -115,18 +134,26 @@ describe('YouTube adapter mapping', () => {
   const api = createYouTubeApi(service);
 
   test('channels, playlist pages and videos map to the port DTOs', () => {
-    expect(api.listChannels({ id: ['UCabc', 'UCdef'] })).toEqual([{ id: 'UCabc', title: 'Abc', handle: '@abc', uploadsPlaylistId: 'UUabc', videoCount: 12, thumbnailUrl: 'h.jpg' }]);
+    expect(api.listChannels({ id: ['UCabc', 'UCdef'] })).toEqual([
+      { id: 'UCabc', title: 'Abc', handle: '@abc', uploadsPlaylistId: 'UUabc', videoCount: 12, thumbnailUrl: 'h.jpg' },
+    ]);
     expect(seen.at(-1)!.args.id).toBe('UCabc,UCdef');
     const page = api.listPlaylistItems('UUabc', 'T1', 50);
     expect(seen.at(-1)!.args).toMatchObject({ playlistId: 'UUabc', pageToken: 'T1', maxResults: 50 });
-    expect(page).toMatchObject({ nextPageToken: 'T2', totalResults: 7, items: [{ videoId: 'vid00000001', title: '=1+1', publishedAt: '2025-12-31T00:00:00Z', privacyStatus: 'public' }] });
+    expect(page).toMatchObject({
+      nextPageToken: 'T2',
+      totalResults: 7,
+      items: [{ videoId: 'vid00000001', title: '=1+1', publishedAt: '2025-12-31T00:00:00Z', privacyStatus: 'public' }],
+    });
     const videos = api.listVideos(['vid00000001'], ['contentDetails', 'statistics']);
     expect(seen.at(-1)!.part).toBe('contentDetails,statistics');
     expect(videos[0]).toMatchObject({ id: 'vid00000001', durationIso: 'PT1M', views: 10, likes: 2, comments: null });
   });
 
   test('service errors come out as classified YouTubeApiError', () => {
-    expect(() => api.listVideos(['boom'], ['statistics'])).toThrow(expect.objectContaining({ name: 'YouTubeApiError', kind: 'quota', method: 'videos.list' }));
+    expect(() => api.listVideos(['boom'], ['statistics'])).toThrow(
+      expect.objectContaining({ name: 'YouTubeApiError', kind: 'quota', method: 'videos.list' }),
+    );
   });
 });
 

@@ -25,7 +25,12 @@ function channel(name: string, count: number, newestAt = START - HOUR): FakeChan
 
 let uploadSeq = 0;
 function upload(ch: FakeChannel, at: number): FakeVideo {
-  const v: FakeVideo = { id: `up${String(uploadSeq++).padStart(9, '0')}`, title: 'new', publishedAt: new Date(at).toISOString(), seconds: 300 };
+  const v: FakeVideo = {
+    id: `up${String(uploadSeq++).padStart(9, '0')}`,
+    title: 'new',
+    publishedAt: new Date(at).toISOString(),
+    seconds: 300,
+  };
   ch.videos.unshift(v);
   return v;
 }
@@ -126,8 +131,14 @@ describe('change detection', () => {
   const event: fc.Arbitrary<Event> = fc.oneof(
     { arbitrary: fc.record({ kind: fc.constant('wait' as const), minutes: fc.integer({ min: 5, max: 36 * 60 }) }), weight: 3 },
     { arbitrary: fc.record({ kind: fc.constant('upload' as const), ch: fc.integer({ min: 0, max: CHANNELS - 1 }) }), weight: 3 },
-    { arbitrary: fc.record({ kind: fc.constant('delete' as const), ch: fc.integer({ min: 0, max: CHANNELS - 1 }), index: fc.nat(10) }), weight: 2 },
-    { arbitrary: fc.record({ kind: fc.constant('private' as const), ch: fc.integer({ min: 0, max: CHANNELS - 1 }), index: fc.nat(10) }), weight: 1 },
+    {
+      arbitrary: fc.record({ kind: fc.constant('delete' as const), ch: fc.integer({ min: 0, max: CHANNELS - 1 }), index: fc.nat(10) }),
+      weight: 2,
+    },
+    {
+      arbitrary: fc.record({ kind: fc.constant('private' as const), ch: fc.integer({ min: 0, max: CHANNELS - 1 }), index: fc.nat(10) }),
+      weight: 1,
+    },
     { arbitrary: fc.record({ kind: fc.constant('freeze' as const), ch: fc.integer({ min: 0, max: CHANNELS - 1 }) }), weight: 1 },
     { arbitrary: fc.record({ kind: fc.constant('thaw' as const), ch: fc.integer({ min: 0, max: CHANNELS - 1 }) }), weight: 1 },
     { arbitrary: fc.constant({ kind: 'run' as const }), weight: 4 },
@@ -135,76 +146,88 @@ describe('change detection', () => {
 
   test('property: no public video is missing from the tab for longer than FULL_CHECK_MS, whatever uploads, deletions and stale counts happen together', () => {
     fc.assert(
-      fc.property(fc.array(event, { minLength: 5, maxLength: 60 }), fc.constantFrom('upsert' as const, 'append' as const), (events, mode) => {
-        const chans = Array.from({ length: CHANNELS }, (_, i) => channel(`p${i}`, 4));
-        const e = env(chans, { channels: chans.map((c) => c.handle!), output_mode: mode, max_videos: 20000 });
-        let now = START;
-        at(e, now);
-        runToCompletion(e);
-        for (const ev of events) {
-          switch (ev.kind) {
-            case 'wait':
-              now += ev.minutes * 60_000;
-              break;
-            case 'upload':
-              now += 60_000; // an upload is published at its own instant, newest first
-              upload(chans[ev.ch]!, now);
-              break;
-            case 'delete':
-              deleteOne(chans[ev.ch]!, ev.index);
-              break;
-            case 'private': {
-              const live = chans[ev.ch]!.videos.filter((v) => (v.privacy ?? 'public') === 'public');
-              const v = live[ev.index % Math.max(1, live.length)];
-              if (v) v.privacy = 'private';
-              break;
-            }
-            case 'freeze': {
-              const c = chans[ev.ch]!;
-              c.staleCount ??= c.videos.filter((v) => (v.privacy ?? 'public') === 'public').length;
-              break;
-            }
-            case 'thaw':
-              delete chans[ev.ch]!.staleCount;
-              break;
-            case 'run': {
-              at(e, now);
-              const [o] = runToCompletion(e);
-              if (o!.status !== 'succeeded') throw new Error(`run ${o!.status}: ${o!.error?.message}`);
-              const inTab = new Set(ids(e.sheets.tab('Videos').rows()));
-              for (const c of chans) {
-                for (const v of c.videos) {
-                  const overdue = now - Date.parse(v.publishedAt) >= FULL_CHECK_MS;
-                  if ((v.privacy ?? 'public') === 'public' && overdue && !inTab.has(v.id)) {
-                    throw new Error(`${v.id} of ${c.handle}, published ${v.publishedAt}, still missing at ${new Date(now).toISOString()}`);
+      fc.property(
+        fc.array(event, { minLength: 5, maxLength: 60 }),
+        fc.constantFrom('upsert' as const, 'append' as const),
+        (events, mode) => {
+          const chans = Array.from({ length: CHANNELS }, (_, i) => channel(`p${i}`, 4));
+          const e = env(chans, { channels: chans.map((c) => c.handle!), output_mode: mode, max_videos: 20000 });
+          let now = START;
+          at(e, now);
+          runToCompletion(e);
+          for (const ev of events) {
+            switch (ev.kind) {
+              case 'wait':
+                now += ev.minutes * 60_000;
+                break;
+              case 'upload':
+                now += 60_000; // an upload is published at its own instant, newest first
+                upload(chans[ev.ch]!, now);
+                break;
+              case 'delete':
+                deleteOne(chans[ev.ch]!, ev.index);
+                break;
+              case 'private': {
+                const live = chans[ev.ch]!.videos.filter((v) => (v.privacy ?? 'public') === 'public');
+                const v = live[ev.index % Math.max(1, live.length)];
+                if (v) v.privacy = 'private';
+                break;
+              }
+              case 'freeze': {
+                const c = chans[ev.ch]!;
+                c.staleCount ??= c.videos.filter((v) => (v.privacy ?? 'public') === 'public').length;
+                break;
+              }
+              case 'thaw':
+                delete chans[ev.ch]!.staleCount;
+                break;
+              case 'run': {
+                at(e, now);
+                const [o] = runToCompletion(e);
+                if (o!.status !== 'succeeded') throw new Error(`run ${o!.status}: ${o!.error?.message}`);
+                const inTab = new Set(ids(e.sheets.tab('Videos').rows()));
+                for (const c of chans) {
+                  for (const v of c.videos) {
+                    const overdue = now - Date.parse(v.publishedAt) >= FULL_CHECK_MS;
+                    if ((v.privacy ?? 'public') === 'public' && overdue && !inTab.has(v.id)) {
+                      throw new Error(
+                        `${v.id} of ${c.handle}, published ${v.publishedAt}, still missing at ${new Date(now).toISOString()}`,
+                      );
+                    }
                   }
                 }
+                break;
               }
-              break;
             }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 150, seed: 20260105 },
     );
   });
 
   test('property: with no hidden change (no deletion, no stale count) a new video is in the tab after the next run', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: CHANNELS - 1 }), fc.integer({ min: 1, max: 48 * 60 })), { minLength: 1, maxLength: 25 }), (steps) => {
-        const chans = Array.from({ length: CHANNELS }, (_, i) => channel(`q${i}`, 4));
-        const e = env(chans, { channels: chans.map((c) => c.handle!), output_mode: 'append' });
-        let now = START;
-        at(e, now);
-        runToCompletion(e);
-        for (const [ch, minutes] of steps) {
-          now += minutes * 60_000;
-          const v = upload(chans[ch]!, now - 30_000);
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: CHANNELS - 1 }), fc.integer({ min: 1, max: 48 * 60 })), {
+          minLength: 1,
+          maxLength: 25,
+        }),
+        (steps) => {
+          const chans = Array.from({ length: CHANNELS }, (_, i) => channel(`q${i}`, 4));
+          const e = env(chans, { channels: chans.map((c) => c.handle!), output_mode: 'append' });
+          let now = START;
           at(e, now);
           runToCompletion(e);
-          if (!ids(e.sheets.tab('Videos').rows()).includes(v.id)) throw new Error(`${v.id} missed by the run right after it`);
-        }
-      }),
+          for (const [ch, minutes] of steps) {
+            now += minutes * 60_000;
+            const v = upload(chans[ch]!, now - 30_000);
+            at(e, now);
+            runToCompletion(e);
+            if (!ids(e.sheets.tab('Videos').rows()).includes(v.id)) throw new Error(`${v.id} missed by the run right after it`);
+          }
+        },
+      ),
       { numRuns: 60, seed: 7 },
     );
   });

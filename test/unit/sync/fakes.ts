@@ -39,7 +39,10 @@ export interface FakeChannel {
 }
 
 export function channelId(seed: string): string {
-  return `UC${seed.replace(/[^A-Za-z0-9]/g, '').padEnd(22, 'x').slice(0, 22)}`;
+  return `UC${seed
+    .replace(/[^A-Za-z0-9]/g, '')
+    .padEnd(22, 'x')
+    .slice(0, 22)}`;
 }
 
 /** Video ids are 11 characters; `n` counts up from the oldest so ids stay stable as videos are added. */
@@ -47,7 +50,11 @@ export function videoId(prefix: string, n: number): string {
   return `${prefix}${n.toString(36)}`.padStart(11, '0').slice(-11);
 }
 
-export function makeVideos(prefix: string, count: number, opts: { newestAt?: string; startN?: number; title?: (n: number) => string } = {}): FakeVideo[] {
+export function makeVideos(
+  prefix: string,
+  count: number,
+  opts: { newestAt?: string; startN?: number; title?: (n: number) => string } = {},
+): FakeVideo[] {
   const newest = Date.parse(opts.newestAt ?? '2026-01-01T00:00:00Z');
   const start = opts.startN ?? 0;
   const out: FakeVideo[] = [];
@@ -86,7 +93,14 @@ export class FakeYouTube implements YouTubeApi {
   private toChannel(c: FakeChannel): YouTubeChannel {
     // statistics.videoCount counts public videos (not private ones or deleted placeholders).
     const count = c.staleCount ?? c.videos.filter((v) => (v.privacy ?? 'public') === 'public').length;
-    return { id: c.id, title: c.title, handle: c.handle ?? null, uploadsPlaylistId: `UU${c.id.slice(2)}`, videoCount: count, thumbnailUrl: null };
+    return {
+      id: c.id,
+      title: c.title,
+      handle: c.handle ?? null,
+      uploadsPlaylistId: `UU${c.id.slice(2)}`,
+      videoCount: count,
+      thumbnailUrl: null,
+    };
   }
 
   listChannels(lookup: ChannelLookup): YouTubeChannel[] {
@@ -106,7 +120,8 @@ export class FakeYouTube implements YouTubeApi {
     this.hit('playlistItems.list', { playlistId, pageToken });
     const m = /^(UULF|UUSH|UU)(.{22})$/.exec(playlistId);
     const channel = m ? this.channels.find((c) => c.id.slice(2) === m[2]) : undefined;
-    const notFound = (): YouTubeApiError => new YouTubeApiError('playlist not found', 'playlistItems.list', 404, 'playlistNotFound', 'permanent');
+    const notFound = (): YouTubeApiError =>
+      new YouTubeApiError('playlist not found', 'playlistItems.list', 404, 'playlistNotFound', 'permanent');
     if (!m || !channel) throw notFound();
     let videos = channel.videos;
     if (m[1] !== 'UU') {
@@ -199,7 +214,8 @@ export class FakeTab implements SheetTab {
     return this.contentRows();
   }
   contentRows(): number {
-    for (let r = this.grid.length; r > 0; r--) if ((this.grid[r - 1] ?? []).some((v) => v !== '' && v !== undefined && v !== null)) return r;
+    for (let r = this.grid.length; r > 0; r--)
+      if ((this.grid[r - 1] ?? []).some((v) => v !== '' && v !== undefined && v !== null)) return r;
     return 0;
   }
   gridRows(): number {
@@ -310,7 +326,9 @@ export class FakeSheets implements Spreadsheets {
   }
   listTabs(spreadsheetId: string | null): { name: string; hidden: boolean }[] {
     this.hit('listTabs');
-    return [...this.tabs.keys()].filter((k) => k.startsWith(`${spreadsheetId || 'active'}/`)).map((k) => ({ name: k.split('/')[1]!, hidden: false }));
+    return [...this.tabs.keys()]
+      .filter((k) => k.startsWith(`${spreadsheetId || 'active'}/`))
+      .map((k) => ({ name: k.split('/')[1]!, hidden: false }));
   }
   tab(name: string, spreadsheetId = 'active'): FakeTab {
     const t = this.tabs.get(`${spreadsheetId}/${name}`);

@@ -4,7 +4,12 @@ import { quotaResetAt } from '../../../src-server/sync';
 import { channelId, makeVideos, type FakeChannel } from './fakes';
 import { env, ids, runToCompletion, units } from './helpers';
 
-const alpha = (count: number): FakeChannel => ({ id: channelId('alpha'), title: 'Alpha', handle: '@alpha', videos: makeVideos('a', count) });
+const alpha = (count: number): FakeChannel => ({
+  id: channelId('alpha'),
+  title: 'Alpha',
+  handle: '@alpha',
+  videos: makeVideos('a', count),
+});
 
 function addNewVideos(ch: FakeChannel, count: number): void {
   const newestN = ch.videos.length;
@@ -33,17 +38,20 @@ describe('quota figures', () => {
     ['upsert', 'daily', 1, 0],
     ['upsert', 'off', 1, 0],
     ['upsert', 'every_run', 2, 1],
-  ] as const)('a second sync with no new videos costs %s (stats_refresh %s) -> %i unit(s), %i of them refresh', (mode, policy, expected, refresh) => {
-    const e = env([alpha(1200)], { output_mode: mode, stats_refresh: policy });
-    runToCompletion(e);
-    const before = units(e);
-    const [o] = runToCompletion(e);
-    expect(units(e) - before).toBe(expected);
-    expect(o!.quotaUnits).toBe(expected);
-    expect(o!.refreshUnits).toBe(refresh);
-    expect(e.sheets.tab('Videos').rows()).toHaveLength(1200);
-    expect(e.youtube.calls['channels.list']).toBe(1); // resolved once, never again
-  });
+  ] as const)(
+    'a second sync with no new videos costs %s (stats_refresh %s) -> %i unit(s), %i of them refresh',
+    (mode, policy, expected, refresh) => {
+      const e = env([alpha(1200)], { output_mode: mode, stats_refresh: policy });
+      runToCompletion(e);
+      const before = units(e);
+      const [o] = runToCompletion(e);
+      expect(units(e) - before).toBe(expected);
+      expect(o!.quotaUnits).toBe(expected);
+      expect(o!.refreshUnits).toBe(refresh);
+      expect(e.sheets.tab('Videos').rows()).toHaveLength(1200);
+      expect(e.youtube.calls['channels.list']).toBe(1); // resolved once, never again
+    },
+  );
 
   test("stats_refresh 'daily' refreshes the newest rows once 23 hours have passed, with one unit charged as refresh", () => {
     const ch = alpha(120);
@@ -80,7 +88,8 @@ describe('quota figures', () => {
     expect(rows).toHaveLength(1203);
     expect(new Set(rows).size).toBe(1203);
     const newIds = ch.videos.slice(0, 3).map((v) => v.id);
-    if (mode === 'upsert') expect(rows.slice(0, 3)).toEqual(newIds); // newest first at the top
+    if (mode === 'upsert')
+      expect(rows.slice(0, 3)).toEqual(newIds); // newest first at the top
     else expect(rows.slice(-3)).toEqual([...newIds].reverse()); // appended at the bottom, oldest first
   });
 
@@ -111,7 +120,7 @@ describe('quota figures', () => {
   });
 
   test('videos.list asks only for the parts the columns need', () => {
-    const e = env([alpha(10)], { columns: ['video_id', 'duration'] , output_mode: 'append'});
+    const e = env([alpha(10)], { columns: ['video_id', 'duration'], output_mode: 'append' });
     runToCompletion(e);
     const call = e.youtube.log.find((l) => l.method === 'videos.list')!.arg as { parts: string[] };
     expect(call.parts).toEqual(['contentDetails']);
@@ -122,7 +131,7 @@ describe('quota figures', () => {
 
   test('new videos of several channels share videos.list calls', () => {
     const channels = ['c1', 'c2', 'c3'].map((s) => ({ id: channelId(s), title: s, handle: `@${s}xx`, videos: makeVideos(s, 10) }));
-    const e = env(channels, { channels: channels.map((c) => c.handle!) , output_mode: 'append'});
+    const e = env(channels, { channels: channels.map((c) => c.handle!), output_mode: 'append' });
     runToCompletion(e);
     expect(e.youtube.calls).toEqual({ 'channels.list': 3, 'playlistItems.list': 3, 'videos.list': 1, 'search.list': 0 });
     expect(e.sheets.tab('Videos').rows()).toHaveLength(30);
@@ -268,7 +277,7 @@ describe('writing', () => {
     expect(o!.quotaUnits).toBe(0);
   });
 
-  test('a tab differing from the job\'s only by case is the job\'s tab: written, not created again', () => {
+  test("a tab differing from the job's only by case is the job's tab: written, not created again", () => {
     const e = env([alpha(5)], { target_tab_name: 'Shared' });
     runToCompletion(e);
     e.config = { ...e.config, target_tab_name: 'shared' };
@@ -291,7 +300,7 @@ describe('writing', () => {
   });
 
   test("extra columns of the user's own after the job's columns are left alone", () => {
-    const e = env([alpha(5)], { columns: ['video_id', 'title'] , output_mode: 'append'});
+    const e = env([alpha(5)], { columns: ['video_id', 'title'], output_mode: 'append' });
     runToCompletion(e);
     const tab = e.sheets.tab('Videos');
     tab.grid[0]![2] = 'my notes';
@@ -385,7 +394,12 @@ describe('channels', () => {
       { id: channelId('four'), title: 'Four', videos: makeVideos('f', 2) },
     ];
     const e = env(chans, {
-      channels: ['https://www.youtube.com/@one1', 'youtube.com/user/LegacyTwo', chans[2]!.id, `https://youtube.com/channel/${chans[3]!.id}`],
+      channels: [
+        'https://www.youtube.com/@one1',
+        'youtube.com/user/LegacyTwo',
+        chans[2]!.id,
+        `https://youtube.com/channel/${chans[3]!.id}`,
+      ],
       output_mode: 'append',
     });
     const [o] = runToCompletion(e);
@@ -400,7 +414,9 @@ describe('video_filter', () => {
     const ch = alpha(70);
     const e = env([ch], { video_filter: 'shorts', columns: ['video_id', 'is_short'] });
     runToCompletion(e);
-    const playlistCalls = e.youtube.log.filter((l) => l.method === 'playlistItems.list').map((l) => (l.arg as { playlistId: string }).playlistId);
+    const playlistCalls = e.youtube.log
+      .filter((l) => l.method === 'playlistItems.list')
+      .map((l) => (l.arg as { playlistId: string }).playlistId);
     expect(playlistCalls.every((p) => p.startsWith('UUSH'))).toBe(true);
     expect(e.youtube.calls['videos.list']).toBe(0);
     const rows = e.sheets.tab('Videos').rows();
@@ -414,10 +430,15 @@ describe('video_filter', () => {
     runToCompletion(e);
     const rows = ids(e.sheets.tab('Videos').rows());
     expect(rows).toEqual(ch.videos.filter((v) => v.seconds > 180).map((v) => v.id));
-    const attempts = e.youtube.log.filter((l) => l.method === 'playlistItems.list').map((l) => (l.arg as { playlistId: string }).playlistId.slice(0, 4));
+    const attempts = e.youtube.log
+      .filter((l) => l.method === 'playlistItems.list')
+      .map((l) => (l.arg as { playlistId: string }).playlistId.slice(0, 4));
     expect(attempts).toEqual(['UULF', 'UUal']);
     runToCompletion(e);
-    const next = e.youtube.log.filter((l) => l.method === 'playlistItems.list').slice(2).map((l) => (l.arg as { playlistId: string }).playlistId.slice(0, 4));
+    const next = e.youtube.log
+      .filter((l) => l.method === 'playlistItems.list')
+      .slice(2)
+      .map((l) => (l.arg as { playlistId: string }).playlistId.slice(0, 4));
     expect(next).toEqual(['UUal']); // UULF is not tried again
   });
 });

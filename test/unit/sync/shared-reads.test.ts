@@ -7,7 +7,12 @@ import type { JobConfig } from '../../../src-server/domain/job';
 import { channelId, FakeQuota, FakeSheets, FakeYouTube, jobConfig, makeVideos, SteppingClock, type FakeChannel } from './fakes';
 import { env, ids, runToCompletion } from './helpers';
 
-const alpha = (count: number): FakeChannel => ({ id: channelId('alpha'), title: 'Alpha', handle: '@alpha', videos: makeVideos('a', count) });
+const alpha = (count: number): FakeChannel => ({
+  id: channelId('alpha'),
+  title: 'Alpha',
+  handle: '@alpha',
+  videos: makeVideos('a', count),
+});
 
 describe('SharedReads: the jobs of one execution share their YouTube reads', () => {
   test('10 jobs on one channel in one execution: 2 units (one page, one statistics refresh), not 20', () => {
@@ -16,12 +21,17 @@ describe('SharedReads: the jobs of one execution share their YouTube reads', () 
     const sheets = new FakeSheets();
     const clock = new SteppingClock();
     const quota = new FakeQuota();
-    const configs: JobConfig[] = Array.from({ length: 10 }, (_, i) => jobConfig({ target_tab_name: `Tab ${i}`, stats_refresh: 'every_run' }));
+    const configs: JobConfig[] = Array.from({ length: 10 }, (_, i) =>
+      jobConfig({ target_tab_name: `Tab ${i}`, stats_refresh: 'every_run' }),
+    );
     const states: SyncState[] = configs.map(() => emptySyncState());
     const execution = (): SyncOutcome[] => {
       const shared = shareReads(youtube); // one per execution, as gas/context.ts builds it
       return configs.map((config, i) => {
-        const o = runSync({ jobId: `j${i}`, config, state: states[i]!, runId: `r${i}-${Date.now()}` }, { youtube: shared, sheets, clock, quota, deadline: new Date(clock.now().getTime() + 3_600_000) });
+        const o = runSync(
+          { jobId: `j${i}`, config, state: states[i]!, runId: `r${i}-${Date.now()}` },
+          { youtube: shared, sheets, clock, quota, deadline: new Date(clock.now().getTime() + 3_600_000) },
+        );
         states[i] = o.state;
         return o;
       });
@@ -90,14 +100,22 @@ describe('SharedReads: the jobs of one execution share their YouTube reads', () 
 
 describe('channels resolved by a check are not looked up again', () => {
   test('a 50-handle job whose handles were checked at creation makes no channels.list call on its first sync', () => {
-    const chans: FakeChannel[] = Array.from({ length: 50 }, (_, i) => ({ id: channelId(`k${i}`), title: `K${i}`, handle: `@known${i}`, videos: makeVideos(`k${i}`, 3) }));
+    const chans: FakeChannel[] = Array.from({ length: 50 }, (_, i) => ({
+      id: channelId(`k${i}`),
+      title: `K${i}`,
+      handle: `@known${i}`,
+      videos: makeVideos(`k${i}`, 3),
+    }));
     const e = env(chans, { channels: chans.map((c) => c.handle!), output_mode: 'append' });
     const asked: string[][] = [];
     const knownChannels = (keys: readonly string[]): Map<string, KnownChannel> => {
       asked.push([...keys]);
       return new Map(chans.slice(0, 48).map((c) => [`handle:${c.handle!.slice(1)}`, { id: c.id, title: c.title, videoCount: 3 }]));
     };
-    const o = runSync({ jobId: 'j', config: e.config, state: e.state, runId: 'r1' }, { youtube: e.youtube, sheets: e.sheets, clock: e.clock, quota: e.quota, deadline: new Date(Date.now() + 3_600_000), knownChannels });
+    const o = runSync(
+      { jobId: 'j', config: e.config, state: e.state, runId: 'r1' },
+      { youtube: e.youtube, sheets: e.sheets, clock: e.clock, quota: e.quota, deadline: new Date(Date.now() + 3_600_000), knownChannels },
+    );
     expect(o.status).toBe('succeeded');
     expect(e.youtube.calls['channels.list']).toBe(2); // the 2 handles the cache did not have
     expect(asked).toHaveLength(1);
@@ -126,7 +144,12 @@ describe('the tab is opened only when there is something to write', () => {
     runToCompletion(e);
     expect(e.sheets.byMethod).toEqual({ getTab: 1, lastRow: 1, lastColumn: 1, readValues: 1, writeValues: 1 });
     const tab = e.sheets.tab('Videos');
-    expect(tab.rows().slice(0, 50).every((r) => r[4] === 5)).toBe(true);
+    expect(
+      tab
+        .rows()
+        .slice(0, 50)
+        .every((r) => r[4] === 5),
+    ).toBe(true);
     expect(tab.rows()[50]![4]).not.toBe(5);
   });
 

@@ -1,5 +1,15 @@
 import fc from 'fast-check';
-import { CHANNEL_TITLE_BYTES, MAX_SYNC_STATE_BYTES, normalizeSyncState, pacificDay, quotaResetAt, isMissingChannel, resolveChannels, type ChannelEntry, type SyncState } from '../../../src-server/sync';
+import {
+  CHANNEL_TITLE_BYTES,
+  MAX_SYNC_STATE_BYTES,
+  normalizeSyncState,
+  pacificDay,
+  quotaResetAt,
+  isMissingChannel,
+  resolveChannels,
+  type ChannelEntry,
+  type SyncState,
+} from '../../../src-server/sync';
 import { compactEntry, MAX_PAGE_TOKEN, MAX_RUN_TAG, slotOf, truncateJson, truncateUtf8 } from '../../../src-server/sync/state';
 import { YouTubeApiError } from '../../../src-server/ports';
 import { channelId, makeVideos, type FakeChannel } from './fakes';
@@ -52,7 +62,8 @@ describe('SyncState size: bounded by design (issue 16.4)', () => {
     expect(next.unchangedChannels).toBe(49);
     expect(e.sheets.tab('Videos').rows()).toHaveLength(3000);
     // Titles reach the app bounded too (it keeps them with the job).
-    for (const c of next.channels) if (c.title !== null) expect(bytes(JSON.stringify(c.title)) - 2).toBeLessThanOrEqual(CHANNEL_TITLE_BYTES);
+    for (const c of next.channels)
+      if (c.title !== null) expect(bytes(JSON.stringify(c.title)) - 2).toBeLessThanOrEqual(CHANNEL_TITLE_BYTES);
     expect(cut.channels.filter((c) => c.title !== null).length).toBeGreaterThan(0);
     for (const c of cut.channels) if (c.title !== null) expect(bytes(JSON.stringify(c.title)) - 2).toBeLessThanOrEqual(CHANNEL_TITLE_BYTES);
   });
@@ -70,7 +81,16 @@ describe('SyncState size: bounded by design (issue 16.4)', () => {
       rf: t36,
       hc: 'zzzzzzz',
       ch,
-      cp: { r: 'r'.repeat(MAX_RUN_TAG), k: Object.keys(ch)[7]!, p: 'P'.repeat(MAX_PAGE_TOKEN), w: 'Abcdefghij-', d: t36, n: 20000, o: 999_999_999, f: 50 },
+      cp: {
+        r: 'r'.repeat(MAX_RUN_TAG),
+        k: Object.keys(ch)[7]!,
+        p: 'P'.repeat(MAX_PAGE_TOKEN),
+        w: 'Abcdefghij-',
+        d: t36,
+        n: 20000,
+        o: 999_999_999,
+        f: 50,
+      },
     };
     expect(normalizeSyncState(JSON.parse(JSON.stringify(state)))).toEqual(state);
     const size = bytes(JSON.stringify(state));
@@ -79,14 +99,25 @@ describe('SyncState size: bounded by design (issue 16.4)', () => {
   });
 
   test('fuzz: whatever a stored state holds (garbage, oversized fields, hundreds of stale channels), a run returns a state within the bound', () => {
-    const junk = fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.integer(), fc.double(), fc.constant(null), fc.boolean());
+    const junk = fc.oneof(
+      fc.string({ maxLength: 400 }),
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.integer(),
+      fc.double(),
+      fc.constant(null),
+      fc.boolean(),
+    );
     const entry = fc.array(junk, { maxLength: 9 });
     const garbage = fc.record({
       v: fc.constantFrom(1, 2, 3),
       tg: junk,
       rf: junk,
       hc: junk,
-      ch: fc.dictionary(fc.string({ unit: 'binary', maxLength: 60 }), fc.oneof(entry, fc.constant([channelId('x'), 'Abcdefghij_', 'zzzzzzz', 1, 'UUlong'.repeat(20), 1e30, 'x'.repeat(99)])), { maxKeys: 200 }),
+      ch: fc.dictionary(
+        fc.string({ unit: 'binary', maxLength: 60 }),
+        fc.oneof(entry, fc.constant([channelId('x'), 'Abcdefghij_', 'zzzzzzz', 1, 'UUlong'.repeat(20), 1e30, 'x'.repeat(99)])),
+        { maxKeys: 200 },
+      ),
       cp: fc.record({ r: junk, k: junk, p: junk, w: junk, d: junk, n: junk, o: junk, f: junk }),
     });
     const { e } = hostileEnv();
@@ -155,7 +186,11 @@ describe('quota day (America/Los_Angeles)', () => {
 });
 
 describe('resolveChannels (wizard)', () => {
-  const chans: FakeChannel[] = Array.from({ length: 60 }, (_, i) => ({ id: channelId(`id${i}`), title: `T${i}`, videos: makeVideos(`q${i}`, i % 5) }));
+  const chans: FakeChannel[] = Array.from({ length: 60 }, (_, i) => ({
+    id: channelId(`id${i}`),
+    title: `T${i}`,
+    videos: makeVideos(`q${i}`, i % 5),
+  }));
   chans.push({ id: channelId('handled'), title: 'Handled', handle: '@handled', videos: makeVideos('hh', 4) });
 
   test('batches ids 50 per call, one call per handle, and names what failed', () => {
@@ -215,7 +250,9 @@ describe('channel check reasons (codes the clients decide by, not the message)',
   test('each outcome carries its code: null when found, not_found, invalid, quota after a budget stop', () => {
     const { youtube } = env(chans);
     let spent = 0;
-    const checks = resolveChannels(['@known', '@nosuch', channelId('gone'), 'not a channel!', '@later'], youtube, (u) => (spent += u), { canSpend: (u) => spent + u <= 3 });
+    const checks = resolveChannels(['@known', '@nosuch', channelId('gone'), 'not a channel!', '@later'], youtube, (u) => (spent += u), {
+      canSpend: (u) => spent + u <= 3,
+    });
     expect(checks.map((c) => c.reason)).toEqual([null, 'not_found', 'not_found', 'invalid', 'quota']);
     const stopped = resolveChannels(['@known'], youtube, undefined, { canSpend: () => false });
     expect(stopped[0]).toMatchObject({ ok: false, reason: 'quota' });
@@ -234,7 +271,10 @@ describe('channel check reasons (codes the clients decide by, not the message)',
     expect(answer(new Error('Connection reset')).reason).toBe('unavailable');
     const refused = answer(new YouTubeApiError('no', 'channels.list', 403, 'forbidden', 'permanent'));
     expect(refused).toMatchObject({ reason: 'lookup_refused', error: '@known: YouTube refused the lookup (forbidden)' });
-    expect(answer(new YouTubeApiError('gone', 'channels.list', 404, 'channelNotFound', 'permanent'))).toMatchObject({ reason: 'not_found', error: '@known: no such channel' });
+    expect(answer(new YouTubeApiError('gone', 'channels.list', 404, 'channelNotFound', 'permanent'))).toMatchObject({
+      reason: 'not_found',
+      error: '@known: no such channel',
+    });
   });
 
   test('isMissingChannel reads the code: a reworded message does not change the verdict', () => {
