@@ -52,6 +52,11 @@ async function expectAccessible(page: Page | Frame) {
 }
 
 const activeId = (page: Page | Frame) => page.evaluate(() => document.activeElement?.id ?? '');
+/** The focused element's id once focus has had up to 5 s to reach `expected` (focus moves in an effect, after the render). */
+const focusedId = async (page: Page | Frame, expected: string): Promise<string> => {
+  await page.waitForFunction((id) => document.activeElement?.id === id, expected, { timeout: 5_000 }).catch(() => undefined);
+  return activeId(page);
+};
 const calls = (backend: Backend, fn: string) => backend.callLog.filter((c) => c.fn === fn);
 
 async function toStep(page: Page, step: 2 | 3) {
@@ -81,7 +86,7 @@ describe('output step that cannot collide', () => {
     await page
       .getByText('New tab name: a tab called “videos” exists already; choose Existing tab to write into it, or another name')
       .waitFor();
-    expect(await activeId(page)).toBe('f-tab');
+    expect(await focusedId(page, 'f-tab')).toBe('f-tab');
     expect(await page.locator('#f-tab').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#f-tab').getAttribute('aria-describedby')).toContain('f-tab-issue');
     await expectAccessible(page);
@@ -92,7 +97,7 @@ describe('output step that cannot collide', () => {
     await page.getByTestId('shared-tab').getByText('“Videos” is written by Daily Sync.').waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByText(/^Shared tab: tick the box/).waitFor();
-    expect(await activeId(page)).toBe('f-share');
+    expect(await focusedId(page, 'f-share')).toBe('f-share');
     await expectAccessible(page);
     await page.getByRole('checkbox', { name: /Write into this tab together with Daily Sync/ }).check();
     await page.getByText(/^Shared tab: tick the box/).waitFor({ state: 'detached' });
@@ -132,7 +137,7 @@ describe("schedule errors on their control, in the UI's words", () => {
       await page.getByLabel('Times').fill(value);
       await page.getByRole('button', { name: 'Next' }).click();
       await page.locator('#f-times-issue', { hasText: message }).waitFor();
-      expect(await activeId(page)).toBe('f-times');
+      expect(await focusedId(page, 'f-times')).toBe('f-times');
       expect(await page.locator('#f-times').getAttribute('aria-invalid')).toBe('true');
       expect(await page.locator('#f-times').getAttribute('aria-describedby')).toContain('f-times-issue');
       expect(await page.getByText(/HH:MM|DAYS@|expects/).count()).toBe(0);
@@ -151,7 +156,7 @@ describe("schedule errors on their control, in the UI's words", () => {
     await page.getByLabel('Cron expression').fill('0 9 * * MOM');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.locator('#f-cron-issue', { hasText: 'Cron expression: the day-of-week part “MOM” is not understood' }).waitFor();
-    expect(await activeId(page)).toBe('f-cron');
+    expect(await focusedId(page, 'f-cron')).toBe('f-cron');
     expect(await page.getByText(/configuration entry|illegal characters/).count()).toBe(0);
     await page.getByLabel('Cron expression').fill('0 9 * *');
     await page.getByRole('button', { name: 'Next' }).click();
@@ -163,7 +168,7 @@ describe("schedule errors on their control, in the UI's words", () => {
     await page.getByRole('checkbox', { name: 'MON' }).uncheck();
     await page.getByRole('button', { name: 'Next' }).click();
     await page.locator('#f-days-issue', { hasText: 'Days: choose at least one day' }).waitFor();
-    expect(await activeId(page)).toBe('f-day-SUN'); // the first box of the group
+    expect(await focusedId(page, 'f-day-SUN')).toBe('f-day-SUN'); // the first box of the group
     await expectAccessible(page);
     expect(errors).toEqual([]);
     await page.close();
@@ -198,7 +203,7 @@ describe("schedule errors on their control, in the UI's words", () => {
       })
       .waitFor();
     expect(await page.getByText(/expects 5 fields/).count()).toBe(0);
-    expect(await activeId(page)).toBe('f-cron');
+    expect(await focusedId(page, 'f-cron')).toBe('f-cron');
     await page.close();
   });
 });
@@ -311,6 +316,10 @@ describe('sidebar, settings and keys', () => {
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     const prompt = page.getByRole('alertdialog', { name: 'Discard changes?' });
     await prompt.waitFor();
+    // The prompt moves focus to its safe choice once it has rendered (an effect, a frame after it shows).
+    await page
+      .waitForFunction(() => document.activeElement?.textContent === 'Keep editing', undefined, { timeout: 5_000 })
+      .catch(() => undefined);
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep editing');
     await expectAccessible(page);
     await prompt.getByRole('button', { name: 'Keep editing' }).click();
